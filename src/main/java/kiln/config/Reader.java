@@ -1,0 +1,118 @@
+package kiln.config;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigValue;
+import com.typesafe.config.ConfigValueType;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Set;
+
+/** Typed, range-checked reads of one config tree; every failure is a {@link SettingsException}. */
+final class Reader {
+    private final Config config;
+
+    Reader(Config config) {
+        this.config = config;
+    }
+
+    private String shown(String key) {
+        ConfigValue value = config.getValue(key);
+        return value.valueType() == ConfigValueType.STRING
+                ? "\"" + value.unwrapped() + "\""
+                : value.render();
+    }
+
+    private SettingsException bad(String key, String rule) {
+        return new SettingsException(key, " = " + shown(key) + ": expected " + rule);
+    }
+
+    boolean bool(String key) {
+        try {
+            return config.getBoolean(key);
+        } catch (ConfigException.WrongType e) {
+            throw bad(key, "true or false");
+        }
+    }
+
+    long longIn(String key, long min, long max) {
+        long v;
+        try {
+            v = config.getLong(key);
+        } catch (ConfigException.WrongType e) {
+            throw bad(key, "a whole number from " + min + " to " + max);
+        }
+        if (v < min || v > max) {
+            throw bad(key, "a whole number from " + min + " to " + max);
+        }
+        return v;
+    }
+
+    int intIn(String key, int min, int max) {
+        return (int) longIn(key, min, max);
+    }
+
+    /** A whole number in range, or the word {@code auto} (returned as 0). */
+    int intOrAuto(String key, int min, int max) {
+        ConfigValue value = config.getValue(key);
+        if (value.valueType() == ConfigValueType.STRING && "auto".equals(value.unwrapped())) {
+            return 0;
+        }
+        try {
+            long v = config.getLong(key);
+            if (v >= min && v <= max) {
+                return (int) v;
+            }
+        } catch (ConfigException.WrongType e) {
+            // fall through to one message for both cases
+        }
+        throw bad(key, "auto or a whole number from " + min + " to " + max);
+    }
+
+    long bytesIn(String key, long min, long max) {
+        long v;
+        try {
+            v = config.getBytes(key);
+        } catch (ConfigException.BadValue | ConfigException.WrongType e) {
+            throw bad(key, "a size such as 1k, 64m or 5g");
+        }
+        if (v < min || v > max) {
+            throw bad(key, "a size from " + Sizes.format(min) + " to " + Sizes.format(max));
+        }
+        return v;
+    }
+
+    /** A duration with a unit; a bare number (Typesafe would read milliseconds) is refused. */
+    Duration durationIn(String key, Duration min, Duration max) {
+        String rule = "a duration with a unit, such as 500ms, 8s, 10m or 2h";
+        if (config.getValue(key).valueType() != ConfigValueType.STRING) {
+            throw bad(key, rule);
+        }
+        Duration v;
+        try {
+            v = config.getDuration(key);
+        } catch (ConfigException.BadValue | ConfigException.WrongType e) {
+            throw bad(key, rule);
+        }
+        if (v.compareTo(min) < 0 || v.compareTo(max) > 0) {
+            throw bad(key, "a duration from " + Durations.format(min) + " to " + Durations.format(max));
+        }
+        return v;
+    }
+
+    String string(String key) {
+        try {
+            return config.getString(key);
+        } catch (ConfigException.WrongType e) {
+            throw bad(key, "a string");
+        }
+    }
+
+    String oneOf(String key, Set<String> allowed) {
+        String v = string(key).toLowerCase(Locale.ROOT);
+        if (!allowed.contains(v)) {
+            throw bad(key, "one of " + String.join(", ", allowed));
+        }
+        return v;
+    }
+}

@@ -1,0 +1,162 @@
+package kiln.config;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigParseOptions;
+import com.typesafe.config.ConfigResolveOptions;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Builds {@link Settings} from the reference defaults, an optional file and overrides (flags),
+ * in that order of precedence, lowest first. Unknown keys are errors so that typos are caught.
+ * Thread-safe: holds no state.
+ */
+public final class SettingsLoader {
+    /** Methods the CPU burners know; kept here so config validation needs no worker classes. */
+    public static final Set<String> CPU_METHODS = Set.of("int", "float", "sha256", "factorial", "all");
+
+    private final int logicalCores;
+
+    public SettingsLoader(int logicalCores) {
+        this.logicalCores = logicalCores;
+    }
+
+    public SettingsLoader() {
+        this(Runtime.getRuntime().availableProcessors());
+    }
+
+    /**
+     * @param file      a HOCON file, or null
+     * @param overrides full keys ({@code kiln.cpu.load}) to values, strings as a user typed them
+     * @throws SettingsException for a missing or unparsable file, an unknown key or a bad value
+     */
+    public Settings load(Path file, Map<String, ?> overrides) {
+        Config user = ConfigFactory.parseMap(overrides, "command line");
+        if (file != null) {
+            user = user.withFallback(parseFile(file));
+        }
+        Config reference = ConfigFactory.parseResources(SettingsLoader.class.getClassLoader(), "reference.conf",
+                ConfigParseOptions.defaults().setAllowMissing(false));
+        rejectUnknownKeys(user, reference);
+        Config merged;
+        try {
+            merged = user.withFallback(reference).resolve(ConfigResolveOptions.defaults().setUseSystemEnvironment(false));
+        } catch (ConfigException e) {
+            throw new SettingsException(String.valueOf(file), ": " + e.getMessage());
+        }
+        return build(new Reader(merged));
+    }
+
+    private static Config parseFile(Path file) {
+        if (!Files.isRegularFile(file) || !Files.isReadable(file)) {
+            throw new SettingsException(file.toString(), ": cannot read the config file (missing, not a file, or not readable)");
+        }
+        try {
+            return ConfigFactory.parseFile(file.toFile(), ConfigParseOptions.defaults().setAllowMissing(false));
+        } catch (ConfigException e) {
+            throw new SettingsException(file.toString(), ": not valid HOCON: " + e.getMessage());
+        }
+    }
+
+    private static void rejectUnknownKeys(Config user, Config reference) {
+        Set<String> known = new TreeSet<>();
+        reference.entrySet().forEach(e -> known.add(e.getKey()));
+        for (var entry : new TreeSet<>(keysOf(user))) {
+            if (!known.contains(entry)) {
+                String hint = closest(entry, known);
+                throw new SettingsException(entry, ": unknown key" + (hint == null ? "" : " (did you mean " + hint + "?)"));
+            }
+        }
+    }
+
+    private static Set<String> keysOf(Config config) {
+        Set<String> keys = new LinkedHashSet<>();
+        config.entrySet().forEach(e -> keys.add(e.getKey()));
+        return keys;
+    }
+
+    private static String closest(String key, Set<String> known) {
+        String best = null;
+        int bestDistance = 4;
+        for (String k : known) {
+            int d = editDistance(key, k);
+            if (d < bestDistance) {
+                bestDistance = d;
+                best = k;
+            }
+        }
+        return best;
+    }
+
+    private static int editDistance(String a, String b) {
+        int[] prev = new int[b.length() + 1];
+        int[] cur = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) {
+            prev[j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            cur[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
+                cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + cost);
+            }
+            int[] t = prev;
+            prev = cur;
+            cur = t;
+        }
+        return prev[b.length()];
+    }
+
+    private Settings build(Reader r) {
+        int count = r.intOrAuto("kiln.workers.count", 1, 1024);
+        var workers = new Settings.Workers(count == 0 ? logicalCores : count,
+                r.bool("kiln.workers.pin"),
+                r.bytesIn("kiln.workers.heap", 16L << 20, 4L << 30));
+
+        String dirText = r.string("kiln.files.dir");
+        if (dirText.isBlank()) {
+            throw new SettingsException("kiln.files.dir", " = \"\": expected a directory path");
+        }
+        var files = new Settings.Files(r.bool("kiln.files.enabled"),
+                Path.of(dirText).toAbsolutePath().normalize(),
+                (int) r.bytesIn("kiln.files.size", 64, 1L << 20),
+                r.intIn("kiln.files.in-flight", 1, 1000),
+                r.intOrAuto("kiln.files.threads", 1, 256),
+                r.longIn("kiln.files.max-files", 1, 10_000_000),
+                r.bytesIn("kiln.files.min-free", 0, Long.MAX_VALUE),
+                r.bool("kiln.files.fsync"));
+
+        var cpu = new Settings.Cpu(r.bool("kiln.cpu.enabled"),
+                r.intIn("kiln.cpu.load", 0, 100),
+                r.oneOf("kiln.cpu.method", new TreeSet<>(CPU_METHODS)),
+                r.intIn("kiln.cpu.threads", 1, 64));
+
+        String report = r.string("kiln.run.report");
+        var run = new Settings.Run(r.durationIn("kiln.run.duration", Duration.ofSeconds(1), Duration.ofDays(365)),
+                report.isBlank() ? null : Path.of(report).toAbsolutePath().normalize());
+
+        String host = r.string("kiln.http.host");
+        if (host.isBlank()) {
+            throw new SettingsException("kiln.http.host", " = \"\": expected an address such as 127.0.0.1");
+        }
+        var http = new Settings.Http(host, r.intIn("kiln.http.port", 0, 65535));
+        var sampler = new Settings.Sampler(r.durationIn("kiln.sampler.interval", Duration.ofMillis(200), Duration.ofMinutes(1)));
+        return new Settings(workers, files, cpu, run, http, sampler);
+    }
+
+    /** Keys of the reference, for documentation and tests. */
+    public static List<String> referenceKeys() {
+        List<String> keys = new ArrayList<>(keysOf(ConfigFactory.parseResources("reference.conf")));
+        keys.sort(null);
+        return keys;
+    }
+}

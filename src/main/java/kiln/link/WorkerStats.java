@@ -1,0 +1,141 @@
+package kiln.link;
+
+import java.util.Arrays;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Cumulative counters of one worker life, sent in {@code stats} frames. Counters only grow within
+ * a life; the supervisor adds up lives. Gauges ({@code inFlight}, {@code filesKept},
+ * {@code paused}) are current values. Immutable.
+ *
+ * @param seq             frame number within this life
+ * @param filesCreated    files created
+ * @param filesDeleted    files removed by churn or cleanup
+ * @param fileBytes       payload bytes written
+ * @param errors          failed file operations by op: create, write, delete, verify
+ * @param inFlight        creations holding a permit now
+ * @param filesKept       files on disk now
+ * @param paused          creation paused by the free-space floor
+ * @param latencyCounts   create latencies per {@link LatencyBuckets} bucket (not cumulative over buckets)
+ * @param latencySumNanos sum of all create latencies
+ * @param cpuOps          burner operations by method
+ * @param cpuBusyNanos    time burners spent busy
+ * @param verifyErrors    wrong results by stressor: cpu, files, memory
+ */
+public record WorkerStats(long seq, long filesCreated, long filesDeleted, long fileBytes, Map<String, Long> errors,
+                          long inFlight, long filesKept, boolean paused, long[] latencyCounts, long latencySumNanos,
+                          Map<String, Long> cpuOps, long cpuBusyNanos, Map<String, Long> verifyErrors) {
+
+    public static final String TYPE = "stats";
+
+    public WorkerStats {
+        if (latencyCounts.length != LatencyBuckets.COUNT) {
+            throw new IllegalArgumentException("expected " + LatencyBuckets.COUNT + " latency buckets");
+        }
+        latencyCounts = latencyCounts.clone();
+        errors = Map.copyOf(errors);
+        cpuOps = Map.copyOf(cpuOps);
+        verifyErrors = Map.copyOf(verifyErrors);
+    }
+
+    /** A worker that has done nothing yet. */
+    public static WorkerStats zero() {
+        return new WorkerStats(0, 0, 0, 0, Map.of(), 0, 0, false, new long[LatencyBuckets.COUNT], 0, Map.of(), 0, Map.of());
+    }
+
+    @Override
+    public long[] latencyCounts() {
+        return latencyCounts.clone();
+    }
+
+    /** Latency count of one bucket, without copying. */
+    public long latencyCount(int bucket) {
+        return latencyCounts[bucket];
+    }
+
+    public Frame toFrame() {
+        Frame.Builder b = Frame.of(TYPE)
+                .put("seq", seq).put("files_created", filesCreated).put("files_deleted", filesDeleted)
+                .put("file_bytes", fileBytes).put("in_flight", inFlight).put("files_kept", filesKept)
+                .put("paused", paused).put("lat_sum_ns", latencySumNanos).put("cpu_busy_ns", cpuBusyNanos);
+        StringBuilder lat = new StringBuilder();
+        for (int i = 0; i < latencyCounts.length; i++) {
+            lat.append(i == 0 ? "" : ",").append(latencyCounts[i]);
+        }
+        b.put("lat", lat.toString());
+        new TreeMap<>(errors).forEach((k, v) -> b.put("err." + k, v));
+        new TreeMap<>(cpuOps).forEach((k, v) -> b.put("cpu_ops." + k, v));
+        new TreeMap<>(verifyErrors).forEach((k, v) -> b.put("verify." + k, v));
+        return b.build();
+    }
+
+    /** @throws MalformedFrameException when a field is not a number or a counter is negative */
+    public static WorkerStats fromFrame(Frame f) throws MalformedFrameException {
+        if (!TYPE.equals(f.type())) {
+            throw new MalformedFrameException("expected a stats frame, got " + f.type());
+        }
+        long[] lat = new long[LatencyBuckets.COUNT];
+        String latText = f.get("lat", null);
+        if (latText != null) {
+            String[] parts = latText.split(",", -1);
+            if (parts.length != lat.length) {
+                throw new MalformedFrameException("lat has " + parts.length + " buckets, expected " + lat.length);
+            }
+            for (int i = 0; i < parts.length; i++) {
+                lat[i] = nonNegative("lat", parts[i]);
+            }
+        }
+        Map<String, Long> errors = new TreeMap<>();
+        Map<String, Long> cpuOps = new TreeMap<>();
+        Map<String, Long> verify = new TreeMap<>();
+        for (var e : f.fields().entrySet()) {
+            String k = e.getKey();
+            if (k.startsWith("err.")) {
+                errors.put(k.substring(4), nonNegative(k, e.getValue()));
+            } else if (k.startsWith("cpu_ops.")) {
+                cpuOps.put(k.substring(8), nonNegative(k, e.getValue()));
+            } else if (k.startsWith("verify.")) {
+                verify.put(k.substring(7), nonNegative(k, e.getValue()));
+            }
+        }
+        return new WorkerStats(count(f, "seq"), count(f, "files_created"), count(f, "files_deleted"),
+                count(f, "file_bytes"), errors, count(f, "in_flight"), count(f, "files_kept"),
+                f.getLong("paused", 0) == 1, lat, count(f, "lat_sum_ns"), cpuOps, count(f, "cpu_busy_ns"), verify);
+    }
+
+    private static long count(Frame f, String name) throws MalformedFrameException {
+        long v = f.getLong(name, 0);
+        if (v < 0) {
+            throw new MalformedFrameException("field " + name + " is negative: " + v);
+        }
+        return v;
+    }
+
+    private static long nonNegative(String name, String text) throws MalformedFrameException {
+        try {
+            long v = Long.parseLong(text);
+            if (v >= 0) {
+                return v;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new MalformedFrameException("field " + name + " is not a count: " + FrameCodec.abbreviate(text));
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof WorkerStats s && s.toFrame().equals(toFrame());
+    }
+
+    @Override
+    public int hashCode() {
+        return toFrame().hashCode();
+    }
+
+    @Override
+    public String toString() {
+        return "WorkerStats" + toFrame().fields() + Arrays.toString(latencyCounts);
+    }
+}

@@ -1,0 +1,133 @@
+package kiln.stress;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Burner threads that keep a CPU busy at a target share with a {@link CpuMethod}, checking every
+ * result against the method's known answer. {@code all} rotates the methods once a second. A wrong
+ * result is a verification error: counted and logged with the worker and method. Counters are
+ * thread-safe and cumulative.
+ */
+public final class CpuBurner implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(CpuBurner.class);
+    private static final int PERIODS_PER_METHOD = 10;
+
+    private final int workerId;
+    private final List<String> methods;
+    private final LongSupplier nanoTime;
+    private final Sleeper sleeper;
+    private final List<Thread> threads = new ArrayList<>();
+    private final List<DutyCycle> cycles = new ArrayList<>();
+    private final Map<String, LongAdder> ops = new ConcurrentHashMap<>();
+    private final LongAdder verifyErrors = new LongAdder();
+    private final LongAdder busy = new LongAdder();
+    private final AtomicBoolean injectFault = new AtomicBoolean();
+    private volatile boolean running;
+
+    /**
+     * @param method  a name from {@link CpuMethod#NAMES}, or {@code all}
+     * @param threadCount burner threads
+     * @param load    busy percentage 0..100 per thread
+     */
+    public CpuBurner(int workerId, String method, int threadCount, int load, LongSupplier nanoTime, Sleeper sleeper) {
+        this.workerId = workerId;
+        this.methods = "all".equals(method) ? CpuMethod.NAMES : List.of(CpuMethod.create(method).name());
+        this.nanoTime = nanoTime;
+        this.sleeper = sleeper;
+        for (String m : methods) {
+            ops.put(m, new LongAdder());
+        }
+        for (int i = 0; i < threadCount; i++) {
+            DutyCycle cycle = new DutyCycle(load, nanoTime, sleeper);
+            cycles.add(cycle);
+            Thread t = new Thread(() -> burn(cycle), "kiln-w" + workerId + "-cpu-" + i);
+            t.setDaemon(true);
+            t.setPriority(Thread.MIN_PRIORITY);
+            threads.add(t);
+        }
+    }
+
+    public void start() {
+        running = true;
+        threads.forEach(Thread::start);
+    }
+
+    private void burn(DutyCycle cycle) {
+        List<CpuMethod> instances = methods.stream().map(CpuMethod::create).toList();
+        List<LongAdder> counters = methods.stream().map(ops::get).toList();
+        int current = 0;
+        long periods = 0;
+        while (running) {
+            CpuMethod m = instances.get(current);
+            LongAdder counter = counters.get(current);
+            long busyBefore = cycle.busyNanos();
+            cycle.runPeriod(() -> check(m, counter));
+            busy.add(cycle.busyNanos() - busyBefore);
+            if (++periods % PERIODS_PER_METHOD == 0) {
+                current = (current + 1) % instances.size();
+            }
+        }
+    }
+
+    private void check(CpuMethod m, LongAdder counter) {
+        long result = m.op();
+        if (injectFault.compareAndSet(true, false)) {
+            result ^= 1L << 17; // a deliberate single-bit error, as a bad core would make
+        }
+        counter.increment();
+        if (result != m.expected()) {
+            verifyErrors.increment();
+            LOG.error("w{}: CPU VERIFICATION ERROR: method {} computed {} but the answer is {} (thread {})",
+                    workerId, m.name(), Long.toHexString(result), Long.toHexString(m.expected()),
+                    Thread.currentThread().getName());
+        }
+    }
+
+    /** Makes the next result wrong once, to prove that errors are caught and reported. */
+    public void injectFault() {
+        injectFault.set(true);
+    }
+
+    public void setLoad(int load) {
+        cycles.forEach(c -> c.setLoad(load));
+    }
+
+    /** Operations so far by method. */
+    public Map<String, Long> ops() {
+        Map<String, Long> out = new TreeMap<>();
+        ops.forEach((k, v) -> out.put(k, v.sum()));
+        return out;
+    }
+
+    public long verifyErrors() {
+        return verifyErrors.sum();
+    }
+
+    public long busyNanos() {
+        return busy.sum();
+    }
+
+    /** Stops the burners and waits briefly for them. Idempotent. */
+    @Override
+    public void close() {
+        running = false;
+        for (Thread t : threads) {
+            try {
+                t.join(TimeUnit.MILLISECONDS.toMillis(500));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+}

@@ -1,0 +1,40 @@
+package kiln.stress;
+
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+
+/**
+ * Logs a repeated failure once, then at most once per interval with how many were not shown,
+ * so a full disk yields a few lines, not one per file. Thread-safe.
+ */
+final class ErrorLog {
+    private static final long INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(10);
+
+    private final Logger log;
+    private final String prefix;
+    private final LongSupplier nanoTime;
+    private long lastLogged;
+    private long suppressed;
+    private boolean any;
+
+    ErrorLog(Logger log, String prefix, LongSupplier nanoTime) {
+        this.log = log;
+        this.prefix = prefix;
+        this.nanoTime = nanoTime;
+    }
+
+    synchronized void record(String what) {
+        long now = nanoTime.getAsLong();
+        if (any && now - lastLogged < INTERVAL_NANOS) {
+            suppressed++;
+            return;
+        }
+        String more = suppressed > 0 ? " (and " + suppressed + " more like it in the last "
+                + TimeUnit.NANOSECONDS.toSeconds(now - lastLogged) + "s)" : "";
+        log.warn("{}{}{}", prefix, what, more);
+        any = true;
+        lastLogged = now;
+        suppressed = 0;
+    }
+}
