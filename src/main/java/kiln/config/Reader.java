@@ -85,7 +85,8 @@ final class Reader {
     /** A duration with a unit; a bare number (Typesafe would read milliseconds) is refused. */
     Duration durationIn(String key, Duration min, Duration max) {
         String rule = "a duration with a unit, such as 500ms, 8s, 10m or 2h";
-        if (config.getValue(key).valueType() != ConfigValueType.STRING) {
+        ConfigValue raw = config.getValue(key);
+        if (raw.valueType() != ConfigValueType.STRING || ((String) raw.unwrapped()).strip().chars().allMatch(Character::isDigit)) {
             throw bad(key, rule);
         }
         Duration v;

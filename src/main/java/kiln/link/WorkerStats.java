@@ -44,6 +44,38 @@ public record WorkerStats(long seq, long filesCreated, long filesDeleted, long f
         return new WorkerStats(0, 0, 0, 0, Map.of(), 0, 0, false, new long[LatencyBuckets.COUNT], 0, Map.of(), 0, Map.of());
     }
 
+    /**
+     * Counters of {@code this} plus those of a later life {@code next}; gauges and seq are
+     * {@code next}'s. Used to keep exported totals growing across worker restarts.
+     */
+    public WorkerStats plus(WorkerStats next) {
+        long[] lat = new long[LatencyBuckets.COUNT];
+        for (int i = 0; i < lat.length; i++) {
+            lat[i] = latencyCounts[i] + next.latencyCounts[i];
+        }
+        return new WorkerStats(next.seq, filesCreated + next.filesCreated, filesDeleted + next.filesDeleted,
+                fileBytes + next.fileBytes, sum(errors, next.errors), next.inFlight, next.filesKept, next.paused, lat,
+                latencySumNanos + next.latencySumNanos, sum(cpuOps, next.cpuOps), cpuBusyNanos + next.cpuBusyNanos,
+                sum(verifyErrors, next.verifyErrors));
+    }
+
+    /** Only the counters, with gauges zeroed: what an ended life leaves behind. */
+    public WorkerStats countersOnly() {
+        return new WorkerStats(seq, filesCreated, filesDeleted, fileBytes, errors, 0, 0, false, latencyCounts,
+                latencySumNanos, cpuOps, cpuBusyNanos, verifyErrors);
+    }
+
+    private static Map<String, Long> sum(Map<String, Long> a, Map<String, Long> b) {
+        Map<String, Long> out = new TreeMap<>(a);
+        b.forEach((k, v) -> out.merge(k, v, Long::sum));
+        return out;
+    }
+
+    /** Sum of one map-valued counter over all keys. */
+    public static long total(Map<String, Long> counters) {
+        return counters.values().stream().mapToLong(Long::longValue).sum();
+    }
+
     @Override
     public long[] latencyCounts() {
         return latencyCounts.clone();

@@ -1,0 +1,100 @@
+package kiln.cli;
+
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+import kiln.config.Durations;
+import kiln.config.Sizes;
+import kiln.link.WorkerStats;
+import kiln.metrics.KilnMetrics;
+import kiln.sampler.HardwareSampler;
+import kiln.sampler.HostSample;
+import kiln.supervisor.WorkerPool;
+import kiln.supervisor.WorkerView;
+
+/**
+ * The live status line of {@code kiln run}: redrawn in place on a terminal, printed as a new line
+ * every few seconds otherwise (logs, CI), so neither floods.
+ */
+final class Console {
+    private static final long PLAIN_EVERY_NANOS = TimeUnit.SECONDS.toNanos(5);
+
+    private final PrintWriter out;
+    private final boolean tty;
+    private final Duration total;
+    private final WorkerPool pool;
+    private final HardwareSampler sampler;
+    private final KilnMetrics metrics;
+    private long lastPlain = System.nanoTime();
+    private boolean lineOpen;
+
+    Console(PrintWriter out, boolean tty, Duration total, WorkerPool pool, HardwareSampler sampler, KilnMetrics metrics) {
+        this.out = out;
+        this.tty = tty;
+        this.total = total;
+        this.pool = pool;
+        this.sampler = sampler;
+        this.metrics = metrics;
+    }
+
+    void update(Duration elapsed) {
+        if (!tty && System.nanoTime() - lastPlain < PLAIN_EVERY_NANOS) {
+            return;
+        }
+        lastPlain = System.nanoTime();
+        String line = line(elapsed);
+        if (tty) {
+            out.print("\r" + line + "\033[K");
+            lineOpen = true;
+        } else {
+            out.println(line);
+        }
+        out.flush();
+    }
+
+    void finishLine() {
+        if (lineOpen) {
+            out.println();
+            out.flush();
+            lineOpen = false;
+        }
+    }
+
+    String line(Duration elapsed) {
+        WorkerStats t = pool.totals();
+        HostSample h = sampler.latest();
+        long running = pool.workers().stream().filter(w -> w.state().equals("running")).count();
+        long errors = WorkerStats.total(t.errors());
+        StringBuilder sb = new StringBuilder();
+        sb.append(String.format(Locale.ROOT, "[%s/%s] files %s/s (%s kept)", Durations.format(elapsed),
+                Durations.format(total), compact(metrics.filesPerSecond()), compact(t.filesKept())));
+        if (h != null) {
+            sb.append(String.format(Locale.ROOT, " | cpu %.0f%% | mem %s/%s", h.cpuLoad() * 100,
+                    Sizes.human(h.memoryUsedBytes()), Sizes.human(h.memoryTotalBytes())));
+            if (!Double.isNaN(h.cpuTemperatureC())) {
+                sb.append(String.format(Locale.ROOT, " | %.0f°C", h.cpuTemperatureC()));
+            }
+        }
+        sb.append(String.format(Locale.ROOT, " | workers %d/%d | errors %d io, %d verify", running, pool.size(), errors,
+                WorkerStats.total(t.verifyErrors())));
+        if (t.paused()) {
+            sb.append(" | PAUSED: free space at floor");
+        }
+        long restarts = pool.workers().stream().mapToLong(WorkerView::restarts).sum();
+        if (restarts > 0) {
+            sb.append(" | restarts ").append(restarts);
+        }
+        return sb.toString();
+    }
+
+    private static String compact(double v) {
+        if (v >= 1e6) {
+            return String.format(Locale.ROOT, "%.1fM", v / 1e6);
+        }
+        if (v >= 1e3) {
+            return String.format(Locale.ROOT, "%.1fk", v / 1e3);
+        }
+        return String.format(Locale.ROOT, "%.0f", v);
+    }
+}

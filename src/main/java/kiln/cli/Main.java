@@ -1,0 +1,68 @@
+package kiln.cli;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Properties;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** {@code kiln}: the command line. Exit codes: 0 clean, 1 verification errors, 2 bad usage, 3 could not run. */
+@Command(name = "kiln", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+        description = "CPU, RAM and disk stress with Prometheus metrics and a burn-in verdict.",
+        subcommands = {RunCommand.class, CheckConfigCommand.class, CommandLine.HelpCommand.class},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:done and clean", "1:verification errors were found",
+                        "2:bad usage or configuration", "3:the stress could not run"})
+public final class Main implements Runnable {
+    public static final int EXIT_OK = 0;
+    public static final int EXIT_VERIFY_FAILED = 1;
+    public static final int EXIT_USAGE = 2;
+    public static final int EXIT_CANNOT_RUN = 3;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    public static void main(String[] args) {
+        System.exit(execute(args));
+    }
+
+    /** Runs the command line and returns the exit code (for tests and {@link #main}). */
+    public static int execute(String... args) {
+        return commandLine().execute(args);
+    }
+
+    /** The configured command line; tests set its out and err writers. */
+    static CommandLine commandLine() {
+        CommandLine cl = new CommandLine(new Main());
+        cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
+            cmd.getErr().println("kiln: " + ex.getMessage());
+            return EXIT_CANNOT_RUN;
+        });
+        return cl;
+    }
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "a command is required: run or check-config");
+    }
+
+    /** The version from the build. */
+    public static String version() {
+        try (InputStream in = Main.class.getResourceAsStream("/kiln/version.properties")) {
+            Properties p = new Properties();
+            if (in != null) {
+                p.load(in);
+            }
+            return p.getProperty("version", "unknown");
+        } catch (IOException e) {
+            return "unknown";
+        }
+    }
+
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {"kiln " + version(), "Java " + Runtime.version() + " (" + System.getProperty("java.vendor") + ")"};
+        }
+    }
+}

@@ -1,0 +1,100 @@
+package kiln.cli;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import kiln.config.Settings;
+import kiln.link.LatencyBuckets;
+import kiln.link.WorkerStats;
+import kiln.supervisor.WorkerView;
+
+/** What a run did, for the summary and the JSON report. Immutable. */
+record Report(Settings settings, List<WorkerView> workers, WorkerStats totals, Duration elapsed,
+              double measuredCpuLoad, long restarts) {
+
+    double seconds() {
+        return Math.max(1e-3, elapsed.toNanos() / 1e9);
+    }
+
+    long verifyErrors() {
+        return WorkerStats.total(totals.verifyErrors());
+    }
+
+    long failedWorkers() {
+        return workers.stream().filter(w -> w.state().equals("failed")).count();
+    }
+
+    String verdict() {
+        return verifyErrors() > 0 ? "fail" : "pass";
+    }
+
+    double filesPerSecond() {
+        return totals.filesCreated() / seconds();
+    }
+
+    /** Upper bound of the latency bucket that holds quantile {@code q}, in seconds; NaN without data. */
+    double latencyQuantile(double q) {
+        long n = 0;
+        for (int i = 0; i < LatencyBuckets.COUNT; i++) {
+            n += totals.latencyCount(i);
+        }
+        if (n == 0) {
+            return Double.NaN;
+        }
+        double[] bounds = LatencyBuckets.upperBoundsSeconds();
+        long seen = 0;
+        for (int i = 0; i < bounds.length; i++) {
+            seen += totals.latencyCount(i);
+            if (seen >= q * n) {
+                return bounds[i];
+            }
+        }
+        return Double.POSITIVE_INFINITY;
+    }
+
+    Map<String, Object> toMap() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("kiln_version", Main.version());
+        m.put("duration_seconds", round(seconds(), 3));
+        m.put("workers", Map.of("count", workers.size(), "restarts", restarts, "failed", failedWorkers()));
+        Map<String, Object> files = new LinkedHashMap<>();
+        files.put("enabled", settings.files().enabled());
+        files.put("created", totals.filesCreated());
+        files.put("per_second", round(filesPerSecond(), 1));
+        files.put("bytes_written", totals.fileBytes());
+        files.put("deleted", totals.filesDeleted());
+        files.put("errors", WorkerStats.total(totals.errors()));
+        files.put("errors_by_op", new TreeMap<>(totals.errors()));
+        files.put("size_bytes", settings.files().sizeBytes());
+        files.put("create_seconds_p50_le", nullIfNaN(latencyQuantile(0.5)));
+        files.put("create_seconds_p99_le", nullIfNaN(latencyQuantile(0.99)));
+        m.put("files", files);
+        Map<String, Object> cpu = new LinkedHashMap<>();
+        cpu.put("enabled", settings.cpu().enabled());
+        cpu.put("method", settings.cpu().method());
+        cpu.put("ops", WorkerStats.total(totals.cpuOps()));
+        cpu.put("ops_by_method", new TreeMap<>(totals.cpuOps()));
+        cpu.put("target_load", settings.cpu().enabled() ? settings.cpu().load() : 0);
+        cpu.put("measured_load", nullIfNaN(round(measuredCpuLoad * 100, 1)));
+        m.put("cpu", cpu);
+        Map<String, Object> verify = new TreeMap<>(Map.of("cpu", 0L, "files", 0L, "memory", 0L));
+        verify.putAll(totals.verifyErrors());
+        m.put("verify_errors", verify);
+        m.put("verdict", verdict());
+        return m;
+    }
+
+    private static Object nullIfNaN(double v) {
+        return Double.isNaN(v) || Double.isInfinite(v) ? null : v;
+    }
+
+    private static double round(double v, int digits) {
+        if (Double.isNaN(v)) {
+            return v;
+        }
+        double f = Math.pow(10, digits);
+        return Math.round(v * f) / f;
+    }
+}

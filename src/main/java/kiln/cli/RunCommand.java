@@ -1,0 +1,135 @@
+package kiln.cli;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import kiln.config.Durations;
+import kiln.config.Settings;
+import kiln.config.SettingsException;
+import kiln.config.SettingsLoader;
+import kiln.config.Sizes;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code kiln run}: stress for a while, then clean up, report and exit. Each flag overrides one
+ * config key; values are validated by the same rules as the file, and an error names the flag.
+ */
+@Command(name = "run", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Stress the machine for --duration, print a summary, remove every file created, exit.",
+        footer = {"", "Sizes read like 1k, 64m, 5g; durations like 500ms, 8s, 10m, 2h.",
+                  "Every flag overrides a key of the configuration (see reference.conf)."})
+final class RunCommand implements Callable<Integer> {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--duration", paramLabel = "TIME", converter = DurationConverter.class,
+            description = "How long to stress (kiln.run.duration, default 10m).")
+    Duration duration;
+
+    @Option(names = "--workers", paramLabel = "N", description = "Worker JVMs (kiln.workers.count, default one per logical core).")
+    Integer workers;
+
+    @Option(names = "--cpu-load", paramLabel = "PCT", description = "Busy percentage of each CPU burner, 0-100 (kiln.cpu.load).")
+    Integer cpuLoad;
+
+    @Option(names = "--cpu-method", paramLabel = "M", description = "int, float, sha256, factorial or all (kiln.cpu.method).")
+    String cpuMethod;
+
+    @Option(names = "--no-cpu", description = "No CPU burners.")
+    boolean noCpu;
+
+    @Option(names = "--no-files", description = "No file creation.")
+    boolean noFiles;
+
+    @Option(names = "--dir", paramLabel = "PATH", description = "Where files go (kiln.files.dir).")
+    Path dir;
+
+    @Option(names = "--file-size", paramLabel = "SIZE", converter = SizeConverter.class,
+            description = "Payload of each file (kiln.files.size, default 1k).")
+    Long fileSize;
+
+    @Option(names = "--max-files", paramLabel = "N", description = "Files kept per worker before the oldest are deleted (kiln.files.max-files).")
+    Long maxFiles;
+
+    @Option(names = "--min-free", paramLabel = "SIZE", converter = SizeConverter.class,
+            description = "Pause creation below this much usable space (kiln.files.min-free).")
+    Long minFree;
+
+    @Option(names = "--fsync", description = "fsync every file (kiln.files.fsync).")
+    boolean fsync;
+
+    @Option(names = "--metrics-port", paramLabel = "P", description = "HTTP port for /metrics; 0 picks a free one (kiln.http.port).")
+    Integer metricsPort;
+
+    @Option(names = "--report", paramLabel = "FILE", description = "Write a JSON report here at the end (kiln.run.report).")
+    Path report;
+
+    @Option(names = "--config", paramLabel = "FILE", description = "HOCON configuration file; flags override it.")
+    Path config;
+
+    /** Config keys set by flags, and the flag that set each (for error messages). */
+    Map<String, Object> overrides(Map<String, String> flagOfKey) {
+        Map<String, Object> o = new LinkedHashMap<>();
+        put(o, flagOfKey, "kiln.run.duration", "--duration", duration == null ? null : duration.toMillis() + "ms");
+        put(o, flagOfKey, "kiln.workers.count", "--workers", workers);
+        put(o, flagOfKey, "kiln.cpu.load", "--cpu-load", cpuLoad);
+        put(o, flagOfKey, "kiln.cpu.method", "--cpu-method", cpuMethod);
+        put(o, flagOfKey, "kiln.cpu.enabled", "--no-cpu", noCpu ? false : null);
+        put(o, flagOfKey, "kiln.files.enabled", "--no-files", noFiles ? false : null);
+        put(o, flagOfKey, "kiln.files.dir", "--dir", dir == null ? null : dir.toString());
+        put(o, flagOfKey, "kiln.files.size", "--file-size", fileSize);
+        put(o, flagOfKey, "kiln.files.max-files", "--max-files", maxFiles);
+        put(o, flagOfKey, "kiln.files.min-free", "--min-free", minFree);
+        put(o, flagOfKey, "kiln.files.fsync", "--fsync", fsync ? true : null);
+        put(o, flagOfKey, "kiln.http.port", "--metrics-port", metricsPort);
+        put(o, flagOfKey, "kiln.run.report", "--report", report == null ? null : report.toString());
+        return o;
+    }
+
+    private static void put(Map<String, Object> o, Map<String, String> flags, String key, String flag, Object value) {
+        if (value != null) {
+            o.put(key, value);
+            flags.put(key, flag);
+        }
+    }
+
+    @Override
+    public Integer call() {
+        Map<String, String> flagOfKey = new LinkedHashMap<>();
+        Settings settings;
+        try {
+            settings = new SettingsLoader().load(config, overrides(flagOfKey));
+        } catch (SettingsException e) {
+            String flag = flagOfKey.get(e.key());
+            spec.commandLine().getErr().println("kiln: " + (flag == null ? e.getMessage() : e.messageFor(flag)));
+            return Main.EXIT_USAGE;
+        }
+        return new RunSession(settings, spec.commandLine().getOut(), System.console() != null).run();
+    }
+
+    static final class SizeConverter implements CommandLine.ITypeConverter<Long> {
+        @Override
+        public Long convert(String value) {
+            try {
+                return Sizes.parse(value);
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.TypeConversionException(e.getMessage());
+            }
+        }
+    }
+
+    static final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
+        @Override
+        public Duration convert(String value) {
+            try {
+                return Durations.parse(value);
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.TypeConversionException(e.getMessage());
+            }
+        }
+    }
+}

@@ -1,0 +1,194 @@
+package kiln.metrics;
+
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.function.ToDoubleFunction;
+import kiln.link.WorkerStats;
+import kiln.sampler.HardwareSampler;
+import kiln.sampler.HostSample;
+import kiln.supervisor.WorkerPool;
+import kiln.supervisor.WorkerView;
+
+/**
+ * Every kiln meter, registered on a Prometheus registry and read from the worker pool and the
+ * hardware sampler when scraped. Names follow ARCHITECTURE.md. This object is what the gauges
+ * point at: keep it referenced for as long as the registry is served (Micrometer holds gauge
+ * targets weakly). Thread-safe.
+ */
+public final class KilnMetrics {
+    private static final String[] FILE_OPS = {"create", "write", "delete", "verify"};
+    private static final String[] STRESSORS = {"cpu", "files", "memory"};
+
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final WorkerPool pool;
+    private final HardwareSampler sampler;
+    private final RateWindow filesRate = new RateWindow(TimeUnit.SECONDS.toNanos(5));
+    private final Set<String> diskMeters = new HashSet<>();
+
+    public KilnMetrics(WorkerPool pool, HardwareSampler sampler, String version) {
+        this.pool = pool;
+        this.sampler = sampler;
+        registerWorkMeters();
+        registerHostMeters();
+        Gauge.builder("kiln.build.info", () -> 1).tag("version", version)
+                .description("Always 1; the version label says which kiln runs").register(registry);
+        new JvmMemoryMetrics().bindTo(registry);
+        new JvmThreadMetrics().bindTo(registry);
+        new ProcessorMetrics().bindTo(registry);
+        new UptimeMetrics().bindTo(registry);
+        registry.getPrometheusRegistry().register(new LatencyCollector(pool::totals));
+        sampler.addListener(this::onSample);
+    }
+
+    /** Feeds the files/s window; call about once a second (the sampler does). */
+    void onSample(HostSample sample) {
+        filesRate.add(System.nanoTime(), pool.totals().filesCreated());
+        for (HostSample.Disk d : sample.disks()) {
+            if (diskMeters.add(d.name())) {
+                registerDisk(d.name());
+            }
+        }
+    }
+
+    private WorkerStats worker(int id) {
+        List<WorkerView> ws = pool.workers();
+        return id < ws.size() ? ws.get(id).totals() : WorkerStats.zero();
+    }
+
+    private void registerWorkMeters() {
+        for (int i = 0; i < pool.size(); i++) {
+            int id = i;
+            Tags w = Tags.of("worker", Integer.toString(id));
+            FunctionCounter.builder("kiln.files.created", this, m -> m.worker(id).filesCreated())
+                    .tags(w).description("Files created").register(registry);
+            FunctionCounter.builder("kiln.files.deleted", this, m -> m.worker(id).filesDeleted())
+                    .tags(w).description("Files removed by churn or cleanup").register(registry);
+            FunctionCounter.builder("kiln.file.write", this, m -> m.worker(id).fileBytes()).baseUnit("bytes")
+                    .tags(w).description("Payload bytes written").register(registry);
+            Gauge.builder("kiln.file.ops.in.flight", this, m -> m.worker(id).inFlight())
+                    .tags(w).description("File creations holding a semaphore permit (at most in-flight per worker)")
+                    .register(registry);
+            Gauge.builder("kiln.files.kept", this, m -> m.worker(id).filesKept())
+                    .tags(w).description("Files on disk now (at most max-files per worker)").register(registry);
+        }
+        for (String op : FILE_OPS) {
+            FunctionCounter.builder("kiln.file.errors", this, m -> m.pool.totals().errors().getOrDefault(op, 0L))
+                    .tag("op", op).description("Failed file operations").register(registry);
+        }
+        for (String s : STRESSORS) {
+            FunctionCounter.builder("kiln.verify.errors", this, m -> m.pool.totals().verifyErrors().getOrDefault(s, 0L))
+                    .tag("stressor", s).description("Wrong results found: the burn-in verdict").register(registry);
+        }
+        for (String method : kiln.stress.CpuMethod.NAMES) {
+            FunctionCounter.builder("kiln.cpu.ops", this, m -> m.pool.totals().cpuOps().getOrDefault(method, 0L))
+                    .tag("method", method).description("CPU burner operations, each checked against its known answer")
+                    .register(registry);
+        }
+        Gauge.builder("kiln.files.per.second", filesRate, RateWindow::perSecond)
+                .description("File creation rate over the last 5 seconds").register(registry);
+        Gauge.builder("kiln.files.paused", this, m -> m.pool.totals().paused() ? 1 : 0)
+                .description("1 while file creation is paused by the free-space floor").register(registry);
+        for (String state : List.of("starting", "running", "backoff", "failed", "stopping", "stopped")) {
+            Gauge.builder("kiln.workers", this, m -> m.pool.workers().stream().filter(v -> v.state().equals(state)).count())
+                    .tag("state", state).description("Worker JVMs by state").register(registry);
+        }
+        FunctionCounter.builder("kiln.worker.restarts", this, m -> m.pool.restarts())
+                .description("Worker JVMs restarted after dying").register(registry);
+        FunctionCounter.builder("kiln.link.malformed.frames", this,
+                        m -> m.pool.workers().stream().mapToLong(WorkerView::malformedFrames).sum())
+                .description("Lines from workers skipped as malformed").register(registry);
+    }
+
+    private double host(ToDoubleFunction<HostSample> f) {
+        HostSample s = sampler.latest();
+        return s == null ? Double.NaN : f.applyAsDouble(s);
+    }
+
+    private void registerHostMeters() {
+        Gauge.builder("kiln.host.cpu.load.ratio", this, m -> m.host(HostSample::cpuLoad))
+                .tag("cpu", "total").description("Busy share of the CPUs, 0-1").register(registry);
+        int cpus = sampler.logicalCpus();
+        for (int i = 0; i < cpus; i++) {
+            int c = i;
+            Gauge.builder("kiln.host.cpu.load.ratio", this, m -> m.host(s -> c < s.coreLoad().size() ? s.coreLoad().get(c) : Double.NaN))
+                    .tag("cpu", Integer.toString(c)).description("Busy share of the CPUs, 0-1").register(registry);
+        }
+        HostSample first = sampler.latest();
+        if (first != null && !first.coreFrequencyHz().isEmpty()) {
+            for (int i = 0; i < first.coreFrequencyHz().size(); i++) {
+                int c = i;
+                Gauge.builder("kiln.host.cpu.frequency", this,
+                                m -> m.host(s -> c < s.coreFrequencyHz().size() ? s.coreFrequencyHz().get(c) : Double.NaN))
+                        .baseUnit("hertz").tag("cpu", Integer.toString(c)).description("Current clock of a CPU").register(registry);
+            }
+        }
+        Gauge.builder("kiln.host.load1", this, m -> m.host(HostSample::load1)).description("1-minute load average").register(registry);
+        Gauge.builder("kiln.host.load5", this, m -> m.host(HostSample::load5)).description("5-minute load average").register(registry);
+        Gauge.builder("kiln.host.load15", this, m -> m.host(HostSample::load15)).description("15-minute load average").register(registry);
+        Gauge.builder("kiln.host.memory.used", this, m -> m.host(HostSample::memoryUsedBytes)).baseUnit("bytes")
+                .description("Physical memory not available to new work").register(registry);
+        Gauge.builder("kiln.host.memory.total", this, m -> m.host(HostSample::memoryTotalBytes)).baseUnit("bytes")
+                .description("Physical memory").register(registry);
+        Gauge.builder("kiln.host.swap.used", this, m -> m.host(HostSample::swapUsedBytes)).baseUnit("bytes")
+                .description("Swap in use").register(registry);
+        if (first != null && !Double.isNaN(first.cpuTemperatureC())) {
+            Gauge.builder("kiln.host.cpu.temperature", this, m -> m.host(HostSample::cpuTemperatureC)).baseUnit("celsius")
+                    .description("CPU temperature").register(registry);
+        }
+        Gauge.builder("kiln.host.fs.free", this, m -> m.host(s -> s.fsFreeBytes() < 0 ? Double.NaN : s.fsFreeBytes()))
+                .baseUnit("bytes").tag("mount", sampler.mount())
+                .description("Usable space of the file system kiln writes to").register(registry);
+        if (first != null) {
+            first.disks().forEach(d -> {
+                diskMeters.add(d.name());
+                registerDisk(d.name());
+            });
+        }
+    }
+
+    private void registerDisk(String name) {
+        FunctionCounter.builder("kiln.host.disk.read", this, m -> m.disk(name, HostSample.Disk::readBytes)).baseUnit("bytes")
+                .tag("disk", name).description("Bytes read from a disk since boot").register(registry);
+        FunctionCounter.builder("kiln.host.disk.write", this, m -> m.disk(name, HostSample.Disk::writeBytes)).baseUnit("bytes")
+                .tag("disk", name).description("Bytes written to a disk since boot").register(registry);
+    }
+
+    private double disk(String name, ToDoubleFunction<HostSample.Disk> f) {
+        HostSample s = sampler.latest();
+        if (s == null) {
+            return 0;
+        }
+        return s.disks().stream().filter(d -> d.name().equals(name)).findFirst().map(f::applyAsDouble).orElse(0.0);
+    }
+
+    public double filesPerSecond() {
+        return filesRate.perSecond();
+    }
+
+    public MeterRegistry registry() {
+        return registry;
+    }
+
+    /** The text exposition for {@code GET /metrics}, in the format the Accept header asks for. */
+    public String scrape(String acceptHeader) {
+        return registry.scrape(contentType(acceptHeader));
+    }
+
+    public static String contentType(String acceptHeader) {
+        return acceptHeader != null && acceptHeader.contains("application/openmetrics-text")
+                ? "application/openmetrics-text; version=1.0.0; charset=utf-8"
+                : "text/plain; version=0.0.4; charset=utf-8";
+    }
+}

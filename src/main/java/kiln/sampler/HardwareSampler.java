@@ -1,0 +1,207 @@
+package kiln.sampler;
+
+import java.io.IOException;
+import java.nio.file.FileStore;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import oshi.SystemInfo;
+import oshi.hardware.CentralProcessor;
+import oshi.hardware.HWDiskStore;
+import oshi.hardware.HardwareAbstractionLayer;
+import oshi.software.os.OSFileStore;
+
+/**
+ * Reads the machine through OSHI at a fixed interval (about once a second: CPU load is the delta
+ * between two tick readings, and OSHI's own caches expire at that pace). The latest reading and
+ * the average CPU load since {@link #resetAverage} are thread-safe to read; {@link #close} is
+ * idempotent.
+ */
+public final class HardwareSampler implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(HardwareSampler.class);
+
+    private final HardwareAbstractionLayer hal;
+    private final CentralProcessor cpu;
+    private final List<HWDiskStore> disks;
+    private final Path target;
+    private final String mount;
+    private final Duration interval;
+    private final ScheduledExecutorService scheduler;
+    private final AtomicReference<HostSample> latest = new AtomicReference<>();
+    private final List<Listener> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private long[] prevTicks;
+    private long[][] prevCoreTicks;
+    private double loadSum;
+    private long loadCount;
+
+    /** Told of every new reading, on the sampler thread. */
+    @FunctionalInterface
+    public interface Listener {
+        void onSample(HostSample sample);
+    }
+
+    /**
+     * @param target   kiln's file directory (need not exist yet): its file system is watched
+     * @param interval time between readings
+     */
+    public HardwareSampler(Path target, Duration interval) {
+        SystemInfo si = new SystemInfo();
+        this.hal = si.getHardware();
+        this.cpu = hal.getProcessor();
+        this.disks = hal.getDiskStores();
+        this.target = target;
+        this.mount = mountOf(si, target);
+        this.interval = interval;
+        this.prevTicks = cpu.getSystemCpuLoadTicks();
+        this.prevCoreTicks = cpu.getProcessorCpuLoadTicks();
+        this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "kiln-sampler");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    private static String mountOf(SystemInfo si, Path target) {
+        String path = existingAncestor(target).toString();
+        String best = "/";
+        try {
+            for (OSFileStore fs : si.getOperatingSystem().getFileSystem().getFileStores(true)) {
+                String m = fs.getMount();
+                boolean under = path.equals(m) || path.startsWith(m.endsWith("/") ? m : m + "/");
+                if (under && m.length() > best.length()) {
+                    best = m;
+                }
+            }
+        } catch (RuntimeException e) {
+            LOG.debug("cannot list file systems: {}", e.toString());
+        }
+        return best;
+    }
+
+    private static Path existingAncestor(Path p) {
+        Path cur = p.toAbsolutePath().normalize();
+        while (cur != null && !Files.exists(cur)) {
+            cur = cur.getParent();
+        }
+        return cur == null ? Path.of("/") : cur;
+    }
+
+    public void addListener(Listener l) {
+        listeners.add(l);
+    }
+
+    /** Takes a first reading now, then one every interval. */
+    public void start() {
+        sampleSafely();
+        scheduler.scheduleAtFixedRate(this::sampleSafely, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private void sampleSafely() {
+        try {
+            HostSample s = sample();
+            latest.set(s);
+            listeners.forEach(l -> l.onSample(s));
+        } catch (RuntimeException e) {
+            LOG.warn("hardware reading failed: {}", e.toString());
+        }
+    }
+
+    /** Takes one reading now (also used by the scheduled task). */
+    synchronized HostSample sample() {
+        double total = cpu.getSystemCpuLoadBetweenTicks(prevTicks);
+        prevTicks = cpu.getSystemCpuLoadTicks();
+        double[] perCore = cpu.getProcessorCpuLoadBetweenTicks(prevCoreTicks);
+        prevCoreTicks = cpu.getProcessorCpuLoadTicks();
+        List<Double> cores = new ArrayList<>(perCore.length);
+        for (double d : perCore) {
+            cores.add(clamp(d));
+        }
+        List<Long> freqs = new ArrayList<>();
+        for (long f : cpu.getCurrentFreq()) {
+            if (f <= 0) {
+                freqs.clear();
+                break;
+            }
+            freqs.add(f);
+        }
+        double[] la = cpu.getSystemLoadAverage(3);
+        var mem = hal.getMemory();
+        var vm = mem.getVirtualMemory();
+        double temp = hal.getSensors().getCpuTemperature();
+        List<HostSample.Disk> diskList = new ArrayList<>();
+        for (HWDiskStore d : disks) {
+            d.updateAttributes();
+            diskList.add(new HostSample.Disk(d.getName().replaceFirst("^/dev/", ""), d.getReadBytes(), d.getWriteBytes(),
+                    d.getReads(), d.getWrites()));
+        }
+        long free = -1;
+        long size = -1;
+        try {
+            FileStore store = Files.getFileStore(existingAncestor(target));
+            free = store.getUsableSpace();
+            size = store.getTotalSpace();
+        } catch (IOException e) {
+            LOG.debug("cannot read free space of {}: {}", target, e.toString());
+        }
+        double t = clamp(total);
+        if (!Double.isNaN(t)) {
+            loadSum += t;
+            loadCount++;
+        }
+        return new HostSample(t, cores, freqs, orNaN(la[0]), orNaN(la[1]), orNaN(la[2]),
+                mem.getTotal(), mem.getTotal() - mem.getAvailable(), vm.getSwapTotal(), vm.getSwapUsed(),
+                temp > 0 && temp < 150 ? temp : Double.NaN, diskList, mount, free, size);
+    }
+
+    private static double clamp(double v) {
+        return Double.isNaN(v) ? Double.NaN : Math.max(0, Math.min(1, v));
+    }
+
+    private static double orNaN(double v) {
+        return v < 0 ? Double.NaN : v;
+    }
+
+    /** The latest reading, or null before the first. */
+    public HostSample latest() {
+        return latest.get();
+    }
+
+    /** Average of {@link HostSample#cpuLoad} over the readings since the last reset, NaN if none. */
+    public synchronized double averageCpuLoad() {
+        return loadCount == 0 ? Double.NaN : loadSum / loadCount;
+    }
+
+    public synchronized void resetAverage() {
+        loadSum = 0;
+        loadCount = 0;
+    }
+
+    public String mount() {
+        return mount;
+    }
+
+    public int logicalCpus() {
+        return cpu.getLogicalProcessorCount();
+    }
+
+    @Override
+    public void close() {
+        scheduler.shutdown();
+        try {
+            if (!scheduler.awaitTermination(2, TimeUnit.SECONDS)) {
+                scheduler.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            scheduler.shutdownNow();
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,219 @@
+package kiln.supervisor;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
+import kiln.link.Frame;
+import kiln.link.WorkerSpec;
+import kiln.link.WorkerStats;
+import kiln.stress.Leftovers;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The worker JVMs of one run: starts them, watches them ten times a second (restarting the dead),
+ * and stops them politely, then firmly. Thread-safe; {@link #close} is idempotent.
+ */
+public final class WorkerPool implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(WorkerPool.class);
+    /** How long a worker may take to stop and clean up after a stop command. */
+    public static final Duration STOP_GRACE = Duration.ofSeconds(10);
+
+    private final List<WorkerSlot> slots = new ArrayList<>();
+    private final ScheduledExecutorService ticker;
+    private final LongSupplier nanoTime;
+    private boolean stopped;
+
+    /**
+     * @param specs    one spec per worker (its id and directory included)
+     * @param launcher starts worker processes
+     */
+    public WorkerPool(List<WorkerSpec> specs, WorkerLauncher launcher, LongSupplier nanoTime) {
+        this.nanoTime = nanoTime;
+        for (WorkerSpec spec : specs) {
+            slots.add(new WorkerSlot(spec.id(), spec, launcher, nanoTime));
+        }
+        ticker = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "kiln-supervise");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    public void start() {
+        slots.forEach(WorkerSlot::launch);
+        ticker.scheduleWithFixedDelay(this::tick, 100, 100, TimeUnit.MILLISECONDS);
+    }
+
+    private void tick() {
+        for (WorkerSlot s : slots) {
+            try {
+                s.tick();
+            } catch (RuntimeException e) {
+                LOG.error("w{}: supervision failed: {}", s.id(), e.toString(), e);
+            }
+        }
+    }
+
+    public int size() {
+        return slots.size();
+    }
+
+    /** A snapshot of every worker. */
+    public List<WorkerView> workers() {
+        List<WorkerView> out = new ArrayList<>(slots.size());
+        for (WorkerSlot s : slots) {
+            out.add(new WorkerView(s.id(), s.state().name().toLowerCase(Locale.ROOT), s.totals(), s.restarts(),
+                    s.malformedFrames(), s.pid()));
+        }
+        return out;
+    }
+
+    /** Counters summed over all workers and lives. */
+    public WorkerStats totals() {
+        WorkerStats sum = WorkerStats.zero();
+        long inFlight = 0;
+        long kept = 0;
+        boolean paused = false;
+        for (WorkerSlot s : slots) {
+            WorkerStats t = s.totals();
+            sum = sum.plus(t);
+            inFlight += t.inFlight();
+            kept += t.filesKept();
+            paused |= t.paused();
+        }
+        return new WorkerStats(0, sum.filesCreated(), sum.filesDeleted(), sum.fileBytes(), sum.errors(), inFlight, kept,
+                paused, sum.latencyCounts(), sum.latencySumNanos(), sum.cpuOps(), sum.cpuBusyNanos(), sum.verifyErrors());
+    }
+
+    /** Workers per state, every state present. */
+    public Map<WorkerSlot.State, Integer> states() {
+        Map<WorkerSlot.State, Integer> out = new EnumMap<>(WorkerSlot.State.class);
+        for (WorkerSlot.State st : WorkerSlot.State.values()) {
+            out.put(st, 0);
+        }
+        slots.forEach(s -> out.merge(s.state(), 1, Integer::sum));
+        return out;
+    }
+
+    public long restarts() {
+        return slots.stream().mapToLong(WorkerSlot::restarts).sum();
+    }
+
+    /** Sends a command to every running worker. */
+    public void broadcast(Frame frame) {
+        slots.forEach(s -> s.send(frame));
+    }
+
+    /**
+     * Waits until every worker sent its first stats frame or gave up.
+     *
+     * @return whether at least one worker is running
+     */
+    public boolean awaitStarted(Duration timeout) throws InterruptedException {
+        long deadline = nanoTime.getAsLong() + timeout.toNanos();
+        while (nanoTime.getAsLong() < deadline) {
+            Map<WorkerSlot.State, Integer> st = states();
+            if (st.get(WorkerSlot.State.RUNNING) + st.get(WorkerSlot.State.FAILED) == slots.size()) {
+                break;
+            }
+            Thread.sleep(20);
+        }
+        return states().get(WorkerSlot.State.RUNNING) > 0;
+    }
+
+    /** Milliseconds from launch to the first stats frame, per worker (-1: none yet). */
+    public List<Long> firstFrameMillis() {
+        return slots.stream().map(WorkerSlot::firstFrameMillis).toList();
+    }
+
+    /**
+     * Stops every worker: a stop command (they clean up their files), then SIGTERM after
+     * {@code grace}, then SIGKILL two seconds later; finally sweeps what dead lives left behind.
+     */
+    public void stop(Duration grace) {
+        synchronized (this) {
+            if (stopped) {
+                return;
+            }
+            stopped = true;
+        }
+        slots.forEach(WorkerSlot::requestStop);
+        boolean all = waitExited(grace);
+        if (!all) {
+            slots.forEach(s -> s.terminate(false));
+            all = waitExited(Duration.ofSeconds(2));
+        }
+        if (!all) {
+            slots.forEach(s -> s.terminate(true));
+            waitExited(Duration.ofSeconds(2));
+        }
+        ticker.shutdown();
+        try {
+            if (!ticker.awaitTermination(1, TimeUnit.SECONDS)) {
+                ticker.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            ticker.shutdownNow();
+            Thread.currentThread().interrupt();
+        }
+        // fold the final frames of each life into the totals
+        long deadline = nanoTime.getAsLong() + TimeUnit.SECONDS.toNanos(3);
+        for (WorkerSlot s : slots) {
+            s.tick();
+            while (s.pid() != null && nanoTime.getAsLong() < deadline) {
+                sleepQuietly(10);
+                s.tick();
+            }
+        }
+        sweepDeadLives();
+    }
+
+    private boolean waitExited(Duration d) {
+        long deadline = nanoTime.getAsLong() + d.toNanos();
+        while (nanoTime.getAsLong() < deadline) {
+            if (slots.stream().allMatch(WorkerSlot::exited)) {
+                return true;
+            }
+            sleepQuietly(20);
+        }
+        return slots.stream().allMatch(WorkerSlot::exited);
+    }
+
+    private void sweepDeadLives() {
+        for (WorkerSlot s : slots) {
+            for (Path dir : s.deadLifeDirs()) {
+                try {
+                    long n = Leftovers.sweep(dir);
+                    if (n > 0) {
+                        LOG.info("w{}: removed {} files left by a worker that did not clean up in {}", s.id(), n, dir);
+                    }
+                } catch (IOException e) {
+                    LOG.warn("w{}: could not sweep {}: {}", s.id(), dir, e.toString());
+                }
+            }
+        }
+    }
+
+    private static void sleepQuietly(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public void close() {
+        stop(STOP_GRACE);
+    }
+}

@@ -1,0 +1,324 @@
+package kiln.supervisor;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
+import kiln.link.Frame;
+import kiln.link.FrameCodec;
+import kiln.link.FrameReader;
+import kiln.link.MalformedFrameException;
+import kiln.link.WorkerSpec;
+import kiln.link.WorkerStats;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One worker position: the current life (process, pipes, latest stats) and what earlier lives
+ * did. Restarts a dead worker with exponential backoff and gives up on one that crash-loops.
+ * Totals never go backwards: an ended life's counters are folded into the base. Thread-safe.
+ */
+final class WorkerSlot {
+    private static final Logger LOG = LoggerFactory.getLogger(WorkerSlot.class);
+    static final long BACKOFF_MIN_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
+    static final long BACKOFF_MAX_NANOS = TimeUnit.SECONDS.toNanos(30);
+    static final int CRASH_LOOP_DEATHS = 5;
+    static final long CRASH_LOOP_WINDOW_NANOS = TimeUnit.MINUTES.toNanos(1);
+    private static final int STDERR_TAIL = 20;
+
+    enum State { STARTING, RUNNING, BACKOFF, FAILED, STOPPING, STOPPED }
+
+    private final int id;
+    private final WorkerSpec baseSpec;
+    private final WorkerLauncher launcher;
+    private final LongSupplier nanoTime;
+
+    private State state = State.STOPPED;
+    private Life life;
+    private int lives;
+    private WorkerStats base = WorkerStats.zero();
+    private long restarts;
+    private long malformedFrames;
+    private long restartAt;
+    private final Deque<Long> deaths = new ArrayDeque<>();
+    private final Deque<String> stderrTail = new ArrayDeque<>();
+    private final List<Path> deadLifeDirs = new ArrayList<>();
+    private long firstFrameMillis = -1;
+
+    WorkerSlot(int id, WorkerSpec spec, WorkerLauncher launcher, LongSupplier nanoTime) {
+        this.id = id;
+        this.baseSpec = spec;
+        this.launcher = launcher;
+        this.nanoTime = nanoTime;
+    }
+
+    int id() {
+        return id;
+    }
+
+    synchronized State state() {
+        return state;
+    }
+
+    /** Counters of all lives plus the gauges of the current one. */
+    synchronized WorkerStats totals() {
+        return life == null ? base : base.plus(life.latest);
+    }
+
+    synchronized long restarts() {
+        return restarts;
+    }
+
+    synchronized long malformedFrames() {
+        return malformedFrames + (life == null ? 0 : life.reader.malformed());
+    }
+
+    /** Milliseconds from the first launch to its first stats frame, -1 before it came. */
+    synchronized long firstFrameMillis() {
+        return firstFrameMillis;
+    }
+
+    synchronized List<String> stderrTail() {
+        return List.copyOf(stderrTail);
+    }
+
+    /** Directories of lives that ended without cleaning up, to be swept at the end. */
+    synchronized List<Path> deadLifeDirs() {
+        return List.copyOf(deadLifeDirs);
+    }
+
+    synchronized Long pid() {
+        return life == null ? null : life.process.pid();
+    }
+
+    /** Starts a new life. */
+    synchronized void launch() {
+        String dir = lives == 0 ? baseSpec.dir() : baseSpec.dir() + "." + lives;
+        WorkerSpec spec = new WorkerSpec(id, dir, baseSpec.files(), baseSpec.fileSize(), baseSpec.inFlight(),
+                baseSpec.fileThreads(), baseSpec.maxFiles(), baseSpec.minFree(), baseSpec.fsync(), baseSpec.cpu(),
+                baseSpec.cpuLoad(), baseSpec.cpuMethod(), baseSpec.cpuThreads(), baseSpec.parentPid(),
+                baseSpec.parentStartMs());
+        lives++;
+        state = State.STARTING;
+        try {
+            life = new Life(launcher.launch(id), Path.of(dir), nanoTime.getAsLong());
+        } catch (IOException e) {
+            LOG.error("w{}: cannot start worker process: {}", id, e.toString());
+            life = null;
+            died(-1);
+            return;
+        }
+        life.start(spec);
+    }
+
+    /** Called about ten times a second by the pool: notices deaths and restarts when due. */
+    synchronized void tick() {
+        long now = nanoTime.getAsLong();
+        if (life != null && !life.process.isAlive() && (life.readerDone || now - life.deathSeen(now) > TimeUnit.SECONDS.toNanos(2))) {
+            int code = life.process.exitValue();
+            if (state == State.STOPPING || state == State.STOPPED) {
+                endLife(code == 0 && life.byeSeen);
+                state = State.STOPPED;
+            } else {
+                endLife(false);
+                died(code);
+            }
+        }
+        if (state == State.BACKOFF && now - restartAt >= 0) {
+            restarts++;
+            launch();
+        }
+    }
+
+    private void endLife(boolean clean) {
+        base = base.plus(life.latest.countersOnly()).countersOnly();
+        malformedFrames += life.reader.malformed();
+        if (!clean || life.filesLeft > 0) {
+            deadLifeDirs.add(life.dir);
+        }
+        life = null;
+    }
+
+    private void died(int code) {
+        long now = nanoTime.getAsLong();
+        deaths.addLast(now);
+        while (!deaths.isEmpty() && now - deaths.peekFirst() > CRASH_LOOP_WINDOW_NANOS) {
+            deaths.removeFirst();
+        }
+        if (deaths.size() >= CRASH_LOOP_DEATHS) {
+            state = State.FAILED;
+            LOG.error("w{}: worker died {} times within {}s (last exit status {}); giving up on it. Last stderr lines:\n  {}",
+                    id, deaths.size(), TimeUnit.NANOSECONDS.toSeconds(CRASH_LOOP_WINDOW_NANOS), code,
+                    String.join("\n  ", stderrTail));
+            return;
+        }
+        long delay = Math.min(BACKOFF_MAX_NANOS, BACKOFF_MIN_NANOS << Math.min(20, deaths.size() - 1));
+        restartAt = now + delay;
+        state = State.BACKOFF;
+        LOG.warn("w{}: worker died (exit status {}); restarting in {} ms", id, code, TimeUnit.NANOSECONDS.toMillis(delay));
+    }
+
+    /** Asks the worker to stop and clean up; it closes its own stdin afterwards. */
+    synchronized void requestStop() {
+        if (state == State.FAILED || state == State.STOPPED) {
+            state = state == State.FAILED ? State.FAILED : State.STOPPED;
+            return;
+        }
+        state = State.STOPPING;
+        if (life != null) {
+            life.send(Frame.of("stop").build());
+            life.closeStdin();
+        }
+    }
+
+    /** Sends a command frame to the running worker, if any. */
+    synchronized void send(Frame frame) {
+        if (life != null && state == State.RUNNING) {
+            life.send(frame);
+        }
+    }
+
+    synchronized boolean exited() {
+        return life == null || !life.process.isAlive();
+    }
+
+    /** SIGTERM, then SIGKILL: for a worker that did not stop when asked. */
+    void terminate(boolean force) {
+        WorkerProcess p;
+        synchronized (this) {
+            p = life == null ? null : life.process;
+        }
+        if (p != null && p.isAlive()) {
+            LOG.warn("w{}: worker {} did not stop in time; sending {}", id, p.pid(), force ? "SIGKILL" : "SIGTERM");
+            if (force) {
+                p.destroyForcibly();
+            } else {
+                p.destroy();
+            }
+        }
+    }
+
+    private synchronized void onFrame(Life from, Frame f) throws MalformedFrameException {
+        if (from != life) {
+            return;
+        }
+        switch (f.type()) {
+            case "stats" -> {
+                from.latest = WorkerStats.fromFrame(f);
+                if (state == State.STARTING) {
+                    state = State.RUNNING;
+                    if (firstFrameMillis < 0) {
+                        firstFrameMillis = TimeUnit.NANOSECONDS.toMillis(nanoTime.getAsLong() - from.startedNanos);
+                    }
+                }
+            }
+            case "bye" -> {
+                from.byeSeen = true;
+                from.filesLeft = f.getLong("files_left", 0);
+            }
+            default -> {
+                // hello and future frame types need no action
+            }
+        }
+    }
+
+    private synchronized void onStderr(String line) {
+        if (stderrTail.size() == STDERR_TAIL) {
+            stderrTail.removeFirst();
+        }
+        stderrTail.addLast(line);
+    }
+
+    /** One worker process and the threads that drain its pipes. */
+    private final class Life {
+        final WorkerProcess process;
+        final Path dir;
+        final long startedNanos;
+        final FrameReader reader;
+        volatile WorkerStats latest = WorkerStats.zero();
+        volatile boolean readerDone;
+        volatile boolean byeSeen;
+        volatile long filesLeft;
+        private long deathSeenNanos = -1;
+        private final OutputStream stdin;
+
+        Life(WorkerProcess process, Path dir, long startedNanos) {
+            this.process = process;
+            this.dir = dir;
+            this.startedNanos = startedNanos;
+            this.stdin = process.stdin();
+            this.reader = new FrameReader(process.stdout(), why -> LOG.warn("w{}: skipped a malformed frame: {}", id, why));
+        }
+
+        long deathSeen(long now) {
+            if (deathSeenNanos < 0) {
+                deathSeenNanos = now;
+            }
+            return deathSeenNanos;
+        }
+
+        void start(WorkerSpec spec) {
+            Thread out = new Thread(this::drainStdout, "kiln-w" + id + "-stdout");
+            Thread err = new Thread(this::drainStderr, "kiln-w" + id + "-stderr");
+            out.setDaemon(true);
+            err.setDaemon(true);
+            out.start();
+            err.start();
+            send(spec.toFrame());
+        }
+
+        private void drainStdout() {
+            try {
+                Frame f;
+                while ((f = reader.next()) != null) {
+                    try {
+                        onFrame(this, f);
+                    } catch (MalformedFrameException e) {
+                        LOG.warn("w{}: skipped a malformed {} frame: {}", id, f.type(), e.getMessage());
+                    }
+                }
+            } catch (IOException e) {
+                LOG.debug("w{}: stdout closed: {}", id, e.toString());
+            } finally {
+                readerDone = true;
+            }
+        }
+
+        private void drainStderr() {
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(process.stderr(), StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = r.readLine()) != null) {
+                    onStderr(line);
+                    System.err.println("w" + id + "| " + line);
+                }
+            } catch (IOException e) {
+                LOG.debug("w{}: stderr closed: {}", id, e.toString());
+            }
+        }
+
+        void send(Frame f) {
+            try {
+                stdin.write(FrameCodec.encode(f).getBytes(StandardCharsets.US_ASCII));
+                stdin.flush();
+            } catch (IOException e) {
+                LOG.debug("w{}: cannot send {}: {}", id, f.type(), e.toString());
+            }
+        }
+
+        void closeStdin() {
+            try {
+                stdin.close();
+            } catch (IOException e) {
+                LOG.debug("w{}: closing stdin: {}", id, e.toString());
+            }
+        }
+    }
+}

@@ -1,0 +1,235 @@
+package kiln.worker;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import kiln.link.Frame;
+import kiln.link.FrameReader;
+import kiln.link.WorkerSpec;
+import kiln.link.WorkerStats;
+import kiln.stress.CpuBurner;
+import kiln.stress.FileStorm;
+import kiln.stress.Sleeper;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** One worker's life: start the stressors, report, obey commands, stop and clean up. */
+final class Worker {
+    private static final Logger LOG = LoggerFactory.getLogger(Worker.class);
+    static final long STATS_INTERVAL_MS = 250;
+    /** Cleanup budget after a stop command: the supervisor waits longer than this. */
+    static final Duration STOP_BUDGET = Duration.ofSeconds(8);
+    /** Cleanup budget when the supervisor vanished: exit fast, leave no orphan JVM. */
+    static final Duration ORPHAN_BUDGET = Duration.ofMillis(1500);
+
+    private final WorkerSpec spec;
+    private final FrameReader commands;
+    private final WorkerMain.FrameWriter out;
+    private final String prefix;
+    private final CountDownLatch stopRequested = new CountDownLatch(1);
+    private volatile Duration stopBudget = STOP_BUDGET;
+    private final AtomicLong seq = new AtomicLong();
+    private FileStorm files;
+    private CpuBurner cpu;
+
+    Worker(WorkerSpec spec, FrameReader commands, WorkerMain.FrameWriter out) {
+        this.spec = spec;
+        this.commands = commands;
+        this.out = out;
+        this.prefix = "w" + spec.id() + ": ";
+    }
+
+    int run() {
+        out.write(Frame.of("hello").put("pid", ProcessHandle.current().pid()).put("id", spec.id()).build());
+        try {
+            startStressors();
+        } catch (IOException | RuntimeException e) {
+            LOG.error("{}cannot start: {}", prefix, e.toString());
+            stopStressors(ORPHAN_BUDGET);
+            return WorkerMain.EXIT_CANNOT_RUN;
+        }
+        out.write(stats());
+        Thread reporter = daemon(this::report, "kiln-w" + spec.id() + "-stats");
+        Thread listener = daemon(this::listen, "kiln-w" + spec.id() + "-commands");
+        Thread watcher = daemon(this::watchParent, "kiln-w" + spec.id() + "-parent");
+        reporter.start();
+        listener.start();
+        watcher.start();
+        try {
+            stopRequested.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        Duration budget = stopBudget;
+        armSelfHalt(budget.plusSeconds(2));
+        long left = stopStressors(budget);
+        out.write(stats());
+        out.write(Frame.of("bye").put("files_left", left).build());
+        return WorkerMain.EXIT_OK;
+    }
+
+    private void startStressors() throws IOException {
+        if (spec.files()) {
+            Path dir = Path.of(spec.dir());
+            var options = new FileStorm.Options(dir, spec.fileSize(), spec.inFlight(), spec.fileThreads(),
+                    spec.maxFiles(), spec.minFree(), spec.fsync());
+            // the storm creates the directory itself, so that it knows the directory is its own to remove
+            files = new FileStorm(options, spec.id(), System::nanoTime, () -> {
+                try {
+                    return Files.getFileStore(dir).getUsableSpace();
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
+            files.start();
+        }
+        if (spec.cpu()) {
+            cpu = new CpuBurner(spec.id(), spec.cpuMethod(), spec.cpuThreads(), spec.cpuLoad(), System::nanoTime, Sleeper.SYSTEM);
+            cpu.start();
+        }
+        LOG.info("{}started (pid {}): files={} cpu={}", prefix, ProcessHandle.current().pid(), spec.files(),
+                spec.cpu() ? spec.cpuMethod() + "@" + spec.cpuLoad() + "%" : "off");
+    }
+
+    private long stopStressors(Duration budget) {
+        if (cpu != null) {
+            cpu.close();
+        }
+        return files == null ? 0 : files.stopAndClean(budget);
+    }
+
+    private void report() {
+        while (stopRequested.getCount() > 0) {
+            try {
+                Thread.sleep(STATS_INTERVAL_MS);
+            } catch (InterruptedException e) {
+                return;
+            }
+            if (!out.write(stats())) {
+                requestStop("stdout closed", ORPHAN_BUDGET);
+                return;
+            }
+        }
+    }
+
+    private void listen() {
+        try {
+            Frame f;
+            while ((f = commands.next()) != null) {
+                switch (f.type()) {
+                    case "stop" -> {
+                        requestStop("stop command", STOP_BUDGET);
+                        return;
+                    }
+                    case "load" -> {
+                        if (cpu != null) {
+                            cpu.setLoad((int) Math.max(0, Math.min(100, f.getLong("pct", spec.cpuLoad()))));
+                        }
+                    }
+                    case "fault" -> {
+                        if (cpu != null && "cpu".equals(f.get("stressor", ""))) {
+                            cpu.injectFault();
+                        }
+                    }
+                    default -> LOG.warn("{}ignored unknown command {}", prefix, f.type());
+                }
+            }
+        } catch (Exception e) {
+            LOG.warn("{}command stream failed: {}", prefix, e.toString());
+        }
+        requestStop("end of stdin (supervisor gone)", ORPHAN_BUDGET);
+    }
+
+    /** Stops when the supervisor dies without closing our stdin (it always does, but be sure). */
+    private void watchParent() {
+        if (spec.parentPid() <= 0) {
+            return;
+        }
+        Optional<ProcessHandle> parent = ProcessHandle.of(spec.parentPid());
+        while (stopRequested.getCount() > 0) {
+            boolean alive = parent.isPresent() && parent.get().isAlive()
+                    && (spec.parentStartMs() == 0 || parent.get().info().startInstant()
+                    .map(Instant::toEpochMilli).map(ms -> Math.abs(ms - spec.parentStartMs()) < 2000).orElse(true));
+            if (!alive) {
+                requestStop("supervisor " + spec.parentPid() + " is gone", ORPHAN_BUDGET);
+                return;
+            }
+            try {
+                Thread.sleep(500);
+            } catch (InterruptedException e) {
+                return;
+            }
+        }
+    }
+
+    private void requestStop(String why, Duration budget) {
+        if (stopRequested.getCount() > 0) {
+            stopBudget = budget;
+            LOG.info("{}stopping: {}", prefix, why);
+            stopRequested.countDown();
+        }
+    }
+
+    /** Whatever happens during cleanup, this JVM is gone shortly after the budget. */
+    private static void armSelfHalt(Duration after) {
+        Thread t = daemon(() -> {
+            try {
+                Thread.sleep(after.toMillis());
+            } catch (InterruptedException e) {
+                return;
+            }
+            Runtime.getRuntime().halt(WorkerMain.EXIT_OK);
+        }, "kiln-self-halt");
+        t.start();
+    }
+
+    private static Thread daemon(Runnable r, String name) {
+        Thread t = new Thread(r, name);
+        t.setDaemon(true);
+        return t;
+    }
+
+    private Frame stats() {
+        Map<String, Long> errors = new TreeMap<>();
+        Map<String, Long> verify = new TreeMap<>();
+        long created = 0;
+        long deleted = 0;
+        long bytes = 0;
+        long inFlight = 0;
+        long kept = 0;
+        boolean paused = false;
+        long[] lat = new long[kiln.link.LatencyBuckets.COUNT];
+        long latSum = 0;
+        if (files != null) {
+            for (FileStorm.Op op : FileStorm.Op.values()) {
+                errors.put(op.name().toLowerCase(), files.errors(op));
+            }
+            created = files.created();
+            deleted = files.deleted();
+            bytes = files.bytesWritten();
+            inFlight = files.inFlight();
+            kept = files.filesKept();
+            paused = files.paused();
+            lat = files.latencyCounts();
+            latSum = files.latencySumNanos();
+            verify.put("files", 0L);
+        }
+        Map<String, Long> ops = Map.of();
+        long busy = 0;
+        if (cpu != null) {
+            ops = cpu.ops();
+            busy = cpu.busyNanos();
+            verify.put("cpu", cpu.verifyErrors());
+        }
+        return new WorkerStats(seq.incrementAndGet(), created, deleted, bytes, errors, inFlight, kept, paused, lat, latSum,
+                ops, busy, verify).toFrame();
+    }
+}

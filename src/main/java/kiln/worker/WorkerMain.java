@@ -1,0 +1,81 @@
+package kiln.worker;
+
+import java.io.FileOutputStream;
+import java.io.FileDescriptor;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import kiln.link.Frame;
+import kiln.link.FrameCodec;
+import kiln.link.FrameReader;
+import kiln.link.MalformedFrameException;
+import kiln.link.WorkerSpec;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Entry point of a worker JVM, started by the supervisor. Reads a {@code start} frame on stdin,
+ * runs the stressors, writes stats frames to stdout and its log to stderr. End of stdin, a
+ * {@code stop} frame or the death of the supervisor stops it; it then removes its files and exits.
+ * Exit status: 0 stopped normally, 2 no valid start frame, 3 the stressors could not start.
+ */
+public final class WorkerMain {
+    static final int EXIT_OK = 0;
+    static final int EXIT_BAD_START = 2;
+    static final int EXIT_CANNOT_RUN = 3;
+
+    private WorkerMain() {
+    }
+
+    public static void main(String[] args) {
+        System.setProperty("org.slf4j.simpleLogger.showThreadName", "false");
+        System.setProperty("org.slf4j.simpleLogger.showLogName", "false");
+        // stdout carries frames only: anything else that prints goes to the log
+        OutputStream frames = new FileOutputStream(FileDescriptor.out);
+        System.setOut(new PrintStream(new FileOutputStream(FileDescriptor.err), true, StandardCharsets.UTF_8));
+        Logger log = LoggerFactory.getLogger(WorkerMain.class);
+
+        FrameReader commands = new FrameReader(System.in, why -> log.warn("skipped a malformed command: {}", why));
+        WorkerSpec spec;
+        try {
+            Frame first = commands.next();
+            if (first == null) {
+                System.exit(EXIT_OK); // supervisor went away before starting us
+                return;
+            }
+            spec = WorkerSpec.fromFrame(first);
+        } catch (IOException | MalformedFrameException e) {
+            log.error("no valid start frame: {}", e.getMessage());
+            System.exit(EXIT_BAD_START);
+            return;
+        }
+        int status = new Worker(spec, commands, new FrameWriter(frames)).run();
+        System.exit(status);
+    }
+
+    /** Writes whole frames to stdout; shared by the stats thread and the command thread. */
+    static final class FrameWriter {
+        private final OutputStream out;
+        private boolean broken;
+
+        FrameWriter(OutputStream out) {
+            this.out = out;
+        }
+
+        /** @return false once stdout is gone (the supervisor died) */
+        synchronized boolean write(Frame frame) {
+            if (broken) {
+                return false;
+            }
+            try {
+                out.write(FrameCodec.encode(frame).getBytes(StandardCharsets.US_ASCII));
+                out.flush();
+                return true;
+            } catch (IOException e) {
+                broken = true;
+                return false;
+            }
+        }
+    }
+}

@@ -1,0 +1,139 @@
+package kiln.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+final class SettingsLoaderTest {
+    private final SettingsLoader loader = new SettingsLoader(6);
+
+    private static String error(Runnable r) {
+        return assertThrows(SettingsException.class, r::run).getMessage();
+    }
+
+    @Test
+    void defaults_loadFromReference() {
+        Settings s = loader.load(null, Map.of());
+        assertEquals(6, s.workers().count(), "auto workers = logical cores");
+        assertTrue(s.workers().pin());
+        assertEquals(1024, s.files().sizeBytes());
+        assertEquals(1000, s.files().inFlight());
+        assertEquals(20_000, s.files().maxFiles());
+        assertEquals(1L << 30, s.files().minFreeBytes());
+        assertEquals(Path.of("kiln-data").toAbsolutePath(), s.files().dir());
+        assertFalse(s.files().fsync());
+        assertEquals(100, s.cpu().load());
+        assertEquals("all", s.cpu().method());
+        assertEquals(Duration.ofMinutes(10), s.run().duration());
+        assertNull(s.run().report());
+        assertEquals("127.0.0.1", s.http().host());
+        assertEquals(9477, s.http().port());
+        assertEquals(Duration.ofSeconds(1), s.sampler().interval());
+    }
+
+    @Test
+    void overrides_winOverFile(@TempDir Path dir) throws IOException {
+        Path file = dir.resolve("k.conf");
+        Files.writeString(file, "kiln { cpu.load = 40, files.size = 4k, run.duration = 2h, workers.count = 3 }");
+        Settings s = loader.load(file, Map.of("kiln.cpu.load", 70));
+        assertEquals(70, s.cpu().load(), "flag beats file");
+        assertEquals(4096, s.files().sizeBytes(), "file beats reference");
+        assertEquals(Duration.ofHours(2), s.run().duration());
+        assertEquals(3, s.workers().count());
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "kiln.cpu.load       | 150   | kiln.cpu.load = \"150\": expected a whole number from 0 to 100",
+        "kiln.cpu.load       | lots  | kiln.cpu.load = \"lots\": expected a whole number from 0 to 100",
+        "kiln.files.in-flight| 1001  | kiln.files.in-flight = \"1001\": expected a whole number from 1 to 1000",
+        "kiln.files.size     | 12x   | kiln.files.size = \"12x\": expected a size such as 1k, 64m or 5g",
+        "kiln.files.size     | 2m    | kiln.files.size = \"2m\": expected a size from 64 to 1m",
+        "kiln.run.duration   | 10    | kiln.run.duration = \"10\": expected a duration with a unit, such as 500ms, 8s, 10m or 2h",
+        "kiln.run.duration   | soon  | kiln.run.duration = \"soon\": expected a duration with a unit, such as 500ms, 8s, 10m or 2h",
+        "kiln.files.fsync    | maybe | kiln.files.fsync = \"maybe\": expected true or false",
+        "kiln.workers.count  | many  | kiln.workers.count = \"many\": expected auto or a whole number from 1 to 1024",
+        "kiln.workers.count  | 0     | kiln.workers.count = \"0\": expected auto or a whole number from 1 to 1024",
+        "kiln.cpu.method     | fft   | kiln.cpu.method = \"fft\": expected one of all, factorial, float, int, sha256",
+        "kiln.http.port      | 70000 | kiln.http.port = \"70000\": expected a whole number from 0 to 65535",
+        "kiln.sampler.interval | 10ms | kiln.sampler.interval = \"10ms\": expected a duration from 200ms to 1m00s",
+    })
+    void badValue_namesKeyValueAndRule(String key, String value, String expected) {
+        assertEquals(expected, error(() -> loader.load(null, Map.of(key, value))));
+    }
+
+    @Test
+    void badValueInFile_showsTheValueAsWritten(@TempDir Path dir) throws IOException {
+        Path file = dir.resolve("k.conf");
+        Files.writeString(file, "kiln.cpu.load = 150\nkiln.run.duration = 10\n");
+        assertEquals("kiln.cpu.load = 150: expected a whole number from 0 to 100", error(() -> loader.load(file, Map.of())));
+        Files.writeString(file, "kiln.run.duration = 10\n");
+        assertEquals("kiln.run.duration = 10: expected a duration with a unit, such as 500ms, 8s, 10m or 2h",
+                error(() -> loader.load(file, Map.of())));
+    }
+
+    @Test
+    void unknownKey_isRejectedWithASuggestion(@TempDir Path dir) throws IOException {
+        Path file = dir.resolve("typo.conf");
+        Files.writeString(file, "kiln.cpu.lod = 50\n");
+        assertEquals("kiln.cpu.lod: unknown key (did you mean kiln.cpu.load?)", error(() -> loader.load(file, Map.of())));
+        assertEquals("kiln.nothing.like.this: unknown key", error(() -> loader.load(null, Map.of("kiln.nothing.like.this", 1))));
+    }
+
+    @Test
+    void unreadableOrBrokenFile_isNamed(@TempDir Path dir) throws IOException {
+        Path missing = dir.resolve("missing.conf");
+        assertEquals(missing + ": cannot read the config file (missing, not a file, or not readable)",
+                error(() -> loader.load(missing, Map.of())));
+        Path broken = dir.resolve("broken.conf");
+        Files.writeString(broken, "kiln { cpu.load = \n");
+        assertTrue(error(() -> loader.load(broken, Map.of())).startsWith(broken + ": not valid HOCON: "));
+    }
+
+    @Test
+    void exampleConfig_isValid() {
+        Settings s = loader.load(Path.of("config/kiln.conf"), Map.of());
+        assertEquals(Path.of("/var/lib/kiln"), s.files().dir());
+        assertEquals(80, s.cpu().load());
+    }
+
+    @Test
+    void everyReferenceKey_isDocumentedWithAComment() throws IOException {
+        String text = new String(SettingsLoader.class.getResourceAsStream("/reference.conf").readAllBytes());
+        for (String key : SettingsLoader.referenceKeys()) {
+            String leaf = key.substring(key.lastIndexOf('.') + 1);
+            int at = text.indexOf("\n    " + leaf + " =");
+            assertTrue(at > 0, "reference.conf lists " + key);
+            String before = text.substring(0, at);
+            String lastLine = before.substring(before.lastIndexOf('\n', before.length() - 1) + 1).trim();
+            assertTrue(lastLine.startsWith("#"), key + " has a comment above it, found: " + lastLine);
+        }
+    }
+
+    @Test
+    void sizesAndDurations_parseLikeTheConfigFile() {
+        assertEquals(1024, Sizes.parse("1k"));
+        assertEquals(64L << 20, Sizes.parse("64m"));
+        assertEquals(5L << 30, Sizes.parse("5g"));
+        assertEquals("5g", Sizes.format(5L << 30));
+        assertEquals(Duration.ofSeconds(8), Durations.parse("8s"));
+        assertEquals(Duration.ofMinutes(10), Durations.parse("10m"));
+        assertEquals(Duration.ofHours(2), Durations.parse("2h"));
+        assertEquals("expected a duration with a unit such as 500ms, 8s, 10m or 2h, found \"10\"",
+                assertThrows(IllegalArgumentException.class, () -> Durations.parse("10")).getMessage());
+        assertEquals("expected a size such as 1k, 64m or 5g, found \"big\"",
+                assertThrows(IllegalArgumentException.class, () -> Sizes.parse("big")).getMessage());
+    }
+}

@@ -1,0 +1,131 @@
+package kiln.link;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+final class FrameCodecTest {
+
+    private static FrameReader reader(byte[] bytes, List<String> why) {
+        return new FrameReader(new ByteArrayInputStream(bytes), why::add);
+    }
+
+    @Test
+    void frame_roundTripsAnyValue() throws Exception {
+        Frame f = Frame.of("start").put("dir", "/data/with space/ünï=%\n\t").put("n", -42).put("empty", "").build();
+        String line = FrameCodec.encode(f);
+        assertTrue(line.startsWith("kiln/1 start dir=/data/with%20space/%c3%bcn%c3%af%3d%25%0a%09 n=-42 empty="), line);
+        assertTrue(line.endsWith("\n"));
+        assertEquals(f, FrameCodec.decode(line.substring(0, line.length() - 1)));
+    }
+
+    @Test
+    void workerSpec_andStats_roundTrip() throws Exception {
+        WorkerSpec spec = new WorkerSpec(3, "/tmp/k d/w3", true, 1024, 1000, 0, 20_000, 1L << 30, false, true, 75, "all", 1, 99, 12345);
+        assertEquals(spec, WorkerSpec.fromFrame(FrameCodec.decode(FrameCodec.encode(spec.toFrame()).strip())));
+
+        long[] lat = new long[LatencyBuckets.COUNT];
+        lat[0] = 5;
+        lat[LatencyBuckets.COUNT - 1] = 1;
+        WorkerStats stats = new WorkerStats(7, 100, 40, 102_400, Map.of("create", 2L, "delete", 0L), 12, 60, true, lat, 999,
+                Map.of("int", 11L, "sha256", 4L), 5_000, Map.of("cpu", 1L, "files", 0L));
+        WorkerStats back = WorkerStats.fromFrame(FrameCodec.decode(FrameCodec.encode(stats.toFrame()).strip()));
+        assertEquals(stats, back);
+        assertEquals(5, back.latencyCount(0));
+        assertEquals(Map.of("int", 11L, "sha256", 4L), back.cpuOps());
+    }
+
+    @Test
+    void stats_plus_addsCountersAndTakesLaterGauges() {
+        long[] lat = new long[LatencyBuckets.COUNT];
+        lat[2] = 3;
+        WorkerStats a = new WorkerStats(9, 10, 1, 100, Map.of("create", 1L), 5, 7, true, lat, 30, Map.of("int", 2L), 1, Map.of("cpu", 1L));
+        WorkerStats b = new WorkerStats(2, 4, 0, 40, Map.of("create", 2L, "write", 1L), 1, 3, false, lat, 10, Map.of("float", 5L), 2, Map.of());
+        WorkerStats s = a.countersOnly().plus(b);
+        assertEquals(14, s.filesCreated());
+        assertEquals(140, s.fileBytes());
+        assertEquals(Map.of("create", 3L, "write", 1L), s.errors());
+        assertEquals(Map.of("int", 2L, "float", 5L), s.cpuOps());
+        assertEquals(6, s.latencyCount(2));
+        assertEquals(1, s.inFlight(), "gauges come from the current life only");
+        assertEquals(3, s.filesKept());
+        assertEquals(Map.of("cpu", 1L), s.verifyErrors());
+    }
+
+    @Test
+    void decode_refusesWhatIsNotAFrame() {
+        for (String bad : List.of("", "hello", "kiln/2 stats seq=1", "kiln/1", "kiln/1 Stats", "kiln/1 stats seq",
+                "kiln/1 stats =1", "kiln/1 stats a=b=c", "kiln/1 stats v=%4", "kiln/1 stats v=%zz", "kiln/1 stats Bad=1",
+                "kiln/1 stats v=\u00e9", "kiln/1 stats v=\u0001")) {
+            assertThrows(MalformedFrameException.class, () -> FrameCodec.decode(bad), "refuses: " + bad);
+        }
+    }
+
+    @Test
+    void statsFrame_withBadNumbers_isMalformed() throws Exception {
+        assertThrows(MalformedFrameException.class, () -> WorkerStats.fromFrame(FrameCodec.decode("kiln/1 stats files_created=-1")));
+        assertThrows(MalformedFrameException.class, () -> WorkerStats.fromFrame(FrameCodec.decode("kiln/1 stats files_created=x")));
+        assertThrows(MalformedFrameException.class, () -> WorkerStats.fromFrame(FrameCodec.decode("kiln/1 stats lat=1,2")));
+        assertThrows(MalformedFrameException.class, () -> WorkerSpec.fromFrame(FrameCodec.decode("kiln/1 start id=1")));
+    }
+
+    @Test
+    void reader_skipsGarbageBetweenGoodFrames() throws IOException {
+        ByteArrayOutputStream in = new ByteArrayOutputStream();
+        in.writeBytes(FrameCodec.encode(Frame.of("hello").put("pid", 1).build()).getBytes(StandardCharsets.US_ASCII));
+        in.writeBytes("not a frame\n".getBytes(StandardCharsets.US_ASCII));
+        in.writeBytes(new byte[] {(byte) 0xff, 0, 1, 2, '\n'});
+        in.writeBytes("x".repeat(FrameCodec.MAX_LINE * 3).getBytes(StandardCharsets.US_ASCII));
+        in.writeBytes("\n\n".getBytes(StandardCharsets.US_ASCII));
+        in.writeBytes(FrameCodec.encode(Frame.of("stats").put("seq", 2).build()).getBytes(StandardCharsets.US_ASCII));
+        in.writeBytes("kiln/1 stats seq=3".getBytes(StandardCharsets.US_ASCII)); // truncated: no newline
+        List<String> why = new ArrayList<>();
+        FrameReader r = reader(in.toByteArray(), why);
+        assertEquals("hello", r.next().type());
+        assertEquals("2", r.next().fields().get("seq"));
+        assertNull(r.next());
+        assertEquals(4, r.malformed(), "skipped: " + why);
+        assertTrue(why.contains("line longer than " + FrameCodec.MAX_LINE + " bytes"), why.toString());
+        assertTrue(why.contains("end of stream inside a frame (truncated line)"), why.toString());
+    }
+
+    @Test
+    @Timeout(20)
+    void reader_survivesRandomBytes() throws IOException {
+        Random random = new Random(20261121);
+        String good = FrameCodec.encode(Frame.of("stats").put("seq", 1).build());
+        for (int round = 0; round < 300; round++) {
+            ByteArrayOutputStream in = new ByteArrayOutputStream();
+            int goodOnes = 0;
+            for (int i = 0; i < 20; i++) {
+                if (random.nextInt(3) == 0) {
+                    in.writeBytes(good.getBytes(StandardCharsets.US_ASCII));
+                    goodOnes++;
+                } else {
+                    byte[] junk = new byte[random.nextInt(300)];
+                    random.nextBytes(junk);
+                    in.writeBytes(junk);
+                    in.write('\n');
+                }
+            }
+            FrameReader r = new FrameReader(new ByteArrayInputStream(in.toByteArray()), s -> { });
+            int frames = 0;
+            while (r.next() != null) {
+                frames++;
+            }
+            assertTrue(frames >= goodOnes, "every intact frame is read (round " + round + ")");
+        }
+    }
+}

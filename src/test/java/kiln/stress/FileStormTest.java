@@ -1,0 +1,161 @@
+package kiln.stress;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+@Timeout(60)
+final class FileStormTest {
+    @TempDir
+    Path tmp;
+
+    private FileStorm storm(Path dir, int inFlight, int threads, long maxFiles, AtomicLong free, long minFree) throws IOException {
+        var options = new FileStorm.Options(dir, 1024, inFlight, threads, maxFiles, minFree, false);
+        return new FileStorm(options, 0, System::nanoTime, free::get);
+    }
+
+    /** Regular files below dir, tolerating files that vanish while counting. */
+    static long countFiles(Path dir) {
+        long n = 0;
+        try (DirectoryStream<Path> s = Files.newDirectoryStream(dir)) {
+            for (Path p : s) {
+                n += Files.isDirectory(p) ? countFiles(p) : 1;
+            }
+        } catch (IOException e) {
+            // a shard removed while we looked: it held nothing of interest
+        }
+        return n;
+    }
+
+    @Test
+    void create_neverHasMoreThanThePermitsInFlight() throws IOException {
+        AtomicLong free = new AtomicLong(Long.MAX_VALUE);
+        Path dir = tmp.resolve("w0");
+        FileStorm s = storm(dir, 1000, 2, 100_000, free, 0);
+        s.start();
+        await().atMost(Duration.ofSeconds(20)).until(() -> s.created() >= 20_000);
+        long left = s.stopAndClean(Duration.ofSeconds(20));
+        assertEquals(0, left);
+        assertTrue(s.maxInFlightSeen() <= 1000, "in flight at most 1000, saw " + s.maxInFlightSeen());
+        assertTrue(s.maxInFlightSeen() > 900, "the producer really filled the window, saw " + s.maxInFlightSeen());
+        assertEquals(0, s.errors(FileStorm.Op.CREATE) + s.errors(FileStorm.Op.WRITE));
+        assertEquals(s.created(), s.deleted(), "cleanup deleted every file created");
+        assertEquals(s.created() * 1024, s.bytesWritten());
+        assertFalse(Files.exists(dir), "the worker directory it created is gone");
+    }
+
+    @Test
+    void create_smallWindowIsHeldExactly() throws IOException {
+        AtomicLong free = new AtomicLong(Long.MAX_VALUE);
+        FileStorm s = storm(tmp.resolve("w0"), 3, 8, 100_000, free, 0);
+        s.start();
+        await().atMost(Duration.ofSeconds(20)).until(() -> s.created() >= 2_000);
+        s.stopAndClean(Duration.ofSeconds(20));
+        assertTrue(s.maxInFlightSeen() <= 3, "8 writer threads, 3 permits: saw " + s.maxInFlightSeen());
+    }
+
+    @Test
+    void maxFiles_boundsTheFootprintByChurn() throws IOException {
+        AtomicLong free = new AtomicLong(Long.MAX_VALUE);
+        Path dir = tmp.resolve("w0");
+        FileStorm s = storm(dir, 8, 2, 50, free, 0);
+        s.start();
+        long maxSeen = 0;
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (s.created() < 5_000 && System.nanoTime() < deadline) {
+            maxSeen = Math.max(maxSeen, countFiles(dir));
+        }
+        s.stopAndClean(Duration.ofSeconds(20));
+        assertTrue(s.created() >= 5_000, "made progress: " + s.created());
+        assertTrue(maxSeen <= 50 + 8, "at most max-files + in-flight on disk, saw " + maxSeen);
+        assertTrue(s.deleted() >= s.created() - 50 - 8, "the oldest were deleted as new ones came");
+        assertEquals(s.created(), s.deleted());
+        assertFalse(Files.exists(dir));
+    }
+
+    @Test
+    void cleanup_removesExactlyItsOwnFiles() throws IOException {
+        Path dir = tmp.resolve("w0");
+        Path shard0 = dir.resolve("d000000");
+        Files.createDirectories(shard0);
+        Path notes = Files.writeString(dir.resolve("notes.txt"), "operator's notes");
+        Path keep = Files.writeString(shard0.resolve("keep.me"), "not kiln's");
+        Path clash = Files.writeString(shard0.resolve("5.kiln"), "someone else's file with kiln's name");
+        AtomicLong free = new AtomicLong(Long.MAX_VALUE);
+        FileStorm s = storm(dir, 16, 2, 100_000, free, 0);
+        s.start();
+        await().atMost(Duration.ofSeconds(20)).until(() -> s.created() >= 3_000);
+        assertEquals(0, s.stopAndClean(Duration.ofSeconds(20)));
+        assertEquals("operator's notes", Files.readString(notes));
+        assertEquals("not kiln's", Files.readString(keep));
+        assertEquals("someone else's file with kiln's name", Files.readString(clash), "CREATE_NEW never overwrites");
+        assertEquals(1, s.errors(FileStorm.Op.CREATE), "the clash is counted as a failed create");
+        assertEquals(3, countFiles(dir), "only the three foreign files are left");
+        assertEquals(s.created(), s.deleted());
+        try (var list = Files.list(dir)) {
+            assertEquals(2, list.count(), "foreign shard directory and notes stay; kiln's shards are gone");
+        }
+    }
+
+    @Test
+    void create_pausesBelowTheFreeSpaceFloorAndResumes() throws IOException, InterruptedException {
+        AtomicLong free = new AtomicLong(100L << 20);
+        FileStorm s = storm(tmp.resolve("w0"), 100, 2, 100_000, free, 1L << 30);
+        s.start();
+        await().atMost(Duration.ofSeconds(5)).until(s::paused);
+        Thread.sleep(300);
+        assertEquals(0, s.created(), "nothing is created below the floor");
+        free.set(2L << 30);
+        await().atMost(Duration.ofSeconds(10)).until(() -> s.created() > 100 && !s.paused());
+        free.set(10L << 20);
+        await().atMost(Duration.ofSeconds(5)).until(s::paused);
+        long atPause = s.created();
+        Thread.sleep(300);
+        assertTrue(s.created() - atPause <= 100, "after pausing, at most the in-flight window completes");
+        s.stopAndClean(Duration.ofSeconds(20));
+    }
+
+    @Test
+    void payload_carriesAChecksumThatCatchesOneFlippedBit() {
+        Payload p = new Payload(7, 1024);
+        ByteBuffer b = p.forIndex(123_456);
+        assertEquals(1024, b.remaining());
+        ByteBuffer copy = ByteBuffer.allocate(1024).put(b.duplicate()).flip();
+        assertTrue(Payload.verify(copy, 123_456));
+        assertFalse(Payload.verify(copy, 123_457), "wrong index");
+        copy.put(500, (byte) (copy.get(500) ^ 0x10));
+        assertFalse(Payload.verify(copy, 123_456), "flipped bit");
+    }
+
+    @Test
+    void leftovers_sweepOnlyKilnFiles() throws IOException {
+        Path dir = tmp.resolve("w1");
+        AtomicLong free = new AtomicLong(Long.MAX_VALUE);
+        FileStorm s = storm(dir, 8, 1, 100_000, free, 0);
+        s.start();
+        await().atMost(Duration.ofSeconds(20)).until(() -> s.created() >= 1_500);
+        // pretend the worker died: its files stay; then add foreign look-alikes
+        Path shard = dir.resolve("d000000");
+        Path fake = Files.writeString(shard.resolve("999999.kiln"), "named like kiln, but not kiln's content");
+        Path other = Files.writeString(dir.resolve("README"), "foreign");
+        long kept = s.filesKept();
+        s.stopAndClean(Duration.ZERO.plusMillis(1)); // stops; leaves (almost) everything for the sweep
+        long removed = Leftovers.sweep(dir);
+        assertTrue(removed + s.deleted() >= kept, "every kiln file is gone: removed " + removed);
+        assertEquals("named like kiln, but not kiln's content", Files.readString(fake));
+        assertEquals("foreign", Files.readString(other));
+        assertEquals(2, countFiles(dir));
+    }
+}
