@@ -205,9 +205,16 @@ final class RunSession {
     private String status(WorkerPool pool, KilnMetrics metrics) {
         WorkerStats t = pool.totals();
         List<Map<String, Object>> workers = new ArrayList<>();
+        List<Long> firstFrames = pool.firstFrameMillis();
         for (WorkerView w : pool.workers()) {
-            workers.add(Map.of("id", w.id(), "state", w.state(), "restarts", w.restarts(),
-                    "files_created", w.totals().filesCreated()));
+            Map<String, Object> m = new java.util.LinkedHashMap<>();
+            m.put("id", w.id());
+            m.put("state", w.state());
+            m.put("pid", w.pid() == null ? -1 : w.pid());
+            m.put("restarts", w.restarts());
+            m.put("files_created", w.totals().filesCreated());
+            m.put("first_stats_ms", firstFrames.get(w.id()));
+            workers.add(m);
         }
         return Json.object(Map.of("state", "running", "workers", workers,
                 "files_per_second", Math.round(metrics.filesPerSecond()), "files_created", t.filesCreated(),

@@ -71,8 +71,6 @@ public final class KilnMetrics {
         for (int i = 0; i < pool.size(); i++) {
             int id = i;
             Tags w = Tags.of("worker", Integer.toString(id));
-            FunctionCounter.builder("kiln.files.created", this, m -> m.worker(id).filesCreated())
-                    .tags(w).description("Files created").register(registry);
             FunctionCounter.builder("kiln.files.deleted", this, m -> m.worker(id).filesDeleted())
                     .tags(w).description("Files removed by churn or cleanup").register(registry);
             FunctionCounter.builder("kiln.file.write", this, m -> m.worker(id).fileBytes()).baseUnit("bytes")
@@ -183,7 +181,33 @@ public final class KilnMetrics {
 
     /** The text exposition for {@code GET /metrics}, in the format the Accept header asks for. */
     public String scrape(String acceptHeader) {
-        return registry.scrape(contentType(acceptHeader));
+        String type = contentType(acceptHeader);
+        String body = registry.scrape(type);
+        boolean openMetrics = type.startsWith("application/openmetrics-text");
+        String created = filesCreatedFamily(openMetrics);
+        if (openMetrics && body.endsWith("# EOF\n")) {
+            return body.substring(0, body.length() - "# EOF\n".length()) + created + "# EOF\n";
+        }
+        return body + created;
+    }
+
+    /**
+     * {@code kiln_files_created_total{worker}}, written here rather than through Micrometer:
+     * Prometheus client_java 1.x refuses any family name ending in {@code _created} (OpenMetrics
+     * reserves that suffix for a counter's creation time) and would rename it to
+     * {@code kiln_files_total}. The name is the one dashboards and alerts rely on, and it is a
+     * valid counter in both text formats.
+     */
+    String filesCreatedFamily(boolean openMetrics) {
+        StringBuilder sb = new StringBuilder();
+        String family = openMetrics ? "kiln_files_created" : "kiln_files_created_total";
+        sb.append("# HELP ").append(family).append(" Files created\n");
+        sb.append("# TYPE ").append(family).append(" counter\n");
+        for (WorkerView w : pool.workers()) {
+            sb.append("kiln_files_created_total{worker=\"").append(w.id()).append("\"} ")
+                    .append(w.totals().filesCreated()).append(openMetrics ? "\n" : ".0\n");
+        }
+        return sb.toString();
     }
 
     public static String contentType(String acceptHeader) {

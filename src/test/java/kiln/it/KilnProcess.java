@@ -1,0 +1,114 @@
+package kiln.it;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** {@code java -jar target/kiln.jar …} as a child process, with both pipes drained and kept. */
+final class KilnProcess implements AutoCloseable {
+    private static final Pattern PORT = Pattern.compile("metrics at http://127\\.0\\.0\\.1:(\\d+)/metrics");
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+    final Process process;
+    final List<String> out = new CopyOnWriteArrayList<>();
+    final List<String> err = new CopyOnWriteArrayList<>();
+
+    KilnProcess(String... args) throws IOException {
+        List<String> cmd = new ArrayList<>(List.of(javaBinary(), "-jar", jar().toString()));
+        cmd.addAll(List.of(args));
+        process = new ProcessBuilder(cmd).start();
+        process.getOutputStream().close();
+        drain(process.getInputStream(), out, "out");
+        drain(process.getErrorStream(), err, "err");
+    }
+
+    static Path jar() {
+        return Path.of(System.getProperty("kiln.jar", "target/kiln.jar"));
+    }
+
+    static String javaBinary() {
+        return ProcessHandle.current().info().command().orElse("java");
+    }
+
+    private static void drain(java.io.InputStream in, List<String> sink, String name) {
+        Thread t = new Thread(() -> {
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = r.readLine()) != null) {
+                    sink.add(line);
+                }
+            } catch (IOException e) {
+                // process gone
+            }
+        }, "it-drain-" + name);
+        t.setDaemon(true);
+        t.start();
+    }
+
+    /** The metrics port printed at start, or -1 before it is printed. */
+    int port() {
+        for (String line : out) {
+            Matcher m = PORT.matcher(line);
+            if (m.find()) {
+                return Integer.parseInt(m.group(1));
+            }
+        }
+        return -1;
+    }
+
+    HttpResponse<String> get(String path) throws IOException, InterruptedException {
+        HttpRequest req = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port() + path))
+                .timeout(Duration.ofSeconds(5)).GET().build();
+        return HTTP.send(req, HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** Samples of {@code /metrics}: "name{labels}" to value. */
+    Map<String, Double> scrape() throws IOException, InterruptedException {
+        return parse(get("/metrics").body());
+    }
+
+    static Map<String, Double> parse(String text) {
+        Map<String, Double> samples = new TreeMap<>();
+        for (String line : text.split("\n")) {
+            if (line.isBlank() || line.startsWith("#")) {
+                continue;
+            }
+            int space = line.lastIndexOf(' ');
+            String value = line.substring(space + 1);
+            samples.put(line.substring(0, space), value.equals("NaN") ? Double.NaN : Double.parseDouble(value));
+        }
+        return samples;
+    }
+
+    int waitFor(Duration d) throws InterruptedException {
+        if (!process.waitFor(d.toMillis(), TimeUnit.MILLISECONDS)) {
+            throw new AssertionError("kiln did not exit within " + d + "\nstdout: " + out + "\nstderr: " + err);
+        }
+        return process.exitValue();
+    }
+
+    String output() {
+        return "stdout:\n  " + String.join("\n  ", out) + "\nstderr:\n  " + String.join("\n  ", err);
+    }
+
+    @Override
+    public void close() {
+        process.descendants().forEach(ProcessHandle::destroyForcibly);
+        process.destroyForcibly();
+    }
+}

@@ -1,0 +1,177 @@
+package kiln.it;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** kiln as a user runs it: the packaged jar, real worker JVMs, real files, real HTTP, real OSHI. */
+@Timeout(120)
+final class KilnRunIT {
+    @TempDir
+    Path tmp;
+
+    private static double sum(Map<String, Double> samples, String prefix) {
+        return samples.entrySet().stream().filter(e -> e.getKey().startsWith(prefix)).mapToDouble(Map.Entry::getValue).sum();
+    }
+
+    private static List<ProcessHandle> workersOf(Path dir) {
+        return ProcessHandle.allProcesses()
+                .filter(p -> p.info().commandLine().map(c -> c.contains("kiln.worker.WorkerMain")).orElse(false))
+                .filter(p -> p.info().commandLine().map(c -> c.contains(dir.toString())).orElse(false)
+                        || p.info().arguments().isEmpty())
+                .toList();
+    }
+
+    @Test
+    void run_endToEnd_metricsWhileRunning_reportAndCleanDirectory() throws Exception {
+        Path data = tmp.resolve("data");
+        Path report = tmp.resolve("out/report.json");
+        try (KilnProcess k = new KilnProcess("run", "--duration", "8s", "--workers", "2", "--dir", data.toString(),
+                "--metrics-port", "0", "--report", report.toString(), "--min-free", "64m", "--max-files", "5000",
+                "--cpu-load", "50")) {
+            await().atMost(Duration.ofSeconds(30)).until(() -> k.port() > 0 || !k.process.isAlive());
+            assertTrue(k.port() > 0, k.output());
+            await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(200))
+                    .until(() -> k.scrape().getOrDefault("kiln_files_created_total{worker=\"1\"}", 0.0) > 0
+                            && k.scrape().getOrDefault("kiln_files_created_total{worker=\"0\"}", 0.0) > 0);
+            Map<String, Double> m = k.scrape();
+            assertEquals(2.0, m.get("kiln_workers{state=\"running\"}"), "two worker JVMs run");
+            assertTrue(m.containsKey("kiln_host_cpu_load_ratio{cpu=\"0\"}"), "per-core load: " + m.keySet());
+            assertTrue(m.containsKey("kiln_host_cpu_load_ratio{cpu=\"1\"}"));
+            assertTrue(m.containsKey("kiln_host_cpu_load_ratio{cpu=\"total\"}"));
+            assertTrue(m.get("kiln_host_memory_total_bytes") > 0);
+            assertTrue(m.containsKey("kiln_host_load1"));
+            assertTrue(sum(m, "kiln_file_write_bytes_total") > 0);
+            assertTrue(sum(m, "kiln_file_create_seconds_count") > 0, "latency histogram");
+            assertTrue(m.containsKey("kiln_file_create_seconds_bucket{le=\"+Inf\"}"));
+            assertTrue(sum(m, "kiln_cpu_ops_total") > 0, "burners run");
+            assertEquals(0.0, sum(m, "kiln_verify_errors_total"));
+            assertTrue(m.containsKey("kiln_verify_errors_total{stressor=\"cpu\"}"));
+            assertTrue(m.containsKey("kiln_worker_restarts_total"));
+            assertTrue(m.containsKey("kiln_file_ops_in_flight{worker=\"0\"}"));
+            assertTrue(m.containsKey("kiln_build_info{version=\"0.1.0\"}"));
+            assertTrue(m.keySet().stream().anyMatch(s -> s.startsWith("kiln_host_fs_free_bytes{mount=")));
+            assertTrue(m.keySet().stream().anyMatch(s -> s.startsWith("jvm_memory_used_bytes")), "supervisor JVM metrics");
+            await().atMost(Duration.ofSeconds(10)).until(() -> k.scrape().getOrDefault("kiln_files_per_second", 0.0) > 0);
+            assertEquals("ok\n", k.get("/healthz").body());
+            Config status = ConfigFactory.parseString(k.get("/api/v1/status").body());
+            assertEquals("running", status.getString("state"));
+            assertEquals(2, status.getConfigList("workers").size());
+
+            assertEquals(0, k.waitFor(Duration.ofSeconds(60)), k.output());
+            assertTrue(k.output().contains("verdict: PASS"), k.output());
+            Config r = ConfigFactory.parseFile(report.toFile());
+            assertEquals("pass", r.getString("verdict"));
+            assertEquals(2, r.getInt("workers.count"));
+            assertEquals(0, r.getInt("workers.restarts"));
+            assertTrue(r.getLong("files.created") > 0);
+            assertEquals(r.getLong("files.created"), r.getLong("files.deleted"), "every file created was deleted");
+            assertEquals(r.getLong("files.created") * 1024, r.getLong("files.bytes_written"));
+            assertTrue(r.getDouble("files.per_second") > 0);
+            assertEquals(0, r.getLong("files.errors"));
+            assertTrue(r.getLong("cpu.ops") > 0);
+            assertEquals(50, r.getInt("cpu.target_load"));
+            assertTrue(r.getDouble("cpu.measured_load") > 0);
+            assertTrue(r.getDouble("duration_seconds") >= 8);
+            assertEquals(0, r.getLong("verify_errors.cpu"));
+            assertFalse(Files.exists(data), "the directory kiln created is gone, with every file in it");
+            assertTrue(workersOf(data).isEmpty(), "no worker JVM is left");
+        }
+    }
+
+    @Test
+    void run_inExistingDirectory_leavesForeignFilesAndTheDirectory() throws Exception {
+        Path data = Files.createDirectories(tmp.resolve("mine"));
+        Path foreign = Files.writeString(data.resolve("keep.txt"), "mine");
+        try (KilnProcess k = new KilnProcess("run", "--duration", "3s", "--workers", "1", "--no-cpu", "--dir",
+                data.toString(), "--metrics-port", "0", "--min-free", "64m")) {
+            assertEquals(0, k.waitFor(Duration.ofSeconds(60)), k.output());
+        }
+        assertEquals("mine", Files.readString(foreign));
+        try (var s = Files.list(data)) {
+            assertEquals(List.of(foreign), s.toList(), "only the foreign file is left");
+        }
+    }
+
+    @Test
+    void run_killedWorker_isRestartedAndCountersKeepGrowing() throws Exception {
+        Path data = tmp.resolve("data");
+        try (KilnProcess k = new KilnProcess("run", "--duration", "12s", "--workers", "2", "--no-cpu", "--dir",
+                data.toString(), "--metrics-port", "0", "--min-free", "64m", "--max-files", "2000")) {
+            await().atMost(Duration.ofSeconds(30)).until(() -> k.port() > 0 || !k.process.isAlive());
+            String created0 = "kiln_files_created_total{worker=\"0\"}";
+            await().atMost(Duration.ofSeconds(20)).until(() -> k.scrape().getOrDefault(created0, 0.0) > 1000);
+            Config status = ConfigFactory.parseString(k.get("/api/v1/status").body());
+            long pid = status.getConfigList("workers").get(0).getLong("pid");
+            double before = k.scrape().get(created0);
+            assertTrue(ProcessHandle.of(pid).orElseThrow().destroyForcibly(), "kill -9 worker 0");
+            double last = before;
+            long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+            boolean restarted = false;
+            while (System.nanoTime() < deadline && !(restarted && last > before + 1000)) {
+                Map<String, Double> m = k.scrape();
+                double now = m.get(created0);
+                assertTrue(now >= last, "created never goes backwards: " + last + " then " + now);
+                last = now;
+                restarted = m.get("kiln_worker_restarts_total") >= 1;
+                Thread.sleep(100);
+            }
+            assertTrue(restarted, "restart counted");
+            assertTrue(last > before + 1000, "the new life adds to what the old one did");
+            assertEquals(0, k.waitFor(Duration.ofSeconds(60)), k.output());
+            assertTrue(k.output().contains("restarting in"), k.output());
+        }
+        assertFalse(Files.exists(data), "files of the killed life were swept too");
+    }
+
+    @Test
+    void run_badFlagValue_exits2NamingTheFlag() throws Exception {
+        try (KilnProcess k = new KilnProcess("run", "--cpu-load", "150", "--dir", tmp.resolve("x").toString())) {
+            assertEquals(2, k.waitFor(Duration.ofSeconds(30)));
+            assertEquals(List.of("kiln: --cpu-load = 150: expected a whole number from 0 to 100"), k.err);
+        }
+        try (KilnProcess k = new KilnProcess("run", "--duration", "soon")) {
+            assertEquals(2, k.waitFor(Duration.ofSeconds(30)));
+            assertTrue(k.err.get(0).startsWith("Invalid value for option '--duration': expected a duration with a unit"), k.err.toString());
+        }
+        assertFalse(Files.exists(tmp.resolve("x")), "nothing was created");
+    }
+
+    @Test
+    void run_dirThatIsAFile_exits3WithThePath() throws Exception {
+        Path file = Files.writeString(tmp.resolve("plain-file"), "x");
+        try (KilnProcess k = new KilnProcess("run", "--duration", "2s", "--dir", file.toString(), "--metrics-port", "0")) {
+            assertEquals(3, k.waitFor(Duration.ofSeconds(30)));
+            assertTrue(k.err.contains("kiln: cannot use " + file + ": it exists and is not a directory"), k.output());
+        }
+    }
+
+    @Test
+    void version_andHelp() throws Exception {
+        try (KilnProcess k = new KilnProcess("--version")) {
+            assertEquals(0, k.waitFor(Duration.ofSeconds(30)));
+            assertTrue(k.out.get(0).equals("kiln 0.1.0"), k.output());
+        }
+        try (KilnProcess k = new KilnProcess("run", "--help")) {
+            assertEquals(0, k.waitFor(Duration.ofSeconds(30)));
+            String help = String.join("\n", k.out);
+            for (String flag : List.of("--duration", "--workers", "--cpu-load", "--no-cpu", "--no-files", "--dir",
+                    "--file-size", "--max-files", "--min-free", "--metrics-port", "--report", "--config")) {
+                assertTrue(help.contains(flag), flag + " in help");
+            }
+        }
+    }
+}
