@@ -113,9 +113,10 @@ final class RunSession {
             console.finishLine();
             out.println("stopping: workers are removing their files…");
             out.flush();
+            // the stress ends here: cleanup time is not stress time, and would understate every rate
+            Duration elapsed = Duration.ofNanos(System.nanoTime() - started);
             double measuredLoad = sampler.averageCpuLoad();
             pool.stop(WorkerPool.STOP_GRACE);
-            Duration elapsed = Duration.ofNanos(System.nanoTime() - started);
             Report report = new Report(settings, pool.workers(), pool.totals(), elapsed, measuredLoad, pool.restarts());
             code = finish(report);
         } catch (InterruptedException e) {

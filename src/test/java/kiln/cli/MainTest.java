@@ -1,0 +1,71 @@
+package kiln.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+final class MainTest {
+    private final StringWriter out = new StringWriter();
+    private final StringWriter err = new StringWriter();
+
+    private int run(String... args) {
+        CommandLine cl = Main.commandLine();
+        cl.setOut(new PrintWriter(out, true));
+        cl.setErr(new PrintWriter(err, true));
+        return cl.execute(args);
+    }
+
+    @Test
+    void checkConfig_acceptsTheExample() {
+        assertEquals(0, run("check-config", "config/kiln.conf"), err.toString());
+        assertEquals("ok: config/kiln.conf\n", out.toString());
+    }
+
+    @Test
+    void checkConfig_namesTheBadKey(@TempDir Path dir) throws IOException {
+        Path f = Files.writeString(dir.resolve("bad.conf"), "kiln.files.min-free = lots\n");
+        assertEquals(2, run("check-config", f.toString()));
+        assertEquals("kiln: kiln.files.min-free = \"lots\": expected a size such as 1k, 64m or 5g\n", err.toString());
+    }
+
+    @Test
+    void run_flagErrors_nameTheFlag_andExit2() {
+        assertEquals(2, run("run", "--cpu-load", "101"));
+        assertEquals("kiln: --cpu-load = 101: expected a whole number from 0 to 100\n", err.toString());
+    }
+
+    @Test
+    void run_unparsableValues_exit2() {
+        assertEquals(2, run("run", "--workers", "two"));
+        assertTrue(err.toString().startsWith("Invalid value for option '--workers': 'two' is not an int"), err.toString());
+        err.getBuffer().setLength(0);
+        assertEquals(2, run("run", "--file-size", "1q"));
+        assertTrue(err.toString().startsWith("Invalid value for option '--file-size': expected a size such as 1k, 64m or 5g, found \"1q\""),
+                err.toString());
+        err.getBuffer().setLength(0);
+        assertEquals(2, run("run", "--max-files", "0"));
+        assertEquals("kiln: --max-files = 0: expected a whole number from 1 to 10000000\n", err.toString());
+    }
+
+    @Test
+    void run_configFileErrors_nameTheKey(@TempDir Path dir) throws IOException {
+        Path f = Files.writeString(dir.resolve("k.conf"), "kiln.cpu.mehtod = int\n");
+        assertEquals(2, run("run", "--config", f.toString()));
+        assertEquals("kiln: kiln.cpu.mehtod: unknown key (did you mean kiln.cpu.method?)\n", err.toString());
+    }
+
+    @Test
+    void unknownFlagOrNoCommand_exit2() {
+        assertEquals(2, run("run", "--turbo"));
+        assertTrue(err.toString().contains("Unknown option: '--turbo'"), err.toString());
+        assertEquals(2, run());
+    }
+}

@@ -1,0 +1,83 @@
+package kiln.http;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+@Timeout(30)
+final class HttpApiTest {
+    private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private final AtomicBoolean failStatus = new AtomicBoolean();
+    private HttpApi api;
+
+    @BeforeEach
+    void start() throws Exception {
+        api = new HttpApi("127.0.0.1", 0, accept -> "kiln_up 1\n", accept -> "text/plain; version=0.0.4; charset=utf-8",
+                () -> {
+                    if (failStatus.get()) {
+                        throw new IllegalStateException("boom");
+                    }
+                    return "{\"state\":\"running\"}";
+                });
+        api.start();
+    }
+
+    @AfterEach
+    void stop() {
+        api.close();
+        api.close(); // idempotent
+    }
+
+    private HttpResponse<String> send(String method, String path) throws Exception {
+        HttpRequest req = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + api.port() + path))
+                .timeout(Duration.ofSeconds(5)).method(method, HttpRequest.BodyPublishers.noBody()).build();
+        return client.send(req, HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void port0_bindsAFreePort() {
+        assertTrue(api.port() > 0);
+    }
+
+    @Test
+    void metrics_healthz_status_answer() throws Exception {
+        HttpResponse<String> m = send("GET", "/metrics");
+        assertEquals(200, m.statusCode());
+        assertEquals("kiln_up 1\n", m.body());
+        assertEquals("text/plain; version=0.0.4; charset=utf-8", m.headers().firstValue("Content-Type").orElse(""));
+        assertEquals("ok\n", send("GET", "/healthz").body());
+        assertEquals("{\"state\":\"running\"}", send("GET", "/api/v1/status").body());
+        assertEquals(200, send("HEAD", "/metrics").statusCode());
+    }
+
+    @Test
+    void unknownPath_is404_andWrongMethod_is405_withJsonBodies() throws Exception {
+        HttpResponse<String> nf = send("GET", "/nope");
+        assertEquals(404, nf.statusCode());
+        assertEquals("{\"error\":\"no such path: /nope\"}\n", nf.body());
+        HttpResponse<String> na = send("DELETE", "/metrics");
+        assertEquals(405, na.statusCode());
+        assertEquals("GET, HEAD", na.headers().firstValue("Allow").orElse(""));
+        assertEquals("{\"error\":\"DELETE is not allowed on /metrics; use GET\"}\n", na.body());
+    }
+
+    @Test
+    void failingHandler_is500_andTheServerGoesOn() throws Exception {
+        failStatus.set(true);
+        HttpResponse<String> r = send("GET", "/api/v1/status");
+        assertEquals(500, r.statusCode());
+        assertEquals("{\"error\":\"internal error: IllegalStateException\"}\n", r.body());
+        failStatus.set(false);
+        assertEquals(200, send("GET", "/api/v1/status").statusCode());
+    }
+}
