@@ -11,11 +11,11 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import kiln.util.Threads;
 
 /**
  * kiln's HTTP face on the JDK's server: {@code GET /metrics} (Prometheus text), {@code GET
@@ -38,12 +38,8 @@ public final class HttpApi implements AutoCloseable {
     public HttpApi(String host, int port, Function<String, String> metrics, Function<String, String> contentType,
                    Supplier<String> status) throws IOException {
         server = HttpServer.create(new InetSocketAddress(host, port), 16);
-        AtomicInteger n = new AtomicInteger();
-        executor = new ThreadPoolExecutor(2, 2, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(64), r -> {
-            Thread t = new Thread(r, "kiln-http-" + n.getAndIncrement());
-            t.setDaemon(true);
-            return t;
-        }, new ThreadPoolExecutor.CallerRunsPolicy());
+        executor = new ThreadPoolExecutor(2, 2, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(64),
+                Threads.factory("kiln-http", true), new ThreadPoolExecutor.CallerRunsPolicy());
         server.setExecutor(executor);
         server.createContext("/", ex -> handle(ex, Map.of(
                 "/metrics", () -> {
@@ -103,14 +99,6 @@ public final class HttpApi implements AutoCloseable {
     @Override
     public void close() {
         server.stop(0);
-        executor.shutdown();
-        try {
-            if (!executor.awaitTermination(2, TimeUnit.SECONDS)) {
-                executor.shutdownNow();
-            }
-        } catch (InterruptedException e) {
-            executor.shutdownNow();
-            Thread.currentThread().interrupt();
-        }
+        Threads.shutdown(executor, java.time.Duration.ofSeconds(2));
     }
 }

@@ -18,6 +18,7 @@ import oshi.hardware.CentralProcessor;
 import oshi.hardware.HWDiskStore;
 import oshi.hardware.HardwareAbstractionLayer;
 import oshi.software.os.OSFileStore;
+import kiln.util.Threads;
 
 /**
  * Reads the machine through OSHI at a fixed interval (about once a second: CPU load is the delta
@@ -62,11 +63,7 @@ public final class HardwareSampler implements AutoCloseable {
         this.interval = interval;
         this.prevTicks = cpu.getSystemCpuLoadTicks();
         this.prevCoreTicks = cpu.getProcessorCpuLoadTicks();
-        this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "kiln-sampler");
-            t.setDaemon(true);
-            return t;
-        });
+        this.scheduler = Executors.newSingleThreadScheduledExecutor(Threads.factory("kiln-sampler", false));
     }
 
     private static String mountOf(SystemInfo si, Path target) {
@@ -194,14 +191,6 @@ public final class HardwareSampler implements AutoCloseable {
 
     @Override
     public void close() {
-        scheduler.shutdown();
-        try {
-            if (!scheduler.awaitTermination(2, TimeUnit.SECONDS)) {
-                scheduler.shutdownNow();
-            }
-        } catch (InterruptedException e) {
-            scheduler.shutdownNow();
-            Thread.currentThread().interrupt();
-        }
+        Threads.shutdown(scheduler, Duration.ofSeconds(2));
     }
 }

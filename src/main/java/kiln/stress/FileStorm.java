@@ -25,6 +25,7 @@ import java.util.function.LongSupplier;
 import kiln.link.LatencyBuckets;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import kiln.util.Threads;
 
 /**
  * Creates small files as fast as the machine allows, with at most {@code inFlight} creations
@@ -112,17 +113,10 @@ public final class FileStorm implements AutoCloseable {
             latency[i] = new LongAdder();
         }
         int threads = options.writerThreads();
-        AtomicInteger n = new AtomicInteger();
         this.writers = new ThreadPoolExecutor(threads, threads, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(),
-                r -> daemon(r, "kiln-w" + workerId + "-writer-" + n.getAndIncrement()));
+                Threads.factory("kiln-w" + workerId + "-writer", true));
         this.payloads = ThreadLocal.withInitial(() -> new Payload(workerId, options.fileSize()));
-        this.producer = daemon(this::produce, "kiln-w" + workerId + "-files");
-    }
-
-    private static Thread daemon(Runnable r, String name) {
-        Thread t = new Thread(r, name);
-        t.setDaemon(true);
-        return t;
+        this.producer = Threads.daemon("kiln-w" + workerId + "-files", this::produce);
     }
 
     public void start() {
@@ -367,7 +361,7 @@ public final class FileStorm implements AutoCloseable {
     private long cleanUntil(long deadline) {
         int threads = Math.max(2, Runtime.getRuntime().availableProcessors() * 2);
         ExecutorService cleaners = new ThreadPoolExecutor(threads, threads, 0, TimeUnit.MILLISECONDS,
-                new LinkedBlockingQueue<>(), r -> daemon(r, "kiln-w" + workerId + "-cleaner"));
+                new LinkedBlockingQueue<>(), Threads.factory("kiln-w" + workerId + "-cleaner", true));
         try {
             for (int t = 0; t < threads; t++) {
                 cleaners.execute(() -> {

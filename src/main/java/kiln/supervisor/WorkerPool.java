@@ -18,6 +18,7 @@ import kiln.link.WorkerStats;
 import kiln.stress.Leftovers;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import kiln.util.Threads;
 
 /**
  * The worker JVMs of one run: starts them, watches them ten times a second (restarting the dead),
@@ -42,11 +43,7 @@ public final class WorkerPool implements AutoCloseable {
         for (WorkerSpec spec : specs) {
             slots.add(new WorkerSlot(spec.id(), spec, launcher, nanoTime));
         }
-        ticker = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "kiln-supervise");
-            t.setDaemon(true);
-            return t;
-        });
+        ticker = Executors.newSingleThreadScheduledExecutor(Threads.factory("kiln-supervise", false));
     }
 
     public void start() {
@@ -157,21 +154,13 @@ public final class WorkerPool implements AutoCloseable {
             slots.forEach(s -> s.terminate(true));
             waitExited(Duration.ofSeconds(2));
         }
-        ticker.shutdown();
-        try {
-            if (!ticker.awaitTermination(1, TimeUnit.SECONDS)) {
-                ticker.shutdownNow();
-            }
-        } catch (InterruptedException e) {
-            ticker.shutdownNow();
-            Thread.currentThread().interrupt();
-        }
+        Threads.shutdown(ticker, Duration.ofSeconds(1));
         // fold the final frames of each life into the totals
         long deadline = nanoTime.getAsLong() + TimeUnit.SECONDS.toNanos(3);
         for (WorkerSlot s : slots) {
             s.tick();
             while (s.pid() != null && nanoTime.getAsLong() < deadline) {
-                sleepQuietly(10);
+                Threads.sleepQuietly(10);
                 s.tick();
             }
         }
@@ -184,7 +173,7 @@ public final class WorkerPool implements AutoCloseable {
             if (slots.stream().allMatch(WorkerSlot::exited)) {
                 return true;
             }
-            sleepQuietly(20);
+            Threads.sleepQuietly(20);
         }
         return slots.stream().allMatch(WorkerSlot::exited);
     }
@@ -201,14 +190,6 @@ public final class WorkerPool implements AutoCloseable {
                     LOG.warn("w{}: could not sweep {}: {}", s.id(), dir, e.toString());
                 }
             }
-        }
-    }
-
-    private static void sleepQuietly(long ms) {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
     }
 

@@ -20,6 +20,7 @@ import kiln.link.WorkerSpec;
 import kiln.link.WorkerStats;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import kiln.util.Threads;
 
 /**
  * One worker position: the current life (process, pipes, latest stats) and what earlier lives
@@ -266,12 +267,8 @@ final class WorkerSlot {
         }
 
         void start(WorkerSpec spec) {
-            Thread out = new Thread(this::drainStdout, "kiln-w" + id + "-stdout");
-            Thread err = new Thread(this::drainStderr, "kiln-w" + id + "-stderr");
-            out.setDaemon(true);
-            err.setDaemon(true);
-            out.start();
-            err.start();
+            Threads.daemon("kiln-w" + id + "-stdout", this::drainStdout).start();
+            Threads.daemon("kiln-w" + id + "-stderr", this::drainStderr).start();
             send(spec.toFrame());
         }
 

@@ -20,6 +20,7 @@ import kiln.stress.FileStorm;
 import kiln.stress.Sleeper;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import kiln.util.Threads;
 
 /** One worker's life: start the stressors, report, obey commands, stop and clean up. */
 final class Worker {
@@ -57,9 +58,9 @@ final class Worker {
             return WorkerMain.EXIT_CANNOT_RUN;
         }
         out.write(stats());
-        Thread reporter = daemon(this::report, "kiln-w" + spec.id() + "-stats");
-        Thread listener = daemon(this::listen, "kiln-w" + spec.id() + "-commands");
-        Thread watcher = daemon(this::watchParent, "kiln-w" + spec.id() + "-parent");
+        Thread reporter = Threads.daemon("kiln-w" + spec.id() + "-stats", this::report);
+        Thread listener = Threads.daemon("kiln-w" + spec.id() + "-commands", this::listen);
+        Thread watcher = Threads.daemon("kiln-w" + spec.id() + "-parent", this::watchParent);
         reporter.start();
         listener.start();
         watcher.start();
@@ -180,21 +181,15 @@ final class Worker {
 
     /** Whatever happens during cleanup, this JVM is gone shortly after the budget. */
     private static void armSelfHalt(Duration after) {
-        Thread t = daemon(() -> {
+        Thread t = Threads.daemon("kiln-self-halt", () -> {
             try {
                 Thread.sleep(after.toMillis());
             } catch (InterruptedException e) {
                 return;
             }
             Runtime.getRuntime().halt(WorkerMain.EXIT_OK);
-        }, "kiln-self-halt");
+        });
         t.start();
-    }
-
-    private static Thread daemon(Runnable r, String name) {
-        Thread t = new Thread(r, name);
-        t.setDaemon(true);
-        return t;
     }
 
     private Frame stats() {
