@@ -7,9 +7,9 @@ import java.util.concurrent.TimeUnit;
 import kiln.config.Durations;
 import kiln.config.Sizes;
 import kiln.link.WorkerStats;
-import kiln.metrics.KilnMetrics;
 import kiln.sampler.HardwareSampler;
 import kiln.sampler.HostSample;
+import kiln.supervisor.RunMonitor;
 import kiln.supervisor.WorkerPool;
 import kiln.supervisor.WorkerView;
 
@@ -25,17 +25,17 @@ final class Console {
     private final Duration total;
     private final WorkerPool pool;
     private final HardwareSampler sampler;
-    private final KilnMetrics metrics;
+    private final RunMonitor monitor;
     private long lastPlain = System.nanoTime();
     private boolean lineOpen;
 
-    Console(PrintWriter out, boolean tty, Duration total, WorkerPool pool, HardwareSampler sampler, KilnMetrics metrics) {
+    Console(PrintWriter out, boolean tty, Duration total, WorkerPool pool, HardwareSampler sampler, RunMonitor monitor) {
         this.out = out;
         this.tty = tty;
         this.total = total;
         this.pool = pool;
         this.sampler = sampler;
-        this.metrics = metrics;
+        this.monitor = monitor;
     }
 
     void update(Duration elapsed) {
@@ -68,7 +68,7 @@ final class Console {
         long errors = WorkerStats.total(t.errors());
         StringBuilder sb = new StringBuilder();
         sb.append(String.format(Locale.ROOT, "[%s/%s] files %s/s (%s kept)", Durations.format(elapsed),
-                Durations.format(total), compact(metrics.filesPerSecond()), compact(t.filesKept())));
+                Durations.format(total), compact(monitor.filesPerSecond()), compact(t.filesKept())));
         if (h != null) {
             sb.append(String.format(Locale.ROOT, " | cpu %.0f%% | mem %s/%s", h.cpuLoad() * 100,
                     Sizes.human(h.memoryUsedBytes()), Sizes.human(h.memoryTotalBytes())));
@@ -78,6 +78,13 @@ final class Console {
         }
         sb.append(String.format(Locale.ROOT, " | workers %d/%d | errors %d io, %d verify", running, pool.size(), errors,
                 WorkerStats.total(t.verifyErrors())));
+        if (t.memoryBytes() > 0) {
+            sb.append(String.format(Locale.ROOT, " | ram %s/s", Sizes.human(monitor.memoryBytesPerSecond())));
+        }
+        if (monitor.ramping()) {
+            sb.append(" | ramp ").append(monitor.load()).append('%');
+        }
+        sb.append(monitor.ready() ? " | READY" : "");
         if (t.paused()) {
             sb.append(" | PAUSED: free space at floor");
         }

@@ -10,9 +10,14 @@ import kiln.link.LatencyBuckets;
 import kiln.link.WorkerStats;
 import kiln.supervisor.WorkerView;
 
-/** What a run did, for the summary and the JSON report. Immutable. */
+/**
+ * What a run did, for the summary and the JSON report. Immutable.
+ *
+ * @param memoryBytes total off-heap bytes the memory stressor held (0 when off)
+ * @param ready       whether the machine was judged warm by the end
+ */
 record Report(Settings settings, List<WorkerView> workers, WorkerStats totals, Duration elapsed,
-              double measuredCpuLoad, long restarts) {
+              double measuredCpuLoad, long restarts, long memoryBytes, boolean ready) {
 
     double seconds() {
         return Math.max(1e-3, elapsed.toNanos() / 1e9);
@@ -20,6 +25,10 @@ record Report(Settings settings, List<WorkerView> workers, WorkerStats totals, D
 
     long verifyErrors() {
         return WorkerStats.total(totals.verifyErrors());
+    }
+
+    long verifyErrors(String stressor) {
+        return totals.verifyErrors().getOrDefault(stressor, 0L);
     }
 
     long failedWorkers() {
@@ -32,6 +41,10 @@ record Report(Settings settings, List<WorkerView> workers, WorkerStats totals, D
 
     double filesPerSecond() {
         return totals.filesCreated() / seconds();
+    }
+
+    long cpuOps() {
+        return WorkerStats.total(totals.cpuOps());
     }
 
     /** Upper bound of the latency bucket that holds quantile {@code q}, in seconds; NaN without data. */
@@ -57,6 +70,7 @@ record Report(Settings settings, List<WorkerView> workers, WorkerStats totals, D
     Map<String, Object> toMap() {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("kiln_version", Main.version());
+        m.put("profile", settings.run().profile());
         m.put("duration_seconds", round(seconds(), 3));
         m.put("workers", Map.of("count", workers.size(), "restarts", restarts, "failed", failedWorkers()));
         Map<String, Object> files = new LinkedHashMap<>();
@@ -65,23 +79,36 @@ record Report(Settings settings, List<WorkerView> workers, WorkerStats totals, D
         files.put("per_second", round(filesPerSecond(), 1));
         files.put("bytes_written", totals.fileBytes());
         files.put("deleted", totals.filesDeleted());
+        files.put("verified", totals.filesVerified());
         files.put("errors", WorkerStats.total(totals.errors()));
         files.put("errors_by_op", new TreeMap<>(totals.errors()));
+        files.put("verify_errors", verifyErrors("files"));
         files.put("size_bytes", settings.files().sizeBytes());
+        files.put("fsync", settings.files().fsync());
         files.put("create_seconds_p50_le", nullIfNaN(latencyQuantile(0.5)));
         files.put("create_seconds_p99_le", nullIfNaN(latencyQuantile(0.99)));
         m.put("files", files);
         Map<String, Object> cpu = new LinkedHashMap<>();
         cpu.put("enabled", settings.cpu().enabled());
         cpu.put("method", settings.cpu().method());
-        cpu.put("ops", WorkerStats.total(totals.cpuOps()));
+        cpu.put("ops", cpuOps());
+        cpu.put("ops_per_second", round(cpuOps() / seconds(), 1));
         cpu.put("ops_by_method", new TreeMap<>(totals.cpuOps()));
+        cpu.put("verify_errors", verifyErrors("cpu"));
         cpu.put("target_load", settings.cpu().enabled() ? settings.cpu().load() : 0);
         cpu.put("measured_load", nullIfNaN(round(measuredCpuLoad * 100, 1)));
         m.put("cpu", cpu);
+        Map<String, Object> memory = new LinkedHashMap<>();
+        memory.put("enabled", memoryBytes > 0);
+        memory.put("size_bytes", memoryBytes);
+        memory.put("bytes", totals.memoryBytes());
+        memory.put("bytes_per_second", round(totals.memoryBytes() / seconds(), 0));
+        memory.put("verify_errors", verifyErrors("memory"));
+        m.put("memory", memory);
         Map<String, Object> verify = new TreeMap<>(Map.of("cpu", 0L, "files", 0L, "memory", 0L));
         verify.putAll(totals.verifyErrors());
         m.put("verify_errors", verify);
+        m.put("ready", ready);
         m.put("verdict", verdict());
         return m;
     }

@@ -62,6 +62,27 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--fsync", description = "fsync every file (kiln.files.fsync).")
     boolean fsync;
 
+    @Option(names = "--verify-files", description = "Read back a sample of files and check their checksum (kiln.files.verify).")
+    boolean verifyFiles;
+
+    @Option(names = "--memory", paramLabel = "SIZE|PCT%",
+            description = "RAM to stress in total, e.g. 256m or 10%% of physical memory (kiln.memory.size).")
+    String memory;
+
+    @Option(names = "--ramp", paramLabel = "TIME", converter = DurationConverter.class,
+            description = "Raise the CPU load linearly from 0 over this time (kiln.run.ramp).")
+    Duration ramp;
+
+    @Option(names = "--until-ready", description = "Stop, exit 0, as soon as the machine is warm; --duration is the longest wait.")
+    boolean untilReady;
+
+    @Option(names = "--profile", paramLabel = "NAME", description = "Preset: warmup or burnin (kiln.run.profile).")
+    String profile;
+
+    @Option(names = "--inject-fault", paramLabel = "STRESSOR",
+            description = "Corrupt one result of cpu, memory or files on purpose: the run must end with verdict fail, exit 1.")
+    String injectFault;
+
     @Option(names = "--metrics-port", paramLabel = "P", description = "HTTP port for /metrics; 0 picks a free one (kiln.http.port).")
     Integer metricsPort;
 
@@ -85,6 +106,12 @@ final class RunCommand implements Callable<Integer> {
         put(o, flagOfKey, "kiln.files.max-files", "--max-files", maxFiles);
         put(o, flagOfKey, "kiln.files.min-free", "--min-free", minFree);
         put(o, flagOfKey, "kiln.files.fsync", "--fsync", fsync ? true : null);
+        put(o, flagOfKey, "kiln.files.verify", "--verify-files", verifyFiles ? true : null);
+        put(o, flagOfKey, "kiln.memory.size", "--memory", memory);
+        put(o, flagOfKey, "kiln.run.ramp", "--ramp", ramp == null ? null : ramp.toMillis() + "ms");
+        put(o, flagOfKey, "kiln.run.until-ready", "--until-ready", untilReady ? true : null);
+        put(o, flagOfKey, "kiln.run.profile", "--profile", profile);
+        put(o, flagOfKey, "kiln.run.inject-fault", "--inject-fault", injectFault);
         put(o, flagOfKey, "kiln.http.port", "--metrics-port", metricsPort);
         put(o, flagOfKey, "kiln.run.report", "--report", report == null ? null : report.toString());
         return o;

@@ -7,30 +7,31 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import kiln.config.Settings;
+import kiln.config.Sizes;
 import kiln.http.HttpApi;
 import kiln.http.Json;
-import kiln.link.WorkerSpec;
-import kiln.link.WorkerStats;
 import kiln.metrics.KilnMetrics;
 import kiln.sampler.HardwareSampler;
-import kiln.supervisor.JvmWorkerLauncher;
+import kiln.sampler.MemoryLimits;
+import kiln.supervisor.Stress;
 import kiln.supervisor.WorkerPool;
-import kiln.supervisor.WorkerView;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * One {@code kiln run}: prepares the directory, starts sampler, workers and HTTP, shows progress
- * until the duration is over or a signal arrives, then stops everything, removes what it created,
- * reports and returns the exit code. The composition root: every service is made and closed here.
+ * until the duration is over, the machine is warm ({@code --until-ready}) or a signal arrives,
+ * then stops everything, removes what it created, reports and returns the exit code. The
+ * composition root: every service is made and closed here.
  */
 final class RunSession {
     private static final Logger LOG = LoggerFactory.getLogger(RunSession.class);
     static final Duration START_TIMEOUT = Duration.ofSeconds(20);
+    /** Share of available memory (cgroup included) the memory stressor may take at most. */
+    static final double MEMORY_SHARE = 0.9;
 
     private final Settings settings;
     private final PrintWriter out;
@@ -50,6 +51,9 @@ final class RunSession {
             super(message);
         }
     }
+
+    /** How the waiting ended. */
+    private enum End { DURATION, READY, SIGNAL, ALL_FAILED }
 
     int run() {
         Thread hook = new Thread(this::onSignal, "kiln-shutdown");
@@ -81,81 +85,84 @@ final class RunSession {
 
     private int stress() throws CannotRun {
         Settings.Files f = settings.files();
+        long memoryPerWorker = memoryPerWorker(settings, MemoryLimits.read(), System.err);
         boolean createdDir = f.enabled() && prepareDirectory(f.dir());
         HardwareSampler sampler = new HardwareSampler(f.dir(), settings.sampler().interval());
-        WorkerPool pool = new WorkerPool(specs(), launcher(), System::nanoTime);
-        KilnMetrics metrics;
+        Stress stress = new Stress(settings, memoryPerWorker, Stress.jvmLauncher(settings, memoryPerWorker), System::nanoTime);
+        sampler.addListener(stress.monitor()::onSample);
         HttpApi http;
+        KilnMetrics metrics;
         try {
             sampler.start();
-            metrics = new KilnMetrics(pool, sampler, Main.version());
-            http = startHttp(metrics, pool);
+            metrics = new KilnMetrics(stress.pool(), sampler, stress.monitor(), Main.version());
+            http = startHttp(metrics, stress);
         } catch (CannotRun e) {
             sampler.close();
             removeIfEmpty(f.dir(), createdDir);
             throw e;
         }
-        long started = System.nanoTime();
-        Console console = new Console(out, tty, settings.run().duration(), pool, sampler, metrics);
-        int code;
+        Console console = new Console(out, tty, settings.run().duration(), stress.pool(), sampler, stress.monitor());
         try {
-            pool.start();
-            if (!pool.awaitStarted(START_TIMEOUT)) {
-                pool.stop(WorkerPool.STOP_GRACE);
+            stress.start();
+            if (!stress.awaitStarted(START_TIMEOUT)) {
                 throw new CannotRun("no worker started within " + START_TIMEOUT.toSeconds() + "s; see the worker log above");
             }
             sampler.resetAverage();
-            out.printf("kiln %s: %d workers%s, metrics at http://%s:%d/metrics%n", Main.version(), pool.size(),
-                    describe(), settings.http().host(), http.port());
+            out.printf("kiln %s: %d workers%s, metrics at http://%s:%d/metrics%n", Main.version(), stress.pool().size(),
+                    describe(memoryPerWorker), settings.http().host(), http.port());
             out.flush();
-            started = System.nanoTime();
-            waitForEnd(console, pool, started);
-            console.finishLine();
-            out.println("stopping: workers are removing their files…");
-            out.flush();
+            long started = System.nanoTime();
+            End end = waitForEnd(console, stress, started);
             // the stress ends here: cleanup time is not stress time, and would understate every rate
             Duration elapsed = Duration.ofNanos(System.nanoTime() - started);
             double measuredLoad = sampler.averageCpuLoad();
-            pool.stop(WorkerPool.STOP_GRACE);
-            Report report = new Report(settings, pool.workers(), pool.totals(), elapsed, measuredLoad, pool.restarts());
-            code = finish(report);
+            out.println("stopping: workers are removing their files…");
+            out.flush();
+            stress.close();
+            Report report = new Report(settings, stress.pool().workers(), stress.pool().totals(), elapsed, measuredLoad,
+                    stress.pool().restarts(), memoryPerWorker * stress.pool().size(), stress.monitor().ready());
+            return finish(report, end);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            pool.stop(WorkerPool.STOP_GRACE);
-            code = Main.EXIT_CANNOT_RUN;
+            return Main.EXIT_CANNOT_RUN;
         } finally {
-            pool.stop(WorkerPool.STOP_GRACE);
+            stress.close();
             http.close();
             sampler.close();
             if (f.enabled()) {
                 removeIfEmpty(f.dir(), createdDir);
             }
         }
-        return code;
     }
 
-    private void waitForEnd(Console console, WorkerPool pool, long started) throws InterruptedException {
+    private End waitForEnd(Console console, Stress stress, long started) throws InterruptedException {
         long end = started + settings.run().duration().toNanos();
         while (true) {
             long left = end - System.nanoTime();
             if (left <= 0) {
-                return;
+                console.finishLine();
+                return End.DURATION;
             }
-            if (stopSignal.await(Math.min(left, TimeUnit.SECONDS.toNanos(1)), TimeUnit.NANOSECONDS)) {
+            if (stopSignal.await(Math.min(left, TimeUnit.MILLISECONDS.toNanos(250)), TimeUnit.NANOSECONDS)) {
                 console.finishLine();
                 out.println("signal received: stopping early");
-                return;
+                return End.SIGNAL;
             }
-            if (pool.workers().stream().allMatch(w -> w.state().equals("failed"))) {
+            if (settings.run().untilReady() && stress.monitor().ready()) {
+                console.finishLine();
+                out.printf("the machine is warm after %s%n", kiln.config.Durations.format(Duration.ofNanos(System.nanoTime() - started)));
+                return End.READY;
+            }
+            if (stress.pool().workers().stream().allMatch(w -> w.state().equals("failed"))) {
                 console.finishLine();
                 out.println("every worker has failed: stopping");
-                return;
+                return End.ALL_FAILED;
             }
             console.update(Duration.ofNanos(System.nanoTime() - started));
         }
     }
 
-    private int finish(Report report) {
+    private int finish(Report report, End end) {
         new Summary(out).print(report);
         if (settings.run().report() != null) {
             try {
@@ -177,69 +184,61 @@ final class RunSession {
             System.err.println("kiln: " + report.failedWorkers() + " worker(s) crash-looped and were given up on");
             return Main.EXIT_CANNOT_RUN;
         }
+        if (settings.run().untilReady() && end == End.DURATION) {
+            System.err.println("kiln: the machine was not warm after " + kiln.config.Durations.format(settings.run().duration())
+                    + " (--duration is the longest --until-ready waits)");
+            return Main.EXIT_CANNOT_RUN;
+        }
         return Main.EXIT_OK;
     }
 
-    private String describe() {
+    /**
+     * Each worker's share of the memory asked for, cut to {@link #MEMORY_SHARE} of what is
+     * available (cgroup included) with a message saying so.
+     */
+    static long memoryPerWorker(Settings s, MemoryLimits limits, java.io.PrintStream messages) {
+        Settings.Memory m = s.memory();
+        if (!m.enabled()) {
+            return 0;
+        }
+        long asked = m.bytes() > 0 ? m.bytes() : (long) (limits.totalBytes() * m.percent() / 100);
+        long allowed = limits.allowed(MEMORY_SHARE);
+        long total = asked;
+        if (asked > allowed) {
+            total = allowed;
+            messages.printf("kiln: --memory %s cut to %s: at most %.0f%% of what is available (%s available%s)%n",
+                    Sizes.human(asked), Sizes.human(allowed), MEMORY_SHARE * 100, Sizes.human(limits.availableBytes()),
+                    limits.cgroupLimit() < 0 ? "" : ", cgroup limit " + Sizes.human(limits.cgroupLimit())
+                            + " with " + Sizes.human(limits.cgroupHeadroom()) + " free");
+        }
+        return Math.max(0, total / s.workers().count()) & ~7L;
+    }
+
+    private String describe(long memoryPerWorker) {
         List<String> parts = new ArrayList<>();
         if (settings.files().enabled()) {
             parts.add("files in " + settings.files().dir());
         }
         if (settings.cpu().enabled()) {
-            parts.add("cpu " + settings.cpu().method() + " at " + settings.cpu().load() + "%");
+            parts.add("cpu " + settings.cpu().method() + " at " + settings.cpu().load() + "%"
+                    + (settings.run().ramp().isZero() ? "" : " after a " + kiln.config.Durations.format(settings.run().ramp()) + " ramp"));
+        }
+        if (memoryPerWorker > 0) {
+            parts.add("memory " + Sizes.human(memoryPerWorker) + " per worker");
         }
         return parts.isEmpty() ? " (no stressor enabled)" : " (" + String.join(", ", parts) + ")";
     }
 
-    private HttpApi startHttp(KilnMetrics metrics, WorkerPool pool) throws CannotRun {
+    private HttpApi startHttp(KilnMetrics metrics, Stress stress) throws CannotRun {
         try {
-            HttpApi http = new HttpApi(settings.http().host(), settings.http().port(), metrics::scrape,
-                    KilnMetrics::contentType, () -> status(pool, metrics));
+            HttpApi http = new HttpApi(settings.http().host(), settings.http().port());
+            Routes.observe(http, metrics, () -> StatusDocument.of("running", stress), stress.monitor());
             http.start();
             return http;
         } catch (IOException | RuntimeException e) {
             throw new CannotRun("cannot listen on " + settings.http().host() + ":" + settings.http().port() + " ("
                     + e.getMessage() + "); choose another port with --metrics-port (0 = any free port)");
         }
-    }
-
-    private String status(WorkerPool pool, KilnMetrics metrics) {
-        WorkerStats t = pool.totals();
-        List<Map<String, Object>> workers = new ArrayList<>();
-        List<Long> firstFrames = pool.firstFrameMillis();
-        for (WorkerView w : pool.workers()) {
-            Map<String, Object> m = new java.util.LinkedHashMap<>();
-            m.put("id", w.id());
-            m.put("state", w.state());
-            m.put("pid", w.pid() == null ? -1 : w.pid());
-            m.put("restarts", w.restarts());
-            m.put("files_created", w.totals().filesCreated());
-            m.put("first_stats_ms", firstFrames.get(w.id()));
-            workers.add(m);
-        }
-        return Json.object(Map.of("state", "running", "workers", workers,
-                "files_per_second", Math.round(metrics.filesPerSecond()), "files_created", t.filesCreated(),
-                "verify_errors", WorkerStats.total(t.verifyErrors()),
-                "verdict_so_far", WorkerStats.total(t.verifyErrors()) > 0 ? "fail" : "pass"));
-    }
-
-    private List<WorkerSpec> specs() {
-        Settings.Files f = settings.files();
-        Settings.Cpu c = settings.cpu();
-        long parentStart = ProcessHandle.current().info().startInstant().map(i -> i.toEpochMilli()).orElse(0L);
-        List<WorkerSpec> specs = new ArrayList<>();
-        for (int i = 0; i < settings.workers().count(); i++) {
-            specs.add(new WorkerSpec(i, f.dir().resolve("w" + i).toString(), f.enabled(), f.sizeBytes(), f.inFlight(),
-                    f.threads(), f.maxFiles(), f.minFreeBytes(), f.fsync(), c.enabled(), c.load(), c.method(), c.threads(),
-                    ProcessHandle.current().pid(), parentStart));
-        }
-        return specs;
-    }
-
-    private JvmWorkerLauncher launcher() {
-        // the churn ring holds 8 bytes per kept file, on top of the base heap
-        long heap = settings.workers().heapBytes() + (settings.files().enabled() ? settings.files().maxFiles() * 8 : 0);
-        return new JvmWorkerLauncher(heap, settings.workers().pin());
     }
 
     /**
@@ -274,7 +273,7 @@ final class RunSession {
     private static String reason(IOException e) {
         String m = e.getMessage();
         if (e instanceof java.nio.file.AccessDeniedException) {
-            return "permission denied";
+            return m != null && m.contains("Read-only file system") ? "read-only file system" : "permission denied";
         }
         if (m != null && m.contains("Read-only file system")) {
             return "read-only file system";

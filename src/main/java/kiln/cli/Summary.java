@@ -6,7 +6,7 @@ import kiln.config.Durations;
 import kiln.config.Sizes;
 import kiln.link.WorkerStats;
 
-/** The table printed at the end of {@code kiln run}. */
+/** The table printed at the end of {@code kiln run}: per stressor, work done, rate, verification errors; then the verdict. */
 final class Summary {
     private final PrintWriter out;
 
@@ -19,24 +19,36 @@ final class Summary {
         out.println();
         out.printf(Locale.ROOT, "kiln run: %s, %d workers (%d restarts, %d failed)%n", Durations.format(r.elapsed()),
                 r.workers().size(), r.restarts(), r.failedWorkers());
-        out.println("  stressor   operations         rate          verify errors  notes");
+        out.println("  stressor  done                 rate               verify errors  notes");
         if (r.settings().files().enabled()) {
-            out.printf(Locale.ROOT, "  files      %,-18d %,-13.0f %-14d %s written, %,d deleted, %,d I/O errors, create p50≤%s p99≤%s%n",
-                    t.filesCreated(), r.filesPerSecond(), t.verifyErrors().getOrDefault("files", 0L),
-                    Sizes.human(t.fileBytes()), t.filesDeleted(), WorkerStats.total(t.errors()),
-                    micros(r.latencyQuantile(0.5)), micros(r.latencyQuantile(0.99)));
+            row("files", String.format(Locale.ROOT, "%,d files", t.filesCreated()),
+                    String.format(Locale.ROOT, "%,.0f files/s", r.filesPerSecond()), r.verifyErrors("files"),
+                    String.format(Locale.ROOT, "%s written, %,d deleted, %,d read back, %,d I/O errors, create p50≤%s p99≤%s",
+                            Sizes.human(t.fileBytes()), t.filesDeleted(), t.filesVerified(), WorkerStats.total(t.errors()),
+                            latency(r.latencyQuantile(0.5)), latency(r.latencyQuantile(0.99))));
         }
         if (r.settings().cpu().enabled()) {
-            long ops = WorkerStats.total(t.cpuOps());
-            out.printf(Locale.ROOT, "  cpu        %,-18d %,-13.0f %-14d target %d%%, measured %.1f%% (all cpus), %s%n",
-                    ops, ops / r.seconds(), t.verifyErrors().getOrDefault("cpu", 0L), r.settings().cpu().load(),
-                    r.measuredCpuLoad() * 100, t.cpuOps());
+            row("cpu", String.format(Locale.ROOT, "%,d ops", r.cpuOps()),
+                    String.format(Locale.ROOT, "%,.0f ops/s", r.cpuOps() / r.seconds()), r.verifyErrors("cpu"),
+                    String.format(Locale.ROOT, "target %d%%, host busy %.1f%%, %s", r.settings().cpu().load(),
+                            r.measuredCpuLoad() * 100, t.cpuOps()));
+        }
+        if (r.memoryBytes() > 0) {
+            row("memory", Sizes.human(t.memoryBytes()), Sizes.human(t.memoryBytes() / r.seconds()) + "/s",
+                    r.verifyErrors("memory"), Sizes.human(r.memoryBytes()) + " held, written and read back");
+        }
+        if (r.settings().run().untilReady()) {
+            out.println("  warm: " + (r.ready() ? "yes" : "no"));
         }
         out.printf("  verdict: %s%n", r.verdict().toUpperCase(Locale.ROOT)
                 + (r.verifyErrors() > 0 ? " (" + r.verifyErrors() + " verification errors: suspect hardware)" : ""));
     }
 
-    private static String micros(double seconds) {
+    private void row(String stressor, String done, String rate, long verifyErrors, String notes) {
+        out.printf(Locale.ROOT, "  %-9s %-20s %-18s %-14d %s%n", stressor, done, rate, verifyErrors, notes);
+    }
+
+    private static String latency(double seconds) {
         if (Double.isNaN(seconds)) {
             return "-";
         }

@@ -82,6 +82,28 @@ final class Reader {
         return v;
     }
 
+    /** A size, or a percentage of physical memory such as {@code 10%} (0 < pct <= maxPercent). */
+    Settings.Memory sizeOrPercent(String key, double maxPercent) {
+        ConfigValue raw = config.getValue(key);
+        if (raw.valueType() == ConfigValueType.STRING && ((String) raw.unwrapped()).strip().endsWith("%")) {
+            String text = ((String) raw.unwrapped()).strip();
+            try {
+                double pct = Double.parseDouble(text.substring(0, text.length() - 1));
+                if (pct >= 0 && pct <= maxPercent) {
+                    return new Settings.Memory(0, pct);
+                }
+            } catch (NumberFormatException e) {
+                // one message below
+            }
+            throw bad(key, "a size such as 256m or a percentage of physical memory from 0% to " + (int) maxPercent + "%");
+        }
+        try {
+            return new Settings.Memory(config.getBytes(key), 0);
+        } catch (ConfigException.BadValue | ConfigException.WrongType e) {
+            throw bad(key, "a size such as 256m or a percentage of physical memory such as 10%");
+        }
+    }
+
     /** A duration with a unit; a bare number (Typesafe would read milliseconds) is refused. */
     Duration durationIn(String key, Duration min, Duration max) {
         String rule = "a duration with a unit, such as 500ms, 8s, 10m or 2h";

@@ -9,11 +9,14 @@ import java.time.Duration;
  * @param workers worker JVMs
  * @param files   the file-creation stressor
  * @param cpu     the CPU burners
+ * @param memory  the RAM stressor
  * @param run     what {@code kiln run} does
  * @param http    the metrics and control server
+ * @param ready   the warm-up readiness rule
  * @param sampler the hardware sampler
  */
-public record Settings(Workers workers, Files files, Cpu cpu, Run run, Http http, Sampler sampler) {
+public record Settings(Workers workers, Files files, Cpu cpu, Memory memory, Run run, Http http, Ready ready,
+                       Sampler sampler) {
 
     /**
      * @param count     worker JVMs, at least 1 ({@code auto} is resolved to the logical core count)
@@ -32,9 +35,29 @@ public record Settings(Workers workers, Files files, Cpu cpu, Run run, Http http
      * @param maxFiles     files kept per worker before the oldest are deleted
      * @param minFreeBytes usable-space floor of the target file system
      * @param fsync        fsync every file
+     * @param verify       read back a sample of files and check their checksum
      */
     public record Files(boolean enabled, Path dir, int sizeBytes, int inFlight, int threads,
-                        long maxFiles, long minFreeBytes, boolean fsync) {
+                        long maxFiles, long minFreeBytes, boolean fsync, boolean verify) {
+    }
+
+    /**
+     * RAM to stress in total, as bytes or as a share of physical memory (exactly one is non-zero).
+     *
+     * @param bytes   a fixed size, 0 when given as a percentage or off
+     * @param percent a share of physical memory 0..90, 0 when given as a size or off
+     */
+    public record Memory(long bytes, double percent) {
+        public boolean enabled() {
+            return bytes > 0 || percent > 0;
+        }
+    }
+
+    /**
+     * @param window    how far back trends are judged
+     * @param tolerance largest allowed relative trend across the window, e.g. 0.05
+     */
+    public record Ready(Duration window, double tolerance) {
     }
 
     /**
@@ -47,17 +70,23 @@ public record Settings(Workers workers, Files files, Cpu cpu, Run run, Http http
     }
 
     /**
-     * @param duration how long {@code kiln run} stresses
-     * @param report   JSON report path, or null for none
+     * @param profile     preset applied, or "" for none
+     * @param duration    how long {@code kiln run} stresses (with untilReady: the longest it waits)
+     * @param ramp        time for the CPU load to rise linearly to its target, zero for at once
+     * @param untilReady  stop as soon as the machine is warm
+     * @param injectFault stressor to corrupt one result of on purpose, or "" for none
+     * @param report      JSON report path, or null for none
      */
-    public record Run(Duration duration, Path report) {
+    public record Run(String profile, Duration duration, Duration ramp, boolean untilReady, String injectFault,
+                      Path report) {
     }
 
     /**
-     * @param host address to bind
-     * @param port port to bind, 0 = any free port
+     * @param host  address to bind
+     * @param port  port to bind, 0 = any free port
+     * @param token bearer token for control endpoints, "" for none
      */
-    public record Http(String host, int port) {
+    public record Http(String host, int port, String token) {
     }
 
     /** @param interval time between two hardware readings */

@@ -49,11 +49,25 @@ public final class SettingsLoader {
         rejectUnknownKeys(user, reference);
         Config merged;
         try {
-            merged = user.withFallback(reference).resolve(ConfigResolveOptions.defaults().setUseSystemEnvironment(false));
+            ConfigResolveOptions resolve = ConfigResolveOptions.defaults().setUseSystemEnvironment(false);
+            merged = user.withFallback(profile(user, reference)).withFallback(reference).resolve(resolve);
         } catch (ConfigException e) {
             throw new SettingsException(String.valueOf(file), ": " + e.getMessage());
         }
         return build(new Reader(merged));
+    }
+
+    /** The preset named by kiln.run.profile (from flags, file or reference), re-rooted under kiln. */
+    private static Config profile(Config user, Config reference) {
+        Reader r = new Reader(user.withFallback(reference));
+        Config profiles = reference.getConfig("kiln.profiles");
+        java.util.Set<String> names = new TreeSet<>(profiles.root().keySet());
+        names.add("");
+        String name = r.oneOf("kiln.run.profile", names);
+        if (name.isEmpty()) {
+            return ConfigFactory.empty();
+        }
+        return profiles.getConfig(name).atPath("kiln");
     }
 
     private static Config parseFile(Path file) {
@@ -133,7 +147,9 @@ public final class SettingsLoader {
                 r.intOrAuto("kiln.files.threads", 1, 256),
                 r.longIn("kiln.files.max-files", 1, 10_000_000),
                 r.bytesIn("kiln.files.min-free", 0, Long.MAX_VALUE),
-                r.bool("kiln.files.fsync"));
+                r.bool("kiln.files.fsync"),
+                r.bool("kiln.files.verify"));
+        var memory = r.sizeOrPercent("kiln.memory.size", 90);
 
         var cpu = new Settings.Cpu(r.bool("kiln.cpu.enabled"),
                 r.intIn("kiln.cpu.load", 0, 100),
@@ -141,16 +157,28 @@ public final class SettingsLoader {
                 r.intIn("kiln.cpu.threads", 1, 64));
 
         String report = r.string("kiln.run.report");
-        var run = new Settings.Run(r.durationIn("kiln.run.duration", Duration.ofSeconds(1), Duration.ofDays(365)),
+        var run = new Settings.Run(r.string("kiln.run.profile"),
+                r.durationIn("kiln.run.duration", Duration.ofSeconds(1), Duration.ofDays(365)),
+                r.durationIn("kiln.run.ramp", Duration.ZERO, Duration.ofDays(1)),
+                r.bool("kiln.run.until-ready"),
+                r.oneOf("kiln.run.inject-fault", new TreeSet<>(Set.of("", "cpu", "memory", "files"))),
                 report.isBlank() ? null : Path.of(report).toAbsolutePath().normalize());
+        String fault = run.injectFault();
+        boolean faultable = fault.isEmpty() || (fault.equals("cpu") && cpu.enabled())
+                || (fault.equals("files") && files.enabled()) || (fault.equals("memory") && memory.enabled());
+        if (!faultable) {
+            throw new SettingsException("kiln.run.inject-fault", " = \"" + fault + "\": that stressor is not enabled");
+        }
 
         String host = r.string("kiln.http.host");
         if (host.isBlank()) {
             throw new SettingsException("kiln.http.host", " = \"\": expected an address such as 127.0.0.1");
         }
-        var http = new Settings.Http(host, r.intIn("kiln.http.port", 0, 65535));
+        var http = new Settings.Http(host, r.intIn("kiln.http.port", 0, 65535), r.string("kiln.http.token"));
+        var ready = new Settings.Ready(r.durationIn("kiln.ready.window", Duration.ofSeconds(5), Duration.ofHours(1)),
+                r.intIn("kiln.ready.tolerance", 1, 50) / 100.0);
         var sampler = new Settings.Sampler(r.durationIn("kiln.sampler.interval", Duration.ofMillis(200), Duration.ofMinutes(1)));
-        return new Settings(workers, files, cpu, run, http, sampler);
+        return new Settings(workers, files, cpu, memory, run, http, ready, sampler);
     }
 
     /** Keys of the reference, for documentation and tests. */

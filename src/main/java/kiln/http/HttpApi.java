@@ -3,88 +3,154 @@ package kiln.http;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.TreeSet;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Function;
-import java.util.function.Supplier;
+import kiln.util.Threads;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import kiln.util.Threads;
 
 /**
- * kiln's HTTP face on the JDK's server: {@code GET /metrics} (Prometheus text), {@code GET
- * /healthz}, {@code GET /api/v1/status} (JSON). Unknown paths answer 404 and other methods 405,
- * each with a JSON error body; a failing handler answers 500 and the server goes on. Two named
- * threads; {@link #close} is idempotent.
+ * kiln's HTTP face on the JDK's server. Routes are registered per method and exact path before
+ * {@link #start}. An unknown path answers 404, a known path with another method 405 (with
+ * {@code Allow}), a body over {@link #MAX_BODY} bytes 413, a handler that throws 500 — each with a
+ * JSON error body — and the server goes on. Two named threads; {@link #close} is idempotent.
  */
 public final class HttpApi implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(HttpApi.class);
+    /** Largest request body read; control requests are a few hundred bytes. */
+    public static final int MAX_BODY = 64 * 1024;
+
+    /** A request as handlers see it: method, path, one header lookup, the body as text. */
+    public record Request(String method, String path, Map<String, String> headers, String body) {
+        /** A header by case-insensitive name, or null. */
+        public String header(String name) {
+            return headers.get(name.toLowerCase(java.util.Locale.ROOT));
+        }
+    }
+
+    /** An answer. */
+    public record Reply(int code, String contentType, String body) {
+        public static Reply json(int code, String json) {
+            return new Reply(code, "application/json", json + "\n");
+        }
+
+        public static Reply error(int code, String message) {
+            return json(code, Json.object(Map.of("error", message)));
+        }
+    }
+
+    /** Handles one request; may throw, which answers 500. */
+    @FunctionalInterface
+    public interface Handler {
+        Reply handle(Request request);
+    }
 
     private final HttpServer server;
     private final ExecutorService executor;
+    private final Map<String, Map<String, Handler>> routes = new LinkedHashMap<>();
 
-    /**
-     * @param metrics   the exposition for an Accept header
-     * @param contentType content type for an Accept header
-     * @param status    the status document, already JSON
-     * @throws IOException when the address cannot be bound (in use, not local, no permission)
-     */
-    public HttpApi(String host, int port, Function<String, String> metrics, Function<String, String> contentType,
-                   Supplier<String> status) throws IOException {
+    /** @throws IOException when the address cannot be bound (in use, not local, no permission) */
+    public HttpApi(String host, int port) throws IOException {
         server = HttpServer.create(new InetSocketAddress(host, port), 16);
         executor = new ThreadPoolExecutor(2, 2, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(64),
                 Threads.factory("kiln-http", true), new ThreadPoolExecutor.CallerRunsPolicy());
         server.setExecutor(executor);
-        server.createContext("/", ex -> handle(ex, Map.of(
-                "/metrics", () -> {
-                    String accept = ex.getRequestHeaders().getFirst("Accept");
-                    return new Reply(200, contentType.apply(accept), metrics.apply(accept));
-                },
-                "/healthz", () -> new Reply(200, "text/plain; charset=utf-8", "ok\n"),
-                "/api/v1/status", () -> new Reply(200, "application/json", status.get()))));
+        server.createContext("/", this::handle);
     }
 
-    private record Reply(int code, String contentType, String body) {
+    /** Registers a GET route (HEAD is answered too). */
+    public HttpApi get(String path, Handler h) {
+        routes.computeIfAbsent(path, p -> new LinkedHashMap<>()).put("GET", h);
+        return this;
     }
 
-    private static void handle(HttpExchange ex, Map<String, Supplier<Reply>> routes) throws IOException {
+    /** Registers a POST route. */
+    public HttpApi post(String path, Handler h) {
+        routes.computeIfAbsent(path, p -> new LinkedHashMap<>()).put("POST", h);
+        return this;
+    }
+
+    private void handle(HttpExchange ex) throws IOException {
         try (ex) {
+            String method = ex.getRequestMethod();
             String path = ex.getRequestURI().getPath();
-            Supplier<Reply> route = routes.get(path);
             Reply reply;
-            if (route == null) {
-                reply = error(404, "no such path: " + path);
-            } else if (!"GET".equals(ex.getRequestMethod()) && !"HEAD".equals(ex.getRequestMethod())) {
-                ex.getResponseHeaders().set("Allow", "GET, HEAD");
-                reply = error(405, ex.getRequestMethod() + " is not allowed on " + path + "; use GET");
+            Map<String, Handler> byMethod = routes.get(path);
+            Handler h = byMethod == null ? null : byMethod.get("HEAD".equals(method) ? "GET" : method);
+            if (byMethod == null) {
+                reply = Reply.error(404, "no such path: " + path);
+            } else if (h == null) {
+                TreeSet<String> allowed = new TreeSet<>(byMethod.keySet());
+                if (allowed.contains("GET")) {
+                    allowed.add("HEAD");
+                }
+                ex.getResponseHeaders().set("Allow", String.join(", ", allowed));
+                reply = Reply.error(405, method + " is not allowed on " + path + "; use " + String.join(" or ", byMethod.keySet()));
             } else {
-                try {
-                    reply = route.get();
-                } catch (RuntimeException e) {
-                    LOG.warn("{} failed: {}", path, e.toString(), e);
-                    reply = error(500, "internal error: " + e.getClass().getSimpleName());
+                String body = readBody(ex);
+                if (body == null) {
+                    reply = Reply.error(413, "request body larger than " + MAX_BODY + " bytes");
+                } else {
+                    reply = run(h, new Request(method, path, headers(ex), body));
                 }
             }
-            byte[] body = reply.body.getBytes(StandardCharsets.UTF_8);
-            ex.getResponseHeaders().set("Content-Type", reply.contentType);
-            boolean head = "HEAD".equals(ex.getRequestMethod());
-            ex.sendResponseHeaders(reply.code, head ? -1 : body.length);
-            if (!head) {
-                try (OutputStream out = ex.getResponseBody()) {
-                    out.write(body);
-                }
-            }
+            send(ex, reply);
         }
     }
 
-    private static Reply error(int code, String message) {
-        return new Reply(code, "application/json", Json.object(Map.of("error", message)) + "\n");
+    private static Reply run(Handler h, Request req) {
+        try {
+            return h.handle(req);
+        } catch (RuntimeException e) {
+            LOG.warn("{} {} failed: {}", req.method(), req.path(), e.toString(), e);
+            return Reply.error(500, "internal error: " + e.getClass().getSimpleName());
+        }
+    }
+
+    private static Map<String, String> headers(HttpExchange ex) {
+        Map<String, String> out = new LinkedHashMap<>();
+        ex.getRequestHeaders().forEach((k, v) -> out.put(k.toLowerCase(java.util.Locale.ROOT), v.isEmpty() ? "" : v.get(0)));
+        return out;
+    }
+
+    /** The body, or null when it is larger than allowed (then the rest is not read). */
+    private static String readBody(HttpExchange ex) throws IOException {
+        String length = ex.getRequestHeaders().getFirst("Content-Length");
+        if (length != null) {
+            try {
+                if (Long.parseLong(length.strip()) > MAX_BODY) {
+                    return null;
+                }
+            } catch (NumberFormatException e) {
+                return null;
+            }
+        }
+        try (InputStream in = ex.getRequestBody()) {
+            byte[] bytes = in.readNBytes(MAX_BODY + 1);
+            return bytes.length > MAX_BODY ? null : new String(bytes, StandardCharsets.UTF_8);
+        }
+    }
+
+    private static void send(HttpExchange ex, Reply reply) throws IOException {
+        byte[] body = reply.body().getBytes(StandardCharsets.UTF_8);
+        ex.getResponseHeaders().set("Content-Type", reply.contentType());
+        boolean head = "HEAD".equals(ex.getRequestMethod());
+        ex.sendResponseHeaders(reply.code(), head ? -1 : body.length);
+        if (!head) {
+            try (OutputStream out = ex.getResponseBody()) {
+                out.write(body);
+            }
+        }
     }
 
     public void start() {
@@ -99,6 +165,6 @@ public final class HttpApi implements AutoCloseable {
     @Override
     public void close() {
         server.stop(0);
-        Threads.shutdown(executor, java.time.Duration.ofSeconds(2));
+        Threads.shutdown(executor, Duration.ofSeconds(2));
     }
 }

@@ -22,10 +22,13 @@ import java.util.TreeMap;
  * @param cpuOps          burner operations by method
  * @param cpuBusyNanos    time burners spent busy
  * @param verifyErrors    wrong results by stressor: cpu, files, memory
+ * @param memoryBytes     bytes written plus bytes verified by the memory stressor
+ * @param filesVerified   files read back and checked
  */
 public record WorkerStats(long seq, long filesCreated, long filesDeleted, long fileBytes, Map<String, Long> errors,
                           long inFlight, long filesKept, boolean paused, long[] latencyCounts, long latencySumNanos,
-                          Map<String, Long> cpuOps, long cpuBusyNanos, Map<String, Long> verifyErrors) {
+                          Map<String, Long> cpuOps, long cpuBusyNanos, Map<String, Long> verifyErrors, long memoryBytes,
+                          long filesVerified) {
 
     public static final String TYPE = "stats";
 
@@ -41,7 +44,7 @@ public record WorkerStats(long seq, long filesCreated, long filesDeleted, long f
 
     /** A worker that has done nothing yet. */
     public static WorkerStats zero() {
-        return new WorkerStats(0, 0, 0, 0, Map.of(), 0, 0, false, new long[LatencyBuckets.COUNT], 0, Map.of(), 0, Map.of());
+        return new WorkerStats(0, 0, 0, 0, Map.of(), 0, 0, false, new long[LatencyBuckets.COUNT], 0, Map.of(), 0, Map.of(), 0, 0);
     }
 
     /**
@@ -56,13 +59,13 @@ public record WorkerStats(long seq, long filesCreated, long filesDeleted, long f
         return new WorkerStats(next.seq, filesCreated + next.filesCreated, filesDeleted + next.filesDeleted,
                 fileBytes + next.fileBytes, sum(errors, next.errors), next.inFlight, next.filesKept, next.paused, lat,
                 latencySumNanos + next.latencySumNanos, sum(cpuOps, next.cpuOps), cpuBusyNanos + next.cpuBusyNanos,
-                sum(verifyErrors, next.verifyErrors));
+                sum(verifyErrors, next.verifyErrors), memoryBytes + next.memoryBytes, filesVerified + next.filesVerified);
     }
 
     /** Only the counters, with gauges zeroed: what an ended life leaves behind. */
     public WorkerStats countersOnly() {
         return new WorkerStats(seq, filesCreated, filesDeleted, fileBytes, errors, 0, 0, false, latencyCounts,
-                latencySumNanos, cpuOps, cpuBusyNanos, verifyErrors);
+                latencySumNanos, cpuOps, cpuBusyNanos, verifyErrors, memoryBytes, filesVerified);
     }
 
     private static Map<String, Long> sum(Map<String, Long> a, Map<String, Long> b) {
@@ -90,7 +93,8 @@ public record WorkerStats(long seq, long filesCreated, long filesDeleted, long f
         Frame.Builder b = Frame.of(TYPE)
                 .put("seq", seq).put("files_created", filesCreated).put("files_deleted", filesDeleted)
                 .put("file_bytes", fileBytes).put("in_flight", inFlight).put("files_kept", filesKept)
-                .put("paused", paused).put("lat_sum_ns", latencySumNanos).put("cpu_busy_ns", cpuBusyNanos);
+                .put("paused", paused).put("lat_sum_ns", latencySumNanos).put("cpu_busy_ns", cpuBusyNanos)
+                .put("mem_bytes", memoryBytes).put("files_verified", filesVerified);
         StringBuilder lat = new StringBuilder();
         for (int i = 0; i < latencyCounts.length; i++) {
             lat.append(i == 0 ? "" : ",").append(latencyCounts[i]);
@@ -133,7 +137,8 @@ public record WorkerStats(long seq, long filesCreated, long filesDeleted, long f
         }
         return new WorkerStats(count(f, "seq"), count(f, "files_created"), count(f, "files_deleted"),
                 count(f, "file_bytes"), errors, count(f, "in_flight"), count(f, "files_kept"),
-                f.getLong("paused", 0) == 1, lat, count(f, "lat_sum_ns"), cpuOps, count(f, "cpu_busy_ns"), verify);
+                f.getLong("paused", 0) == 1, lat, count(f, "lat_sum_ns"), cpuOps, count(f, "cpu_busy_ns"), verify,
+                count(f, "mem_bytes"), count(f, "files_verified"));
     }
 
     private static long count(Frame f, String name) throws MalformedFrameException {

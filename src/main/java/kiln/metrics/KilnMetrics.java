@@ -13,11 +13,11 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import java.util.function.ToDoubleFunction;
 import kiln.link.WorkerStats;
 import kiln.sampler.HardwareSampler;
 import kiln.sampler.HostSample;
+import kiln.supervisor.RunMonitor;
 import kiln.supervisor.WorkerPool;
 import kiln.supervisor.WorkerView;
 
@@ -34,12 +34,13 @@ public final class KilnMetrics {
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final WorkerPool pool;
     private final HardwareSampler sampler;
-    private final RateWindow filesRate = new RateWindow(TimeUnit.SECONDS.toNanos(5));
+    private final RunMonitor monitor;
     private final Set<String> diskMeters = new HashSet<>();
 
-    public KilnMetrics(WorkerPool pool, HardwareSampler sampler, String version) {
+    public KilnMetrics(WorkerPool pool, HardwareSampler sampler, RunMonitor monitor, String version) {
         this.pool = pool;
         this.sampler = sampler;
+        this.monitor = monitor;
         registerWorkMeters();
         registerHostMeters();
         Gauge.builder("kiln.build.info", () -> 1).tag("version", version)
@@ -52,9 +53,8 @@ public final class KilnMetrics {
         sampler.addListener(this::onSample);
     }
 
-    /** Feeds the files/s window; call about once a second (the sampler does). */
+    /** Registers meters for disks that appear later; called on every sample. */
     void onSample(HostSample sample) {
-        filesRate.add(System.nanoTime(), pool.totals().filesCreated());
         for (HostSample.Disk d : sample.disks()) {
             if (diskMeters.add(d.name())) {
                 registerDisk(d.name());
@@ -94,8 +94,17 @@ public final class KilnMetrics {
                     .tag("method", method).description("CPU burner operations, each checked against its known answer")
                     .register(registry);
         }
-        Gauge.builder("kiln.files.per.second", filesRate, RateWindow::perSecond)
+        Gauge.builder("kiln.files.per.second", this, m -> m.monitor.filesPerSecond())
                 .description("File creation rate over the last 5 seconds").register(registry);
+        FunctionCounter.builder("kiln.memory", this, m -> m.pool.totals().memoryBytes()).baseUnit("bytes")
+                .description("Bytes written plus bytes read back and compared by the memory stressor").register(registry);
+        FunctionCounter.builder("kiln.file.verified", this, m -> m.pool.totals().filesVerified())
+                .description("Files read back and checked against their checksum").register(registry);
+        Gauge.builder("kiln.ready", this, m -> m.monitor.ready() ? 1 : 0)
+                .description("1 once the machine is warm (files/s, frequency and temperature stopped trending)")
+                .register(registry);
+        Gauge.builder("kiln.cpu.target.load", this, m -> m.monitor.load())
+                .description("CPU load the burners are told to hold now, percent (rises during a ramp)").register(registry);
         Gauge.builder("kiln.files.paused", this, m -> m.pool.totals().paused() ? 1 : 0)
                 .description("1 while file creation is paused by the free-space floor").register(registry);
         for (String state : List.of("starting", "running", "backoff", "failed", "stopping", "stopped")) {
@@ -169,10 +178,6 @@ public final class KilnMetrics {
             return 0;
         }
         return s.disks().stream().filter(d -> d.name().equals(name)).findFirst().map(f::applyAsDouble).orElse(0.0);
-    }
-
-    public double filesPerSecond() {
-        return filesRate.perSecond();
     }
 
     public MeterRegistry registry() {

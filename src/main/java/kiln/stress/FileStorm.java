@@ -41,6 +41,8 @@ import kiln.util.Threads;
 public final class FileStorm implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(FileStorm.class);
     static final int SHARD_FILES = 1000;
+    /** With verify on, one file in this many is read back. */
+    public static final int VERIFY_EVERY = 16;
     private static final long SPACE_CHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
     /**
@@ -51,8 +53,10 @@ public final class FileStorm implements AutoCloseable {
      * @param maxFiles files kept before the oldest are deleted
      * @param minFree  usable-space floor in bytes
      * @param fsync    fsync each file before closing it
+     * @param verify   read back every {@value #VERIFY_EVERY}th file and check its checksum
      */
-    public record Options(Path dir, int fileSize, int inFlight, int threads, long maxFiles, long minFree, boolean fsync) {
+    public record Options(Path dir, int fileSize, int inFlight, int threads, long maxFiles, long minFree, boolean fsync,
+                          boolean verify) {
         int writerThreads() {
             return threads > 0 ? threads : fsync ? 16 : 2;
         }
@@ -69,6 +73,10 @@ public final class FileStorm implements AutoCloseable {
     private final int batch;
     private final ThreadPoolExecutor writers;
     private final ThreadLocal<Payload> payloads;
+    private final ThreadLocal<ByteBuffer> readBuffers;
+    private final java.util.concurrent.atomic.AtomicBoolean injectFault = new java.util.concurrent.atomic.AtomicBoolean();
+    private final LongAdder verifyErrors = new LongAdder();
+    private final LongAdder verified = new LongAdder();
     private final Thread producer;
     private volatile boolean running;
     private volatile boolean producerParked;
@@ -116,6 +124,8 @@ public final class FileStorm implements AutoCloseable {
         this.writers = new ThreadPoolExecutor(threads, threads, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(),
                 Threads.factory("kiln-w" + workerId + "-writer", true));
         this.payloads = ThreadLocal.withInitial(() -> new Payload(workerId, options.fileSize()));
+        // one byte more than a file should hold, so that a file that grew is caught too
+        this.readBuffers = ThreadLocal.withInitial(() -> ByteBuffer.allocateDirect(options.fileSize() + 1));
         this.producer = Threads.daemon("kiln-w" + workerId + "-files", this::produce);
     }
 
@@ -244,12 +254,22 @@ public final class FileStorm implements AutoCloseable {
     private void create(Shard shard, long index) {
         Path file = shard.dir.resolve(index + ".kiln");
         boolean made = false;
+        boolean corrupt = injectFault.compareAndSet(true, false);
         long t0 = nanoTime.getAsLong();
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
             made = true;
             ByteBuffer content = payloads.get().forIndex(index);
-            while (content.hasRemaining()) {
-                ch.write(content);
+            if (corrupt) {
+                content.put(40, (byte) (content.get(40) ^ 0x04)); // after the checksum: as a bad disk would
+            }
+            try {
+                while (content.hasRemaining()) {
+                    ch.write(content);
+                }
+            } finally {
+                if (corrupt) {
+                    content.put(40, (byte) (content.get(40) ^ 0x04));
+                }
             }
             if (options.fsync()) {
                 ch.force(false);
@@ -266,6 +286,9 @@ public final class FileStorm implements AutoCloseable {
             return;
         }
         long took = nanoTime.getAsLong() - t0;
+        if (corrupt || (options.verify() && index % VERIFY_EVERY == 0)) {
+            verify(file, index);
+        }
         latency[LatencyBuckets.indexOf(took)].increment();
         latencySum.add(took);
         created.increment();
@@ -275,6 +298,42 @@ public final class FileStorm implements AutoCloseable {
         if (evicted >= 0) {
             deleteFile(evicted);
         }
+    }
+
+    private void verify(Path file, long index) {
+        ByteBuffer buf = readBuffers.get();
+        buf.clear();
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            while (buf.hasRemaining() && ch.read(buf) > 0) {
+                // read it all, and one byte more if the file grew
+            }
+        } catch (IOException e) {
+            errors[Op.VERIFY.ordinal()].increment();
+            errorLog.record("read-back of " + file + " failed: " + e);
+            return;
+        }
+        buf.flip();
+        verified.increment();
+        if (!Payload.verify(buf, index)) {
+            verifyErrors.increment();
+            LOG.error("{}FILE VERIFICATION ERROR: {} did not read back as written ({} bytes, checksum or header wrong)",
+                    logPrefix, file, buf.remaining());
+        }
+    }
+
+    /** Corrupts the next file written (one bit, after its checksum) and reads it back. */
+    public void injectFault() {
+        injectFault.set(true);
+    }
+
+    /** Files whose read-back did not match what was written. */
+    public long verifyErrors() {
+        return verifyErrors.sum();
+    }
+
+    /** Files read back and checked. */
+    public long verified() {
+        return verified.sum();
     }
 
     private void writerDone() {

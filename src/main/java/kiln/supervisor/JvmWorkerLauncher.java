@@ -17,15 +17,19 @@ public final class JvmWorkerLauncher implements WorkerLauncher {
     private static final Path TASKSET = findTaskset();
 
     private final long heapBytes;
+    private final long directBytes;
     private final boolean pin;
     private final int cpus;
 
     /**
-     * @param heapBytes maximum heap of a worker
-     * @param pin       pin worker i to cpu i mod {@code cpus}
+     * @param heapBytes   maximum heap of a worker
+     * @param memoryBytes off-heap buffer the worker's memory stressor allocates
+     * @param pin         pin worker i to cpu i mod {@code cpus}
      */
-    public JvmWorkerLauncher(long heapBytes, boolean pin) {
+    public JvmWorkerLauncher(long heapBytes, long memoryBytes, boolean pin) {
         this.heapBytes = heapBytes;
+        // the memory stressor's buffers, plus what the JDK's own I/O buffers need
+        this.directBytes = memoryBytes + (64L << 20);
         this.pin = pin;
         this.cpus = Runtime.getRuntime().availableProcessors();
     }
@@ -56,6 +60,7 @@ public final class JvmWorkerLauncher implements WorkerLauncher {
         cmd.add("-Xms16m");
         cmd.add("-Xmx" + Math.max(16, heapBytes >> 20) + "m");
         cmd.add("-Xss512k");
+        cmd.add("-XX:MaxDirectMemorySize=" + (directBytes >> 20) + "m");
         cmd.add("-XX:+UseSerialGC");          // one core per worker: no parallel GC threads
         cmd.add("-XX:TieredStopAtLevel=4");
         cmd.add("-XX:ReservedCodeCacheSize=48m");

@@ -89,7 +89,8 @@ public final class WorkerPool implements AutoCloseable {
             paused |= t.paused();
         }
         return new WorkerStats(0, sum.filesCreated(), sum.filesDeleted(), sum.fileBytes(), sum.errors(), inFlight, kept,
-                paused, sum.latencyCounts(), sum.latencySumNanos(), sum.cpuOps(), sum.cpuBusyNanos(), sum.verifyErrors());
+                paused, sum.latencyCounts(), sum.latencySumNanos(), sum.cpuOps(), sum.cpuBusyNanos(), sum.verifyErrors(),
+                sum.memoryBytes(), sum.filesVerified());
     }
 
     /** Workers per state, every state present. */
@@ -104,6 +105,15 @@ public final class WorkerPool implements AutoCloseable {
 
     public long restarts() {
         return slots.stream().mapToLong(WorkerSlot::restarts).sum();
+    }
+
+    /**
+     * Sends a command to one running worker.
+     *
+     * @return whether it was running to receive it
+     */
+    public boolean sendTo(int id, Frame frame) {
+        return id >= 0 && id < slots.size() && slots.get(id).send(frame);
     }
 
     /** Sends a command to every running worker. */

@@ -103,10 +103,7 @@ final class WorkerSlot {
     /** Starts a new life. */
     synchronized void launch() {
         String dir = lives == 0 ? baseSpec.dir() : baseSpec.dir() + "." + lives;
-        WorkerSpec spec = new WorkerSpec(id, dir, baseSpec.files(), baseSpec.fileSize(), baseSpec.inFlight(),
-                baseSpec.fileThreads(), baseSpec.maxFiles(), baseSpec.minFree(), baseSpec.fsync(), baseSpec.cpu(),
-                baseSpec.cpuLoad(), baseSpec.cpuMethod(), baseSpec.cpuThreads(), baseSpec.parentPid(),
-                baseSpec.parentStartMs());
+        WorkerSpec spec = baseSpec.withDir(dir);
         lives++;
         state = State.STARTING;
         try {
@@ -181,10 +178,12 @@ final class WorkerSlot {
     }
 
     /** Sends a command frame to the running worker, if any. */
-    synchronized void send(Frame frame) {
+    synchronized boolean send(Frame frame) {
         if (life != null && state == State.RUNNING) {
             life.send(frame);
+            return true;
         }
+        return false;
     }
 
     synchronized boolean exited() {

@@ -17,6 +17,7 @@ import kiln.link.WorkerSpec;
 import kiln.link.WorkerStats;
 import kiln.stress.CpuBurner;
 import kiln.stress.FileStorm;
+import kiln.stress.MemoryStress;
 import kiln.stress.Sleeper;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,6 +41,7 @@ final class Worker {
     private final AtomicLong seq = new AtomicLong();
     private FileStorm files;
     private CpuBurner cpu;
+    private MemoryStress memory;
 
     Worker(WorkerSpec spec, FrameReader commands, WorkerMain.FrameWriter out) {
         this.spec = spec;
@@ -81,7 +83,7 @@ final class Worker {
         if (spec.files()) {
             Path dir = Path.of(spec.dir());
             var options = new FileStorm.Options(dir, spec.fileSize(), spec.inFlight(), spec.fileThreads(),
-                    spec.maxFiles(), spec.minFree(), spec.fsync());
+                    spec.maxFiles(), spec.minFree(), spec.fsync(), spec.verifyFiles());
             // the storm creates the directory itself, so that it knows the directory is its own to remove
             files = new FileStorm(options, spec.id(), System::nanoTime, () -> {
                 try {
@@ -96,13 +98,21 @@ final class Worker {
             cpu = new CpuBurner(spec.id(), spec.cpuMethod(), spec.cpuThreads(), spec.cpuLoad(), System::nanoTime, Sleeper.SYSTEM);
             cpu.start();
         }
-        LOG.info("{}started (pid {}): files={} cpu={}", prefix, ProcessHandle.current().pid(), spec.files(),
-                spec.cpu() ? spec.cpuMethod() + "@" + spec.cpuLoad() + "%" : "off");
+        if (spec.memoryBytes() > 0) {
+            memory = new MemoryStress(spec.id(), spec.memoryBytes());
+            memory.start();
+        }
+        LOG.info("{}started (pid {}): files={} cpu={} memory={}", prefix, ProcessHandle.current().pid(), spec.files(),
+                spec.cpu() ? spec.cpuMethod() + "@" + spec.cpuLoad() + "%" : "off",
+                memory == null ? "off" : kiln.config.Sizes.human(memory.sizeBytes()));
     }
 
     private long stopStressors(Duration budget) {
         if (cpu != null) {
             cpu.close();
+        }
+        if (memory != null) {
+            memory.close();
         }
         return files == null ? 0 : files.stopAndClean(budget);
     }
@@ -135,11 +145,7 @@ final class Worker {
                             cpu.setLoad((int) Math.max(0, Math.min(100, f.getLong("pct", spec.cpuLoad()))));
                         }
                     }
-                    case "fault" -> {
-                        if (cpu != null && "cpu".equals(f.get("stressor", ""))) {
-                            cpu.injectFault();
-                        }
-                    }
+                    case "fault" -> injectFault(f.get("stressor", ""), f.getLong("offset", 4096));
                     default -> LOG.warn("{}ignored unknown command {}", prefix, f.type());
                 }
             }
@@ -147,6 +153,25 @@ final class Worker {
             LOG.warn("{}command stream failed: {}", prefix, e.toString());
         }
         requestStop("end of stdin (supervisor gone)", ORPHAN_BUDGET);
+    }
+
+    private void injectFault(String stressor, long offset) {
+        boolean done = switch (stressor) {
+            case "cpu" -> cpu != null;
+            case "memory" -> memory != null;
+            case "files" -> files != null;
+            default -> false;
+        };
+        if (!done) {
+            LOG.warn("{}cannot inject a fault into {}: not running here", prefix, stressor);
+            return;
+        }
+        LOG.warn("{}injecting a fault into the {} stressor, as asked", prefix, stressor);
+        switch (stressor) {
+            case "cpu" -> cpu.injectFault();
+            case "memory" -> memory.injectFault(offset);
+            default -> files.injectFault();
+        }
     }
 
     /** Stops when the supervisor dies without closing our stdin (it always does, but be sure). */
@@ -215,7 +240,12 @@ final class Worker {
             paused = files.paused();
             lat = files.latencyCounts();
             latSum = files.latencySumNanos();
-            verify.put("files", 0L);
+            verify.put("files", files.verifyErrors());
+        }
+        long memBytes = 0;
+        if (memory != null) {
+            memBytes = memory.bytes();
+            verify.put("memory", memory.verifyErrors());
         }
         Map<String, Long> ops = Map.of();
         long busy = 0;
@@ -225,6 +255,6 @@ final class Worker {
             verify.put("cpu", cpu.verifyErrors());
         }
         return new WorkerStats(seq.incrementAndGet(), created, deleted, bytes, errors, inFlight, kept, paused, lat, latSum,
-                ops, busy, verify).toFrame();
+                ops, busy, verify, memBytes, files == null ? 0 : files.verified()).toFrame();
     }
 }

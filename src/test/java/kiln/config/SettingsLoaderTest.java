@@ -110,6 +110,44 @@ final class SettingsLoaderTest {
     }
 
     @Test
+    void profile_sitsBetweenReferenceAndUserSettings(@TempDir Path dir) throws IOException {
+        Settings warm = loader.load(null, Map.of("kiln.run.profile", "warmup"));
+        assertTrue(warm.run().untilReady());
+        assertEquals(Duration.ofMinutes(1), warm.run().ramp());
+        assertEquals(10.0, warm.memory().percent());
+        Settings burn = loader.load(null, Map.of("kiln.run.profile", "burnin", "kiln.files.fsync", false));
+        assertTrue(burn.files().verify());
+        assertFalse(burn.files().fsync(), "a flag overrides the profile");
+        assertEquals(Duration.ofHours(4), burn.run().duration());
+        Path file = Files.writeString(dir.resolve("p.conf"), "kiln.run.profile = burnin\nkiln.run.duration = 8h\n");
+        Settings fromFile = loader.load(file, Map.of());
+        assertEquals(Duration.ofHours(8), fromFile.run().duration(), "the file overrides the profile it names");
+        assertTrue(fromFile.files().fsync());
+        assertEquals("kiln.run.profile = \"turbo\": expected one of , burnin, warmup",
+                error(() -> loader.load(null, Map.of("kiln.run.profile", "turbo"))));
+    }
+
+    @Test
+    void memory_isASizeOrAPercentage() {
+        assertEquals(new Settings.Memory(256L << 20, 0), loader.load(null, Map.of("kiln.memory.size", "256m")).memory());
+        assertEquals(new Settings.Memory(0, 12.5), loader.load(null, Map.of("kiln.memory.size", "12.5%")).memory());
+        assertFalse(loader.load(null, Map.of()).memory().enabled());
+        assertEquals("kiln.memory.size = \"95%\": expected a size such as 256m or a percentage of physical memory from 0% to 90%",
+                error(() -> loader.load(null, Map.of("kiln.memory.size", "95%"))));
+        assertEquals("kiln.memory.size = \"lots\": expected a size such as 256m or a percentage of physical memory such as 10%",
+                error(() -> loader.load(null, Map.of("kiln.memory.size", "lots"))));
+    }
+
+    @Test
+    void injectFault_needsItsStressorEnabled() {
+        assertEquals("files", loader.load(null, Map.of("kiln.run.inject-fault", "files")).run().injectFault());
+        assertEquals("kiln.run.inject-fault = \"memory\": that stressor is not enabled",
+                error(() -> loader.load(null, Map.of("kiln.run.inject-fault", "memory"))));
+        assertEquals("kiln.run.inject-fault = \"disk\": expected one of , cpu, files, memory",
+                error(() -> loader.load(null, Map.of("kiln.run.inject-fault", "disk"))));
+    }
+
+    @Test
     void everyReferenceKey_isDocumentedWithAComment() throws IOException {
         String text = new String(SettingsLoader.class.getResourceAsStream("/reference.conf").readAllBytes());
         for (String key : SettingsLoader.referenceKeys()) {

@@ -22,13 +22,16 @@ final class HttpApiTest {
 
     @BeforeEach
     void start() throws Exception {
-        api = new HttpApi("127.0.0.1", 0, accept -> "kiln_up 1\n", accept -> "text/plain; version=0.0.4; charset=utf-8",
-                () -> {
+        api = new HttpApi("127.0.0.1", 0)
+                .get("/metrics", r -> new HttpApi.Reply(200, "text/plain; version=0.0.4; charset=utf-8", "kiln_up 1\n"))
+                .get("/healthz", r -> new HttpApi.Reply(200, "text/plain; charset=utf-8", "ok\n"))
+                .get("/api/v1/status", r -> {
                     if (failStatus.get()) {
                         throw new IllegalStateException("boom");
                     }
-                    return "{\"state\":\"running\"}";
-                });
+                    return new HttpApi.Reply(200, "application/json", "{\"state\":\"running\"}");
+                })
+                .post("/api/v1/echo", r -> HttpApi.Reply.json(200, Json.object(java.util.Map.of("body", r.body()))));
         api.start();
     }
 
@@ -69,6 +72,21 @@ final class HttpApiTest {
         assertEquals(405, na.statusCode());
         assertEquals("GET, HEAD", na.headers().firstValue("Allow").orElse(""));
         assertEquals("{\"error\":\"DELETE is not allowed on /metrics; use GET\"}\n", na.body());
+        HttpResponse<String> getOnPost = send("GET", "/api/v1/echo");
+        assertEquals(405, getOnPost.statusCode());
+        assertEquals("POST", getOnPost.headers().firstValue("Allow").orElse(""));
+    }
+
+    @Test
+    void oversizedBody_is413_andSmallBodiesArrive() throws Exception {
+        HttpRequest big = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + api.port() + "/api/v1/echo"))
+                .POST(HttpRequest.BodyPublishers.ofString("x".repeat(HttpApi.MAX_BODY + 1))).build();
+        HttpResponse<String> r = client.send(big, HttpResponse.BodyHandlers.ofString());
+        assertEquals(413, r.statusCode());
+        assertEquals("{\"error\":\"request body larger than 65536 bytes\"}\n", r.body());
+        HttpRequest small = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + api.port() + "/api/v1/echo"))
+                .POST(HttpRequest.BodyPublishers.ofString("hi")).build();
+        assertEquals("{\"body\":\"hi\"}\n", client.send(small, HttpResponse.BodyHandlers.ofString()).body());
     }
 
     @Test

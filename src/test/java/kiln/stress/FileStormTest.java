@@ -22,7 +22,12 @@ final class FileStormTest {
     Path tmp;
 
     private FileStorm storm(Path dir, int inFlight, int threads, long maxFiles, AtomicLong free, long minFree) throws IOException {
-        var options = new FileStorm.Options(dir, 1024, inFlight, threads, maxFiles, minFree, false);
+        return storm(dir, inFlight, threads, maxFiles, free, minFree, false);
+    }
+
+    private FileStorm storm(Path dir, int inFlight, int threads, long maxFiles, AtomicLong free, long minFree, boolean verify)
+            throws IOException {
+        var options = new FileStorm.Options(dir, 1024, inFlight, threads, maxFiles, minFree, false, verify);
         return new FileStorm(options, 0, System::nanoTime, free::get);
     }
 
@@ -125,6 +130,33 @@ final class FileStormTest {
         Thread.sleep(300);
         assertTrue(s.created() - atPause <= 100, "after pausing, at most the in-flight window completes");
         s.stopAndClean(Duration.ofSeconds(20));
+    }
+
+    @Test
+    void verify_readsBackASample_andCatchesACorruptedFile() throws IOException {
+        AtomicLong free = new AtomicLong(Long.MAX_VALUE);
+        FileStorm s = storm(tmp.resolve("w0"), 32, 2, 100_000, free, 0, true);
+        s.start();
+        await().atMost(Duration.ofSeconds(20)).until(() -> s.created() >= 3_200);
+        assertEquals(0, s.verifyErrors(), "healthy disk: every read-back matches");
+        assertTrue(s.verified() >= s.created() / FileStorm.VERIFY_EVERY - 64, "one in 16 read back: " + s.verified());
+        s.injectFault();
+        await().atMost(Duration.ofSeconds(10)).until(() -> s.verifyErrors() == 1);
+        s.stopAndClean(Duration.ofSeconds(20));
+        assertEquals(1, s.verifyErrors(), "exactly the corrupted file");
+    }
+
+    @Test
+    void injectedFault_isCaughtEvenWithVerifyOff() throws IOException {
+        AtomicLong free = new AtomicLong(Long.MAX_VALUE);
+        FileStorm s = storm(tmp.resolve("w0"), 8, 1, 100_000, free, 0, false);
+        s.start();
+        await().atMost(Duration.ofSeconds(20)).until(() -> s.created() >= 100);
+        assertEquals(0, s.verified());
+        s.injectFault();
+        await().atMost(Duration.ofSeconds(10)).until(() -> s.verifyErrors() == 1);
+        s.stopAndClean(Duration.ofSeconds(20));
+        assertEquals(1, s.verified(), "only the corrupted file was read back");
     }
 
     @Test

@@ -1,4 +1,4 @@
-package kiln.metrics;
+package kiln.supervisor;
 
 import java.util.ArrayDeque;
 import java.util.Deque;

@@ -1,0 +1,46 @@
+package kiln.cli;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import kiln.link.WorkerStats;
+import kiln.supervisor.Stress;
+import kiln.supervisor.WorkerView;
+
+/** The JSON body of {@code GET /api/v1/status}. */
+final class StatusDocument {
+    private StatusDocument() {
+    }
+
+    static Map<String, Object> of(String state, Stress stress) {
+        Map<String, Object> doc = new LinkedHashMap<>();
+        doc.put("state", state);
+        if (stress == null) {
+            return doc;
+        }
+        WorkerStats t = stress.pool().totals();
+        List<Long> firstFrames = stress.pool().firstFrameMillis();
+        List<Map<String, Object>> workers = new ArrayList<>();
+        for (WorkerView w : stress.pool().workers()) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("id", w.id());
+            m.put("state", w.state());
+            m.put("pid", w.pid() == null ? -1 : w.pid());
+            m.put("restarts", w.restarts());
+            m.put("files_created", w.totals().filesCreated());
+            m.put("first_stats_ms", firstFrames.get(w.id()));
+            workers.add(m);
+        }
+        doc.put("workers", workers);
+        doc.put("files_per_second", Math.round(stress.monitor().filesPerSecond()));
+        doc.put("files_created", t.filesCreated());
+        doc.put("cpu_ops", WorkerStats.total(t.cpuOps()));
+        doc.put("cpu_load_target", stress.monitor().load());
+        doc.put("memory_bytes", t.memoryBytes());
+        doc.put("verify_errors", new java.util.TreeMap<>(t.verifyErrors()));
+        doc.put("ready", stress.monitor().ready());
+        doc.put("verdict_so_far", WorkerStats.total(t.verifyErrors()) > 0 ? "fail" : "pass");
+        return doc;
+    }
+}

@@ -1,0 +1,115 @@
+package kiln.supervisor;
+
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
+import kiln.link.Frame;
+import kiln.sampler.HostSample;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What a run does over time, driven by the hardware sampler's ticks (about once a second):
+ * the files/s window, the CPU load ramp, warm-up readiness and the one deliberate fault of
+ * {@code --inject-fault}. The current load is sent to every worker on every tick, so a worker
+ * restarted mid-run catches up within a second. Thread-safe.
+ */
+public final class RunMonitor {
+    private static final Logger LOG = LoggerFactory.getLogger(RunMonitor.class);
+    static final long FAULT_DELAY_NANOS = TimeUnit.SECONDS.toNanos(2);
+
+    private final WorkerPool pool;
+    private final Readiness readiness;
+    private final int targetLoad;
+    private final long rampNanos;
+    private final String fault;
+    private final LongSupplier nanoTime;
+    private final RateWindow filesRate = new RateWindow(TimeUnit.SECONDS.toNanos(5));
+    private final RateWindow memoryRate = new RateWindow(TimeUnit.SECONDS.toNanos(5));
+    private long begun = -1;
+    private boolean faultSent;
+    private volatile int load;
+
+    /**
+     * @param targetLoad CPU load the ramp ends at
+     * @param ramp       how long the ramp takes; zero for none
+     * @param fault      stressor to inject one fault into, "" for none
+     */
+    public RunMonitor(WorkerPool pool, Readiness readiness, int targetLoad, Duration ramp, String fault, LongSupplier nanoTime) {
+        this.pool = pool;
+        this.readiness = readiness;
+        this.targetLoad = targetLoad;
+        this.rampNanos = ramp.toNanos();
+        this.fault = fault;
+        this.nanoTime = nanoTime;
+        this.load = rampNanos > 0 ? 0 : targetLoad;
+    }
+
+    /** CPU load to start workers with: 0 when ramping. */
+    public int initialLoad() {
+        return rampNanos > 0 ? 0 : targetLoad;
+    }
+
+    /** The stress has started: the ramp and the fault delay count from now. */
+    public synchronized void begin() {
+        begun = nanoTime.getAsLong();
+    }
+
+    /** One sampler tick. */
+    public synchronized void onSample(HostSample sample) {
+        long now = nanoTime.getAsLong();
+        var totals = pool.totals();
+        filesRate.add(now, totals.filesCreated());
+        memoryRate.add(now, totals.memoryBytes());
+        if (begun < 0) {
+            return;
+        }
+        long since = now - begun;
+        load = rampNanos > 0 && since < rampNanos ? (int) (targetLoad * since / rampNanos) : targetLoad;
+        pool.broadcast(Frame.of("load").put("pct", load).build());
+        if (!fault.isEmpty() && !faultSent && since >= FAULT_DELAY_NANOS) {
+            faultSent = pool.sendTo(0, Frame.of("fault").put("stressor", fault).put("offset", 4096).build());
+            if (faultSent) {
+                LOG.warn("injected one fault into the {} stressor of worker 0, as asked: this run must fail", fault);
+            }
+        }
+        if (since < rampNanos) {
+            readiness.reset();
+            return;
+        }
+        double freq = sample == null || sample.coreFrequencyHz().isEmpty() ? Double.NaN
+                : sample.coreFrequencyHz().stream().mapToLong(Long::longValue).average().orElse(Double.NaN);
+        double temp = sample == null ? Double.NaN : sample.cpuTemperatureC();
+        boolean wasReady = readiness.ready();
+        if (readiness.observe(now, filesRate.perSecond(), freq, temp) && !wasReady) {
+            LOG.info("the machine is warm: files/s, frequency and temperature have stopped trending");
+        }
+    }
+
+    public double filesPerSecond() {
+        return filesRate.perSecond();
+    }
+
+    public boolean ready() {
+        return readiness.ready();
+    }
+
+    public String waitingFor() {
+        return readiness.waitingFor();
+    }
+
+    /** Bytes written plus verified by the memory stressor per second, over the last 5 s. */
+    public double memoryBytesPerSecond() {
+        return memoryRate.perSecond();
+    }
+
+    /** Whether the load is still rising. */
+    public boolean ramping() {
+        return load < targetLoad;
+    }
+
+    /** CPU load the workers are told to hold now. */
+    public int load() {
+        return load;
+    }
+}

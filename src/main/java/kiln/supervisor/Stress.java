@@ -1,0 +1,93 @@
+package kiln.supervisor;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.LongSupplier;
+import kiln.config.Settings;
+import kiln.link.WorkerSpec;
+
+/**
+ * The machinery of one stress run, built from settings: the worker pool (one JVM per worker,
+ * with its spec) and the run monitor (ramp, readiness, fault). Not started until {@link #start}.
+ */
+public final class Stress implements AutoCloseable {
+    private final Settings settings;
+    private final WorkerPool pool;
+    private final RunMonitor monitor;
+    private final long memoryPerWorker;
+
+    /**
+     * @param memoryPerWorker off-heap bytes each worker stresses (already capped), 0 for none
+     * @param launcher        starts the worker processes
+     */
+    public Stress(Settings settings, long memoryPerWorker, WorkerLauncher launcher, LongSupplier nanoTime) {
+        this.settings = settings;
+        this.memoryPerWorker = memoryPerWorker;
+        Readiness readiness = new Readiness(settings.ready().window().toNanos(), settings.ready().tolerance());
+        // with a ramp, workers start idle and the monitor raises their load
+        this.pool = new WorkerPool(specs(rampStartLoad(settings)), launcher, nanoTime);
+        this.monitor = new RunMonitor(pool, readiness, settings.cpu().load(), settings.run().ramp(),
+                settings.run().injectFault(), nanoTime);
+    }
+
+    /** The real launcher for these settings: worker JVMs sized for the churn ring and the memory share. */
+    public static WorkerLauncher jvmLauncher(Settings settings, long memoryPerWorker) {
+        // the churn ring holds 8 bytes per kept file, on top of the base heap
+        long heap = settings.workers().heapBytes() + (settings.files().enabled() ? settings.files().maxFiles() * 8 : 0);
+        return new JvmWorkerLauncher(heap, memoryPerWorker, settings.workers().pin());
+    }
+
+    private static int rampStartLoad(Settings s) {
+        return s.run().ramp().isZero() ? s.cpu().load() : 0;
+    }
+
+    private List<WorkerSpec> specs(int cpuLoad) {
+        Settings.Files f = settings.files();
+        Settings.Cpu c = settings.cpu();
+        long parentStart = ProcessHandle.current().info().startInstant().map(i -> i.toEpochMilli()).orElse(0L);
+        List<WorkerSpec> specs = new ArrayList<>();
+        for (int i = 0; i < settings.workers().count(); i++) {
+            specs.add(new WorkerSpec(i, f.dir().resolve("w" + i).toString(), f.enabled(), f.sizeBytes(), f.inFlight(),
+                    f.threads(), f.maxFiles(), f.minFreeBytes(), f.fsync(), f.verify(), c.enabled(), cpuLoad, c.method(),
+                    c.threads(), memoryPerWorker, ProcessHandle.current().pid(), parentStart));
+        }
+        return specs;
+    }
+
+    /** Starts the workers and the clock of ramp and fault. */
+    public void start() {
+        pool.start();
+    }
+
+    /** Waits until every worker reported or gave up; true when at least one runs. Then the run begins. */
+    public boolean awaitStarted(Duration timeout) throws InterruptedException {
+        boolean any = pool.awaitStarted(timeout);
+        if (any) {
+            monitor.begin();
+        }
+        return any;
+    }
+
+    public WorkerPool pool() {
+        return pool;
+    }
+
+    public RunMonitor monitor() {
+        return monitor;
+    }
+
+    public Settings settings() {
+        return settings;
+    }
+
+    public long memoryPerWorker() {
+        return memoryPerWorker;
+    }
+
+    /** Stops the workers (polite, then firm) and sweeps what dead lives left. Idempotent. */
+    @Override
+    public void close() {
+        pool.stop(WorkerPool.STOP_GRACE);
+    }
+}

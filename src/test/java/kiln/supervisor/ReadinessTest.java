@@ -1,0 +1,79 @@
+package kiln.supervisor;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import java.util.function.IntToDoubleFunction;
+import org.junit.jupiter.api.Test;
+
+final class ReadinessTest {
+    private static final long SECOND = TimeUnit.SECONDS.toNanos(1);
+
+    /** Feeds one reading a second for {@code seconds}; returns the second it became ready, or -1. */
+    private static int feed(Readiness r, int seconds, IntToDoubleFunction files, IntToDoubleFunction freq, IntToDoubleFunction temp) {
+        for (int t = 0; t < seconds; t++) {
+            if (r.observe(t * SECOND, files.applyAsDouble(t), freq.applyAsDouble(t), temp.applyAsDouble(t))) {
+                return t;
+            }
+        }
+        return -1;
+    }
+
+    @Test
+    void steadyButNoisySeries_becomeReadyOnceTheWindowIsFull() {
+        Random rnd = new Random(1);
+        Readiness r = new Readiness(30 * SECOND, 0.05);
+        int at = feed(r, 120, t -> 40_000 * (1 + 0.08 * (rnd.nextDouble() - 0.5)), t -> 2.4e9, t -> 61 + rnd.nextDouble() * 0.5);
+        assertTrue(at >= 27 && at <= 30, "ready when 30 s of flat readings are in, at " + at);
+        assertTrue(r.ready());
+        assertEquals("", r.waitingFor());
+    }
+
+    @Test
+    void climbingFilesRate_isNotReadyUntilItLevelsOff() {
+        Readiness r = new Readiness(30 * SECOND, 0.05);
+        // climbs 1%/s for 60 s, then flat
+        int at = feed(r, 200, t -> 10_000 * (1 + 0.01 * Math.min(t, 60)), t -> Double.NaN, t -> Double.NaN);
+        assertTrue(at >= 80 && at <= 95, "ready about a window after the climb ends, at " + at);
+    }
+
+    @Test
+    void risingTemperature_holdsReadinessBack() {
+        Readiness r = new Readiness(30 * SECOND, 0.05);
+        assertEquals(-1, feed(r, 60, t -> 5000, t -> 3e9, t -> 40 + t * 0.2), "6 °C over the window is a trend");
+        assertTrue(r.waitingFor().startsWith("temperature still trending"), r.waitingFor());
+    }
+
+    @Test
+    void saggingFrequency_holdsReadinessBack() {
+        Readiness r = new Readiness(30 * SECOND, 0.05);
+        assertEquals(-1, feed(r, 60, t -> 5000, t -> 3.5e9 - t * 1e7, t -> Double.NaN), "throttling is not steady state");
+        assertTrue(r.waitingFor().startsWith("cpu frequency still trending"), r.waitingFor());
+    }
+
+    @Test
+    void absentOrIdleSeries_areNotJudged() {
+        Readiness r = new Readiness(10 * SECOND, 0.05);
+        int at = feed(r, 30, t -> 0, t -> Double.NaN, t -> Double.NaN);
+        assertTrue(at >= 9 && at <= 10, "nothing to judge: ready once the window is full, at " + at);
+    }
+
+    @Test
+    void reset_restartsTheWindow_andReadyStaysReady() {
+        Readiness r = new Readiness(10 * SECOND, 0.05);
+        for (int t = 0; t < 8; t++) {
+            r.observe(t * SECOND, 100, Double.NaN, Double.NaN);
+        }
+        r.reset();
+        assertFalse(r.observe(9 * SECOND, 100, Double.NaN, Double.NaN));
+        for (int t = 10; t <= 19; t++) {
+            r.observe(t * SECOND, 100, Double.NaN, Double.NaN);
+        }
+        assertTrue(r.ready());
+        r.reset();
+        assertTrue(r.observe(30 * SECOND, 1, Double.NaN, Double.NaN), "once warm, always warm");
+    }
+}
