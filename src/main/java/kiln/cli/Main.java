@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
 /** {@code kiln}: the command line. Exit codes: 0 clean, 1 verification errors, 2 bad usage, 3 could not run. */
 @Command(name = "kiln", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "CPU, RAM and disk stress with Prometheus metrics and a burn-in verdict.",
-        subcommands = {RunCommand.class, CheckConfigCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {RunCommand.class, DaemonCommand.class, CheckConfigCommand.class, CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:done and clean", "1:verification errors were found",
                         "2:bad usage or configuration", "3:the stress could not run"})
@@ -43,7 +43,7 @@ public final class Main implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "a command is required: run or check-config");
+        throw new CommandLine.ParameterException(spec.commandLine(), "a command is required: run, daemon or check-config");
     }
 
     /** The version from the build. */

@@ -95,33 +95,19 @@ final class RunCommand implements Callable<Integer> {
     /** Config keys set by flags, and the flag that set each (for error messages). */
     Map<String, Object> overrides(Map<String, String> flagOfKey) {
         Map<String, Object> o = new LinkedHashMap<>();
-        put(o, flagOfKey, "kiln.run.duration", "--duration", duration == null ? null : duration.toMillis() + "ms");
-        put(o, flagOfKey, "kiln.workers.count", "--workers", workers);
-        put(o, flagOfKey, "kiln.cpu.load", "--cpu-load", cpuLoad);
-        put(o, flagOfKey, "kiln.cpu.method", "--cpu-method", cpuMethod);
-        put(o, flagOfKey, "kiln.cpu.enabled", "--no-cpu", noCpu ? false : null);
-        put(o, flagOfKey, "kiln.files.enabled", "--no-files", noFiles ? false : null);
-        put(o, flagOfKey, "kiln.files.dir", "--dir", dir == null ? null : dir.toString());
-        put(o, flagOfKey, "kiln.files.size", "--file-size", fileSize);
-        put(o, flagOfKey, "kiln.files.max-files", "--max-files", maxFiles);
-        put(o, flagOfKey, "kiln.files.min-free", "--min-free", minFree);
-        put(o, flagOfKey, "kiln.files.fsync", "--fsync", fsync ? true : null);
-        put(o, flagOfKey, "kiln.files.verify", "--verify-files", verifyFiles ? true : null);
-        put(o, flagOfKey, "kiln.memory.size", "--memory", memory);
-        put(o, flagOfKey, "kiln.run.ramp", "--ramp", ramp == null ? null : ramp.toMillis() + "ms");
-        put(o, flagOfKey, "kiln.run.until-ready", "--until-ready", untilReady ? true : null);
-        put(o, flagOfKey, "kiln.run.profile", "--profile", profile);
-        put(o, flagOfKey, "kiln.run.inject-fault", "--inject-fault", injectFault);
-        put(o, flagOfKey, "kiln.http.port", "--metrics-port", metricsPort);
-        put(o, flagOfKey, "kiln.run.report", "--report", report == null ? null : report.toString());
-        return o;
-    }
-
-    private static void put(Map<String, Object> o, Map<String, String> flags, String key, String flag, Object value) {
-        if (value != null) {
-            o.put(key, value);
-            flags.put(key, flag);
+        Object[][] given = {
+            {"duration", duration == null ? null : duration.toMillis() + "ms"}, {"workers", workers},
+            {"cpu-load", cpuLoad}, {"cpu-method", cpuMethod}, {"no-cpu", noCpu}, {"no-files", noFiles},
+            {"memory", memory}, {"dir", dir == null ? null : dir.toString()}, {"file-size", fileSize},
+            {"max-files", maxFiles}, {"min-free", minFree}, {"fsync", fsync}, {"verify-files", verifyFiles},
+            {"ramp", ramp == null ? null : ramp.toMillis() + "ms"}, {"until-ready", untilReady}, {"profile", profile},
+            {"inject-fault", injectFault}, {"metrics-port", metricsPort},
+            {"report", report == null ? null : report.toString()},
+        };
+        for (Object[] g : given) {
+            RunParameters.put(o, flagOfKey, (String) g[0], "--" + g[0], g[1]);
         }
+        return o;
     }
 
     @Override

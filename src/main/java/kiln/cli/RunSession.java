@@ -17,6 +17,7 @@ import kiln.metrics.KilnMetrics;
 import kiln.sampler.HardwareSampler;
 import kiln.sampler.MemoryLimits;
 import kiln.supervisor.Stress;
+import kiln.supervisor.Work;
 import kiln.supervisor.WorkerPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,7 +38,6 @@ final class RunSession {
     private final PrintWriter out;
     private final boolean tty;
     private final CountDownLatch stopSignal = new CountDownLatch(1);
-    private final CountDownLatch finished = new CountDownLatch(1);
 
     RunSession(Settings settings, PrintWriter out, boolean tty) {
         this.settings = settings;
@@ -56,30 +56,11 @@ final class RunSession {
     private enum End { DURATION, READY, SIGNAL, ALL_FAILED }
 
     int run() {
-        Thread hook = new Thread(this::onSignal, "kiln-shutdown");
-        Runtime.getRuntime().addShutdownHook(hook);
         try {
             return stress();
         } catch (CannotRun e) {
             System.err.println("kiln: " + e.getMessage());
             return Main.EXIT_CANNOT_RUN;
-        } finally {
-            finished.countDown();
-            try {
-                Runtime.getRuntime().removeShutdownHook(hook);
-            } catch (IllegalStateException e) {
-                // already shutting down: the hook is running and waits for 'finished'
-            }
-        }
-    }
-
-    /** SIGTERM or Ctrl-C: let the main thread stop and clean up, and wait for it. */
-    private void onSignal() {
-        stopSignal.countDown();
-        try {
-            finished.await(WorkerPool.STOP_GRACE.toSeconds() + 10, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
     }
 
@@ -87,17 +68,22 @@ final class RunSession {
         Settings.Files f = settings.files();
         long memoryPerWorker = memoryPerWorker(settings, MemoryLimits.read(), System.err);
         boolean createdDir = f.enabled() && prepareDirectory(f.dir());
+        DirectoryLock lock = f.enabled() ? DirectoryLock.acquire(f.dir(), createdDir) : null;
         HardwareSampler sampler = new HardwareSampler(f.dir(), settings.sampler().interval());
         Stress stress = new Stress(settings, memoryPerWorker, Stress.jvmLauncher(settings, memoryPerWorker), System::nanoTime);
         sampler.addListener(stress.monitor()::onSample);
+        Work work = new Work();
+        work.begin(stress);
+        Signals.install(stopSignal::countDown, stress.pool()::kill);
         HttpApi http;
         KilnMetrics metrics;
         try {
             sampler.start();
-            metrics = new KilnMetrics(stress.pool(), sampler, stress.monitor(), Main.version());
-            http = startHttp(metrics, stress);
+            metrics = new KilnMetrics(work, sampler, Main.version());
+            http = startHttp(metrics, stress, work);
         } catch (CannotRun e) {
             sampler.close();
+            closeLock(lock);
             removeIfEmpty(f.dir(), createdDir);
             throw e;
         }
@@ -129,9 +115,16 @@ final class RunSession {
             stress.close();
             http.close();
             sampler.close();
+            closeLock(lock);
             if (f.enabled()) {
                 removeIfEmpty(f.dir(), createdDir);
             }
+        }
+    }
+
+    private static void closeLock(DirectoryLock lock) {
+        if (lock != null) {
+            lock.close();
         }
     }
 
@@ -229,10 +222,10 @@ final class RunSession {
         return parts.isEmpty() ? " (no stressor enabled)" : " (" + String.join(", ", parts) + ")";
     }
 
-    private HttpApi startHttp(KilnMetrics metrics, Stress stress) throws CannotRun {
+    private HttpApi startHttp(KilnMetrics metrics, Stress stress, Work work) throws CannotRun {
         try {
             HttpApi http = new HttpApi(settings.http().host(), settings.http().port());
-            Routes.observe(http, metrics, () -> StatusDocument.of("running", stress), stress.monitor());
+            Routes.observe(http, metrics, () -> StatusDocument.of("running", stress), work);
             http.start();
             return http;
         } catch (IOException | RuntimeException e) {
@@ -281,7 +274,7 @@ final class RunSession {
         return e.getClass().getSimpleName() + (m == null ? "" : ": " + m);
     }
 
-    private static void removeIfEmpty(Path dir, boolean created) {
+    static void removeIfEmpty(Path dir, boolean created) {
         if (!created) {
             return;
         }

@@ -29,6 +29,8 @@ public final class HttpApi implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(HttpApi.class);
     /** Largest request body read; control requests are a few hundred bytes. */
     public static final int MAX_BODY = 64 * 1024;
+    /** How much of an oversized body is read and thrown away before answering 413. */
+    static final long DRAIN_LIMIT = 1 << 20;
 
     /** A request as handlers see it: method, path, one header lookup, the body as text. */
     public record Request(String method, String path, Map<String, String> headers, String body) {
@@ -123,21 +125,29 @@ public final class HttpApi implements AutoCloseable {
         return out;
     }
 
-    /** The body, or null when it is larger than allowed (then the rest is not read). */
+    /**
+     * The body, or null when it is larger than allowed. An oversized body is still drained up to
+     * {@link #DRAIN_LIMIT}, so the client (still sending) reads the 413 instead of a reset
+     * connection; past that the connection is simply closed.
+     */
     private static String readBody(HttpExchange ex) throws IOException {
-        String length = ex.getRequestHeaders().getFirst("Content-Length");
-        if (length != null) {
-            try {
-                if (Long.parseLong(length.strip()) > MAX_BODY) {
-                    return null;
-                }
-            } catch (NumberFormatException e) {
-                return null;
-            }
-        }
         try (InputStream in = ex.getRequestBody()) {
             byte[] bytes = in.readNBytes(MAX_BODY + 1);
-            return bytes.length > MAX_BODY ? null : new String(bytes, StandardCharsets.UTF_8);
+            if (bytes.length <= MAX_BODY) {
+                return new String(bytes, StandardCharsets.UTF_8);
+            }
+            in.skipNBytes(Math.min(DRAIN_LIMIT, Math.max(0, contentLength(ex) - bytes.length)));
+            return null;
+        } catch (java.io.EOFException e) {
+            return null;
+        }
+    }
+
+    private static long contentLength(HttpExchange ex) {
+        try {
+            return Long.parseLong(ex.getRequestHeaders().getFirst("Content-Length").strip());
+        } catch (RuntimeException e) {
+            return DRAIN_LIMIT;
         }
     }
 

@@ -24,11 +24,12 @@ import java.util.TreeMap;
  * @param verifyErrors    wrong results by stressor: cpu, files, memory
  * @param memoryBytes     bytes written plus bytes verified by the memory stressor
  * @param filesVerified   files read back and checked
+ * @param processCpuNanos CPU time of the whole worker process (all threads)
  */
 public record WorkerStats(long seq, long filesCreated, long filesDeleted, long fileBytes, Map<String, Long> errors,
                           long inFlight, long filesKept, boolean paused, long[] latencyCounts, long latencySumNanos,
                           Map<String, Long> cpuOps, long cpuBusyNanos, Map<String, Long> verifyErrors, long memoryBytes,
-                          long filesVerified) {
+                          long filesVerified, long processCpuNanos) {
 
     public static final String TYPE = "stats";
 
@@ -44,7 +45,7 @@ public record WorkerStats(long seq, long filesCreated, long filesDeleted, long f
 
     /** A worker that has done nothing yet. */
     public static WorkerStats zero() {
-        return new WorkerStats(0, 0, 0, 0, Map.of(), 0, 0, false, new long[LatencyBuckets.COUNT], 0, Map.of(), 0, Map.of(), 0, 0);
+        return new WorkerStats(0, 0, 0, 0, Map.of(), 0, 0, false, new long[LatencyBuckets.COUNT], 0, Map.of(), 0, Map.of(), 0, 0, 0);
     }
 
     /**
@@ -59,13 +60,14 @@ public record WorkerStats(long seq, long filesCreated, long filesDeleted, long f
         return new WorkerStats(next.seq, filesCreated + next.filesCreated, filesDeleted + next.filesDeleted,
                 fileBytes + next.fileBytes, sum(errors, next.errors), next.inFlight, next.filesKept, next.paused, lat,
                 latencySumNanos + next.latencySumNanos, sum(cpuOps, next.cpuOps), cpuBusyNanos + next.cpuBusyNanos,
-                sum(verifyErrors, next.verifyErrors), memoryBytes + next.memoryBytes, filesVerified + next.filesVerified);
+                sum(verifyErrors, next.verifyErrors), memoryBytes + next.memoryBytes, filesVerified + next.filesVerified,
+                processCpuNanos + next.processCpuNanos);
     }
 
     /** Only the counters, with gauges zeroed: what an ended life leaves behind. */
     public WorkerStats countersOnly() {
         return new WorkerStats(seq, filesCreated, filesDeleted, fileBytes, errors, 0, 0, false, latencyCounts,
-                latencySumNanos, cpuOps, cpuBusyNanos, verifyErrors, memoryBytes, filesVerified);
+                latencySumNanos, cpuOps, cpuBusyNanos, verifyErrors, memoryBytes, filesVerified, processCpuNanos);
     }
 
     private static Map<String, Long> sum(Map<String, Long> a, Map<String, Long> b) {
@@ -94,7 +96,8 @@ public record WorkerStats(long seq, long filesCreated, long filesDeleted, long f
                 .put("seq", seq).put("files_created", filesCreated).put("files_deleted", filesDeleted)
                 .put("file_bytes", fileBytes).put("in_flight", inFlight).put("files_kept", filesKept)
                 .put("paused", paused).put("lat_sum_ns", latencySumNanos).put("cpu_busy_ns", cpuBusyNanos)
-                .put("mem_bytes", memoryBytes).put("files_verified", filesVerified);
+                .put("mem_bytes", memoryBytes).put("files_verified", filesVerified)
+                .put("proc_cpu_ns", processCpuNanos);
         StringBuilder lat = new StringBuilder();
         for (int i = 0; i < latencyCounts.length; i++) {
             lat.append(i == 0 ? "" : ",").append(latencyCounts[i]);
@@ -138,7 +141,8 @@ public record WorkerStats(long seq, long filesCreated, long filesDeleted, long f
         return new WorkerStats(count(f, "seq"), count(f, "files_created"), count(f, "files_deleted"),
                 count(f, "file_bytes"), errors, count(f, "in_flight"), count(f, "files_kept"),
                 f.getLong("paused", 0) == 1, lat, count(f, "lat_sum_ns"), cpuOps, count(f, "cpu_busy_ns"), verify,
-                count(f, "mem_bytes"), count(f, "files_verified"));
+                count(f, "mem_bytes"), count(f, "files_verified"),
+                count(f, "proc_cpu_ns"));
     }
 
     private static long count(Frame f, String name) throws MalformedFrameException {

@@ -17,8 +17,7 @@ import java.util.function.ToDoubleFunction;
 import kiln.link.WorkerStats;
 import kiln.sampler.HardwareSampler;
 import kiln.sampler.HostSample;
-import kiln.supervisor.RunMonitor;
-import kiln.supervisor.WorkerPool;
+import kiln.supervisor.Work;
 import kiln.supervisor.WorkerView;
 
 /**
@@ -32,16 +31,16 @@ public final class KilnMetrics {
     private static final String[] STRESSORS = {"cpu", "files", "memory"};
 
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    private final WorkerPool pool;
+    private final Work work;
     private final HardwareSampler sampler;
-    private final RunMonitor monitor;
     private final Set<String> diskMeters = new HashSet<>();
+    private int workerMeters;
 
-    public KilnMetrics(WorkerPool pool, HardwareSampler sampler, RunMonitor monitor, String version) {
-        this.pool = pool;
+    public KilnMetrics(Work work, HardwareSampler sampler, String version) {
+        this.work = work;
         this.sampler = sampler;
-        this.monitor = monitor;
         registerWorkMeters();
+        registerWorkerMeters();
         registerHostMeters();
         Gauge.builder("kiln.build.info", () -> 1).tag("version", version)
                 .description("Always 1; the version label says which kiln runs").register(registry);
@@ -49,12 +48,13 @@ public final class KilnMetrics {
         new JvmThreadMetrics().bindTo(registry);
         new ProcessorMetrics().bindTo(registry);
         new UptimeMetrics().bindTo(registry);
-        registry.getPrometheusRegistry().register(new LatencyCollector(pool::totals));
+        registry.getPrometheusRegistry().register(new LatencyCollector(work::totals));
         sampler.addListener(this::onSample);
     }
 
-    /** Registers meters for disks that appear later; called on every sample. */
+    /** Registers meters for workers and disks that appear later; called on every sample. */
     void onSample(HostSample sample) {
+        registerWorkerMeters();
         for (HostSample.Disk d : sample.disks()) {
             if (diskMeters.add(d.name())) {
                 registerDisk(d.name());
@@ -63,12 +63,12 @@ public final class KilnMetrics {
     }
 
     private WorkerStats worker(int id) {
-        List<WorkerView> ws = pool.workers();
-        return id < ws.size() ? ws.get(id).totals() : WorkerStats.zero();
+        return work.worker(id);
     }
 
-    private void registerWorkMeters() {
-        for (int i = 0; i < pool.size(); i++) {
+    /** Per-worker meters for every worker id seen so far (a daemon run may bring more workers). */
+    private synchronized void registerWorkerMeters() {
+        for (int i = workerMeters; i < work.workerIds(); i++) {
             int id = i;
             Tags w = Tags.of("worker", Integer.toString(id));
             FunctionCounter.builder("kiln.files.deleted", this, m -> m.worker(id).filesDeleted())
@@ -81,40 +81,44 @@ public final class KilnMetrics {
             Gauge.builder("kiln.files.kept", this, m -> m.worker(id).filesKept())
                     .tags(w).description("Files on disk now (at most max-files per worker)").register(registry);
         }
+        workerMeters = Math.max(workerMeters, work.workerIds());
+    }
+
+    private void registerWorkMeters() {
         for (String op : FILE_OPS) {
-            FunctionCounter.builder("kiln.file.errors", this, m -> m.pool.totals().errors().getOrDefault(op, 0L))
+            FunctionCounter.builder("kiln.file.errors", this, m -> m.work.totals().errors().getOrDefault(op, 0L))
                     .tag("op", op).description("Failed file operations").register(registry);
         }
         for (String s : STRESSORS) {
-            FunctionCounter.builder("kiln.verify.errors", this, m -> m.pool.totals().verifyErrors().getOrDefault(s, 0L))
+            FunctionCounter.builder("kiln.verify.errors", this, m -> m.work.totals().verifyErrors().getOrDefault(s, 0L))
                     .tag("stressor", s).description("Wrong results found: the burn-in verdict").register(registry);
         }
         for (String method : kiln.stress.CpuMethod.NAMES) {
-            FunctionCounter.builder("kiln.cpu.ops", this, m -> m.pool.totals().cpuOps().getOrDefault(method, 0L))
+            FunctionCounter.builder("kiln.cpu.ops", this, m -> m.work.totals().cpuOps().getOrDefault(method, 0L))
                     .tag("method", method).description("CPU burner operations, each checked against its known answer")
                     .register(registry);
         }
-        Gauge.builder("kiln.files.per.second", this, m -> m.monitor.filesPerSecond())
+        Gauge.builder("kiln.files.per.second", this, m -> m.work.filesPerSecond())
                 .description("File creation rate over the last 5 seconds").register(registry);
-        FunctionCounter.builder("kiln.memory", this, m -> m.pool.totals().memoryBytes()).baseUnit("bytes")
+        FunctionCounter.builder("kiln.memory", this, m -> m.work.totals().memoryBytes()).baseUnit("bytes")
                 .description("Bytes written plus bytes read back and compared by the memory stressor").register(registry);
-        FunctionCounter.builder("kiln.file.verified", this, m -> m.pool.totals().filesVerified())
+        FunctionCounter.builder("kiln.file.verified", this, m -> m.work.totals().filesVerified())
                 .description("Files read back and checked against their checksum").register(registry);
-        Gauge.builder("kiln.ready", this, m -> m.monitor.ready() ? 1 : 0)
+        Gauge.builder("kiln.ready", this, m -> m.work.ready() ? 1 : 0)
                 .description("1 once the machine is warm (files/s, frequency and temperature stopped trending)")
                 .register(registry);
-        Gauge.builder("kiln.cpu.target.load", this, m -> m.monitor.load())
+        Gauge.builder("kiln.cpu.target.load", this, m -> m.work.load())
                 .description("CPU load the burners are told to hold now, percent (rises during a ramp)").register(registry);
-        Gauge.builder("kiln.files.paused", this, m -> m.pool.totals().paused() ? 1 : 0)
+        Gauge.builder("kiln.files.paused", this, m -> m.work.totals().paused() ? 1 : 0)
                 .description("1 while file creation is paused by the free-space floor").register(registry);
         for (String state : List.of("starting", "running", "backoff", "failed", "stopping", "stopped")) {
-            Gauge.builder("kiln.workers", this, m -> m.pool.workers().stream().filter(v -> v.state().equals(state)).count())
+            Gauge.builder("kiln.workers", this, m -> m.work.workers().stream().filter(v -> v.state().equals(state)).count())
                     .tag("state", state).description("Worker JVMs by state").register(registry);
         }
-        FunctionCounter.builder("kiln.worker.restarts", this, m -> m.pool.restarts())
+        FunctionCounter.builder("kiln.worker.restarts", this, m -> m.work.restarts())
                 .description("Worker JVMs restarted after dying").register(registry);
         FunctionCounter.builder("kiln.link.malformed.frames", this,
-                        m -> m.pool.workers().stream().mapToLong(WorkerView::malformedFrames).sum())
+                        m -> m.work.malformedFrames())
                 .description("Lines from workers skipped as malformed").register(registry);
     }
 
@@ -208,9 +212,9 @@ public final class KilnMetrics {
         String family = openMetrics ? "kiln_files_created" : "kiln_files_created_total";
         sb.append("# HELP ").append(family).append(" Files created\n");
         sb.append("# TYPE ").append(family).append(" counter\n");
-        for (WorkerView w : pool.workers()) {
-            sb.append("kiln_files_created_total{worker=\"").append(w.id()).append("\"} ")
-                    .append(w.totals().filesCreated()).append(openMetrics ? "\n" : ".0\n");
+        for (int id = 0; id < work.workerIds(); id++) {
+            sb.append("kiln_files_created_total{worker=\"").append(id).append("\"} ")
+                    .append(work.worker(id).filesCreated()).append(openMetrics ? "\n" : ".0\n");
         }
         return sb.toString();
     }

@@ -38,6 +38,10 @@ public final class HardwareSampler implements AutoCloseable {
     private final ScheduledExecutorService scheduler;
     private final AtomicReference<HostSample> latest = new AtomicReference<>();
     private final List<Listener> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+    /** Disk counters cost milliseconds to refresh (OSHI enumerates udev): every this many samples. */
+    static final int DISK_EVERY = 5;
+    private long samples;
+    private List<HostSample.Disk> lastDisks = List.of();
     private long[] prevTicks;
     private long[][] prevCoreTicks;
     private double loadSum;
@@ -133,12 +137,16 @@ public final class HardwareSampler implements AutoCloseable {
         var mem = hal.getMemory();
         var vm = mem.getVirtualMemory();
         double temp = hal.getSensors().getCpuTemperature();
-        List<HostSample.Disk> diskList = new ArrayList<>();
-        for (HWDiskStore d : disks) {
-            d.updateAttributes();
-            diskList.add(new HostSample.Disk(d.getName().replaceFirst("^/dev/", ""), d.getReadBytes(), d.getWriteBytes(),
-                    d.getReads(), d.getWrites()));
+        if (samples++ % DISK_EVERY == 0) {
+            List<HostSample.Disk> diskList = new ArrayList<>();
+            for (HWDiskStore d : disks) {
+                d.updateAttributes();
+                diskList.add(new HostSample.Disk(d.getName().replaceFirst("^/dev/", ""), d.getReadBytes(), d.getWriteBytes(),
+                        d.getReads(), d.getWrites()));
+            }
+            lastDisks = diskList;
         }
+        List<HostSample.Disk> diskList = lastDisks;
         long free = -1;
         long size = -1;
         try {

@@ -39,7 +39,7 @@ public final class CpuBurner implements AutoCloseable {
      * @param threadCount burner threads
      * @param load    busy percentage 0..100 per thread
      */
-    public CpuBurner(int workerId, String method, int threadCount, int load, LongSupplier nanoTime, Sleeper sleeper) {
+    public CpuBurner(int workerId, String method, int threadCount, double load, LongSupplier nanoTime, Sleeper sleeper) {
         this.workerId = workerId;
         this.methods = "all".equals(method) ? CpuMethod.NAMES : List.of(CpuMethod.create(method).name());
         this.nanoTime = nanoTime;
@@ -98,7 +98,7 @@ public final class CpuBurner implements AutoCloseable {
         injectFault.set(true);
     }
 
-    public void setLoad(int load) {
+    public void setLoad(double load) {
         cycles.forEach(c -> c.setLoad(load));
     }
 

@@ -15,27 +15,27 @@ public final class DutyCycle {
 
     private final LongSupplier nanoTime;
     private final Sleeper sleeper;
-    private volatile int load;
-    private int accountedLoad = -1;
+    private volatile double load;
+    private double accountedLoad = -1;
     private long origin;
     private long busySinceOrigin;
     private long busyNanos;
 
-    public DutyCycle(int load, LongSupplier nanoTime, Sleeper sleeper) {
+    public DutyCycle(double load, LongSupplier nanoTime, Sleeper sleeper) {
         setLoad(load);
         this.nanoTime = nanoTime;
         this.sleeper = sleeper;
     }
 
-    /** @param load 0..100, takes effect at the next period; thread-safe */
-    public void setLoad(int load) {
-        if (load < 0 || load > 100) {
+    /** @param load percent 0..100 (decimals allowed), takes effect at the next period; thread-safe */
+    public void setLoad(double load) {
+        if (!(load >= 0 && load <= 100)) {
             throw new IllegalArgumentException("load must be 0..100: " + load);
         }
         this.load = load;
     }
 
-    public int load() {
+    public double load() {
         return load;
     }
 
@@ -45,7 +45,7 @@ public final class DutyCycle {
      * @param work one short unit of work
      */
     public void runPeriod(Runnable work) {
-        int pct = load;
+        double pct = load;
         long start = nanoTime.getAsLong();
         long periodEnd = start + PERIOD_NANOS;
         long owed = owed(pct, start, periodEnd);
@@ -65,14 +65,14 @@ public final class DutyCycle {
         }
     }
 
-    private long owed(int pct, long start, long periodEnd) {
-        long share = PERIOD_NANOS * pct / 100;
+    private long owed(double pct, long start, long periodEnd) {
+        long share = (long) (PERIOD_NANOS * pct / 100);
         if (pct != accountedLoad) {
             accountedLoad = pct;
             origin = start;
             busySinceOrigin = 0;
         }
-        long owed = (periodEnd - origin) * pct / 100 - busySinceOrigin;
+        long owed = (long) ((periodEnd - origin) * (pct / 100)) - busySinceOrigin;
         if (owed > share + PERIOD_NANOS || owed < share - PERIOD_NANOS) {
             // a stall (or a burst) longer than a period: start the account afresh
             origin = start;

@@ -396,16 +396,7 @@ public final class FileStorm implements AutoCloseable {
             return kept.size();
         }
         long deadline = nanoTime.getAsLong() + budget.toNanos();
-        running = false;
-        LockSupport.unpark(producer);
-        try {
-            producer.join(Math.max(1, budget.toMillis() / 4));
-            writers.shutdown();
-            writers.awaitTermination(Math.max(1, budget.toMillis() / 4), TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        writers.shutdownNow();
+        stop(Duration.ofNanos(budget.toNanos() / 2));
         long left = cleanUntil(deadline);
         if (left == 0 && ownsDir) {
             try {
@@ -415,6 +406,18 @@ public final class FileStorm implements AutoCloseable {
             }
         }
         return left;
+    }
+
+    /** Stops creating and waits up to {@code budget} for the creations in flight; files stay. */
+    void stop(Duration budget) {
+        running = false;
+        LockSupport.unpark(producer);
+        try {
+            producer.join(Math.max(1, budget.toMillis() / 2));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        Threads.shutdown(writers, Duration.ofNanos(budget.toNanos() / 2));
     }
 
     private long cleanUntil(long deadline) {

@@ -12,7 +12,12 @@ import org.slf4j.LoggerFactory;
  * What a run does over time, driven by the hardware sampler's ticks (about once a second):
  * the files/s window, the CPU load ramp, warm-up readiness and the one deliberate fault of
  * {@code --inject-fault}. The current load is sent to every worker on every tick, so a worker
- * restarted mid-run catches up within a second. Thread-safe.
+ * restarted mid-run catches up within a second.
+ *
+ * <p>When the burners are the only stressor, the load sent is lowered by kiln's own overhead
+ * (the supervisor's CPU time plus what the workers spend outside their burners, per core,
+ * smoothed), so that the machine is busy at the target, not the target plus kiln's bookkeeping.
+ * Thread-safe.
  */
 public final class RunMonitor {
     private static final Logger LOG = LoggerFactory.getLogger(RunMonitor.class);
@@ -28,7 +33,12 @@ public final class RunMonitor {
     private final RateWindow memoryRate = new RateWindow(TimeUnit.SECONDS.toNanos(5));
     private long begun = -1;
     private boolean faultSent;
-    private volatile int load;
+    private volatile double load;
+    private final boolean compensate;
+    private final LongSupplier ownCpuNanos;
+    private long prevNanos = -1;
+    private long prevOverhead;
+    private double overheadPct;
 
     /**
      * @param targetLoad CPU load the ramp ends at
@@ -36,6 +46,17 @@ public final class RunMonitor {
      * @param fault      stressor to inject one fault into, "" for none
      */
     public RunMonitor(WorkerPool pool, Readiness readiness, int targetLoad, Duration ramp, String fault, LongSupplier nanoTime) {
+        this(pool, readiness, targetLoad, ramp, fault, false, () -> 0, nanoTime);
+    }
+
+    /**
+     * @param compensate  subtract kiln's own overhead from the load (only the burners run)
+     * @param ownCpuNanos CPU time of the supervisor process so far
+     */
+    public RunMonitor(WorkerPool pool, Readiness readiness, int targetLoad, Duration ramp, String fault, boolean compensate,
+                      LongSupplier ownCpuNanos, LongSupplier nanoTime) {
+        this.compensate = compensate && targetLoad > 0 && targetLoad < 100;
+        this.ownCpuNanos = ownCpuNanos;
         this.pool = pool;
         this.readiness = readiness;
         this.targetLoad = targetLoad;
@@ -65,8 +86,10 @@ public final class RunMonitor {
             return;
         }
         long since = now - begun;
-        load = rampNanos > 0 && since < rampNanos ? (int) (targetLoad * since / rampNanos) : targetLoad;
-        pool.broadcast(Frame.of("load").put("pct", load).build());
+        updateOverhead(now, totals);
+        double base = rampNanos > 0 && since < rampNanos ? targetLoad * (double) since / rampNanos : targetLoad;
+        load = since >= rampNanos && compensate ? Math.max(0, base - overheadPct) : base;
+        pool.broadcast(Frame.of("load").put("pct", String.format(java.util.Locale.ROOT, "%.3f", load)).build());
         if (!fault.isEmpty() && !faultSent && since >= FAULT_DELAY_NANOS) {
             faultSent = pool.sendTo(0, Frame.of("fault").put("stressor", fault).put("offset", 4096).build());
             if (faultSent) {
@@ -84,6 +107,22 @@ public final class RunMonitor {
         if (readiness.observe(now, filesRate.perSecond(), freq, temp) && !wasReady) {
             LOG.info("the machine is warm: files/s, frequency and temperature have stopped trending");
         }
+    }
+
+    /** kiln's CPU outside the burners, percent of one core per worker, smoothed over a few ticks. */
+    private void updateOverhead(long now, kiln.link.WorkerStats totals) {
+        long overhead = ownCpuNanos.getAsLong() + totals.processCpuNanos() - totals.cpuBusyNanos();
+        if (prevNanos >= 0 && now > prevNanos && pool.size() > 0) {
+            double pct = 100.0 * (overhead - prevOverhead) / ((now - prevNanos) * (double) pool.size());
+            overheadPct = 0.7 * overheadPct + 0.3 * Math.max(0, Math.min(10, pct));
+        }
+        prevNanos = now;
+        prevOverhead = overhead;
+    }
+
+    /** The overhead being compensated, percent of a core (0 when not compensating). */
+    public double overheadPercent() {
+        return compensate ? overheadPct : 0;
     }
 
     public double filesPerSecond() {
@@ -105,11 +144,11 @@ public final class RunMonitor {
 
     /** Whether the load is still rising. */
     public boolean ramping() {
-        return load < targetLoad;
+        return begun >= 0 && nanoTime.getAsLong() - begun < rampNanos;
     }
 
-    /** CPU load the workers are told to hold now. */
-    public int load() {
+    /** CPU load the workers are told to hold now, percent. */
+    public double load() {
         return load;
     }
 }

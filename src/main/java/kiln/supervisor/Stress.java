@@ -27,8 +27,9 @@ public final class Stress implements AutoCloseable {
         Readiness readiness = new Readiness(settings.ready().window().toNanos(), settings.ready().tolerance());
         // with a ramp, workers start idle and the monitor raises their load
         this.pool = new WorkerPool(specs(rampStartLoad(settings)), launcher, nanoTime);
+        boolean burnersOnly = settings.cpu().enabled() && !settings.files().enabled() && memoryPerWorker == 0;
         this.monitor = new RunMonitor(pool, readiness, settings.cpu().load(), settings.run().ramp(),
-                settings.run().injectFault(), nanoTime);
+                settings.run().injectFault(), burnersOnly, kiln.util.ProcessCpu::nanos, nanoTime);
     }
 
     /** The real launcher for these settings: worker JVMs sized for the churn ring and the memory share. */

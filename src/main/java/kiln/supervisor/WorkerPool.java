@@ -90,7 +90,7 @@ public final class WorkerPool implements AutoCloseable {
         }
         return new WorkerStats(0, sum.filesCreated(), sum.filesDeleted(), sum.fileBytes(), sum.errors(), inFlight, kept,
                 paused, sum.latencyCounts(), sum.latencySumNanos(), sum.cpuOps(), sum.cpuBusyNanos(), sum.verifyErrors(),
-                sum.memoryBytes(), sum.filesVerified());
+                sum.memoryBytes(), sum.filesVerified(), sum.processCpuNanos());
     }
 
     /** Workers per state, every state present. */
@@ -175,6 +175,11 @@ public final class WorkerPool implements AutoCloseable {
             }
         }
         sweepDeadLives();
+    }
+
+    /** SIGKILL to every worker at once: for a forced stop. */
+    public void kill() {
+        slots.forEach(s -> s.terminate(true));
     }
 
     private boolean waitExited(Duration d) {

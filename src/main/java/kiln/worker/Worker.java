@@ -30,7 +30,7 @@ final class Worker {
     /** Cleanup budget after a stop command: the supervisor waits longer than this. */
     static final Duration STOP_BUDGET = Duration.ofSeconds(8);
     /** Cleanup budget when the supervisor vanished: exit fast, leave no orphan JVM. */
-    static final Duration ORPHAN_BUDGET = Duration.ofMillis(1500);
+    static final Duration ORPHAN_BUDGET = Duration.ofMillis(1000);
 
     private final WorkerSpec spec;
     private final FrameReader commands;
@@ -72,10 +72,14 @@ final class Worker {
             Thread.currentThread().interrupt();
         }
         Duration budget = stopBudget;
-        armSelfHalt(budget.plusSeconds(2));
+        // an orphan must be gone within 2 s of its supervisor; a stopped worker has longer
+        armSelfHalt(budget == ORPHAN_BUDGET ? budget.plusMillis(500) : budget.plusSeconds(2));
+        long t0 = System.nanoTime();
         long left = stopStressors(budget);
+        long stoppedMs = (System.nanoTime() - t0) / 1_000_000;
         out.write(stats());
         out.write(Frame.of("bye").put("files_left", left).build());
+        LOG.info("{}stopped in {} ms{}", prefix, stoppedMs, left > 0 ? ", " + left + " files left for the next kiln to sweep" : "");
         return WorkerMain.EXIT_OK;
     }
 
@@ -142,7 +146,7 @@ final class Worker {
                     }
                     case "load" -> {
                         if (cpu != null) {
-                            cpu.setLoad((int) Math.max(0, Math.min(100, f.getLong("pct", spec.cpuLoad()))));
+                            cpu.setLoad(parseLoad(f.get("pct", null), spec.cpuLoad()));
                         }
                     }
                     case "fault" -> injectFault(f.get("stressor", ""), f.getLong("offset", 4096));
@@ -153,6 +157,19 @@ final class Worker {
             LOG.warn("{}command stream failed: {}", prefix, e.toString());
         }
         requestStop("end of stdin (supervisor gone)", ORPHAN_BUDGET);
+    }
+
+    /** A load percentage with decimals, clamped to 0..100; the fallback when absent or unreadable. */
+    static double parseLoad(String text, double fallback) {
+        if (text == null) {
+            return fallback;
+        }
+        try {
+            double v = Double.parseDouble(text);
+            return Double.isNaN(v) ? fallback : Math.max(0, Math.min(100, v));
+        } catch (NumberFormatException e) {
+            return fallback;
+        }
     }
 
     private void injectFault(String stressor, long offset) {
@@ -255,6 +272,6 @@ final class Worker {
             verify.put("cpu", cpu.verifyErrors());
         }
         return new WorkerStats(seq.incrementAndGet(), created, deleted, bytes, errors, inFlight, kept, paused, lat, latSum,
-                ops, busy, verify, memBytes, files == null ? 0 : files.verified()).toFrame();
+                ops, busy, verify, memBytes, files == null ? 0 : files.verified(), kiln.util.ProcessCpu.nanos()).toFrame();
     }
 }

@@ -21,20 +21,21 @@ import java.util.regex.Pattern;
 
 /** {@code java -jar target/kiln.jar …} as a child process, with both pipes drained and kept. */
 final class KilnProcess implements AutoCloseable {
-    private static final Pattern PORT = Pattern.compile("metrics at http://127\\.0\\.0\\.1:(\\d+)/metrics");
+    private static final Pattern PORT = Pattern.compile("at http://127\\.0\\.0\\.1:(\\d+)/");
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     final Process process;
     final List<String> out = new CopyOnWriteArrayList<>();
     final List<String> err = new CopyOnWriteArrayList<>();
+    private final List<Thread> drains = new ArrayList<>();
 
     KilnProcess(String... args) throws IOException {
         List<String> cmd = new ArrayList<>(List.of(javaBinary(), "-jar", jar().toString()));
         cmd.addAll(List.of(args));
         process = new ProcessBuilder(cmd).start();
         process.getOutputStream().close();
-        drain(process.getInputStream(), out, "out");
-        drain(process.getErrorStream(), err, "err");
+        drains.add(drain(process.getInputStream(), out, "out"));
+        drains.add(drain(process.getErrorStream(), err, "err"));
     }
 
     static Path jar() {
@@ -45,7 +46,7 @@ final class KilnProcess implements AutoCloseable {
         return ProcessHandle.current().info().command().orElse("java");
     }
 
-    private static void drain(java.io.InputStream in, List<String> sink, String name) {
+    private static Thread drain(java.io.InputStream in, List<String> sink, String name) {
         Thread t = new Thread(() -> {
             try (BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
                 String line;
@@ -58,17 +59,53 @@ final class KilnProcess implements AutoCloseable {
         }, "it-drain-" + name);
         t.setDaemon(true);
         t.start();
+        return t;
     }
 
     /** The metrics port printed at start, or -1 before it is printed. */
     int port() {
-        for (String line : out) {
+        for (String line : concat()) {
             Matcher m = PORT.matcher(line);
             if (m.find()) {
                 return Integer.parseInt(m.group(1));
             }
         }
         return -1;
+    }
+
+    private List<String> concat() {
+        List<String> all = new ArrayList<>(out);
+        all.addAll(err);
+        return all;
+    }
+
+    /** POST with a JSON body and optional headers (name, value, name, value…). */
+    HttpResponse<String> post(String path, String json, String... headers) throws IOException, InterruptedException {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port() + path))
+                .timeout(Duration.ofSeconds(5)).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json));
+        for (int i = 0; i + 1 < headers.length; i += 2) {
+            b.header(headers[i], headers[i + 1]);
+        }
+        return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /**
+     * Sends SIGTERM (or SIGKILL) to kiln itself, not to its workers. Through the ProcessHandle:
+     * Process.destroy() would also close our ends of kiln's pipes and lose what it prints next.
+     */
+    void signal(boolean kill) {
+        if (kill) {
+            process.toHandle().destroyForcibly();
+        } else {
+            process.toHandle().destroy();
+        }
+    }
+
+    /** Pids of this kiln's worker JVMs now. */
+    List<Long> workerPids() {
+        return process.descendants().filter(p -> p.info().commandLine().map(c -> c.contains("kiln.worker.WorkerMain"))
+                .orElse(false)).map(ProcessHandle::pid).toList();
     }
 
     HttpResponse<String> get(String path) throws IOException, InterruptedException {
@@ -98,6 +135,9 @@ final class KilnProcess implements AutoCloseable {
     int waitFor(Duration d) throws InterruptedException {
         if (!process.waitFor(d.toMillis(), TimeUnit.MILLISECONDS)) {
             throw new AssertionError("kiln did not exit within " + d + "\nstdout: " + out + "\nstderr: " + err);
+        }
+        for (Thread t : drains) {
+            t.join(5000); // everything it printed is read before anyone looks
         }
         return process.exitValue();
     }

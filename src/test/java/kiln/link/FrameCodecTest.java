@@ -40,7 +40,7 @@ final class FrameCodecTest {
         lat[0] = 5;
         lat[LatencyBuckets.COUNT - 1] = 1;
         WorkerStats stats = new WorkerStats(7, 100, 40, 102_400, Map.of("create", 2L, "delete", 0L), 12, 60, true, lat, 999,
-                Map.of("int", 11L, "sha256", 4L), 5_000, Map.of("cpu", 1L, "files", 0L), 1L << 30, 6);
+                Map.of("int", 11L, "sha256", 4L), 5_000, Map.of("cpu", 1L, "files", 0L), 1L << 30, 6, 123_456_789);
         WorkerStats back = WorkerStats.fromFrame(FrameCodec.decode(FrameCodec.encode(stats.toFrame()).strip()));
         assertEquals(stats, back);
         assertEquals(5, back.latencyCount(0));
@@ -51,8 +51,8 @@ final class FrameCodecTest {
     void stats_plus_addsCountersAndTakesLaterGauges() {
         long[] lat = new long[LatencyBuckets.COUNT];
         lat[2] = 3;
-        WorkerStats a = new WorkerStats(9, 10, 1, 100, Map.of("create", 1L), 5, 7, true, lat, 30, Map.of("int", 2L), 1, Map.of("cpu", 1L), 100, 3);
-        WorkerStats b = new WorkerStats(2, 4, 0, 40, Map.of("create", 2L, "write", 1L), 1, 3, false, lat, 10, Map.of("float", 5L), 2, Map.of(), 50, 4);
+        WorkerStats a = new WorkerStats(9, 10, 1, 100, Map.of("create", 1L), 5, 7, true, lat, 30, Map.of("int", 2L), 1, Map.of("cpu", 1L), 100, 3, 10);
+        WorkerStats b = new WorkerStats(2, 4, 0, 40, Map.of("create", 2L, "write", 1L), 1, 3, false, lat, 10, Map.of("float", 5L), 2, Map.of(), 50, 4, 5);
         WorkerStats s = a.countersOnly().plus(b);
         assertEquals(14, s.filesCreated());
         assertEquals(140, s.fileBytes());
@@ -64,6 +64,7 @@ final class FrameCodecTest {
         assertEquals(Map.of("cpu", 1L), s.verifyErrors());
         assertEquals(150, s.memoryBytes());
         assertEquals(7, s.filesVerified());
+        assertEquals(15, s.processCpuNanos());
     }
 
     @Test

@@ -37,6 +37,34 @@ final class RunMonitorTest {
     }
 
     @Test
+    void burnersOnly_subtractKilnsOwnOverheadFromTheLoad() {
+        // one worker (a shell) whose counters stand still; the supervisor burns 20 ms per second
+        String script = "printf 'kiln/1 stats seq=1 proc_cpu_ns=5000000 cpu_busy_ns=4000000\\n'; while read l; do :; done";
+        WorkerPool pool = new WorkerPool(List.of(new kiln.link.WorkerSpec(0, "/nonexistent/w0", false, 1024, 1, 0, 1, 0,
+                false, false, true, 50, "int", 1, 0, ProcessHandle.current().pid(), 0)),
+                id -> WorkerProcess.of(new ProcessBuilder("sh", "-c", script).start()), () -> now);
+        java.util.concurrent.atomic.AtomicLong ownCpu = new java.util.concurrent.atomic.AtomicLong();
+        try {
+            pool.start();
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10))
+                    .until(() -> pool.workers().get(0).state().equals("running"));
+            RunMonitor m = new RunMonitor(pool, new Readiness(TimeUnit.SECONDS.toNanos(30), 0.05), 50, Duration.ZERO, "",
+                    true, ownCpu::get, () -> now);
+            m.begin();
+            for (int s = 0; s < 30; s++) {
+                m.onSample(null);
+                now += TimeUnit.SECONDS.toNanos(1);
+                ownCpu.addAndGet(TimeUnit.MILLISECONDS.toNanos(20));
+            }
+            assertEquals(2.0, m.overheadPercent(), 0.01, "20 ms/s over one worker's core");
+            assertEquals(48.0, m.load(), 0.01, "the burners hold 48% so that kiln as a whole holds 50%");
+        } finally {
+            pool.kill();
+            pool.stop(Duration.ofMillis(100));
+        }
+    }
+
+    @Test
     void noRamp_startsAtTheTarget() {
         WorkerPool pool = new WorkerPool(List.of(), id -> null, () -> now);
         RunMonitor m = new RunMonitor(pool, new Readiness(1, 0.05), 65, Duration.ZERO, "", () -> now);

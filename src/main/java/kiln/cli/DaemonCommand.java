@@ -1,0 +1,48 @@
+package kiln.cli;
+
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import kiln.config.Settings;
+import kiln.config.SettingsException;
+import kiln.config.SettingsLoader;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code kiln daemon}: long-running, controlled over HTTP; for systemd and containers. */
+@Command(name = "daemon", mixinStandardHelpOptions = true,
+        description = {"Run as a service: serve /metrics and the control API, run stresses on request.",
+                       "Logs go to stderr (journald). Exits only on a configuration error (2) or when it cannot listen (3)."},
+        footer = {"", "Control: POST /api/v1/run with a JSON body of run parameters, e.g.",
+                  "  {\"duration\": \"30m\", \"cpu-load\": 80, \"memory\": \"10%\", \"no-files\": false}",
+                  "POST /api/v1/stop, GET /api/v1/status, GET /api/v1/ready."})
+final class DaemonCommand implements Callable<Integer> {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--config", paramLabel = "FILE", description = "HOCON configuration file.")
+    Path config;
+
+    @Option(names = "--start", paramLabel = "MODE",
+            description = "idle (default): wait for POST /api/v1/run; run: start a run with the configuration at once.")
+    String start;
+
+    @Override
+    public Integer call() {
+        Settings settings;
+        try {
+            SettingsLoader loader = new SettingsLoader();
+            settings = loader.load(config, Map.of());
+            DaemonSession.checkAuth(settings);
+        } catch (SettingsException e) {
+            spec.commandLine().getErr().println("kiln: " + e.getMessage());
+            return Main.EXIT_USAGE;
+        }
+        if (start != null && !start.equals("idle") && !start.equals("run")) {
+            spec.commandLine().getErr().println("kiln: --start = " + start + ": expected idle or run");
+            return Main.EXIT_USAGE;
+        }
+        return new DaemonSession(config, settings, "run".equals(start)).serve();
+    }
+}

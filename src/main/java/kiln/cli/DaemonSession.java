@@ -1,0 +1,275 @@
+package kiln.cli;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import kiln.config.Settings;
+import kiln.config.SettingsException;
+import kiln.config.SettingsLoader;
+import kiln.http.HttpApi;
+import kiln.http.HttpApi.Reply;
+import kiln.http.Json;
+import kiln.metrics.KilnMetrics;
+import kiln.sampler.HardwareSampler;
+import kiln.sampler.MemoryLimits;
+import kiln.supervisor.Stress;
+import kiln.supervisor.Work;
+import kiln.util.Threads;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code kiln daemon}: metrics and the control API stay up; runs come and go on request
+ * ({@code POST /api/v1/run}, {@code POST /api/v1/stop}) or, with {@code --start run}, one starts
+ * at once. Counters carry on across runs. Stops cleanly on SIGTERM / Ctrl-C. Thread-safe: HTTP
+ * handlers and the run thread share state under this object's monitor.
+ */
+final class DaemonSession {
+    private static final Logger LOG = LoggerFactory.getLogger(DaemonSession.class);
+
+    private final Path configFile;
+    private final Settings base;
+    private final boolean startNow;
+    private final Work work = new Work();
+    private final CountDownLatch shutdown = new CountDownLatch(1);
+    private HardwareSampler sampler;
+    private Thread runThread;
+    private volatile Stress stopping;
+    private volatile Map<String, Object> lastResult;
+    private String state = "idle";
+
+    DaemonSession(Path configFile, Settings base, boolean startNow) {
+        this.configFile = configFile;
+        this.base = base;
+        this.startNow = startNow;
+    }
+
+    /** Refuses control on a non-loopback address without a token. */
+    static void checkAuth(Settings s) {
+        if (s.http().token().isEmpty() && !isLoopback(s.http().host())) {
+            throw new SettingsException("kiln.http.token", " = \"\": a token is required when kiln.http.host ("
+                    + s.http().host() + ") is not a loopback address");
+        }
+    }
+
+    static boolean isLoopback(String host) {
+        try {
+            return InetAddress.getByName(host).isLoopbackAddress();
+        } catch (UnknownHostException e) {
+            return false;
+        }
+    }
+
+    int serve() {
+        sampler = new HardwareSampler(base.files().dir(), base.sampler().interval());
+        KilnMetrics metrics;
+        HttpApi http;
+        try {
+            sampler.start();
+            metrics = new KilnMetrics(work, sampler, Main.version());
+            sampler.addListener(s -> {
+                Stress cur = work.current();
+                if (cur != null) {
+                    cur.monitor().onSample(s);
+                }
+            });
+            http = new HttpApi(base.http().host(), base.http().port());
+            Routes.observe(http, metrics, this::status, work);
+            http.post("/api/v1/run", this::postRun);
+            http.post("/api/v1/stop", this::postStop);
+            http.start();
+        } catch (IOException | RuntimeException e) {
+            sampler.close();
+            System.err.println("kiln: cannot listen on " + base.http().host() + ":" + base.http().port() + ": " + e.getMessage());
+            return Main.EXIT_CANNOT_RUN;
+        }
+        Signals.install(shutdown::countDown, () -> {
+            Stress s = work.current();
+            if (s != null) {
+                s.pool().kill();
+            }
+        });
+        LOG.info("kiln {} daemon: metrics and control at http://{}:{}/ (control {})", Main.version(), base.http().host(),
+                http.port(), base.http().token().isEmpty() ? "open: loopback only" : "needs the bearer token");
+        if (startNow) {
+            Reply r = startRun(Map.of(), Map.of());
+            if (r.code() != 202) {
+                LOG.error("the configured run did not start: {}", r.body().strip());
+            }
+        }
+        try {
+            shutdown.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        LOG.info("stopping the daemon");
+        stopRun();
+        joinRun(Duration.ofSeconds(30));
+        http.close();
+        sampler.close();
+        return Main.EXIT_OK;
+    }
+
+    private Reply postRun(HttpApi.Request req) {
+        Reply denied = authorize(req);
+        if (denied != null) {
+            return denied;
+        }
+        Map<String, String> nameOfKey = new LinkedHashMap<>();
+        Map<String, Object> overrides;
+        try {
+            overrides = RunParameters.fromJson(req.body(), nameOfKey);
+        } catch (RunParameters.BadParameter e) {
+            return Reply.error(400, e.getMessage());
+        }
+        return startRun(overrides, nameOfKey);
+    }
+
+    private synchronized Reply startRun(Map<String, Object> overrides, Map<String, String> nameOfKey) {
+        if (!state.equals("idle")) {
+            return Reply.error(409, "a run is " + state + "; POST /api/v1/stop first");
+        }
+        Settings s;
+        try {
+            s = new SettingsLoader().load(configFile, overrides);
+        } catch (SettingsException e) {
+            String name = nameOfKey.get(e.key());
+            return Reply.error(400, name == null ? e.getMessage() : e.messageFor(name));
+        }
+        if (s.http().port() != base.http().port() && nameOfKey.containsValue("metrics-port")) {
+            return Reply.error(400, "metrics-port: cannot change while the daemon serves on " + base.http().port());
+        }
+        long memoryPerWorker = RunSession.memoryPerWorker(s, MemoryLimits.read(), System.err);
+        DirectoryLock lock;
+        boolean createdDir;
+        try {
+            createdDir = s.files().enabled() && RunSession.prepareDirectory(s.files().dir());
+            lock = s.files().enabled() ? DirectoryLock.acquire(s.files().dir(), createdDir) : null;
+        } catch (RunSession.CannotRun e) {
+            return Reply.error(400, e.getMessage());
+        }
+        Stress stress = new Stress(s, memoryPerWorker, Stress.jvmLauncher(s, memoryPerWorker), System::nanoTime);
+        work.begin(stress);
+        state = "starting";
+        lastResult = null;
+        runThread = Threads.daemon("kiln-run", () -> runToEnd(stress, lock, createdDir));
+        runThread.setDaemon(false);
+        runThread.start();
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("state", "starting");
+        body.put("workers", s.workers().count());
+        body.put("duration_seconds", s.run().duration().toSeconds());
+        return Reply.json(202, Json.object(body));
+    }
+
+    private void runToEnd(Stress stress, DirectoryLock lock, boolean createdDir) {
+        Settings s = stress.settings();
+        long started = System.nanoTime();
+        String outcome;
+        try {
+            stress.start();
+            if (!stress.awaitStarted(RunSession.START_TIMEOUT)) {
+                outcome = "no worker started";
+            } else {
+                setState("running");
+                sampler.resetAverage();
+                long end = started + s.run().duration().toNanos();
+                while (System.nanoTime() < end && stopping != stress && !(s.run().untilReady() && stress.monitor().ready())) {
+                    Threads.sleepQuietly(200);
+                }
+                outcome = stopping == stress ? "stopped on request" : stress.monitor().ready() && s.run().untilReady()
+                        ? "warm" : "duration reached";
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            outcome = "interrupted";
+        }
+        Duration elapsed = Duration.ofNanos(System.nanoTime() - started);
+        double load = sampler.averageCpuLoad();
+        setState("stopping");
+        stress.close();
+        Report report = new Report(s, stress.pool().workers(), stress.pool().totals(), elapsed, load,
+                stress.pool().restarts(), stress.memoryPerWorker() * stress.pool().size(), stress.monitor().ready());
+        Map<String, Object> result = new LinkedHashMap<>(report.toMap());
+        result.put("outcome", outcome);
+        lastResult = result;
+        work.end();
+        if (lock != null) {
+            lock.close();
+        }
+        RunSession.removeIfEmpty(s.files().dir(), createdDir);
+        LOG.info("run ended ({}): verdict {}, {} files, {} cpu ops", outcome, report.verdict(),
+                report.totals().filesCreated(), report.cpuOps());
+        setState("idle");
+    }
+
+    private synchronized void setState(String s) {
+        state = s;
+    }
+
+    private Reply postStop(HttpApi.Request req) {
+        Reply denied = authorize(req);
+        if (denied != null) {
+            return denied;
+        }
+        synchronized (this) {
+            if (state.equals("idle")) {
+                return Reply.error(409, "no run in progress");
+            }
+        }
+        stopRun();
+        return Reply.json(202, Json.object(Map.of("state", "stopping")));
+    }
+
+    private void stopRun() {
+        Stress s = work.current();
+        if (s != null) {
+            stopping = s;
+        }
+    }
+
+    private void joinRun(Duration d) {
+        Thread t;
+        synchronized (this) {
+            t = runThread;
+        }
+        if (t != null) {
+            try {
+                t.join(d.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /** Null when allowed; otherwise the 401 to answer. Constant-time comparison of the token. */
+    private Reply authorize(HttpApi.Request req) {
+        String token = base.http().token();
+        if (token.isEmpty()) {
+            return null;
+        }
+        String given = req.header("Authorization");
+        byte[] expected = ("Bearer " + token).getBytes(StandardCharsets.UTF_8);
+        byte[] actual = given == null ? new byte[0] : given.strip().getBytes(StandardCharsets.UTF_8);
+        if (MessageDigest.isEqual(expected, actual)) {
+            return null;
+        }
+        return Reply.error(401, "control needs the header Authorization: Bearer <kiln.http.token>");
+    }
+
+    private synchronized Map<String, Object> status() {
+        Map<String, Object> doc = new LinkedHashMap<>(StatusDocument.of(state, work.current()));
+        if (lastResult != null) {
+            doc.put("last_run", lastResult);
+        }
+        return doc;
+    }
+}

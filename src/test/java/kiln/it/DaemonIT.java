@@ -1,0 +1,112 @@
+package kiln.it;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** kiln daemon: the control API, its refusals, counters across runs, and a clean SIGTERM. */
+@Timeout(120)
+final class DaemonIT {
+    @TempDir
+    Path tmp;
+
+    private Path config(String extra) throws Exception {
+        return Files.writeString(tmp.resolve("kiln.conf"), "kiln.http.port = 0\n"
+                + "kiln.files.dir = \"" + tmp.resolve("data") + "\"\n"
+                + "kiln.files.min-free = 64m\nkiln.files.max-files = 2000\n" + extra);
+    }
+
+    private static Config json(HttpResponse<String> r) {
+        return ConfigFactory.parseString(r.body());
+    }
+
+    private static String state(KilnProcess k) throws Exception {
+        return json(k.get("/api/v1/status")).getString("state");
+    }
+
+    @Test
+    void daemon_runsOnRequest_refusesBadRequests_keepsCounting_andStopsOnSigterm() throws Exception {
+        try (KilnProcess k = new KilnProcess("daemon", "--config", config("").toString())) {
+            await().atMost(Duration.ofSeconds(30)).until(() -> k.port() > 0 || !k.process.isAlive());
+            assertEquals("idle", state(k));
+            assertEquals(503, k.get("/api/v1/ready").statusCode(), "not warm while idle");
+
+            assertEquals(400, k.post("/api/v1/run", "{not json").statusCode());
+            HttpResponse<String> bad = k.post("/api/v1/run", "{\"cpu-load\": 150}");
+            assertEquals(400, bad.statusCode());
+            assertEquals("cpu-load = 150: expected a whole number from 0 to 100", json(bad).getString("error"));
+            HttpResponse<String> unknown = k.post("/api/v1/run", "{\"turbo\": true}");
+            assertEquals(400, unknown.statusCode());
+            assertTrue(json(unknown).getString("error").startsWith("turbo: unknown parameter"), unknown.body());
+            assertEquals(400, k.post("/api/v1/run", "[1, 2]").statusCode());
+            assertEquals(409, k.post("/api/v1/stop", "").statusCode(), "nothing to stop");
+            assertEquals(405, k.get("/api/v1/run").statusCode());
+            assertEquals("idle", state(k), "no refused request started anything");
+
+            HttpResponse<String> run = k.post("/api/v1/run",
+                    "{\"duration\": \"60s\", \"workers\": 2, \"cpu-load\": 20, \"memory\": \"32m\"}");
+            assertEquals(202, run.statusCode(), run.body());
+            await().atMost(Duration.ofSeconds(30)).until(() -> state(k).equals("running"));
+            assertEquals(409, k.post("/api/v1/run", "{}").statusCode(), "one run at a time");
+            await().atMost(Duration.ofSeconds(20)).until(() -> k.scrape().getOrDefault("kiln_files_created_total{worker=\"1\"}", 0.0) > 0);
+            assertEquals(202, k.post("/api/v1/stop", "").statusCode());
+            await().atMost(Duration.ofSeconds(30)).until(() -> state(k).equals("idle"));
+            Config status = json(k.get("/api/v1/status"));
+            assertEquals("pass", status.getString("last_run.verdict"));
+            assertEquals("stopped on request", status.getString("last_run.outcome"));
+            double firstRun = k.scrape().get("kiln_files_created_total{worker=\"0\"}");
+            double worker1 = k.scrape().get("kiln_files_created_total{worker=\"1\"}");
+            assertTrue(firstRun > 0 && worker1 > 0);
+
+            assertEquals(202, k.post("/api/v1/run", "{\"duration\": \"3s\", \"workers\": 1, \"no-cpu\": true}").statusCode());
+            await().atMost(Duration.ofSeconds(40)).until(() -> state(k).equals("idle")
+                    && json(k.get("/api/v1/status")).getString("last_run.outcome").equals("duration reached"));
+            double afterSecond = k.scrape().get("kiln_files_created_total{worker=\"0\"}");
+            assertTrue(afterSecond > firstRun, "counters carry on across runs: " + firstRun + " then " + afterSecond);
+            assertEquals(worker1, k.scrape().get("kiln_files_created_total{worker=\"1\"}"),
+                    "worker 1's series stays where run 1 left it; the second run had one worker");
+
+            k.signal(false);
+            assertEquals(0, k.waitFor(Duration.ofSeconds(15)), k.output());
+        }
+        assertFalse(Files.exists(tmp.resolve("data")), "every run cleaned up");
+    }
+
+    @Test
+    void daemon_withAToken_refusesControlWithoutIt_butServesMetrics() throws Exception {
+        try (KilnProcess k = new KilnProcess("daemon", "--config", config("kiln.http.token = \"s3cret\"\n").toString())) {
+            await().atMost(Duration.ofSeconds(30)).until(() -> k.port() > 0 || !k.process.isAlive());
+            assertEquals(401, k.post("/api/v1/run", "{}").statusCode());
+            assertEquals(401, k.post("/api/v1/run", "{}", "Authorization", "Bearer wrong").statusCode());
+            assertEquals(401, k.post("/api/v1/stop", "").statusCode());
+            assertEquals(200, k.get("/metrics").statusCode(), "scraping needs no token");
+            assertEquals(200, k.get("/api/v1/status").statusCode());
+            HttpResponse<String> ok = k.post("/api/v1/run", "{\"duration\": \"2s\", \"workers\": 1, \"no-files\": true}",
+                    "Authorization", "Bearer s3cret");
+            assertEquals(202, ok.statusCode(), ok.body());
+            k.signal(false);
+            assertEquals(0, k.waitFor(Duration.ofSeconds(20)), k.output());
+        }
+    }
+
+    @Test
+    void daemon_onANonLoopbackAddressWithoutToken_refusesToStart() throws Exception {
+        try (KilnProcess k = new KilnProcess("daemon", "--config", config("kiln.http.host = \"0.0.0.0\"\n").toString())) {
+            assertEquals(2, k.waitFor(Duration.ofSeconds(30)));
+            assertEquals(List.of("kiln: kiln.http.token = \"\": a token is required when kiln.http.host (0.0.0.0) is not a loopback address"),
+                    k.err);
+        }
+    }
+}

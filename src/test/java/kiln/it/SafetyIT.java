@@ -1,0 +1,127 @@
+package kiln.it;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Signals and kills: kiln stops cleanly, leaves no process and no file behind. */
+@Timeout(120)
+final class SafetyIT {
+    @TempDir
+    Path tmp;
+
+    private static long kilnFiles(Path dir) throws Exception {
+        if (!Files.exists(dir)) {
+            return 0;
+        }
+        try (Stream<Path> s = Files.walk(dir)) {
+            return s.filter(p -> p.getFileName().toString().endsWith(".kiln")).count();
+        }
+    }
+
+    /**
+     * Whether every process has exited. A zombie counts as exited: an orphan is reparented to
+     * PID 1, and how soon that reaps it is up to the machine's init, not to kiln.
+     */
+    private static boolean allGone(List<Long> pids) {
+        return pids.stream().noneMatch(SafetyIT::running);
+    }
+
+    private static boolean running(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+            return stat.charAt(stat.lastIndexOf(')') + 2) != 'Z';
+        } catch (java.io.IOException e) {
+            return false;
+        }
+    }
+
+    private KilnProcess startLong(Path data) throws Exception {
+        KilnProcess k = new KilnProcess("run", "--duration", "5m", "--workers", "2", "--cpu-load", "20", "--dir",
+                data.toString(), "--metrics-port", "0", "--min-free", "64m", "--max-files", "3000");
+        await().atMost(Duration.ofSeconds(30)).until(() -> k.port() > 0 || !k.process.isAlive());
+        await().atMost(Duration.ofSeconds(20)).until(() -> kilnFiles(data) > 1000);
+        return k;
+    }
+
+    @Test
+    void sigterm_stopsCleanly_exit0_filesRemoved_summaryPrinted() throws Exception {
+        Path data = tmp.resolve("data");
+        try (KilnProcess k = startLong(data)) {
+            List<Long> workers = k.workerPids();
+            assertEquals(2, workers.size());
+            long t0 = System.nanoTime();
+            k.signal(false);
+            int code = k.waitFor(Duration.ofSeconds(15));
+            assertEquals(0, code, "exit " + code + "\n" + k.output());
+            long ms = (System.nanoTime() - t0) / 1_000_000;
+            assertTrue(ms < 10_000, "exit within 10 s, took " + ms + " ms");
+            assertTrue(k.output().contains("signal received: stopping early"), k.output());
+            assertTrue(k.output().contains("verdict: PASS"), k.output());
+            assertTrue(allGone(workers), "no worker left");
+        }
+        assertFalse(Files.exists(data), "every file and directory kiln made is gone");
+    }
+
+    @Test
+    void kill9OfTheSupervisor_workersExitAndRemoveTheirFiles() throws Exception {
+        Path data = tmp.resolve("data");
+        try (KilnProcess k = startLong(data)) {
+            List<Long> workers = k.workerPids();
+            assertEquals(2, workers.size());
+            long t0 = System.nanoTime();
+            k.signal(true);
+            await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50)).until(() -> allGone(workers));
+            long ms = (System.nanoTime() - t0) / 1_000_000;
+            System.out.println("workers gone " + ms + " ms after kill -9 of the supervisor");
+            assertTrue(ms < 2_000, "orphans exit within 2 s (stdin EOF), took " + ms + " ms");
+            assertEquals(0, kilnFiles(data), "each worker removed its own files on the way out");
+        }
+    }
+
+    @Test
+    void kill9OfEverything_leftoversAreSweptByTheNextKiln_foreignFilesKept() throws Exception {
+        Path data = tmp.resolve("data");
+        Files.createDirectories(data);
+        Path foreign = Files.writeString(data.resolve("keep.txt"), "mine");
+        try (KilnProcess k = startLong(data)) {
+            List<Long> workers = k.workerPids();
+            workers.forEach(pid -> ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly));
+            k.signal(true);
+            await().atMost(Duration.ofSeconds(10)).until(() -> allGone(workers) && !k.process.isAlive());
+        }
+        long left = kilnFiles(data);
+        assertTrue(left > 0, "a kill -9 of everything leaves files");
+        try (KilnProcess k = new KilnProcess("run", "--duration", "2s", "--workers", "1", "--no-cpu", "--dir",
+                data.toString(), "--metrics-port", "0", "--min-free", "64m")) {
+            assertEquals(0, k.waitFor(Duration.ofSeconds(60)), k.output());
+            assertTrue(k.output().contains("files an earlier kiln left in " + data), k.output());
+        }
+        assertEquals(0, kilnFiles(data), "swept");
+        assertEquals("mine", Files.readString(foreign));
+    }
+
+    @Test
+    void secondKilnOnTheSameDirectory_isRefused() throws Exception {
+        Path data = tmp.resolve("data");
+        try (KilnProcess first = startLong(data);
+             KilnProcess second = new KilnProcess("run", "--duration", "2s", "--dir", data.toString(), "--metrics-port", "0")) {
+            assertEquals(3, second.waitFor(Duration.ofSeconds(30)));
+            assertTrue(second.err.contains("kiln: another kiln is using " + data + " (it holds " + data.resolve(".kiln.lock") + ")"),
+                    second.output());
+            assertTrue(first.process.isAlive(), "the first goes on");
+            first.signal(false);
+            assertEquals(0, first.waitFor(Duration.ofSeconds(15)));
+        }
+    }
+}

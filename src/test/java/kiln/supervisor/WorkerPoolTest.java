@@ -1,0 +1,126 @@
+package kiln.supervisor;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import kiln.link.WorkerSpec;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * The pool against real processes that behave badly: a shell stands in for the worker JVM, so
+ * crashes, garbage on stdout and deaths are real, and the clock of backoff is a fake we move.
+ */
+@Timeout(60)
+final class WorkerPoolTest {
+    private final AtomicLong clock = new AtomicLong(1_000_000_000L);
+    private final List<Process> started = new CopyOnWriteArrayList<>();
+    private WorkerPool pool;
+
+    private static WorkerSpec spec(int id) {
+        return new WorkerSpec(id, "/nonexistent/kiln-test/w" + id, false, 1024, 1, 0, 1, 0, false, false, false, 0,
+                "int", 1, 0, ProcessHandle.current().pid(), 0);
+    }
+
+    private WorkerLauncher shell(String script) {
+        return id -> {
+            Process p = new ProcessBuilder("sh", "-c", script).start();
+            started.add(p);
+            return WorkerProcess.of(p);
+        };
+    }
+
+    @AfterEach
+    void cleanUp() {
+        if (pool != null) {
+            pool.kill();
+            pool.stop(Duration.ofMillis(100));
+        }
+        started.forEach(Process::destroyForcibly);
+    }
+
+    @Test
+    void crashLoopingWorker_isRestartedWithBackoff_thenMarkedFailed_andTheOthersGoOn() {
+        List<WorkerSpec> specs = List.of(spec(0), spec(1));
+        String healthy = "printf 'kiln/1 stats seq=1 files_created=7\\n'; while read line; do :; done";
+        String crashing = "echo 'java.lang.OutOfMemoryError: pretend' >&2; exit 7";
+        pool = new WorkerPool(specs, id -> shell(id == 0 ? crashing : healthy).launch(id), clock::get);
+        pool.start();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(40);
+        while (!pool.workers().get(0).state().equals("failed") && System.nanoTime() < deadline) {
+            clock.addAndGet(TimeUnit.MILLISECONDS.toNanos(500)); // fake time runs 10x faster than the poll
+            sleep(50);
+        }
+        WorkerView crashed = pool.workers().get(0);
+        assertEquals("failed", crashed.state(), "5 deaths within a minute: given up on");
+        assertEquals(WorkerSlot.CRASH_LOOP_DEATHS - 1, crashed.restarts(), "restarted after each death but the last");
+        assertEquals("running", pool.workers().get(1).state(), "the healthy worker goes on");
+        assertEquals(7, pool.workers().get(1).totals().filesCreated());
+        assertEquals(WorkerSlot.CRASH_LOOP_DEATHS + 1, started.size(), "five lives of the crashing worker, one of the healthy");
+    }
+
+    @Test
+    void garbageOnStdout_isSkipped_andTheValidFramesCount() throws Exception {
+        String script = "head -c 200000 /dev/urandom; printf '\\n'; "
+                + "printf 'kiln/1 stats seq=1 files_created=5 cpu_ops.int=9 verify.cpu=0\\n'; "
+                + "head -c 50000 /dev/urandom | tr -d '\\n'; printf '\\n'; "
+                + "printf 'kiln/1 stats seq=2 files_created=x\\n'; "
+                + "printf 'kiln/1 stats seq=3 files_created=6 cpu_ops.int=10\\n'; "
+                + "while read line; do :; done";
+        pool = new WorkerPool(List.of(spec(0)), shell(script), clock::get);
+        pool.start();
+        await().atMost(Duration.ofSeconds(20)).until(() -> pool.workers().get(0).totals().filesCreated() == 6);
+        WorkerView w = pool.workers().get(0);
+        assertEquals("running", w.state());
+        assertEquals(10, w.totals().cpuOps().get("int"));
+        assertTrue(w.malformedFrames() >= 2, "random bytes counted as malformed: " + w.malformedFrames());
+    }
+
+    @Test
+    void deadWorker_countersKeepGrowingAcrossLives() {
+        // each life reports 5 files then dies; totals must add up over lives
+        String script = "printf 'kiln/1 stats seq=1 files_created=5 file_bytes=5120\\n'; sleep 0.2; exit 1";
+        pool = new WorkerPool(List.of(spec(0)), shell(script), clock::get);
+        pool.start();
+        List<Long> seen = new ArrayList<>();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (pool.workers().get(0).restarts() < 3 && System.nanoTime() < deadline) {
+            seen.add(pool.workers().get(0).totals().filesCreated());
+            clock.addAndGet(TimeUnit.MILLISECONDS.toNanos(300));
+            sleep(30);
+        }
+        for (int i = 1; i < seen.size(); i++) {
+            assertTrue(seen.get(i) >= seen.get(i - 1), "never backwards: " + seen);
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> pool.workers().get(0).totals().filesCreated() >= 15);
+        assertEquals(pool.workers().get(0).totals().filesCreated() * 1024, pool.workers().get(0).totals().fileBytes());
+    }
+
+    @Test
+    void stop_escalatesToKill_forAWorkerThatIgnoresStop() {
+        String stubborn = "trap '' TERM; printf 'kiln/1 stats seq=1\\n'; while true; do sleep 1; done";
+        pool = new WorkerPool(List.of(spec(0)), shell(stubborn), System::nanoTime);
+        pool.start();
+        await().atMost(Duration.ofSeconds(10)).until(() -> pool.workers().get(0).state().equals("running"));
+        long t0 = System.nanoTime();
+        pool.stop(Duration.ofMillis(500));
+        assertTrue(started.stream().noneMatch(Process::isAlive), "SIGKILL ended it");
+        assertTrue(System.nanoTime() - t0 < TimeUnit.SECONDS.toNanos(8), "polite, then TERM, then KILL, each with a deadline");
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
