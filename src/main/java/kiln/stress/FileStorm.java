@@ -81,6 +81,12 @@ public final class FileStorm implements AutoCloseable {
     private volatile boolean running;
     private volatile boolean producerParked;
     private volatile boolean paused;
+    /** nanoTime until which creation backs off after the file system reported itself full. */
+    private volatile long fullUntil;
+    static final long FULL_BACKOFF_NANOS = TimeUnit.SECONDS.toNanos(1);
+    /** Creations that still fit above the floor since the last reading; producer thread only. */
+    private long allowance;
+    private final long bytesPerFile;
     private final boolean ownsDir;
 
     private final ConcurrentHashMap<Long, Shard> shards = new ConcurrentHashMap<>();
@@ -102,20 +108,30 @@ public final class FileStorm implements AutoCloseable {
     /**
      * Prepares (does not start) a storm.
      *
-     * @param usableSpace bytes usable on the target file system, asked about ten times a second
+     * @param usableSpace bytes usable on the target file system: asked ten times a second, and
+     *                    again whenever the creations that fit above the floor are used up
+     * @param blockSize   allocation unit of the file system: a file takes its size rounded up to it
      * @throws IOException when the directory cannot be created
      */
     public FileStorm(Options options, int workerId, LongSupplier nanoTime, LongSupplier usableSpace) throws IOException {
+        this(options, workerId, nanoTime, usableSpace, 4096);
+    }
+
+    public FileStorm(Options options, int workerId, LongSupplier nanoTime, LongSupplier usableSpace, long blockSize)
+            throws IOException {
         this.options = options;
         this.workerId = workerId;
         this.nanoTime = nanoTime;
         this.usableSpace = usableSpace;
         this.logPrefix = "w" + workerId + ": ";
+        this.fullUntil = nanoTime.getAsLong(); // nanoTime values are compared by difference only
         this.errorLog = new ErrorLog(LOG, logPrefix, nanoTime);
         this.ownsDir = !Files.exists(options.dir());
         Files.createDirectories(options.dir());
         this.permits = new Semaphore(options.inFlight());
         this.batch = Math.max(1, Math.min(64, options.inFlight() / 8));
+        long block = Math.max(512, blockSize);
+        this.bytesPerFile = (options.fileSize() + block - 1) / block * block;
         this.kept = new FileRing(options.maxFiles());
         for (int i = 0; i < latency.length; i++) {
             latency[i] = new LongAdder();
@@ -140,11 +156,11 @@ public final class FileStorm implements AutoCloseable {
         long lastSpaceCheck = nanoTime.getAsLong() - SPACE_CHECK_NANOS;
         while (running) {
             long now = nanoTime.getAsLong();
-            if (now - lastSpaceCheck >= SPACE_CHECK_NANOS) {
+            if (now - lastSpaceCheck >= SPACE_CHECK_NANOS || (options.minFree() > 0 && allowance < batch)) {
                 lastSpaceCheck = now;
                 checkSpace();
             }
-            if (paused) {
+            if (paused || now - fullUntil < 0) {
                 LockSupport.parkNanos(this, SPACE_CHECK_NANOS);
                 continue;
             }
@@ -158,6 +174,7 @@ public final class FileStorm implements AutoCloseable {
                 }
                 producerParked = false;
             }
+            allowance -= batch;
             for (int i = 0; i < batch; i++) {
                 if (shard == null || index / SHARD_FILES != shard.number) {
                     Shard next = openShard(index / SHARD_FILES);
@@ -200,7 +217,8 @@ public final class FileStorm implements AutoCloseable {
             errorLog.record("cannot read free space of " + options.dir() + ": " + e);
             return;
         }
-        boolean below = free < options.minFree();
+        allowance = options.minFree() == 0 ? Long.MAX_VALUE : Math.max(0, (free - options.minFree()) / bytesPerFile);
+        boolean below = allowance < batch;
         if (below != paused) {
             paused = below;
             if (below) {
@@ -277,6 +295,9 @@ public final class FileStorm implements AutoCloseable {
         } catch (IOException e) {
             Op op = made ? Op.WRITE : Op.CREATE;
             errors[op.ordinal()].increment();
+            if (String.valueOf(e.getMessage()).contains("No space left")) {
+                fullUntil = nanoTime.getAsLong() + FULL_BACKOFF_NANOS; // do not spin on a full disk
+            }
             errorLog.record(op.name().toLowerCase() + " of " + file + " failed: " + e);
             if (made) {
                 quietlyDelete(file);
@@ -488,8 +509,9 @@ public final class FileStorm implements AutoCloseable {
         return kept.size();
     }
 
+    /** Whether creation waits: below the free-space floor, or backing off from a full disk. */
     public boolean paused() {
-        return paused;
+        return paused || nanoTime.getAsLong() - fullUntil < 0;
     }
 
     /** Creations per latency bucket, see {@link LatencyBuckets}. */

@@ -112,6 +112,23 @@ final class SafetyIT {
     }
 
     @Test
+    void readOnlyFileSystem_exits3WithThePathAndReason() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue("root".equals(System.getProperty("user.name")),
+                "mounting a read-only tmpfs needs root: skipped");
+        Path ro = Files.createDirectories(tmp.resolve("ro"));
+        org.junit.jupiter.api.Assumptions.assumeTrue(
+                new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=1m,ro", "kiln-ro", ro.toString()).start().waitFor() == 0,
+                "cannot mount here: skipped");
+        try (KilnProcess k = new KilnProcess("run", "--duration", "2s", "--dir", ro.resolve("data").toString(),
+                "--metrics-port", "0")) {
+            assertEquals(3, k.waitFor(Duration.ofSeconds(30)));
+            assertEquals("kiln: cannot create " + ro.resolve("data") + ": read-only file system", k.err.get(0));
+        } finally {
+            new ProcessBuilder("umount", "-l", ro.toString()).start().waitFor();
+        }
+    }
+
+    @Test
     void secondKilnOnTheSameDirectory_isRefused() throws Exception {
         Path data = tmp.resolve("data");
         try (KilnProcess first = startLong(data);

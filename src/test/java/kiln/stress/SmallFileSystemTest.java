@@ -1,0 +1,114 @@
+package kiln.stress;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.nio.file.FileStore;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The file storm on a real, small file system: a 16 MiB tmpfs mounted for the test (needs root;
+ * skipped otherwise, saying so).
+ */
+@Timeout(60)
+final class SmallFileSystemTest {
+    private static final long MIB = 1 << 20;
+
+    @TempDir
+    Path tmp;
+    private Path mount;
+    private FileStore store;
+
+    static int sh(String... cmd) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        p.getInputStream().transferTo(java.io.OutputStream.nullOutputStream());
+        return p.waitFor(20, TimeUnit.SECONDS) ? p.exitValue() : -1;
+    }
+
+    @BeforeEach
+    void mountTmpfs() throws Exception {
+        assumeTrue("root".equals(System.getProperty("user.name")), "mounting a small tmpfs needs root: skipped");
+        mount = Files.createDirectories(tmp.resolve("small"));
+        assumeTrue(sh("mount", "-t", "tmpfs", "-o", "size=16m,mode=0755", "kiln-test", mount.toString()) == 0,
+                "cannot mount a tmpfs here: skipped");
+        store = Files.getFileStore(mount);
+    }
+
+    @AfterEach
+    void unmount() throws Exception {
+        if (mount != null) {
+            sh("umount", "-l", mount.toString());
+        }
+    }
+
+    private FileStorm storm(long minFree) throws IOException {
+        var options = new FileStorm.Options(mount.resolve("w0"), 1024, 1000, 2, 1_000_000, minFree, false, false);
+        return new FileStorm(options, 0, System::nanoTime, () -> {
+            try {
+                return store.getUsableSpace();
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }, store.getBlockSize());
+    }
+
+    @Test
+    void floor_holdsWithinTheInFlightWindow_andCreationPauses() throws Exception {
+        long floor = 8 * MIB;
+        FileStorm s = storm(floor);
+        s.start();
+        long lowest = Long.MAX_VALUE;
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!s.paused() || s.inFlight() > 0) {
+            lowest = Math.min(lowest, store.getUsableSpace());
+            assertTrue(System.nanoTime() < deadline, "pauses within 10 s");
+        }
+        for (int i = 0; i < 50; i++) {
+            lowest = Math.min(lowest, store.getUsableSpace());
+            Thread.sleep(5);
+        }
+        long window = 1000 * store.getBlockSize();
+        assertTrue(lowest >= floor - window, "free space " + lowest / 1024 + " KiB never below the floor "
+                + floor / 1024 + " KiB by more than the in-flight window " + window / 1024 + " KiB");
+        long created = s.created();
+        Thread.sleep(300);
+        assertEquals(created, s.created(), "paused: nothing more is created");
+        assertEquals(0, s.errors(FileStorm.Op.CREATE) + s.errors(FileStorm.Op.WRITE), "the floor kept ENOSPC away");
+        s.stopAndClean(Duration.ofSeconds(20));
+        assertTrue(store.getUsableSpace() > 15 * MIB, "all given back");
+    }
+
+    @Test
+    void fullDisk_isCountedNotFatal_andCreationResumesWhenSpaceReturns() throws Exception {
+        FileStorm s = storm(0);
+        s.start();
+        await().atMost(Duration.ofSeconds(20)).until(() -> s.errors(FileStorm.Op.CREATE) + s.errors(FileStorm.Op.WRITE) > 100);
+        long created = s.created();
+        assertTrue(created > 1000, "filled the disk first: " + created);
+        assertTrue(s.paused(), "backs off from a full disk instead of spinning");
+        long errorsNow = s.errors(FileStorm.Op.CREATE) + s.errors(FileStorm.Op.WRITE);
+        Thread.sleep(500);
+        assertTrue(s.errors(FileStorm.Op.CREATE) + s.errors(FileStorm.Op.WRITE) - errorsNow <= 1000,
+                "at most one window of failures per back-off");
+        s.stopAndClean(Duration.ofSeconds(20));
+        assertEquals(s.created(), s.deleted(), "every file it made is gone, ENOSPC or not");
+        try (var list = Files.list(mount)) {
+            assertEquals(0, list.count(), "nothing left on the file system");
+        }
+        FileStorm again = storm(0);
+        again.start();
+        await().atMost(Duration.ofSeconds(10)).until(() -> again.created() > 1000);
+        again.stopAndClean(Duration.ofSeconds(20));
+    }
+}
