@@ -86,11 +86,18 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--metrics-port", paramLabel = "P", description = "HTTP port for /metrics; 0 picks a free one (kiln.http.port).")
     Integer metricsPort;
 
-    @Option(names = "--report", paramLabel = "FILE", description = "Write a JSON report here at the end (kiln.run.report).")
+    @Option(names = "--report", paramLabel = "FILE",
+            description = "Write a report here at the end: JSON, or one HTML page with charts if FILE ends in .html (kiln.run.report).")
     Path report;
 
     @Option(names = "--config", paramLabel = "FILE", description = "HOCON configuration file; flags override it.")
     Path config;
+
+    @Option(names = "--quiet", description = "No status line and no summary: errors only; the exit code tells the verdict.")
+    boolean quiet;
+
+    @Option(names = "--json", description = "No status line; print the JSON report on stdout at the end instead of the summary.")
+    boolean json;
 
     /** Config keys set by flags, and the flag that set each (for error messages). */
     Map<String, Object> overrides(Map<String, String> flagOfKey) {
@@ -121,7 +128,13 @@ final class RunCommand implements Callable<Integer> {
             spec.commandLine().getErr().println("kiln: " + (flag == null ? e.getMessage() : e.messageFor(flag)));
             return Main.EXIT_USAGE;
         }
-        return new RunSession(settings, spec.commandLine().getOut(), System.console() != null).run();
+        if (quiet && json) {
+            spec.commandLine().getErr().println("kiln: --quiet and --json exclude each other");
+            return Main.EXIT_USAGE;
+        }
+        RunSession.Output output = quiet ? RunSession.Output.QUIET : json ? RunSession.Output.JSON
+                : System.console() != null ? RunSession.Output.TERMINAL : RunSession.Output.LOG;
+        return new RunSession(settings, spec.commandLine().getOut(), output).run();
     }
 
     static final class SizeConverter implements CommandLine.ITypeConverter<Long> {

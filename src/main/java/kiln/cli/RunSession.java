@@ -34,15 +34,31 @@ final class RunSession {
     /** Share of available memory (cgroup included) the memory stressor may take at most. */
     static final double MEMORY_SHARE = 0.9;
 
+    /** Where and how progress is shown. */
+    enum Output {
+        /** a status line redrawn in place, then the summary */
+        TERMINAL,
+        /** a status line every few seconds, then the summary (pipes, logs, CI) */
+        LOG,
+        /** nothing but errors */
+        QUIET,
+        /** the JSON report on stdout at the end, nothing else */
+        JSON
+    }
+
     private final Settings settings;
     private final PrintWriter out;
-    private final boolean tty;
+    private final PrintWriter chatter;
+    private final Output output;
     private final CountDownLatch stopSignal = new CountDownLatch(1);
 
-    RunSession(Settings settings, PrintWriter out, boolean tty) {
+    RunSession(Settings settings, PrintWriter out, Output output) {
         this.settings = settings;
         this.out = out;
-        this.tty = tty;
+        this.output = output;
+        // progress lines go nowhere in the quiet and JSON modes
+        this.chatter = output == Output.QUIET || output == Output.JSON
+                ? new PrintWriter(java.io.Writer.nullWriter()) : out;
     }
 
     /** Thrown when the stress cannot run at all: exit 3 with the message. */
@@ -87,27 +103,28 @@ final class RunSession {
             removeIfEmpty(f.dir(), createdDir);
             throw e;
         }
-        Console console = new Console(out, tty, settings.run().duration(), stress.pool(), sampler, stress.monitor());
+        Console console = new Console(chatter, output == Output.TERMINAL, settings.run().duration(), stress.pool(), sampler,
+                stress.monitor());
         try {
             stress.start();
             if (!stress.awaitStarted(START_TIMEOUT)) {
                 throw new CannotRun("no worker started within " + START_TIMEOUT.toSeconds() + "s; see the worker log above");
             }
             sampler.resetAverage();
-            out.printf("kiln %s: %d workers%s, metrics at http://%s:%d/metrics%n", Main.version(), stress.pool().size(),
+            chatter.printf("kiln %s: %d workers%s, metrics at http://%s:%d/metrics%n", Main.version(), stress.pool().size(),
                     describe(memoryPerWorker), settings.http().host(), http.port());
-            out.flush();
+            chatter.flush();
             long started = System.nanoTime();
             End end = waitForEnd(console, stress, started);
             // the stress ends here: cleanup time is not stress time, and would understate every rate
             Duration elapsed = Duration.ofNanos(System.nanoTime() - started);
             double measuredLoad = sampler.averageCpuLoad();
-            out.println("stopping: workers are removing their files…");
-            out.flush();
+            chatter.println("stopping: workers are removing their files…");
+            chatter.flush();
             stress.close();
             Report report = new Report(settings, stress.pool().workers(), stress.pool().totals(), elapsed, measuredLoad,
                     stress.pool().restarts(), memoryPerWorker * stress.pool().size(), stress.monitor().ready());
-            return finish(report, end);
+            return finish(report, end, stress.monitor().history());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return Main.EXIT_CANNOT_RUN;
@@ -138,33 +155,39 @@ final class RunSession {
             }
             if (stopSignal.await(Math.min(left, TimeUnit.MILLISECONDS.toNanos(250)), TimeUnit.NANOSECONDS)) {
                 console.finishLine();
-                out.println("signal received: stopping early");
+                chatter.println("signal received: stopping early");
                 return End.SIGNAL;
             }
             if (settings.run().untilReady() && stress.monitor().ready()) {
                 console.finishLine();
-                out.printf("the machine is warm after %s%n", kiln.config.Durations.format(Duration.ofNanos(System.nanoTime() - started)));
+                chatter.printf("the machine is warm after %s%n", kiln.config.Durations.format(Duration.ofNanos(System.nanoTime() - started)));
                 return End.READY;
             }
             if (stress.pool().workers().stream().allMatch(w -> w.state().equals("failed"))) {
                 console.finishLine();
-                out.println("every worker has failed: stopping");
+                chatter.println("every worker has failed: stopping");
                 return End.ALL_FAILED;
             }
             console.update(Duration.ofNanos(System.nanoTime() - started));
         }
     }
 
-    private int finish(Report report, End end) {
-        new Summary(out).print(report);
+    private int finish(Report report, End end, kiln.supervisor.History history) {
+        if (output == Output.JSON) {
+            out.println(Json.pretty(report.toMap()));
+        } else {
+            new Summary(chatter).print(report);
+        }
         if (settings.run().report() != null) {
             try {
                 Path p = settings.run().report();
                 if (p.getParent() != null) {
                     Files.createDirectories(p.getParent());
                 }
-                Files.writeString(p, Json.pretty(report.toMap()) + "\n");
-                out.println("report: " + p);
+                String name = p.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
+                boolean html = name.endsWith(".html") || name.endsWith(".htm");
+                Files.writeString(p, html ? HtmlReport.render(report.toMap(), history) : Json.pretty(report.toMap()) + "\n");
+                chatter.println("report: " + p);
             } catch (IOException e) {
                 System.err.println("kiln: cannot write the report " + settings.run().report() + ": " + e.getMessage());
             }

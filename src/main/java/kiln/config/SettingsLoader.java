@@ -46,10 +46,12 @@ public final class SettingsLoader {
         }
         Config reference = ConfigFactory.parseResources(SettingsLoader.class.getClassLoader(), "reference.conf",
                 ConfigParseOptions.defaults().setAllowMissing(false));
-        rejectUnknownKeys(user, reference);
         Config merged;
         try {
-            ConfigResolveOptions resolve = ConfigResolveOptions.defaults().setUseSystemEnvironment(false);
+            // ${?VAR} in a file reads the environment (e.g. a token in a container); nothing else does
+            ConfigResolveOptions resolve = ConfigResolveOptions.defaults().setUseSystemEnvironment(true);
+            user = user.resolveWith(user.withFallback(reference), resolve);
+            rejectUnknownKeys(user, reference);
             merged = user.withFallback(profile(user, reference)).withFallback(reference).resolve(resolve);
         } catch (ConfigException e) {
             throw new SettingsException(String.valueOf(file), ": " + e.getMessage());

@@ -31,6 +31,7 @@ public final class RunMonitor {
     private final LongSupplier nanoTime;
     private final RateWindow filesRate = new RateWindow(TimeUnit.SECONDS.toNanos(5));
     private final RateWindow memoryRate = new RateWindow(TimeUnit.SECONDS.toNanos(5));
+    private final History history = new History();
     private long begun = -1;
     private boolean faultSent;
     private volatile double load;
@@ -96,17 +97,31 @@ public final class RunMonitor {
                 LOG.warn("injected one fault into the {} stressor of worker 0, as asked: this run must fail", fault);
             }
         }
+        double freq = sample == null || sample.coreFrequencyHz().isEmpty() ? Double.NaN
+                : sample.coreFrequencyHz().stream().mapToLong(Long::longValue).average().orElse(Double.NaN);
+        double temp = sample == null ? Double.NaN : sample.cpuTemperatureC();
+        record(since, sample, totals, freq, temp);
         if (since < rampNanos) {
             readiness.reset();
             return;
         }
-        double freq = sample == null || sample.coreFrequencyHz().isEmpty() ? Double.NaN
-                : sample.coreFrequencyHz().stream().mapToLong(Long::longValue).average().orElse(Double.NaN);
-        double temp = sample == null ? Double.NaN : sample.cpuTemperatureC();
         boolean wasReady = readiness.ready();
         if (readiness.observe(now, filesRate.perSecond(), freq, temp) && !wasReady) {
             LOG.info("the machine is warm: files/s, frequency and temperature have stopped trending");
         }
+    }
+
+    private void record(long since, HostSample sample, kiln.link.WorkerStats totals, double freq, double temp) {
+        double gib = 1L << 30;
+        history.add(since / 1e9, filesRate.perSecond(), sample == null ? Double.NaN : sample.cpuLoad() * 100,
+                freq / 1e9, temp, sample == null ? Double.NaN : sample.memoryUsedBytes() / gib,
+                memoryRate.perSecond() / gib, kiln.link.WorkerStats.total(totals.verifyErrors()),
+                kiln.link.WorkerStats.total(totals.errors()));
+    }
+
+    /** The run's readings over time. */
+    public History history() {
+        return history;
     }
 
     /** kiln's CPU outside the burners, percent of one core per worker, smoothed over a few ticks. */

@@ -1,0 +1,146 @@
+package kiln.cli;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import kiln.http.Json;
+import kiln.supervisor.History;
+
+/**
+ * One self-contained HTML page for burn-in records without a Prometheus at hand: the verdict, the
+ * summary per stressor, and charts over time (inline SVG, no scripts or outside resources). The
+ * report and the series are also embedded as JSON ({@code <script type="application/json"
+ * id="kiln-report">}) for machines.
+ */
+final class HtmlReport {
+    private static final int W = 860;
+    private static final int H = 170;
+    private static final int PAD_L = 64;
+    private static final int PAD_B = 22;
+
+    private static final Map<String, String> TITLES = new LinkedHashMap<>();
+
+    static {
+        TITLES.put("files_per_second", "Files created per second");
+        TITLES.put("cpu_load_percent", "CPU load (all cores), %");
+        TITLES.put("cpu_frequency_ghz", "CPU frequency, GHz (mean of cores)");
+        TITLES.put("cpu_temperature_celsius", "CPU temperature, °C");
+        TITLES.put("memory_used_gib", "Memory used, GiB");
+        TITLES.put("memory_stress_gib_per_second", "Memory stressor, GiB/s written + verified");
+        TITLES.put("verify_errors", "Verification errors (cumulative)");
+        TITLES.put("file_errors", "File I/O errors (cumulative)");
+    }
+
+    private HtmlReport() {
+    }
+
+    static String render(Map<String, Object> report, History history) {
+        Map<String, List<Double>> cols = history.columns();
+        boolean pass = "pass".equals(report.get("verdict"));
+        StringBuilder h = new StringBuilder(64 * 1024);
+        h.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n<title>kiln report: ")
+                .append(pass ? "PASS" : "FAIL").append("</title>\n<style>\n")
+                .append("body{font:14px/1.4 system-ui,sans-serif;margin:24px;color:#222;max-width:920px}\n")
+                .append(".verdict{font-size:28px;font-weight:700;padding:10px 16px;border-radius:6px;color:#fff;display:inline-block}\n")
+                .append(".pass{background:#2e7d32}.fail{background:#c62828}\n")
+                .append("table{border-collapse:collapse;margin:12px 0}td,th{padding:3px 10px;border-bottom:1px solid #ddd;text-align:left}\n")
+                .append("th{background:#f4f4f4}h2{margin-top:28px;font-size:17px}\n")
+                .append("svg{background:#fafafa;border:1px solid #e4e4e4}.axis{font-size:11px;fill:#666}\n")
+                .append(".line{fill:none;stroke:#1565c0;stroke-width:1.5}.none{fill:#999;font-size:13px}\n")
+                .append("</style></head><body>\n");
+        h.append("<h1>kiln ").append(esc(String.valueOf(report.get("kiln_version")))).append(" burn-in report</h1>\n");
+        h.append("<div class=\"verdict ").append(pass ? "pass\">PASS" : "fail\">FAIL").append("</div>\n");
+        h.append("<p>").append(esc(String.format(Locale.ROOT, "%.0f s, %s workers", number(report.get("duration_seconds")),
+                ((Map<?, ?>) report.get("workers")).get("count")))).append("</p>\n");
+        h.append("<h2>Stressors</h2>\n<table><tr><th>stressor</th><th>done</th><th>rate</th><th>verification errors</th></tr>\n");
+        row(h, report, "files", "created", "per_second", "files/s");
+        row(h, report, "cpu", "ops", "ops_per_second", "ops/s");
+        row(h, report, "memory", "bytes", "bytes_per_second", "bytes/s");
+        h.append("</table>\n<h2>Over time</h2>\n");
+        List<Double> t = cols.get("seconds");
+        for (Map.Entry<String, String> e : TITLES.entrySet()) {
+            h.append("<h3>").append(esc(e.getValue())).append("</h3>\n");
+            chart(h, e.getKey(), t, cols.get(e.getKey()));
+        }
+        h.append("<h2>All figures</h2>\n<table>\n");
+        flatten("", report, h);
+        h.append("</table>\n");
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("report", report);
+        data.put("series", cols);
+        h.append("<script type=\"application/json\" id=\"kiln-report\">\n")
+                .append(Json.object(data).replace("</", "<\\/")).append("\n</script>\n</body></html>\n");
+        return h.toString();
+    }
+
+    private static void row(StringBuilder h, Map<String, Object> report, String name, String done, String rate, String unit) {
+        Object section = report.get(name);
+        if (!(section instanceof Map<?, ?> m) || Boolean.FALSE.equals(m.get("enabled"))) {
+            return;
+        }
+        h.append(String.format(Locale.ROOT, "<tr><td>%s</td><td>%,.0f</td><td>%,.1f %s</td><td>%s</td></tr>%n", name,
+                number(m.get(done)), number(m.get(rate)), unit, m.get("verify_errors")));
+    }
+
+    private static void chart(StringBuilder h, String id, List<Double> t, List<Double> v) {
+        List<double[]> pts = new ArrayList<>();
+        for (int i = 0; i < v.size(); i++) {
+            if (v.get(i) != null && t.get(i) != null) {
+                pts.add(new double[] {t.get(i), v.get(i)});
+            }
+        }
+        h.append("<svg id=\"chart-").append(id).append("\" width=\"").append(W).append("\" height=\"").append(H)
+                .append("\" viewBox=\"0 0 ").append(W).append(' ').append(H).append("\">");
+        if (pts.isEmpty()) {
+            h.append("<text class=\"none\" x=\"").append(W / 2 - 110).append("\" y=\"").append(H / 2)
+                    .append("\">not reported on this machine</text></svg>\n");
+            return;
+        }
+        double t0 = pts.get(0)[0];
+        double t1 = Math.max(t0 + 1, pts.get(pts.size() - 1)[0]);
+        double lo = Math.min(0, pts.stream().mapToDouble(p -> p[1]).min().orElse(0));
+        double hi = pts.stream().mapToDouble(p -> p[1]).max().orElse(1);
+        hi = hi <= lo ? lo + 1 : hi * 1.05;
+        StringBuilder line = new StringBuilder();
+        for (double[] p : pts) {
+            double x = PAD_L + (p[0] - t0) / (t1 - t0) * (W - PAD_L - 8);
+            double y = (H - PAD_B) - (p[1] - lo) / (hi - lo) * (H - PAD_B - 8);
+            line.append(String.format(Locale.ROOT, "%.1f,%.1f ", x, y));
+        }
+        h.append(String.format(Locale.ROOT, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#bbb\"/>", PAD_L, H - PAD_B, W - 8, H - PAD_B));
+        h.append(String.format(Locale.ROOT, "<text class=\"axis\" x=\"4\" y=\"14\">%s</text>", compact(hi)));
+        h.append(String.format(Locale.ROOT, "<text class=\"axis\" x=\"4\" y=\"%d\">%s</text>", H - PAD_B, compact(lo)));
+        h.append(String.format(Locale.ROOT, "<text class=\"axis\" x=\"%d\" y=\"%d\">%.0f s</text>", PAD_L, H - 6, t0));
+        h.append(String.format(Locale.ROOT, "<text class=\"axis\" x=\"%d\" y=\"%d\">%.0f s</text>", W - 60, H - 6, t1));
+        h.append("<polyline class=\"line\" points=\"").append(line.toString().strip()).append("\"/></svg>\n");
+    }
+
+    @SuppressWarnings("unchecked")
+    private static void flatten(String prefix, Map<String, Object> map, StringBuilder h) {
+        for (Map.Entry<String, Object> e : map.entrySet()) {
+            String key = prefix.isEmpty() ? e.getKey() : prefix + "." + e.getKey();
+            if (e.getValue() instanceof Map<?, ?> sub) {
+                flatten(key, (Map<String, Object>) sub, h);
+            } else {
+                h.append("<tr><td>").append(esc(key)).append("</td><td>").append(esc(String.valueOf(e.getValue())))
+                        .append("</td></tr>\n");
+            }
+        }
+    }
+
+    private static double number(Object o) {
+        return o instanceof Number n ? n.doubleValue() : Double.NaN;
+    }
+
+    private static String compact(double v) {
+        double a = Math.abs(v);
+        return a >= 1e6 ? String.format(Locale.ROOT, "%.1fM", v / 1e6) : a >= 1e3 ? String.format(Locale.ROOT, "%.1fk", v / 1e3)
+                : a >= 10 || v == 0 ? String.format(Locale.ROOT, "%.0f", v) : String.format(Locale.ROOT, "%.2f", v);
+    }
+
+    static String esc(String s) {
+        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+    }
+}

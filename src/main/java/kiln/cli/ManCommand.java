@@ -1,0 +1,105 @@
+package kiln.cli;
+
+import java.io.PrintWriter;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.Locale;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.Model.PositionalParamSpec;
+
+/**
+ * {@code kiln man}: prints the kiln(1) man page in roff, built from picocli's model of the
+ * commands, so it never drifts from {@code --help}. Install it with
+ * {@code java -jar kiln.jar man > /usr/local/share/man/man1/kiln.1}.
+ */
+@Command(name = "man", description = "Print the kiln(1) manual page (roff) built from the command definitions.")
+final class ManCommand implements Runnable {
+    @CommandLine.Spec
+    CommandSpec spec;
+
+    @Override
+    public void run() {
+        CommandSpec root = spec.root();
+        PrintWriter out = spec.commandLine().getOut();
+        out.printf(".TH KILN 1 \"%s\" \"kiln %s\" \"User Commands\"%n", LocalDate.now(ZoneOffset.UTC), Main.version());
+        out.println(".SH NAME");
+        out.println("kiln \\- " + roff(String.join(" ", root.usageMessage().description())));
+        out.println(".SH SYNOPSIS");
+        for (CommandLine sub : root.commandLine().getSubcommands().values()) {
+            CommandSpec s = sub.getCommandSpec();
+            if (s.name().equals("help") || s.name().equals("man") || s.name().equals("generate-completion")) {
+                continue;
+            }
+            out.println(".B kiln " + s.name());
+            out.println(roff(synopsis(s)));
+            out.println(".br");
+        }
+        out.println(".SH DESCRIPTION");
+        out.println("kiln starts one worker JVM per logical core; each creates small files as fast as the machine allows,");
+        out.println("burns CPU with self-checking arithmetic and fills memory with patterns it reads back. Everything is");
+        out.println("exposed as Prometheus metrics; at the end a run gives a verdict: any wrong result fails it.");
+        out.println(".SH COMMANDS");
+        for (CommandLine sub : root.commandLine().getSubcommands().values()) {
+            CommandSpec s = sub.getCommandSpec();
+            if (s.name().equals("help")) {
+                continue;
+            }
+            out.println(".SS " + s.name());
+            out.println(roff(String.join(" ", s.usageMessage().description())));
+            for (PositionalParamSpec p : s.positionalParameters()) {
+                out.println(".TP");
+                out.println(".I " + roff(p.paramLabel()));
+                out.println(roff(String.join(" ", p.description())));
+            }
+            for (OptionSpec o : s.options()) {
+                if (o.usageHelp() || o.versionHelp()) {
+                    continue;
+                }
+                out.println(".TP");
+                out.println(".B " + roff(String.join(", ", o.names())) + (o.arity().max() > 0 ? " \\fI" + roff(o.paramLabel()) + "\\fR" : ""));
+                out.println(roff(String.join(" ", o.description()).replace("%%", "%")));
+            }
+        }
+        out.println(".SH EXIT STATUS");
+        for (String line : new String[] {"0 done and clean", "1 verification errors were found",
+                                         "2 bad usage or configuration", "3 the stress could not run"}) {
+            out.println(".TP");
+            out.println(".B " + line.substring(0, 1));
+            out.println(line.substring(2));
+        }
+        out.println(".SH FILES");
+        out.println(".TP");
+        out.println(".I /etc/kiln/kiln.conf");
+        out.println("configuration read by the systemd unit (HOCON; every key is documented in reference.conf)");
+        out.println(".SH SEE ALSO");
+        out.println("stress-ng(1), systemd.service(5)");
+        out.flush();
+    }
+
+    private static String synopsis(CommandSpec s) {
+        StringBuilder sb = new StringBuilder();
+        for (OptionSpec o : s.options()) {
+            if (o.usageHelp() || o.versionHelp()) {
+                continue;
+            }
+            sb.append('[').append(o.longestName()).append(o.arity().max() > 0 ? " " + o.paramLabel() : "").append("] ");
+        }
+        for (PositionalParamSpec p : s.positionalParameters()) {
+            sb.append(p.paramLabel()).append(' ');
+        }
+        return sb.toString().strip();
+    }
+
+    /** Escapes what roff would read as markup: backslashes, and a leading dot or quote. */
+    static String roff(String s) {
+        String r = s.replace("\\", "\\\\").replace("-", "\\-");
+        return r.startsWith(".") || r.startsWith("'") ? "\\&" + r : r;
+    }
+
+    static String lower(String s) {
+        return s.toLowerCase(Locale.ROOT);
+    }
+}

@@ -1,0 +1,72 @@
+package kiln.cli;
+
+import java.io.PrintWriter;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import kiln.config.Sizes;
+import kiln.http.Json;
+import kiln.sampler.MachineInventory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code kiln sensors}: what OSHI sees on this machine; the first thing to run on new hardware. */
+@Command(name = "sensors", mixinStandardHelpOptions = true,
+        description = "Show what kiln can see of this machine: CPU, clocks, memory, disks, file systems, sensors.")
+final class SensorsCommand implements Callable<Integer> {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--json", description = "Print JSON instead of text.")
+    boolean json;
+
+    @Override
+    public Integer call() {
+        Map<String, Object> inv = MachineInventory.read();
+        PrintWriter out = spec.commandLine().getOut();
+        if (json) {
+            out.println(Json.pretty(inv));
+        } else {
+            print(out, inv, "");
+        }
+        out.flush();
+        return Main.EXIT_OK;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static void print(PrintWriter out, Map<String, Object> map, String indent) {
+        for (Map.Entry<String, Object> e : map.entrySet()) {
+            Object v = e.getValue();
+            String label = e.getKey().replace('_', ' ');
+            if (v instanceof Map<?, ?> sub) {
+                out.println(indent + label + ":");
+                if (sub.isEmpty()) {
+                    out.println(indent + "  (nothing reported)");
+                }
+                print(out, (Map<String, Object>) sub, indent + "  ");
+            } else if (v instanceof List<?> list && !list.isEmpty() && list.get(0) instanceof Map) {
+                out.println(indent + label + ":");
+                for (Object item : list) {
+                    out.println(indent + "  -");
+                    print(out, (Map<String, Object>) item, indent + "    ");
+                }
+            } else {
+                out.println(indent + label + ": " + show(e.getKey(), v));
+            }
+        }
+    }
+
+    private static String show(String key, Object v) {
+        if (key.endsWith("_bytes") && v instanceof Number n) {
+            return Sizes.human(n.doubleValue());
+        }
+        if (key.endsWith("_hz") && v instanceof Number n) {
+            return String.format("%.2f GHz", n.doubleValue() / 1e9);
+        }
+        if (key.endsWith("_hz") && v instanceof List<?> l) {
+            return l.stream().map(x -> String.format("%.2f", ((Number) x).doubleValue() / 1e9)).toList() + " GHz";
+        }
+        return String.valueOf(v);
+    }
+}

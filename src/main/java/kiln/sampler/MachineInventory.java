@@ -1,0 +1,134 @@
+package kiln.sampler;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import oshi.SystemInfo;
+import oshi.hardware.CentralProcessor;
+import oshi.hardware.GlobalMemory;
+import oshi.hardware.HWDiskStore;
+import oshi.hardware.HardwareAbstractionLayer;
+import oshi.hardware.PhysicalMemory;
+import oshi.hardware.Sensors;
+import oshi.software.os.OSFileStore;
+import oshi.software.os.OperatingSystem;
+
+/**
+ * What OSHI sees on this machine, as plain maps and lists (for {@code kiln sensors}): CPU model
+ * and cores, clocks, memory and modules, disks, file systems and sensors. A value the machine does
+ * not report is left out rather than shown as zero.
+ */
+public final class MachineInventory {
+    private MachineInventory() {
+    }
+
+    public static Map<String, Object> read() {
+        SystemInfo si = new SystemInfo();
+        HardwareAbstractionLayer hal = si.getHardware();
+        OperatingSystem os = si.getOperatingSystem();
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("os", os.toString());
+        m.put("kernel", os.getVersionInfo().getBuildNumber());
+        m.put("cpu", cpu(hal.getProcessor()));
+        m.put("memory", memory(hal.getMemory()));
+        m.put("disks", disks(hal.getDiskStores()));
+        m.put("file_systems", fileSystems(os));
+        m.put("sensors", sensors(hal.getSensors()));
+        return m;
+    }
+
+    private static Map<String, Object> cpu(CentralProcessor p) {
+        Map<String, Object> c = new LinkedHashMap<>();
+        c.put("model", p.getProcessorIdentifier().getName().strip());
+        c.put("vendor", p.getProcessorIdentifier().getVendor());
+        c.put("microarchitecture", p.getProcessorIdentifier().getMicroarchitecture());
+        c.put("packages", p.getPhysicalPackageCount());
+        c.put("physical_cores", p.getPhysicalProcessorCount());
+        c.put("logical_cpus", p.getLogicalProcessorCount());
+        if (p.getMaxFreq() > 0) {
+            c.put("max_frequency_hz", p.getMaxFreq());
+        }
+        List<Long> freqs = new ArrayList<>();
+        for (long f : p.getCurrentFreq()) {
+            if (f > 0) {
+                freqs.add(f);
+            }
+        }
+        if (!freqs.isEmpty()) {
+            c.put("current_frequency_hz", freqs);
+        }
+        return c;
+    }
+
+    private static Map<String, Object> memory(GlobalMemory g) {
+        Map<String, Object> mem = new LinkedHashMap<>();
+        mem.put("total_bytes", g.getTotal());
+        mem.put("available_bytes", g.getAvailable());
+        mem.put("swap_total_bytes", g.getVirtualMemory().getSwapTotal());
+        List<Map<String, Object>> modules = new ArrayList<>();
+        for (PhysicalMemory pm : g.getPhysicalMemory()) {
+            Map<String, Object> mod = new LinkedHashMap<>();
+            mod.put("bank", pm.getBankLabel());
+            mod.put("capacity_bytes", pm.getCapacity());
+            mod.put("type", pm.getMemoryType());
+            if (pm.getClockSpeed() > 0) {
+                mod.put("clock_hz", pm.getClockSpeed());
+            }
+            mod.put("manufacturer", pm.getManufacturer());
+            modules.add(mod);
+        }
+        if (!modules.isEmpty()) {
+            mem.put("modules", modules);
+        }
+        return mem;
+    }
+
+    private static List<Map<String, Object>> disks(List<HWDiskStore> stores) {
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (HWDiskStore d : stores) {
+            Map<String, Object> disk = new LinkedHashMap<>();
+            disk.put("name", d.getName());
+            disk.put("model", d.getModel().strip());
+            disk.put("serial", d.getSerial().strip());
+            disk.put("size_bytes", d.getSize());
+            out.add(disk);
+        }
+        return out;
+    }
+
+    private static List<Map<String, Object>> fileSystems(OperatingSystem os) {
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (OSFileStore fs : os.getFileSystem().getFileStores(true)) {
+            Map<String, Object> f = new LinkedHashMap<>();
+            f.put("mount", fs.getMount());
+            f.put("type", fs.getType());
+            f.put("volume", fs.getVolume());
+            f.put("total_bytes", fs.getTotalSpace());
+            f.put("usable_bytes", fs.getUsableSpace());
+            out.add(f);
+        }
+        return out;
+    }
+
+    private static Map<String, Object> sensors(Sensors s) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        double t = s.getCpuTemperature();
+        if (t > 0 && t < 150) {
+            out.put("cpu_temperature_celsius", t);
+        }
+        List<Integer> fans = new ArrayList<>();
+        for (int f : s.getFanSpeeds()) {
+            if (f > 0) {
+                fans.add(f);
+            }
+        }
+        if (!fans.isEmpty()) {
+            out.put("fan_rpm", fans);
+        }
+        if (s.getCpuVoltage() > 0) {
+            out.put("cpu_voltage", s.getCpuVoltage());
+        }
+        return out;
+    }
+}

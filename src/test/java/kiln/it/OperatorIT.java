@@ -1,0 +1,102 @@
+package kiln.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** What an operator sees: sensors, the HTML report, quiet and JSON output, the man page and completion. */
+@Timeout(120)
+final class OperatorIT {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void sensors_showWhatOshiSees_asTextAndJson() throws Exception {
+        try (KilnProcess k = new KilnProcess("sensors", "--json")) {
+            assertEquals(0, k.waitFor(Duration.ofSeconds(60)), k.output());
+            Config inv = ConfigFactory.parseString(String.join("\n", k.out));
+            assertEquals(Runtime.getRuntime().availableProcessors(), inv.getInt("cpu.logical_cpus"));
+            assertFalse(inv.getString("cpu.model").isBlank());
+            assertTrue(inv.getLong("memory.total_bytes") > 0);
+            assertFalse(inv.getConfigList("file_systems").isEmpty());
+            assertTrue(inv.hasPath("sensors"), "the sensors section is there even when empty");
+        }
+        try (KilnProcess k = new KilnProcess("sensors")) {
+            assertEquals(0, k.waitFor(Duration.ofSeconds(60)));
+            String text = String.join("\n", k.out);
+            assertTrue(text.contains("cpu:") && text.contains("logical cpus: ") && text.contains("GiB"), text);
+        }
+    }
+
+    @Test
+    void htmlReport_holdsTheVerdictTheChartsAndTheData() throws Exception {
+        Path html = tmp.resolve("run.html");
+        try (KilnProcess k = new KilnProcess("run", "--duration", "6s", "--workers", "2", "--dir", tmp.resolve("d").toString(),
+                "--metrics-port", "0", "--min-free", "64m", "--max-files", "2000", "--memory", "32m", "--cpu-load", "40",
+                "--report", html.toString())) {
+            assertEquals(0, k.waitFor(Duration.ofSeconds(60)), k.output());
+        }
+        String page = Files.readString(html);
+        assertTrue(page.startsWith("<!DOCTYPE html>"));
+        assertTrue(page.contains("<div class=\"verdict pass\">PASS</div>"));
+        for (String chart : List.of("files_per_second", "cpu_load_percent", "cpu_frequency_ghz", "cpu_temperature_celsius",
+                "memory_used_gib", "memory_stress_gib_per_second", "verify_errors", "file_errors")) {
+            assertTrue(page.contains("<svg id=\"chart-" + chart + "\""), chart);
+        }
+        Matcher line = Pattern.compile("<svg id=\"chart-files_per_second\".*?<polyline class=\"line\" points=\"([^\"]+)\"").matcher(page);
+        assertTrue(line.find(), "files/s is drawn");
+        assertTrue(line.group(1).split(" ").length >= 4, "one point a second: " + line.group(1));
+        assertFalse(page.contains("http://") || page.contains("https://") || page.contains("<script src"), "self-contained");
+        Matcher data = Pattern.compile("<script type=\"application/json\" id=\"kiln-report\">\n(.*)\n</script>", Pattern.DOTALL).matcher(page);
+        assertTrue(data.find());
+        Config json = ConfigFactory.parseString(data.group(1));
+        assertEquals("pass", json.getString("report.verdict"));
+        assertTrue(json.getList("series.seconds").size() >= 4);
+        assertEquals(json.getList("series.seconds").size(), json.getList("series.cpu_load_percent").size());
+    }
+
+    @Test
+    void jsonAndQuietOutput() throws Exception {
+        try (KilnProcess k = new KilnProcess("run", "--duration", "2s", "--workers", "1", "--no-files", "--cpu-load", "10",
+                "--metrics-port", "0", "--json")) {
+            assertEquals(0, k.waitFor(Duration.ofSeconds(60)), k.output());
+            Config report = ConfigFactory.parseString(String.join("\n", k.out));
+            assertEquals("pass", report.getString("verdict"), "stdout is the JSON report and nothing else");
+        }
+        try (KilnProcess k = new KilnProcess("run", "--duration", "2s", "--workers", "1", "--no-files", "--cpu-load", "10",
+                "--metrics-port", "0", "--quiet")) {
+            assertEquals(0, k.waitFor(Duration.ofSeconds(60)), k.output());
+            assertEquals(List.of(), k.out, "quiet: nothing on stdout");
+        }
+    }
+
+    @Test
+    void manPage_andCompletion_areGeneratedFromTheCommands() throws Exception {
+        try (KilnProcess k = new KilnProcess("man")) {
+            assertEquals(0, k.waitFor(Duration.ofSeconds(30)));
+            String man = String.join("\n", k.out);
+            assertTrue(man.startsWith(".TH KILN 1 "), man.substring(0, Math.min(80, man.length())));
+            for (String flag : List.of("\\-\\-duration", "\\-\\-cpu\\-load", "\\-\\-inject\\-fault", "\\-\\-until\\-ready", "\\-\\-json")) {
+                assertTrue(man.contains(flag), flag);
+            }
+            assertTrue(man.contains(".SS daemon") && man.contains(".SS sensors") && man.contains(".SH EXIT STATUS"));
+        }
+        try (KilnProcess k = new KilnProcess("generate-completion")) {
+            assertEquals(0, k.waitFor(Duration.ofSeconds(30)));
+            String script = String.join("\n", k.out);
+            assertTrue(script.contains("complete -F") && script.contains("--cpu-load"), "bash/zsh completion");
+        }
+    }
+}

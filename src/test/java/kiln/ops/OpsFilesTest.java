@@ -1,0 +1,154 @@
+package kiln.ops;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import kiln.config.Settings;
+import kiln.config.SettingsLoader;
+import org.junit.jupiter.api.Test;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+
+/** The files operators deploy: they parse, reference files that exist, and their kiln configs are valid. */
+final class OpsFilesTest {
+    private static final Path ROOT = Path.of("").toAbsolutePath();
+
+    @SuppressWarnings("unchecked")
+    private static <T> T yaml(Path p) throws IOException {
+        return (T) new Yaml(new LoaderOptions()).load(Files.readString(p));
+    }
+
+    private static List<Object> yamlAll(Path p) throws IOException {
+        List<Object> docs = new ArrayList<>();
+        new Yaml(new LoaderOptions()).loadAll(Files.readString(p)).forEach(docs::add);
+        return docs;
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void compose_definesTheThreeServices_andEveryMountedFileExists() throws IOException {
+        Path compose = ROOT.resolve("docker/compose.yaml");
+        Map<String, Object> doc = yaml(compose);
+        Map<String, Object> services = (Map<String, Object>) doc.get("services");
+        assertEquals(Set.of("kiln", "prometheus", "grafana"), services.keySet());
+        Map<String, Object> build = (Map<String, Object>) ((Map<String, Object>) services.get("kiln")).get("build");
+        Path context = compose.getParent().resolve((String) build.get("context")).normalize();
+        assertTrue(Files.isRegularFile(context.resolve((String) build.get("dockerfile"))), "the Dockerfile the build names");
+        int mounts = 0;
+        for (Object s : services.values()) {
+            for (Object v : (List<Object>) ((Map<String, Object>) s).getOrDefault("volumes", List.of())) {
+                String source = ((String) v).split(":")[0];
+                if (source.startsWith(".")) {
+                    assertTrue(Files.exists(compose.getParent().resolve(source)), "mounted from the repo: " + source);
+                    mounts++;
+                }
+            }
+        }
+        assertEquals(4, mounts, "prometheus config, alert rules, grafana provisioning and dashboards are mounted");
+        assertTrue(Files.isRegularFile(ROOT.resolve("docker/grafana/provisioning/datasources/prometheus.yaml")));
+        assertTrue(Files.isRegularFile(ROOT.resolve("docker/grafana/dashboards/kiln.json")));
+    }
+
+    @Test
+    void dockerfile_isMultiStage_nonRoot_andCopiesFilesThatExist() throws IOException {
+        List<String> instructions = new ArrayList<>();
+        StringBuilder cur = new StringBuilder();
+        for (String line : Files.readAllLines(ROOT.resolve("docker/Dockerfile"))) {
+            if (line.isBlank() || line.stripLeading().startsWith("#")) {
+                continue;
+            }
+            cur.append(line.strip());
+            if (line.endsWith("\\")) {
+                cur.setLength(cur.length() - 1);
+                cur.append(' ');
+            } else {
+                instructions.add(cur.toString());
+                cur.setLength(0);
+            }
+        }
+        Set<String> known = Set.of("FROM", "RUN", "COPY", "WORKDIR", "USER", "VOLUME", "EXPOSE", "ENTRYPOINT", "CMD",
+                "HEALTHCHECK", "ENV", "ARG", "LABEL");
+        long froms = 0;
+        String user = null;
+        for (String ins : instructions) {
+            String op = ins.split("\\s+")[0];
+            assertTrue(known.contains(op), "known instruction: " + ins);
+            froms += op.equals("FROM") ? 1 : 0;
+            if (op.equals("USER")) {
+                user = ins.split("\\s+")[1];
+            }
+            if (op.equals("COPY") && !ins.contains("--from=")) {
+                String[] parts = ins.split("\\s+");
+                for (int i = 1; i < parts.length - 1; i++) {
+                    assertTrue(Files.exists(ROOT.resolve(parts[i])), "COPY source exists in the build context: " + parts[i]);
+                }
+            }
+        }
+        assertEquals(2, froms, "a Maven build stage and a JRE stage");
+        assertEquals("kiln", user, "runs as the non-root user it creates");
+        assertTrue(instructions.stream().anyMatch(i -> i.startsWith("VOLUME")), "a volume for the file target");
+    }
+
+    @Test
+    void containerAndClusterConfigs_areValidKilnConfigurations() throws IOException {
+        SettingsLoader loader = new SettingsLoader(2);
+        Settings docker = loader.load(ROOT.resolve("docker/kiln.conf"), Map.of());
+        assertEquals("0.0.0.0", docker.http().host());
+        assertEquals(Path.of("/var/lib/kiln/data"), docker.files().dir());
+
+        List<Object> docs = yamlAll(ROOT.resolve("docker/k8s/kiln-daemonset.yaml"));
+        assertEquals(List.of("ConfigMap", "DaemonSet", "Service"), docs.stream().map(d -> ((Map<?, ?>) d).get("kind")).toList());
+        String conf = (String) ((Map<?, ?>) ((Map<?, ?>) docs.get(0)).get("data")).get("kiln.conf");
+        Path tmp = Files.createTempFile("kiln-k8s", ".conf");
+        try {
+            Files.writeString(tmp, conf);
+            Settings k8s = loader.load(tmp, Map.of());
+            assertEquals("burnin", k8s.run().profile());
+            assertTrue(k8s.files().verify(), "the burnin profile turns verification on");
+        } finally {
+            Files.delete(tmp);
+        }
+        String daemonSet = Files.readString(ROOT.resolve("docker/k8s/kiln-daemonset.yaml"));
+        assertTrue(daemonSet.contains("prometheus.io/scrape: \"true\""), "scrape annotations");
+    }
+
+    @Test
+    void systemdUnit_runsTheDaemonHardened_andNeverLeavesWorkers() throws IOException {
+        String unit = Files.readString(ROOT.resolve("systemd/kiln.service"));
+        for (String line : List.of("DynamicUser=yes", "StateDirectory=kiln", "NoNewPrivileges=yes", "ProtectSystem=strict",
+                "ProtectHome=yes", "PrivateTmp=yes", "Restart=on-failure", "KillMode=control-group")) {
+            assertTrue(unit.contains("\n" + line + "\n"), line);
+        }
+        Matcher exec = Pattern.compile("\nExecStart=(.*)\n").matcher(unit);
+        assertTrue(exec.find());
+        assertTrue(exec.group(1).contains("kiln.jar daemon --config /etc/kiln/kiln.conf"), exec.group(1));
+        Matcher stop = Pattern.compile("\nTimeoutStopSec=(\\d+)s\n").matcher(unit);
+        assertTrue(stop.find() && Integer.parseInt(stop.group(1)) > 10, "time to clean up before SIGKILL");
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void prometheusAndAlertFiles_parse_andEveryAlertHasASummary() throws IOException {
+        Map<String, Object> prom = yaml(ROOT.resolve("config/prometheus.yml"));
+        assertEquals(List.of("kiln-alerts.yml"), prom.get("rule_files"));
+        Map<String, Object> rules = yaml(ROOT.resolve("config/kiln-alerts.yml"));
+        List<Map<String, Object>> list = (List<Map<String, Object>>) ((List<Map<String, Object>>) rules.get("groups")).get(0).get("rules");
+        Set<String> names = new java.util.TreeSet<>();
+        for (Map<String, Object> r : list) {
+            names.add((String) r.get("alert"));
+            assertFalse(((Map<String, Object>) r.get("annotations")).get("summary").toString().isBlank());
+        }
+        assertTrue(names.containsAll(Set.of("KilnVerificationError", "KilnWorkerCrashLoop", "KilnFreeSpaceAtFloor", "KilnCpuTooHot")),
+                names.toString());
+    }
+}
