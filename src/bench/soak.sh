@@ -13,7 +13,7 @@ port=${3:-19477}
 log=$(mktemp)
 copy=$(mktemp --suffix=.jar)
 cp "$jar" "$copy" # a rebuild during the soak must not change the jar under the running JVMs
-java -jar "$copy" run --duration "$((minutes * 60 + 30))s" --dir "$dir" --metrics-port "$port" --memory 256m \
+java -jar "$copy" run --duration "$((minutes * 60 + 120))s" --dir "$dir" --metrics-port "$port" --memory 256m \
      --verify-files >"$log" 2>&1 &
 pid=$!
 trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null; rm -f "$log" "$copy"' EXIT
@@ -27,7 +27,7 @@ status() { awk -v k="$1" '$1==k":" {print $2}' "/proc/$pid/status"; }
 workers_rss() { local t=0; for w in $(pgrep -P "$pid" -f WorkerMain || true); do t=$((t + $(awk '$1=="VmRSS:" {print $2}' /proc/$w/status))); done; echo $((t / 1024)); }
 printf "%-7s %-10s %-14s %-10s %-6s %-8s %-14s %-12s\n" minute heap_MiB live_heap_MiB rss_MiB fds threads workers_rss_MiB files_total
 for m in $(seq 0 "$minutes"); do
-  files=$(curl -s "http://127.0.0.1:$port/metrics" | awk '/^kiln_files_created_total/ {s+=$NF} END {printf "%.0f", s}')
+  files=$(curl -s "http://127.0.0.1:$port/metrics" || true) && files=$(echo "$files" | awk '/^kiln_files_created_total/ {s+=$NF} END {printf "%.0f", s}')
   printf "%-7s %-10s %-14s %-10s %-6s %-8s %-14s %-12s\n" "$m" "$(heap)" "$(live_heap)" "$(( $(status VmRSS) / 1024 ))" \
          "$(ls /proc/$pid/fd | wc -l)" "$(status Threads)" "$(workers_rss)" "$files"
   [ "$m" -lt "$minutes" ] && sleep 60

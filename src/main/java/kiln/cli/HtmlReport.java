@@ -80,8 +80,12 @@ final class HtmlReport {
         if (!(section instanceof Map<?, ?> m) || Boolean.FALSE.equals(m.get("enabled"))) {
             return;
         }
-        h.append(String.format(Locale.ROOT, "<tr><td>%s</td><td>%,.0f</td><td>%,.1f %s</td><td>%s</td></tr>%n", name,
-                number(m.get(done)), number(m.get(rate)), unit, m.get("verify_errors")));
+        String doneText = unit.startsWith("bytes") ? kiln.config.Sizes.human(number(m.get(done)))
+                : String.format(Locale.ROOT, "%,.0f", number(m.get(done)));
+        String rateText = unit.startsWith("bytes") ? kiln.config.Sizes.human(number(m.get(rate))) + "/s"
+                : String.format(Locale.ROOT, "%,.1f %s", number(m.get(rate)), unit);
+        h.append(String.format(Locale.ROOT, "<tr><td>%s</td><td>%s</td><td>%s</td><td>%s</td></tr>%n", name,
+                doneText, rateText, m.get("verify_errors")));
     }
 
     private static void chart(StringBuilder h, String id, List<Double> t, List<Double> v) {

@@ -24,8 +24,15 @@ public final class Main implements Runnable {
     CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
+        if (java.util.Arrays.asList(args).contains("--quiet")) {
+            // before the first logger exists: quiet means warnings and errors only, workers included
+            System.setProperty(LOG_LEVEL, "warn");
+        }
         System.exit(execute(args));
     }
+
+    /** slf4j-simple's level property; set here, it is passed on to the worker JVMs. */
+    public static final String LOG_LEVEL = "org.slf4j.simpleLogger.defaultLogLevel";
 
     /** Runs the command line and returns the exit code (for tests and {@link #main}). */
     public static int execute(String... args) {

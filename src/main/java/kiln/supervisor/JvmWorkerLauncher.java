@@ -69,6 +69,10 @@ public final class JvmWorkerLauncher implements WorkerLauncher {
         cmd.add("-XX:+ExitOnOutOfMemoryError");
         cmd.add("-Xshare:auto");
         cmd.add("-Dkiln.worker=" + id);
+        String level = System.getProperty("org.slf4j.simpleLogger.defaultLogLevel");
+        if (level != null) {
+            cmd.add("-Dorg.slf4j.simpleLogger.defaultLogLevel=" + level); // the supervisor's log level, e.g. --quiet
+        }
         cmd.add("-cp");
         cmd.add(System.getProperty("java.class.path"));
         cmd.add(MAIN);

@@ -79,6 +79,7 @@ final class OperatorIT {
                 "--metrics-port", "0", "--quiet")) {
             assertEquals(0, k.waitFor(Duration.ofSeconds(60)), k.output());
             assertEquals(List.of(), k.out, "quiet: nothing on stdout");
+            assertEquals(List.of(), k.err, "and no INFO lines on stderr, workers' included");
         }
     }
 
