@@ -105,7 +105,7 @@ final class SettingsLoaderTest {
     @Test
     void exampleConfig_isValid() {
         Settings s = loader.load(Path.of("config/kiln.conf"), Map.of());
-        assertEquals(Path.of("/var/lib/kiln"), s.files().dir());
+        assertEquals(Path.of("/var/lib/kiln/data"), s.files().dir());
         assertEquals(80, s.cpu().load());
     }
 
