@@ -3,7 +3,6 @@ package kiln.cli;
 import java.io.PrintWriter;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
-import java.util.Locale;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -97,9 +96,5 @@ final class ManCommand implements Runnable {
     static String roff(String s) {
         String r = s.replace("\\", "\\\\").replace("-", "\\-");
         return r.startsWith(".") || r.startsWith("'") ? "\\&" + r : r;
-    }
-
-    static String lower(String s) {
-        return s.toLowerCase(Locale.ROOT);
     }
 }

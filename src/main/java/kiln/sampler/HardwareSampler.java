@@ -71,7 +71,7 @@ public final class HardwareSampler implements AutoCloseable {
     }
 
     private static String mountOf(SystemInfo si, Path target) {
-        String path = existingAncestor(target).toString();
+        String path = kiln.util.Dirs.existingAncestor(target).toString();
         String best = "/";
         try {
             for (OSFileStore fs : si.getOperatingSystem().getFileSystem().getFileStores(true)) {
@@ -85,14 +85,6 @@ public final class HardwareSampler implements AutoCloseable {
             LOG.debug("cannot list file systems: {}", e.toString());
         }
         return best;
-    }
-
-    private static Path existingAncestor(Path p) {
-        Path cur = p.toAbsolutePath().normalize();
-        while (cur != null && !Files.exists(cur)) {
-            cur = cur.getParent();
-        }
-        return cur == null ? Path.of("/") : cur;
     }
 
     public void addListener(Listener l) {
@@ -150,7 +142,7 @@ public final class HardwareSampler implements AutoCloseable {
         long free = -1;
         long size = -1;
         try {
-            FileStore store = Files.getFileStore(existingAncestor(target));
+            FileStore store = Files.getFileStore(kiln.util.Dirs.existingAncestor(target));
             free = store.getUsableSpace();
             size = store.getTotalSpace();
         } catch (IOException e) {

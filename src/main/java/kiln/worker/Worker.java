@@ -89,7 +89,7 @@ final class Worker {
             var options = new FileStorm.Options(dir, spec.fileSize(), spec.inFlight(), spec.fileThreads(),
                     spec.maxFiles(), spec.minFree(), spec.fsync(), spec.verifyFiles());
             // the storm creates the directory itself, so that it knows the directory is its own to remove
-            var store = Files.getFileStore(existingAncestor(dir));
+            var store = Files.getFileStore(kiln.util.Dirs.existingAncestor(dir));
             files = new FileStorm(options, spec.id(), System::nanoTime, () -> {
                 try {
                     return store.getUsableSpace();
@@ -110,14 +110,6 @@ final class Worker {
         LOG.info("{}started (pid {}): files={} cpu={} memory={}", prefix, ProcessHandle.current().pid(), spec.files(),
                 spec.cpu() ? spec.cpuMethod() + "@" + spec.cpuLoad() + "%" : "off",
                 memory == null ? "off" : kiln.config.Sizes.human(memory.sizeBytes()));
-    }
-
-    private static Path existingAncestor(Path p) {
-        Path cur = p;
-        while (cur != null && !Files.exists(cur)) {
-            cur = cur.getParent();
-        }
-        return cur == null ? p.getRoot() : cur;
     }
 
     private long stopStressors(Duration budget) {
