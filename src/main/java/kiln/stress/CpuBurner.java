@@ -21,6 +21,8 @@ import org.slf4j.LoggerFactory;
 public final class CpuBurner implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(CpuBurner.class);
     private static final int PERIODS_PER_METHOD = 10;
+    /** The cpus this process may run on (one when pinned with taskset), as Linux lists them. */
+    static final String ALLOWED_CPUS = allowedCpus();
 
     private final int workerId;
     private final List<String> methods;
@@ -87,10 +89,23 @@ public final class CpuBurner implements AutoCloseable {
         counter.increment();
         if (result != m.expected()) {
             verifyErrors.increment();
-            LOG.error("w{}: CPU VERIFICATION ERROR: method {} computed {} but the answer is {} (thread {})",
-                    workerId, m.name(), Long.toHexString(result), Long.toHexString(m.expected()),
+            LOG.error("w{}: CPU VERIFICATION ERROR on cpu {}: method {} computed {} but the answer is {} (thread {})",
+                    workerId, ALLOWED_CPUS, m.name(), Long.toHexString(result), Long.toHexString(m.expected()),
                     Thread.currentThread().getName());
         }
+    }
+
+    private static String allowedCpus() {
+        try {
+            for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/self/status"))) {
+                if (line.startsWith("Cpus_allowed_list:")) {
+                    return line.substring(line.indexOf(':') + 1).strip();
+                }
+            }
+        } catch (java.io.IOException | RuntimeException e) {
+            LOG.debug("cannot read this process's cpu affinity: {}", e.toString());
+        }
+        return "?";
     }
 
     /** Makes the next result wrong once, to prove that errors are caught and reported. */

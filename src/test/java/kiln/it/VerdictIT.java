@@ -36,10 +36,32 @@ final class VerdictIT {
             assertEquals(1, k.waitFor(Duration.ofSeconds(60)), k.output());
             assertTrue(k.output().contains("verdict: FAIL"), k.output());
             assertTrue(k.output().contains("VERIFICATION ERROR"), "the error is logged: " + k.output());
+            if (stressor.equals("cpu")) {
+                assertTrue(k.output().contains("w0: CPU VERIFICATION ERROR on cpu 0: method "), "worker, core and method: " + k.output());
+            }
         }
         Config r = ConfigFactory.parseFile(report.toFile());
         assertEquals("fail", r.getString("verdict"));
         assertEquals(1, r.getLong("verify_errors." + stressor));
         assertFalse(Files.exists(data), "a failed run still cleans up");
+    }
+
+    @org.junit.jupiter.api.Test
+    void untilReady_exits0OnceWarm_or3WhenNotWarmInTime() throws Exception {
+        Path quick = Files.writeString(tmp.resolve("quick.conf"), "kiln.ready.window = 5s\n");
+        long t0 = System.nanoTime();
+        try (KilnProcess k = new KilnProcess("run", "--until-ready", "--duration", "90s", "--workers", "2", "--no-files",
+                "--cpu-load", "50", "--metrics-port", "0", "--config", quick.toString())) {
+            assertEquals(0, k.waitFor(Duration.ofSeconds(80)), k.output());
+            assertTrue(k.output().contains("the machine is warm after"), k.output());
+            assertTrue(k.output().contains("warm: yes"), k.output());
+        }
+        assertTrue(System.nanoTime() - t0 < Duration.ofSeconds(60).toNanos(), "stopped when warm, not at --duration");
+        try (KilnProcess k = new KilnProcess("run", "--until-ready", "--duration", "3s", "--workers", "1", "--no-files",
+                "--cpu-load", "20", "--metrics-port", "0")) {
+            assertEquals(3, k.waitFor(Duration.ofSeconds(60)), k.output());
+            assertTrue(k.err.contains("kiln: the machine was not warm after 3s (--duration is the longest --until-ready waits)"),
+                    k.output());
+        }
     }
 }
