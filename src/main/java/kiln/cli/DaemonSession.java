@@ -148,11 +148,9 @@ final class DaemonSession {
             return Reply.error(400, "metrics-port: cannot change while the daemon serves on " + base.http().port());
         }
         long memoryPerWorker = RunSession.memoryPerWorker(s, MemoryLimits.read(), System.err);
-        DirectoryLock lock;
-        boolean createdDir;
+        Workspace workspace;
         try {
-            createdDir = s.files().enabled() && RunSession.prepareDirectory(s.files().dir());
-            lock = s.files().enabled() ? DirectoryLock.acquire(s.files().dir(), createdDir) : null;
+            workspace = Workspace.open(s.files());
         } catch (RunSession.CannotRun e) {
             return Reply.error(400, e.getMessage());
         }
@@ -160,7 +158,7 @@ final class DaemonSession {
         work.begin(stress);
         state = "starting";
         lastResult = null;
-        runThread = Threads.daemon("kiln-run", () -> runToEnd(stress, lock, createdDir));
+        runThread = Threads.daemon("kiln-run", () -> runToEnd(stress, workspace));
         runThread.setDaemon(false);
         runThread.start();
         Map<String, Object> body = new LinkedHashMap<>();
@@ -170,7 +168,7 @@ final class DaemonSession {
         return Reply.json(202, Json.object(body));
     }
 
-    private void runToEnd(Stress stress, DirectoryLock lock, boolean createdDir) {
+    private void runToEnd(Stress stress, Workspace workspace) {
         Settings s = stress.settings();
         long started = System.nanoTime();
         String outcome;
@@ -196,16 +194,12 @@ final class DaemonSession {
         double load = sampler.averageCpuLoad();
         setState("stopping");
         stress.close();
-        Report report = new Report(s, stress.pool().workers(), stress.pool().totals(), elapsed, load,
-                stress.pool().restarts(), stress.memoryPerWorker() * stress.pool().size(), stress.monitor().ready());
+        Report report = Report.of(stress, elapsed, load);
         Map<String, Object> result = new LinkedHashMap<>(report.toMap());
         result.put("outcome", outcome);
         lastResult = result;
         work.end();
-        if (lock != null) {
-            lock.close();
-        }
-        RunSession.removeIfEmpty(s.files().dir(), createdDir);
+        workspace.close();
         LOG.info("run ended ({}): verdict {}, {} files, {} cpu ops", outcome, report.verdict(),
                 report.totals().filesCreated(), report.cpuOps());
         setState("idle");

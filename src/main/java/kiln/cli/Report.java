@@ -8,6 +8,7 @@ import java.util.TreeMap;
 import kiln.config.Settings;
 import kiln.link.LatencyBuckets;
 import kiln.link.WorkerStats;
+import kiln.supervisor.Stress;
 import kiln.supervisor.WorkerView;
 
 /**
@@ -18,6 +19,12 @@ import kiln.supervisor.WorkerView;
  */
 record Report(Settings settings, List<WorkerView> workers, WorkerStats totals, Duration elapsed,
               double measuredCpuLoad, long restarts, long memoryBytes, boolean ready) {
+
+    /** What {@code stress} did; call after it stopped. */
+    static Report of(Stress stress, Duration elapsed, double measuredCpuLoad) {
+        return new Report(stress.settings(), stress.pool().workers(), stress.pool().totals(), elapsed, measuredCpuLoad,
+                stress.pool().restarts(), stress.memoryPerWorker() * stress.pool().size(), stress.monitor().ready());
+    }
 
     double seconds() {
         return Math.max(1e-3, elapsed.toNanos() / 1e9);

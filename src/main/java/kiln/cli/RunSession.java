@@ -18,9 +18,6 @@ import kiln.sampler.HardwareSampler;
 import kiln.sampler.MemoryLimits;
 import kiln.supervisor.Stress;
 import kiln.supervisor.Work;
-import kiln.supervisor.WorkerPool;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * One {@code kiln run}: prepares the directory, starts sampler, workers and HTTP, shows progress
@@ -29,7 +26,6 @@ import org.slf4j.LoggerFactory;
  * composition root: every service is made and closed here.
  */
 final class RunSession {
-    private static final Logger LOG = LoggerFactory.getLogger(RunSession.class);
     static final Duration START_TIMEOUT = Duration.ofSeconds(20);
     /** Share of available memory (cgroup included) the memory stressor may take at most. */
     static final double MEMORY_SHARE = 0.9;
@@ -83,8 +79,7 @@ final class RunSession {
     private int stress() throws CannotRun {
         Settings.Files f = settings.files();
         long memoryPerWorker = memoryPerWorker(settings, MemoryLimits.read(), System.err);
-        boolean createdDir = f.enabled() && prepareDirectory(f.dir());
-        DirectoryLock lock = f.enabled() ? DirectoryLock.acquire(f.dir(), createdDir) : null;
+        Workspace workspace = Workspace.open(f);
         HardwareSampler sampler = new HardwareSampler(f.dir(), settings.sampler().interval());
         Stress stress = new Stress(settings, memoryPerWorker, Stress.jvmLauncher(settings, memoryPerWorker), System::nanoTime);
         sampler.addListener(stress.monitor()::onSample);
@@ -99,8 +94,7 @@ final class RunSession {
             http = startHttp(metrics, stress, work);
         } catch (CannotRun e) {
             sampler.close();
-            closeLock(lock);
-            removeIfEmpty(f.dir(), createdDir);
+            workspace.close();
             throw e;
         }
         Console console = new Console(chatter, output == Output.TERMINAL, settings.run().duration(), stress.pool(), sampler,
@@ -122,8 +116,7 @@ final class RunSession {
             chatter.println("stopping: workers are removing their files…");
             chatter.flush();
             stress.close();
-            Report report = new Report(settings, stress.pool().workers(), stress.pool().totals(), elapsed, measuredLoad,
-                    stress.pool().restarts(), memoryPerWorker * stress.pool().size(), stress.monitor().ready());
+            Report report = Report.of(stress, elapsed, measuredLoad);
             return finish(report, end, stress.monitor().history());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -132,16 +125,7 @@ final class RunSession {
             stress.close();
             http.close();
             sampler.close();
-            closeLock(lock);
-            if (f.enabled()) {
-                removeIfEmpty(f.dir(), createdDir);
-            }
-        }
-    }
-
-    private static void closeLock(DirectoryLock lock) {
-        if (lock != null) {
-            lock.close();
+            workspace.close();
         }
     }
 
@@ -254,61 +238,6 @@ final class RunSession {
         } catch (IOException | RuntimeException e) {
             throw new CannotRun("cannot listen on " + settings.http().host() + ":" + settings.http().port() + " ("
                     + e.getMessage() + "); choose another port with --metrics-port (0 = any free port)");
-        }
-    }
-
-    /**
-     * Creates the directory if needed and proves it writable.
-     *
-     * @return whether this run created it (and so may remove it when empty)
-     */
-    static boolean prepareDirectory(Path dir) throws CannotRun {
-        boolean created = false;
-        if (Files.exists(dir) && !Files.isDirectory(dir)) {
-            throw new CannotRun("cannot use " + dir + ": it exists and is not a directory");
-        }
-        if (!Files.exists(dir)) {
-            try {
-                Files.createDirectories(dir);
-                created = true;
-            } catch (IOException e) {
-                throw new CannotRun("cannot create " + dir + ": " + reason(e));
-            }
-        }
-        Path probe = dir.resolve(".kiln-probe-" + ProcessHandle.current().pid());
-        try {
-            Files.write(probe, new byte[] {1});
-            Files.delete(probe);
-        } catch (IOException e) {
-            removeIfEmpty(dir, created);
-            throw new CannotRun("cannot write in " + dir + ": " + reason(e));
-        }
-        return created;
-    }
-
-    private static String reason(IOException e) {
-        String m = e.getMessage();
-        if (e instanceof java.nio.file.AccessDeniedException) {
-            return m != null && m.contains("Read-only file system") ? "read-only file system" : "permission denied";
-        }
-        if (m != null && m.contains("Read-only file system")) {
-            return "read-only file system";
-        }
-        return e.getClass().getSimpleName() + (m == null ? "" : ": " + m);
-    }
-
-    static void removeIfEmpty(Path dir, boolean created) {
-        if (!created) {
-            return;
-        }
-        try (var s = Files.list(dir)) {
-            if (s.findAny().isEmpty()) {
-                Files.deleteIfExists(dir);
-            } else {
-                LOG.warn("leaving {}: it is not empty", dir);
-            }
-        } catch (IOException e) {
-            LOG.warn("cannot remove {}: {}", dir, e.toString());
         }
     }
 }

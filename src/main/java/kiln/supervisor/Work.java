@@ -64,7 +64,7 @@ public final class Work {
         if (s == null || id >= s.pool().size()) {
             return base;
         }
-        return base.plus(s.pool().workers().get(id).totals());
+        return base.plus(s.pool().worker(id));
     }
 
     /** Everything summed over workers and runs; gauges of the current run. */

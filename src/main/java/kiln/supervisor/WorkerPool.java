@@ -75,6 +75,11 @@ public final class WorkerPool implements AutoCloseable {
         return out;
     }
 
+    /** Totals of one worker over its lives, without building views of the others. */
+    public WorkerStats worker(int id) {
+        return slots.get(id).totals();
+    }
+
     /** Counters summed over all workers and lives. */
     public WorkerStats totals() {
         WorkerStats sum = WorkerStats.zero();

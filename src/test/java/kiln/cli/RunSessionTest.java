@@ -71,13 +71,13 @@ final class RunSessionTest {
     @Test
     void prepareDirectory_createsAndRefusesNonDirectories(@TempDir Path tmp) throws Exception {
         Path dir = tmp.resolve("a/b");
-        assertTrue(RunSession.prepareDirectory(dir), "created");
-        assertFalse(RunSession.prepareDirectory(dir), "already there: not ours to remove");
+        assertTrue(Workspace.prepareDirectory(dir), "created");
+        assertFalse(Workspace.prepareDirectory(dir), "already there: not ours to remove");
         try (var s = Files.list(dir)) {
             assertEquals(0, s.count(), "the write probe is gone");
         }
         Path file = Files.writeString(tmp.resolve("f"), "x");
-        var e = assertThrows(RunSession.CannotRun.class, () -> RunSession.prepareDirectory(file));
+        var e = assertThrows(RunSession.CannotRun.class, () -> Workspace.prepareDirectory(file));
         assertEquals("cannot use " + file + ": it exists and is not a directory", e.getMessage());
     }
 }
