@@ -5,7 +5,7 @@ import java.time.Duration;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import kiln.config.Durations;
-import kiln.config.Sizes;
+import kiln.util.Sizes;
 import kiln.link.WorkerStats;
 import kiln.sampler.HardwareSampler;
 import kiln.sampler.HostSample;

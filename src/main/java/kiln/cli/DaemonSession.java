@@ -22,6 +22,7 @@ import kiln.sampler.HardwareSampler;
 import kiln.sampler.MemoryLimits;
 import kiln.supervisor.Stress;
 import kiln.supervisor.Work;
+import kiln.workspace.Workspace;
 import kiln.util.Threads;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -150,11 +151,11 @@ final class DaemonSession {
         long memoryPerWorker = RunSession.memoryPerWorker(s, MemoryLimits.read(), System.err);
         Workspace workspace;
         try {
-            workspace = Workspace.open(s.files());
+            workspace = RunSession.openWorkspace(s.files());
         } catch (RunSession.CannotRun e) {
             return Reply.error(400, e.getMessage());
         }
-        Stress stress = new Stress(s, memoryPerWorker, Stress.jvmLauncher(s, memoryPerWorker), System::nanoTime);
+        Stress stress = new Stress(s, workspace, memoryPerWorker, Stress.jvmLauncher(s, memoryPerWorker), System::nanoTime);
         work.begin(stress);
         state = "starting";
         lastResult = null;

@@ -80,9 +80,9 @@ final class HtmlReport {
         if (!(section instanceof Map<?, ?> m) || Boolean.FALSE.equals(m.get("enabled"))) {
             return;
         }
-        String doneText = unit.startsWith("bytes") ? kiln.config.Sizes.human(number(m.get(done)))
+        String doneText = unit.startsWith("bytes") ? kiln.util.Sizes.human(number(m.get(done)))
                 : String.format(Locale.ROOT, "%,.0f", number(m.get(done)));
-        String rateText = unit.startsWith("bytes") ? kiln.config.Sizes.human(number(m.get(rate))) + "/s"
+        String rateText = unit.startsWith("bytes") ? kiln.util.Sizes.human(number(m.get(rate))) + "/s"
                 : String.format(Locale.ROOT, "%,.1f %s", number(m.get(rate)), unit);
         h.append(String.format(Locale.ROOT, "<tr><td>%s</td><td>%s</td><td>%s</td><td>%s</td></tr>%n", name,
                 doneText, rateText, m.get("verify_errors")));

@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import kiln.config.Settings;
-import kiln.config.Sizes;
+import kiln.util.Sizes;
 import kiln.http.HttpApi;
 import kiln.http.Json;
 import kiln.metrics.KilnMetrics;
@@ -18,6 +18,8 @@ import kiln.sampler.HardwareSampler;
 import kiln.sampler.MemoryLimits;
 import kiln.supervisor.Stress;
 import kiln.supervisor.Work;
+import kiln.workspace.Workspace;
+import kiln.workspace.WorkspaceException;
 
 /**
  * One {@code kiln run}: prepares the directory, starts sampler, workers and HTTP, shows progress
@@ -79,9 +81,9 @@ final class RunSession {
     private int stress() throws CannotRun {
         Settings.Files f = settings.files();
         long memoryPerWorker = memoryPerWorker(settings, MemoryLimits.read(), System.err);
-        Workspace workspace = Workspace.open(f);
+        Workspace workspace = openWorkspace(f);
         HardwareSampler sampler = new HardwareSampler(f.dir(), settings.sampler().interval());
-        Stress stress = new Stress(settings, memoryPerWorker, Stress.jvmLauncher(settings, memoryPerWorker), System::nanoTime);
+        Stress stress = new Stress(settings, workspace, memoryPerWorker, Stress.jvmLauncher(settings, memoryPerWorker), System::nanoTime);
         sampler.addListener(stress.monitor()::onSample);
         Work work = new Work();
         work.begin(stress);
@@ -126,6 +128,18 @@ final class RunSession {
             http.close();
             sampler.close();
             workspace.close();
+        }
+    }
+
+    /** The run's directory, or none when the file stressor is off. */
+    static Workspace openWorkspace(Settings.Files f) throws CannotRun {
+        if (!f.enabled()) {
+            return Workspace.none(f.dir().toAbsolutePath());
+        }
+        try {
+            return Workspace.open(f.dir());
+        } catch (WorkspaceException e) {
+            throw new CannotRun(e.getMessage());
         }
     }
 

@@ -4,7 +4,7 @@ import java.io.PrintWriter;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import kiln.config.Sizes;
+import kiln.util.Sizes;
 import kiln.http.Json;
 import kiln.sampler.MachineInventory;
 import picocli.CommandLine;

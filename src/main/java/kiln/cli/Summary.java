@@ -3,7 +3,7 @@ package kiln.cli;
 import java.io.PrintWriter;
 import java.util.Locale;
 import kiln.config.Durations;
-import kiln.config.Sizes;
+import kiln.util.Sizes;
 import kiln.link.WorkerStats;
 
 /** The table printed at the end of {@code kiln run}: per stressor, work done, rate, verification errors; then the verdict. */

@@ -77,7 +77,7 @@ final class Reader {
             throw bad(key, "a size such as 1k, 64m or 5g");
         }
         if (v < min || v > max) {
-            throw bad(key, "a size from " + Sizes.format(min) + " to " + Sizes.format(max));
+            throw bad(key, "a size from " + kiln.util.Sizes.format(min) + " to " + kiln.util.Sizes.format(max));
         }
         return v;
     }

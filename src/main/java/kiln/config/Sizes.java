@@ -25,27 +25,4 @@ public final class Sizes {
             throw new IllegalArgumentException("expected a size such as 1k, 64m or 5g, found \"" + text + "\"");
         }
     }
-
-    /** Shortest exact form: 1024 → 1k, 5368709120 → 5g, 1000 → 1000. */
-    public static String format(long bytes) {
-        String[] units = {"", "k", "m", "g", "t"};
-        long v = bytes;
-        int u = 0;
-        while (u < units.length - 1 && v != 0 && v % 1024 == 0) {
-            v /= 1024;
-            u++;
-        }
-        return v + units[u];
-    }
-
-    /** Human form for people, one decimal: 1.5 GiB. */
-    public static String human(double bytes) {
-        String[] units = {"B", "KiB", "MiB", "GiB", "TiB"};
-        int u = 0;
-        while (u < units.length - 1 && Math.abs(bytes) >= 1024) {
-            bytes /= 1024;
-            u++;
-        }
-        return u == 0 ? String.format("%.0f %s", bytes, units[u]) : String.format("%.1f %s", bytes, units[u]);
-    }
 }

@@ -6,6 +6,8 @@ import java.util.List;
 import java.util.function.LongSupplier;
 import kiln.config.Settings;
 import kiln.link.WorkerSpec;
+import kiln.workspace.Layout;
+import kiln.workspace.Workspace;
 
 /**
  * The machinery of one stress run, built from settings: the worker pool (one JVM per worker,
@@ -16,17 +18,20 @@ public final class Stress implements AutoCloseable {
     private final WorkerPool pool;
     private final RunMonitor monitor;
     private final long memoryPerWorker;
+    private final Workspace workspace;
 
     /**
      * @param memoryPerWorker off-heap bytes each worker stresses (already capped), 0 for none
      * @param launcher        starts the worker processes
      */
-    public Stress(Settings settings, long memoryPerWorker, WorkerLauncher launcher, LongSupplier nanoTime) {
+    public Stress(Settings settings, Workspace workspace, long memoryPerWorker, WorkerLauncher launcher, LongSupplier nanoTime) {
         this.settings = settings;
+        this.workspace = workspace;
         this.memoryPerWorker = memoryPerWorker;
         Readiness readiness = new Readiness(settings.ready().window().toNanos(), settings.ready().tolerance());
         // with a ramp, workers start idle and the monitor raises their load
         this.pool = new WorkerPool(specs(rampStartLoad(settings)), launcher, nanoTime);
+        pool.attach(workspace);
         boolean burnersOnly = settings.cpu().enabled() && !settings.files().enabled() && memoryPerWorker == 0;
         this.monitor = new RunMonitor(pool, readiness, settings.cpu().load(), settings.run().ramp(),
                 settings.run().injectFault(), burnersOnly, kiln.util.ProcessCpu::nanos, nanoTime);
@@ -49,7 +54,7 @@ public final class Stress implements AutoCloseable {
         long parentStart = ProcessHandle.current().info().startInstant().map(i -> i.toEpochMilli()).orElse(0L);
         List<WorkerSpec> specs = new ArrayList<>();
         for (int i = 0; i < settings.workers().count(); i++) {
-            specs.add(new WorkerSpec(i, f.dir().resolve("w" + i).toString(), f.enabled(), f.sizeBytes(), f.inFlight(),
+            specs.add(new WorkerSpec(i, workspace.dir().resolve(Layout.workerDir(i, 0)).toString(), f.enabled(), f.sizeBytes(), f.inFlight(),
                     f.threads(), f.maxFiles(), f.minFreeBytes(), f.fsync(), f.verify(), c.enabled(), cpuLoad, c.method(),
                     c.threads(), memoryPerWorker, ProcessHandle.current().pid(), parentStart));
         }

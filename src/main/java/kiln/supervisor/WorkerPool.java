@@ -15,7 +15,7 @@ import java.util.function.LongSupplier;
 import kiln.link.Frame;
 import kiln.link.WorkerSpec;
 import kiln.link.WorkerStats;
-import kiln.stress.Leftovers;
+import kiln.workspace.Workspace;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import kiln.util.Threads;
@@ -33,6 +33,8 @@ public final class WorkerPool implements AutoCloseable {
     private final ScheduledExecutorService ticker;
     private final LongSupplier nanoTime;
     private boolean stopped;
+    /** Where dead lives' leftovers are swept and tampering the supervisor saw is counted; none in tests with fake workers. */
+    private volatile Workspace workspace;
 
     /**
      * @param specs    one spec per worker (its id and directory included)
@@ -44,6 +46,11 @@ public final class WorkerPool implements AutoCloseable {
             slots.add(new WorkerSlot(spec.id(), spec, launcher, nanoTime));
         }
         ticker = Executors.newSingleThreadScheduledExecutor(Threads.factory("kiln-supervise", false));
+    }
+
+    /** Sweeps dead lives' leftovers through {@code ws} and counts its tampering with the workers' own. */
+    public void attach(Workspace ws) {
+        this.workspace = ws;
     }
 
     public void start() {
@@ -59,6 +66,11 @@ public final class WorkerPool implements AutoCloseable {
                 LOG.error("w{}: supervision failed: {}", s.id(), e.toString(), e);
             }
         }
+    }
+
+    /** The file path workers reported (native, nio or none), or null before any reported. */
+    public String fileIo() {
+        return slots.stream().map(WorkerSlot::fileIo).filter(java.util.Objects::nonNull).findFirst().orElse(null);
     }
 
     public int size() {
@@ -93,7 +105,13 @@ public final class WorkerPool implements AutoCloseable {
             kept += t.filesKept();
             paused |= t.paused();
         }
-        return new WorkerStats(0, sum.filesCreated(), sum.filesDeleted(), sum.fileBytes(), sum.errors(), inFlight, kept,
+        Map<String, Long> errors = sum.errors();
+        Workspace ws = workspace;
+        if (ws != null && ws.tampered() > 0) {
+            errors = new java.util.TreeMap<>(errors);
+            errors.merge("tamper", ws.tampered(), Long::sum);
+        }
+        return new WorkerStats(0, sum.filesCreated(), sum.filesDeleted(), sum.fileBytes(), errors, inFlight, kept,
                 paused, sum.latencyCounts(), sum.latencySumNanos(), sum.cpuOps(), sum.cpuBusyNanos(), sum.verifyErrors(),
                 sum.memoryBytes(), sum.filesVerified(), sum.processCpuNanos());
     }
@@ -199,15 +217,15 @@ public final class WorkerPool implements AutoCloseable {
     }
 
     private void sweepDeadLives() {
+        Workspace ws = workspace;
+        if (ws == null) {
+            return;
+        }
         for (WorkerSlot s : slots) {
             for (Path dir : s.deadLifeDirs()) {
-                try {
-                    long n = Leftovers.sweep(dir);
-                    if (n > 0) {
-                        LOG.info("w{}: removed {} files left by a worker that did not clean up in {}", s.id(), n, dir);
-                    }
-                } catch (IOException e) {
-                    LOG.warn("w{}: could not sweep {}: {}", s.id(), dir, e.toString());
+                long n = ws.sweepWorker(dir.getFileName().toString());
+                if (n > 0) {
+                    LOG.info("w{}: removed {} files left by a worker that did not clean up in {}", s.id(), n, dir);
                 }
             }
         }

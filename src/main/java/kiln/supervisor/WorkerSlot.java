@@ -44,6 +44,8 @@ final class WorkerSlot {
 
     private State state = State.STOPPED;
     private Life life;
+    /** The file path the worker reported in its hello: native, nio or none; null before one reported. */
+    private volatile String fileIo;
     private int lives;
     private WorkerStats base = WorkerStats.zero();
     private long restarts;
@@ -91,6 +93,10 @@ final class WorkerSlot {
         return List.copyOf(stderrTail);
     }
 
+    String fileIo() {
+        return fileIo;
+    }
+
     /** Directories of lives that ended without cleaning up, to be swept at the end. */
     synchronized List<Path> deadLifeDirs() {
         return List.copyOf(deadLifeDirs);
@@ -102,7 +108,7 @@ final class WorkerSlot {
 
     /** Starts a new life. */
     synchronized void launch() {
-        String dir = lives == 0 ? baseSpec.dir() : baseSpec.dir() + "." + lives;
+        String dir = Path.of(baseSpec.dir()).resolveSibling(kiln.workspace.Layout.workerDir(id, lives)).toString();
         WorkerSpec spec = baseSpec.withDir(dir);
         lives++;
         state = State.STARTING;
@@ -224,8 +230,9 @@ final class WorkerSlot {
                 from.byeSeen = true;
                 from.filesLeft = f.getLong("files_left", 0);
             }
+            case "hello" -> fileIo = f.get("io", fileIo);
             default -> {
-                // hello and future frame types need no action
+                // future frame types need no action
             }
         }
     }

@@ -3,6 +3,8 @@ package kiln.worker;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import kiln.workspace.FileIo;
+import kiln.workspace.FsException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -16,7 +18,7 @@ import kiln.link.FrameReader;
 import kiln.link.WorkerSpec;
 import kiln.link.WorkerStats;
 import kiln.stress.CpuBurner;
-import kiln.stress.FileStorm;
+import kiln.stress.files.FileStorm;
 import kiln.stress.MemoryStress;
 import kiln.stress.Sleeper;
 import org.slf4j.Logger;
@@ -39,6 +41,8 @@ final class Worker {
     private final CountDownLatch stopRequested = new CountDownLatch(1);
     private volatile Duration stopBudget = STOP_BUDGET;
     private final AtomicLong seq = new AtomicLong();
+    private final FileIo io = FileIo.best();
+    private long tamperedAtStart;
     private FileStorm files;
     private CpuBurner cpu;
     private MemoryStress memory;
@@ -51,9 +55,22 @@ final class Worker {
     }
 
     int run() {
-        out.write(Frame.of("hello").put("pid", ProcessHandle.current().pid()).put("id", spec.id()).build());
+        out.write(Frame.of("hello").put("pid", ProcessHandle.current().pid()).put("id", spec.id())
+                .put("io", spec.files() ? io.name() : "none").build());
         try {
             startStressors();
+        } catch (FsException e) {
+            if (e.errno().isTampering()) {
+                // counted with this life's totals, so the run's verdict shows it; the next life uses another name
+                tamperedAtStart = 1;
+                LOG.error("{}REFUSED: {}: a link or a file where kiln's worker directory should be (not followed)",
+                        prefix, spec.dir());
+            } else {
+                LOG.error("{}cannot start: {}", prefix, e.getMessage());
+            }
+            stopStressors(ORPHAN_BUDGET);
+            out.write(stats());
+            return WorkerMain.EXIT_CANNOT_RUN;
         } catch (IOException | RuntimeException e) {
             LOG.error("{}cannot start: {}", prefix, e.toString());
             stopStressors(ORPHAN_BUDGET);
@@ -90,7 +107,7 @@ final class Worker {
                     spec.maxFiles(), spec.minFree(), spec.fsync(), spec.verifyFiles());
             // the storm creates the directory itself, so that it knows the directory is its own to remove
             var store = Files.getFileStore(kiln.util.Dirs.existingAncestor(dir));
-            files = new FileStorm(options, spec.id(), System::nanoTime, () -> {
+            files = new FileStorm(options, io, spec.id(), System::nanoTime, () -> {
                 try {
                     return store.getUsableSpace();
                 } catch (IOException e) {
@@ -107,9 +124,10 @@ final class Worker {
             memory = new MemoryStress(spec.id(), spec.memoryBytes());
             memory.start();
         }
-        LOG.info("{}started (pid {}): files={} cpu={} memory={}", prefix, ProcessHandle.current().pid(), spec.files(),
+        LOG.info("{}started (pid {}): files={} cpu={} memory={}", prefix, ProcessHandle.current().pid(),
+                spec.files() ? io.name() : "off",
                 spec.cpu() ? spec.cpuMethod() + "@" + spec.cpuLoad() + "%" : "off",
-                memory == null ? "off" : kiln.config.Sizes.human(memory.sizeBytes()));
+                memory == null ? "off" : kiln.util.Sizes.human(memory.sizeBytes()));
     }
 
     private long stopStressors(Duration budget) {
@@ -246,9 +264,12 @@ final class Worker {
         boolean paused = false;
         long[] lat = new long[kiln.link.LatencyBuckets.COUNT];
         long latSum = 0;
+        if (tamperedAtStart > 0) {
+            errors.put(FileStorm.Op.TAMPER.name().toLowerCase(java.util.Locale.ROOT), tamperedAtStart);
+        }
         if (files != null) {
             for (FileStorm.Op op : FileStorm.Op.values()) {
-                errors.put(op.name().toLowerCase(), files.errors(op));
+                errors.put(op.name().toLowerCase(java.util.Locale.ROOT), files.errors(op));
             }
             created = files.created();
             deleted = files.deleted();

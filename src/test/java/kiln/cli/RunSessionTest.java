@@ -67,17 +67,4 @@ final class RunSessionTest {
         assertTrue(m.totalBytes() > 0 && m.availableBytes() > 0 && m.availableBytes() <= m.totalBytes(), m.toString());
         assertTrue(m.allowed(0.9) <= m.availableBytes());
     }
-
-    @Test
-    void prepareDirectory_createsAndRefusesNonDirectories(@TempDir Path tmp) throws Exception {
-        Path dir = tmp.resolve("a/b");
-        assertTrue(Workspace.prepareDirectory(dir), "created");
-        assertFalse(Workspace.prepareDirectory(dir), "already there: not ours to remove");
-        try (var s = Files.list(dir)) {
-            assertEquals(0, s.count(), "the write probe is gone");
-        }
-        Path file = Files.writeString(tmp.resolve("f"), "x");
-        var e = assertThrows(RunSession.CannotRun.class, () -> Workspace.prepareDirectory(file));
-        assertEquals("cannot use " + file + ": it exists and is not a directory", e.getMessage());
-    }
 }

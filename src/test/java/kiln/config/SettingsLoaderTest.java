@@ -165,7 +165,7 @@ final class SettingsLoaderTest {
         assertEquals(1024, Sizes.parse("1k"));
         assertEquals(64L << 20, Sizes.parse("64m"));
         assertEquals(5L << 30, Sizes.parse("5g"));
-        assertEquals("5g", Sizes.format(5L << 30));
+        assertEquals("5g", kiln.util.Sizes.format(5L << 30));
         assertEquals(Duration.ofSeconds(8), Durations.parse("8s"));
         assertEquals(Duration.ofMinutes(10), Durations.parse("10m"));
         assertEquals(Duration.ofHours(2), Durations.parse("2h"));

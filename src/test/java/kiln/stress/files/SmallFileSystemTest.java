@@ -1,4 +1,4 @@
-package kiln.stress;
+package kiln.stress.files;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -13,7 +13,10 @@ import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
+import java.util.List;
+import kiln.workspace.FileIo;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -52,9 +55,13 @@ final class SmallFileSystemTest {
         }
     }
 
-    private FileStorm storm(long minFree) throws IOException {
+    static List<FileIo> ios() {
+        return FileIo.available();
+    }
+
+    private FileStorm storm(FileIo io, long minFree) throws IOException {
         var options = new FileStorm.Options(mount.resolve("w0"), 1024, 1000, 2, 1_000_000, minFree, false, false);
-        return new FileStorm(options, 0, System::nanoTime, () -> {
+        return new FileStorm(options, io, 0, System::nanoTime, () -> {
             try {
                 return store.getUsableSpace();
             } catch (IOException e) {
@@ -63,10 +70,11 @@ final class SmallFileSystemTest {
         }, store.getBlockSize());
     }
 
-    @Test
-    void floor_holdsWithinTheInFlightWindow_andCreationPauses() throws Exception {
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("ios")
+    void floor_holdsWithinTheInFlightWindow_andCreationPauses(FileIo io) throws Exception {
         long floor = 8 * MIB;
-        FileStorm s = storm(floor);
+        FileStorm s = storm(io, floor);
         s.start();
         long lowest = Long.MAX_VALUE;
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
@@ -89,9 +97,10 @@ final class SmallFileSystemTest {
         assertTrue(store.getUsableSpace() > 15 * MIB, "all given back");
     }
 
-    @Test
-    void fullDisk_isCountedNotFatal_andCreationResumesWhenSpaceReturns() throws Exception {
-        FileStorm s = storm(0);
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("ios")
+    void fullDisk_isCountedNotFatal_andCreationResumesWhenSpaceReturns(FileIo io) throws Exception {
+        FileStorm s = storm(io, 0);
         s.start();
         await().atMost(Duration.ofSeconds(20)).until(() -> s.errors(FileStorm.Op.CREATE) + s.errors(FileStorm.Op.WRITE) > 100);
         long created = s.created();
@@ -106,7 +115,7 @@ final class SmallFileSystemTest {
         try (var list = Files.list(mount)) {
             assertEquals(0, list.count(), "nothing left on the file system");
         }
-        FileStorm again = storm(0);
+        FileStorm again = storm(io, 0);
         again.start();
         await().atMost(Duration.ofSeconds(10)).until(() -> again.created() > 1000);
         again.stopAndClean(Duration.ofSeconds(20));

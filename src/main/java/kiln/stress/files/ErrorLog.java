@@ -1,4 +1,4 @@
-package kiln.stress;
+package kiln.stress.files;
 
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;

@@ -1,4 +1,4 @@
-package kiln.stress;
+package kiln.stress.files;
 
 /**
  * Indices of finished files, oldest first, holding at most {@code capacity}: adding one more

@@ -1,4 +1,4 @@
-package kiln.stress;
+package kiln.stress.files;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -12,7 +12,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.List;
+import kiln.workspace.FileIo;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -21,14 +25,20 @@ final class FileStormTest {
     @TempDir
     Path tmp;
 
-    private FileStorm storm(Path dir, int inFlight, int threads, long maxFiles, AtomicLong free, long minFree) throws IOException {
-        return storm(dir, inFlight, threads, maxFiles, free, minFree, false);
+    /** Every file path this runtime has: the same tests hold for each. */
+    static List<FileIo> ios() {
+        return FileIo.available();
     }
 
-    private FileStorm storm(Path dir, int inFlight, int threads, long maxFiles, AtomicLong free, long minFree, boolean verify)
+    private FileStorm storm(FileIo io, Path dir, int inFlight, int threads, long maxFiles, AtomicLong free, long minFree)
             throws IOException {
+        return storm(io, dir, inFlight, threads, maxFiles, free, minFree, false);
+    }
+
+    private FileStorm storm(FileIo io, Path dir, int inFlight, int threads, long maxFiles, AtomicLong free, long minFree,
+                            boolean verify) throws IOException {
         var options = new FileStorm.Options(dir, 1024, inFlight, threads, maxFiles, minFree, false, verify);
-        return new FileStorm(options, 0, System::nanoTime, free::get);
+        return new FileStorm(options, io, 0, System::nanoTime, free::get, 4096);
     }
 
     /** Regular files below dir, tolerating files that vanish while counting. */
@@ -44,11 +54,12 @@ final class FileStormTest {
         return n;
     }
 
-    @Test
-    void create_neverHasMoreThanThePermitsInFlight() throws IOException {
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("ios")
+    void create_neverHasMoreThanThePermitsInFlight(FileIo io) throws IOException {
         AtomicLong free = new AtomicLong(Long.MAX_VALUE);
         Path dir = tmp.resolve("w0");
-        FileStorm s = storm(dir, 1000, 2, 100_000, free, 0);
+        FileStorm s = storm(io, dir, 1000, 2, 100_000, free, 0);
         s.start();
         await().atMost(Duration.ofSeconds(20)).until(() -> s.created() >= 20_000);
         long left = s.stopAndClean(Duration.ofSeconds(20));
@@ -61,21 +72,23 @@ final class FileStormTest {
         assertFalse(Files.exists(dir), "the worker directory it created is gone");
     }
 
-    @Test
-    void create_smallWindowIsHeldExactly() throws IOException {
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("ios")
+    void create_smallWindowIsHeldExactly(FileIo io) throws IOException {
         AtomicLong free = new AtomicLong(Long.MAX_VALUE);
-        FileStorm s = storm(tmp.resolve("w0"), 3, 8, 100_000, free, 0);
+        FileStorm s = storm(io, tmp.resolve("w0"), 3, 8, 100_000, free, 0);
         s.start();
         await().atMost(Duration.ofSeconds(20)).until(() -> s.created() >= 2_000);
         s.stopAndClean(Duration.ofSeconds(20));
         assertTrue(s.maxInFlightSeen() <= 3, "8 writer threads, 3 permits: saw " + s.maxInFlightSeen());
     }
 
-    @Test
-    void maxFiles_boundsTheFootprintByChurn() throws IOException {
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("ios")
+    void maxFiles_boundsTheFootprintByChurn(FileIo io) throws IOException {
         AtomicLong free = new AtomicLong(Long.MAX_VALUE);
         Path dir = tmp.resolve("w0");
-        FileStorm s = storm(dir, 8, 2, 50, free, 0);
+        FileStorm s = storm(io, dir, 8, 2, 50, free, 0);
         s.start();
         long maxSeen = 0;
         long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
@@ -92,8 +105,9 @@ final class FileStormTest {
         assertFalse(Files.exists(dir));
     }
 
-    @Test
-    void cleanup_removesExactlyItsOwnFiles() throws IOException {
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("ios")
+    void cleanup_removesExactlyItsOwnFiles(FileIo io) throws IOException {
         Path dir = tmp.resolve("w0");
         Path shard0 = dir.resolve("d000000");
         Files.createDirectories(shard0);
@@ -101,7 +115,7 @@ final class FileStormTest {
         Path keep = Files.writeString(shard0.resolve("keep.me"), "not kiln's");
         Path clash = Files.writeString(shard0.resolve("5.kiln"), "someone else's file with kiln's name");
         AtomicLong free = new AtomicLong(Long.MAX_VALUE);
-        FileStorm s = storm(dir, 16, 2, 100_000, free, 0);
+        FileStorm s = storm(io, dir, 16, 2, 100_000, free, 0);
         s.start();
         await().atMost(Duration.ofSeconds(20)).until(() -> s.created() >= 3_000);
         assertEquals(0, s.stopAndClean(Duration.ofSeconds(20)));
@@ -116,10 +130,11 @@ final class FileStormTest {
         }
     }
 
-    @Test
-    void create_pausesBelowTheFreeSpaceFloorAndResumes() throws IOException, InterruptedException {
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("ios")
+    void create_pausesBelowTheFreeSpaceFloorAndResumes(FileIo io) throws IOException, InterruptedException {
         AtomicLong free = new AtomicLong(100L << 20);
-        FileStorm s = storm(tmp.resolve("w0"), 100, 2, 100_000, free, 1L << 30);
+        FileStorm s = storm(io, tmp.resolve("w0"), 100, 2, 100_000, free, 1L << 30);
         s.start();
         await().atMost(Duration.ofSeconds(5)).until(s::paused);
         Thread.sleep(300);
@@ -134,10 +149,11 @@ final class FileStormTest {
         s.stopAndClean(Duration.ofSeconds(20));
     }
 
-    @Test
-    void verify_readsBackASample_andCatchesACorruptedFile() throws IOException {
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("ios")
+    void verify_readsBackASample_andCatchesACorruptedFile(FileIo io) throws IOException {
         AtomicLong free = new AtomicLong(Long.MAX_VALUE);
-        FileStorm s = storm(tmp.resolve("w0"), 32, 2, 100_000, free, 0, true);
+        FileStorm s = storm(io, tmp.resolve("w0"), 32, 2, 100_000, free, 0, true);
         s.start();
         await().atMost(Duration.ofSeconds(20)).until(() -> s.created() >= 3_200);
         assertEquals(0, s.verifyErrors(), "healthy disk: every read-back matches");
@@ -148,10 +164,11 @@ final class FileStormTest {
         assertEquals(1, s.verifyErrors(), "exactly the corrupted file");
     }
 
-    @Test
-    void injectedFault_isCaughtEvenWithVerifyOff() throws IOException {
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("ios")
+    void injectedFault_isCaughtEvenWithVerifyOff(FileIo io) throws IOException {
         AtomicLong free = new AtomicLong(Long.MAX_VALUE);
-        FileStorm s = storm(tmp.resolve("w0"), 8, 1, 100_000, free, 0, false);
+        FileStorm s = storm(io, tmp.resolve("w0"), 8, 1, 100_000, free, 0, false);
         s.start();
         await().atMost(Duration.ofSeconds(20)).until(() -> s.created() >= 100);
         assertEquals(0, s.verified());
@@ -173,11 +190,12 @@ final class FileStormTest {
         assertFalse(Payload.verify(copy, 123_456), "flipped bit");
     }
 
-    @Test
-    void leftovers_sweepOnlyKilnFiles() throws IOException {
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("ios")
+    void leftovers_sweepOnlyKilnFiles(FileIo io) throws IOException {
         Path dir = tmp.resolve("w1");
         AtomicLong free = new AtomicLong(Long.MAX_VALUE);
-        FileStorm s = storm(dir, 8, 1, 100_000, free, 0);
+        FileStorm s = storm(io, dir, 8, 1, 100_000, free, 0);
         s.start();
         await().atMost(Duration.ofSeconds(20)).until(() -> s.created() >= 1_500);
         // pretend the worker died: its files stay; then add foreign look-alikes
@@ -186,7 +204,7 @@ final class FileStormTest {
         Path other = Files.writeString(dir.resolve("README"), "foreign");
         long kept = s.filesKept();
         s.stopAndClean(Duration.ZERO.plusMillis(1)); // stops; leaves (almost) everything for the sweep
-        long removed = Leftovers.sweep(dir);
+        long removed = kiln.workspace.Sweep.workerDir(dir).removed();
         assertTrue(removed + s.deleted() >= kept, "every kiln file is gone: removed " + removed);
         assertEquals("named like kiln, but not kiln's content", Files.readString(fake));
         assertEquals("foreign", Files.readString(other));

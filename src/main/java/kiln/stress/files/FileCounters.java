@@ -1,0 +1,80 @@
+package kiln.stress.files;
+
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.LongSupplier;
+import kiln.link.LatencyBuckets;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** What a storm counts, cumulative and thread-safe; failures are counted and logged without flooding. */
+final class FileCounters {
+    private static final Logger LOG = LoggerFactory.getLogger(FileStorm.class);
+
+    final LongAdder created = new LongAdder();
+    final LongAdder deleted = new LongAdder();
+    final LongAdder bytes = new LongAdder();
+    final LongAdder verified = new LongAdder();
+    final LongAdder verifyErrors = new LongAdder();
+    final AtomicInteger inFlight = new AtomicInteger();
+    final AtomicInteger inFlightMax = new AtomicInteger();
+    private final LongAdder[] errors = new LongAdder[FileStorm.Op.values().length];
+    private final LongAdder[] latency = new LongAdder[LatencyBuckets.COUNT];
+    private final LongAdder latencySum = new LongAdder();
+    private final ErrorLog errorLog;
+    private final String prefix;
+
+    FileCounters(String prefix, LongSupplier nanoTime) {
+        this.prefix = prefix;
+        this.errorLog = new ErrorLog(LOG, prefix, nanoTime);
+        for (int i = 0; i < errors.length; i++) {
+            errors[i] = new LongAdder();
+        }
+        for (int i = 0; i < latency.length; i++) {
+            latency[i] = new LongAdder();
+        }
+    }
+
+    /** Counts a failed operation and logs it (a repeated failure once, with a count). */
+    void fail(FileStorm.Op op, String what) {
+        errors[op.ordinal()].increment();
+        errorLog.record(what);
+    }
+
+    /**
+     * Counts tampering: a link or a foreign entry where kiln expected its own. Always logged:
+     * someone is working against the run.
+     */
+    void tampered(String what) {
+        errors[FileStorm.Op.TAMPER.ordinal()].increment();
+        LOG.error("{}REFUSED: {} (not followed, nothing written there)", prefix, what);
+    }
+
+    long errors(FileStorm.Op op) {
+        return errors[op.ordinal()].sum();
+    }
+
+    void created(long tookNanos, int size) {
+        latency[LatencyBuckets.indexOf(tookNanos)].increment();
+        latencySum.add(tookNanos);
+        created.increment();
+        bytes.add(size);
+    }
+
+    void submitted() {
+        int now = inFlight.incrementAndGet();
+        inFlightMax.accumulateAndGet(now, Math::max);
+    }
+
+    long[] latencyCounts() {
+        long[] out = new long[latency.length];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = latency[i].sum();
+        }
+        return out;
+    }
+
+    long latencySumNanos() {
+        return latencySum.sum();
+    }
+}

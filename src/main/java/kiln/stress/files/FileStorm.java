@@ -1,0 +1,428 @@
+package kiln.stress.files;
+
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.LongSupplier;
+import kiln.util.Threads;
+import kiln.workspace.Dir;
+import kiln.workspace.Errno;
+import kiln.workspace.FileIo;
+import kiln.workspace.FsException;
+import kiln.workspace.Layout;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Creates small files as fast as the machine allows, with at most {@code inFlight} creations
+ * in flight: a producer thread takes permits from a {@link Semaphore} and hands one creation
+ * per permit to a fixed pool of writer threads; each finished creation returns its permit.
+ *
+ * <p>Every file operation goes through {@link FileIo}, relative to directories held open by
+ * descriptor: the worker directory is opened (or made) relative to its parent, each shard
+ * relative to the worker directory, and files are created with {@code O_EXCL | O_NOFOLLOW} and
+ * deleted with {@code unlinkat} in the shard kiln holds. A link where kiln expects its own entry
+ * is refused and counted ({@link Op#TAMPER}), never followed. Files go to
+ * {@link Layout}'s {@code d<shard>/<index>.kiln}. Past {@code maxFiles} the oldest finished
+ * file is deleted for each new one (steady churn); below the free-space floor creation pauses
+ * ({@link SpaceGuard}). {@link #stopAndClean} deletes exactly what this storm created. Counters
+ * are thread-safe and cumulative.
+ */
+public final class FileStorm implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(FileStorm.class);
+    /** With verify on, one file in this many is read back. */
+    public static final int VERIFY_EVERY = 16;
+
+    /**
+     * @param dir      the worker's own directory ({@code <dir>/w<id>}), made if missing
+     * @param fileSize payload bytes per file, at least 64
+     * @param inFlight semaphore permits, 1..1000
+     * @param threads  writer threads, 0 = 2 for page-cache writes, 16 with fsync
+     * @param maxFiles files kept before the oldest are deleted
+     * @param minFree  usable-space floor in bytes
+     * @param fsync    fsync each file before closing it
+     * @param verify   read back every {@value #VERIFY_EVERY}th file and check its checksum
+     */
+    public record Options(Path dir, int fileSize, int inFlight, int threads, long maxFiles, long minFree, boolean fsync,
+                          boolean verify) {
+        int writerThreads() {
+            return threads > 0 ? threads : fsync ? 16 : 2;
+        }
+    }
+
+    /** File operations that can fail, and tampering refused; each is a count. */
+    public enum Op { CREATE, WRITE, DELETE, VERIFY, TAMPER }
+
+    private final Options options;
+    private final int workerId;
+    private final FileIo io;
+    private final LongSupplier nanoTime;
+    private final String logPrefix;
+    private final FileCounters counters;
+    private final SpaceGuard space;
+    private final Semaphore permits;
+    private final int batch;
+    private final ThreadPoolExecutor writers;
+    private final ThreadLocal<Lane> lanes;
+    private final List<Lane> allLanes = new CopyOnWriteArrayList<>();
+    private final AtomicBoolean injectFault = new AtomicBoolean();
+    private final Thread producer;
+    private final Dir parent;
+    private final Dir workerDir;
+    private final boolean ownsDir;
+    private final Shards shards;
+    private final FileRing kept;
+    private final AtomicBoolean closedOnce = new AtomicBoolean();
+    private volatile boolean running;
+    private volatile boolean producerParked;
+    private volatile long leftAfterStop;
+
+    /** One thread's writer (its native buffers) and payload. */
+    private record Lane(FileIo.Writer writer, Payload payload) {
+    }
+
+    /**
+     * Prepares (does not start) a storm: opens the parent of {@code options.dir()}, then makes or
+     * opens the worker directory relative to it, refusing a link.
+     *
+     * @param usableSpace bytes usable on the target file system: asked ten times a second, and
+     *                    again whenever the creations that fit above the floor are used up
+     * @param blockSize   allocation unit of the file system: a file takes its size rounded up to it
+     * @throws FsException when the directory cannot be opened or made; {@link Errno#isTampering()}
+     *                     when a link or a file stands where the worker directory should be
+     */
+    public FileStorm(Options options, FileIo io, int workerId, LongSupplier nanoTime, LongSupplier usableSpace,
+                     long blockSize) throws FsException {
+        this.options = options;
+        this.io = io;
+        this.workerId = workerId;
+        this.nanoTime = nanoTime;
+        this.logPrefix = "w" + workerId + ": ";
+        this.counters = new FileCounters(logPrefix, nanoTime);
+        Path abs = options.dir().toAbsolutePath().normalize();
+        this.parent = io.openRoot(abs.getParent());
+        try {
+            Dir.Opened o = Dir.makeOrOpen(parent, abs.getFileName().toString());
+            this.workerDir = o.dir();
+            this.ownsDir = o.made();
+        } catch (FsException e) {
+            parent.close();
+            throw e;
+        }
+        this.shards = new Shards(workerDir, counters);
+        this.permits = new Semaphore(options.inFlight());
+        this.batch = Math.max(1, Math.min(64, options.inFlight() / 8));
+        long block = Math.max(512, blockSize);
+        this.space = new SpaceGuard(options.minFree(), (options.fileSize() + block - 1) / block * block, batch,
+                usableSpace, nanoTime, logPrefix, counters);
+        this.kept = new FileRing(options.maxFiles());
+        int threads = options.writerThreads();
+        this.writers = new ThreadPoolExecutor(threads, threads, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(),
+                Threads.factory("kiln-w" + workerId + "-writer", true));
+        // one byte more than a file should hold, so that a read-back catches a file that grew
+        this.lanes = ThreadLocal.withInitial(() -> {
+            FileIo.Writer w = io.newWriter(options.fileSize() + 1);
+            Lane lane = new Lane(w, new Payload(workerId, options.fileSize(), w.payload()));
+            allLanes.add(lane);
+            return lane;
+        });
+        this.producer = Threads.daemon("kiln-w" + workerId + "-files", this::produce);
+    }
+
+    /** Which file path this storm uses: {@code native} or {@code nio}. */
+    public String io() {
+        return io.name();
+    }
+
+    public void start() {
+        running = true;
+        producer.start();
+    }
+
+    private void produce() {
+        long index = 0;
+        Shards.Shard shard = null;
+        while (running) {
+            if (!space.mayCreate()) {
+                LockSupport.parkNanos(this, SpaceGuard.CHECK_NANOS);
+                continue;
+            }
+            if (!permits.tryAcquire(batch)) {
+                // park until a batch of permits is free, not once per finished file (see writerDone)
+                producerParked = true;
+                if (!permits.tryAcquire(batch)) {
+                    LockSupport.parkNanos(this, TimeUnit.MILLISECONDS.toNanos(5));
+                    producerParked = false;
+                    continue;
+                }
+                producerParked = false;
+            }
+            space.took(batch);
+            for (int i = 0; i < batch; i++) {
+                if (shard == null || Layout.shardOf(index) != shard.number) {
+                    if (shard != null) {
+                        shards.release(shard);
+                    }
+                    shard = shards.open(Layout.shardOf(index));
+                    if (shard == null) {
+                        // counted; the next shard number is tried after a pause, never this one again
+                        index = Layout.firstIndexOf(Layout.shardOf(index) + 1);
+                        permits.release(batch - i);
+                        LockSupport.parkNanos(this, SpaceGuard.CHECK_NANOS);
+                        break;
+                    }
+                }
+                shard.refs.incrementAndGet();
+                submit(shard, index++);
+            }
+        }
+        if (shard != null) {
+            shards.release(shard);
+        }
+    }
+
+    private void submit(Shards.Shard shard, long index) {
+        counters.submitted();
+        try {
+            writers.execute(() -> create(shard, index));
+        } catch (RejectedExecutionException e) {
+            shards.release(shard);
+            writerDone();
+        }
+    }
+
+    private void create(Shards.Shard shard, long index) {
+        Lane lane = lanes.get();
+        Payload payload = lane.payload();
+        boolean corrupt = injectFault.compareAndSet(true, false);
+        long t0 = nanoTime.getAsLong();
+        payload.forIndex(index);
+        if (corrupt) {
+            payload.corrupt();
+        }
+        try {
+            lane.writer().create(shard.dir, index, options.fileSize(), options.fsync());
+        } catch (FileIo.FileFailure e) {
+            if (e.errno().isFull()) {
+                space.full(); // do not spin on a full disk
+            }
+            counters.fail(e.created() ? Op.WRITE : Op.CREATE, e.getMessage());
+            shards.release(shard);
+            writerDone();
+            return;
+        }
+        long took = nanoTime.getAsLong() - t0;
+        if (corrupt || (options.verify() && index % VERIFY_EVERY == 0)) {
+            verify(lane.writer(), shard, index);
+        }
+        counters.created(took, options.fileSize());
+        long evicted = kept.addAndEvict(index);
+        writerDone();
+        if (evicted >= 0) {
+            delete(lane.writer(), evicted);
+        }
+    }
+
+    private void verify(FileIo.Writer writer, Shards.Shard shard, long index) {
+        ByteBuffer buf;
+        try {
+            writer.readBack(shard.dir, index);
+            buf = writer.readBuffer().flip();
+        } catch (FsException e) {
+            counters.fail(Op.VERIFY, "read-back failed: " + e.getMessage());
+            return;
+        }
+        counters.verified.increment();
+        if (!Payload.verify(buf, index)) {
+            counters.verifyErrors.increment();
+            LOG.error("{}FILE VERIFICATION ERROR: {}/{} did not read back as written ({} bytes, checksum or header wrong)",
+                    logPrefix, shard.dir.path(), Layout.fileName(index), buf.remaining());
+        }
+    }
+
+    private void writerDone() {
+        counters.inFlight.decrementAndGet();
+        permits.release();
+        if (producerParked && permits.availablePermits() >= batch) {
+            LockSupport.unpark(producer);
+        }
+    }
+
+    private void delete(FileIo.Writer writer, long index) {
+        Shards.Shard s = shards.holding(index);
+        if (s == null) {
+            return; // cannot happen: a kept file holds a reference to its shard
+        }
+        try {
+            writer.delete(s.dir, index);
+            counters.deleted.increment();
+        } catch (FsException e) {
+            counters.fail(Op.DELETE, e.errno() == Errno.ENOENT
+                    ? "file " + s.dir.path() + "/" + Layout.fileName(index) + " vanished before kiln deleted it (removed by someone else?)"
+                    : e.getMessage());
+        }
+        shards.release(s);
+    }
+
+    /** Corrupts the next file written (one bit, after its checksum) and reads it back. */
+    public void injectFault() {
+        injectFault.set(true);
+    }
+
+    /**
+     * Stops creating, waits for creations in flight, then deletes every file and directory this
+     * storm created, in parallel, within {@code budget}. Idempotent.
+     *
+     * @return files left behind because the budget ran out (0 normally)
+     */
+    public long stopAndClean(Duration budget) {
+        if (!closedOnce.compareAndSet(false, true)) {
+            return leftAfterStop;
+        }
+        long deadline = nanoTime.getAsLong() + budget.toNanos();
+        stop(Duration.ofNanos(budget.toNanos() / 2));
+        long left = cleanUntil(deadline);
+        if (left == 0) {
+            shards.closeAll();
+        }
+        if (writers.isTerminated()) {
+            allLanes.forEach(l -> l.writer().close()); // native buffers: only once no creation can use them
+        }
+        workerDir.close();
+        if (left == 0 && ownsDir) {
+            try {
+                parent.removeDir(options.dir().getFileName().toString());
+            } catch (FsException e) {
+                if (e.errno().isTampering() || e.errno() == Errno.ENOENT) {
+                    counters.tampered("worker directory " + options.dir() + " was replaced or moved during the run");
+                } else {
+                    LOG.info("{}leaving {}: {}", logPrefix, options.dir(), e.getMessage());
+                }
+            }
+        }
+        parent.close();
+        leftAfterStop = left;
+        return left;
+    }
+
+    /** Stops creating and waits up to {@code budget} for the creations in flight; files stay. */
+    void stop(Duration budget) {
+        running = false;
+        LockSupport.unpark(producer);
+        try {
+            producer.join(Math.max(1, budget.toMillis() / 2));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        // creations are not interrupted: an interrupted create is how files escape their bookkeeping
+        writers.shutdown();
+        try {
+            writers.awaitTermination(Math.max(1, budget.toMillis()), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private long cleanUntil(long deadline) {
+        int threads = Math.max(2, Runtime.getRuntime().availableProcessors() * 2);
+        ExecutorService cleaners = new ThreadPoolExecutor(threads, threads, 0, TimeUnit.MILLISECONDS,
+                new LinkedBlockingQueue<>(), Threads.factory("kiln-w" + workerId + "-cleaner", true));
+        try {
+            for (int t = 0; t < threads; t++) {
+                cleaners.execute(() -> {
+                    FileIo.Writer w = lanes.get().writer();
+                    // until nothing is kept and no creation can add more, or the deadline
+                    while (nanoTime.getAsLong() - deadline < 0) {
+                        long index = kept.pollOldest();
+                        if (index >= 0) {
+                            delete(w, index);
+                        } else if (writers.isTerminated()) {
+                            return;
+                        } else {
+                            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
+                        }
+                    }
+                });
+            }
+            cleaners.shutdown();
+            cleaners.awaitTermination(Math.max(1, deadline - nanoTime.getAsLong()), TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            Threads.shutdown(cleaners, Duration.ofMillis(200));
+        }
+        long left = kept.size() + counters.inFlight.get();
+        if (left > 0) {
+            LOG.warn("{}stop deadline reached with {} files still in {}", logPrefix, left, options.dir());
+        }
+        return left;
+    }
+
+    @Override
+    public void close() {
+        stopAndClean(Duration.ofSeconds(30));
+    }
+
+    public long created() {
+        return counters.created.sum();
+    }
+
+    public long deleted() {
+        return counters.deleted.sum();
+    }
+
+    public long bytesWritten() {
+        return counters.bytes.sum();
+    }
+
+    public long errors(Op op) {
+        return counters.errors(op);
+    }
+
+    /** Files whose read-back did not match what was written. */
+    public long verifyErrors() {
+        return counters.verifyErrors.sum();
+    }
+
+    /** Files read back and checked. */
+    public long verified() {
+        return counters.verified.sum();
+    }
+
+    public int inFlight() {
+        return counters.inFlight.get();
+    }
+
+    /** Highest number of creations in flight seen at once: never above the permits. */
+    public int maxInFlightSeen() {
+        return counters.inFlightMax.get();
+    }
+
+    public long filesKept() {
+        return kept.size();
+    }
+
+    /** Whether creation waits: below the free-space floor, or backing off from a full disk. */
+    public boolean paused() {
+        return space.paused();
+    }
+
+    /** Creations per latency bucket, see {@link kiln.link.LatencyBuckets}. */
+    public long[] latencyCounts() {
+        return counters.latencyCounts();
+    }
+
+    public long latencySumNanos() {
+        return counters.latencySumNanos();
+    }
+}

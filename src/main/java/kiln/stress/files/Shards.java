@@ -1,0 +1,109 @@
+package kiln.stress.files;
+
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import kiln.workspace.Dir;
+import kiln.workspace.Errno;
+import kiln.workspace.FsException;
+import kiln.workspace.Layout;
+
+/**
+ * The shard directories of one worker directory, each held open by descriptor for as long as
+ * a file in it exists or is in flight. A shard kiln made is removed when its last file is gone;
+ * one that was there before is used but never removed. A link or a file where a shard should
+ * be is tampering: refused, counted, and that shard number is skipped. Thread-safe.
+ */
+final class Shards {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(FileStorm.class);
+    private final Dir workerDir;
+    private final FileCounters counters;
+    private final ConcurrentHashMap<Long, Shard> open = new ConcurrentHashMap<>();
+
+    Shards(Dir workerDir, FileCounters counters) {
+        this.workerDir = workerDir;
+        this.counters = counters;
+    }
+
+    /** One shard directory, held open; refs counts files present or in flight, plus one for the producer. */
+    static final class Shard {
+        final long number;
+        final Dir dir;
+        final boolean owned;
+        final AtomicInteger refs = new AtomicInteger(1);
+
+        Shard(long number, Dir dir, boolean owned) {
+            this.number = number;
+            this.dir = dir;
+            this.owned = owned;
+        }
+    }
+
+    /**
+     * Makes (or opens) shard {@code number}, with one reference for the caller.
+     *
+     * @return null when it cannot be used: counted, as tampering when a link or file stands there
+     */
+    Shard open(long number) {
+        String name = Layout.shardDir(number);
+        try {
+            Dir.Opened o = Dir.makeOrOpen(workerDir, name);
+            Shard s = new Shard(number, o.dir(), o.made());
+            open.put(number, s);
+            return s;
+        } catch (FsException e) {
+            if (e.errno().isTampering()) {
+                counters.tampered("shard " + workerDir.path() + "/" + name + " is a link or not a directory");
+            } else {
+                counters.fail(FileStorm.Op.CREATE, "cannot make shard directory: " + e.getMessage());
+            }
+            return null;
+        }
+    }
+
+    /** The open shard that holds file {@code index}, or null. */
+    Shard holding(long index) {
+        return open.get(Layout.shardOf(index));
+    }
+
+    /** Drops one reference; the last one closes the shard and removes it when kiln made it. */
+    void release(Shard s) {
+        if (s.refs.decrementAndGet() == 0) {
+            close(s);
+        }
+    }
+
+    /** Closes every shard still open, whatever its references (files given up on at a deadline). */
+    void closeAll() {
+        for (Shard s : open.values()) {
+            if (s.refs.getAndSet(0) > 0) {
+                close(s);
+            }
+        }
+    }
+
+    int openCount() {
+        return open.size();
+    }
+
+    private void close(Shard s) {
+        open.remove(s.number, s);
+        s.dir.close();
+        if (!s.owned) {
+            return;
+        }
+        String name = Layout.shardDir(s.number);
+        try {
+            workerDir.removeDir(name);
+        } catch (FsException e) {
+            if (e.errno() == Errno.ENOTEMPTY) {
+                LOG.info("leaving {}: it holds files kiln did not create", s.dir.path());
+            } else if (e.errno().isTampering()) {
+                counters.tampered("shard " + s.dir.path() + " was replaced by a link or a file during the run");
+            } else if (e.errno() == Errno.ENOENT) {
+                counters.tampered("shard " + s.dir.path() + " was moved away during the run");
+            } else {
+                counters.fail(FileStorm.Op.DELETE, "cannot remove " + s.dir.path() + ": " + e.getMessage());
+            }
+        }
+    }
+}

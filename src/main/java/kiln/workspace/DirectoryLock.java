@@ -1,0 +1,128 @@
+package kiln.workspace;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.LinkOption;
+import java.nio.file.OpenOption;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One kiln per directory: an exclusive lock on {@code <dir>/.kiln.lock} for the whole run,
+ * opened relative to the directory's descriptor. A link or anything but a regular file at that
+ * name is refused without being opened (a FIFO would block an open; a link would lead outside).
+ * Holding the lock proves no other kiln uses the directory, so what an earlier kiln left can be
+ * swept. The OS drops the lock when the holder dies, however it dies.
+ *
+ * <p>The lock file stays after a run: removing it while another kiln waits to lock it would
+ * let two kilns each hold "the" lock on different files. Each holder writes its own token into
+ * the file and reads it back by name, so a holder of a file that is no longer the one at that
+ * name finds out and gives up.
+ */
+final class DirectoryLock implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(DirectoryLock.class);
+    private static final Set<OpenOption> OPEN = Set.of(StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
+
+    private final SecureDir dir;
+    private final FileChannel channel;
+    private final FileLock lock;
+
+    private DirectoryLock(SecureDir dir, FileChannel channel, FileLock lock) {
+        this.dir = dir;
+        this.channel = channel;
+        this.lock = lock;
+    }
+
+    /** @throws WorkspaceException when another kiln holds {@code dir} or the lock cannot be taken safely */
+    static DirectoryLock acquire(SecureDir dir) throws WorkspaceException {
+        String where = dir.path() + "/" + Layout.LOCK;
+        SecureDir.Kind kind = dir.kind(Layout.LOCK);
+        if (kind == SecureDir.Kind.MISSING) {
+            try {
+                dir.writeNew(Layout.LOCK, ByteBuffer.allocate(0), false);
+            } catch (FileIo.FileFailure e) {
+                if (e.errno() != Errno.EEXIST) {
+                    throw new WorkspaceException("cannot make the lock file " + where + ": " + e.errno().text());
+                }
+            }
+            kind = dir.kind(Layout.LOCK);
+        }
+        if (kind != SecureDir.Kind.FILE) {
+            throw new WorkspaceException("refusing " + where + ": it is " + kind.text() + ", not kiln's lock file (someone else put it there; remove it if that was not meant)");
+        }
+        FileChannel ch;
+        try {
+            ch = (FileChannel) dir.stream().newByteChannel(Path.of(Layout.LOCK), OPEN);
+        } catch (IOException e) {
+            throw new WorkspaceException("cannot open the lock file " + where + ": "
+                    + SecureDir.translate(e, "open", Path.of(dir.path()), Layout.LOCK, dir).errno().text());
+        }
+        try {
+            FileLock lock = ch.tryLock();
+            if (lock == null) {
+                ch.close();
+                throw new WorkspaceException("another kiln is using " + dir.path() + " (it holds " + where + ")");
+            }
+            String token = ProcessHandle.current().pid() + " " + System.nanoTime() + "\n";
+            ch.truncate(0);
+            ch.write(ByteBuffer.wrap(token.getBytes(StandardCharsets.US_ASCII)), 0);
+            ByteBuffer back = ByteBuffer.allocate(64);
+            dir.read(Layout.LOCK, back);
+            if (!token.equals(new String(back.array(), 0, back.position(), StandardCharsets.US_ASCII))) {
+                lock.release();
+                ch.close();
+                throw new WorkspaceException("another kiln is using " + dir.path() + " (it replaced " + where + ")");
+            }
+            return new DirectoryLock(dir, ch, lock);
+        } catch (OverlappingFileLockException e) {
+            closeQuietly(ch);
+            throw new WorkspaceException("another kiln run in this process is using " + dir.path());
+        } catch (IOException e) {
+            closeQuietly(ch);
+            throw new WorkspaceException("cannot lock " + where + ": " + e.getMessage());
+        }
+    }
+
+    private static void closeQuietly(FileChannel ch) {
+        try {
+            ch.close();
+        } catch (IOException e) {
+            LOG.debug("closing lock file: {}", e.toString());
+        }
+    }
+
+    /**
+     * Removes the lock file while still holding the lock: only when the whole directory goes
+     * (a kiln that then locks the old file finds its directory gone and its token unreadable).
+     */
+    void removeFile() {
+        try {
+            if (lock.isValid()) {
+                dir.deleteFile(Layout.LOCK);
+            }
+        } catch (FsException e) {
+            LOG.debug("removing the lock file: {}", e.getMessage());
+        }
+    }
+
+    /** Releases the lock; the file stays. Idempotent. */
+    @Override
+    public void close() {
+        try {
+            if (lock.isValid()) {
+                lock.release();
+            }
+        } catch (IOException e) {
+            LOG.debug("releasing the lock: {}", e.toString());
+        } finally {
+            closeQuietly(channel);
+        }
+    }
+}

@@ -1,0 +1,69 @@
+package kiln.workspace;
+
+/**
+ * The Linux error numbers kiln acts on. Decisions are made on these, never on message text.
+ * The numbers are those of Linux on x86-64 and AArch64 (the generic table).
+ */
+public enum Errno {
+    EPERM(1, "operation not permitted"),
+    ENOENT(2, "no such file or directory"),
+    EINTR(4, "interrupted"),
+    EIO(5, "input/output error"),
+    EBADF(9, "bad file descriptor"),
+    EAGAIN(11, "resource temporarily unavailable"),
+    ENOMEM(12, "out of memory"),
+    EACCES(13, "permission denied"),
+    EEXIST(17, "file exists"),
+    ENOTDIR(20, "not a directory"),
+    EISDIR(21, "is a directory"),
+    EINVAL(22, "invalid argument"),
+    EMFILE(24, "too many open files"),
+    EFBIG(27, "file too large"),
+    ENOSPC(28, "no space left on device"),
+    EROFS(30, "read-only file system"),
+    ENAMETOOLONG(36, "file name too long"),
+    ENOTEMPTY(39, "directory not empty"),
+    ELOOP(40, "a symbolic link where kiln expects its own entry"),
+    EDQUOT(122, "disk quota exceeded"),
+    /** Any other error; the message carries what the platform said. */
+    OTHER(-1, "error");
+
+    private final int number;
+    private final String text;
+
+    Errno(int number, String text) {
+        this.number = number;
+        this.text = text;
+    }
+
+    public int number() {
+        return number;
+    }
+
+    /** A short lower-case description, as {@code strerror} would give. */
+    public String text() {
+        return text;
+    }
+
+    public static Errno of(int number) {
+        for (Errno e : values()) {
+            if (e.number == number) {
+                return e;
+            }
+        }
+        return OTHER;
+    }
+
+    /** The file system is out of room: creation should back off rather than spin. */
+    public boolean isFull() {
+        return this == ENOSPC || this == EDQUOT;
+    }
+
+    /**
+     * Where kiln expected its own directory or file, something else stands: a symbolic link or
+     * an entry of the wrong type. Never followed; counted as tampering.
+     */
+    public boolean isTampering() {
+        return this == ELOOP || this == ENOTDIR;
+    }
+}

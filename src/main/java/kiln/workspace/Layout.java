@@ -1,0 +1,86 @@
+package kiln.workspace;
+
+import java.util.regex.Pattern;
+
+/**
+ * The one definition of kiln's on-disk layout, for worker, sweep and lock alike:
+ * <pre>
+ *   &lt;dir&gt;/.kiln.lock                 one kiln per directory
+ *   &lt;dir&gt;/.kiln-probe-&lt;pid&gt;-&lt;nonce&gt;  written and removed at start: proves the directory writable
+ *   &lt;dir&gt;/w&lt;id&gt;[.&lt;life&gt;]/            one per worker life
+ *   &lt;dir&gt;/w&lt;id&gt;/d&lt;shard&gt;/            {@value #SHARD_FILES} files to a shard, six digits or more
+ *   &lt;dir&gt;/w&lt;id&gt;/d&lt;shard&gt;/&lt;n&gt;.kiln     one file, n counting from 0 per worker life
+ * </pre>
+ */
+public final class Layout {
+    /** Files to a shard directory: no directory grows large. */
+    public static final int SHARD_FILES = 1000;
+    public static final String LOCK = ".kiln.lock";
+    public static final String FILE_SUFFIX = ".kiln";
+    private static final String PROBE_PREFIX = ".kiln-probe-";
+    private static final Pattern WORKER_DIR = Pattern.compile("w\\d{1,6}(\\.\\d{1,6})?");
+    private static final Pattern SHARD = Pattern.compile("d\\d{6,12}");
+    private static final Pattern FILE = Pattern.compile("\\d{1,18}\\.kiln");
+
+    /** The first bytes of every file kiln writes: what marks a file as kiln's own. */
+    private static final byte[] MAGIC = "KILNFIL1".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
+    private Layout() {
+    }
+
+    public static byte[] magic() {
+        return MAGIC.clone();
+    }
+
+    /** Whether {@code head} (from position 0 to its position) begins with kiln's magic. */
+    public static boolean hasMagic(java.nio.ByteBuffer head) {
+        if (head.position() < MAGIC.length) {
+            return false;
+        }
+        for (int i = 0; i < MAGIC.length; i++) {
+            if (head.get(i) != MAGIC[i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** {@code w<id>} for the first life of worker {@code id}, {@code w<id>.<life>} after restarts. */
+    public static String workerDir(int id, int life) {
+        return life == 0 ? "w" + id : "w" + id + "." + life;
+    }
+
+    public static long shardOf(long index) {
+        return index / SHARD_FILES;
+    }
+
+    /** The first file index of shard {@code shard}. */
+    public static long firstIndexOf(long shard) {
+        return shard * SHARD_FILES;
+    }
+
+    public static String shardDir(long shard) {
+        return String.format(java.util.Locale.ROOT, "d%06d", shard);
+    }
+
+    public static String fileName(long index) {
+        return index + FILE_SUFFIX;
+    }
+
+    /** A probe name: the pid says whose, the nonce makes it unpredictable to anyone planting names. */
+    public static String probe(long pid, int nonce) {
+        return PROBE_PREFIX + pid + "-" + Integer.toHexString(nonce);
+    }
+
+    public static boolean isWorkerDir(String name) {
+        return WORKER_DIR.matcher(name).matches();
+    }
+
+    public static boolean isShardDir(String name) {
+        return SHARD.matcher(name).matches();
+    }
+
+    public static boolean isFileName(String name) {
+        return FILE.matcher(name).matches();
+    }
+}

@@ -1,0 +1,291 @@
+package kiln.workspace;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.SeekableByteChannel;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileStore;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
+import java.nio.file.OpenOption;
+import java.nio.file.Path;
+import java.nio.file.SecureDirectoryStream;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributeView;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * A {@link Dir} on the JDK's {@link SecureDirectoryStream} ({@code openat}, {@code unlinkat},
+ * {@code fstatat} underneath). Besides what every {@code Dir} does, it lists entries, tells their
+ * type and reads and writes small files by name: what the lock, the probe and the sweep need.
+ *
+ * <p>{@code mkdir} has no descriptor-relative form in NIO, so {@link #makeDir} makes the directory
+ * by path, then opens it relative to this descriptor and checks that both are the same directory
+ * (same file key). Should someone replace a directory on that path in between, the new one is
+ * refused as tampering; what such a race can leave is one empty directory (mode 0700) where the
+ * replacement pointed.
+ */
+final class SecureDir implements Dir {
+    static final Set<OpenOption> CREATE_NEW = Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
+            LinkOption.NOFOLLOW_LINKS);
+    static final Set<OpenOption> READ = Set.of(StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
+    private static final Path SELF = Path.of(".");
+
+    /** What a name stands for, without following links. */
+    enum Kind {
+        DIRECTORY("a directory"), FILE("a file"), LINK("a link"), OTHER("a FIFO, socket or device"), MISSING("missing");
+
+        private final String text;
+
+        Kind(String text) {
+            this.text = text;
+        }
+
+        /** For messages: "a link". */
+        String text() {
+            return text;
+        }
+    }
+
+    private final SecureDirectoryStream<Path> stream;
+    private final Path path;
+    private final FileStore store;
+
+    private SecureDir(SecureDirectoryStream<Path> stream, Path path, FileStore store) {
+        this.stream = stream;
+        this.path = path;
+        this.store = store;
+    }
+
+    /** Opens {@code dir} without following a link at its last name. */
+    static SecureDir openRoot(Path dir) throws FsException {
+        Path abs = dir.toAbsolutePath().normalize();
+        Path parent = abs.getParent();
+        if (parent == null) {
+            throw new FsException(Errno.EINVAL, "open", abs.toString(), "kiln does not write in /");
+        }
+        SecureDirectoryStream<Path> up;
+        FileStore store;
+        try {
+            DirectoryStream<Path> s = Files.newDirectoryStream(parent);
+            if (!(s instanceof SecureDirectoryStream)) {
+                s.close();
+                throw new FsException(Errno.OTHER, "open", parent.toString(),
+                        "this file system has no descriptor-relative access (SecureDirectoryStream)");
+            }
+            up = (SecureDirectoryStream<Path>) s;
+            store = Files.getFileStore(parent);
+        } catch (IOException e) {
+            throw e instanceof FsException f ? f : translate(e, "open", parent, null, null);
+        }
+        SecureDir root;
+        try (SecureDir p = new SecureDir(up, parent, store)) {
+            root = p.openDir(abs.getFileName().toString());
+        }
+        try {
+            return new SecureDir(root.stream, abs, Files.getFileStore(abs)); // a mount point has its own store
+        } catch (IOException e) {
+            return root;
+        }
+    }
+
+    @Override
+    public SecureDir makeDir(String name) throws FsException {
+        Path byPath = path.resolve(name);
+        try {
+            Files.createDirectory(byPath, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                    java.nio.file.attribute.PosixFilePermissions.fromString("rwx------")));
+        } catch (IOException e) {
+            throw translate(e, "mkdir", path, name, this);
+        }
+        SecureDir made = openDir(name);
+        try {
+            Object expected = Files.readAttributes(byPath, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).fileKey();
+            Object opened = made.stream.getFileAttributeView(BasicFileAttributeView.class).readAttributes().fileKey();
+            if (expected == null || !expected.equals(opened)) {
+                made.close();
+                throw new FsException(Errno.ELOOP, "mkdir", byPath.toString(),
+                        "the directory made by path is not the one under kiln's descriptor");
+            }
+        } catch (IOException e) {
+            made.close();
+            throw e instanceof FsException f ? f : translate(e, "mkdir", path, name, this);
+        }
+        return made;
+    }
+
+    @Override
+    public SecureDir openDir(String name) throws FsException {
+        try {
+            SecureDirectoryStream<Path> s = stream.newDirectoryStream(Path.of(name), LinkOption.NOFOLLOW_LINKS);
+            return new SecureDir(s, path.resolve(name), store);
+        } catch (IOException e) {
+            throw translate(e, "open", path, name, this);
+        }
+    }
+
+    @Override
+    public void removeDir(String name) throws FsException {
+        try {
+            stream.deleteDirectory(Path.of(name));
+        } catch (IOException e) {
+            throw translate(e, "rmdir", path, name, this);
+        }
+    }
+
+    @Override
+    public void deleteFile(String name) throws FsException {
+        try {
+            stream.deleteFile(Path.of(name));
+        } catch (IOException e) {
+            throw translate(e, "delete", path, name, this);
+        }
+    }
+
+    /** Creates {@code name} ({@code O_EXCL}, never following a link) holding {@code content}. */
+    void writeNew(String name, ByteBuffer content, boolean fsync) throws FileIo.FileFailure {
+        SeekableByteChannel ch;
+        try {
+            ch = stream.newByteChannel(Path.of(name), CREATE_NEW);
+        } catch (IOException e) {
+            throw new FileIo.FileFailure(translate(e, "create", path, name, this), false);
+        }
+        try (ch) {
+            while (content.hasRemaining()) {
+                ch.write(content);
+            }
+            if (fsync) {
+                ((java.nio.channels.FileChannel) ch).force(false);
+            }
+        } catch (IOException e) {
+            FsException failure = translate(e, "write", path, name, this);
+            try {
+                stream.deleteFile(Path.of(name));
+            } catch (IOException gone) {
+                // the partial file is counted as a write error either way
+            }
+            throw new FileIo.FileFailure(failure, true);
+        }
+    }
+
+    /** Reads {@code name} into {@code dst} up to its limit, refusing a link or anything not a regular file. */
+    int read(String name, ByteBuffer dst) throws FsException {
+        if (kind(name) != Kind.FILE) {
+            throw new FsException(kind(name) == Kind.MISSING ? Errno.ENOENT : Errno.ELOOP, "read", path.resolve(name).toString(),
+                    null);
+        }
+        int start = dst.position();
+        try (SeekableByteChannel ch = stream.newByteChannel(Path.of(name), READ)) {
+            while (dst.hasRemaining() && ch.read(dst) > 0) {
+                // until full or end of file
+            }
+        } catch (IOException e) {
+            throw translate(e, "read", path, name, this);
+        }
+        return dst.position() - start;
+    }
+
+    /** The type of {@code name}, not following a link. */
+    Kind kind(String name) {
+        try {
+            BasicFileAttributes a = stream.getFileAttributeView(Path.of(name), BasicFileAttributeView.class,
+                    LinkOption.NOFOLLOW_LINKS).readAttributes();
+            return a.isSymbolicLink() ? Kind.LINK : a.isDirectory() ? Kind.DIRECTORY : a.isRegularFile() ? Kind.FILE : Kind.OTHER;
+        } catch (IOException e) {
+            return Kind.MISSING;
+        }
+    }
+
+    /** The names in this directory now. */
+    List<String> list() throws FsException {
+        List<String> names = new ArrayList<>();
+        try (SecureDirectoryStream<Path> again = stream.newDirectoryStream(SELF, LinkOption.NOFOLLOW_LINKS)) {
+            for (Path p : again) {
+                names.add(p.getFileName().toString());
+            }
+        } catch (IOException | java.nio.file.DirectoryIteratorException e) {
+            throw translate(e instanceof IOException io ? io : ((java.nio.file.DirectoryIteratorException) e).getCause(),
+                    "list", path, null, this);
+        }
+        return names;
+    }
+
+    /** The underlying stream, for the NIO writer. */
+    SecureDirectoryStream<Path> stream() {
+        return stream;
+    }
+
+    FileStore store() {
+        return store;
+    }
+
+    @Override
+    public String path() {
+        return path.toString();
+    }
+
+    @Override
+    public void close() {
+        try {
+            stream.close();
+        } catch (IOException e) {
+            // closing a directory descriptor cannot lose data
+        }
+    }
+
+    /**
+     * The {@link Errno} behind a JDK exception, decided by its type, the type of the entry and
+     * the state of the file system, never by its message.
+     */
+    static FsException translate(IOException e, String op, Path dir, String name, SecureDir in) {
+        String where = name == null ? dir.toString() : dir.resolve(name).toString();
+        Errno errno;
+        if (e instanceof FsException f) {
+            return f;
+        } else if (e instanceof FileAlreadyExistsException) {
+            errno = Errno.EEXIST;
+        } else if (e instanceof NoSuchFileException) {
+            errno = Errno.ENOENT;
+        } else if (e instanceof DirectoryNotEmptyException) {
+            errno = Errno.ENOTEMPTY;
+        } else if (e instanceof NotDirectoryException) {
+            errno = Errno.ENOTDIR;
+        } else if (in != null && name != null && in.kind(name) == Kind.LINK) {
+            errno = Errno.ELOOP; // NOFOLLOW_LINKS met a link: how the JDK reports it differs by call
+        } else if (in != null && name != null && op.equals("open") && in.kind(name) != Kind.DIRECTORY
+                && in.kind(name) != Kind.MISSING) {
+            errno = Errno.ENOTDIR;
+        } else if (in != null && isReadOnly(in.store)) {
+            errno = Errno.EROFS;
+        } else if (e instanceof AccessDeniedException) {
+            errno = Errno.EACCES;
+        } else if (in != null && usable(in.store) < 4096) {
+            errno = Errno.ENOSPC;
+        } else {
+            errno = Errno.OTHER;
+        }
+        String detail = e instanceof FileSystemException fse && fse.getReason() != null ? fse.getReason() : e.toString();
+        return new FsException(errno, op, where, detail);
+    }
+
+    private static boolean isReadOnly(FileStore store) {
+        return store != null && store.isReadOnly();
+    }
+
+    private static long usable(FileStore store) {
+        try {
+            return store == null ? Long.MAX_VALUE : store.getUsableSpace();
+        } catch (IOException e) {
+            return Long.MAX_VALUE;
+        }
+    }
+}

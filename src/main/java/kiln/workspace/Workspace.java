@@ -1,0 +1,213 @@
+package kiln.workspace;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.ThreadLocalRandom;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The directory a run writes to, for the length of the run: made if missing, opened by
+ * descriptor (not through a link at its own name), proven writable with a probe file, locked
+ * against a second kiln (which makes sweeping an earlier kiln's leftovers safe), and on
+ * {@link #close} unlocked and removed if this run made it and it is empty again. Nothing at
+ * all when the file stressor is off. {@link #close} is idempotent.
+ */
+public final class Workspace implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Workspace.class);
+    private static final int PROBE_TRIES = 3;
+
+    private final Path dir;
+    private final boolean made;
+    private final SecureDir root;
+    private final DirectoryLock lock;
+    private long tampered;
+    private boolean closed;
+
+    private Workspace(Path dir, boolean made, SecureDir root, DirectoryLock lock, long tampered) {
+        this.dir = dir;
+        this.made = made;
+        this.root = root;
+        this.lock = lock;
+        this.tampered = tampered;
+    }
+
+    /** A workspace that holds nothing: the file stressor is off. */
+    public static Workspace none(Path dir) {
+        return new Workspace(dir, false, null, null, 0);
+    }
+
+    /**
+     * Makes (if missing), opens, probes and locks {@code dir}, then sweeps what an earlier kiln left.
+     *
+     * @throws WorkspaceException when the directory is unusable or another kiln holds it
+     */
+    public static Workspace open(Path dir) throws WorkspaceException {
+        Path abs = dir.toAbsolutePath().normalize();
+        boolean made = make(abs);
+        SecureDir root = null;
+        try {
+            root = SecureDir.openRoot(abs);
+            long tampered = probe(root);
+            DirectoryLock lock = DirectoryLock.acquire(root);
+            if (!made) {
+                tampered += sweep(root);
+            }
+            return new Workspace(abs, made, root, lock, tampered);
+        } catch (FsException e) {
+            close(root);
+            removeIfEmpty(abs, made, null);
+            throw new WorkspaceException(e.errno().isTampering()
+                    ? "refusing " + abs + ": it is a link or not a directory" : "cannot use " + e.getMessage());
+        } catch (WorkspaceException e) {
+            close(root);
+            removeIfEmpty(abs, made, null);
+            throw e;
+        }
+    }
+
+    private static boolean make(Path abs) throws WorkspaceException {
+        if (Files.isDirectory(abs)) {
+            return false;
+        }
+        if (Files.exists(abs, java.nio.file.LinkOption.NOFOLLOW_LINKS) && !Files.isSymbolicLink(abs)) {
+            throw new WorkspaceException("cannot use " + abs + ": it exists and is not a directory");
+        }
+        try {
+            Files.createDirectories(abs);
+            return true;
+        } catch (FileAlreadyExistsException e) {
+            return false; // made by someone else meanwhile: opening it decides
+        } catch (IOException e) {
+            throw new WorkspaceException("cannot create " + abs + ": " + reason(e, abs));
+        }
+    }
+
+    private static String reason(IOException e, Path abs) {
+        Path existing = kiln.util.Dirs.existingAncestor(abs);
+        try {
+            if (Files.getFileStore(existing).isReadOnly()) {
+                return Errno.EROFS.text();
+            }
+        } catch (IOException ignored) {
+            // fall through to the type of the error
+        }
+        if (e instanceof AccessDeniedException) {
+            return Errno.EACCES.text();
+        }
+        return e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
+    }
+
+    /**
+     * Writes and removes a probe file ({@code O_EXCL | O_NOFOLLOW}); a name someone planted is
+     * left alone and another is tried.
+     *
+     * @return entries found planted at probe names
+     */
+    private static long probe(SecureDir root) throws WorkspaceException {
+        long planted = 0;
+        for (int i = 0; i < PROBE_TRIES; i++) {
+            String name = Layout.probe(ProcessHandle.current().pid(), ThreadLocalRandom.current().nextInt(1 << 30));
+            try {
+                root.writeNew(name, ByteBuffer.wrap(new byte[] {1}), false);
+            } catch (FileIo.FileFailure e) {
+                if (e.errno() == Errno.EEXIST) {
+                    planted++;
+                    LOG.warn("{}/{} exists and is not kiln's: left alone, not followed", root.path(), name);
+                    continue;
+                }
+                throw new WorkspaceException("cannot write in " + root.path() + ": " + e.errno().text());
+            }
+            try {
+                root.deleteFile(name);
+            } catch (FsException e) {
+                throw new WorkspaceException("cannot remove files in " + root.path() + ": " + e.errno().text());
+            }
+            return planted;
+        }
+        throw new WorkspaceException("cannot write in " + root.path() + ": every probe name was taken");
+    }
+
+    private static long sweep(SecureDir root) {
+        try {
+            Sweep.Result r = Sweep.all(root);
+            if (r.removed() > 0) {
+                LOG.info("removed {} files an earlier kiln left in {}", r.removed(), root.path());
+            }
+            return r.tampered();
+        } catch (FsException e) {
+            LOG.warn("cannot look for an earlier kiln's files in {}: {}", root.path(), e.getMessage());
+            return 0;
+        }
+    }
+
+    /** The directory, absolute. */
+    public Path dir() {
+        return dir;
+    }
+
+    /** Links or foreign entries found where kiln's own should be (probe names, worker directories). */
+    public synchronized long tampered() {
+        return tampered;
+    }
+
+    /** Sweeps what worker lives that died without cleaning up left, such as {@code w0.1}. */
+    public synchronized long sweepWorker(String workerDirName) {
+        if (root == null || closed) {
+            return 0;
+        }
+        try {
+            Sweep.Result r = Sweep.worker(root, workerDirName);
+            tampered += r.tampered();
+            return r.removed();
+        } catch (FsException e) {
+            LOG.warn("could not sweep {}/{}: {}", dir, workerDirName, e.getMessage());
+            return 0;
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        if (closed || root == null) {
+            closed = true;
+            return;
+        }
+        closed = true;
+        removeIfEmpty(dir, made, lock);
+        lock.close();
+        root.close();
+    }
+
+    /** Removes {@code dir} when this run made it and only the lock file (or nothing) is left in it. */
+    private static void removeIfEmpty(Path dir, boolean made, DirectoryLock lock) {
+        if (!made) {
+            return;
+        }
+        try (SecureDir parent = SecureDir.openRoot(dir.getParent())) {
+            String name = dir.getFileName().toString();
+            try (SecureDir self = parent.openDir(name)) {
+                java.util.List<String> left = self.list();
+                if (!left.isEmpty() && !(left.size() == 1 && left.get(0).equals(Layout.LOCK) && lock != null)) {
+                    LOG.warn("leaving {}: it is not empty ({} entries)", dir, left.size());
+                    return;
+                }
+            }
+            if (lock != null) {
+                lock.removeFile();
+            }
+            parent.removeDir(name);
+        } catch (FsException e) {
+            LOG.warn("cannot remove {}: {}", dir, e.getMessage());
+        }
+    }
+
+    private static void close(SecureDir d) {
+        if (d != null) {
+            d.close();
+        }
+    }
+}

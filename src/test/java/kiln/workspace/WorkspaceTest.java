@@ -1,0 +1,142 @@
+package kiln.workspace;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The run's directory: probe, lock and sweep never follow a link someone planted. */
+@Timeout(30)
+final class WorkspaceTest {
+    @TempDir
+    Path tmp;
+
+    private static final String KILN_FILE = "KILNFIL1 and the rest of a payload";
+
+    @Test
+    void open_makesLocksAndRemovesWhatItMade() throws Exception {
+        Path data = tmp.resolve("data");
+        try (Workspace ws = Workspace.open(data)) {
+            assertTrue(Files.isRegularFile(data.resolve(Layout.LOCK), LinkOption.NOFOLLOW_LINKS));
+            assertEquals(data, ws.dir());
+        }
+        assertFalse(Files.exists(data), "made by this run and empty again: removed, lock file included");
+    }
+
+    @Test
+    void open_makesParents_probesAndRefusesNonDirectories() throws Exception {
+        Path dir = tmp.resolve("a/b");
+        try (Workspace ws = Workspace.open(dir)) {
+            try (var s = Files.list(dir)) {
+                assertEquals(java.util.List.of(dir.resolve(Layout.LOCK)), s.toList(), "the write probe is gone");
+            }
+        }
+        Path file = Files.writeString(tmp.resolve("f"), "x");
+        var e = assertThrows(WorkspaceException.class, () -> Workspace.open(file));
+        assertEquals("cannot use " + file + ": it exists and is not a directory", e.getMessage());
+    }
+
+    @Test
+    void directoryItDidNotMake_staysWithItsLockFile() throws Exception {
+        Path data = Files.createDirectories(tmp.resolve("data"));
+        Workspace.open(data).close();
+        assertTrue(Files.isRegularFile(data.resolve(Layout.LOCK)), "the lock file stays: removing it would let two kilns lock");
+        Workspace.open(data).close(); // and the next kiln takes it again
+    }
+
+    @Test
+    void secondKiln_isRefused() throws Exception {
+        Path data = tmp.resolve("data");
+        try (Workspace first = Workspace.open(data)) {
+            WorkspaceException e = assertThrows(WorkspaceException.class, () -> Workspace.open(data));
+            assertTrue(e.getMessage().startsWith("another kiln"), e.getMessage());
+        }
+    }
+
+    @Test
+    void lockThatIsADanglingLink_isRefused_andNothingIsCreatedAtItsTarget() throws Exception {
+        Path data = Files.createDirectories(tmp.resolve("data"));
+        Path target = tmp.resolve("outside/created-by-kiln");
+        Files.createDirectories(target.getParent());
+        Files.createSymbolicLink(data.resolve(Layout.LOCK), target);
+        WorkspaceException e = assertThrows(WorkspaceException.class, () -> Workspace.open(data));
+        assertEquals("refusing " + data.resolve(Layout.LOCK) + ": it is a link, not kiln's lock file (someone else put it"
+                + " there; remove it if that was not meant)", e.getMessage());
+        assertFalse(Files.exists(target, LinkOption.NOFOLLOW_LINKS), "nothing made where the link points");
+    }
+
+    @Test
+    void lockThatIsALinkToAFile_isRefused_andTheFileIsUntouched() throws Exception {
+        Path data = Files.createDirectories(tmp.resolve("data"));
+        Path victim = Files.writeString(tmp.resolve("shadow"), "root:$6$secret");
+        Files.createSymbolicLink(data.resolve(Layout.LOCK), victim);
+        assertThrows(WorkspaceException.class, () -> Workspace.open(data));
+        assertEquals("root:$6$secret", Files.readString(victim));
+    }
+
+    @Test
+    @Timeout(value = 10, unit = TimeUnit.SECONDS)
+    void lockThatIsAFifo_isRefusedWithoutWaiting() throws Exception {
+        Path data = Files.createDirectories(tmp.resolve("data"));
+        Process p = new ProcessBuilder("mkfifo", data.resolve(Layout.LOCK).toString()).start();
+        assertEquals(0, p.waitFor());
+        WorkspaceException e = assertThrows(WorkspaceException.class, () -> Workspace.open(data));
+        assertEquals("refusing " + data.resolve(Layout.LOCK) + ": it is a FIFO, socket or device, not kiln's lock file"
+                + " (someone else put it there; remove it if that was not meant)", e.getMessage());
+    }
+
+    @Test
+    void probeNameOfOldPlanted_isNeverWrittenThrough() throws Exception {
+        // what the old, predictable probe name let an attacker do: truncate any file root can write
+        Path data = Files.createDirectories(tmp.resolve("data"));
+        Path victim = Files.writeString(tmp.resolve("victim"), "keep me");
+        Files.createSymbolicLink(data.resolve(".kiln-probe-" + ProcessHandle.current().pid()), victim);
+        Workspace.open(data).close();
+        assertEquals("keep me", Files.readString(victim));
+        assertTrue(Files.isSymbolicLink(data.resolve(".kiln-probe-" + ProcessHandle.current().pid())), "not kiln's: left");
+    }
+
+    @Test
+    void directoryThatIsALink_isRefused() throws Exception {
+        Path real = Files.createDirectories(tmp.resolve("real"));
+        Path link = Files.createSymbolicLink(tmp.resolve("data"), real);
+        WorkspaceException e = assertThrows(WorkspaceException.class, () -> Workspace.open(link));
+        assertEquals("refusing " + link + ": it is a link or not a directory", e.getMessage());
+        try (var s = Files.list(real)) {
+            assertEquals(0, s.count(), "nothing written through it");
+        }
+    }
+
+    @Test
+    void sweep_removesOnlyKilnFiles_andFollowsNoLink() throws Exception {
+        Path data = Files.createDirectories(tmp.resolve("data"));
+        Path shard = Files.createDirectories(data.resolve("w0/d000000"));
+        Files.writeString(shard.resolve("1.kiln"), KILN_FILE);
+        Files.writeString(shard.resolve("2.kiln"), KILN_FILE);
+        Path lookalike = Files.writeString(shard.resolve("3.kiln"), "named like kiln's, not kiln's content");
+        Path notes = Files.writeString(data.resolve("w0/notes"), "operator's");
+        Path outside = Files.createDirectories(tmp.resolve("outside/d000000"));
+        Files.writeString(outside.resolve("9.kiln"), KILN_FILE);
+        Files.createSymbolicLink(data.resolve("w1"), outside.getParent());
+        Files.createDirectories(data.resolve("w2"));
+        Files.createSymbolicLink(data.resolve("w2/d000001"), outside);
+        try (Workspace ws = Workspace.open(data)) {
+            assertEquals(2, ws.tampered(), "both planted links are reported");
+        }
+        assertFalse(Files.exists(shard.resolve("1.kiln")));
+        assertFalse(Files.exists(shard.resolve("2.kiln")));
+        assertEquals("named like kiln's, not kiln's content", Files.readString(lookalike));
+        assertEquals("operator's", Files.readString(notes));
+        assertEquals(KILN_FILE, Files.readString(outside.resolve("9.kiln")), "nothing deleted through a link");
+        assertTrue(Files.isSymbolicLink(data.resolve("w1")));
+        assertFalse(Files.exists(data.resolve("w2/d000000")));
+    }
+}
