@@ -65,7 +65,7 @@ final class Console {
         WorkerStats t = pool.totals();
         HostSample h = sampler.latest();
         long running = pool.workers().stream().filter(w -> w.state().equals("running")).count();
-        long errors = WorkerStats.total(t.errors());
+        long errors = t.ioErrors();
         StringBuilder sb = new StringBuilder();
         sb.append(String.format(Locale.ROOT, "[%s/%s] files %s/s (%s kept)", Durations.format(elapsed),
                 Durations.format(total), compact(monitor.filesPerSecond()), compact(t.filesKept())));

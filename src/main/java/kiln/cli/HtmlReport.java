@@ -51,7 +51,8 @@ final class HtmlReport {
                 .append(".line{fill:none;stroke:#1565c0;stroke-width:1.5}.none{fill:#999;font-size:13px}\n")
                 .append("</style></head><body>\n");
         h.append("<h1>kiln ").append(esc(String.valueOf(report.get("kiln_version")))).append(" burn-in report</h1>\n");
-        h.append("<div class=\"verdict ").append(pass ? "pass\">PASS" : "fail\">FAIL").append("</div>\n");
+        h.append("<div class=\"verdict ").append(pass ? "pass" : "fail").append("\">")
+                .append(String.valueOf(report.get("verdict")).toUpperCase(java.util.Locale.ROOT)).append("</div>\n");
         h.append("<p>").append(esc(String.format(Locale.ROOT, "%.0f s, %s workers", number(report.get("duration_seconds")),
                 ((Map<?, ?>) report.get("workers")).get("count")))).append("</p>\n");
         h.append("<h2>Stressors</h2>\n<table><tr><th>stressor</th><th>done</th><th>rate</th><th>verification errors</th></tr>\n");

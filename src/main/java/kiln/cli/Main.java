@@ -13,12 +13,15 @@ import picocli.CommandLine.Command;
                        ManCommand.class, picocli.AutoComplete.GenerateCompletion.class, CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:done and clean", "1:verification errors were found",
-                        "2:bad usage or configuration", "3:the stress could not run"})
+                        "2:bad usage or configuration", "3:the stress could not run",
+                        "5:inconclusive: the run was tampered with (links planted where kiln's files go)"})
 public final class Main implements Runnable {
     public static final int EXIT_OK = 0;
     public static final int EXIT_VERIFY_FAILED = 1;
     public static final int EXIT_USAGE = 2;
     public static final int EXIT_CANNOT_RUN = 3;
+    /** The run did its work but cannot be called clean: someone tampered with its directory. */
+    public static final int EXIT_INCONCLUSIVE = 5;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

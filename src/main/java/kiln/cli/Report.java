@@ -18,12 +18,13 @@ import kiln.supervisor.WorkerView;
  * @param ready       whether the machine was judged warm by the end
  */
 record Report(Settings settings, List<WorkerView> workers, WorkerStats totals, Duration elapsed,
-              double measuredCpuLoad, long restarts, long memoryBytes, boolean ready) {
+              double measuredCpuLoad, long restarts, long memoryBytes, boolean ready, String fileIo) {
 
     /** What {@code stress} did; call after it stopped. */
     static Report of(Stress stress, Duration elapsed, double measuredCpuLoad) {
         return new Report(stress.settings(), stress.pool().workers(), stress.pool().totals(), elapsed, measuredCpuLoad,
-                stress.pool().restarts(), stress.memoryPerWorker() * stress.pool().size(), stress.monitor().ready());
+                stress.pool().restarts(), stress.memoryPerWorker() * stress.pool().size(), stress.monitor().ready(),
+                stress.pool().fileIo());
     }
 
     double seconds() {
@@ -42,8 +43,16 @@ record Report(Settings settings, List<WorkerView> workers, WorkerStats totals, D
         return workers.stream().filter(w -> w.state().equals("failed")).count();
     }
 
+    /** Links or foreign entries found where kiln expected its own: refused, and the run cannot be called clean. */
+    long tampered() {
+        return totals.errors().getOrDefault(WorkerStats.TAMPER, 0L);
+    }
+
     String verdict() {
-        return verifyErrors() > 0 ? "fail" : "pass";
+        if (verifyErrors() > 0) {
+            return "fail";
+        }
+        return tampered() > 0 ? "inconclusive" : "pass";
     }
 
     double filesPerSecond() {
@@ -82,12 +91,14 @@ record Report(Settings settings, List<WorkerView> workers, WorkerStats totals, D
         m.put("workers", Map.of("count", workers.size(), "restarts", restarts, "failed", failedWorkers()));
         Map<String, Object> files = new LinkedHashMap<>();
         files.put("enabled", settings.files().enabled());
+        files.put("io", fileIo == null ? "none" : fileIo);
+        files.put("tampered", tampered());
         files.put("created", totals.filesCreated());
         files.put("per_second", round(filesPerSecond(), 1));
         files.put("bytes_written", totals.fileBytes());
         files.put("deleted", totals.filesDeleted());
         files.put("verified", totals.filesVerified());
-        files.put("errors", WorkerStats.total(totals.errors()));
+        files.put("errors", totals.ioErrors());
         files.put("errors_by_op", new TreeMap<>(totals.errors()));
         files.put("verify_errors", verifyErrors("files"));
         files.put("size_bytes", settings.files().sizeBytes());

@@ -49,6 +49,8 @@ final class RunSession {
     private final PrintWriter chatter;
     private final Output output;
     private final CountDownLatch stopSignal = new CountDownLatch(1);
+    private volatile String stressIo;
+    private volatile Path workspaceDir;
 
     RunSession(Settings settings, PrintWriter out, Output output) {
         this.settings = settings;
@@ -107,6 +109,8 @@ final class RunSession {
                 throw new CannotRun("no worker started within " + START_TIMEOUT.toSeconds() + "s; see the worker log above");
             }
             sampler.resetAverage();
+            stressIo = stress.pool().fileIo();
+            workspaceDir = workspace.dir();
             chatter.printf("kiln %s: %d workers%s, metrics at http://%s:%d/metrics%n", Main.version(), stress.pool().size(),
                     describe(memoryPerWorker), settings.http().host(), http.port());
             chatter.flush();
@@ -194,6 +198,11 @@ final class RunSession {
         if (report.verifyErrors() > 0) {
             return Main.EXIT_VERIFY_FAILED;
         }
+        if (report.tampered() > 0) {
+            System.err.println("kiln: " + report.tampered() + " times a link or foreign entry stood where kiln's own should be in "
+                    + workspaceDir + ": refused and not followed, but the run is not clean (see REFUSED above)");
+            return Main.EXIT_INCONCLUSIVE;
+        }
         if (report.failedWorkers() > 0) {
             System.err.println("kiln: " + report.failedWorkers() + " worker(s) crash-looped and were given up on");
             return Main.EXIT_CANNOT_RUN;
@@ -231,7 +240,8 @@ final class RunSession {
     private String describe(long memoryPerWorker) {
         List<String> parts = new ArrayList<>();
         if (settings.files().enabled()) {
-            parts.add("files in " + settings.files().dir());
+            String io = stressIo;
+            parts.add("files in " + workspaceDir + (io == null ? "" : " via " + io + " I/O"));
         }
         if (settings.cpu().enabled()) {
             parts.add("cpu " + settings.cpu().method() + " at " + settings.cpu().load() + "%"

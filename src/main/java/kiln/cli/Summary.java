@@ -24,7 +24,7 @@ final class Summary {
             row("files", String.format(Locale.ROOT, "%,d files", t.filesCreated()),
                     String.format(Locale.ROOT, "%,.0f files/s", r.filesPerSecond()), r.verifyErrors("files"),
                     String.format(Locale.ROOT, "%s written, %,d deleted, %,d read back, %,d I/O errors, create p50≤%s p99≤%s",
-                            Sizes.human(t.fileBytes()), t.filesDeleted(), t.filesVerified(), WorkerStats.total(t.errors()),
+                            Sizes.human(t.fileBytes()), t.filesDeleted(), t.filesVerified(), t.ioErrors(),
                             latency(r.latencyQuantile(0.5)), latency(r.latencyQuantile(0.99))));
         }
         if (r.settings().cpu().enabled()) {
@@ -40,8 +40,10 @@ final class Summary {
         if (r.settings().run().untilReady()) {
             out.println("  warm: " + (r.ready() ? "yes" : "no"));
         }
-        out.printf("  verdict: %s%n", r.verdict().toUpperCase(Locale.ROOT)
-                + (r.verifyErrors() > 0 ? " (" + r.verifyErrors() + " verification errors: suspect hardware)" : ""));
+        String why = r.verifyErrors() > 0 ? " (" + r.verifyErrors() + " verification errors: suspect hardware)"
+                : r.tampered() > 0 ? " (tampering: " + r.tampered() + " times a link or foreign entry stood where kiln's own"
+                + " should be; refused, not followed)" : "";
+        out.printf("  verdict: %s%n", r.verdict().toUpperCase(Locale.ROOT) + why);
     }
 
     private void row(String stressor, String done, String rate, long verifyErrors, String notes) {

@@ -43,6 +43,14 @@ public record WorkerStats(long seq, long filesCreated, long filesDeleted, long f
         verifyErrors = Map.copyOf(verifyErrors);
     }
 
+    /** Key of {@link #errors} that counts tampering refused (links planted where kiln's entries go), not I/O errors. */
+    public static final String TAMPER = "tamper";
+
+    /** Failed file operations, tampering refused not included. */
+    public long ioErrors() {
+        return total(errors) - errors.getOrDefault(TAMPER, 0L);
+    }
+
     /** A worker that has done nothing yet. */
     public static WorkerStats zero() {
         return new WorkerStats(0, 0, 0, 0, Map.of(), 0, 0, false, new long[LatencyBuckets.COUNT], 0, Map.of(), 0, Map.of(), 0, 0, 0);

@@ -27,7 +27,8 @@ import kiln.supervisor.WorkerView;
  * targets weakly). Thread-safe.
  */
 public final class KilnMetrics {
-    private static final String[] FILE_OPS = {"create", "write", "delete", "verify"};
+    private static final String[] FILE_OPS = java.util.Arrays.stream(kiln.stress.files.FileStorm.Op.values())
+            .map(op -> op.name().toLowerCase(java.util.Locale.ROOT)).toArray(String[]::new);
     private static final String[] STRESSORS = {"cpu", "files", "memory"};
 
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -85,6 +86,10 @@ public final class KilnMetrics {
     }
 
     private void registerWorkMeters() {
+        for (String path : new String[] {"native", "nio"}) {
+            Gauge.builder("kiln.files.io.info", this, m -> path.equals(m.work.fileIo()) ? 1 : 0).tag("path", path)
+                    .description("1 for the file path the workers use: native (FFM, JDK 22+) or nio").register(registry);
+        }
         for (String op : FILE_OPS) {
             FunctionCounter.builder("kiln.file.errors", this, m -> m.work.totals().errors().getOrDefault(op, 0L))
                     .tag("op", op).description("Failed file operations").register(registry);

@@ -69,6 +69,13 @@ public final class JvmWorkerLauncher implements WorkerLauncher {
         cmd.add("-XX:+ExitOnOutOfMemoryError");
         cmd.add("-Xshare:auto");
         cmd.add("-Dkiln.worker=" + id);
+        if (Runtime.version().feature() >= 22) {
+            cmd.add("--enable-native-access=ALL-UNNAMED"); // the FFM file path, without a warning
+        }
+        String io = System.getProperty(kiln.workspace.FileIo.PROPERTY);
+        if (io != null) {
+            cmd.add("-D" + kiln.workspace.FileIo.PROPERTY + "=" + io);
+        }
         String level = System.getProperty("org.slf4j.simpleLogger.defaultLogLevel");
         if (level != null) {
             cmd.add("-Dorg.slf4j.simpleLogger.defaultLogLevel=" + level); // the supervisor's log level, e.g. --quiet

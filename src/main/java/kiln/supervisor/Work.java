@@ -41,6 +41,18 @@ public final class Work {
         current = null;
     }
 
+    private volatile String lastFileIo;
+
+    /** The file path the workers of the current (or last) run use: native, nio, none; null before any reported. */
+    public String fileIo() {
+        Stress s = current;
+        String io = s == null ? null : s.pool().fileIo();
+        if (io != null) {
+            lastFileIo = io;
+        }
+        return lastFileIo;
+    }
+
     /** The run in progress, or null. */
     public Stress current() {
         return current;

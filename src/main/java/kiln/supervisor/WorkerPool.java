@@ -109,7 +109,7 @@ public final class WorkerPool implements AutoCloseable {
         Workspace ws = workspace;
         if (ws != null && ws.tampered() > 0) {
             errors = new java.util.TreeMap<>(errors);
-            errors.merge("tamper", ws.tampered(), Long::sum);
+            errors.merge(WorkerStats.TAMPER, ws.tampered(), Long::sum);
         }
         return new WorkerStats(0, sum.filesCreated(), sum.filesDeleted(), sum.fileBytes(), errors, inFlight, kept,
                 paused, sum.latencyCounts(), sum.latencySumNanos(), sum.cpuOps(), sum.cpuBusyNanos(), sum.verifyErrors(),

@@ -16,10 +16,17 @@ import org.slf4j.LoggerFactory;
 public final class Sweep {
     private static final Logger LOG = LoggerFactory.getLogger(Sweep.class);
 
-    /** What a sweep did. */
-    public record Result(long removed, long tampered) {
+    /**
+     * What a sweep did.
+     *
+     * @param removed  kiln files removed
+     * @param tampered where links stood instead of kiln's directories, relative to the swept directory
+     */
+    public record Result(long removed, java.util.List<String> tampered) {
         Result plus(Result o) {
-            return new Result(removed + o.removed, tampered + o.tampered);
+            java.util.List<String> all = new java.util.ArrayList<>(tampered);
+            all.addAll(o.tampered);
+            return new Result(removed + o.removed, all);
         }
     }
 
@@ -36,7 +43,7 @@ public final class Sweep {
 
     /** Sweeps every worker directory in {@code root}: what an earlier kiln on this directory left. */
     static Result all(SecureDir root) throws FsException {
-        Result r = new Result(0, 0);
+        Result r = new Result(0, java.util.List.of());
         for (String name : root.list()) {
             if (Layout.isWorkerDir(name)) {
                 r = r.plus(worker(root, name));
@@ -48,14 +55,14 @@ public final class Sweep {
     static Result worker(SecureDir root, String name) throws FsException {
         SecureDir.Kind kind = root.kind(name);
         if (kind == SecureDir.Kind.MISSING) {
-            return new Result(0, 0);
+            return new Result(0, java.util.List.of());
         }
         if (kind != SecureDir.Kind.DIRECTORY) {
             LOG.warn("not sweeping {}/{}: it is {}, not kiln's directory (left alone)", root.path(), name, kind.text());
-            return new Result(0, kind == SecureDir.Kind.LINK ? 1 : 0);
+            return new Result(0, kind == SecureDir.Kind.LINK ? java.util.List.of(name) : java.util.List.of());
         }
         long removed = 0;
-        long tampered = 0;
+        java.util.List<String> tampered = new java.util.ArrayList<>();
         ByteBuffer head = ByteBuffer.allocate(Layout.magic().length);
         try (SecureDir worker = root.openDir(name)) {
             for (String shardName : worker.list()) {
@@ -63,7 +70,7 @@ public final class Sweep {
                     continue;
                 }
                 if (worker.kind(shardName) == SecureDir.Kind.LINK) {
-                    tampered++;
+                    tampered.add(name + "/" + shardName);
                     LOG.warn("not sweeping {}/{}: a link where a shard should be (left alone)", worker.path(), shardName);
                     continue;
                 }

@@ -25,20 +25,21 @@ public final class Workspace implements AutoCloseable {
     private final boolean made;
     private final SecureDir root;
     private final DirectoryLock lock;
-    private long tampered;
+    /** Names (relative to the directory) where a link or foreign entry stood instead of kiln's own: each counted once. */
+    private final java.util.Set<String> tampered = new java.util.TreeSet<>();
     private boolean closed;
 
-    private Workspace(Path dir, boolean made, SecureDir root, DirectoryLock lock, long tampered) {
+    private Workspace(Path dir, boolean made, SecureDir root, DirectoryLock lock, java.util.Collection<String> tampered) {
         this.dir = dir;
         this.made = made;
         this.root = root;
         this.lock = lock;
-        this.tampered = tampered;
+        this.tampered.addAll(tampered);
     }
 
     /** A workspace that holds nothing: the file stressor is off. */
     public static Workspace none(Path dir) {
-        return new Workspace(dir, false, null, null, 0);
+        return new Workspace(dir, false, null, null, java.util.List.of());
     }
 
     /**
@@ -52,10 +53,10 @@ public final class Workspace implements AutoCloseable {
         SecureDir root = null;
         try {
             root = SecureDir.openRoot(abs);
-            long tampered = probe(root);
+            java.util.List<String> tampered = new java.util.ArrayList<>(probe(root));
             DirectoryLock lock = DirectoryLock.acquire(root);
             if (!made) {
-                tampered += sweep(root);
+                tampered.addAll(sweep(root));
             }
             return new Workspace(abs, made, root, lock, tampered);
         } catch (FsException e) {
@@ -106,17 +107,17 @@ public final class Workspace implements AutoCloseable {
      * Writes and removes a probe file ({@code O_EXCL | O_NOFOLLOW}); a name someone planted is
      * left alone and another is tried.
      *
-     * @return entries found planted at probe names
+     * @return names found planted at probe names
      */
-    private static long probe(SecureDir root) throws WorkspaceException {
-        long planted = 0;
+    private static java.util.List<String> probe(SecureDir root) throws WorkspaceException {
+        java.util.List<String> planted = new java.util.ArrayList<>();
         for (int i = 0; i < PROBE_TRIES; i++) {
             String name = Layout.probe(ProcessHandle.current().pid(), ThreadLocalRandom.current().nextInt(1 << 30));
             try {
                 root.writeNew(name, ByteBuffer.wrap(new byte[] {1}), false);
             } catch (FileIo.FileFailure e) {
                 if (e.errno() == Errno.EEXIST) {
-                    planted++;
+                    planted.add(name);
                     LOG.warn("{}/{} exists and is not kiln's: left alone, not followed", root.path(), name);
                     continue;
                 }
@@ -132,7 +133,7 @@ public final class Workspace implements AutoCloseable {
         throw new WorkspaceException("cannot write in " + root.path() + ": every probe name was taken");
     }
 
-    private static long sweep(SecureDir root) {
+    private static java.util.List<String> sweep(SecureDir root) {
         try {
             Sweep.Result r = Sweep.all(root);
             if (r.removed() > 0) {
@@ -141,7 +142,7 @@ public final class Workspace implements AutoCloseable {
             return r.tampered();
         } catch (FsException e) {
             LOG.warn("cannot look for an earlier kiln's files in {}: {}", root.path(), e.getMessage());
-            return 0;
+            return java.util.List.of();
         }
     }
 
@@ -150,9 +151,9 @@ public final class Workspace implements AutoCloseable {
         return dir;
     }
 
-    /** Links or foreign entries found where kiln's own should be (probe names, worker directories). */
+    /** Distinct places where a link or foreign entry stood instead of kiln's own (probe names, worker directories, shards). */
     public synchronized long tampered() {
-        return tampered;
+        return tampered.size();
     }
 
     /** Sweeps what worker lives that died without cleaning up left, such as {@code w0.1}. */
@@ -162,7 +163,7 @@ public final class Workspace implements AutoCloseable {
         }
         try {
             Sweep.Result r = Sweep.worker(root, workerDirName);
-            tampered += r.tampered();
+            tampered.addAll(r.tampered());
             return r.removed();
         } catch (FsException e) {
             LOG.warn("could not sweep {}/{}: {}", dir, workerDirName, e.getMessage());

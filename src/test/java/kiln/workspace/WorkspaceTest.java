@@ -130,6 +130,8 @@ final class WorkspaceTest {
         Files.createSymbolicLink(data.resolve("w2/d000001"), outside);
         try (Workspace ws = Workspace.open(data)) {
             assertEquals(2, ws.tampered(), "both planted links are reported");
+            assertEquals(0, ws.sweepWorker("w1"), "a link is never swept");
+            assertEquals(2, ws.tampered(), "and counted once, however often it is met");
         }
         assertFalse(Files.exists(shard.resolve("1.kiln")));
         assertFalse(Files.exists(shard.resolve("2.kiln")));
