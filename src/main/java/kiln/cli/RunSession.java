@@ -83,28 +83,29 @@ final class RunSession {
     private int stress() throws CannotRun {
         Settings.Files f = settings.files();
         long memoryPerWorker = memoryPerWorker(settings, MemoryLimits.read(), System.err);
-        Workspace workspace = openWorkspace(f);
-        HardwareSampler sampler = new HardwareSampler(f.dir(), settings.sampler().interval());
-        Stress stress = new Stress(settings, workspace, memoryPerWorker, Stress.jvmLauncher(settings, memoryPerWorker), System::nanoTime);
-        sampler.addListener(stress.monitor()::onSample);
-        Work work = new Work();
-        work.begin(stress);
-        Signals.install(stopSignal::countDown, stress.pool()::kill);
-        HttpApi http;
-        KilnMetrics metrics;
-        try {
-            sampler.start();
-            metrics = new KilnMetrics(work, sampler, Main.version());
-            http = startHttp(metrics, stress, work);
-        } catch (CannotRun e) {
-            sampler.close();
-            workspace.close();
-            throw e;
+        try (Workspace workspace = openWorkspace(f);
+             Stress stress = new Stress(settings, workspace, memoryPerWorker, Stress.jvmLauncher(settings, memoryPerWorker),
+                     System::nanoTime)) {
+            // the worker JVMs boot while OSHI, the meters and HTTP load here: start-up is the longer of the two
+            stress.start();
+            Signals.install(stopSignal::countDown, stress.pool()::kill);
+            try (HardwareSampler sampler = new HardwareSampler(f.dir(), settings.sampler().interval())) {
+                sampler.addListener(stress.monitor()::onSample);
+                Work work = new Work();
+                work.begin(stress);
+                sampler.start();
+                try (HttpApi http = startHttp(new KilnMetrics(work, sampler, Main.version()), stress, work)) {
+                    return stress(workspace, stress, sampler, http, memoryPerWorker);
+                }
+            }
         }
+    }
+
+    private int stress(Workspace workspace, Stress stress, HardwareSampler sampler, HttpApi http, long memoryPerWorker)
+            throws CannotRun {
         Console console = new Console(chatter, output == Output.TERMINAL, settings.run().duration(), stress.pool(), sampler,
                 stress.monitor());
         try {
-            stress.start();
             if (!stress.awaitStarted(START_TIMEOUT)) {
                 throw new CannotRun("no worker started within " + START_TIMEOUT.toSeconds() + "s; see the worker log above");
             }
@@ -127,11 +128,6 @@ final class RunSession {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return Main.EXIT_CANNOT_RUN;
-        } finally {
-            stress.close();
-            http.close();
-            sampler.close();
-            workspace.close();
         }
     }
 

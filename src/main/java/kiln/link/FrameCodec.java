@@ -20,10 +20,11 @@ import java.util.Map;
  * Anything else — another prefix, bad escape, control byte, over-long line — is malformed: the
  * reader counts it and goes on with the next line.
  *
- * <p>Supervisor to worker (stdin): {@code start} (a {@link WorkerSpec}), {@code load pct=N},
- * {@code stop}. Worker to supervisor (stdout): {@code hello pid=N version=V}, {@code stats}
- * (cumulative {@link WorkerStats}, several a second), {@code bye files_removed=N}.
- * End of stdin means stop now.
+ * <p>Supervisor to worker (stdin): {@code start} (a {@link WorkerSpec}: the worker prepares its
+ * stressors and reports in), {@code go} (the common start: stressors run), {@code load pct=N},
+ * {@code fault stressor=S offset=N}, {@code stop}. Worker to supervisor (stdout):
+ * {@code hello pid=N id=N io=native|nio|none}, {@code stats} (cumulative {@link WorkerStats},
+ * four a second, the first once prepared), {@code bye files_left=N}. End of stdin means stop now.
  */
 public final class FrameCodec {
     public static final String PREFIX = "kiln/1";

@@ -69,6 +69,7 @@ public final class Stress implements AutoCloseable {
     /** Waits until every worker reported or gave up; true when at least one runs. Then the run begins. */
     public boolean awaitStarted(Duration timeout) throws InterruptedException {
         boolean any = pool.awaitStarted(timeout);
+        pool.release(); // even with none running yet: a worker that reports in late starts at once
         if (any) {
             monitor.begin();
         }

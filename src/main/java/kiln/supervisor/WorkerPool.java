@@ -161,6 +161,11 @@ public final class WorkerPool implements AutoCloseable {
         return states().get(WorkerSlot.State.RUNNING) > 0;
     }
 
+    /** The common start: every worker that reported in starts its stressors; later lives start at once. */
+    public void release() {
+        slots.forEach(WorkerSlot::release);
+    }
+
     /** Milliseconds from launch to the first stats frame, per worker (-1: none yet). */
     public List<Long> firstFrameMillis() {
         return slots.stream().map(WorkerSlot::firstFrameMillis).toList();

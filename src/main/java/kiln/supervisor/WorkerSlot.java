@@ -44,6 +44,9 @@ final class WorkerSlot {
 
     private State state = State.STOPPED;
     private Life life;
+    private static final Frame GO = Frame.of("go").build();
+    /** Whether the common start was given: every life from then on starts its stressors at once. */
+    private boolean released;
     /** The file path the worker reported in its hello: native, nio or none; null before one reported. */
     private volatile String fileIo;
     private int lives;
@@ -170,6 +173,14 @@ final class WorkerSlot {
         LOG.warn("w{}: worker died (exit status {}); restarting in {} ms", id, code, TimeUnit.NANOSECONDS.toMillis(delay));
     }
 
+    /** The common start: this worker's stressors may run (now, or as soon as a life reports in). */
+    synchronized void release() {
+        released = true;
+        if (life != null && state == State.RUNNING) {
+            life.send(GO);
+        }
+    }
+
     /** Asks the worker to stop and clean up; it closes its own stdin afterwards. */
     synchronized void requestStop() {
         if (state == State.FAILED || state == State.STOPPED) {
@@ -221,6 +232,9 @@ final class WorkerSlot {
                 from.latest = WorkerStats.fromFrame(f);
                 if (state == State.STARTING) {
                     state = State.RUNNING;
+                    if (released) {
+                        from.send(GO); // a life started after the common start goes at once
+                    }
                     if (firstFrameMillis < 0) {
                         firstFrameMillis = TimeUnit.NANOSECONDS.toMillis(nanoTime.getAsLong() - from.startedNanos);
                     }

@@ -39,6 +39,7 @@ final class Worker {
     private final WorkerMain.FrameWriter out;
     private final String prefix;
     private final CountDownLatch stopRequested = new CountDownLatch(1);
+    private final CountDownLatch go = new CountDownLatch(1);
     private volatile Duration stopBudget = STOP_BUDGET;
     private final AtomicLong seq = new AtomicLong();
     private final FileIo io = FileIo.best();
@@ -58,7 +59,7 @@ final class Worker {
         out.write(Frame.of("hello").put("pid", ProcessHandle.current().pid()).put("id", spec.id())
                 .put("io", spec.files() ? io.name() : "none").build());
         try {
-            startStressors();
+            prepareStressors();
         } catch (FsException e) {
             if (e.errno().isTampering()) {
                 // counted with this life's totals, so the run's verdict shows it; the next life uses another name
@@ -84,6 +85,14 @@ final class Worker {
         listener.start();
         watcher.start();
         try {
+            // a common start: no stressor runs until every worker has reported in (the supervisor
+            // says go), so late JVMs are not starved by early burners and every core starts together
+            while (!go.await(50, TimeUnit.MILLISECONDS) && stopRequested.getCount() > 0) {
+                // wait
+            }
+            if (stopRequested.getCount() > 0) {
+                startStressors();
+            }
             stopRequested.await();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -100,7 +109,8 @@ final class Worker {
         return WorkerMain.EXIT_OK;
     }
 
-    private void startStressors() throws IOException {
+    /** Opens directories and allocates buffers: everything that can fail, before the common start. */
+    private void prepareStressors() throws IOException {
         if (spec.files()) {
             Path dir = Path.of(spec.dir());
             var options = new FileStorm.Options(dir, spec.fileSize(), spec.inFlight(), spec.fileThreads(),
@@ -114,14 +124,23 @@ final class Worker {
                     throw new java.io.UncheckedIOException(e);
                 }
             }, store.getBlockSize());
-            files.start();
         }
         if (spec.cpu()) {
             cpu = new CpuBurner(spec.id(), spec.cpuMethod(), spec.cpuThreads(), spec.cpuLoad(), System::nanoTime, Sleeper.SYSTEM);
-            cpu.start();
         }
         if (spec.memoryBytes() > 0) {
             memory = new MemoryStress(spec.id(), spec.memoryBytes());
+        }
+    }
+
+    private void startStressors() {
+        if (files != null) {
+            files.start();
+        }
+        if (cpu != null) {
+            cpu.start();
+        }
+        if (memory != null) {
             memory.start();
         }
         LOG.info("{}started (pid {}): files={} cpu={} memory={}", prefix, ProcessHandle.current().pid(),
@@ -159,6 +178,7 @@ final class Worker {
             Frame f;
             while ((f = commands.next()) != null) {
                 switch (f.type()) {
+                    case "go" -> go.countDown();
                     case "stop" -> {
                         requestStop("stop command", STOP_BUDGET);
                         return;

@@ -22,19 +22,28 @@ import org.slf4j.LoggerFactory;
  * swept. The OS drops the lock when the holder dies, however it dies.
  *
  * <p>The lock file stays after a run: removing it while another kiln waits to lock it would
- * let two kilns each hold "the" lock on different files. Each holder writes its own token into
- * the file and reads it back by name, so a holder of a file that is no longer the one at that
- * name finds out and gives up.
+ * let two kilns each hold "the" lock on different files. A holder checks that the name still
+ * stands for the file it locked (same file key before opening and after locking, read with
+ * {@code fstatat}), so a holder of a file that is no longer the one at that name gives up. The
+ * lock file is never opened a second time: closing any descriptor of a file drops the process's
+ * POSIX record locks on it.
  */
 final class DirectoryLock implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(DirectoryLock.class);
     private static final Set<OpenOption> OPEN = Set.of(StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
+    /**
+     * Lock files this process holds, by file key. A second run in the same process (the daemon)
+     * must not even open a held lock file: closing it again would drop the lock.
+     */
+    private static final Set<Object> HELD = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final Object identity;
 
     private final SecureDir dir;
     private final FileChannel channel;
     private final FileLock lock;
 
-    private DirectoryLock(SecureDir dir, FileChannel channel, FileLock lock) {
+    private DirectoryLock(SecureDir dir, FileChannel channel, FileLock lock, Object identity) {
+        this.identity = identity;
         this.dir = dir;
         this.channel = channel;
         this.lock = lock;
@@ -57,6 +66,22 @@ final class DirectoryLock implements AutoCloseable {
         if (kind != SecureDir.Kind.FILE) {
             throw new WorkspaceException("refusing " + where + ": it is " + kind.text() + ", not kiln's lock file (someone else put it there; remove it if that was not meant)");
         }
+        Object identity = dir.fileKey(Layout.LOCK);
+        if (identity == null) {
+            throw new WorkspaceException("another kiln is using " + dir.path() + " (" + where + " was removed meanwhile)");
+        }
+        if (!HELD.add(identity)) {
+            throw new WorkspaceException("another kiln run in this process is using " + dir.path());
+        }
+        try {
+            return lock(dir, where, identity);
+        } catch (WorkspaceException | RuntimeException e) {
+            HELD.remove(identity);
+            throw e;
+        }
+    }
+
+    private static DirectoryLock lock(SecureDir dir, String where, Object identity) throws WorkspaceException {
         FileChannel ch;
         try {
             ch = (FileChannel) dir.stream().newByteChannel(Path.of(Layout.LOCK), OPEN);
@@ -70,17 +95,14 @@ final class DirectoryLock implements AutoCloseable {
                 ch.close();
                 throw new WorkspaceException("another kiln is using " + dir.path() + " (it holds " + where + ")");
             }
-            String token = ProcessHandle.current().pid() + " " + System.nanoTime() + "\n";
-            ch.truncate(0);
-            ch.write(ByteBuffer.wrap(token.getBytes(StandardCharsets.US_ASCII)), 0);
-            ByteBuffer back = ByteBuffer.allocate(64);
-            dir.read(Layout.LOCK, back);
-            if (!token.equals(new String(back.array(), 0, back.position(), StandardCharsets.US_ASCII))) {
+            if (!identity.equals(dir.fileKey(Layout.LOCK))) {
                 lock.release();
                 ch.close();
-                throw new WorkspaceException("another kiln is using " + dir.path() + " (it replaced " + where + ")");
+                throw new WorkspaceException("another kiln is using " + dir.path() + " (" + where + " was replaced meanwhile)");
             }
-            return new DirectoryLock(dir, ch, lock);
+            ch.truncate(0);
+            ch.write(ByteBuffer.wrap((ProcessHandle.current().pid() + "\n").getBytes(StandardCharsets.US_ASCII)), 0);
+            return new DirectoryLock(dir, ch, lock, identity);
         } catch (OverlappingFileLockException e) {
             closeQuietly(ch);
             throw new WorkspaceException("another kiln run in this process is using " + dir.path());
@@ -123,6 +145,7 @@ final class DirectoryLock implements AutoCloseable {
             LOG.debug("releasing the lock: {}", e.toString());
         } finally {
             closeQuietly(channel);
+            HELD.remove(identity);
         }
     }
 }

@@ -205,6 +205,16 @@ final class SecureDir implements Dir {
         }
     }
 
+    /** The identity (device and inode) of {@code name}, not following a link; null when missing. */
+    Object fileKey(String name) {
+        try {
+            return stream.getFileAttributeView(Path.of(name), BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
+                    .readAttributes().fileKey();
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
     /** The names in this directory now. */
     List<String> list() throws FsException {
         List<String> names = new ArrayList<>();

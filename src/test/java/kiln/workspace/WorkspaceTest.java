@@ -58,6 +58,12 @@ final class WorkspaceTest {
         try (Workspace first = Workspace.open(data)) {
             WorkspaceException e = assertThrows(WorkspaceException.class, () -> Workspace.open(data));
             assertTrue(e.getMessage().startsWith("another kiln"), e.getMessage());
+            // the lock is a POSIX record lock, which any close of the file in this process would drop:
+            // another process must still find it held
+            Process q = new ProcessBuilder("python3", "-c", "import fcntl,sys; f=open(sys.argv[1],'r+');"
+                    + " fcntl.lockf(f, fcntl.LOCK_EX | fcntl.LOCK_NB)", data.resolve(Layout.LOCK).toString()).start();
+            assertTrue(q.waitFor(10, TimeUnit.SECONDS));
+            assertEquals(1, q.exitValue(), "another process cannot take the lock while this kiln holds it");
         }
     }
 

@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# Start-up and memory per worker: for each worker count, the time from launching `kiln run` to
+# every worker running (the start line kiln prints once each worker's first stats frame arrived,
+# which is also when kiln_workers{state="running"} = N), then the proportional set size (PSS:
+# shared pages divided among the processes that share them) and RSS of the workers and the
+# supervisor, read from /proc/<pid>/smaps_rollup after 3 s of load. Runs on a fresh tmpfs-backed
+# directory unless DIR is given; each count is run ROUNDS times, the first of which also makes
+# the worker class-data archive (reported separately: that is a first start).
+#
+#   src/bench/startup-memory.sh [JAVA] [ROUNDS] [WORKERS...]      (after: mvn -B package)
+#   e.g. src/bench/startup-memory.sh /usr/lib/jvm/temurin-25-jdk-amd64/bin/java 3 2 16
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+jar="$here/../../target/kiln.jar"
+java=${1:-java}
+rounds=${2:-3}
+shift $(( $# > 2 ? 2 : $# )) || true
+counts=("$@")
+[ ${#counts[@]} -gt 0 ] || counts=("$(nproc)" 16)
+[ -f "$jar" ] || { echo "build first: mvn -B package" >&2; exit 2; }
+base=${DIR:-/dev/shm/kiln-startup-$$}
+[ -e "$base" ] && { echo "$base exists: give a new DIR" >&2; exit 2; }
+trap 'rm -rf "$base"' EXIT
+kb() { awk -v k="$1" '$1 == k":" {print $2}' "/proc/$2/smaps_rollup" 2>/dev/null || echo 0; }
+echo "java: $("$java" -version 2>&1 | head -1)"
+
+for n in "${counts[@]}"; do
+  for r in $(seq "$rounds"); do
+    out=$(mktemp)
+    t0=$(date +%s%N)
+    "$java" -jar "$jar" run --duration 8s --workers "$n" --dir "$base/data" --metrics-port 0 >"$out" 2>/dev/null &
+    pid=$!
+    ms=""
+    for _ in $(seq 600); do
+      if grep -q "metrics at http" "$out"; then ms=$(( ($(date +%s%N) - t0) / 1000000 )); break; fi
+      sleep 0.01
+    done
+    sleep 3
+    workers=$(pgrep -f -P "$pid" kiln.worker.WorkerMain || true)
+    wpss=0; wrss=0; cnt=0
+    for w in $workers; do wpss=$((wpss + $(kb Pss "$w"))); wrss=$((wrss + $(kb Rss "$w"))); cnt=$((cnt + 1)); done
+    spss=$(kb Pss "$pid"); srss=$(kb Rss "$pid")
+    wait "$pid" || true
+    rm -f "$out"
+    [ "$cnt" -gt 0 ] || { echo "workers=$n round $r: no worker found"; continue; }
+    printf 'workers=%-3d round %d: all running after %5s ms | per worker PSS %5.1f MiB RSS %5.1f MiB | supervisor PSS %5.1f MiB RSS %5.1f MiB%s\n' \
+      "$n" "$r" "${ms:-?}" "$(echo "$wpss / $cnt / 1024" | bc -l)" "$(echo "$wrss / $cnt / 1024" | bc -l)" \
+      "$(echo "$spss / 1024" | bc -l)" "$(echo "$srss / 1024" | bc -l)" "$([ "$r" = 1 ] && echo ' (first start)')"
+  done
+done
