@@ -3,15 +3,16 @@
 # every worker running (the start line kiln prints once each worker's first stats frame arrived,
 # which is also when kiln_workers{state="running"} = N), then the proportional set size (PSS:
 # shared pages divided among the processes that share them) and RSS of the workers and the
-# supervisor, read from /proc/<pid>/smaps_rollup after 3 s of load. Runs on a fresh tmpfs-backed
-# directory unless DIR is given; each count is run ROUNDS times, the first of which also makes
-# the worker class-data archive (reported separately: that is a first start).
+# supervisor, read from /proc/<pid>/smaps_rollup after 3 s of load. Runs in a fresh directory on
+# tmpfs unless DIR is given; each count is run ROUNDS times, the first of which also writes the
+# workers' class-data archive (a first start). JOPTS: options for the supervisor JVM; JAR: another
+# build to measure (a baseline).
 #
 #   src/bench/startup-memory.sh [JAVA] [ROUNDS] [WORKERS...]      (after: mvn -B package)
 #   e.g. src/bench/startup-memory.sh /usr/lib/jvm/temurin-25-jdk-amd64/bin/java 3 2 16
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
-jar="$here/../../target/kiln.jar"
+jar="${JAR:-$here/../../target/kiln.jar}"
 java=${1:-java}
 rounds=${2:-3}
 shift $(( $# > 2 ? 2 : $# )) || true
@@ -21,6 +22,7 @@ counts=("$@")
 base=${DIR:-/dev/shm/kiln-startup-$$}
 [ -e "$base" ] && { echo "$base exists: give a new DIR" >&2; exit 2; }
 trap 'rm -rf "$base"' EXIT
+mkdir -p "$base/data" # a directory that stays between runs keeps the workers' class-data archive
 kb() { awk -v k="$1" '$1 == k":" {print $2}' "/proc/$2/smaps_rollup" 2>/dev/null || echo 0; }
 echo "java: $("$java" -version 2>&1 | head -1)"
 
@@ -28,7 +30,7 @@ for n in "${counts[@]}"; do
   for r in $(seq "$rounds"); do
     out=$(mktemp)
     t0=$(date +%s%N)
-    "$java" -jar "$jar" run --duration 8s --workers "$n" --dir "$base/data" --metrics-port 0 >"$out" 2>/dev/null &
+    "$java" ${JOPTS:-} -jar "$jar" run --duration 8s --workers "$n" --dir "$base/data" --metrics-port 0 >"$out" 2>/dev/null &
     pid=$!
     ms=""
     for _ in $(seq 600); do

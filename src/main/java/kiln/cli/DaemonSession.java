@@ -155,7 +155,7 @@ final class DaemonSession {
         } catch (RunSession.CannotRun e) {
             return Reply.error(400, e.getMessage());
         }
-        Stress stress = new Stress(s, workspace, memoryPerWorker, Stress.jvmLauncher(s, memoryPerWorker), System::nanoTime);
+        Stress stress = new Stress(s, workspace, memoryPerWorker, Stress.jvmLauncher(s, workspace, memoryPerWorker), System::nanoTime);
         work.begin(stress);
         state = "starting";
         lastResult = null;

@@ -84,7 +84,7 @@ final class RunSession {
         Settings.Files f = settings.files();
         long memoryPerWorker = memoryPerWorker(settings, MemoryLimits.read(), System.err);
         try (Workspace workspace = openWorkspace(f);
-             Stress stress = new Stress(settings, workspace, memoryPerWorker, Stress.jvmLauncher(settings, memoryPerWorker),
+             Stress stress = new Stress(settings, workspace, memoryPerWorker, Stress.jvmLauncher(settings, workspace, memoryPerWorker),
                      System::nanoTime)) {
             // the worker JVMs boot while OSHI, the meters and HTTP load here: start-up is the longer of the two
             stress.start();
@@ -221,14 +221,18 @@ final class RunSession {
             return 0;
         }
         long asked = m.bytes() > 0 ? m.bytes() : (long) (limits.totalBytes() * m.percent() / 100);
-        long allowed = limits.allowed(MEMORY_SHARE);
+        // the worker JVMs themselves live in the same memory (and cgroup) as the buffers
+        long workers = s.workers().count() * Stress.workerFootprintBytes(s);
+        long allowed = Math.max(0, limits.allowed(MEMORY_SHARE) - workers);
         long total = asked;
         if (asked > allowed) {
             total = allowed;
-            messages.printf("kiln: --memory %s cut to %s: at most %.0f%% of what is available (%s available%s)%n",
+            messages.printf("kiln: --memory %s cut to %s: at most %.0f%% of what is available (%s available%s), less %s for %d"
+                            + " worker JVMs%n",
                     Sizes.human(asked), Sizes.human(allowed), MEMORY_SHARE * 100, Sizes.human(limits.availableBytes()),
                     limits.cgroupLimit() < 0 ? "" : ", cgroup limit " + Sizes.human(limits.cgroupLimit())
-                            + " with " + Sizes.human(limits.cgroupHeadroom()) + " free");
+                            + " with " + Sizes.human(limits.cgroupHeadroom()) + " free",
+                    Sizes.human(workers), s.workers().count());
         }
         return Math.max(0, total / s.workers().count()) & ~7L;
     }

@@ -17,7 +17,6 @@ import oshi.SystemInfo;
 import oshi.hardware.CentralProcessor;
 import oshi.hardware.HWDiskStore;
 import oshi.hardware.HardwareAbstractionLayer;
-import oshi.software.os.OSFileStore;
 import kiln.util.Threads;
 
 /**
@@ -63,26 +62,35 @@ public final class HardwareSampler implements AutoCloseable {
         this.cpu = hal.getProcessor();
         this.disks = hal.getDiskStores();
         this.target = target;
-        this.mount = mountOf(si, target);
+        this.mount = mountOf(Path.of("/proc/self/mountinfo"), target);
         this.interval = interval;
         this.prevTicks = cpu.getSystemCpuLoadTicks();
         this.prevCoreTicks = cpu.getProcessorCpuLoadTicks();
         this.scheduler = Executors.newSingleThreadScheduledExecutor(Threads.factory("kiln-sampler", false));
     }
 
-    private static String mountOf(SystemInfo si, Path target) {
+    /**
+     * The mount point that holds {@code target}: the longest mount point in
+     * {@code /proc/self/mountinfo} above it (read directly: OSHI's file-store list runs lsblk,
+     * which would compete with the booting workers).
+     */
+    static String mountOf(Path mountinfo, Path target) {
         String path = kiln.util.Dirs.existingAncestor(target).toString();
         String best = "/";
         try {
-            for (OSFileStore fs : si.getOperatingSystem().getFileSystem().getFileStores(true)) {
-                String m = fs.getMount();
+            for (String line : Files.readAllLines(mountinfo)) {
+                String[] f = line.split(" ");
+                if (f.length < 5) {
+                    continue;
+                }
+                String m = f[4].replace("\\040", " ").replace("\\011", "\t").replace("\\134", "\\");
                 boolean under = path.equals(m) || path.startsWith(m.endsWith("/") ? m : m + "/");
                 if (under && m.length() > best.length()) {
                     best = m;
                 }
             }
-        } catch (RuntimeException e) {
-            LOG.debug("cannot list file systems: {}", e.toString());
+        } catch (IOException | RuntimeException e) {
+            LOG.debug("cannot read the mount table: {}", e.toString());
         }
         return best;
     }

@@ -6,6 +6,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
+import kiln.workspace.ClassDataCache;
 
 /**
  * Starts a worker as a child JVM: the same {@code java} binary and class path as this one, a
@@ -15,11 +17,22 @@ import java.util.List;
 public final class JvmWorkerLauncher implements WorkerLauncher {
     private static final String MAIN = "kiln.worker.WorkerMain";
     private static final Path TASKSET = findTaskset();
+    /** Environment variable with extra JVM options for the workers, e.g. {@code -Xlog:gc}. */
+    public static final String EXTRA_OPTIONS = "KILN_WORKER_JAVA_OPTIONS";
+    /**
+     * Upper bound of a worker's memory outside its heap and the memory stressor's buffer: JIT
+     * code and compiler memory, metaspace, thread stacks, malloc. Measured at 35-50 MiB of RSS on
+     * JDK 17 and 25 (src/bench/startup-memory.sh); the bound leaves room.
+     */
+    public static final long NON_HEAP_BYTES = 64L << 20;
 
     private final long heapBytes;
     private final long directBytes;
     private final boolean pin;
     private final int cpus;
+    private final ClassDataCache classData;
+    /** The worker that writes the class-data archive as it exits: the first launched without one. */
+    private final AtomicReference<Process> archiveWriter = new AtomicReference<>();
 
     /**
      * @param heapBytes   maximum heap of a worker
@@ -27,6 +40,12 @@ public final class JvmWorkerLauncher implements WorkerLauncher {
      * @param pin         pin worker i to cpu i mod {@code cpus}
      */
     public JvmWorkerLauncher(long heapBytes, long memoryBytes, boolean pin) {
+        this(heapBytes, memoryBytes, pin, null);
+    }
+
+    /** @param classData the workers' class-data archive, or null to start them without */
+    public JvmWorkerLauncher(long heapBytes, long memoryBytes, boolean pin, ClassDataCache classData) {
+        this.classData = classData;
         this.heapBytes = heapBytes;
         // the memory stressor's buffers, plus what the JDK's own I/O buffers need
         this.directBytes = memoryBytes + (64L << 20);
@@ -50,6 +69,10 @@ public final class JvmWorkerLauncher implements WorkerLauncher {
     }
 
     List<String> command(int id) {
+        return command(id, false);
+    }
+
+    List<String> command(int id, boolean writesArchive) {
         List<String> cmd = new ArrayList<>();
         if (pinning()) {
             cmd.add(TASKSET.toString());
@@ -68,6 +91,12 @@ public final class JvmWorkerLauncher implements WorkerLauncher {
         cmd.add("-XX:-UsePerfData");          // no hsperfdata files in /tmp: write only under our dir
         cmd.add("-XX:+ExitOnOutOfMemoryError");
         cmd.add("-Xshare:auto");
+        if (classData != null) {
+            cmd.addAll(classData.jvmOptions(writesArchive));
+        }
+        // the JVM's own warnings (a stale archive, say) go to the log, never into the frame stream
+        cmd.add("-Xlog:disable");
+        cmd.add("-Xlog:all=warning,cds=error:stderr"); // dumping the archive warns of every class it skips
         cmd.add("-Dkiln.worker=" + id);
         if (Runtime.version().feature() >= 22) {
             cmd.add("--enable-native-access=ALL-UNNAMED"); // the FFM file path, without a warning
@@ -79,6 +108,10 @@ public final class JvmWorkerLauncher implements WorkerLauncher {
         String level = System.getProperty("org.slf4j.simpleLogger.defaultLogLevel");
         if (level != null) {
             cmd.add("-Dorg.slf4j.simpleLogger.defaultLogLevel=" + level); // the supervisor's log level, e.g. --quiet
+        }
+        String extra = System.getenv(EXTRA_OPTIONS);
+        if (extra != null && !extra.isBlank()) {
+            cmd.addAll(List.of(extra.trim().split("\\s+"))); // the operator's own, last so they win
         }
         cmd.add("-cp");
         cmd.add(System.getProperty("java.class.path"));
@@ -93,10 +126,23 @@ public final class JvmWorkerLauncher implements WorkerLauncher {
 
     @Override
     public WorkerProcess launch(int id) throws IOException {
-        ProcessBuilder pb = new ProcessBuilder(command(id));
+        boolean writer = classData != null && !classData.ready() && archiveWriter.get() == null;
+        ProcessBuilder pb = new ProcessBuilder(command(id, writer));
         pb.redirectInput(ProcessBuilder.Redirect.PIPE);
         pb.redirectOutput(ProcessBuilder.Redirect.PIPE);
         pb.redirectError(ProcessBuilder.Redirect.PIPE);
-        return WorkerProcess.of(pb.start());
+        Process p = pb.start();
+        if (writer) {
+            archiveWriter.compareAndSet(null, p);
+        }
+        return WorkerProcess.of(p);
+    }
+
+    @Override
+    public void runEnded() {
+        if (classData != null) {
+            Process w = archiveWriter.get();
+            classData.runEnded(w != null && !w.isAlive() && w.exitValue() == 0);
+        }
     }
 }

@@ -19,6 +19,7 @@ public final class Stress implements AutoCloseable {
     private final RunMonitor monitor;
     private final long memoryPerWorker;
     private final Workspace workspace;
+    private final WorkerLauncher launcher;
 
     /**
      * @param memoryPerWorker off-heap bytes each worker stresses (already capped), 0 for none
@@ -27,6 +28,7 @@ public final class Stress implements AutoCloseable {
     public Stress(Settings settings, Workspace workspace, long memoryPerWorker, WorkerLauncher launcher, LongSupplier nanoTime) {
         this.settings = settings;
         this.workspace = workspace;
+        this.launcher = launcher;
         this.memoryPerWorker = memoryPerWorker;
         Readiness readiness = new Readiness(settings.ready().window().toNanos(), settings.ready().tolerance());
         // with a ramp, workers start idle and the monitor raises their load
@@ -38,10 +40,22 @@ public final class Stress implements AutoCloseable {
     }
 
     /** The real launcher for these settings: worker JVMs sized for the churn ring and the memory share. */
-    public static WorkerLauncher jvmLauncher(Settings settings, long memoryPerWorker) {
+    public static WorkerLauncher jvmLauncher(Settings settings, Workspace workspace, long memoryPerWorker) {
+        return new JvmWorkerLauncher(workerHeapBytes(settings), memoryPerWorker, settings.workers().pin(),
+                workspace.classData().orElse(null));
+    }
+
+    private static long workerHeapBytes(Settings settings) {
         // the churn ring holds 8 bytes per kept file, on top of the base heap
-        long heap = settings.workers().heapBytes() + (settings.files().enabled() ? settings.files().maxFiles() * 8 : 0);
-        return new JvmWorkerLauncher(heap, memoryPerWorker, settings.workers().pin());
+        return settings.workers().heapBytes() + (settings.files().enabled() ? settings.files().maxFiles() * 8 : 0);
+    }
+
+    /**
+     * What one worker JVM may take besides the memory stressor's buffer: its whole heap plus
+     * {@link JvmWorkerLauncher#NON_HEAP_BYTES} (code, metaspace, stacks, malloc: measured below it).
+     */
+    public static long workerFootprintBytes(Settings settings) {
+        return workerHeapBytes(settings) + JvmWorkerLauncher.NON_HEAP_BYTES;
     }
 
     private static int rampStartLoad(Settings s) {
@@ -95,6 +109,8 @@ public final class Stress implements AutoCloseable {
     /** Stops the workers (polite, then firm) and sweeps what dead lives left. Idempotent. */
     @Override
     public void close() {
-        pool.stop(WorkerPool.STOP_GRACE);
+        if (pool.stop(WorkerPool.STOP_GRACE)) {
+            launcher.runEnded();
+        }
     }
 }

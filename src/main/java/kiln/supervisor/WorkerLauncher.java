@@ -6,4 +6,8 @@ import java.io.IOException;
 @FunctionalInterface
 public interface WorkerLauncher {
     WorkerProcess launch(int id) throws IOException;
+
+    /** Called once every worker has exited at the end of a run. */
+    default void runEnded() {
+    }
 }

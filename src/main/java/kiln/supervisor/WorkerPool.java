@@ -174,11 +174,13 @@ public final class WorkerPool implements AutoCloseable {
     /**
      * Stops every worker: a stop command (they clean up their files), then SIGTERM after
      * {@code grace}, then SIGKILL two seconds later; finally sweeps what dead lives left behind.
+     *
+     * @return true for the call that stopped them, false when already stopped
      */
-    public void stop(Duration grace) {
+    public boolean stop(Duration grace) {
         synchronized (this) {
             if (stopped) {
-                return;
+                return false;
             }
             stopped = true;
         }
@@ -203,6 +205,7 @@ public final class WorkerPool implements AutoCloseable {
             }
         }
         sweepDeadLives();
+        return true;
     }
 
     /** SIGKILL to every worker at once: for a forced stop. */

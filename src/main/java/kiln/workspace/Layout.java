@@ -6,6 +6,7 @@ import java.util.regex.Pattern;
  * The one definition of kiln's on-disk layout, for worker, sweep and lock alike:
  * <pre>
  *   &lt;dir&gt;/.kiln.lock                 one kiln per directory
+ *   &lt;dir&gt;/.kiln-cds/worker-&lt;build&gt;.jsa  the workers' class-data archive, in a directory kiln kept
  *   &lt;dir&gt;/.kiln-probe-&lt;pid&gt;-&lt;nonce&gt;  written and removed at start: proves the directory writable
  *   &lt;dir&gt;/w&lt;id&gt;[.&lt;life&gt;]/            one per worker life
  *   &lt;dir&gt;/w&lt;id&gt;/d&lt;shard&gt;/            {@value #SHARD_FILES} files to a shard, six digits or more
@@ -16,6 +17,8 @@ public final class Layout {
     /** Files to a shard directory: no directory grows large. */
     public static final int SHARD_FILES = 1000;
     public static final String LOCK = ".kiln.lock";
+    /** The worker JVMs' class-data archive, kept while the directory is kept (see ClassDataCache). */
+    public static final String CLASS_DATA_DIR = ".kiln-cds";
     public static final String FILE_SUFFIX = ".kiln";
     private static final String PROBE_PREFIX = ".kiln-probe-";
     private static final Pattern WORKER_DIR = Pattern.compile("w\\d{1,6}(\\.\\d{1,6})?");

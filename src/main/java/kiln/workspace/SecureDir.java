@@ -215,6 +215,56 @@ final class SecureDir implements Dir {
         }
     }
 
+    /**
+     * A path to this very directory that walks through no name anyone else can change:
+     * {@code /proc/<pid>/fd/<n>}, the descriptor this process holds. Valid while it stays open
+     * and this process lives; for child processes that open files by path (the JVM's class-data
+     * archive).
+     */
+    java.util.Optional<Path> descriptorPath() {
+        Object self;
+        try {
+            self = stream.getFileAttributeView(BasicFileAttributeView.class).readAttributes().fileKey();
+        } catch (IOException e) {
+            return java.util.Optional.empty();
+        }
+        try (DirectoryStream<Path> fds = Files.newDirectoryStream(Path.of("/proc/self/fd"))) {
+            for (Path fd : fds) {
+                try {
+                    // follows the magic link to the open directory itself, not to any path
+                    BasicFileAttributes a = Files.readAttributes(fd, BasicFileAttributes.class);
+                    if (a.isDirectory() && self != null && self.equals(a.fileKey())) {
+                        return java.util.Optional.of(Path.of("/proc", Long.toString(ProcessHandle.current().pid()), "fd",
+                                fd.getFileName().toString()));
+                    }
+                } catch (IOException e) {
+                    // closed meanwhile, or not ours to stat
+                }
+            }
+        } catch (IOException e) {
+            return java.util.Optional.empty();
+        }
+        return java.util.Optional.empty();
+    }
+
+    /** Renames {@code from} to {@code to} within this directory ({@code renameat}). */
+    void rename(String from, String to) throws FsException {
+        try {
+            stream.move(Path.of(from), stream, Path.of(to));
+        } catch (IOException e) {
+            throw translate(e, "rename", path, from, this);
+        }
+    }
+
+    /** Owner and permissions of the directory itself, from its descriptor. */
+    java.nio.file.attribute.PosixFileAttributes attributes() throws FsException {
+        try {
+            return stream.getFileAttributeView(java.nio.file.attribute.PosixFileAttributeView.class).readAttributes();
+        } catch (IOException e) {
+            throw translate(e, "stat", path, null, this);
+        }
+    }
+
     /** The names in this directory now. */
     List<String> list() throws FsException {
         List<String> names = new ArrayList<>();

@@ -20,6 +20,8 @@ import org.slf4j.LoggerFactory;
 public final class Workspace implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Workspace.class);
     private static final int PROBE_TRIES = 3;
+    /** {@code -Dkiln.class-data=false} starts workers without the class-data archive. */
+    public static final String CLASS_DATA_PROPERTY = "kiln.class-data";
 
     private final Path dir;
     private final boolean made;
@@ -27,9 +29,12 @@ public final class Workspace implements AutoCloseable {
     private final DirectoryLock lock;
     /** Names (relative to the directory) where a link or foreign entry stood instead of kiln's own: each counted once. */
     private final java.util.Set<String> tampered = new java.util.TreeSet<>();
+    private final ClassDataCache classData;
     private boolean closed;
 
-    private Workspace(Path dir, boolean made, SecureDir root, DirectoryLock lock, java.util.Collection<String> tampered) {
+    private Workspace(Path dir, boolean made, SecureDir root, DirectoryLock lock, java.util.Collection<String> tampered,
+                      ClassDataCache classData) {
+        this.classData = classData;
         this.dir = dir;
         this.made = made;
         this.root = root;
@@ -39,7 +44,7 @@ public final class Workspace implements AutoCloseable {
 
     /** A workspace that holds nothing: the file stressor is off. */
     public static Workspace none(Path dir) {
-        return new Workspace(dir, false, null, null, java.util.List.of());
+        return new Workspace(dir, false, null, null, java.util.List.of(), null);
     }
 
     /**
@@ -58,7 +63,10 @@ public final class Workspace implements AutoCloseable {
             if (!made) {
                 tampered.addAll(sweep(root));
             }
-            return new Workspace(abs, made, root, lock, tampered);
+            // a directory that stays between runs keeps the workers' class data; one made now goes at the end
+            ClassDataCache cache = made || "false".equals(System.getProperty(CLASS_DATA_PROPERTY)) ? null
+                    : ClassDataCache.open(root).orElse(null);
+            return new Workspace(abs, made, root, lock, tampered, cache);
         } catch (FsException e) {
             close(root);
             removeIfEmpty(abs, made, null);
@@ -146,6 +154,11 @@ public final class Workspace implements AutoCloseable {
         }
     }
 
+    /** The workers' class-data archive, when this directory was there before the run (and so stays after it). */
+    public java.util.Optional<ClassDataCache> classData() {
+        return java.util.Optional.ofNullable(classData);
+    }
+
     /** The directory, absolute. */
     public Path dir() {
         return dir;
@@ -178,6 +191,9 @@ public final class Workspace implements AutoCloseable {
             return;
         }
         closed = true;
+        if (classData != null) {
+            classData.close();
+        }
         removeIfEmpty(dir, made, lock);
         lock.close();
         root.close();

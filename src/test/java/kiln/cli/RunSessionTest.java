@@ -48,8 +48,11 @@ final class RunSessionTest {
         Settings s = new SettingsLoader(2).load(null, Map.of("kiln.memory.size", "30g"));
         long[] per = new long[1];
         String msg = cut(s, new MemoryLimits(24 * GIB, 10 * GIB, -1, -1), per);
-        assertEquals("kiln: --memory 30.0 GiB cut to 9.0 GiB: at most 90% of what is available (10.0 GiB available)\n", msg);
-        assertEquals((long) (9 * GIB) / 2, per[0]);
+        long workers = 2 * kiln.supervisor.Stress.workerFootprintBytes(s);
+        assertEquals(2 * ((48L << 20) + 20_000 * 8 + (64L << 20)), workers, "heap with the churn ring, plus the non-heap bound");
+        assertEquals("kiln: --memory 30.0 GiB cut to 8.8 GiB: at most 90% of what is available (10.0 GiB available), less 224.3 MiB"
+                + " for 2 worker JVMs\n", msg);
+        assertEquals(((long) (9 * GIB) - workers) / 2 & ~7L, per[0]);
     }
 
     @Test
@@ -57,8 +60,9 @@ final class RunSessionTest {
         Settings s = new SettingsLoader(1).load(null, Map.of("kiln.memory.size", "4g"));
         long[] per = new long[1];
         String msg = cut(s, new MemoryLimits(24 * GIB, 20 * GIB, 2 * GIB, GIB), per);
-        assertTrue(msg.contains("cut to 921.6 MiB") && msg.contains("cgroup limit 2.0 GiB with 1.0 GiB free"), msg);
-        assertTrue(per[0] <= GIB * 9 / 10);
+        assertTrue(msg.contains("cut to 809.4 MiB") && msg.contains("cgroup limit 2.0 GiB with 1.0 GiB free"), msg);
+        assertTrue(per[0] + kiln.supervisor.Stress.workerFootprintBytes(s) <= GIB * 9 / 10,
+                "buffer and the worker JVM together fit in the cgroup's headroom share");
     }
 
     @Test

@@ -1,0 +1,135 @@
+package kiln.workspace;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFileAttributes;
+import java.nio.file.attribute.PosixFilePermission;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.zip.CRC32;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The worker JVMs' class-data archive (AppCDS): kiln's own classes, parsed and verified once,
+ * mapped by every worker. Kept in {@code <dir>/.kiln-cds/}, a directory kiln makes private
+ * (0700) and holds open; its archive is named after the JDK and kiln build it fits. The first
+ * worker of a run without an archive writes one as it exits ({@code -XX:ArchiveClassesAtExit}),
+ * the next runs map it ({@code -XX:SharedArchiveFile}).
+ *
+ * <p>The JVM opens the archive by path. The path given is {@code /proc/<supervisor>/fd/<n>/…}:
+ * it goes through the descriptor kiln holds, not through {@code <dir>}, so nobody who can write
+ * in {@code <dir>} can swap in a link or an archive of their own. A cache directory that is a
+ * link, not kiln's own (owner) or open to others is not used. Thread-safe.
+ */
+public final class ClassDataCache implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(ClassDataCache.class);
+    private static final String PREFIX = "worker-";
+    private static final String SUFFIX = ".jsa";
+    private static final String PARTIAL = ".partial";
+
+    private final SecureDir dir;
+    private final Path through;
+    private final String name;
+
+    private ClassDataCache(SecureDir dir, Path through, String name) {
+        this.dir = dir;
+        this.through = through;
+        this.name = name;
+    }
+
+    /** The cache in {@code root}, made if missing; empty when it cannot be used safely (said in the log). */
+    static Optional<ClassDataCache> open(SecureDir root) {
+        SecureDir dir = null;
+        try {
+            dir = (SecureDir) Dir.makeOrOpen(root, Layout.CLASS_DATA_DIR).dir();
+            PosixFileAttributes a = dir.attributes();
+            String me = System.getProperty("user.name");
+            if (!a.owner().getName().equals(me) || !a.permissions().equals(Set.of(PosixFilePermission.OWNER_READ,
+                    PosixFilePermission.OWNER_WRITE, PosixFilePermission.OWNER_EXECUTE))) {
+                LOG.warn("not using {}: owned by {} with mode {}, not kiln's private directory", dir.path(), a.owner().getName(),
+                        java.nio.file.attribute.PosixFilePermissions.toString(a.permissions()));
+                dir.close();
+                return Optional.empty();
+            }
+            Optional<Path> through = dir.descriptorPath();
+            if (through.isEmpty()) {
+                dir.close();
+                return Optional.empty(); // no /proc: workers start without the archive
+            }
+            return Optional.of(new ClassDataCache(dir, through.get(), PREFIX + buildKey() + SUFFIX));
+        } catch (FsException e) {
+            if (dir != null) {
+                dir.close();
+            }
+            LOG.warn("not using the class-data cache: {}", e.getMessage());
+            return Optional.empty();
+        }
+    }
+
+    /** JDK, VM and class path (each jar's size and time): an archive fits only the build that wrote it. */
+    static String buildKey() {
+        StringBuilder b = new StringBuilder(System.getProperty("java.home")).append('|')
+                .append(System.getProperty("java.vm.version"));
+        for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
+            Path p = Path.of(entry);
+            try {
+                b.append('|').append(p.toAbsolutePath()).append(':').append(Files.size(p)).append(':')
+                        .append(Files.getLastModifiedTime(p).toMillis());
+            } catch (IOException e) {
+                b.append('|').append(entry);
+            }
+        }
+        CRC32 crc = new CRC32();
+        crc.update(b.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        return Runtime.version().feature() + "-" + Long.toHexString(crc.getValue());
+    }
+
+    /** Whether a finished archive for this build is there. */
+    public boolean ready() {
+        return dir.kind(name) == SecureDir.Kind.FILE;
+    }
+
+    /**
+     * JVM options for a worker: map the archive when it is ready; otherwise, for the one worker
+     * that writes it ({@code writer}), write it at exit under a temporary name.
+     */
+    public List<String> jvmOptions(boolean writer) {
+        if (ready()) {
+            return List.of("-XX:SharedArchiveFile=" + through.resolve(name));
+        }
+        return writer ? List.of("-XX:ArchiveClassesAtExit=" + through.resolve(name + PARTIAL)) : List.of();
+    }
+
+    /**
+     * After the run: a complete new archive (its writer exited cleanly) takes the real name;
+     * a partial one and archives of other builds are removed.
+     */
+    public void runEnded(boolean writerExitedCleanly) {
+        try {
+            for (String n : dir.list()) {
+                if (n.equals(name + PARTIAL) && writerExitedCleanly && !ready()) {
+                    dir.rename(n, name);
+                    LOG.info("worker class-data archive written: {}/{}", dir.path(), name);
+                } else if (n.startsWith(PREFIX) && !n.equals(name) && dir.kind(n) == SecureDir.Kind.FILE) {
+                    dir.deleteFile(n); // a partial archive, or one for another JDK or kiln build
+                }
+            }
+        } catch (FsException e) {
+            LOG.warn("class-data cache: {}", e.getMessage());
+        }
+    }
+
+    @Override
+    public void close() {
+        dir.close();
+    }
+
+    @Override
+    public String toString() {
+        return dir.path() + "/" + name + (ready() ? "" : " (not written yet)");
+    }
+}
