@@ -1,15 +1,25 @@
 #!/usr/bin/env bash
 # Files/s of kiln (--no-cpu, no churn) against a plain C loop of open/write/close with one
-# thread per core, on the same file system, interleaved so both meet the same state (ext4
-# slows creates for minutes after a bulk delete; each run ends with one).
+# thread per core, on the same file system, interleaved so all meet the same state (ext4
+# slows creates for minutes after a bulk delete; each run ends with one). Each round runs the
+# C loop, then kiln on every JDK given: by default the machine's `java` (JDK 17: the NIO path)
+# and the newest JDK 22+ under /usr/lib/jvm (the native FFM path). Use a fresh tmpfs
+# (/dev/shm/…) to compare CPU cost alone.
 #
-#   src/bench/files-vs-loop.sh [DIR] [SECONDS] [ROUNDS]      (after: mvn -B package)
+#   src/bench/files-vs-loop.sh [DIR] [SECONDS] [ROUNDS] [JAVA…]      (after: mvn -B package on JDK 22+)
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 jar="$here/../../target/kiln.jar"
-dir=${1:-$PWD/kiln-bench}
-secs=${2:-15}
+dir=${1:-/dev/shm/kiln-bench}
+secs=${2:-10}
 rounds=${3:-3}
+shift $(( $# > 3 ? 3 : $# )) || true
+javas=("$@")
+if [ ${#javas[@]} -eq 0 ]; then
+  javas=(java)
+  newest=$(ls -d /usr/lib/jvm/temurin-2[2-9]* /usr/lib/jvm/*-2[2-9]-* 2>/dev/null | sort -V | tail -1 || true)
+  [ -n "$newest" ] && javas+=("$newest/bin/java")
+fi
 cores=$(nproc)
 [ -f "$jar" ] || { echo "build first: mvn -B package" >&2; exit 2; }
 [ -e "$dir" ] && { echo "$dir exists: give a new path" >&2; exit 2; }
@@ -18,18 +28,29 @@ trap 'rm -rf "$bin" "$dir"' EXIT
 mkdir -p "$dir"
 gcc -O2 -pthread -o "$bin/plainloop" "$here/plainloop.c"
 
-loop=()
-kiln=()
+declare -A rate
 for r in $(seq "$rounds"); do
   l=$("$bin/plainloop" "$dir/loop" "$cores" "$secs" | sed -E 's/.*files_per_second=//')
-  java -jar "$jar" run --no-cpu --duration "${secs}s" --dir "$dir/kiln" --max-files 10000000 \
-       --min-free 1g --metrics-port 0 --report "$bin/r.json" >/dev/null 2>"$bin/err" || { cat "$bin/err"; exit 1; }
-  k=$(sed -nE 's/.*"per_second" : ([0-9.]+).*/\1/p' "$bin/r.json" | head -1)
-  echo "round $r: plain loop ${l} files/s, kiln ${k} files/s"
-  loop+=("$l")
-  kiln+=("$k")
+  rm -rf "$dir/loop"
+  rate[loop,$r]=$l
+  line="round $r: C loop ${l} files/s"
+  for j in "${!javas[@]}"; do
+    "${javas[$j]}" -jar "$jar" run --no-cpu --duration "${secs}s" --dir "$dir/kiln" --max-files 4000000 \
+         --min-free 1g --metrics-port 0 --report "$bin/r.json" >"$bin/out" 2>"$bin/err" || { cat "$bin/err"; exit 1; }
+    k=$(sed -nE 's/.*"per_second" : ([0-9.]+).*/\1/p' "$bin/r.json" | head -1)
+    io=$(sed -nE 's/.*"io" : "([a-z]+)".*/\1/p' "$bin/r.json" | head -1)
+    v=$("${javas[$j]}" -version 2>&1 | head -1 | sed -E 's/.*version "([0-9]+).*/\1/')
+    rate[$j,$r]=$k
+    name[$j]="kiln JDK $v ($io)"
+    line="$line, ${name[$j]} ${k} files/s"
+  done
+  echo "$line"
 done
 median() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
-ml=$(median "${loop[@]}")
-mk=$(median "${kiln[@]}")
-awk -v l="$ml" -v k="$mk" -v c="$cores" 'BEGIN { printf "median over rounds: plain loop (%d threads) %.0f files/s, kiln %.0f files/s = %.0f%%\n", c, l, k, 100*k/l }'
+ml=$(median $(for r in $(seq "$rounds"); do echo "${rate[loop,$r]}"; done))
+echo "median over $rounds rounds, $cores threads/workers, ${secs}s each:"
+printf '  C loop                %8.0f files/s\n' "$ml"
+for j in "${!javas[@]}"; do
+  mk=$(median $(for r in $(seq "$rounds"); do echo "${rate[$j,$r]}"; done))
+  awk -v n="${name[$j]}" -v l="$ml" -v k="$mk" 'BEGIN { printf "  %-21s %8.0f files/s = %.2fx the C loop\n", n, k, k/l }'
+done

@@ -61,8 +61,8 @@ final class FileCounters {
         bytes.add(size);
     }
 
-    void submitted() {
-        int now = inFlight.incrementAndGet();
+    void submitted(int count) {
+        int now = inFlight.addAndGet(count);
         inFlightMax.accumulateAndGet(now, Math::max);
     }
 

@@ -168,7 +168,8 @@ public final class FileStorm implements AutoCloseable {
                 producerParked = false;
             }
             space.took(batch);
-            for (int i = 0; i < batch; i++) {
+            int left = batch;
+            while (left > 0) {
                 if (shard == null || Layout.shardOf(index) != shard.number) {
                     if (shard != null) {
                         shards.release(shard);
@@ -177,13 +178,17 @@ public final class FileStorm implements AutoCloseable {
                     if (shard == null) {
                         // counted; the next shard number is tried after a pause, never this one again
                         index = Layout.firstIndexOf(Layout.shardOf(index) + 1);
-                        permits.release(batch - i);
+                        permits.release(left);
                         LockSupport.parkNanos(this, SpaceGuard.CHECK_NANOS);
                         break;
                     }
                 }
-                shard.refs.incrementAndGet();
-                submit(shard, index++);
+                // one task per run of files in the same shard: a hand-off per file costs as much as a create
+                int run = (int) Math.min(left, Layout.firstIndexOf(shard.number + 1) - index);
+                shard.refs.addAndGet(run);
+                submit(shard, index, run);
+                index += run;
+                left -= run;
             }
         }
         if (shard != null) {
@@ -191,20 +196,27 @@ public final class FileStorm implements AutoCloseable {
         }
     }
 
-    private void submit(Shards.Shard shard, long index) {
-        counters.submitted();
+    /** Hands {@code count} creations (as many permits, taken) to a writer; each permit returns as its file is done. */
+    private void submit(Shards.Shard shard, long first, int count) {
+        counters.submitted(count);
         try {
-            writers.execute(() -> create(shard, index));
+            writers.execute(() -> {
+                for (int i = 0; i < count; i++) {
+                    create(shard, first + i);
+                }
+            });
         } catch (RejectedExecutionException e) {
-            shards.release(shard);
-            writerDone();
+            for (int i = 0; i < count; i++) {
+                shards.release(shard);
+                writerDone();
+            }
         }
     }
 
     private void create(Shards.Shard shard, long index) {
         Lane lane = lanes.get();
         Payload payload = lane.payload();
-        boolean corrupt = injectFault.compareAndSet(true, false);
+        boolean corrupt = injectFault.get() && injectFault.compareAndSet(true, false); // no write per file: one CAS only when asked
         long t0 = nanoTime.getAsLong();
         payload.forIndex(index);
         if (corrupt) {
