@@ -120,4 +120,20 @@ final class SmallFileSystemTest {
         await().atMost(Duration.ofSeconds(10)).until(() -> again.created() > 1000);
         again.stopAndClean(Duration.ofSeconds(20));
     }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("ios")
+    void readOnlyFileSystem_failuresAreCountedNotFatal_andNothingIsLeft(FileIo io) throws Exception {
+        Files.createDirectories(mount.resolve("w0"));
+        assertEquals(0, sh("mount", "-o", "remount,ro", mount.toString()), "remount read-only");
+        FileStorm s = storm(io, 0);
+        s.start();
+        await().atMost(Duration.ofSeconds(10)).until(() -> s.errors(FileStorm.Op.CREATE) >= 3);
+        assertEquals(0, s.created(), "nothing can be made on a read-only file system");
+        assertEquals(0, s.errors(FileStorm.Op.TAMPER), "a read-only file system is not tampering");
+        assertEquals(0, s.stopAndClean(Duration.ofSeconds(10)), "stops cleanly with nothing left to remove");
+        try (var list = Files.list(mount.resolve("w0"))) {
+            assertEquals(0, list.count());
+        }
+    }
 }
