@@ -32,7 +32,8 @@ public final class RunMonitor {
     private final RateWindow filesRate = new RateWindow(TimeUnit.SECONDS.toNanos(5));
     private final RateWindow memoryRate = new RateWindow(TimeUnit.SECONDS.toNanos(5));
     private final History history = new History();
-    private long begun = -1;
+    /** nanoTime of the common start, -1 before: written by the run thread, read by the sampler and HTTP threads. */
+    private volatile long begun = -1;
     private boolean faultSent;
     private volatile double load;
     private final boolean compensate;
@@ -69,7 +70,12 @@ public final class RunMonitor {
 
     /** CPU load to start workers with: 0 when ramping. */
     public int initialLoad() {
-        return rampNanos > 0 ? 0 : targetLoad;
+        return initialLoad(targetLoad, Duration.ofNanos(rampNanos));
+    }
+
+    /** The one rule for the load workers start with, used before the monitor exists (their specs). */
+    static int initialLoad(int targetLoad, Duration ramp) {
+        return ramp.isZero() ? targetLoad : 0;
     }
 
     /** The stress has started: the ramp and the fault delay count from now. */

@@ -32,7 +32,7 @@ public final class Stress implements AutoCloseable {
         this.memoryPerWorker = memoryPerWorker;
         Readiness readiness = new Readiness(settings.ready().window().toNanos(), settings.ready().tolerance());
         // with a ramp, workers start idle and the monitor raises their load
-        this.pool = new WorkerPool(specs(rampStartLoad(settings)), launcher, nanoTime);
+        this.pool = new WorkerPool(specs(RunMonitor.initialLoad(settings.cpu().load(), settings.run().ramp())), launcher, nanoTime);
         pool.attach(workspace);
         boolean burnersOnly = settings.cpu().enabled() && !settings.files().enabled() && memoryPerWorker == 0;
         this.monitor = new RunMonitor(pool, readiness, settings.cpu().load(), settings.run().ramp(),
@@ -56,10 +56,6 @@ public final class Stress implements AutoCloseable {
      */
     public static long workerFootprintBytes(Settings settings) {
         return workerHeapBytes(settings) + JvmWorkerLauncher.NON_HEAP_BYTES;
-    }
-
-    private static int rampStartLoad(Settings s) {
-        return s.run().ramp().isZero() ? s.cpu().load() : 0;
     }
 
     private List<WorkerSpec> specs(int cpuLoad) {
