@@ -86,6 +86,10 @@ public final class FileStorm implements AutoCloseable {
     private volatile boolean running;
     private volatile boolean producerParked;
     private volatile long leftAfterStop;
+    /** Set when the stop budget ran out: writers give up the creations they have not begun. */
+    private volatile boolean abandoned;
+    /** How long a writer may take to finish the one creation it is in, once creations are abandoned. */
+    private static final Duration ABANDON_WAIT = Duration.ofMillis(500);
 
     /** One thread's writer (its native buffers) and payload. */
     private record Lane(FileIo.Writer writer, Payload payload) {
@@ -200,13 +204,38 @@ public final class FileStorm implements AutoCloseable {
     private void submit(Shards.Shard shard, long first, int count) {
         counters.submitted(count);
         try {
-            writers.execute(() -> {
-                for (int i = 0; i < count; i++) {
-                    create(shard, first + i);
-                }
-            });
+            writers.execute(new Run(shard, first, count));
         } catch (RejectedExecutionException e) {
+            new Run(shard, first, count).drop(0);
+        }
+    }
+
+    /** Consecutive creations in one shard, for one writer. */
+    private final class Run implements Runnable {
+        private final Shards.Shard shard;
+        private final long first;
+        private final int count;
+
+        Run(Shards.Shard shard, long first, int count) {
+            this.shard = shard;
+            this.first = first;
+            this.count = count;
+        }
+
+        @Override
+        public void run() {
             for (int i = 0; i < count; i++) {
+                if (abandoned) {
+                    drop(i); // the stop deadline passed: what was not begun is not made
+                    return;
+                }
+                create(shard, first + i);
+            }
+        }
+
+        /** Gives back the permits and shard references of the creations from {@code from} on, never begun. */
+        void drop(int from) {
+            for (int i = from; i < count; i++) {
                 shards.release(shard);
                 writerDone();
             }
@@ -336,10 +365,17 @@ public final class FileStorm implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        // creations are not interrupted: an interrupted create is how files escape their bookkeeping
+        // creations are never interrupted (an interrupted create is how files escape their
+        // bookkeeping); past the budget, those not begun are dropped and accounted for
         writers.shutdown();
         try {
-            writers.awaitTermination(Math.max(1, budget.toMillis()), TimeUnit.MILLISECONDS);
+            if (!writers.awaitTermination(Math.max(1, budget.toMillis()), TimeUnit.MILLISECONDS)) {
+                abandoned = true;
+                List<Runnable> queued = new java.util.ArrayList<>();
+                writers.getQueue().drainTo(queued); // not shutdownNow: it would interrupt creations under way
+                queued.forEach(r -> ((Run) r).drop(0));
+                writers.awaitTermination(ABANDON_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -22,7 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 @Timeout(60)
 final class FileStormTest {
-    @TempDir
+    @TempDir(factory = kiln.testing.ShmTempDir.class)
     Path tmp;
 
     /** Every file path this runtime has: the same tests hold for each. */

@@ -28,7 +28,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 @Timeout(60)
 final class SymlinkAttackTest {
-    @TempDir
+    @TempDir(factory = kiln.testing.ShmTempDir.class)
     Path tmp;
 
     static List<FileIo> ios() {
@@ -101,13 +101,14 @@ final class SymlinkAttackTest {
         Path victim = victim(1000);
         Map<String, String> before = snapshot(victim);
         Path w0 = Files.createDirectories(tmp.resolve("data")).resolve("w0");
-        FileStorm s = storm(io, w0, 1_500); // churn: the oldest files, in d000000, are deleted while it runs
+        FileStorm s = storm(io, w0, 20_000); // churn: the oldest files, in d000000, are deleted while it runs
         s.start();
-        await().atMost(Duration.ofSeconds(20)).until(() -> s.created() >= 1_200);
+        await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(1)).until(() -> s.created() >= 1_200);
         // the attack: move kiln's shard away and put a link to the victim in its place
         Files.move(w0.resolve("d000000"), w0.resolve("moved"));
         Files.createSymbolicLink(w0.resolve("d000000"), victim);
-        await().atMost(Duration.ofSeconds(20)).until(() -> s.created() >= 5_000);
+        await().atMost(Duration.ofSeconds(40)).until(() -> s.created() >= 25_000);
+        assertTrue(s.deleted() >= 1_000, "churn deleted d000000's files during the run: " + s.deleted());
         assertEquals(0, s.stopAndClean(Duration.ofSeconds(20)));
         assertEquals(before, snapshot(victim), "not one file of the link's target was deleted or changed");
         assertTrue(s.errors(FileStorm.Op.TAMPER) >= 1, "the swap is reported: " + s.errors(FileStorm.Op.TAMPER));
