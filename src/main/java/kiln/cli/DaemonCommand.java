@@ -1,5 +1,6 @@
 package kiln.cli;
 
+import kiln.app.DaemonSession;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -43,6 +44,8 @@ final class DaemonCommand implements Callable<Integer> {
             spec.commandLine().getErr().println("kiln: --start = " + start + ": expected idle or run");
             return Main.EXIT_USAGE;
         }
-        return new DaemonSession(config, settings, "run".equals(start)).serve();
+        DaemonSession daemon = new DaemonSession(config, settings, "run".equals(start));
+        Signals.install(daemon::requestStop, daemon::forceStop);
+        return daemon.serve();
     }
 }

@@ -16,12 +16,11 @@ import picocli.CommandLine.Command;
                         "2:bad usage or configuration", "3:the stress could not run",
                         "5:inconclusive: the run was tampered with (links planted where kiln's files go)"})
 public final class Main implements Runnable {
-    public static final int EXIT_OK = 0;
-    public static final int EXIT_VERIFY_FAILED = 1;
-    public static final int EXIT_USAGE = 2;
-    public static final int EXIT_CANNOT_RUN = 3;
-    /** The run did its work but cannot be called clean: someone tampered with its directory. */
-    public static final int EXIT_INCONCLUSIVE = 5;
+    public static final int EXIT_OK = kiln.app.ExitCode.OK;
+    public static final int EXIT_VERIFY_FAILED = kiln.app.ExitCode.VERIFY_FAILED;
+    public static final int EXIT_USAGE = kiln.app.ExitCode.USAGE;
+    public static final int EXIT_CANNOT_RUN = kiln.app.ExitCode.CANNOT_RUN;
+    public static final int EXIT_INCONCLUSIVE = kiln.app.ExitCode.INCONCLUSIVE;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -59,15 +58,7 @@ public final class Main implements Runnable {
 
     /** The version from the build. */
     public static String version() {
-        try (InputStream in = Main.class.getResourceAsStream("/kiln/version.properties")) {
-            Properties p = new Properties();
-            if (in != null) {
-                p.load(in);
-            }
-            return p.getProperty("version", "unknown");
-        } catch (IOException e) {
-            return "unknown";
-        }
+        return kiln.util.Version.current();
     }
 
     static final class Version implements CommandLine.IVersionProvider {

@@ -1,5 +1,7 @@
 package kiln.cli;
 
+import kiln.app.RunSession;
+import kiln.config.RunParameters;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -134,7 +136,9 @@ final class RunCommand implements Callable<Integer> {
         }
         RunSession.Output output = quiet ? RunSession.Output.QUIET : json ? RunSession.Output.JSON
                 : System.console() != null ? RunSession.Output.TERMINAL : RunSession.Output.LOG;
-        return new RunSession(settings, spec.commandLine().getOut(), output).run();
+        RunSession session = new RunSession(settings, spec.commandLine().getOut(), output);
+        Signals.install(session::requestStop, session::forceStop);
+        return session.run();
     }
 
     static final class SizeConverter implements CommandLine.ITypeConverter<Long> {

@@ -1,4 +1,4 @@
-package kiln.cli;
+package kiln.app;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

@@ -1,4 +1,4 @@
-package kiln.cli;
+package kiln.report;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -14,7 +14,7 @@ import kiln.supervisor.History;
  * report and the series are also embedded as JSON ({@code <script type="application/json"
  * id="kiln-report">}) for machines.
  */
-final class HtmlReport {
+public final class HtmlReport {
     private static final int W = 860;
     private static final int H = 170;
     private static final int PAD_L = 64;
@@ -36,7 +36,7 @@ final class HtmlReport {
     private HtmlReport() {
     }
 
-    static String render(Map<String, Object> report, History history) {
+    public static String render(Map<String, Object> report, History history) {
         Map<String, List<Double>> cols = history.columns();
         boolean pass = "pass".equals(report.get("verdict"));
         StringBuilder h = new StringBuilder(64 * 1024);

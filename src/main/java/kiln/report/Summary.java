@@ -1,4 +1,4 @@
-package kiln.cli;
+package kiln.report;
 
 import java.io.PrintWriter;
 import java.util.Locale;
@@ -7,14 +7,14 @@ import kiln.util.Sizes;
 import kiln.link.WorkerStats;
 
 /** The table printed at the end of {@code kiln run}: per stressor, work done, rate, verification errors; then the verdict. */
-final class Summary {
+public final class Summary {
     private final PrintWriter out;
 
-    Summary(PrintWriter out) {
+    public Summary(PrintWriter out) {
         this.out = out;
     }
 
-    void print(Report r) {
+    public void print(Report r) {
         WorkerStats t = r.totals();
         out.println();
         out.printf(Locale.ROOT, "kiln run: %s, %d workers (%d restarts, %d failed)%n", Durations.format(r.elapsed()),

@@ -1,4 +1,4 @@
-package kiln.cli;
+package kiln.report;
 
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -17,54 +17,54 @@ import kiln.supervisor.WorkerView;
  * @param memoryBytes total off-heap bytes the memory stressor held (0 when off)
  * @param ready       whether the machine was judged warm by the end
  */
-record Report(Settings settings, List<WorkerView> workers, WorkerStats totals, Duration elapsed,
+public record Report(Settings settings, List<WorkerView> workers, WorkerStats totals, Duration elapsed,
               double measuredCpuLoad, long restarts, long memoryBytes, boolean ready, String fileIo) {
 
     /** What {@code stress} did; call after it stopped. */
-    static Report of(Stress stress, Duration elapsed, double measuredCpuLoad) {
+    public static Report of(Stress stress, Duration elapsed, double measuredCpuLoad) {
         return new Report(stress.settings(), stress.pool().workers(), stress.pool().totals(), elapsed, measuredCpuLoad,
                 stress.pool().restarts(), stress.memoryPerWorker() * stress.pool().size(), stress.monitor().ready(),
                 stress.pool().fileIo());
     }
 
-    double seconds() {
+    public double seconds() {
         return Math.max(1e-3, elapsed.toNanos() / 1e9);
     }
 
-    long verifyErrors() {
+    public long verifyErrors() {
         return WorkerStats.total(totals.verifyErrors());
     }
 
-    long verifyErrors(String stressor) {
+    public long verifyErrors(String stressor) {
         return totals.verifyErrors().getOrDefault(stressor, 0L);
     }
 
-    long failedWorkers() {
+    public long failedWorkers() {
         return workers.stream().filter(w -> w.state().equals("failed")).count();
     }
 
     /** Links or foreign entries found where kiln expected its own: refused, and the run cannot be called clean. */
-    long tampered() {
+    public long tampered() {
         return totals.errors().getOrDefault(WorkerStats.TAMPER, 0L);
     }
 
-    String verdict() {
+    public String verdict() {
         if (verifyErrors() > 0) {
             return "fail";
         }
         return tampered() > 0 ? "inconclusive" : "pass";
     }
 
-    double filesPerSecond() {
+    public double filesPerSecond() {
         return totals.filesCreated() / seconds();
     }
 
-    long cpuOps() {
+    public long cpuOps() {
         return WorkerStats.total(totals.cpuOps());
     }
 
     /** Upper bound of the latency bucket that holds quantile {@code q}, in seconds; NaN without data. */
-    double latencyQuantile(double q) {
+    public double latencyQuantile(double q) {
         long n = 0;
         for (int i = 0; i < LatencyBuckets.COUNT; i++) {
             n += totals.latencyCount(i);
@@ -83,9 +83,9 @@ record Report(Settings settings, List<WorkerView> workers, WorkerStats totals, D
         return Double.POSITIVE_INFINITY;
     }
 
-    Map<String, Object> toMap() {
+    public Map<String, Object> toMap() {
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("kiln_version", Main.version());
+        m.put("kiln_version", kiln.util.Version.current());
         m.put("profile", settings.run().profile());
         m.put("duration_seconds", round(seconds(), 3));
         m.put("workers", Map.of("count", workers.size(), "restarts", restarts, "failed", failedWorkers()));

@@ -1,4 +1,4 @@
-package kiln.cli;
+package kiln.report;
 
 import java.io.PrintWriter;
 import java.time.Duration;
@@ -17,7 +17,7 @@ import kiln.supervisor.WorkerView;
  * The live status line of {@code kiln run}: redrawn in place on a terminal, printed as a new line
  * every few seconds otherwise (logs, CI), so neither floods.
  */
-final class Console {
+public final class Console {
     private static final long PLAIN_EVERY_NANOS = TimeUnit.SECONDS.toNanos(5);
 
     private final PrintWriter out;
@@ -29,7 +29,7 @@ final class Console {
     private long lastPlain = System.nanoTime();
     private boolean lineOpen;
 
-    Console(PrintWriter out, boolean tty, Duration total, WorkerPool pool, HardwareSampler sampler, RunMonitor monitor) {
+    public Console(PrintWriter out, boolean tty, Duration total, WorkerPool pool, HardwareSampler sampler, RunMonitor monitor) {
         this.out = out;
         this.tty = tty;
         this.total = total;
@@ -38,7 +38,7 @@ final class Console {
         this.monitor = monitor;
     }
 
-    void update(Duration elapsed) {
+    public void update(Duration elapsed) {
         if (!tty && System.nanoTime() - lastPlain < PLAIN_EVERY_NANOS) {
             return;
         }
@@ -53,7 +53,7 @@ final class Console {
         out.flush();
     }
 
-    void finishLine() {
+    public void finishLine() {
         if (lineOpen) {
             out.println();
             out.flush();

@@ -1,4 +1,4 @@
-package kiln.cli;
+package kiln.app;
 
 import java.io.IOException;
 import java.net.InetAddress;
@@ -12,6 +12,10 @@ import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import kiln.config.Settings;
+import kiln.config.RunParameters;
+import kiln.http.Routes;
+import kiln.report.Report;
+import kiln.report.StatusDocument;
 import kiln.config.SettingsException;
 import kiln.config.SettingsLoader;
 import kiln.http.HttpApi;
@@ -24,6 +28,7 @@ import kiln.supervisor.Stress;
 import kiln.supervisor.Work;
 import kiln.workspace.Workspace;
 import kiln.util.Threads;
+import kiln.util.Version;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,7 +38,7 @@ import org.slf4j.LoggerFactory;
  * at once. Counters carry on across runs. Stops cleanly on SIGTERM / Ctrl-C. Thread-safe: HTTP
  * handlers and the run thread share state under this object's monitor.
  */
-final class DaemonSession {
+public final class DaemonSession {
     private static final Logger LOG = LoggerFactory.getLogger(DaemonSession.class);
 
     private final Path configFile;
@@ -47,14 +52,27 @@ final class DaemonSession {
     private volatile Map<String, Object> lastResult;
     private String state = "idle";
 
-    DaemonSession(Path configFile, Settings base, boolean startNow) {
+    public DaemonSession(Path configFile, Settings base, boolean startNow) {
         this.configFile = configFile;
         this.base = base;
         this.startNow = startNow;
     }
 
+    /** A signal asks the daemon to stop: the run in progress stops cleanly first. Returns at once. */
+    public void requestStop() {
+        shutdown.countDown();
+    }
+
+    /** A second signal: the workers of the run in progress are killed now (the caller halts the JVM next). */
+    public void forceStop() {
+        Stress s = work.current();
+        if (s != null) {
+            s.pool().kill();
+        }
+    }
+
     /** Refuses control on a non-loopback address without a token. */
-    static void checkAuth(Settings s) {
+    public static void checkAuth(Settings s) {
         if (s.http().token().isEmpty() && !isLoopback(s.http().host())) {
             throw new SettingsException("kiln.http.token", " = \"\": a token is required when kiln.http.host ("
                     + s.http().host() + ") is not a loopback address");
@@ -69,13 +87,13 @@ final class DaemonSession {
         }
     }
 
-    int serve() {
+    public int serve() {
         sampler = new HardwareSampler(base.files().dir(), base.sampler().interval());
         KilnMetrics metrics;
         HttpApi http;
         try {
             sampler.start();
-            metrics = new KilnMetrics(work, sampler, Main.version());
+            metrics = new KilnMetrics(work, sampler, Version.current());
             sampler.addListener(s -> {
                 Stress cur = work.current();
                 if (cur != null) {
@@ -90,15 +108,10 @@ final class DaemonSession {
         } catch (IOException | RuntimeException e) {
             sampler.close();
             System.err.println("kiln: cannot listen on " + base.http().host() + ":" + base.http().port() + ": " + e.getMessage());
-            return Main.EXIT_CANNOT_RUN;
+            return ExitCode.CANNOT_RUN;
         }
-        Signals.install(shutdown::countDown, () -> {
-            Stress s = work.current();
-            if (s != null) {
-                s.pool().kill();
-            }
-        });
-        LOG.info("kiln {} daemon: metrics and control at http://{}:{}/ (control {})", Main.version(), base.http().host(),
+
+        LOG.info("kiln {} daemon: metrics and control at http://{}:{}/ (control {})", Version.current(), base.http().host(),
                 http.port(), base.http().token().isEmpty() ? "open: loopback only" : "needs the bearer token");
         if (startNow) {
             Reply r = startRun(Map.of(), Map.of());
@@ -116,7 +129,7 @@ final class DaemonSession {
         joinRun(Duration.ofSeconds(30));
         http.close();
         sampler.close();
-        return Main.EXIT_OK;
+        return ExitCode.OK;
     }
 
     private Reply postRun(HttpApi.Request req) {

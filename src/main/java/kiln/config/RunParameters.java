@@ -1,4 +1,4 @@
-package kiln.cli;
+package kiln.config;
 
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
@@ -16,14 +16,14 @@ import java.util.TreeSet;
  * and the daemon's {@code POST /api/v1/run} JSON body ({@code "cpu-load": 80}): each maps to one
  * configuration key, so both are validated by the same rules and errors name what the user wrote.
  */
-final class RunParameters {
+public final class RunParameters {
     /** How a parameter's value becomes the key's value. */
-    enum Kind { VALUE, SWITCH_ON, SWITCH_OFF }
+    public enum Kind { VALUE, SWITCH_ON, SWITCH_OFF }
 
-    record Parameter(String key, Kind kind) {
+    public record Parameter(String key, Kind kind) {
     }
 
-    static final Map<String, Parameter> ALL = new LinkedHashMap<>();
+    public static final Map<String, Parameter> ALL = new LinkedHashMap<>();
 
     static {
         value("duration", "kiln.run.duration");
@@ -60,7 +60,7 @@ final class RunParameters {
      * @param nameOfKey receives key to the name as the user wrote it (for error messages)
      * @param shownName the name as the user wrote it: "--cpu-load" or "cpu-load"
      */
-    static void put(Map<String, Object> overrides, Map<String, String> nameOfKey, String name, String shownName, Object value) {
+    public static void put(Map<String, Object> overrides, Map<String, String> nameOfKey, String name, String shownName, Object value) {
         Parameter p = ALL.get(name);
         if (p == null) {
             throw new IllegalArgumentException("no run parameter " + name);
@@ -87,7 +87,7 @@ final class RunParameters {
      *
      * @throws BadParameter for invalid JSON, a non-object, an unknown name or a wrong type
      */
-    static Map<String, Object> fromJson(String body, Map<String, String> nameOfKey) {
+    public static Map<String, Object> fromJson(String body, Map<String, String> nameOfKey) {
         ConfigObject root;
         try {
             root = ConfigFactory.parseString(body.isBlank() ? "{}" : body,
@@ -112,7 +112,7 @@ final class RunParameters {
     }
 
     /** A parameter that cannot be used; the message names it. */
-    static final class BadParameter extends RuntimeException {
+    public static final class BadParameter extends RuntimeException {
         BadParameter(String message) {
             super(message);
         }

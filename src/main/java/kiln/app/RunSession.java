@@ -1,4 +1,4 @@
-package kiln.cli;
+package kiln.app;
 
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -10,6 +10,12 @@ import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import kiln.config.Settings;
+import kiln.http.Routes;
+import kiln.report.Console;
+import kiln.report.HtmlReport;
+import kiln.report.Report;
+import kiln.report.StatusDocument;
+import kiln.report.Summary;
 import kiln.util.Sizes;
 import kiln.http.HttpApi;
 import kiln.http.Json;
@@ -18,6 +24,7 @@ import kiln.sampler.HardwareSampler;
 import kiln.sampler.MemoryLimits;
 import kiln.supervisor.Stress;
 import kiln.supervisor.Work;
+import kiln.util.Version;
 import kiln.workspace.Workspace;
 import kiln.workspace.WorkspaceException;
 
@@ -27,13 +34,13 @@ import kiln.workspace.WorkspaceException;
  * then stops everything, removes what it created, reports and returns the exit code. The
  * composition root: every service is made and closed here.
  */
-final class RunSession {
+public final class RunSession {
     static final Duration START_TIMEOUT = Duration.ofSeconds(20);
     /** Share of available memory (cgroup included) the memory stressor may take at most. */
     static final double MEMORY_SHARE = 0.9;
 
     /** Where and how progress is shown. */
-    enum Output {
+    public enum Output {
         /** a status line redrawn in place, then the summary */
         TERMINAL,
         /** a status line every few seconds, then the summary (pipes, logs, CI) */
@@ -50,15 +57,30 @@ final class RunSession {
     private final Output output;
     private final CountDownLatch stopSignal = new CountDownLatch(1);
     private volatile String stressIo;
+    /** The stress under way, for {@link #forceStop}; null before and after. */
+    private volatile Stress active;
     private volatile Path workspaceDir;
 
-    RunSession(Settings settings, PrintWriter out, Output output) {
+    public RunSession(Settings settings, PrintWriter out, Output output) {
         this.settings = settings;
         this.out = out;
         this.output = output;
         // progress lines go nowhere in the quiet and JSON modes
         this.chatter = output == Output.QUIET || output == Output.JSON
                 ? new PrintWriter(java.io.Writer.nullWriter()) : out;
+    }
+
+    /** A signal asks for a clean stop: workers remove their files, the summary is printed. Returns at once. */
+    public void requestStop() {
+        stopSignal.countDown();
+    }
+
+    /** A second signal: the workers are killed now (the caller halts the JVM next). */
+    public void forceStop() {
+        Stress s = active;
+        if (s != null) {
+            s.pool().kill();
+        }
     }
 
     /** Thrown when the stress cannot run at all: exit 3 with the message. */
@@ -71,12 +93,12 @@ final class RunSession {
     /** How the waiting ended. */
     private enum End { DURATION, READY, SIGNAL, ALL_FAILED }
 
-    int run() {
+    public int run() {
         try {
             return stress();
         } catch (CannotRun e) {
             System.err.println("kiln: " + e.getMessage());
-            return Main.EXIT_CANNOT_RUN;
+            return ExitCode.CANNOT_RUN;
         }
     }
 
@@ -87,14 +109,14 @@ final class RunSession {
              Stress stress = new Stress(settings, workspace, memoryPerWorker, Stress.jvmLauncher(settings, workspace, memoryPerWorker),
                      System::nanoTime)) {
             // the worker JVMs boot while OSHI, the meters and HTTP load here: start-up is the longer of the two
+            active = stress;
             stress.start();
-            Signals.install(stopSignal::countDown, stress.pool()::kill);
             try (HardwareSampler sampler = new HardwareSampler(f.dir(), settings.sampler().interval())) {
                 sampler.addListener(stress.monitor()::onSample);
                 Work work = new Work();
                 work.begin(stress);
                 sampler.start();
-                try (HttpApi http = startHttp(new KilnMetrics(work, sampler, Main.version()), stress, work)) {
+                try (HttpApi http = startHttp(new KilnMetrics(work, sampler, Version.current()), stress, work)) {
                     return stress(workspace, stress, sampler, http, memoryPerWorker);
                 }
             }
@@ -112,7 +134,7 @@ final class RunSession {
             sampler.resetAverage();
             stressIo = stress.pool().fileIo();
             workspaceDir = workspace.dir();
-            chatter.printf("kiln %s: %d workers%s, metrics at http://%s:%d/metrics%n", Main.version(), stress.pool().size(),
+            chatter.printf("kiln %s: %d workers%s, metrics at http://%s:%d/metrics%n", Version.current(), stress.pool().size(),
                     describe(memoryPerWorker), settings.http().host(), http.port());
             chatter.flush();
             long started = System.nanoTime();
@@ -127,7 +149,7 @@ final class RunSession {
             return finish(report, end, stress.monitor().history());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return Main.EXIT_CANNOT_RUN;
+            return ExitCode.CANNOT_RUN;
         }
     }
 
@@ -192,23 +214,23 @@ final class RunSession {
         }
         out.flush();
         if (report.verifyErrors() > 0) {
-            return Main.EXIT_VERIFY_FAILED;
+            return ExitCode.VERIFY_FAILED;
         }
         if (report.tampered() > 0) {
             System.err.println("kiln: " + report.tampered() + " times a link or foreign entry stood where kiln's own should be in "
                     + workspaceDir + ": refused and not followed, but the run is not clean (see REFUSED above)");
-            return Main.EXIT_INCONCLUSIVE;
+            return ExitCode.INCONCLUSIVE;
         }
         if (report.failedWorkers() > 0) {
             System.err.println("kiln: " + report.failedWorkers() + " worker(s) crash-looped and were given up on");
-            return Main.EXIT_CANNOT_RUN;
+            return ExitCode.CANNOT_RUN;
         }
         if (settings.run().untilReady() && end == End.DURATION) {
             System.err.println("kiln: the machine was not warm after " + kiln.config.Durations.format(settings.run().duration())
                     + " (--duration is the longest --until-ready waits)");
-            return Main.EXIT_CANNOT_RUN;
+            return ExitCode.CANNOT_RUN;
         }
-        return Main.EXIT_OK;
+        return ExitCode.OK;
     }
 
     /**

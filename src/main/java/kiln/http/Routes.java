@@ -1,4 +1,4 @@
-package kiln.cli;
+package kiln.http;
 
 import java.util.Map;
 import java.util.function.Supplier;
@@ -8,11 +8,11 @@ import kiln.metrics.KilnMetrics;
 import kiln.supervisor.Work;
 
 /** The read-only endpoints every kiln serves: metrics, health, status and readiness. */
-final class Routes {
+public final class Routes {
     private Routes() {
     }
 
-    static void observe(HttpApi http, KilnMetrics metrics, Supplier<Map<String, Object>> status, Work work) {
+    public static void observe(HttpApi http, KilnMetrics metrics, Supplier<Map<String, Object>> status, Work work) {
         http.get("/metrics", r -> {
             String accept = r.header("Accept");
             return new HttpApi.Reply(200, KilnMetrics.contentType(accept), metrics.scrape(accept));

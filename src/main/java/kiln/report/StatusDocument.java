@@ -1,4 +1,4 @@
-package kiln.cli;
+package kiln.report;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -9,11 +9,11 @@ import kiln.supervisor.Stress;
 import kiln.supervisor.WorkerView;
 
 /** The JSON body of {@code GET /api/v1/status}. */
-final class StatusDocument {
+public final class StatusDocument {
     private StatusDocument() {
     }
 
-    static Map<String, Object> of(String state, Stress stress) {
+    public static Map<String, Object> of(String state, Stress stress) {
         Map<String, Object> doc = new LinkedHashMap<>();
         doc.put("state", state);
         if (stress == null) {

@@ -1,0 +1,21 @@
+package kiln.app;
+
+/**
+ * How a run ends, as the process exit code: documented in README and {@code kiln --help}, and the
+ * contract scripts and CI jobs rely on.
+ */
+public final class ExitCode {
+    /** Done: no verification error, every file removed (with until-ready: warm). */
+    public static final int OK = 0;
+    /** Verification errors were found: suspect hardware. */
+    public static final int VERIFY_FAILED = 1;
+    /** Bad usage or configuration: the message names the flag or key, the value and the rule. */
+    public static final int USAGE = 2;
+    /** The stress could not run. */
+    public static final int CANNOT_RUN = 3;
+    /** The run did its work but cannot be called clean: its directory was tampered with. */
+    public static final int INCONCLUSIVE = 5;
+
+    private ExitCode() {
+    }
+}
