@@ -22,7 +22,6 @@ public final class MemoryStress implements AutoCloseable {
     private static final int LOGGED_ERRORS_PER_PASS = 5;
 
     /** Pattern names in the order they run. */
-    public static final List<String> PATTERNS = List.of("walking-ones", "checkerboard", "random");
 
     private final int workerId;
     private final long size;
@@ -57,19 +56,19 @@ public final class MemoryStress implements AutoCloseable {
 
     private void loop() {
         while (!stopping) {
-            String pattern = PATTERNS.get((int) (pass % PATTERNS.size()));
+            MemoryPattern pattern = MemoryPattern.forPass(pass);
             runPass(pattern, pass);
             pass++;
         }
     }
 
     /** Fills the buffer with one pattern and checks it; returns the mismatches found. */
-    long runPass(String pattern, long passNumber) {
+    long runPass(MemoryPattern pattern, long passNumber) {
         long base = 0;
         for (LongBuffer c : chunks) {
             int n = c.capacity();
             for (int i = 0; i < n && !stopping; i++) {
-                c.put(i, word(pattern, passNumber, base + i));
+                c.put(i, pattern.word(passNumber, base + i));
             }
             base += n;
             bytes.add(n * 8L);
@@ -83,13 +82,13 @@ public final class MemoryStress implements AutoCloseable {
         for (LongBuffer c : chunks) {
             int n = c.capacity();
             for (int i = 0; i < n && !stopping; i++) {
-                long expected = word(pattern, passNumber, base + i);
+                long expected = pattern.word(passNumber, base + i);
                 long found = c.get(i);
                 if (found != expected) {
                     errors++;
                     if (errors <= LOGGED_ERRORS_PER_PASS) {
                         LOG.error("w{}: MEMORY VERIFICATION ERROR: pattern {} pass {}: offset 0x{} read {} expected {} (bits {})",
-                                workerId, pattern, passNumber, Long.toHexString((base + i) * 8), Long.toHexString(found),
+                                workerId, pattern.label(), passNumber, Long.toHexString((base + i) * 8), Long.toHexString(found),
                                 Long.toHexString(expected), Long.toHexString(found ^ expected));
                     }
                 }
@@ -102,21 +101,6 @@ public final class MemoryStress implements AutoCloseable {
         }
         verifyErrors.add(errors);
         return errors;
-    }
-
-    /** The value of word {@code index} in {@code pattern} during pass {@code p}. */
-    static long word(String pattern, long p, long index) {
-        return switch (pattern) {
-            case "walking-ones" -> 1L << ((index + p) & 63);
-            case "checkerboard" -> ((index + p) & 1) == 0 ? 0xAAAAAAAAAAAAAAAAL : 0x5555555555555555L;
-            default -> splitmix(0x6b696c6eL + p * 0x9E3779B97F4A7C15L + index);
-        };
-    }
-
-    private static long splitmix(long z) {
-        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
-        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
-        return z ^ (z >>> 31);
     }
 
     private void flipBit(long byteOffset) {

@@ -18,7 +18,7 @@ final class MemoryStressTest {
     void everyPattern_readsBackCleanOnHealthyMemory() {
         try (MemoryStress m = new MemoryStress(0, 1 << 20)) {
             for (int p = 0; p < 6; p++) {
-                assertEquals(0, m.runPass(MemoryStress.PATTERNS.get(p % 3), p), "pass " + p);
+                assertEquals(0, m.runPass(MemoryPattern.forPass(p), p), "pass " + p);
             }
             assertEquals(6L * 2 * (1 << 20), m.bytes(), "bytes written plus bytes verified");
         }
@@ -26,7 +26,7 @@ final class MemoryStressTest {
 
     @Test
     void flippedBit_isFoundAtItsOffset() {
-        for (String pattern : MemoryStress.PATTERNS) {
+        for (MemoryPattern pattern : MemoryPattern.values()) {
             for (long offset : new long[] {0, 7, 4096, (1 << 20) - 1}) {
                 try (MemoryStress m = new MemoryStress(0, 1 << 20)) {
                             m.injectFault(offset);
@@ -40,15 +40,16 @@ final class MemoryStressTest {
 
     @Test
     void patterns_differBetweenPassesSoNoCellKeepsOneValue() {
-        for (String pattern : MemoryStress.PATTERNS) {
+        for (MemoryPattern pattern : MemoryPattern.values()) {
             Set<Long> values = new HashSet<>();
             for (int pass = 0; pass < 4; pass++) {
-                values.add(MemoryStress.word(pattern, pass, 12345));
+                values.add(pattern.word(pass, 12345));
             }
-            assertTrue(values.size() >= 2, pattern);
+            assertTrue(values.size() >= 2, pattern.label());
         }
-        assertNotEquals(MemoryStress.word("random", 0, 1), MemoryStress.word("random", 0, 2));
-        assertEquals(1L << 5, MemoryStress.word("walking-ones", 2, 3));
+        assertNotEquals(MemoryPattern.RANDOM.word(0, 1), MemoryPattern.RANDOM.word(0, 2));
+        assertEquals("walking-ones", MemoryPattern.WALKING_ONES.label());
+        assertEquals(1L << 5, MemoryPattern.WALKING_ONES.word(2, 3));
     }
 
     @Test
