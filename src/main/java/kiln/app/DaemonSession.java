@@ -48,9 +48,11 @@ public final class DaemonSession {
     private final CountDownLatch shutdown = new CountDownLatch(1);
     private HardwareSampler sampler;
     private Thread runThread;
-    private volatile Stress stopping;
+    /** The run in progress, for stop requests; null when idle. */
+    private Run current;
+
     private volatile Map<String, Object> lastResult;
-    private String state = "idle";
+    private RunState state = RunState.IDLE;
 
     public DaemonSession(Path configFile, Settings base, boolean startNow) {
         this.configFile = configFile;
@@ -147,79 +149,110 @@ public final class DaemonSession {
         return startRun(overrides, nameOfKey);
     }
 
-    private synchronized Reply startRun(Map<String, Object> overrides, Map<String, String> nameOfKey) {
-        if (!state.equals("idle")) {
-            return Reply.error(409, "a run is " + state + "; POST /api/v1/stop first");
+    /**
+     * Starts a run. Only the check and the change of state hold the lock: loading settings,
+     * opening and sweeping the directory and forking workers happen outside it, so
+     * {@code GET /api/v1/status} never waits on them ("starting" keeps a second run out meanwhile).
+     */
+    private Reply startRun(Map<String, Object> overrides, Map<String, String> nameOfKey) {
+        synchronized (this) {
+            if (state != RunState.IDLE) {
+                return Reply.error(409, "a run is " + state.label() + "; POST /api/v1/stop first");
+            }
+            state = RunState.STARTING;
+            lastResult = null;
         }
+        Prepared p;
+        try {
+            p = prepare(overrides, nameOfKey);
+        } catch (Refused e) {
+            setState(RunState.IDLE);
+            return e.reply;
+        }
+        Settings s = p.run().stress().settings();
+        synchronized (this) {
+            current = p.run();
+            runThread = Threads.daemon("kiln-run", () -> runToEnd(p));
+            runThread.setDaemon(false);
+        }
+        runThread.start();
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("state", RunState.STARTING.label());
+        body.put("workers", s.workers().count());
+        body.put("duration_seconds", s.run().duration().toSeconds());
+        return Reply.json(202, Json.object(body));
+    }
+
+    /** A run request that cannot start: the reply says why. */
+    private static final class Refused extends Exception {
+        private static final long serialVersionUID = 1L;
+        private final transient Reply reply;
+
+        Refused(Reply reply) {
+            super(null, null, false, false);
+            this.reply = reply;
+        }
+    }
+
+    /** A run ready to launch and the directory it holds until it ends. */
+    private record Prepared(Run run, Workspace workspace) {
+    }
+
+    private Prepared prepare(Map<String, Object> overrides, Map<String, String> nameOfKey) throws Refused {
         Settings s;
         try {
             s = new SettingsLoader().load(configFile, overrides);
         } catch (SettingsException e) {
             String name = nameOfKey.get(e.key());
-            return Reply.error(400, name == null ? e.getMessage() : e.messageFor(name));
+            throw new Refused(Reply.error(400, name == null ? e.getMessage() : e.messageFor(name)));
         }
         if (s.http().port() != base.http().port() && nameOfKey.containsValue("metrics-port")) {
-            return Reply.error(400, "metrics-port: cannot change while the daemon serves on " + base.http().port());
+            throw new Refused(Reply.error(400, "metrics-port: cannot change while the daemon serves on " + base.http().port()));
         }
         long memoryPerWorker = RunSession.memoryPerWorker(s, MemoryLimits.read(), System.err);
         Workspace workspace;
         try {
             workspace = RunSession.openWorkspace(s.files());
         } catch (RunSession.CannotRun e) {
-            return Reply.error(400, e.getMessage());
+            throw new Refused(Reply.error(400, e.getMessage()));
         }
-        Stress stress = new Stress(s, workspace, memoryPerWorker, Stress.jvmLauncher(s, workspace, memoryPerWorker), System::nanoTime);
+        Stress stress = new Stress(s, workspace, memoryPerWorker, Stress.jvmLauncher(s, workspace, memoryPerWorker),
+                System::nanoTime);
         work.begin(stress);
-        state = "starting";
-        lastResult = null;
-        runThread = Threads.daemon("kiln-run", () -> runToEnd(stress, workspace));
-        runThread.setDaemon(false);
-        runThread.start();
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("state", "starting");
-        body.put("workers", s.workers().count());
-        body.put("duration_seconds", s.run().duration().toSeconds());
-        return Reply.json(202, Json.object(body));
+        return new Prepared(new Run(stress, System::nanoTime), workspace);
     }
 
-    private void runToEnd(Stress stress, Workspace workspace) {
-        Settings s = stress.settings();
-        long started = System.nanoTime();
-        String outcome;
+    private void runToEnd(Prepared p) {
+        Run run = p.run();
+        Run.End end;
         try {
-            stress.start();
-            if (!stress.awaitStarted(RunSession.START_TIMEOUT)) {
-                outcome = "no worker started";
+            run.launch();
+            if (!run.awaitStarted(sampler)) {
+                end = Run.End.NOT_STARTED;
             } else {
-                setState("running");
-                sampler.resetAverage();
-                long end = started + s.run().duration().toNanos();
-                while (System.nanoTime() < end && stopping != stress && !(s.run().untilReady() && stress.monitor().ready())) {
-                    Threads.sleepQuietly(200);
-                }
-                outcome = stopping == stress ? "stopped on request" : stress.monitor().ready() && s.run().untilReady()
-                        ? "warm" : "duration reached";
+                setState(RunState.RUNNING);
+                end = run.awaitEnd(elapsed -> { });
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            outcome = "interrupted";
+            end = Run.End.STOPPED;
         }
-        Duration elapsed = Duration.ofNanos(System.nanoTime() - started);
-        double load = sampler.averageCpuLoad();
-        setState("stopping");
-        stress.close();
-        Report report = Report.of(stress, elapsed, load);
-        Map<String, Object> result = new LinkedHashMap<>(report.toMap());
-        result.put("outcome", outcome);
-        lastResult = result;
+        setState(RunState.STOPPING);
+        Run.Result r = run.stop(end);
+        Map<String, Object> result = new LinkedHashMap<>(r.report().toMap());
+        result.put("outcome", end.text());
         work.end();
-        workspace.close();
-        LOG.info("run ended ({}): verdict {}, {} files, {} cpu ops", outcome, report.verdict(),
-                report.totals().filesCreated(), report.cpuOps());
-        setState("idle");
+        p.workspace().close();
+        LOG.info("run ended ({}): verdict {}, {} files, {} cpu ops", end.text(), r.report().verdict(),
+                r.report().totals().filesCreated(), r.report().cpuOps());
+        synchronized (this) {
+            lastResult = result;
+            current = null;
+            state = RunState.IDLE;
+        }
     }
 
-    private synchronized void setState(String s) {
+    private synchronized void setState(RunState s) {
         state = s;
     }
 
@@ -229,18 +262,21 @@ public final class DaemonSession {
             return denied;
         }
         synchronized (this) {
-            if (state.equals("idle")) {
+            if (state == RunState.IDLE) {
                 return Reply.error(409, "no run in progress");
             }
         }
         stopRun();
-        return Reply.json(202, Json.object(Map.of("state", "stopping")));
+        return Reply.json(202, Json.object(Map.of("state", RunState.STOPPING.label())));
     }
 
     private void stopRun() {
-        Stress s = work.current();
-        if (s != null) {
-            stopping = s;
+        Run r;
+        synchronized (this) {
+            r = current;
+        }
+        if (r != null) {
+            r.requestStop();
         }
     }
 
@@ -274,7 +310,7 @@ public final class DaemonSession {
     }
 
     private synchronized Map<String, Object> status() {
-        Map<String, Object> doc = new LinkedHashMap<>(StatusDocument.of(state, work.current()));
+        Map<String, Object> doc = new LinkedHashMap<>(StatusDocument.of(state.label(), work.current()));
         if (lastResult != null) {
             doc.put("last_run", lastResult);
         }

@@ -35,7 +35,6 @@ import kiln.workspace.WorkspaceException;
  * composition root: every service is made and closed here.
  */
 public final class RunSession {
-    static final Duration START_TIMEOUT = Duration.ofSeconds(20);
     /** Share of available memory (cgroup included) the memory stressor may take at most. */
     static final double MEMORY_SHARE = 0.9;
 
@@ -55,10 +54,11 @@ public final class RunSession {
     private final PrintWriter out;
     private final PrintWriter chatter;
     private final Output output;
-    private final CountDownLatch stopSignal = new CountDownLatch(1);
     private volatile String stressIo;
-    /** The stress under way, for {@link #forceStop}; null before and after. */
-    private volatile Stress active;
+    /** The run under way, for {@link #requestStop} and {@link #forceStop}; null before and after. */
+    private volatile Run active;
+    /** A stop asked for before the run existed (a signal during start-up). */
+    private volatile boolean stopAsked;
     private volatile Path workspaceDir;
 
     public RunSession(Settings settings, PrintWriter out, Output output) {
@@ -72,14 +72,18 @@ public final class RunSession {
 
     /** A signal asks for a clean stop: workers remove their files, the summary is printed. Returns at once. */
     public void requestStop() {
-        stopSignal.countDown();
+        stopAsked = true;
+        Run r = active;
+        if (r != null) {
+            r.requestStop();
+        }
     }
 
     /** A second signal: the workers are killed now (the caller halts the JVM next). */
     public void forceStop() {
-        Stress s = active;
-        if (s != null) {
-            s.pool().kill();
+        Run r = active;
+        if (r != null) {
+            r.stress().pool().kill();
         }
     }
 
@@ -89,9 +93,6 @@ public final class RunSession {
             super(message);
         }
     }
-
-    /** How the waiting ended. */
-    private enum End { DURATION, READY, SIGNAL, ALL_FAILED }
 
     public int run() {
         try {
@@ -108,45 +109,55 @@ public final class RunSession {
         try (Workspace workspace = openWorkspace(f);
              Stress stress = new Stress(settings, workspace, memoryPerWorker, Stress.jvmLauncher(settings, workspace, memoryPerWorker),
                      System::nanoTime)) {
+            Run run = new Run(stress, System::nanoTime);
+            active = run;
+            if (stopAsked) {
+                run.requestStop(); // a signal that came while the directory was being prepared
+            }
             // the worker JVMs boot while OSHI, the meters and HTTP load here: start-up is the longer of the two
-            active = stress;
-            stress.start();
+            run.launch();
             try (HardwareSampler sampler = new HardwareSampler(f.dir(), settings.sampler().interval())) {
                 sampler.addListener(stress.monitor()::onSample);
                 Work work = new Work();
                 work.begin(stress);
                 sampler.start();
                 try (HttpApi http = startHttp(new KilnMetrics(work, sampler, Version.current()), stress, work)) {
-                    return stress(workspace, stress, sampler, http, memoryPerWorker);
+                    return stress(run, workspace, sampler, http, memoryPerWorker);
                 }
             }
+        } finally {
+            active = null;
         }
     }
 
-    private int stress(Workspace workspace, Stress stress, HardwareSampler sampler, HttpApi http, long memoryPerWorker)
+    private int stress(Run run, Workspace workspace, HardwareSampler sampler, HttpApi http, long memoryPerWorker)
             throws CannotRun {
+        Stress stress = run.stress();
         Console console = new Console(chatter, output == Output.TERMINAL, settings.run().duration(), stress.pool(), sampler,
                 stress.monitor());
         try {
-            if (!stress.awaitStarted(START_TIMEOUT)) {
-                throw new CannotRun("no worker started within " + START_TIMEOUT.toSeconds() + "s; see the worker log above");
+            if (!run.awaitStarted(sampler)) {
+                throw new CannotRun("no worker started within " + Run.START_TIMEOUT.toSeconds() + "s; see the worker log above");
             }
-            sampler.resetAverage();
             stressIo = stress.pool().fileIo();
             workspaceDir = workspace.dir();
             chatter.printf("kiln %s: %d workers%s, metrics at http://%s:%d/metrics%n", Version.current(), stress.pool().size(),
                     describe(memoryPerWorker), settings.http().host(), http.port());
             chatter.flush();
-            long started = System.nanoTime();
-            End end = waitForEnd(console, stress, started);
-            // the stress ends here: cleanup time is not stress time, and would understate every rate
-            Duration elapsed = Duration.ofNanos(System.nanoTime() - started);
-            double measuredLoad = sampler.averageCpuLoad();
+            Run.End end = run.awaitEnd(console::update);
+            console.finishLine();
+            switch (end) {
+                case STOPPED -> chatter.println("signal received: stopping early");
+                case READY -> chatter.println("the machine is warm after " + kiln.config.Durations.format(run.elapsed()));
+                case ALL_FAILED -> chatter.println("every worker has failed: stopping");
+                default -> {
+                    // the duration is over: the summary says so
+                }
+            }
             chatter.println("stopping: workers are removing their files…");
             chatter.flush();
-            stress.close();
-            Report report = Report.of(stress, elapsed, measuredLoad);
-            return finish(report, end, stress.monitor().history());
+            Run.Result result = run.stop(end);
+            return finish(result.report(), end, stress.monitor().history());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return ExitCode.CANNOT_RUN;
@@ -165,34 +176,7 @@ public final class RunSession {
         }
     }
 
-    private End waitForEnd(Console console, Stress stress, long started) throws InterruptedException {
-        long end = started + settings.run().duration().toNanos();
-        while (true) {
-            long left = end - System.nanoTime();
-            if (left <= 0) {
-                console.finishLine();
-                return End.DURATION;
-            }
-            if (stopSignal.await(Math.min(left, TimeUnit.MILLISECONDS.toNanos(250)), TimeUnit.NANOSECONDS)) {
-                console.finishLine();
-                chatter.println("signal received: stopping early");
-                return End.SIGNAL;
-            }
-            if (settings.run().untilReady() && stress.monitor().ready()) {
-                console.finishLine();
-                chatter.printf("the machine is warm after %s%n", kiln.config.Durations.format(Duration.ofNanos(System.nanoTime() - started)));
-                return End.READY;
-            }
-            if (stress.pool().workers().stream().allMatch(w -> w.state().equals("failed"))) {
-                console.finishLine();
-                chatter.println("every worker has failed: stopping");
-                return End.ALL_FAILED;
-            }
-            console.update(Duration.ofNanos(System.nanoTime() - started));
-        }
-    }
-
-    private int finish(Report report, End end, kiln.supervisor.History history) {
+    private int finish(Report report, Run.End end, kiln.supervisor.History history) {
         if (output == Output.JSON) {
             out.println(Json.pretty(report.toMap()));
         } else {
@@ -225,7 +209,7 @@ public final class RunSession {
             System.err.println("kiln: " + report.failedWorkers() + " worker(s) crash-looped and were given up on");
             return ExitCode.CANNOT_RUN;
         }
-        if (settings.run().untilReady() && end == End.DURATION) {
+        if (settings.run().untilReady() && end == Run.End.DURATION) {
             System.err.println("kiln: the machine was not warm after " + kiln.config.Durations.format(settings.run().duration())
                     + " (--duration is the longest --until-ready waits)");
             return ExitCode.CANNOT_RUN;
@@ -278,7 +262,7 @@ public final class RunSession {
     private HttpApi startHttp(KilnMetrics metrics, Stress stress, Work work) throws CannotRun {
         try {
             HttpApi http = new HttpApi(settings.http().host(), settings.http().port());
-            Routes.observe(http, metrics, () -> StatusDocument.of("running", stress), work);
+            Routes.observe(http, metrics, () -> StatusDocument.of(RunState.RUNNING.label(), stress), work);
             http.start();
             return http;
         } catch (IOException | RuntimeException e) {

@@ -116,9 +116,9 @@ public final class KilnMetrics {
                 .description("CPU load the burners are told to hold now, percent (rises during a ramp)").register(registry);
         Gauge.builder("kiln.files.paused", this, m -> m.work.totals().paused() ? 1 : 0)
                 .description("1 while file creation is paused by the free-space floor").register(registry);
-        for (String state : List.of("starting", "running", "backoff", "failed", "stopping", "stopped")) {
-            Gauge.builder("kiln.workers", this, m -> m.work.workers().stream().filter(v -> v.state().equals(state)).count())
-                    .tag("state", state).description("Worker JVMs by state").register(registry);
+        for (kiln.supervisor.WorkerState state : kiln.supervisor.WorkerState.values()) {
+            Gauge.builder("kiln.workers", this, m -> m.work.workers().stream().filter(v -> v.state() == state).count())
+                    .tag("state", state.label()).description("Worker JVMs by state").register(registry);
         }
         FunctionCounter.builder("kiln.worker.restarts", this, m -> m.work.restarts())
                 .description("Worker JVMs restarted after dying").register(registry);

@@ -64,7 +64,7 @@ public final class Console {
     String line(Duration elapsed) {
         WorkerStats t = pool.totals();
         HostSample h = sampler.latest();
-        long running = pool.workers().stream().filter(w -> w.state().equals("running")).count();
+        long running = pool.workers().stream().filter(w -> w.state() == kiln.supervisor.WorkerState.RUNNING).count();
         long errors = t.ioErrors();
         StringBuilder sb = new StringBuilder();
         sb.append(String.format(Locale.ROOT, "[%s/%s] files %s/s (%s kept)", Durations.format(elapsed),

@@ -40,7 +40,7 @@ public record Report(Settings settings, List<WorkerView> workers, WorkerStats to
     }
 
     public long failedWorkers() {
-        return workers.stream().filter(w -> w.state().equals("failed")).count();
+        return workers.stream().filter(w -> w.state() == kiln.supervisor.WorkerState.FAILED).count();
     }
 
     /** Links or foreign entries found where kiln expected its own: refused, and the run cannot be called clean. */

@@ -25,7 +25,7 @@ public final class StatusDocument {
         for (WorkerView w : stress.pool().workers()) {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("id", w.id());
-            m.put("state", w.state());
+            m.put("state", w.state().label());
             m.put("pid", w.pid() == null ? -1 : w.pid());
             m.put("restarts", w.restarts());
             m.put("files_created", w.totals().filesCreated());

@@ -81,7 +81,7 @@ public final class WorkerPool implements AutoCloseable {
     public List<WorkerView> workers() {
         List<WorkerView> out = new ArrayList<>(slots.size());
         for (WorkerSlot s : slots) {
-            out.add(new WorkerView(s.id(), s.state().name().toLowerCase(Locale.ROOT), s.totals(), s.restarts(),
+            out.add(new WorkerView(s.id(), s.state(), s.totals(), s.restarts(),
                     s.malformedFrames(), s.pid()));
         }
         return out;
@@ -117,9 +117,9 @@ public final class WorkerPool implements AutoCloseable {
     }
 
     /** Workers per state, every state present. */
-    public Map<WorkerSlot.State, Integer> states() {
-        Map<WorkerSlot.State, Integer> out = new EnumMap<>(WorkerSlot.State.class);
-        for (WorkerSlot.State st : WorkerSlot.State.values()) {
+    public Map<WorkerState, Integer> states() {
+        Map<WorkerState, Integer> out = new EnumMap<>(WorkerState.class);
+        for (WorkerState st : WorkerState.values()) {
             out.put(st, 0);
         }
         slots.forEach(s -> out.merge(s.state(), 1, Integer::sum));
@@ -152,13 +152,13 @@ public final class WorkerPool implements AutoCloseable {
     public boolean awaitStarted(Duration timeout) throws InterruptedException {
         long deadline = nanoTime.getAsLong() + timeout.toNanos();
         while (nanoTime.getAsLong() < deadline) {
-            Map<WorkerSlot.State, Integer> st = states();
-            if (st.get(WorkerSlot.State.RUNNING) + st.get(WorkerSlot.State.FAILED) == slots.size()) {
+            Map<WorkerState, Integer> st = states();
+            if (st.get(WorkerState.RUNNING) + st.get(WorkerState.FAILED) == slots.size()) {
                 break;
             }
             Thread.sleep(20);
         }
-        return states().get(WorkerSlot.State.RUNNING) > 0;
+        return states().get(WorkerState.RUNNING) > 0;
     }
 
     /** The common start: every worker that reported in starts its stressors; later lives start at once. */

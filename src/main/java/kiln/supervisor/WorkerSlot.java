@@ -35,14 +35,13 @@ final class WorkerSlot {
     static final long CRASH_LOOP_WINDOW_NANOS = TimeUnit.MINUTES.toNanos(1);
     private static final int STDERR_TAIL = 20;
 
-    enum State { STARTING, RUNNING, BACKOFF, FAILED, STOPPING, STOPPED }
 
     private final int id;
     private final WorkerSpec baseSpec;
     private final WorkerLauncher launcher;
     private final LongSupplier nanoTime;
 
-    private State state = State.STOPPED;
+    private WorkerState state = WorkerState.STOPPED;
     private Life life;
     private static final Frame GO = Frame.of("go").build();
     /** Whether the common start was given: every life from then on starts its stressors at once. */
@@ -70,7 +69,7 @@ final class WorkerSlot {
         return id;
     }
 
-    synchronized State state() {
+    synchronized WorkerState state() {
         return state;
     }
 
@@ -114,7 +113,7 @@ final class WorkerSlot {
         String dir = Path.of(baseSpec.dir()).resolveSibling(kiln.workspace.Layout.workerDir(id, lives)).toString();
         WorkerSpec spec = baseSpec.withDir(dir);
         lives++;
-        state = State.STARTING;
+        state = WorkerState.STARTING;
         try {
             life = new Life(launcher.launch(id), Path.of(dir), nanoTime.getAsLong());
         } catch (IOException e) {
@@ -131,15 +130,15 @@ final class WorkerSlot {
         long now = nanoTime.getAsLong();
         if (life != null && !life.process.isAlive() && (life.readerDone || now - life.deathSeen(now) > TimeUnit.SECONDS.toNanos(2))) {
             int code = life.process.exitValue();
-            if (state == State.STOPPING || state == State.STOPPED) {
+            if (state == WorkerState.STOPPING || state == WorkerState.STOPPED) {
                 endLife(code == 0 && life.byeSeen);
-                state = State.STOPPED;
+                state = WorkerState.STOPPED;
             } else {
                 endLife(false);
                 died(code);
             }
         }
-        if (state == State.BACKOFF && now - restartAt >= 0) {
+        if (state == WorkerState.BACKOFF && now - restartAt >= 0) {
             restarts++;
             launch();
         }
@@ -161,7 +160,7 @@ final class WorkerSlot {
             deaths.removeFirst();
         }
         if (deaths.size() >= CRASH_LOOP_DEATHS) {
-            state = State.FAILED;
+            state = WorkerState.FAILED;
             LOG.error("w{}: worker died {} times within {}s (last exit status {}); giving up on it. Last stderr lines:\n  {}",
                     id, deaths.size(), TimeUnit.NANOSECONDS.toSeconds(CRASH_LOOP_WINDOW_NANOS), code,
                     String.join("\n  ", stderrTail));
@@ -169,25 +168,25 @@ final class WorkerSlot {
         }
         long delay = Math.min(BACKOFF_MAX_NANOS, BACKOFF_MIN_NANOS << Math.min(20, deaths.size() - 1));
         restartAt = now + delay;
-        state = State.BACKOFF;
+        state = WorkerState.BACKOFF;
         LOG.warn("w{}: worker died (exit status {}); restarting in {} ms", id, code, TimeUnit.NANOSECONDS.toMillis(delay));
     }
 
     /** The common start: this worker's stressors may run (now, or as soon as a life reports in). */
     synchronized void release() {
         released = true;
-        if (life != null && state == State.RUNNING) {
+        if (life != null && state == WorkerState.RUNNING) {
             life.send(GO);
         }
     }
 
     /** Asks the worker to stop and clean up; it closes its own stdin afterwards. */
     synchronized void requestStop() {
-        if (state == State.FAILED || state == State.STOPPED) {
-            state = state == State.FAILED ? State.FAILED : State.STOPPED;
+        if (state == WorkerState.FAILED || state == WorkerState.STOPPED) {
+            state = state == WorkerState.FAILED ? WorkerState.FAILED : WorkerState.STOPPED;
             return;
         }
-        state = State.STOPPING;
+        state = WorkerState.STOPPING;
         if (life != null) {
             life.send(Frame.of("stop").build());
             life.closeStdin();
@@ -196,7 +195,7 @@ final class WorkerSlot {
 
     /** Sends a command frame to the running worker, if any. */
     synchronized boolean send(Frame frame) {
-        if (life != null && state == State.RUNNING) {
+        if (life != null && state == WorkerState.RUNNING) {
             life.send(frame);
             return true;
         }
@@ -230,8 +229,8 @@ final class WorkerSlot {
         switch (f.type()) {
             case "stats" -> {
                 from.latest = WorkerStats.fromFrame(f);
-                if (state == State.STARTING) {
-                    state = State.RUNNING;
+                if (state == WorkerState.STARTING) {
+                    state = WorkerState.RUNNING;
                     if (released) {
                         from.send(GO); // a life started after the common start goes at once
                     }

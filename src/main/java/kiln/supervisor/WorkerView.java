@@ -6,11 +6,11 @@ import kiln.link.WorkerStats;
  * What one worker has done so far, across all its lives. Immutable snapshot.
  *
  * @param id              worker number
- * @param state           starting, running, backoff, failed, stopping or stopped
+ * @param state           where it stands now
  * @param totals          counters of all lives and gauges of the current one
  * @param restarts        times this worker was restarted
  * @param malformedFrames link lines skipped as malformed
  * @param pid             process id of the current life, or null
  */
-public record WorkerView(int id, String state, WorkerStats totals, long restarts, long malformedFrames, Long pid) {
+public record WorkerView(int id, WorkerState state, WorkerStats totals, long restarts, long malformedFrames, Long pid) {
 }

@@ -21,12 +21,12 @@ import org.slf4j.LoggerFactory;
  * Holding the lock proves no other kiln uses the directory, so what an earlier kiln left can be
  * swept. The OS drops the lock when the holder dies, however it dies.
  *
- * <p>The lock file stays after a run: removing it while another kiln waits to lock it would
- * let two kilns each hold "the" lock on different files. A holder checks that the name still
- * stands for the file it locked (same file key before opening and after locking, read with
- * {@code fstatat}), so a holder of a file that is no longer the one at that name gives up. The
- * lock file is never opened a second time: closing any descriptor of a file drops the process's
- * POSIX record locks on it.
+ * <p>A holder checks that the name still stands for the file it locked (same file key before
+ * opening and after locking, read with {@code fstatat}): so the lock file can be removed at the
+ * end while it is still locked, and a kiln that opened it just before and locks it just after
+ * finds the name gone and gives up, rather than two kilns each holding "the" lock on different
+ * files. The lock file is never opened a second time: closing any descriptor of a file drops the
+ * process's POSIX record locks on it.
  */
 final class DirectoryLock implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(DirectoryLock.class);
@@ -120,25 +120,14 @@ final class DirectoryLock implements AutoCloseable {
         }
     }
 
-    /**
-     * Removes the lock file while still holding the lock: only when the whole directory goes
-     * (a kiln that then locks the old file finds its directory gone and its token unreadable).
-     */
-    void removeFile() {
-        try {
-            if (lock.isValid()) {
-                dir.deleteFile(Layout.LOCK);
-            }
-        } catch (FsException e) {
-            LOG.debug("removing the lock file: {}", e.getMessage());
-        }
-    }
-
-    /** Releases the lock; the file stays. Idempotent. */
+    /** Removes the lock file while still holding the lock, then releases it. Idempotent. */
     @Override
     public void close() {
         try {
             if (lock.isValid()) {
+                if (identity.equals(dir.fileKey(Layout.LOCK))) {
+                    dir.deleteFile(Layout.LOCK); // only the file this kiln locked, never a replacement
+                }
                 lock.release();
             }
         } catch (IOException e) {

@@ -69,12 +69,12 @@ public final class Workspace implements AutoCloseable {
             return new Workspace(abs, made, root, lock, tampered, cache);
         } catch (FsException e) {
             close(root);
-            removeIfEmpty(abs, made, null);
+            removeIfEmpty(abs, made);
             throw new WorkspaceException(e.errno().isTampering()
                     ? "refusing " + abs + ": it is a link or not a directory" : "cannot use " + e.getMessage());
         } catch (WorkspaceException e) {
             close(root);
-            removeIfEmpty(abs, made, null);
+            removeIfEmpty(abs, made);
             throw e;
         }
     }
@@ -194,31 +194,24 @@ public final class Workspace implements AutoCloseable {
         if (classData != null) {
             classData.close();
         }
-        removeIfEmpty(dir, made, lock);
         lock.close();
+        removeIfEmpty(dir, made);
         root.close();
     }
 
-    /** Removes {@code dir} when this run made it and only the lock file (or nothing) is left in it. */
-    private static void removeIfEmpty(Path dir, boolean made, DirectoryLock lock) {
+    /** Removes {@code dir} when this run made it and it is empty again. */
+    private static void removeIfEmpty(Path dir, boolean made) {
         if (!made) {
             return;
         }
         try (SecureDir parent = SecureDir.openRoot(dir.getParent())) {
-            String name = dir.getFileName().toString();
-            try (SecureDir self = parent.openDir(name)) {
-                java.util.List<String> left = self.list();
-                if (!left.isEmpty() && !(left.size() == 1 && left.get(0).equals(Layout.LOCK) && lock != null)) {
-                    LOG.warn("leaving {}: it is not empty ({} entries)", dir, left.size());
-                    return;
-                }
-            }
-            if (lock != null) {
-                lock.removeFile();
-            }
-            parent.removeDir(name);
+            parent.removeDir(dir.getFileName().toString());
         } catch (FsException e) {
-            LOG.warn("cannot remove {}: {}", dir, e.getMessage());
+            if (e.errno() == Errno.ENOTEMPTY) {
+                LOG.warn("leaving {}: it is not empty", dir);
+            } else {
+                LOG.warn("cannot remove {}: {}", dir, e.getMessage());
+            }
         }
     }
 

@@ -47,7 +47,7 @@ final class RunMonitorTest {
         try {
             pool.start();
             org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10))
-                    .until(() -> pool.workers().get(0).state().equals("running"));
+                    .until(() -> pool.workers().get(0).state().label().equals("running"));
             RunMonitor m = new RunMonitor(pool, new Readiness(TimeUnit.SECONDS.toNanos(30), 0.05), 50, Duration.ZERO, "",
                     true, ownCpu::get, () -> now);
             m.begin();

@@ -55,14 +55,14 @@ final class WorkerPoolTest {
         pool = new WorkerPool(specs, id -> shell(id == 0 ? crashing : healthy).launch(id), clock::get);
         pool.start();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(40);
-        while (!pool.workers().get(0).state().equals("failed") && System.nanoTime() < deadline) {
+        while (!pool.workers().get(0).state().label().equals("failed") && System.nanoTime() < deadline) {
             clock.addAndGet(TimeUnit.MILLISECONDS.toNanos(500)); // fake time runs 10x faster than the poll
             sleep(50);
         }
         WorkerView crashed = pool.workers().get(0);
-        assertEquals("failed", crashed.state(), "5 deaths within a minute: given up on");
+        assertEquals("failed", crashed.state().label(), "5 deaths within a minute: given up on");
         assertEquals(WorkerSlot.CRASH_LOOP_DEATHS - 1, crashed.restarts(), "restarted after each death but the last");
-        assertEquals("running", pool.workers().get(1).state(), "the healthy worker goes on");
+        assertEquals("running", pool.workers().get(1).state().label(), "the healthy worker goes on");
         assertEquals(7, pool.workers().get(1).totals().filesCreated());
         assertEquals(WorkerSlot.CRASH_LOOP_DEATHS + 1, started.size(), "five lives of the crashing worker, one of the healthy");
     }
@@ -79,7 +79,7 @@ final class WorkerPoolTest {
         pool.start();
         await().atMost(Duration.ofSeconds(20)).until(() -> pool.workers().get(0).totals().filesCreated() == 6);
         WorkerView w = pool.workers().get(0);
-        assertEquals("running", w.state());
+        assertEquals("running", w.state().label());
         assertEquals(10, w.totals().cpuOps().get("int"));
         assertTrue(w.malformedFrames() >= 2, "random bytes counted as malformed: " + w.malformedFrames());
     }
@@ -109,7 +109,7 @@ final class WorkerPoolTest {
         String stubborn = "trap '' TERM; printf 'kiln/1 stats seq=1\\n'; while true; do sleep 1; done";
         pool = new WorkerPool(List.of(spec(0)), shell(stubborn), System::nanoTime);
         pool.start();
-        await().atMost(Duration.ofSeconds(10)).until(() -> pool.workers().get(0).state().equals("running"));
+        await().atMost(Duration.ofSeconds(10)).until(() -> pool.workers().get(0).state().label().equals("running"));
         long t0 = System.nanoTime();
         pool.stop(Duration.ofMillis(500));
         assertTrue(started.stream().noneMatch(Process::isAlive), "SIGKILL ended it");

@@ -45,11 +45,22 @@ final class WorkspaceTest {
     }
 
     @Test
-    void directoryItDidNotMake_staysWithItsLockFile() throws Exception {
+    void directoryItDidNotMake_staysWithoutTheLockFile() throws Exception {
         Path data = Files.createDirectories(tmp.resolve("data"));
         Workspace.open(data).close();
-        assertTrue(Files.isRegularFile(data.resolve(Layout.LOCK)), "the lock file stays: removing it would let two kilns lock");
-        Workspace.open(data).close(); // and the next kiln takes it again
+        assertFalse(Files.exists(data.resolve(Layout.LOCK)), "removed while still held");
+        assertTrue(Files.isDirectory(data), "the operator's directory stays");
+        Workspace.open(data).close(); // and the next kiln locks it again
+    }
+
+    @Test
+    void lockFileReplacedWhileHeld_theReplacementIsNotRemoved() throws Exception {
+        Path data = Files.createDirectories(tmp.resolve("data"));
+        Workspace ws = Workspace.open(data);
+        Files.delete(data.resolve(Layout.LOCK));
+        Files.writeString(data.resolve(Layout.LOCK), "another kiln's");
+        ws.close();
+        assertEquals("another kiln's", Files.readString(data.resolve(Layout.LOCK)), "only the file this kiln locked is removed");
     }
 
     @Test

@@ -1,0 +1,125 @@
+package kiln.app;
+
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.function.LongSupplier;
+import kiln.report.Report;
+import kiln.sampler.HardwareSampler;
+import kiln.supervisor.Stress;
+import kiln.supervisor.WorkerState;
+
+/**
+ * One stress run, the same for {@code kiln run} and the daemon: the workers are started (the
+ * workspace is open already), the run waits for its end — the duration, the machine warm with
+ * until-ready, a stop request, every worker failed — then stops the workers (they remove their
+ * files) and reports. The run's clock starts at the common start, so start-up and cleanup never
+ * count as stress time. {@link #requestStop} may be called from any thread; the rest from the
+ * thread that runs it.
+ */
+final class Run {
+    /** How long the workers may take to report in. */
+    static final Duration START_TIMEOUT = Duration.ofSeconds(20);
+    private static final long POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
+
+    /** Why a run ended. */
+    enum End {
+        DURATION("duration reached"),
+        READY("warm"),
+        STOPPED("stopped on request"),
+        ALL_FAILED("every worker failed"),
+        NOT_STARTED("no worker started");
+
+        private final String text;
+
+        End(String text) {
+            this.text = text;
+        }
+
+        /** For logs and the daemon's status document. */
+        String text() {
+            return text;
+        }
+    }
+
+    /** What a run did and why it ended. */
+    record Result(Report report, End end) {
+    }
+
+    private final Stress stress;
+    private final LongSupplier nanoTime;
+    private HardwareSampler sampler;
+    private final CountDownLatch stopRequest = new CountDownLatch(1);
+    private long started;
+
+    Run(Stress stress, LongSupplier nanoTime) {
+        this.stress = stress;
+        this.nanoTime = nanoTime;
+    }
+
+    Stress stress() {
+        return stress;
+    }
+
+    /** Starts the worker JVMs; they report in while the caller loads the rest. */
+    void launch() {
+        stress.start();
+    }
+
+    /**
+     * Waits for the workers to report in, then gives the common start; {@code sampler}'s average
+     * CPU load counts from then on.
+     *
+     * @return false when none started within {@link #START_TIMEOUT}
+     */
+    boolean awaitStarted(HardwareSampler sampler) throws InterruptedException {
+        this.sampler = sampler;
+        boolean any = stress.awaitStarted(START_TIMEOUT);
+        sampler.resetAverage();
+        started = nanoTime.getAsLong();
+        return any;
+    }
+
+    /** Asks the run to end now, cleanly. Any thread; returns at once. */
+    void requestStop() {
+        stopRequest.countDown();
+    }
+
+    /** Time since the common start. */
+    Duration elapsed() {
+        return Duration.ofNanos(nanoTime.getAsLong() - started);
+    }
+
+    /**
+     * Waits for the end, calling {@code onTick} with the elapsed time about four times a second.
+     */
+    End awaitEnd(Consumer<Duration> onTick) throws InterruptedException {
+        boolean untilReady = stress.settings().run().untilReady();
+        long end = started + stress.settings().run().duration().toNanos();
+        while (true) {
+            long left = end - nanoTime.getAsLong();
+            if (left <= 0) {
+                return End.DURATION;
+            }
+            if (stopRequest.await(Math.min(left, POLL_NANOS), TimeUnit.NANOSECONDS)) {
+                return End.STOPPED;
+            }
+            if (untilReady && stress.monitor().ready()) {
+                return End.READY;
+            }
+            if (stress.pool().states().get(WorkerState.FAILED) == stress.pool().size()) {
+                return End.ALL_FAILED;
+            }
+            onTick.accept(elapsed());
+        }
+    }
+
+    /** Stops the workers (they remove their files) and reports; the stress time ends here, not after cleanup. */
+    Result stop(End end) {
+        Duration elapsed = end == End.NOT_STARTED ? Duration.ZERO : elapsed();
+        double load = sampler == null ? Double.NaN : sampler.averageCpuLoad();
+        stress.close();
+        return new Result(Report.of(stress, elapsed, load), end);
+    }
+}

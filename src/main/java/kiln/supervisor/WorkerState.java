@@ -1,0 +1,26 @@
+package kiln.supervisor;
+
+import java.util.Locale;
+
+/** Where a worker position stands; {@link #label()} is its name in metrics and JSON. */
+public enum WorkerState {
+    /** a life was launched and has not reported in yet */
+    STARTING,
+    /** reporting stats */
+    RUNNING,
+    /** died; waiting to be restarted */
+    BACKOFF,
+    /** died too often: given up on for this run */
+    FAILED,
+    /** told to stop, removing its files */
+    STOPPING,
+    /** stopped, or not started */
+    STOPPED;
+
+    private final String label = name().toLowerCase(Locale.ROOT);
+
+    /** The lower-case name used in {@code kiln_workers{state}} and the status document. */
+    public String label() {
+        return label;
+    }
+}
