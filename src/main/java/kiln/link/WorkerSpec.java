@@ -1,47 +1,76 @@
 package kiln.link;
 
 /**
- * What one worker runs: sent by the supervisor in the {@code start} frame. Immutable.
+ * What one worker runs: sent by the supervisor in the {@code start} frame. Immutable. The wire
+ * fields are flat ({@code file_size=…}, {@code cpu_load=…}); the record groups them by stressor.
  *
- * @param id            worker number, 0-based
- * @param dir           the worker's own directory ({@code <files.dir>/w<id>}), absolute
- * @param files         run the file stressor
- * @param fileSize      payload bytes per file
- * @param inFlight      creations in flight (semaphore permits)
- * @param fileThreads   writer threads, 0 = choose for the mode
- * @param maxFiles      files kept before the oldest are deleted
- * @param minFree       usable-space floor in bytes
- * @param fsync         fsync every file
- * @param verifyFiles   read back a sample of files and check their checksum
- * @param cpu           run the CPU burners
- * @param cpuLoad       target busy percentage 0..100
- * @param cpuMethod     burner method name
- * @param cpuThreads    burner threads
- * @param memoryBytes   off-heap buffer to stress, 0 = off
- * @param parentPid     pid of the supervisor, watched so that the worker never outlives it
- * @param parentStartMs start instant of the supervisor in epoch millis, against pid reuse (0 = unknown)
+ * @param id          worker number, 0-based
+ * @param dir         the worker's own directory ({@code <files.dir>/w<id>[.<life>]}), absolute
+ * @param files       the file stressor
+ * @param cpu         the CPU burners
+ * @param memoryBytes off-heap buffer to stress, 0 = off
+ * @param parent      the supervisor, watched so that the worker never outlives it
  */
-public record WorkerSpec(int id, String dir, boolean files, int fileSize, int inFlight, int fileThreads,
-                         long maxFiles, long minFree, boolean fsync, boolean verifyFiles, boolean cpu, int cpuLoad,
-                         String cpuMethod, int cpuThreads, long memoryBytes, long parentPid, long parentStartMs) {
+public record WorkerSpec(int id, String dir, Files files, Cpu cpu, long memoryBytes, Parent parent) {
 
     public static final String TYPE = "start";
 
+    /**
+     * @param enabled  run the file stressor
+     * @param size     payload bytes per file
+     * @param inFlight creations in flight (semaphore permits)
+     * @param threads  writer threads, 0 = choose for the mode
+     * @param maxFiles files kept before the oldest are deleted
+     * @param minFree  usable-space floor in bytes
+     * @param fsync    fsync every file
+     * @param verify   read back a sample of files and check their checksum
+     */
+    public record Files(boolean enabled, int size, int inFlight, int threads, long maxFiles, long minFree, boolean fsync,
+                        boolean verify) {
+        /** No file stressor. */
+        public static final Files OFF = new Files(false, 1024, 1, 0, 1, 0, false, false);
+    }
+
+    /**
+     * @param enabled run the CPU burners
+     * @param load    target busy percentage 0..100
+     * @param method  burner method name
+     * @param threads burner threads
+     */
+    public record Cpu(boolean enabled, int load, String method, int threads) {
+        /** No CPU burners. */
+        public static final Cpu OFF = new Cpu(false, 0, "all", 1);
+    }
+
+    /**
+     * @param pid     pid of the supervisor
+     * @param startMs its start instant in epoch millis, against pid reuse (0 = unknown)
+     */
+    public record Parent(long pid, long startMs) {
+        /** None to watch (tests). */
+        public static final Parent NONE = new Parent(0, 0);
+
+        /** This process, as the parent of the workers it starts. */
+        public static Parent current() {
+            return new Parent(ProcessHandle.current().pid(),
+                    ProcessHandle.current().info().startInstant().map(i -> i.toEpochMilli()).orElse(0L));
+        }
+    }
+
     /** The same spec for another life of the worker, writing to {@code otherDir}. */
     public WorkerSpec withDir(String otherDir) {
-        return new WorkerSpec(id, otherDir, files, fileSize, inFlight, fileThreads, maxFiles, minFree, fsync, verifyFiles,
-                cpu, cpuLoad, cpuMethod, cpuThreads, memoryBytes, parentPid, parentStartMs);
+        return new WorkerSpec(id, otherDir, files, cpu, memoryBytes, parent);
     }
 
     public Frame toFrame() {
         return Frame.of(TYPE)
                 .put("id", id).put("dir", dir)
-                .put("files", files).put("file_size", fileSize).put("in_flight", inFlight)
-                .put("file_threads", fileThreads).put("max_files", maxFiles).put("min_free", minFree)
-                .put("fsync", fsync).put("verify_files", verifyFiles)
-                .put("cpu", cpu).put("cpu_load", cpuLoad).put("cpu_method", cpuMethod).put("cpu_threads", cpuThreads)
+                .put("files", files.enabled).put("file_size", files.size).put("in_flight", files.inFlight)
+                .put("file_threads", files.threads).put("max_files", files.maxFiles).put("min_free", files.minFree)
+                .put("fsync", files.fsync).put("verify_files", files.verify)
+                .put("cpu", cpu.enabled).put("cpu_load", cpu.load).put("cpu_method", cpu.method).put("cpu_threads", cpu.threads)
                 .put("memory_bytes", memoryBytes)
-                .put("parent_pid", parentPid).put("parent_start_ms", parentStartMs)
+                .put("parent_pid", parent.pid).put("parent_start_ms", parent.startMs)
                 .build();
     }
 
@@ -55,15 +84,14 @@ public record WorkerSpec(int id, String dir, boolean files, int fileSize, int in
         if (dir == null || method == null) {
             throw new MalformedFrameException("start frame without dir or cpu_method");
         }
-        WorkerSpec spec = new WorkerSpec((int) f.getLong("id", -1), dir, f.getLong("files", 0) == 1,
-                (int) f.getLong("file_size", 1024), (int) f.getLong("in_flight", 1000),
+        Files files = new Files(f.getLong("files", 0) == 1, (int) f.getLong("file_size", 1024), (int) f.getLong("in_flight", 1000),
                 (int) f.getLong("file_threads", 0), f.getLong("max_files", 20_000), f.getLong("min_free", 0),
-                f.getLong("fsync", 0) == 1, f.getLong("verify_files", 0) == 1, f.getLong("cpu", 0) == 1,
-                (int) f.getLong("cpu_load", 100), method, (int) f.getLong("cpu_threads", 1), f.getLong("memory_bytes", 0),
-                f.getLong("parent_pid", 0), f.getLong("parent_start_ms", 0));
-        if (spec.id < 0 || spec.fileSize < 1 || spec.inFlight < 1 || spec.maxFiles < 1
-                || spec.cpuLoad < 0 || spec.cpuLoad > 100 || spec.cpuThreads < 1 || spec.fileThreads < 0
-                || spec.memoryBytes < 0) {
+                f.getLong("fsync", 0) == 1, f.getLong("verify_files", 0) == 1);
+        Cpu cpu = new Cpu(f.getLong("cpu", 0) == 1, (int) f.getLong("cpu_load", 100), method, (int) f.getLong("cpu_threads", 1));
+        WorkerSpec spec = new WorkerSpec((int) f.getLong("id", -1), dir, files, cpu, f.getLong("memory_bytes", 0),
+                new Parent(f.getLong("parent_pid", 0), f.getLong("parent_start_ms", 0)));
+        if (spec.id < 0 || files.size < 1 || files.inFlight < 1 || files.maxFiles < 1 || files.threads < 0
+                || cpu.load < 0 || cpu.load > 100 || cpu.threads < 1 || spec.memoryBytes < 0) {
             throw new MalformedFrameException("start frame with a value out of range: " + f.fields());
         }
         return spec;

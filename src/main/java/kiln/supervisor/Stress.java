@@ -61,12 +61,14 @@ public final class Stress implements AutoCloseable {
     private List<WorkerSpec> specs(int cpuLoad) {
         Settings.Files f = settings.files();
         Settings.Cpu c = settings.cpu();
-        long parentStart = ProcessHandle.current().info().startInstant().map(i -> i.toEpochMilli()).orElse(0L);
+        var files = new WorkerSpec.Files(f.enabled(), f.sizeBytes(), f.inFlight(), f.threads(), f.maxFiles(), f.minFreeBytes(),
+                f.fsync(), f.verify());
+        var cpu = new WorkerSpec.Cpu(c.enabled(), cpuLoad, c.method(), c.threads());
+        WorkerSpec.Parent parent = WorkerSpec.Parent.current();
         List<WorkerSpec> specs = new ArrayList<>();
         for (int i = 0; i < settings.workers().count(); i++) {
-            specs.add(new WorkerSpec(i, workspace.dir().resolve(Layout.workerDir(i, 0)).toString(), f.enabled(), f.sizeBytes(), f.inFlight(),
-                    f.threads(), f.maxFiles(), f.minFreeBytes(), f.fsync(), f.verify(), c.enabled(), cpuLoad, c.method(),
-                    c.threads(), memoryPerWorker, ProcessHandle.current().pid(), parentStart));
+            specs.add(new WorkerSpec(i, workspace.dir().resolve(Layout.workerDir(i, 0)).toString(), files, cpu, memoryPerWorker,
+                    parent));
         }
         return specs;
     }

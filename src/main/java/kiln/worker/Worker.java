@@ -57,7 +57,7 @@ final class Worker {
 
     int run() {
         out.write(Frame.of("hello").put("pid", ProcessHandle.current().pid()).put("id", spec.id())
-                .put("io", spec.files() ? io.name() : "none").build());
+                .put("io", spec.files().enabled() ? io.name() : "none").build());
         try {
             prepareStressors();
         } catch (FsException e) {
@@ -111,10 +111,11 @@ final class Worker {
 
     /** Opens directories and allocates buffers: everything that can fail, before the common start. */
     private void prepareStressors() throws IOException {
-        if (spec.files()) {
+        WorkerSpec.Files f = spec.files();
+        if (f.enabled()) {
             Path dir = Path.of(spec.dir());
-            var options = new FileStorm.Options(dir, spec.fileSize(), spec.inFlight(), spec.fileThreads(),
-                    spec.maxFiles(), spec.minFree(), spec.fsync(), spec.verifyFiles());
+            var options = new FileStorm.Options(dir, f.size(), f.inFlight(), f.threads(), f.maxFiles(), f.minFree(),
+                    f.fsync(), f.verify());
             // the storm creates the directory itself, so that it knows the directory is its own to remove
             var store = Files.getFileStore(kiln.util.Dirs.existingAncestor(dir));
             files = new FileStorm(options, io, spec.id(), System::nanoTime, () -> {
@@ -125,8 +126,9 @@ final class Worker {
                 }
             }, store.getBlockSize());
         }
-        if (spec.cpu()) {
-            cpu = new CpuBurner(spec.id(), spec.cpuMethod(), spec.cpuThreads(), spec.cpuLoad(), System::nanoTime, Sleeper.SYSTEM);
+        if (spec.cpu().enabled()) {
+            WorkerSpec.Cpu c = spec.cpu();
+            cpu = new CpuBurner(spec.id(), c.method(), c.threads(), c.load(), System::nanoTime, Sleeper.SYSTEM);
         }
         if (spec.memoryBytes() > 0) {
             memory = new MemoryStress(spec.id(), spec.memoryBytes());
@@ -144,8 +146,8 @@ final class Worker {
             memory.start();
         }
         LOG.info("{}started (pid {}): files={} cpu={} memory={}", prefix, ProcessHandle.current().pid(),
-                spec.files() ? io.name() : "off",
-                spec.cpu() ? spec.cpuMethod() + "@" + spec.cpuLoad() + "%" : "off",
+                spec.files().enabled() ? io.name() : "off",
+                spec.cpu().enabled() ? spec.cpu().method() + "@" + spec.cpu().load() + "%" : "off",
                 memory == null ? "off" : kiln.util.Sizes.human(memory.sizeBytes()));
     }
 
@@ -185,7 +187,7 @@ final class Worker {
                     }
                     case "load" -> {
                         if (cpu != null) {
-                            cpu.setLoad(parseLoad(f.get("pct", null), spec.cpuLoad()));
+                            cpu.setLoad(parseLoad(f.get("pct", null), spec.cpu().load()));
                         }
                     }
                     case "fault" -> injectFault(f.get("stressor", ""), f.getLong("offset", 4096));
@@ -232,16 +234,16 @@ final class Worker {
 
     /** Stops when the supervisor dies without closing our stdin (it always does, but be sure). */
     private void watchParent() {
-        if (spec.parentPid() <= 0) {
+        if (spec.parent().pid() <= 0) {
             return;
         }
-        Optional<ProcessHandle> parent = ProcessHandle.of(spec.parentPid());
+        Optional<ProcessHandle> parent = ProcessHandle.of(spec.parent().pid());
         while (stopRequested.getCount() > 0) {
             boolean alive = parent.isPresent() && parent.get().isAlive()
-                    && (spec.parentStartMs() == 0 || parent.get().info().startInstant()
-                    .map(Instant::toEpochMilli).map(ms -> Math.abs(ms - spec.parentStartMs()) < 2000).orElse(true));
+                    && (spec.parent().startMs() == 0 || parent.get().info().startInstant()
+                    .map(Instant::toEpochMilli).map(ms -> Math.abs(ms - spec.parent().startMs()) < 2000).orElse(true));
             if (!alive) {
-                requestStop("supervisor " + spec.parentPid() + " is gone", ORPHAN_BUDGET);
+                requestStop("supervisor " + spec.parent().pid() + " is gone", ORPHAN_BUDGET);
                 return;
             }
             try {

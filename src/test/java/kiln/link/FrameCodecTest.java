@@ -33,7 +33,8 @@ final class FrameCodecTest {
 
     @Test
     void workerSpec_andStats_roundTrip() throws Exception {
-        WorkerSpec spec = new WorkerSpec(3, "/tmp/k d/w3", true, 1024, 1000, 0, 20_000, 1L << 30, false, true, true, 75, "all", 1, 64L << 20, 99, 12345);
+        WorkerSpec spec = new WorkerSpec(3, "/tmp/k d/w3", new WorkerSpec.Files(true, 1024, 1000, 0, 20_000, 1L << 30, false, true),
+                new WorkerSpec.Cpu(true, 75, "all", 1), 64L << 20, new WorkerSpec.Parent(99, 12345));
         assertEquals(spec, WorkerSpec.fromFrame(FrameCodec.decode(FrameCodec.encode(spec.toFrame()).strip())));
 
         long[] lat = new long[LatencyBuckets.COUNT];

@@ -40,8 +40,8 @@ final class RunMonitorTest {
     void burnersOnly_subtractKilnsOwnOverheadFromTheLoad() {
         // one worker (a shell) whose counters stand still; the supervisor burns 20 ms per second
         String script = "printf 'kiln/1 stats seq=1 proc_cpu_ns=5000000 cpu_busy_ns=4000000\\n'; while read l; do :; done";
-        WorkerPool pool = new WorkerPool(List.of(new kiln.link.WorkerSpec(0, "/nonexistent/w0", false, 1024, 1, 0, 1, 0,
-                false, false, true, 50, "int", 1, 0, ProcessHandle.current().pid(), 0)),
+        WorkerPool pool = new WorkerPool(List.of(new kiln.link.WorkerSpec(0, "/nonexistent/w0", kiln.link.WorkerSpec.Files.OFF,
+                new kiln.link.WorkerSpec.Cpu(true, 50, "int", 1), 0, kiln.link.WorkerSpec.Parent.current())),
                 id -> WorkerProcess.of(new ProcessBuilder("sh", "-c", script).start()), () -> now);
         java.util.concurrent.atomic.AtomicLong ownCpu = new java.util.concurrent.atomic.AtomicLong();
         try {

@@ -26,8 +26,8 @@ final class WorkerPoolTest {
     private WorkerPool pool;
 
     private static WorkerSpec spec(int id) {
-        return new WorkerSpec(id, "/nonexistent/kiln-test/w" + id, false, 1024, 1, 0, 1, 0, false, false, false, 0,
-                "int", 1, 0, ProcessHandle.current().pid(), 0);
+        return new WorkerSpec(id, "/nonexistent/kiln-test/w" + id, WorkerSpec.Files.OFF, WorkerSpec.Cpu.OFF, 0,
+                WorkerSpec.Parent.current());
     }
 
     private WorkerLauncher shell(String script) {
