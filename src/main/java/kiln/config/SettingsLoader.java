@@ -1,5 +1,6 @@
 package kiln.config;
 
+import kiln.link.Stressor;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
@@ -60,6 +61,15 @@ public final class SettingsLoader {
     }
 
     /** The preset named by kiln.run.profile (from flags, file or reference), re-rooted under kiln. */
+    /** "" (no fault) or a stressor's word. */
+    private static TreeSet<String> faultChoices() {
+        TreeSet<String> choices = new TreeSet<>(Set.of(""));
+        for (Stressor s : Stressor.values()) {
+            choices.add(s.label());
+        }
+        return choices;
+    }
+
     private static Config profile(Config user, Config reference) {
         Reader r = new Reader(user.withFallback(reference));
         Config profiles = reference.getConfig("kiln.profiles");
@@ -163,11 +173,14 @@ public final class SettingsLoader {
                 r.durationIn("kiln.run.duration", Duration.ofSeconds(1), Duration.ofDays(365)),
                 r.durationIn("kiln.run.ramp", Duration.ZERO, Duration.ofDays(1)),
                 r.bool("kiln.run.until-ready"),
-                r.oneOf("kiln.run.inject-fault", new TreeSet<>(Set.of("", "cpu", "memory", "files"))),
+                r.oneOf("kiln.run.inject-fault", faultChoices()),
                 report.isBlank() ? null : Path.of(report).toAbsolutePath().normalize());
         String fault = run.injectFault();
-        boolean faultable = fault.isEmpty() || (fault.equals("cpu") && cpu.enabled())
-                || (fault.equals("files") && files.enabled()) || (fault.equals("memory") && memory.enabled());
+        boolean faultable = Stressor.parse(fault).map(s -> switch (s) {
+            case CPU -> cpu.enabled();
+            case FILES -> files.enabled();
+            case MEMORY -> memory.enabled();
+        }).orElse(true); // "" (none): oneOf has refused anything else
         if (!faultable) {
             throw new SettingsException("kiln.run.inject-fault", " = \"" + fault + "\": that stressor is not enabled");
         }

@@ -29,7 +29,8 @@ import kiln.supervisor.WorkerView;
 public final class KilnMetrics {
     private static final String[] FILE_OPS = java.util.Arrays.stream(kiln.stress.files.FileStorm.Op.values())
             .map(op -> op.name().toLowerCase(java.util.Locale.ROOT)).toArray(String[]::new);
-    private static final String[] STRESSORS = {"cpu", "files", "memory"};
+    private static final String[] STRESSORS = java.util.Arrays.stream(kiln.link.Stressor.values())
+            .map(kiln.link.Stressor::label).toArray(String[]::new);
 
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final Work work;

@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import kiln.config.Settings;
 import kiln.link.LatencyBuckets;
+import kiln.link.Stressor;
 import kiln.link.WorkerStats;
 import kiln.supervisor.Stress;
 import kiln.supervisor.WorkerView;
@@ -35,8 +36,8 @@ public record Report(Settings settings, List<WorkerView> workers, WorkerStats to
         return WorkerStats.total(totals.verifyErrors());
     }
 
-    public long verifyErrors(String stressor) {
-        return totals.verifyErrors().getOrDefault(stressor, 0L);
+    public long verifyErrors(Stressor stressor) {
+        return totals.verifyErrors().getOrDefault(stressor.label(), 0L);
     }
 
     public long failedWorkers() {
@@ -100,7 +101,7 @@ public record Report(Settings settings, List<WorkerView> workers, WorkerStats to
         files.put("verified", totals.filesVerified());
         files.put("errors", totals.ioErrors());
         files.put("errors_by_op", new TreeMap<>(totals.errors()));
-        files.put("verify_errors", verifyErrors("files"));
+        files.put("verify_errors", verifyErrors(Stressor.FILES));
         files.put("size_bytes", settings.files().sizeBytes());
         files.put("fsync", settings.files().fsync());
         files.put("create_seconds_p50_le", nullIfNaN(latencyQuantile(0.5)));
@@ -112,7 +113,7 @@ public record Report(Settings settings, List<WorkerView> workers, WorkerStats to
         cpu.put("ops", cpuOps());
         cpu.put("ops_per_second", round(cpuOps() / seconds(), 1));
         cpu.put("ops_by_method", new TreeMap<>(totals.cpuOps()));
-        cpu.put("verify_errors", verifyErrors("cpu"));
+        cpu.put("verify_errors", verifyErrors(Stressor.CPU));
         cpu.put("target_load", settings.cpu().enabled() ? settings.cpu().load() : 0);
         cpu.put("measured_load", nullIfNaN(round(measuredCpuLoad * 100, 1)));
         m.put("cpu", cpu);
@@ -121,9 +122,12 @@ public record Report(Settings settings, List<WorkerView> workers, WorkerStats to
         memory.put("size_bytes", memoryBytes);
         memory.put("bytes", totals.memoryBytes());
         memory.put("bytes_per_second", round(totals.memoryBytes() / seconds(), 0));
-        memory.put("verify_errors", verifyErrors("memory"));
+        memory.put("verify_errors", verifyErrors(Stressor.MEMORY));
         m.put("memory", memory);
-        Map<String, Object> verify = new TreeMap<>(Map.of("cpu", 0L, "files", 0L, "memory", 0L));
+        Map<String, Object> verify = new TreeMap<>();
+        for (Stressor s : Stressor.values()) {
+            verify.put(s.label(), 0L);
+        }
         verify.putAll(totals.verifyErrors());
         m.put("verify_errors", verify);
         m.put("ready", ready);

@@ -4,6 +4,7 @@ import java.io.PrintWriter;
 import java.util.Locale;
 import kiln.config.Durations;
 import kiln.util.Sizes;
+import kiln.link.Stressor;
 import kiln.link.WorkerStats;
 
 /** The table printed at the end of {@code kiln run}: per stressor, work done, rate, verification errors; then the verdict. */
@@ -22,20 +23,20 @@ public final class Summary {
         out.println("  stressor  done                 rate               verify errors  notes");
         if (r.settings().files().enabled()) {
             row("files", String.format(Locale.ROOT, "%,d files", t.filesCreated()),
-                    String.format(Locale.ROOT, "%,.0f files/s", r.filesPerSecond()), r.verifyErrors("files"),
+                    String.format(Locale.ROOT, "%,.0f files/s", r.filesPerSecond()), r.verifyErrors(Stressor.FILES),
                     String.format(Locale.ROOT, "%s written, %,d deleted, %,d read back, %,d I/O errors, create p50≤%s p99≤%s",
                             Sizes.human(t.fileBytes()), t.filesDeleted(), t.filesVerified(), t.ioErrors(),
                             latency(r.latencyQuantile(0.5)), latency(r.latencyQuantile(0.99))));
         }
         if (r.settings().cpu().enabled()) {
             row("cpu", String.format(Locale.ROOT, "%,d ops", r.cpuOps()),
-                    String.format(Locale.ROOT, "%,.0f ops/s", r.cpuOps() / r.seconds()), r.verifyErrors("cpu"),
+                    String.format(Locale.ROOT, "%,.0f ops/s", r.cpuOps() / r.seconds()), r.verifyErrors(Stressor.CPU),
                     String.format(Locale.ROOT, "target %d%%, host busy %.1f%%, %s", r.settings().cpu().load(),
                             r.measuredCpuLoad() * 100, t.cpuOps()));
         }
         if (r.memoryBytes() > 0) {
             row("memory", Sizes.human(t.memoryBytes()), Sizes.human(t.memoryBytes() / r.seconds()) + "/s",
-                    r.verifyErrors("memory"), Sizes.human(r.memoryBytes()) + " held, written and read back");
+                    r.verifyErrors(Stressor.MEMORY), Sizes.human(r.memoryBytes()) + " held, written and read back");
         }
         if (r.settings().run().untilReady()) {
             out.println("  warm: " + (r.ready() ? "yes" : "no"));

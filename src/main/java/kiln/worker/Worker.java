@@ -15,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import kiln.link.Frame;
 import kiln.link.FrameReader;
+import kiln.link.Stressor;
 import kiln.link.WorkerSpec;
 import kiln.link.WorkerStats;
 import kiln.stress.CpuBurner;
@@ -213,22 +214,22 @@ final class Worker {
         }
     }
 
-    private void injectFault(String stressor, long offset) {
-        boolean done = switch (stressor) {
-            case "cpu" -> cpu != null;
-            case "memory" -> memory != null;
-            case "files" -> files != null;
-            default -> false;
+    private void injectFault(String word, long offset) {
+        Stressor stressor = Stressor.parse(word).orElse(null);
+        boolean running = stressor != null && switch (stressor) {
+            case CPU -> cpu != null;
+            case MEMORY -> memory != null;
+            case FILES -> files != null;
         };
-        if (!done) {
-            LOG.warn("{}cannot inject a fault into {}: not running here", prefix, stressor);
+        if (!running) {
+            LOG.warn("{}cannot inject a fault into {}: not running here", prefix, word);
             return;
         }
-        LOG.warn("{}injecting a fault into the {} stressor, as asked", prefix, stressor);
+        LOG.warn("{}injecting a fault into the {} stressor, as asked", prefix, word);
         switch (stressor) {
-            case "cpu" -> cpu.injectFault();
-            case "memory" -> memory.injectFault(offset);
-            default -> files.injectFault();
+            case CPU -> cpu.injectFault();
+            case MEMORY -> memory.injectFault(offset);
+            case FILES -> files.injectFault();
         }
     }
 
@@ -301,19 +302,19 @@ final class Worker {
             paused = files.paused();
             lat = files.latencyCounts();
             latSum = files.latencySumNanos();
-            verify.put("files", files.verifyErrors());
+            verify.put(Stressor.FILES.label(), files.verifyErrors());
         }
         long memBytes = 0;
         if (memory != null) {
             memBytes = memory.bytes();
-            verify.put("memory", memory.verifyErrors());
+            verify.put(Stressor.MEMORY.label(), memory.verifyErrors());
         }
         Map<String, Long> ops = Map.of();
         long busy = 0;
         if (cpu != null) {
             ops = cpu.ops();
             busy = cpu.busyNanos();
-            verify.put("cpu", cpu.verifyErrors());
+            verify.put(Stressor.CPU.label(), cpu.verifyErrors());
         }
         return new WorkerStats(seq.incrementAndGet(), created, deleted, bytes, errors, inFlight, kept, paused, lat, latSum,
                 ops, busy, verify, memBytes, files == null ? 0 : files.verified(), kiln.util.ProcessCpu.nanos()).toFrame();
