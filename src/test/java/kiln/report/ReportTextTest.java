@@ -1,0 +1,84 @@
+package kiln.report;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import kiln.config.Settings;
+import kiln.config.SettingsLoader;
+import kiln.link.LatencyBuckets;
+import kiln.link.WorkerStats;
+import kiln.supervisor.History;
+import kiln.supervisor.WorkerState;
+import kiln.supervisor.WorkerView;
+import org.junit.jupiter.api.Test;
+
+/** What people read at the end of a run: the summary table and the HTML report. */
+final class ReportTextTest {
+    private static Report report(Map<String, Long> errors, Map<String, Long> verify) {
+        Settings s = new SettingsLoader(2).load(null, Map.of("kiln.memory.size", "0"));
+        long[] lat = new long[LatencyBuckets.COUNT];
+        lat[3] = 900;
+        lat[6] = 100;
+        WorkerStats totals = new WorkerStats(9, 1000, 990, 1000 * 1024, errors, 0, 10, false, lat, 0,
+                Map.of("int", 50L, "float", 30L), 0, verify, 0, 62, 0);
+        List<WorkerView> workers = List.of(new WorkerView(0, WorkerState.STOPPED, totals, 0, 0, null),
+                new WorkerView(1, WorkerState.FAILED, WorkerStats.zero(), 5, 0, null));
+        return new Report(s, workers, totals, Duration.ofSeconds(10), 0.5, 5, 0, false, "native");
+    }
+
+    private static String summary(Report r) {
+        StringWriter w = new StringWriter();
+        new Summary(new PrintWriter(w, true)).print(r);
+        return w.toString();
+    }
+
+    @Test
+    void summary_tellsWhatEachStressorDid_andTheVerdict() {
+        String text = summary(report(Map.of("create", 2L), Map.of("cpu", 0L)));
+        assertTrue(text.contains("kiln run: 10s, 2 workers (5 restarts, 1 failed)"), text);
+        assertTrue(text.contains("files     1,000 files          100 files/s"), text);
+        assertTrue(text.contains("1000.0 KiB written, 990 deleted, 62 read back, 2 I/O errors"), text);
+        assertTrue(text.contains("cpu       80 ops               8 ops/s"), text);
+        assertTrue(text.contains("  verdict: PASS"), text);
+    }
+
+    @Test
+    void summary_failAndTampering_sayWhy() {
+        assertTrue(summary(report(Map.of(), Map.of("memory", 3L))).contains("verdict: FAIL (3 verification errors: suspect hardware)"));
+        String tampered = summary(report(Map.of("tamper", 2L), Map.of()));
+        assertTrue(tampered.contains("verdict: INCONCLUSIVE (tampering: 2 times"), tampered);
+        assertTrue(tampered.contains("0 I/O errors"), "tampering is not an I/O error: " + tampered);
+    }
+
+    @Test
+    void report_json_carriesThePathAndTheCounts() {
+        Map<String, Object> m = report(Map.of("tamper", 1L, "delete", 4L), Map.of("cpu", 1L)).toMap();
+        assertEquals("fail", m.get("verdict"), "a verification error outweighs tampering");
+        @SuppressWarnings("unchecked")
+        Map<String, Object> files = (Map<String, Object>) m.get("files");
+        assertEquals("native", files.get("io"));
+        assertEquals(1L, files.get("tampered"));
+        assertEquals(4L, files.get("errors"), "I/O errors only");
+        assertEquals(Map.of("cpu", 1L, "files", 0L, "memory", 0L), m.get("verify_errors"));
+    }
+
+    @Test
+    void html_isOnePageWithNothingFromOutside() {
+        History h = new History();
+        for (int s = 0; s < 10; s++) {
+            h.add(s, 100 + s, 50, Double.NaN, Double.NaN, 3.5, Double.NaN, 0, 0);
+        }
+        String page = HtmlReport.render(report(Map.of("tamper", 1L), Map.of()).toMap(), h);
+        assertTrue(page.startsWith("<!DOCTYPE html>"), page.substring(0, 40));
+        assertTrue(page.contains("INCONCLUSIVE"), "the verdict is shown as it is, not folded into FAIL");
+        assertTrue(page.contains("<script type=\"application/json\" id=\"kiln-report\">"), "the data rides along");
+        assertFalse(page.contains("<script src") || page.contains("<link ") || page.contains("http://") || page.contains("https://"),
+                "no outside resources: the page opens offline");
+    }
+}

@@ -1,0 +1,37 @@
+package kiln.supervisor;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The worker JVM's command line: small, quiet, nothing in /tmp, frames alone on stdout. */
+final class JvmWorkerLauncherTest {
+    @Test
+    void command_isALeanJvmOfTheSameJava_pinnedWhereTasksetExists() {
+        JvmWorkerLauncher l = new JvmWorkerLauncher(48L << 20, 256L << 20, true);
+        List<String> cmd = l.command(1);
+        int java = cmd.indexOf(JvmWorkerLauncher.javaBinary());
+        assertTrue(java >= 0, cmd.toString());
+        if (l.pinning()) {
+            assertEquals(List.of("-c", Integer.toString(1 % Runtime.getRuntime().availableProcessors())), cmd.subList(1, 3));
+        }
+        assertTrue(cmd.contains("-Xmx48m"), cmd.toString());
+        assertTrue(cmd.contains("-XX:MaxDirectMemorySize=320m"), "the memory stressor's buffer and 64 MiB for I/O: " + cmd);
+        assertTrue(cmd.contains("-XX:-UsePerfData"), "no hsperfdata in /tmp");
+        assertTrue(cmd.contains("-XX:+UseSerialGC"));
+        assertTrue(cmd.contains("-Xlog:all=warning,cds=error:stderr"), "JVM warnings never land in the frame stream");
+        assertEquals(Runtime.version().feature() >= 22, cmd.contains("--enable-native-access=ALL-UNNAMED"));
+        assertEquals("kiln.worker.WorkerMain", cmd.get(cmd.size() - 1));
+        assertTrue(cmd.stream().noneMatch(a -> a.startsWith("-XX:SharedArchiveFile") || a.startsWith("-XX:ArchiveClassesAtExit")),
+                "no class-data options without a cache");
+    }
+
+    @Test
+    void unpinned_whenNotAsked() {
+        List<String> cmd = new JvmWorkerLauncher(48L << 20, 0, false).command(0);
+        assertFalse(cmd.get(0).endsWith("taskset"), cmd.toString());
+    }
+}
