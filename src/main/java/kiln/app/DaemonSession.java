@@ -28,6 +28,7 @@ import kiln.supervisor.Stress;
 import kiln.supervisor.Work;
 import kiln.workspace.Workspace;
 import kiln.util.Threads;
+import kiln.util.Ticker;
 import kiln.util.Version;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -217,9 +218,9 @@ public final class DaemonSession {
             throw new Refused(Reply.error(400, e.getMessage()));
         }
         Stress stress = new Stress(s, workspace, memoryPerWorker, Stress.jvmLauncher(s, workspace, memoryPerWorker),
-                System::nanoTime);
+                Ticker.SYSTEM);
         work.begin(stress);
-        return new Prepared(new Run(stress, System::nanoTime), workspace);
+        return new Prepared(new Run(stress, Ticker.SYSTEM), workspace);
     }
 
     private void runToEnd(Prepared p) {

@@ -1,5 +1,6 @@
 package kiln.app;
 
+import kiln.util.Ticker;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -48,14 +49,14 @@ final class Run {
     }
 
     private final Stress stress;
-    private final LongSupplier nanoTime;
+    private final Ticker ticker;
     private HardwareSampler sampler;
     private final CountDownLatch stopRequest = new CountDownLatch(1);
     private long started;
 
-    Run(Stress stress, LongSupplier nanoTime) {
+    Run(Stress stress, Ticker ticker) {
         this.stress = stress;
-        this.nanoTime = nanoTime;
+        this.ticker = ticker;
     }
 
     Stress stress() {
@@ -77,7 +78,7 @@ final class Run {
         this.sampler = sampler;
         boolean any = stress.awaitStarted(START_TIMEOUT);
         sampler.resetAverage();
-        started = nanoTime.getAsLong();
+        started = ticker.nanoTime();
         return any;
     }
 
@@ -88,7 +89,7 @@ final class Run {
 
     /** Time since the common start. */
     Duration elapsed() {
-        return Duration.ofNanos(nanoTime.getAsLong() - started);
+        return Duration.ofNanos(ticker.nanoTime() - started);
     }
 
     /**
@@ -98,7 +99,7 @@ final class Run {
         boolean untilReady = stress.settings().run().untilReady();
         long end = started + stress.settings().run().duration().toNanos();
         while (true) {
-            long left = end - nanoTime.getAsLong();
+            long left = end - ticker.nanoTime();
             if (left <= 0) {
                 return End.DURATION;
             }

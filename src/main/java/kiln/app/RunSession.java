@@ -24,6 +24,7 @@ import kiln.sampler.HardwareSampler;
 import kiln.sampler.MemoryLimits;
 import kiln.supervisor.Stress;
 import kiln.supervisor.Work;
+import kiln.util.Ticker;
 import kiln.util.Version;
 import kiln.workspace.Workspace;
 import kiln.workspace.WorkspaceException;
@@ -108,8 +109,8 @@ public final class RunSession {
         long memoryPerWorker = memoryPerWorker(settings, MemoryLimits.read(), System.err);
         try (Workspace workspace = openWorkspace(f);
              Stress stress = new Stress(settings, workspace, memoryPerWorker, Stress.jvmLauncher(settings, workspace, memoryPerWorker),
-                     System::nanoTime)) {
-            Run run = new Run(stress, System::nanoTime);
+                     Ticker.SYSTEM)) {
+            Run run = new Run(stress, Ticker.SYSTEM);
             active = run;
             if (stopAsked) {
                 run.requestStop(); // a signal that came while the directory was being prepared
@@ -134,7 +135,7 @@ public final class RunSession {
             throws CannotRun {
         Stress stress = run.stress();
         Console console = new Console(chatter, output == Output.TERMINAL, settings.run().duration(), stress.pool(), sampler,
-                stress.monitor());
+                stress.monitor(), Ticker.SYSTEM);
         try {
             if (!run.awaitStarted(sampler)) {
                 throw new CannotRun("no worker started within " + Run.START_TIMEOUT.toSeconds() + "s; see the worker log above");

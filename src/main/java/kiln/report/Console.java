@@ -26,10 +26,14 @@ public final class Console {
     private final WorkerPool pool;
     private final HardwareSampler sampler;
     private final RunMonitor monitor;
-    private long lastPlain = System.nanoTime();
+    private final kiln.util.Ticker ticker;
+    private long lastPlain;
     private boolean lineOpen;
 
-    public Console(PrintWriter out, boolean tty, Duration total, WorkerPool pool, HardwareSampler sampler, RunMonitor monitor) {
+    public Console(PrintWriter out, boolean tty, Duration total, WorkerPool pool, HardwareSampler sampler, RunMonitor monitor,
+                   kiln.util.Ticker ticker) {
+        this.ticker = ticker;
+        this.lastPlain = ticker.nanoTime();
         this.out = out;
         this.tty = tty;
         this.total = total;
@@ -39,10 +43,10 @@ public final class Console {
     }
 
     public void update(Duration elapsed) {
-        if (!tty && System.nanoTime() - lastPlain < PLAIN_EVERY_NANOS) {
+        if (!tty && ticker.nanoTime() - lastPlain < PLAIN_EVERY_NANOS) {
             return;
         }
-        lastPlain = System.nanoTime();
+        lastPlain = ticker.nanoTime();
         String line = line(elapsed);
         if (tty) {
             out.print("\r" + line + "\033[K");

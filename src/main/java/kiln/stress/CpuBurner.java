@@ -1,5 +1,6 @@
 package kiln.stress;
 
+import kiln.util.Ticker;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -26,8 +27,7 @@ public final class CpuBurner implements AutoCloseable {
 
     private final int workerId;
     private final List<String> methods;
-    private final LongSupplier nanoTime;
-    private final Sleeper sleeper;
+    private final Ticker ticker;
     private final List<Thread> threads = new ArrayList<>();
     private final List<DutyCycle> cycles = new ArrayList<>();
     private final Map<String, LongAdder> ops = new ConcurrentHashMap<>();
@@ -41,16 +41,15 @@ public final class CpuBurner implements AutoCloseable {
      * @param threadCount burner threads
      * @param load    busy percentage 0..100 per thread
      */
-    public CpuBurner(int workerId, String method, int threadCount, double load, LongSupplier nanoTime, Sleeper sleeper) {
+    public CpuBurner(int workerId, String method, int threadCount, double load, Ticker ticker) {
         this.workerId = workerId;
         this.methods = "all".equals(method) ? CpuMethod.NAMES : List.of(CpuMethod.create(method).name());
-        this.nanoTime = nanoTime;
-        this.sleeper = sleeper;
+        this.ticker = ticker;
         for (String m : methods) {
             ops.put(m, new LongAdder());
         }
         for (int i = 0; i < threadCount; i++) {
-            DutyCycle cycle = new DutyCycle(load, nanoTime, sleeper);
+            DutyCycle cycle = new DutyCycle(load, ticker);
             cycles.add(cycle);
             Thread t = new Thread(() -> burn(cycle), "kiln-w" + workerId + "-cpu-" + i);
             t.setDaemon(true);

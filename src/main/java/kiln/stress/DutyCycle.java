@@ -1,5 +1,6 @@
 package kiln.stress;
 
+import kiln.util.Ticker;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 
@@ -13,18 +14,16 @@ import java.util.function.LongSupplier;
 public final class DutyCycle {
     public static final long PERIOD_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
-    private final LongSupplier nanoTime;
-    private final Sleeper sleeper;
+    private final Ticker ticker;
     private volatile double load;
     private double accountedLoad = -1;
     private long origin;
     private long busySinceOrigin;
     private long busyNanos;
 
-    public DutyCycle(double load, LongSupplier nanoTime, Sleeper sleeper) {
+    public DutyCycle(double load, Ticker ticker) {
         setLoad(load);
-        this.nanoTime = nanoTime;
-        this.sleeper = sleeper;
+        this.ticker = ticker;
     }
 
     /** @param load percent 0..100 (decimals allowed), takes effect at the next period; thread-safe */
@@ -46,7 +45,7 @@ public final class DutyCycle {
      */
     public void runPeriod(Runnable work) {
         double pct = load;
-        long start = nanoTime.getAsLong();
+        long start = ticker.nanoTime();
         long periodEnd = start + PERIOD_NANOS;
         long owed = owed(pct, start, periodEnd);
         long busyTarget = Math.max(0, Math.min(PERIOD_NANOS, owed));
@@ -55,13 +54,13 @@ public final class DutyCycle {
             long busyEnd = start + busyTarget;
             do {
                 work.run();
-                now = nanoTime.getAsLong();
+                now = ticker.nanoTime();
             } while (now < busyEnd);
         }
         busySinceOrigin += now - start;
         busyNanos += now - start;
         if (pct < 100 && now < periodEnd) {
-            sleeper.sleepNanos(periodEnd - now);
+            ticker.parkNanos(periodEnd - now);
         }
     }
 

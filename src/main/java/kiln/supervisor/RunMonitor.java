@@ -1,5 +1,6 @@
 package kiln.supervisor;
 
+import kiln.util.Ticker;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
@@ -28,7 +29,7 @@ public final class RunMonitor {
     private final int targetLoad;
     private final long rampNanos;
     private final String fault;
-    private final LongSupplier nanoTime;
+    private final Ticker ticker;
     private final RateWindow filesRate = new RateWindow(TimeUnit.SECONDS.toNanos(5));
     private final RateWindow memoryRate = new RateWindow(TimeUnit.SECONDS.toNanos(5));
     private final History history = new History();
@@ -47,8 +48,8 @@ public final class RunMonitor {
      * @param ramp       how long the ramp takes; zero for none
      * @param fault      stressor to inject one fault into, "" for none
      */
-    public RunMonitor(WorkerPool pool, Readiness readiness, int targetLoad, Duration ramp, String fault, LongSupplier nanoTime) {
-        this(pool, readiness, targetLoad, ramp, fault, false, () -> 0, nanoTime);
+    public RunMonitor(WorkerPool pool, Readiness readiness, int targetLoad, Duration ramp, String fault, Ticker ticker) {
+        this(pool, readiness, targetLoad, ramp, fault, false, () -> 0, ticker);
     }
 
     /**
@@ -56,7 +57,7 @@ public final class RunMonitor {
      * @param ownCpuNanos CPU time of the supervisor process so far
      */
     public RunMonitor(WorkerPool pool, Readiness readiness, int targetLoad, Duration ramp, String fault, boolean compensate,
-                      LongSupplier ownCpuNanos, LongSupplier nanoTime) {
+                      LongSupplier ownCpuNanos, Ticker ticker) {
         this.compensate = compensate && targetLoad > 0 && targetLoad < 100;
         this.ownCpuNanos = ownCpuNanos;
         this.pool = pool;
@@ -64,7 +65,7 @@ public final class RunMonitor {
         this.targetLoad = targetLoad;
         this.rampNanos = ramp.toNanos();
         this.fault = fault;
-        this.nanoTime = nanoTime;
+        this.ticker = ticker;
         this.load = rampNanos > 0 ? 0 : targetLoad;
     }
 
@@ -80,12 +81,12 @@ public final class RunMonitor {
 
     /** The stress has started: the ramp and the fault delay count from now. */
     public synchronized void begin() {
-        begun = nanoTime.getAsLong();
+        begun = ticker.nanoTime();
     }
 
     /** One sampler tick. */
     public synchronized void onSample(HostSample sample) {
-        long now = nanoTime.getAsLong();
+        long now = ticker.nanoTime();
         var totals = pool.totals();
         filesRate.add(now, totals.filesCreated());
         memoryRate.add(now, totals.memoryBytes());
@@ -165,7 +166,7 @@ public final class RunMonitor {
 
     /** Whether the load is still rising. */
     public boolean ramping() {
-        return begun >= 0 && nanoTime.getAsLong() - begun < rampNanos;
+        return begun >= 0 && ticker.nanoTime() - begun < rampNanos;
     }
 
     /** CPU load the workers are told to hold now, percent. */

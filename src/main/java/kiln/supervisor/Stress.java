@@ -1,5 +1,6 @@
 package kiln.supervisor;
 
+import kiln.util.Ticker;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,18 +26,18 @@ public final class Stress implements AutoCloseable {
      * @param memoryPerWorker off-heap bytes each worker stresses (already capped), 0 for none
      * @param launcher        starts the worker processes
      */
-    public Stress(Settings settings, Workspace workspace, long memoryPerWorker, WorkerLauncher launcher, LongSupplier nanoTime) {
+    public Stress(Settings settings, Workspace workspace, long memoryPerWorker, WorkerLauncher launcher, Ticker ticker) {
         this.settings = settings;
         this.workspace = workspace;
         this.launcher = launcher;
         this.memoryPerWorker = memoryPerWorker;
         Readiness readiness = new Readiness(settings.ready().window().toNanos(), settings.ready().tolerance());
         // with a ramp, workers start idle and the monitor raises their load
-        this.pool = new WorkerPool(specs(RunMonitor.initialLoad(settings.cpu().load(), settings.run().ramp())), launcher, nanoTime);
+        this.pool = new WorkerPool(specs(RunMonitor.initialLoad(settings.cpu().load(), settings.run().ramp())), launcher, ticker);
         pool.attach(workspace);
         boolean burnersOnly = settings.cpu().enabled() && !settings.files().enabled() && memoryPerWorker == 0;
         this.monitor = new RunMonitor(pool, readiness, settings.cpu().load(), settings.run().ramp(),
-                settings.run().injectFault(), burnersOnly, kiln.util.ProcessCpu::nanos, nanoTime);
+                settings.run().injectFault(), burnersOnly, kiln.util.ProcessCpu::nanos, ticker);
     }
 
     /** The real launcher for these settings: worker JVMs sized for the churn ring and the memory share. */

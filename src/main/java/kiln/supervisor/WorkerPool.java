@@ -1,5 +1,6 @@
 package kiln.supervisor;
 
+import kiln.util.Ticker;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -30,8 +31,8 @@ public final class WorkerPool implements AutoCloseable {
     public static final Duration STOP_GRACE = Duration.ofSeconds(10);
 
     private final List<WorkerSlot> slots = new ArrayList<>();
-    private final ScheduledExecutorService ticker;
-    private final LongSupplier nanoTime;
+    private final ScheduledExecutorService supervision;
+    private final Ticker ticker;
     private boolean stopped;
     /** Where dead lives' leftovers are swept and tampering the supervisor saw is counted; none in tests with fake workers. */
     private volatile Workspace workspace;
@@ -40,12 +41,12 @@ public final class WorkerPool implements AutoCloseable {
      * @param specs    one spec per worker (its id and directory included)
      * @param launcher starts worker processes
      */
-    public WorkerPool(List<WorkerSpec> specs, WorkerLauncher launcher, LongSupplier nanoTime) {
-        this.nanoTime = nanoTime;
+    public WorkerPool(List<WorkerSpec> specs, WorkerLauncher launcher, Ticker ticker) {
+        this.ticker = ticker;
         for (WorkerSpec spec : specs) {
-            slots.add(new WorkerSlot(spec.id(), spec, launcher, nanoTime));
+            slots.add(new WorkerSlot(spec.id(), spec, launcher, ticker));
         }
-        ticker = Executors.newSingleThreadScheduledExecutor(Threads.factory("kiln-supervise", false));
+        supervision = Executors.newSingleThreadScheduledExecutor(Threads.factory("kiln-supervise", false));
     }
 
     /** Sweeps dead lives' leftovers through {@code ws} and counts its tampering with the workers' own. */
@@ -55,7 +56,7 @@ public final class WorkerPool implements AutoCloseable {
 
     public void start() {
         slots.forEach(WorkerSlot::launch);
-        ticker.scheduleWithFixedDelay(this::tick, 100, 100, TimeUnit.MILLISECONDS);
+        supervision.scheduleWithFixedDelay(this::tick, 100, 100, TimeUnit.MILLISECONDS);
     }
 
     private void tick() {
@@ -150,13 +151,16 @@ public final class WorkerPool implements AutoCloseable {
      * @return whether at least one worker is running
      */
     public boolean awaitStarted(Duration timeout) throws InterruptedException {
-        long deadline = nanoTime.getAsLong() + timeout.toNanos();
-        while (nanoTime.getAsLong() < deadline) {
+        long deadline = ticker.nanoTime() + timeout.toNanos();
+        while (ticker.nanoTime() < deadline) {
             Map<WorkerState, Integer> st = states();
             if (st.get(WorkerState.RUNNING) + st.get(WorkerState.FAILED) == slots.size()) {
                 break;
             }
-            Thread.sleep(20);
+            ticker.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
+            if (Thread.interrupted()) {
+                throw new InterruptedException();
+            }
         }
         return states().get(WorkerState.RUNNING) > 0;
     }
@@ -194,13 +198,13 @@ public final class WorkerPool implements AutoCloseable {
             slots.forEach(s -> s.terminate(true));
             waitExited(Duration.ofSeconds(2));
         }
-        Threads.shutdown(ticker, Duration.ofSeconds(1));
+        Threads.shutdown(supervision, Duration.ofSeconds(1));
         // fold the final frames of each life into the totals
-        long deadline = nanoTime.getAsLong() + TimeUnit.SECONDS.toNanos(3);
+        long deadline = ticker.nanoTime() + TimeUnit.SECONDS.toNanos(3);
         for (WorkerSlot s : slots) {
             s.tick();
-            while (s.pid() != null && nanoTime.getAsLong() < deadline) {
-                Threads.sleepQuietly(10);
+            while (s.pid() != null && ticker.nanoTime() < deadline) {
+                ticker.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
                 s.tick();
             }
         }
@@ -214,12 +218,12 @@ public final class WorkerPool implements AutoCloseable {
     }
 
     private boolean waitExited(Duration d) {
-        long deadline = nanoTime.getAsLong() + d.toNanos();
-        while (nanoTime.getAsLong() < deadline) {
+        long deadline = ticker.nanoTime() + d.toNanos();
+        while (ticker.nanoTime() < deadline) {
             if (slots.stream().allMatch(WorkerSlot::exited)) {
                 return true;
             }
-            Threads.sleepQuietly(20);
+            ticker.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
         }
         return slots.stream().allMatch(WorkerSlot::exited);
     }

@@ -1,5 +1,6 @@
 package kiln.supervisor;
 
+import kiln.util.Ticker;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -39,7 +40,7 @@ final class WorkerSlot {
     private final int id;
     private final WorkerSpec baseSpec;
     private final WorkerLauncher launcher;
-    private final LongSupplier nanoTime;
+    private final Ticker ticker;
 
     private WorkerState state = WorkerState.STOPPED;
     private Life life;
@@ -58,11 +59,11 @@ final class WorkerSlot {
     private final List<Path> deadLifeDirs = new ArrayList<>();
     private long firstFrameMillis = -1;
 
-    WorkerSlot(int id, WorkerSpec spec, WorkerLauncher launcher, LongSupplier nanoTime) {
+    WorkerSlot(int id, WorkerSpec spec, WorkerLauncher launcher, Ticker ticker) {
         this.id = id;
         this.baseSpec = spec;
         this.launcher = launcher;
-        this.nanoTime = nanoTime;
+        this.ticker = ticker;
     }
 
     int id() {
@@ -115,7 +116,7 @@ final class WorkerSlot {
         lives++;
         state = WorkerState.STARTING;
         try {
-            life = new Life(launcher.launch(id), Path.of(dir), nanoTime.getAsLong());
+            life = new Life(launcher.launch(id), Path.of(dir), ticker.nanoTime());
         } catch (IOException e) {
             LOG.error("w{}: cannot start worker process: {}", id, e.toString());
             life = null;
@@ -127,7 +128,7 @@ final class WorkerSlot {
 
     /** Called about ten times a second by the pool: notices deaths and restarts when due. */
     synchronized void tick() {
-        long now = nanoTime.getAsLong();
+        long now = ticker.nanoTime();
         if (life != null && !life.process.isAlive() && (life.readerDone || now - life.deathSeen(now) > TimeUnit.SECONDS.toNanos(2))) {
             int code = life.process.exitValue();
             if (state == WorkerState.STOPPING || state == WorkerState.STOPPED) {
@@ -154,7 +155,7 @@ final class WorkerSlot {
     }
 
     private void died(int code) {
-        long now = nanoTime.getAsLong();
+        long now = ticker.nanoTime();
         deaths.addLast(now);
         while (!deaths.isEmpty() && now - deaths.peekFirst() > CRASH_LOOP_WINDOW_NANOS) {
             deaths.removeFirst();
@@ -235,7 +236,7 @@ final class WorkerSlot {
                         from.send(GO); // a life started after the common start goes at once
                     }
                     if (firstFrameMillis < 0) {
-                        firstFrameMillis = TimeUnit.NANOSECONDS.toMillis(nanoTime.getAsLong() - from.startedNanos);
+                        firstFrameMillis = TimeUnit.NANOSECONDS.toMillis(ticker.nanoTime() - from.startedNanos);
                     }
                 }
             }

@@ -1,5 +1,6 @@
 package kiln.worker;
 
+import kiln.util.Ticker;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,7 +22,6 @@ import kiln.link.WorkerStats;
 import kiln.stress.CpuBurner;
 import kiln.stress.files.FileStorm;
 import kiln.stress.MemoryStress;
-import kiln.stress.Sleeper;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import kiln.util.Threads;
@@ -119,7 +119,7 @@ final class Worker {
                     f.fsync(), f.verify());
             // the storm creates the directory itself, so that it knows the directory is its own to remove
             var store = Files.getFileStore(kiln.util.Dirs.existingAncestor(dir));
-            files = new FileStorm(options, io, spec.id(), System::nanoTime, () -> {
+            files = new FileStorm(options, io, spec.id(), Ticker.SYSTEM, () -> {
                 try {
                     return store.getUsableSpace();
                 } catch (IOException e) {
@@ -129,7 +129,7 @@ final class Worker {
         }
         if (spec.cpu().enabled()) {
             WorkerSpec.Cpu c = spec.cpu();
-            cpu = new CpuBurner(spec.id(), c.method(), c.threads(), c.load(), System::nanoTime, Sleeper.SYSTEM);
+            cpu = new CpuBurner(spec.id(), c.method(), c.threads(), c.load(), Ticker.SYSTEM);
         }
         if (spec.memoryBytes() > 0) {
             memory = new MemoryStress(spec.id(), spec.memoryBytes());

@@ -1,5 +1,6 @@
 package kiln.stress;
 
+import kiln.util.Ticker;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -36,7 +37,7 @@ final class CpuTest {
     @Timeout(30)
     void burner_countsAWrongAnswerAsAVerificationError() {
         for (String method : CpuMethod.NAMES) {
-            try (CpuBurner b = new CpuBurner(0, method, 1, 100, System::nanoTime, Sleeper.SYSTEM)) {
+            try (CpuBurner b = new CpuBurner(0, method, 1, 100, Ticker.SYSTEM)) {
                 b.start();
                 await().atMost(Duration.ofSeconds(10)).until(() -> b.ops().get(method) > 10);
                 assertEquals(0, b.verifyErrors(), method + ": a healthy CPU gives right answers");
@@ -52,7 +53,7 @@ final class CpuTest {
     @Test
     @Timeout(30)
     void burner_all_rotatesThroughEveryMethod() {
-        try (CpuBurner b = new CpuBurner(0, "all", 1, 100, System::nanoTime, Sleeper.SYSTEM)) {
+        try (CpuBurner b = new CpuBurner(0, "all", 1, 100, Ticker.SYSTEM)) {
             b.start();
             await().atMost(Duration.ofSeconds(15)).until(() -> b.ops().values().stream().allMatch(v -> v > 0));
             assertEquals(CpuMethod.NAMES.size(), b.ops().size());
@@ -70,7 +71,7 @@ final class CpuTest {
             FakeClock clock = new FakeClock();
             long opNanos = TimeUnit.MICROSECONDS.toNanos(137);
             long oversleep = TimeUnit.MICROSECONDS.toNanos(900); // timers wake late
-            DutyCycle d = new DutyCycle(load, () -> clock.now, n -> clock.now += n + oversleep);
+            DutyCycle d = new DutyCycle(load, Ticker.of(() -> clock.now, n -> clock.now += n + oversleep));
             long start = clock.now;
             for (int period = 0; period < 600; period++) {
                 d.runPeriod(() -> clock.now += opNanos);
@@ -83,7 +84,7 @@ final class CpuTest {
     @Test
     void dutyCycle_doesNotBurstAfterAStall() {
         FakeClock clock = new FakeClock();
-        DutyCycle d = new DutyCycle(50, () -> clock.now, n -> clock.now += n);
+        DutyCycle d = new DutyCycle(50, Ticker.of(() -> clock.now, n -> clock.now += n));
         d.runPeriod(() -> clock.now += 10_000);
         clock.now += TimeUnit.SECONDS.toNanos(5); // descheduled for five seconds
         long before = d.busyNanos();
@@ -93,7 +94,7 @@ final class CpuTest {
 
     @Test
     void dutyCycle_rejectsLoadOutOfRange() {
-        assertThrows(IllegalArgumentException.class, () -> new DutyCycle(101, System::nanoTime, Sleeper.SYSTEM));
-        assertThrows(IllegalArgumentException.class, () -> new DutyCycle(-1, System::nanoTime, Sleeper.SYSTEM));
+        assertThrows(IllegalArgumentException.class, () -> new DutyCycle(101, Ticker.SYSTEM));
+        assertThrows(IllegalArgumentException.class, () -> new DutyCycle(-1, Ticker.SYSTEM));
     }
 }

@@ -1,5 +1,6 @@
 package kiln.supervisor;
 
+import kiln.util.Ticker;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -52,7 +53,7 @@ final class WorkerPoolTest {
         List<WorkerSpec> specs = List.of(spec(0), spec(1));
         String healthy = "printf 'kiln/1 stats seq=1 files_created=7\\n'; while read line; do :; done";
         String crashing = "echo 'java.lang.OutOfMemoryError: pretend' >&2; exit 7";
-        pool = new WorkerPool(specs, id -> shell(id == 0 ? crashing : healthy).launch(id), clock::get);
+        pool = new WorkerPool(specs, id -> shell(id == 0 ? crashing : healthy).launch(id), Ticker.of(clock::get));
         pool.start();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(40);
         while (!pool.workers().get(0).state().label().equals("failed") && System.nanoTime() < deadline) {
@@ -75,7 +76,7 @@ final class WorkerPoolTest {
                 + "printf 'kiln/1 stats seq=2 files_created=x\\n'; "
                 + "printf 'kiln/1 stats seq=3 files_created=6 cpu_ops.int=10\\n'; "
                 + "while read line; do :; done";
-        pool = new WorkerPool(List.of(spec(0)), shell(script), clock::get);
+        pool = new WorkerPool(List.of(spec(0)), shell(script), Ticker.of(clock::get));
         pool.start();
         await().atMost(Duration.ofSeconds(20)).until(() -> pool.workers().get(0).totals().filesCreated() == 6);
         WorkerView w = pool.workers().get(0);
@@ -88,7 +89,7 @@ final class WorkerPoolTest {
     void deadWorker_countersKeepGrowingAcrossLives() {
         // each life reports 5 files then dies; totals must add up over lives
         String script = "printf 'kiln/1 stats seq=1 files_created=5 file_bytes=5120\\n'; sleep 0.2; exit 1";
-        pool = new WorkerPool(List.of(spec(0)), shell(script), clock::get);
+        pool = new WorkerPool(List.of(spec(0)), shell(script), Ticker.of(clock::get));
         pool.start();
         List<Long> seen = new ArrayList<>();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
@@ -107,7 +108,7 @@ final class WorkerPoolTest {
     @Test
     void stop_escalatesToKill_forAWorkerThatIgnoresStop() {
         String stubborn = "trap '' TERM; printf 'kiln/1 stats seq=1\\n'; while true; do sleep 1; done";
-        pool = new WorkerPool(List.of(spec(0)), shell(stubborn), System::nanoTime);
+        pool = new WorkerPool(List.of(spec(0)), shell(stubborn), Ticker.SYSTEM);
         pool.start();
         await().atMost(Duration.ofSeconds(10)).until(() -> pool.workers().get(0).state().label().equals("running"));
         long t0 = System.nanoTime();

@@ -1,5 +1,6 @@
 package kiln.stress.files;
 
+import kiln.util.Ticker;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
@@ -13,19 +14,19 @@ final class ErrorLog {
 
     private final Logger log;
     private final String prefix;
-    private final LongSupplier nanoTime;
+    private final Ticker ticker;
     private long lastLogged;
     private long suppressed;
     private boolean any;
 
-    ErrorLog(Logger log, String prefix, LongSupplier nanoTime) {
+    ErrorLog(Logger log, String prefix, Ticker ticker) {
         this.log = log;
         this.prefix = prefix;
-        this.nanoTime = nanoTime;
+        this.ticker = ticker;
     }
 
     synchronized void record(String what) {
-        long now = nanoTime.getAsLong();
+        long now = ticker.nanoTime();
         if (any && now - lastLogged < INTERVAL_NANOS) {
             suppressed++;
             return;

@@ -1,5 +1,6 @@
 package kiln.stress.files;
 
+import kiln.util.Ticker;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongSupplier;
@@ -24,9 +25,9 @@ final class FileCounters {
     private final ErrorLog errorLog;
     private final String prefix;
 
-    FileCounters(String prefix, LongSupplier nanoTime) {
+    FileCounters(String prefix, Ticker ticker) {
         this.prefix = prefix;
-        this.errorLog = new ErrorLog(LOG, prefix, nanoTime);
+        this.errorLog = new ErrorLog(LOG, prefix, ticker);
         for (int i = 0; i < errors.length; i++) {
             errors[i] = new LongAdder();
         }

@@ -1,5 +1,6 @@
 package kiln.stress.files;
 
+import kiln.util.Ticker;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -66,7 +67,7 @@ public final class FileStorm implements AutoCloseable {
     private final Options options;
     private final int workerId;
     private final FileIo io;
-    private final LongSupplier nanoTime;
+    private final Ticker ticker;
     private final String logPrefix;
     private final FileCounters counters;
     private final SpaceGuard space;
@@ -105,14 +106,14 @@ public final class FileStorm implements AutoCloseable {
      * @throws FsException when the directory cannot be opened or made; {@link Errno#isTampering()}
      *                     when a link or a file stands where the worker directory should be
      */
-    public FileStorm(Options options, FileIo io, int workerId, LongSupplier nanoTime, LongSupplier usableSpace,
+    public FileStorm(Options options, FileIo io, int workerId, Ticker ticker, LongSupplier usableSpace,
                      long blockSize) throws FsException {
         this.options = options;
         this.io = io;
         this.workerId = workerId;
-        this.nanoTime = nanoTime;
+        this.ticker = ticker;
         this.logPrefix = "w" + workerId + ": ";
-        this.counters = new FileCounters(logPrefix, nanoTime);
+        this.counters = new FileCounters(logPrefix, ticker);
         Path abs = options.dir().toAbsolutePath().normalize();
         this.parent = io.openRoot(abs.getParent());
         try {
@@ -128,7 +129,7 @@ public final class FileStorm implements AutoCloseable {
         this.batch = Math.max(1, Math.min(64, options.inFlight() / 8));
         long block = Math.max(512, blockSize);
         this.space = new SpaceGuard(options.minFree(), (options.fileSize() + block - 1) / block * block, batch,
-                usableSpace, nanoTime, logPrefix, counters);
+                usableSpace, ticker, logPrefix, counters);
         this.kept = new FileRing(options.maxFiles());
         int threads = options.writerThreads();
         this.writers = new ThreadPoolExecutor(threads, threads, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(),
@@ -246,7 +247,7 @@ public final class FileStorm implements AutoCloseable {
         Lane lane = lanes.get();
         Payload payload = lane.payload();
         boolean corrupt = injectFault.get() && injectFault.compareAndSet(true, false); // no write per file: one CAS only when asked
-        long t0 = nanoTime.getAsLong();
+        long t0 = ticker.nanoTime();
         payload.forIndex(index);
         if (corrupt) {
             payload.corrupt();
@@ -262,7 +263,7 @@ public final class FileStorm implements AutoCloseable {
             writerDone();
             return;
         }
-        long took = nanoTime.getAsLong() - t0;
+        long took = ticker.nanoTime() - t0;
         if (corrupt || (options.verify() && index % VERIFY_EVERY == 0)) {
             verify(lane.writer(), shard, index);
         }
@@ -330,7 +331,7 @@ public final class FileStorm implements AutoCloseable {
         if (!closedOnce.compareAndSet(false, true)) {
             return leftAfterStop;
         }
-        long deadline = nanoTime.getAsLong() + budget.toNanos();
+        long deadline = ticker.nanoTime() + budget.toNanos();
         stop(Duration.ofNanos(budget.toNanos() / 2));
         long left = cleanUntil(deadline);
         if (left == 0) {
@@ -390,7 +391,7 @@ public final class FileStorm implements AutoCloseable {
                 cleaners.execute(() -> {
                     FileIo.Writer w = lanes.get().writer();
                     // until nothing is kept and no creation can add more, or the deadline
-                    while (nanoTime.getAsLong() - deadline < 0) {
+                    while (ticker.nanoTime() - deadline < 0) {
                         long index = kept.pollOldest();
                         if (index >= 0) {
                             delete(w, index);
@@ -403,7 +404,7 @@ public final class FileStorm implements AutoCloseable {
                 });
             }
             cleaners.shutdown();
-            cleaners.awaitTermination(Math.max(1, deadline - nanoTime.getAsLong()), TimeUnit.NANOSECONDS);
+            cleaners.awaitTermination(Math.max(1, deadline - ticker.nanoTime()), TimeUnit.NANOSECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {

@@ -1,5 +1,6 @@
 package kiln.stress.files;
 
+import kiln.util.Ticker;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 import kiln.util.Sizes;
@@ -21,7 +22,7 @@ final class SpaceGuard {
     private final long bytesPerFile;
     private final int batch;
     private final LongSupplier usableSpace;
-    private final LongSupplier nanoTime;
+    private final Ticker ticker;
     private final String prefix;
     private final FileCounters counters;
     /** Creations that still fit above the floor since the last reading; producer thread only. */
@@ -31,23 +32,23 @@ final class SpaceGuard {
     /** nanoTime until which creation backs off after the file system reported itself full. */
     private volatile long fullUntil;
 
-    SpaceGuard(long minFree, long bytesPerFile, int batch, LongSupplier usableSpace, LongSupplier nanoTime, String prefix,
+    SpaceGuard(long minFree, long bytesPerFile, int batch, LongSupplier usableSpace, Ticker ticker, String prefix,
                FileCounters counters) {
         this.minFree = minFree;
         this.bytesPerFile = bytesPerFile;
         this.batch = batch;
         this.usableSpace = usableSpace;
-        this.nanoTime = nanoTime;
+        this.ticker = ticker;
         this.prefix = prefix;
         this.counters = counters;
-        long now = nanoTime.getAsLong();
+        long now = ticker.nanoTime();
         this.fullUntil = now; // nanoTime values are compared by difference only
         this.lastCheck = now - CHECK_NANOS;
     }
 
     /** Producer thread: whether a batch may be created now, reading the free space when due. */
     boolean mayCreate() {
-        long now = nanoTime.getAsLong();
+        long now = ticker.nanoTime();
         if (now - lastCheck >= CHECK_NANOS || (minFree > 0 && allowance < batch)) {
             lastCheck = now;
             check();
@@ -83,11 +84,11 @@ final class SpaceGuard {
 
     /** Any thread: the file system said it is full; do not spin on it. */
     void full() {
-        fullUntil = nanoTime.getAsLong() + FULL_BACKOFF_NANOS;
+        fullUntil = ticker.nanoTime() + FULL_BACKOFF_NANOS;
     }
 
     /** Whether creation waits: below the floor, or backing off from a full disk. */
     boolean paused() {
-        return paused || nanoTime.getAsLong() - fullUntil < 0;
+        return paused || ticker.nanoTime() - fullUntil < 0;
     }
 }

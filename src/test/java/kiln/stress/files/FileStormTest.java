@@ -1,5 +1,6 @@
 package kiln.stress.files;
 
+import kiln.util.Ticker;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -38,7 +39,7 @@ final class FileStormTest {
     private FileStorm storm(FileIo io, Path dir, int inFlight, int threads, long maxFiles, AtomicLong free, long minFree,
                             boolean verify) throws IOException {
         var options = new FileStorm.Options(dir, 1024, inFlight, threads, maxFiles, minFree, false, verify);
-        return new FileStorm(options, io, 0, System::nanoTime, free::get, 4096);
+        return new FileStorm(options, io, 0, Ticker.SYSTEM, free::get, 4096);
     }
 
     /** Regular files below dir, tolerating files that vanish while counting. */

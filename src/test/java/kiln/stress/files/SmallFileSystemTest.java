@@ -1,5 +1,6 @@
 package kiln.stress.files;
 
+import kiln.util.Ticker;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -61,7 +62,7 @@ final class SmallFileSystemTest {
 
     private FileStorm storm(FileIo io, long minFree) throws IOException {
         var options = new FileStorm.Options(mount.resolve("w0"), 1024, 1000, 2, 1_000_000, minFree, false, false);
-        return new FileStorm(options, io, 0, System::nanoTime, () -> {
+        return new FileStorm(options, io, 0, Ticker.SYSTEM, () -> {
             try {
                 return store.getUsableSpace();
             } catch (IOException e) {

@@ -1,5 +1,6 @@
 package kiln.stress.files;
 
+import kiln.util.Ticker;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -37,7 +38,7 @@ final class SymlinkAttackTest {
 
     private FileStorm storm(FileIo io, Path dir, long maxFiles) throws IOException {
         var options = new FileStorm.Options(dir, 1024, 64, 2, maxFiles, 0, false, false);
-        return new FileStorm(options, io, 0, System::nanoTime, () -> Long.MAX_VALUE, 4096);
+        return new FileStorm(options, io, 0, Ticker.SYSTEM, () -> Long.MAX_VALUE, 4096);
     }
 
     /** A directory outside kiln's with files named like kiln's: what an attacker points kiln at. */
