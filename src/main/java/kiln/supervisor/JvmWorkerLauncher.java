@@ -100,6 +100,8 @@ public final class JvmWorkerLauncher implements WorkerLauncher {
         cmd.add("-Dkiln.worker=" + id);
         if (Runtime.version().feature() >= 22) {
             cmd.add("--enable-native-access=ALL-UNNAMED"); // the FFM file path, without a warning
+            // hand freed malloc memory (C2's compile arenas) back to the OS: about 3 MiB less per worker
+            cmd.add("-XX:TrimNativeHeapInterval=1000");
         }
         String io = System.getProperty(kiln.workspace.FileIo.PROPERTY);
         if (io != null) {
@@ -128,6 +130,8 @@ public final class JvmWorkerLauncher implements WorkerLauncher {
     public WorkerProcess launch(int id) throws IOException {
         boolean writer = classData != null && !classData.ready() && archiveWriter.get() == null;
         ProcessBuilder pb = new ProcessBuilder(command(id, writer));
+        // few threads allocate natively in a worker: two malloc arenas, not eight per core
+        pb.environment().putIfAbsent("MALLOC_ARENA_MAX", "2");
         pb.redirectInput(ProcessBuilder.Redirect.PIPE);
         pb.redirectOutput(ProcessBuilder.Redirect.PIPE);
         pb.redirectError(ProcessBuilder.Redirect.PIPE);

@@ -24,6 +24,8 @@ final class JvmWorkerLauncherTest {
         assertTrue(cmd.contains("-XX:+UseSerialGC"));
         assertTrue(cmd.contains("-Xlog:all=warning,cds=error:stderr"), "JVM warnings never land in the frame stream");
         assertEquals(Runtime.version().feature() >= 22, cmd.contains("--enable-native-access=ALL-UNNAMED"));
+        assertEquals(Runtime.version().feature() >= 22, cmd.contains("-XX:TrimNativeHeapInterval=1000"),
+                "a flag the JVM does not know would stop it from starting");
         assertEquals("kiln.worker.WorkerMain", cmd.get(cmd.size() - 1));
         assertTrue(cmd.stream().noneMatch(a -> a.startsWith("-XX:SharedArchiveFile") || a.startsWith("-XX:ArchiveClassesAtExit")),
                 "no class-data options without a cache");
