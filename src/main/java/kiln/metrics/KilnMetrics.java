@@ -39,6 +39,12 @@ public final class KilnMetrics {
     private int workerMeters;
 
     public KilnMetrics(Work work, HardwareSampler sampler, String version) {
+        this(work, sampler, version, kiln.util.Ticker.SYSTEM);
+    }
+
+    /** @param ticker the clock of the per-scrape snapshot */
+    public KilnMetrics(Work work, HardwareSampler sampler, String version, kiln.util.Ticker ticker) {
+        this.ticker = ticker;
         this.work = work;
         this.sampler = sampler;
         registerWorkMeters();
@@ -64,8 +70,40 @@ public final class KilnMetrics {
         }
     }
 
+    /**
+     * What one scrape reads: the totals, every worker's counters and the worker views, taken once
+     * and reused by every meter for {@link #SNAPSHOT_NANOS} (a scrape reads ~20 meters; each used
+     * to sum every worker's lives again).
+     */
+    private record Snapshot(long takenNanos, WorkerStats totals, java.util.List<WorkerStats> workers,
+                            java.util.List<kiln.supervisor.WorkerView> views) {
+    }
+
+    private static final long SNAPSHOT_NANOS = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(100);
+    private volatile Snapshot snapshot;
+    private final kiln.util.Ticker ticker;
+
+    private Snapshot snapshot() {
+        long now = ticker.nanoTime();
+        Snapshot s = snapshot;
+        if (s == null || now - s.takenNanos() > SNAPSHOT_NANOS) {
+            java.util.List<WorkerStats> perWorker = new java.util.ArrayList<>();
+            for (int id = 0; id < work.workerIds(); id++) {
+                perWorker.add(work.worker(id));
+            }
+            s = new Snapshot(now, work.totals(), perWorker, work.workers());
+            snapshot = s;
+        }
+        return s;
+    }
+
+    private WorkerStats totals() {
+        return snapshot().totals();
+    }
+
     private WorkerStats worker(int id) {
-        return work.worker(id);
+        java.util.List<WorkerStats> all = snapshot().workers();
+        return id < all.size() ? all.get(id) : work.worker(id);
     }
 
     /** Per-worker meters for every worker id seen so far (a daemon run may bring more workers). */
@@ -92,33 +130,33 @@ public final class KilnMetrics {
                     .description("1 for the file path the workers use: native (FFM, JDK 22+) or nio").register(registry);
         }
         for (String op : FILE_OPS) {
-            FunctionCounter.builder("kiln.file.errors", this, m -> m.work.totals().errors().getOrDefault(op, 0L))
+            FunctionCounter.builder("kiln.file.errors", this, m -> m.totals().errors().getOrDefault(op, 0L))
                     .tag("op", op).description("Failed file operations").register(registry);
         }
         for (String s : STRESSORS) {
-            FunctionCounter.builder("kiln.verify.errors", this, m -> m.work.totals().verifyErrors().getOrDefault(s, 0L))
+            FunctionCounter.builder("kiln.verify.errors", this, m -> m.totals().verifyErrors().getOrDefault(s, 0L))
                     .tag("stressor", s).description("Wrong results found: the burn-in verdict").register(registry);
         }
         for (String method : kiln.stress.CpuMethod.NAMES) {
-            FunctionCounter.builder("kiln.cpu.ops", this, m -> m.work.totals().cpuOps().getOrDefault(method, 0L))
+            FunctionCounter.builder("kiln.cpu.ops", this, m -> m.totals().cpuOps().getOrDefault(method, 0L))
                     .tag("method", method).description("CPU burner operations, each checked against its known answer")
                     .register(registry);
         }
         Gauge.builder("kiln.files.per.second", this, m -> m.work.filesPerSecond())
                 .description("File creation rate over the last 5 seconds").register(registry);
-        FunctionCounter.builder("kiln.memory", this, m -> m.work.totals().memoryBytes()).baseUnit("bytes")
+        FunctionCounter.builder("kiln.memory", this, m -> m.totals().memoryBytes()).baseUnit("bytes")
                 .description("Bytes written plus bytes read back and compared by the memory stressor").register(registry);
-        FunctionCounter.builder("kiln.file.verified", this, m -> m.work.totals().filesVerified())
+        FunctionCounter.builder("kiln.file.verified", this, m -> m.totals().filesVerified())
                 .description("Files read back and checked against their checksum").register(registry);
         Gauge.builder("kiln.ready", this, m -> m.work.ready() ? 1 : 0)
                 .description("1 once the machine is warm (files/s, frequency and temperature stopped trending)")
                 .register(registry);
         Gauge.builder("kiln.cpu.target.load", this, m -> m.work.load())
                 .description("CPU load the burners are told to hold now, percent (rises during a ramp)").register(registry);
-        Gauge.builder("kiln.files.paused", this, m -> m.work.totals().paused() ? 1 : 0)
+        Gauge.builder("kiln.files.paused", this, m -> m.totals().paused() ? 1 : 0)
                 .description("1 while file creation is paused by the free-space floor").register(registry);
         for (kiln.supervisor.WorkerState state : kiln.supervisor.WorkerState.values()) {
-            Gauge.builder("kiln.workers", this, m -> m.work.workers().stream().filter(v -> v.state() == state).count())
+            Gauge.builder("kiln.workers", this, m -> m.snapshot().views().stream().filter(v -> v.state() == state).count())
                     .tag("state", state.label()).description("Worker JVMs by state").register(registry);
         }
         FunctionCounter.builder("kiln.worker.restarts", this, m -> m.work.restarts())
@@ -220,7 +258,7 @@ public final class KilnMetrics {
         sb.append("# TYPE ").append(family).append(" counter\n");
         for (int id = 0; id < work.workerIds(); id++) {
             sb.append("kiln_files_created_total{worker=\"").append(id).append("\"} ")
-                    .append(work.worker(id).filesCreated()).append(openMetrics ? "\n" : ".0\n");
+                    .append(worker(id).filesCreated()).append(openMetrics ? "\n" : ".0\n");
         }
         return sb.toString();
     }

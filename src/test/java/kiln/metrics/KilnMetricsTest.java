@@ -1,0 +1,42 @@
+package kiln.metrics;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import kiln.sampler.HardwareSampler;
+import kiln.supervisor.Work;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The names dashboards and alerts rely on, with base units and _total on counters, from a real registry and a real sampler. */
+final class KilnMetricsTest {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void scrape_hasTheDocumentedFamilies_withBaseUnits() {
+        try (HardwareSampler sampler = new HardwareSampler(tmp, Duration.ofSeconds(1))) {
+            KilnMetrics m = new KilnMetrics(new Work(), sampler, "9.9.9");
+            String text = m.scrape(null);
+            for (String line : new String[] {
+                "# TYPE kiln_files_created_total counter",
+                "# TYPE kiln_file_errors_total counter",
+                "kiln_file_errors_total{op=\"tamper\"} 0.0",
+                "kiln_file_errors_total{op=\"create\"} 0.0",
+                "kiln_verify_errors_total{stressor=\"memory\"} 0.0",
+                "kiln_files_io_info{path=\"native\"}",
+                "kiln_files_io_info{path=\"nio\"}",
+                "kiln_workers{state=\"running\"} 0.0",
+                "kiln_workers{state=\"failed\"} 0.0",
+                "kiln_build_info{version=\"9.9.9\"} 1",
+                "# TYPE kiln_memory_bytes_total counter",
+                "# TYPE kiln_files_per_second gauge",
+                "# TYPE kiln_worker_restarts_total counter",
+            }) {
+                assertTrue(text.contains(line), "missing: " + line + "\n" + text.lines().filter(l -> l.contains("build")).toList());
+            }
+            assertTrue(m.scrape("application/openmetrics-text; version=1.0.0").endsWith("# EOF\n"), "OpenMetrics ends with EOF");
+        }
+    }
+}
