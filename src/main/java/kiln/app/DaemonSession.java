@@ -1,23 +1,19 @@
 package kiln.app;
 
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import kiln.config.Settings;
-import kiln.config.RunParameters;
 import kiln.http.Routes;
 import kiln.report.Report;
 import kiln.report.StatusDocument;
 import kiln.config.SettingsException;
 import kiln.config.SettingsLoader;
+import kiln.http.ControlRoutes;
 import kiln.http.HttpApi;
 import kiln.http.HttpApi.Reply;
 import kiln.http.Json;
@@ -51,6 +47,18 @@ public final class DaemonSession {
     private Thread runThread;
     /** The run in progress, for stop requests; null when idle. */
     private Run current;
+    /** What the control routes drive. */
+    private final ControlRoutes.Control control = new ControlRoutes.Control() {
+        @Override
+        public Reply start(Map<String, Object> overrides, Map<String, String> nameOfKey) {
+            return startRun(overrides, nameOfKey);
+        }
+
+        @Override
+        public Reply stop() {
+            return stopRequest();
+        }
+    };
 
     private volatile Map<String, Object> lastResult;
     private RunState state = RunState.IDLE;
@@ -74,22 +82,6 @@ public final class DaemonSession {
         }
     }
 
-    /** Refuses control on a non-loopback address without a token. */
-    public static void checkAuth(Settings s) {
-        if (s.http().token().isEmpty() && !isLoopback(s.http().host())) {
-            throw new SettingsException("kiln.http.token", " = \"\": a token is required when kiln.http.host ("
-                    + s.http().host() + ") is not a loopback address");
-        }
-    }
-
-    static boolean isLoopback(String host) {
-        try {
-            return InetAddress.getByName(host).isLoopbackAddress();
-        } catch (UnknownHostException e) {
-            return false;
-        }
-    }
-
     public int serve() {
         sampler = new HardwareSampler(base.files().dir(), base.sampler().interval());
         KilnMetrics metrics;
@@ -105,8 +97,7 @@ public final class DaemonSession {
             });
             http = new HttpApi(base.http().host(), base.http().port());
             Routes.observe(http, metrics, this::status, work);
-            http.post("/api/v1/run", this::postRun);
-            http.post("/api/v1/stop", this::postStop);
+            ControlRoutes.install(http, base.http().token(), control);
             http.start();
         } catch (IOException | RuntimeException e) {
             sampler.close();
@@ -135,20 +126,6 @@ public final class DaemonSession {
         return ExitCode.OK;
     }
 
-    private Reply postRun(HttpApi.Request req) {
-        Reply denied = authorize(req);
-        if (denied != null) {
-            return denied;
-        }
-        Map<String, String> nameOfKey = new LinkedHashMap<>();
-        Map<String, Object> overrides;
-        try {
-            overrides = RunParameters.fromJson(req.body(), nameOfKey);
-        } catch (RunParameters.BadParameter e) {
-            return Reply.error(400, e.getMessage());
-        }
-        return startRun(overrides, nameOfKey);
-    }
 
     /**
      * Starts a run. Only the check and the change of state hold the lock: loading settings,
@@ -257,11 +234,7 @@ public final class DaemonSession {
         state = s;
     }
 
-    private Reply postStop(HttpApi.Request req) {
-        Reply denied = authorize(req);
-        if (denied != null) {
-            return denied;
-        }
+    private Reply stopRequest() {
         synchronized (this) {
             if (state == RunState.IDLE) {
                 return Reply.error(409, "no run in progress");
@@ -295,20 +268,6 @@ public final class DaemonSession {
         }
     }
 
-    /** Null when allowed; otherwise the 401 to answer. Constant-time comparison of the token. */
-    private Reply authorize(HttpApi.Request req) {
-        String token = base.http().token();
-        if (token.isEmpty()) {
-            return null;
-        }
-        String given = req.header("Authorization");
-        byte[] expected = ("Bearer " + token).getBytes(StandardCharsets.UTF_8);
-        byte[] actual = given == null ? new byte[0] : given.strip().getBytes(StandardCharsets.UTF_8);
-        if (MessageDigest.isEqual(expected, actual)) {
-            return null;
-        }
-        return Reply.error(401, "control needs the header Authorization: Bearer <kiln.http.token>");
-    }
 
     private synchronized Map<String, Object> status() {
         Map<String, Object> doc = new LinkedHashMap<>(StatusDocument.of(state.label(), work.current()));

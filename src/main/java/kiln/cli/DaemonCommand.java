@@ -35,7 +35,7 @@ final class DaemonCommand implements Callable<Integer> {
         try {
             SettingsLoader loader = new SettingsLoader();
             settings = loader.load(config, Map.of());
-            DaemonSession.checkAuth(settings);
+            kiln.http.ControlRoutes.checkAuth(settings);
         } catch (SettingsException e) {
             spec.commandLine().getErr().println("kiln: " + e.getMessage());
             return Main.EXIT_USAGE;

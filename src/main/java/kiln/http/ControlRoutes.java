@@ -1,0 +1,88 @@
+package kiln.http;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import kiln.config.RunParameters;
+import kiln.config.Settings;
+import kiln.config.SettingsException;
+import kiln.http.HttpApi.Reply;
+
+/**
+ * {@code POST /api/v1/run} and {@code POST /api/v1/stop}, with their bearer-token check: the
+ * control side of the daemon's API. The body of a run request is {@code kiln run}'s parameters
+ * without dashes, parsed by the one parameter table ({@link RunParameters}).
+ */
+public final class ControlRoutes {
+    private ControlRoutes() {
+    }
+
+    /** What the control routes drive. */
+    public interface Control {
+        /**
+         * Starts a run with these overrides of the configuration.
+         *
+         * @param nameOfKey the request's own name for each config key, for error messages
+         * @return 202, or 400 naming the bad field, or 409 while a run is in progress
+         */
+        Reply start(Map<String, Object> overrides, Map<String, String> nameOfKey);
+
+        /** @return 202, or 409 when no run is in progress */
+        Reply stop();
+    }
+
+    /** Installs both routes; with a non-empty {@code token}, each needs {@code Authorization: Bearer <token>}. */
+    public static void install(HttpApi http, String token, Control control) {
+        http.post("/api/v1/run", req -> {
+            Reply denied = authorize(token, req);
+            if (denied != null) {
+                return denied;
+            }
+            Map<String, String> nameOfKey = new LinkedHashMap<>();
+            Map<String, Object> overrides;
+            try {
+                overrides = RunParameters.fromJson(req.body(), nameOfKey);
+            } catch (RunParameters.BadParameter e) {
+                return Reply.error(400, e.getMessage());
+            }
+            return control.start(overrides, nameOfKey);
+        });
+        http.post("/api/v1/stop", req -> {
+            Reply denied = authorize(token, req);
+            return denied != null ? denied : control.stop();
+        });
+    }
+
+    /** Refuses control on a non-loopback address without a token. */
+    public static void checkAuth(Settings s) {
+        if (s.http().token().isEmpty() && !isLoopback(s.http().host())) {
+            throw new SettingsException("kiln.http.token", " = \"\": a token is required when kiln.http.host ("
+                    + s.http().host() + ") is not a loopback address");
+        }
+    }
+
+    static boolean isLoopback(String host) {
+        try {
+            return InetAddress.getByName(host).isLoopbackAddress();
+        } catch (UnknownHostException e) {
+            return false;
+        }
+    }
+
+    /** Null when allowed; otherwise the 401 to answer. Constant-time comparison of the token. */
+    static Reply authorize(String token, HttpApi.Request req) {
+        if (token.isEmpty()) {
+            return null;
+        }
+        String given = req.header("Authorization");
+        byte[] expected = ("Bearer " + token).getBytes(StandardCharsets.UTF_8);
+        byte[] actual = given == null ? new byte[0] : given.strip().getBytes(StandardCharsets.UTF_8);
+        if (MessageDigest.isEqual(expected, actual)) {
+            return null;
+        }
+        return Reply.error(401, "control needs the header Authorization: Bearer <kiln.http.token>");
+    }
+}
