@@ -30,10 +30,6 @@ import kiln.util.Threads;
  */
 final class WorkerSlot {
     private static final Logger LOG = LoggerFactory.getLogger(WorkerSlot.class);
-    static final long BACKOFF_MIN_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
-    static final long BACKOFF_MAX_NANOS = TimeUnit.SECONDS.toNanos(30);
-    static final int CRASH_LOOP_DEATHS = 5;
-    static final long CRASH_LOOP_WINDOW_NANOS = TimeUnit.MINUTES.toNanos(1);
     private static final int STDERR_TAIL = 20;
 
 
@@ -54,7 +50,7 @@ final class WorkerSlot {
     private long restarts;
     private long malformedFrames;
     private long restartAt;
-    private final Deque<Long> deaths = new ArrayDeque<>();
+    private final RestartPolicy restartPolicy = new RestartPolicy();
     private final Deque<String> stderrTail = new ArrayDeque<>();
     private final List<Path> deadLifeDirs = new ArrayList<>();
     private long firstFrameMillis = -1;
@@ -156,18 +152,14 @@ final class WorkerSlot {
 
     private void died(int code) {
         long now = ticker.nanoTime();
-        deaths.addLast(now);
-        while (!deaths.isEmpty() && now - deaths.peekFirst() > CRASH_LOOP_WINDOW_NANOS) {
-            deaths.removeFirst();
-        }
-        if (deaths.size() >= CRASH_LOOP_DEATHS) {
+        long delay = restartPolicy.died(now);
+        if (delay < 0) {
             state = WorkerState.FAILED;
             LOG.error("w{}: worker died {} times within {}s (last exit status {}); giving up on it. Last stderr lines:\n  {}",
-                    id, deaths.size(), TimeUnit.NANOSECONDS.toSeconds(CRASH_LOOP_WINDOW_NANOS), code,
+                    id, restartPolicy.recentDeaths(), TimeUnit.NANOSECONDS.toSeconds(RestartPolicy.CRASH_LOOP_WINDOW_NANOS), code,
                     String.join("\n  ", stderrTail));
             return;
         }
-        long delay = Math.min(BACKOFF_MAX_NANOS, BACKOFF_MIN_NANOS << Math.min(20, deaths.size() - 1));
         restartAt = now + delay;
         state = WorkerState.BACKOFF;
         LOG.warn("w{}: worker died (exit status {}); restarting in {} ms", id, code, TimeUnit.NANOSECONDS.toMillis(delay));

@@ -62,10 +62,10 @@ final class WorkerPoolTest {
         }
         WorkerView crashed = pool.workers().get(0);
         assertEquals("failed", crashed.state().label(), "5 deaths within a minute: given up on");
-        assertEquals(WorkerSlot.CRASH_LOOP_DEATHS - 1, crashed.restarts(), "restarted after each death but the last");
+        assertEquals(RestartPolicy.CRASH_LOOP_DEATHS - 1, crashed.restarts(), "restarted after each death but the last");
         assertEquals("running", pool.workers().get(1).state().label(), "the healthy worker goes on");
         assertEquals(7, pool.workers().get(1).totals().filesCreated());
-        assertEquals(WorkerSlot.CRASH_LOOP_DEATHS + 1, started.size(), "five lives of the crashing worker, one of the healthy");
+        assertEquals(RestartPolicy.CRASH_LOOP_DEATHS + 1, started.size(), "five lives of the crashing worker, one of the healthy");
     }
 
     @Test
