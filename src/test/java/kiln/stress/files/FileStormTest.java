@@ -26,6 +26,19 @@ final class FileStormTest {
     @TempDir(factory = kiln.testing.ShmTempDir.class)
     Path tmp;
 
+    /** Storms this test started: stopped after it whatever happened, so no writer outlives the test's directory. */
+    private final java.util.List<FileStorm> started = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    private FileStorm track(FileStorm s) {
+        started.add(s);
+        return s;
+    }
+
+    @org.junit.jupiter.api.AfterEach
+    void stopEveryStorm() {
+        started.forEach(s -> s.stopAndClean(Duration.ofSeconds(10)));
+    }
+
     /** Every file path this runtime has: the same tests hold for each. */
     static List<FileIo> ios() {
         return FileIo.available();
@@ -39,7 +52,7 @@ final class FileStormTest {
     private FileStorm storm(FileIo io, Path dir, int inFlight, int threads, long maxFiles, AtomicLong free, long minFree,
                             boolean verify) throws IOException {
         var options = new FileStorm.Options(dir, 1024, inFlight, threads, maxFiles, minFree, false, verify);
-        return new FileStorm(options, io, 0, Ticker.SYSTEM, free::get, 4096);
+        return track(new FileStorm(options, io, 0, Ticker.SYSTEM, free::get, 4096));
     }
 
     /** Regular files below dir, tolerating files that vanish while counting. */

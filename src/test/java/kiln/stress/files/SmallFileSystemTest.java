@@ -31,6 +31,19 @@ final class SmallFileSystemTest {
 
     @TempDir
     Path tmp;
+
+    /** Storms this test started: stopped after it whatever happened, so no writer outlives the test's directory. */
+    private final java.util.List<FileStorm> started = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    private FileStorm track(FileStorm s) {
+        started.add(s);
+        return s;
+    }
+
+    @org.junit.jupiter.api.AfterEach
+    void stopEveryStorm() {
+        started.forEach(s -> s.stopAndClean(Duration.ofSeconds(10)));
+    }
     private Path mount;
     private FileStore store;
 
@@ -51,6 +64,7 @@ final class SmallFileSystemTest {
 
     @AfterEach
     void unmount() throws Exception {
+        stopEveryStorm(); // before the file system goes, whichever after-each runs first
         if (mount != null) {
             sh("umount", "-l", mount.toString());
         }
@@ -62,13 +76,13 @@ final class SmallFileSystemTest {
 
     private FileStorm storm(FileIo io, long minFree) throws IOException {
         var options = new FileStorm.Options(mount.resolve("w0"), 1024, 1000, 2, 1_000_000, minFree, false, false);
-        return new FileStorm(options, io, 0, Ticker.SYSTEM, () -> {
+        return track(new FileStorm(options, io, 0, Ticker.SYSTEM, () -> {
             try {
                 return store.getUsableSpace();
             } catch (IOException e) {
                 throw new java.io.UncheckedIOException(e);
             }
-        }, store.getBlockSize());
+        }, store.getBlockSize()));
     }
 
     @ParameterizedTest(name = "{0}")

@@ -32,13 +32,26 @@ final class SymlinkAttackTest {
     @TempDir(factory = kiln.testing.ShmTempDir.class)
     Path tmp;
 
+    /** Storms this test started: stopped after it whatever happened, so no writer outlives the test's directory. */
+    private final java.util.List<FileStorm> started = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    private FileStorm track(FileStorm s) {
+        started.add(s);
+        return s;
+    }
+
+    @org.junit.jupiter.api.AfterEach
+    void stopEveryStorm() {
+        started.forEach(s -> s.stopAndClean(Duration.ofSeconds(10)));
+    }
+
     static List<FileIo> ios() {
         return FileIo.available();
     }
 
     private FileStorm storm(FileIo io, Path dir, long maxFiles) throws IOException {
         var options = new FileStorm.Options(dir, 1024, 64, 2, maxFiles, 0, false, false);
-        return new FileStorm(options, io, 0, Ticker.SYSTEM, () -> Long.MAX_VALUE, 4096);
+        return track(new FileStorm(options, io, 0, Ticker.SYSTEM, () -> Long.MAX_VALUE, 4096));
     }
 
     /** A directory outside kiln's with files named like kiln's: what an attacker points kiln at. */
