@@ -44,11 +44,42 @@ public final class Main implements Runnable {
     /** The configured command line; tests set its out and err writers. */
     static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new Main());
+        cl.setParameterExceptionHandler(Main::badUsage);
         cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
             cmd.getErr().println("kiln: " + ex.getMessage());
             return EXIT_CANNOT_RUN;
         });
         return cl;
+    }
+
+    /**
+     * One line for one bad value, as for every other bad input: {@code kiln: --flag = value:
+     * expected …}, and where to look; never the whole usage text.
+     */
+    static int badUsage(CommandLine.ParameterException ex, String[] args) {
+        CommandLine cmd = ex.getCommandLine();
+        String message = ex.getMessage();
+        if (ex.getArgSpec() instanceof CommandLine.Model.OptionSpec option && ex.getValue() != null) {
+            Throwable cause = ex.getCause();
+            String rule = cause instanceof CommandLine.TypeConversionException && cause.getMessage() != null
+                    && cause.getMessage().startsWith("expected ") ? cause.getMessage() : "expected " + describe(option.type());
+            int found = rule.indexOf(", found ");
+            message = option.longestName() + " = " + ex.getValue() + ": " + (found > 0 ? rule.substring(0, found) : rule);
+        }
+        cmd.getErr().println("kiln: " + message);
+        cmd.getErr().println("(kiln " + cmd.getCommandSpec().qualifiedName(" ").replaceFirst("^kiln ?", "") + " --help lists the options)");
+        cmd.getErr().flush();
+        return EXIT_USAGE;
+    }
+
+    private static String describe(Class<?> type) {
+        if (type == int.class || type == Integer.class || type == long.class || type == Long.class) {
+            return "a whole number";
+        }
+        if (type == double.class || type == Double.class) {
+            return "a number";
+        }
+        return "a value of the form shown by --help";
     }
 
     @Override

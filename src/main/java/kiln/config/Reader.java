@@ -27,6 +27,26 @@ final class Reader {
         return new SettingsException(key, " = " + shown(key) + ": expected " + rule);
     }
 
+    /**
+     * Typesafe Config reads a number with a fraction, or one too large for a long, as a double,
+     * and its getLong and getBytes then truncate or clamp it without a word (50.5 became 50,
+     * 99999999999999999999 became 8 EiB). Such a value is refused here with the key's rule.
+     */
+    private void requireWhole(String key, String rule) {
+        Number n;
+        try {
+            n = config.getNumber(key);
+        } catch (ConfigException.WrongType | ConfigException.BadValue e) {
+            return; // not a bare number (a size with a unit, a word): the typed getter decides
+        }
+        if (n instanceof Double || n instanceof Float || n instanceof java.math.BigDecimal) {
+            double d = n.doubleValue();
+            if (d != Math.rint(d) || Math.abs(d) >= 0x1p63) {
+                throw bad(key, rule);
+            }
+        }
+    }
+
     boolean bool(String key) {
         try {
             return config.getBoolean(key);
@@ -36,6 +56,7 @@ final class Reader {
     }
 
     long longIn(String key, long min, long max) {
+        requireWhole(key, "a whole number from " + min + " to " + max);
         long v;
         try {
             v = config.getLong(key);
@@ -58,6 +79,7 @@ final class Reader {
         if (value.valueType() == ConfigValueType.STRING && "auto".equals(value.unwrapped())) {
             return 0;
         }
+        requireWhole(key, "auto or a whole number from " + min + " to " + max);
         try {
             long v = config.getLong(key);
             if (v >= min && v <= max) {
@@ -70,6 +92,9 @@ final class Reader {
     }
 
     long bytesIn(String key, long min, long max) {
+        String range = max == Long.MAX_VALUE ? "a size of at least " + kiln.util.Sizes.format(min) + " and at most 8 EiB"
+                : "a size from " + kiln.util.Sizes.format(min) + " to " + kiln.util.Sizes.format(max);
+        requireWhole(key, range);
         long v;
         try {
             v = config.getBytes(key);
@@ -77,7 +102,7 @@ final class Reader {
             throw bad(key, "a size such as 1k, 64m or 5g");
         }
         if (v < min || v > max) {
-            throw bad(key, "a size from " + kiln.util.Sizes.format(min) + " to " + kiln.util.Sizes.format(max));
+            throw bad(key, range);
         }
         return v;
     }
@@ -97,6 +122,7 @@ final class Reader {
             }
             throw bad(key, "a size such as 256m or a percentage of physical memory from 0% to " + (int) maxPercent + "%");
         }
+        requireWhole(key, "a size such as 256m or a percentage of physical memory such as 10%");
         try {
             return new Settings.Memory(config.getBytes(key), 0);
         } catch (ConfigException.BadValue | ConfigException.WrongType e) {

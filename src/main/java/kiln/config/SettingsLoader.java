@@ -169,6 +169,7 @@ public final class SettingsLoader {
                 r.intIn("kiln.cpu.threads", 1, 64));
 
         String report = r.string("kiln.run.report");
+        checkReportPath(report);
         var run = new Settings.Run(r.string("kiln.run.profile"),
                 r.durationIn("kiln.run.duration", Duration.ofSeconds(1), Duration.ofDays(365)),
                 r.durationIn("kiln.run.ramp", Duration.ZERO, Duration.ofDays(1)),
@@ -189,11 +190,43 @@ public final class SettingsLoader {
         if (host.isBlank()) {
             throw new SettingsException("kiln.http.host", " = \"\": expected an address such as 127.0.0.1");
         }
-        var http = new Settings.Http(host, r.intIn("kiln.http.port", 0, 65535), r.string("kiln.http.token"));
+        String token = r.string("kiln.http.token");
+        if (!token.isEmpty() && token.isBlank()) {
+            throw new SettingsException("kiln.http.token", " = \"" + token + "\": expected a token that is not only white space");
+        }
+        if (!files.enabled() && !cpu.enabled() && !memory.enabled()) {
+            throw new SettingsException("kiln.files.enabled", " = false: expected at least one stressor: files, cpu"
+                    + " (kiln.cpu.enabled) or memory (kiln.memory.size); a run of nothing would pass with nothing tested");
+        }
+        var http = new Settings.Http(host, r.intIn("kiln.http.port", 0, 65535), token);
         var ready = new Settings.Ready(r.durationIn("kiln.ready.window", Duration.ofSeconds(5), Duration.ofHours(1)),
                 r.intIn("kiln.ready.tolerance", 1, 50) / 100.0);
         var sampler = new Settings.Sampler(r.durationIn("kiln.sampler.interval", Duration.ofMillis(200), Duration.ofMinutes(1)));
         return new Settings(workers, files, cpu, memory, run, http, ready, sampler);
+    }
+
+    /**
+     * A report path must be writable as a file when the run ends: not a directory, and under a
+     * directory (existing or to be made), not under a file. Checked at start, not after hours of
+     * burn-in.
+     */
+    private static void checkReportPath(String report) {
+        if (report.isBlank()) {
+            return;
+        }
+        Path p = Path.of(report).toAbsolutePath().normalize();
+        if (Files.isDirectory(p)) {
+            throw new SettingsException("kiln.run.report", " = \"" + report + "\": expected a file to write, found a directory");
+        }
+        for (Path up = p.getParent(); up != null; up = up.getParent()) {
+            if (Files.exists(up)) {
+                if (!Files.isDirectory(up)) {
+                    throw new SettingsException("kiln.run.report", " = \"" + report + "\": expected a path under a directory, but "
+                            + up + " is a file");
+                }
+                return;
+            }
+        }
     }
 
     /** Keys of the reference, for documentation and tests. */

@@ -15,6 +15,11 @@ public final class Sizes {
      * @throws IllegalArgumentException naming the rule when {@code text} is not a size
      */
     public static long parse(String text) {
+        String t = text.strip();
+        // a bare number too large for a long is read as a double and clamped: refuse it instead
+        if (t.matches("\\d+") && (t.length() > 19 || (t.length() == 19 && t.compareTo("9223372036854775807") > 0))) {
+            throw new IllegalArgumentException("expected a size of at most 8 EiB, found \"" + text + "\"");
+        }
         try {
             long v = ConfigFactory.parseMap(Map.of("v", text)).getBytes("v");
             if (v < 0) {

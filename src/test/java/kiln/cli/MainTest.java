@@ -45,11 +45,20 @@ final class MainTest {
     @Test
     void run_unparsableValues_exit2() {
         assertEquals(2, run("run", "--workers", "two"));
-        assertTrue(err.toString().startsWith("Invalid value for option '--workers': 'two' is not an int"), err.toString());
+        assertEquals("kiln: --workers = two: expected a whole number\n(kiln run --help lists the options)\n", err.toString());
         err.getBuffer().setLength(0);
         assertEquals(2, run("run", "--file-size", "1q"));
-        assertTrue(err.toString().startsWith("Invalid value for option '--file-size': expected a size such as 1k, 64m or 5g, found \"1q\""),
-                err.toString());
+        assertTrue(err.toString().startsWith("kiln: --file-size = 1q: expected a size such as 1k, 64m or 5g\n"), err.toString());
+        err.getBuffer().setLength(0);
+        assertEquals(2, run("run", "--cpu-load", "50.5"));
+        assertTrue(err.toString().startsWith("kiln: --cpu-load = 50.5: expected a whole number\n"), err.toString());
+        err.getBuffer().setLength(0);
+        assertEquals(2, run("run", "--min-free", "99999999999999999999"));
+        assertTrue(err.toString().startsWith("kiln: --min-free = 99999999999999999999: expected a size of at most 8 EiB\n"),
+                "a size past 8 EiB is an error, not 8 EiB: " + err);
+        err.getBuffer().setLength(0);
+        assertEquals(2, run("run", "--no-files", "--no-cpu"));
+        assertTrue(err.toString().startsWith("kiln: --no-files = false: expected at least one stressor"), err.toString());
         err.getBuffer().setLength(0);
         assertEquals(2, run("run", "--max-files", "0"));
         assertEquals("kiln: --max-files = 0: expected a whole number from 1 to 10000000\n", err.toString());

@@ -174,4 +174,40 @@ final class SettingsLoaderTest {
         assertEquals("expected a size such as 1k, 64m or 5g, found \"big\"",
                 assertThrows(IllegalArgumentException.class, () -> Sizes.parse("big")).getMessage());
     }
+
+    @Test
+    void fileValues_areHeldToTheFlagsRules_noSilentTruncation() throws Exception {
+        java.nio.file.Path f = java.nio.file.Files.createTempFile("kiln-test", ".conf");
+        try {
+            java.nio.file.Files.writeString(f, "kiln.cpu.load = 50.5\n");
+            assertEquals("kiln.cpu.load = 50.5: expected a whole number from 0 to 100", error(() -> loader.load(f, Map.of())));
+            java.nio.file.Files.writeString(f, "kiln.files.min-free = 99999999999999999999\n");
+            assertTrue(error(() -> loader.load(f, Map.of())).endsWith(": expected a size of at least 0 and at most 8 EiB"),
+                    "8 EiB used to be what such a value silently became");
+            java.nio.file.Files.writeString(f, "kiln.files.max-files = 1e3\n");
+            assertEquals(1000, loader.load(f, Map.of()).files().maxFiles(), "a whole number written as a double is fine");
+        } finally {
+            java.nio.file.Files.delete(f);
+        }
+        assertTrue(error(() -> loader.load(null, Map.of("kiln.workers.count", 2.5))).startsWith("kiln.workers.count = 2.5: expected"));
+    }
+
+    @Test
+    void aTokenOfWhiteSpace_andARunOfNothing_areRefused() {
+        assertEquals("kiln.http.token = \"   \": expected a token that is not only white space",
+                error(() -> loader.load(null, Map.of("kiln.http.token", "   "))));
+        assertTrue(error(() -> loader.load(null, Map.of("kiln.files.enabled", false, "kiln.cpu.enabled", false)))
+                .startsWith("kiln.files.enabled = false: expected at least one stressor"));
+        loader.load(null, Map.of("kiln.files.enabled", false, "kiln.cpu.enabled", false, "kiln.memory.size", "64m"));
+    }
+
+    @Test
+    void reportPath_isCheckedAtStart(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp) throws Exception {
+        assertEquals("kiln.run.report = \"" + tmp + "\": expected a file to write, found a directory",
+                error(() -> loader.load(null, Map.of("kiln.run.report", tmp.toString()))));
+        java.nio.file.Path file = java.nio.file.Files.writeString(tmp.resolve("f"), "x");
+        assertEquals("kiln.run.report = \"" + file.resolve("r.json") + "\": expected a path under a directory, but " + file
+                + " is a file", error(() -> loader.load(null, Map.of("kiln.run.report", file.resolve("r.json").toString()))));
+        loader.load(null, Map.of("kiln.run.report", tmp.resolve("new/dir/r.html").toString())); // made at the end
+    }
 }
