@@ -219,6 +219,16 @@ public final class DaemonSession {
         Run.Result r = run.stop(end);
         Map<String, Object> result = new LinkedHashMap<>(r.report().toMap());
         result.put("outcome", end.text());
+        Path reportPath = run.stress().settings().run().report();
+        if (reportPath != null) {
+            try {
+                r.report().writeTo(reportPath, run.stress().monitor().history());
+                result.put("report", reportPath.toString());
+            } catch (IOException e) {
+                LOG.error("cannot write the report {}: {}", reportPath, e.getMessage());
+                result.put("report_error", e.getMessage());
+            }
+        }
         work.end();
         p.workspace().close();
         LOG.info("run ended ({}): verdict {}, {} files, {} cpu ops", end.text(), r.report().verdict(),

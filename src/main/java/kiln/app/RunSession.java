@@ -12,7 +12,6 @@ import java.util.concurrent.TimeUnit;
 import kiln.config.Settings;
 import kiln.http.Routes;
 import kiln.report.Console;
-import kiln.report.HtmlReport;
 import kiln.report.Report;
 import kiln.report.StatusDocument;
 import kiln.report.Summary;
@@ -185,14 +184,8 @@ public final class RunSession {
         }
         if (settings.run().report() != null) {
             try {
-                Path p = settings.run().report();
-                if (p.getParent() != null) {
-                    Files.createDirectories(p.getParent());
-                }
-                String name = p.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
-                boolean html = name.endsWith(".html") || name.endsWith(".htm");
-                Files.writeString(p, html ? HtmlReport.render(report.toMap(), history) : Json.pretty(report.toMap()) + "\n");
-                chatter.println("report: " + p);
+                report.writeTo(settings.run().report(), history);
+                chatter.println("report: " + settings.run().report());
             } catch (IOException e) {
                 System.err.println("kiln: cannot write the report " + settings.run().report() + ": " + e.getMessage());
             }

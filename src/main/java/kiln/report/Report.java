@@ -146,4 +146,17 @@ public record Report(Settings settings, List<WorkerView> workers, WorkerStats to
         double f = Math.pow(10, digits);
         return Math.round(v * f) / f;
     }
+
+    /**
+     * Writes this report to {@code path}: one HTML page when the name ends in .html or .htm,
+     * JSON otherwise; parent directories are made.
+     */
+    public void writeTo(java.nio.file.Path path, kiln.supervisor.History history) throws java.io.IOException {
+        if (path.getParent() != null) {
+            java.nio.file.Files.createDirectories(path.getParent());
+        }
+        String name = path.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
+        boolean html = name.endsWith(".html") || name.endsWith(".htm");
+        java.nio.file.Files.writeString(path, html ? HtmlReport.render(toMap(), history) : kiln.http.Json.pretty(toMap()) + "\n");
+    }
 }

@@ -70,9 +70,13 @@ final class DaemonIT {
             double worker1 = k.scrape().get("kiln_files_created_total{worker=\"1\"}");
             assertTrue(firstRun > 0 && worker1 > 0);
 
-            assertEquals(202, k.post("/api/v1/run", "{\"duration\": \"3s\", \"workers\": 1, \"no-cpu\": true}").statusCode());
+            java.nio.file.Path reportFile = tmp.resolve("reports/second.json");
+            assertEquals(202, k.post("/api/v1/run", "{\"duration\": \"3s\", \"workers\": 1, \"no-cpu\": true, \"report\": \""
+                    + reportFile + "\"}").statusCode());
             await().atMost(Duration.ofSeconds(40)).until(() -> state(k).equals("idle")
                     && json(k.get("/api/v1/status")).getString("last_run.outcome").equals("duration reached"));
+            assertTrue(Files.readString(reportFile).contains("\"verdict\" : \"pass\""), "the API's report field is honoured");
+            assertEquals(reportFile.toString(), json(k.get("/api/v1/status")).getString("last_run.report"));
             double afterSecond = k.scrape().get("kiln_files_created_total{worker=\"0\"}");
             assertTrue(afterSecond > firstRun, "counters carry on across runs: " + firstRun + " then " + afterSecond);
             assertEquals(worker1, k.scrape().get("kiln_files_created_total{worker=\"1\"}"),
