@@ -157,7 +157,7 @@ public final class RunSession {
             chatter.println("stopping: workers are removing their files…");
             chatter.flush();
             Run.Result result = run.stop(end);
-            return finish(result.report(), end, stress.monitor().history());
+            return finish(result.report(), end, stress.monitor().history(), workspace.leftovers());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return ExitCode.CANNOT_RUN;
@@ -176,7 +176,7 @@ public final class RunSession {
         }
     }
 
-    private int finish(Report report, Run.End end, kiln.supervisor.History history) {
+    private int finish(Report report, Run.End end, kiln.supervisor.History history, Workspace.Leftovers left) {
         if (output == Output.JSON) {
             out.println(Json.pretty(report.toMap()));
         } else {
@@ -193,6 +193,13 @@ public final class RunSession {
         out.flush();
         if (report.verifyErrors() > 0) {
             return ExitCode.VERIFY_FAILED;
+        }
+        if (left.files() > 0) {
+            System.err.println("kiln: " + left.files() + " files kiln created are still in " + workspaceDir + " ("
+                    + String.join(", ", left.shards().subList(0, Math.min(5, left.shards().size())))
+                    + (left.shards().size() > 5 ? ", …" : "") + "): they could not be removed; see the log. The next kiln on"
+                    + " this directory sweeps them");
+            return ExitCode.CANNOT_RUN;
         }
         if (report.tampered() > 0) {
             System.err.println("kiln: " + report.tampered() + " times a link or foreign entry stood where kiln's own should be in "

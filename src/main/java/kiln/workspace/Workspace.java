@@ -184,6 +184,44 @@ public final class Workspace implements AutoCloseable {
         }
     }
 
+    /** kiln's files still in this directory: what a run that ends now would leave behind. */
+    public record Leftovers(long files, java.util.List<String> shards) {
+        public static final Leftovers NONE = new Leftovers(0, java.util.List.of());
+    }
+
+    /** Counts kiln's files still in the worker directories (after the workers stopped and the sweep). */
+    public synchronized Leftovers leftovers() {
+        if (root == null || closed) {
+            return Leftovers.NONE;
+        }
+        long files = 0;
+        java.util.List<String> where = new java.util.ArrayList<>();
+        try {
+            for (String w : root.list()) {
+                if (!Layout.isWorkerDir(w) || root.kind(w) != SecureDir.Kind.DIRECTORY) {
+                    continue;
+                }
+                try (SecureDir worker = root.openDir(w)) {
+                    for (String d : worker.list()) {
+                        if (!Layout.isShardDir(d) || worker.kind(d) != SecureDir.Kind.DIRECTORY) {
+                            continue;
+                        }
+                        try (SecureDir shard = worker.openDir(d)) {
+                            long n = shard.list().stream().filter(Layout::isFileName).count();
+                            if (n > 0) {
+                                files += n;
+                                where.add(w + "/" + d);
+                            }
+                        }
+                    }
+                }
+            }
+        } catch (FsException e) {
+            LOG.warn("cannot count what is left in {}: {}", dir, e.getMessage());
+        }
+        return new Leftovers(files, where);
+    }
+
     @Override
     public synchronized void close() {
         if (closed || root == null) {

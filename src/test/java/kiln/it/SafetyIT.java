@@ -141,4 +141,32 @@ final class SafetyIT {
             assertEquals(0, first.waitFor(Duration.ofSeconds(15)));
         }
     }
+
+    @Test
+    void filesThatCannotBeRemoved_makeTheRunExitNonZero_sayingHowManyAndWhere() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue("root".equals(System.getProperty("user.name")), "chattr needs root: skipped");
+        Path data = tmp.resolve("data");
+        Path shard = data.resolve("w0/d000000");
+        try (KilnProcess k = new KilnProcess("run", "--duration", "4s", "--workers", "1", "--no-cpu", "--dir", data.toString(),
+                "--metrics-port", "0", "--min-free", "64m", "--max-files", "100000")) {
+            await().atMost(Duration.ofSeconds(30)).until(() -> Files.isDirectory(data.resolve("w0/d000001")) || !k.process.isAlive());
+            // append-only: entries can be added, none removed, not even by root
+            org.junit.jupiter.api.Assumptions.assumeTrue(
+                    new ProcessBuilder("chattr", "+a", shard.toString()).start().waitFor() == 0, "no chattr on this file system: skipped");
+            try {
+                assertEquals(3, k.waitFor(Duration.ofSeconds(60)), k.output());
+                String why = k.err.stream().filter(l -> l.startsWith("kiln: ")).findFirst().orElse(k.output());
+                assertTrue(why.matches("kiln: \\d+ files kiln created are still in " + java.util.regex.Pattern.quote(data.toString())
+                        + " \\(w0/d000000\\): .*"), why);
+                assertTrue(k.output().contains("verdict: PASS"), "the hardware passed; the run is still not clean: " + k.output());
+            } finally {
+                new ProcessBuilder("chattr", "-a", shard.toString()).start().waitFor();
+            }
+        }
+        try (KilnProcess again = new KilnProcess("run", "--duration", "1s", "--workers", "1", "--no-cpu", "--dir", data.toString(),
+                "--metrics-port", "0", "--min-free", "64m")) {
+            assertEquals(0, again.waitFor(Duration.ofSeconds(60)), again.output());
+        }
+        assertEquals(0, kilnFiles(data), "the next kiln swept them");
+    }
 }
