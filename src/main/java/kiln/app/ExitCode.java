@@ -13,6 +13,8 @@ public final class ExitCode {
     public static final int USAGE = 2;
     /** The stress could not run. */
     public static final int CANNOT_RUN = 3;
+    /** The machine works but did not hold up: a worker stalled (hung, stopped) or crash-looped while others ran. */
+    public static final int DEGRADED = 4;
     /** The run did its work but cannot be called clean: its directory was tampered with. */
     public static final int INCONCLUSIVE = 5;
 

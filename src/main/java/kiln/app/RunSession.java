@@ -206,9 +206,14 @@ public final class RunSession {
                     + workspaceDir + ": refused and not followed, but the run is not clean (see REFUSED above)");
             return ExitCode.INCONCLUSIVE;
         }
-        if (report.failedWorkers() > 0) {
-            System.err.println("kiln: " + report.failedWorkers() + " worker(s) crash-looped and were given up on");
+        if (end == Run.End.ALL_FAILED) {
+            System.err.println("kiln: every worker crash-looped: the stress could not run (see the worker log above)");
             return ExitCode.CANNOT_RUN;
+        }
+        if (!report.unhealthyWorkers().isEmpty()) {
+            System.err.println("kiln: degraded: " + String.join(", ", report.unhealthyWorkers())
+                    + "; the others ran the whole run (see STALLED and the worker log above)");
+            return ExitCode.DEGRADED;
         }
         if (settings.run().untilReady() && end == Run.End.DURATION) {
             System.err.println("kiln: the machine was not warm after " + kiln.config.Durations.format(settings.run().duration())

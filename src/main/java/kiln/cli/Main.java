@@ -14,12 +14,14 @@ import picocli.CommandLine.Command;
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:done and clean", "1:verification errors were found",
                         "2:bad usage or configuration", "3:the stress could not run",
+                        "4:degraded: a worker stalled or crash-looped while the others ran",
                         "5:inconclusive: the run was tampered with (links planted where kiln's files go)"})
 public final class Main implements Runnable {
     public static final int EXIT_OK = kiln.app.ExitCode.OK;
     public static final int EXIT_VERIFY_FAILED = kiln.app.ExitCode.VERIFY_FAILED;
     public static final int EXIT_USAGE = kiln.app.ExitCode.USAGE;
     public static final int EXIT_CANNOT_RUN = kiln.app.ExitCode.CANNOT_RUN;
+    public static final int EXIT_DEGRADED = kiln.app.ExitCode.DEGRADED;
     public static final int EXIT_INCONCLUSIVE = kiln.app.ExitCode.INCONCLUSIVE;
 
     @CommandLine.Spec

@@ -49,11 +49,36 @@ public record Report(Settings settings, List<WorkerView> workers, WorkerStats to
         return totals.errors().getOrDefault(WorkerStats.TAMPER, 0L);
     }
 
+    /** Times workers went silent while running. */
+    public long stalls() {
+        return workers.stream().mapToLong(WorkerView::stalls).sum();
+    }
+
+    /**
+     * Workers that did not hold up: "w1 stalled 2 times", "w3 failed". A core that stops answering
+     * or crash-loops during burn-in is what burn-in exists to see.
+     */
+    public java.util.List<String> unhealthyWorkers() {
+        java.util.List<String> out = new java.util.ArrayList<>();
+        for (WorkerView w : workers) {
+            if (w.state() == kiln.supervisor.WorkerState.FAILED) {
+                out.add("w" + w.id() + " failed (crash loop)");
+            } else if (w.stalls() > 0) {
+                out.add("w" + w.id() + " stalled " + (w.stalls() == 1 ? "once" : w.stalls() + " times"));
+            }
+        }
+        return out;
+    }
+
+    /** fail: wrong results; inconclusive: tampered with; degraded: a worker stalled or failed; else pass. */
     public String verdict() {
         if (verifyErrors() > 0) {
             return "fail";
         }
-        return tampered() > 0 ? "inconclusive" : "pass";
+        if (tampered() > 0) {
+            return "inconclusive";
+        }
+        return unhealthyWorkers().isEmpty() ? "pass" : "degraded";
     }
 
     public double filesPerSecond() {
@@ -89,7 +114,8 @@ public record Report(Settings settings, List<WorkerView> workers, WorkerStats to
         m.put("kiln_version", kiln.util.Version.current());
         m.put("profile", settings.run().profile());
         m.put("duration_seconds", round(seconds(), 3));
-        m.put("workers", Map.of("count", workers.size(), "restarts", restarts, "failed", failedWorkers()));
+        m.put("workers", Map.of("count", workers.size(), "restarts", restarts, "failed", failedWorkers(), "stalls", stalls(),
+                "unhealthy", unhealthyWorkers()));
         Map<String, Object> files = new LinkedHashMap<>();
         files.put("enabled", settings.files().enabled());
         files.put("io", fileIo == null ? "none" : fileIo);

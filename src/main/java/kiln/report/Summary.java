@@ -43,7 +43,8 @@ public final class Summary {
         }
         String why = r.verifyErrors() > 0 ? " (" + r.verifyErrors() + " verification errors: suspect hardware)"
                 : r.tampered() > 0 ? " (tampering: " + r.tampered() + " times a link or foreign entry stood where kiln's own"
-                + " should be; refused, not followed)" : "";
+                + " should be; refused, not followed)"
+                : !r.unhealthyWorkers().isEmpty() ? " (" + String.join(", ", r.unhealthyWorkers()) + ")" : "";
         out.printf("  verdict: %s%n", r.verdict().toUpperCase(Locale.ROOT) + why);
     }
 

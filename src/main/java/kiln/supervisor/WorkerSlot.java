@@ -48,6 +48,13 @@ final class WorkerSlot {
     private int lives;
     private WorkerStats base = WorkerStats.zero();
     private long restarts;
+    /** Times this worker went silent while running: each one means the run is not clean. */
+    private long stalls;
+    private long stalledSince;
+    /** No stats frame for this long (16 reporting periods): the worker is stalled. */
+    static final long STALL_NANOS = TimeUnit.SECONDS.toNanos(4);
+    /** Stalled this long: it is killed and restarted, as if it had died. */
+    static final long STALL_KILL_NANOS = TimeUnit.SECONDS.toNanos(20);
     private long malformedFrames;
     private long restartAt;
     private final RestartPolicy restartPolicy = new RestartPolicy();
@@ -139,6 +146,29 @@ final class WorkerSlot {
             restarts++;
             launch();
         }
+        watchForStall(now);
+    }
+
+    /** A running worker whose frames stop is stalled; one that stays stalled is killed (and so restarted). */
+    private void watchForStall(long now) {
+        if (life == null || !life.process.isAlive()) {
+            return;
+        }
+        long silent = now - life.lastFrameNanos;
+        if (state == WorkerState.RUNNING && silent > STALL_NANOS) {
+            state = WorkerState.STALLED;
+            stalls++;
+            stalledSince = life.lastFrameNanos;
+            LOG.warn("w{}: STALLED: no stats from worker {} for {} ms (stopped, hung or starved); killed if silent for {} s",
+                    id, life.process.pid(), TimeUnit.NANOSECONDS.toMillis(silent), TimeUnit.NANOSECONDS.toSeconds(STALL_KILL_NANOS));
+        } else if (state == WorkerState.STALLED && silent > STALL_KILL_NANOS) {
+            LOG.error("w{}: worker {} silent for {} s: killing it", id, life.process.pid(), TimeUnit.NANOSECONDS.toSeconds(silent));
+            life.process.destroyForcibly(); // noticed as a death on a next tick, then restarted with back-off
+        }
+    }
+
+    synchronized long stalls() {
+        return stalls;
     }
 
     private void endLife(boolean clean) {
@@ -222,6 +252,12 @@ final class WorkerSlot {
         switch (f.type()) {
             case "stats" -> {
                 from.latest = WorkerStats.fromFrame(f);
+                from.lastFrameNanos = ticker.nanoTime();
+                if (state == WorkerState.STALLED) {
+                    state = WorkerState.RUNNING;
+                    LOG.warn("w{}: worker reports again after {} ms of silence", id,
+                            TimeUnit.NANOSECONDS.toMillis(from.lastFrameNanos - stalledSince));
+                }
                 if (state == WorkerState.STARTING) {
                     state = WorkerState.RUNNING;
                     if (released) {
@@ -257,6 +293,8 @@ final class WorkerSlot {
         final long startedNanos;
         final FrameReader reader;
         volatile WorkerStats latest = WorkerStats.zero();
+        /** When the last stats frame arrived (the launch, before any). */
+        volatile long lastFrameNanos;
         volatile boolean readerDone;
         volatile boolean byeSeen;
         volatile long filesLeft;
@@ -267,6 +305,7 @@ final class WorkerSlot {
             this.process = process;
             this.dir = dir;
             this.startedNanos = startedNanos;
+            this.lastFrameNanos = startedNanos;
             this.stdin = process.stdin();
             this.reader = new FrameReader(process.stdout(), why -> LOG.warn("w{}: skipped a malformed frame: {}", id, why));
         }

@@ -8,6 +8,8 @@ public enum WorkerState {
     STARTING,
     /** reporting stats */
     RUNNING,
+    /** alive but silent: no stats frame for longer than a few reporting periods (stopped, hung, starved) */
+    STALLED,
     /** died; waiting to be restarted */
     BACKOFF,
     /** died too often: given up on for this run */

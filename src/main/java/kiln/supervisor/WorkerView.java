@@ -11,6 +11,8 @@ import kiln.link.WorkerStats;
  * @param restarts        times this worker was restarted
  * @param malformedFrames link lines skipped as malformed
  * @param pid             process id of the current life, or null
+ * @param stalls          times it went silent while running (stopped, hung, starved)
  */
-public record WorkerView(int id, WorkerState state, WorkerStats totals, long restarts, long malformedFrames, Long pid) {
+public record WorkerView(int id, WorkerState state, WorkerStats totals, long restarts, long malformedFrames, Long pid,
+                         long stalls) {
 }

@@ -64,4 +64,25 @@ final class VerdictIT {
                     k.output());
         }
     }
+
+    @org.junit.jupiter.api.Test
+    void aWorkerStoppedForSeconds_isStalled_andTheRunIsDegradedNotPassed() throws Exception {
+        try (KilnProcess k = new KilnProcess("run", "--duration", "14s", "--workers", "2", "--no-files", "--cpu-load", "30",
+                "--metrics-port", "0")) {
+            await().atMost(Duration.ofSeconds(30)).until(() -> k.port() > 0 || !k.process.isAlive());
+            long w0 = ConfigFactory.parseString(k.get("/api/v1/status").body()).getConfigList("workers").get(0).getLong("pid");
+            ProcessHandle worker = ProcessHandle.of(w0).orElseThrow();
+            assertEquals(0, new ProcessBuilder("kill", "-STOP", Long.toString(w0)).start().waitFor());
+            try {
+                await().atMost(Duration.ofSeconds(15)).until(() -> k.scrape().getOrDefault("kiln_workers{state=\"stalled\"}", 0.0) == 1.0);
+            } finally {
+                new ProcessBuilder("kill", "-CONT", Long.toString(w0)).start().waitFor();
+            }
+            await().atMost(Duration.ofSeconds(10)).until(() -> k.scrape().getOrDefault("kiln_workers{state=\"running\"}", 0.0) == 2.0);
+            assertTrue(worker.isAlive(), "resumed within the kill limit: the same process goes on");
+            assertEquals(4, k.waitFor(Duration.ofSeconds(60)), k.output());
+            assertTrue(k.output().contains("verdict: DEGRADED (w0 stalled once)"), k.output());
+            assertTrue(k.output().contains("STALLED: no stats from worker " + w0), k.output());
+        }
+    }
 }

@@ -51,7 +51,8 @@ final class WorkerPoolTest {
     @Test
     void crashLoopingWorker_isRestartedWithBackoff_thenMarkedFailed_andTheOthersGoOn() {
         List<WorkerSpec> specs = List.of(spec(0), spec(1));
-        String healthy = "printf 'kiln/1 stats seq=1 files_created=7\\n'; while read line; do :; done";
+        // reports every 20 ms of real time: never silent for long on the fake clock, which runs 10x faster
+        String healthy = "i=1; while :; do printf 'kiln/1 stats seq=%d files_created=7\\n' $i; i=$((i+1)); sleep 0.02; done";
         String crashing = "echo 'java.lang.OutOfMemoryError: pretend' >&2; exit 7";
         pool = new WorkerPool(specs, id -> shell(id == 0 ? crashing : healthy).launch(id), Ticker.of(clock::get));
         pool.start();
@@ -66,6 +67,36 @@ final class WorkerPoolTest {
         assertEquals("running", pool.workers().get(1).state().label(), "the healthy worker goes on");
         assertEquals(7, pool.workers().get(1).totals().filesCreated());
         assertEquals(RestartPolicy.CRASH_LOOP_DEATHS + 1, started.size(), "five lives of the crashing worker, one of the healthy");
+    }
+
+    @Test
+    void silentWorker_isStalled_thenKilledAndRestarted_andReportingAgainClearsIt() {
+        // one frame, then silence (as a worker under SIGSTOP): alive, but no longer reporting
+        String silent = "printf 'kiln/1 stats seq=1 files_created=3\\n'; while read line; do :; done";
+        pool = new WorkerPool(List.of(spec(0)), shell(silent), Ticker.of(clock::get));
+        pool.start();
+        await().atMost(Duration.ofSeconds(10)).until(() -> pool.workers().get(0).state() == WorkerState.RUNNING);
+        clock.addAndGet(WorkerSlot.STALL_NANOS / 2);
+        sleep(300);
+        assertEquals(WorkerState.RUNNING, pool.workers().get(0).state(), "half the stall time: still running");
+        clock.addAndGet(WorkerSlot.STALL_NANOS);
+        await().atMost(Duration.ofSeconds(10)).until(() -> pool.workers().get(0).state() == WorkerState.STALLED);
+        assertEquals(1, pool.workers().get(0).stalls());
+        Long firstPid = pool.workers().get(0).pid();
+        clock.addAndGet(WorkerSlot.STALL_KILL_NANOS);
+        // killed, noticed as a death, restarted after the back-off, and it reports again
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (!(pool.workers().get(0).state() == WorkerState.RUNNING && !firstPid.equals(pool.workers().get(0).pid()))
+                && System.nanoTime() < deadline) {
+            clock.addAndGet(TimeUnit.MILLISECONDS.toNanos(200));
+            sleep(50);
+        }
+        WorkerView w = pool.workers().get(0);
+        assertEquals(WorkerState.RUNNING, w.state(), "a new life reports");
+        assertTrue(!firstPid.equals(w.pid()), "the stalled process was replaced");
+        assertEquals(1, w.restarts());
+        assertEquals(1, w.stalls(), "the stall stays counted: the run is not clean");
+        assertEquals(6, w.totals().filesCreated(), "counters carry over the lives");
     }
 
     @Test
