@@ -63,7 +63,7 @@ public final class Stress implements AutoCloseable {
         Settings.Files f = settings.files();
         Settings.Cpu c = settings.cpu();
         var files = new WorkerSpec.Files(f.enabled(), f.sizeBytes(), f.inFlight(), f.threads(), f.maxFiles(), f.minFreeBytes(),
-                f.fsync(), f.verify());
+                f.fsync(), f.verify(), settings.workers().count());
         var cpu = new WorkerSpec.Cpu(c.enabled(), cpuLoad, c.method(), c.threads());
         WorkerSpec.Parent parent = WorkerSpec.Parent.current();
         List<WorkerSpec> specs = new ArrayList<>();

@@ -116,7 +116,7 @@ final class Worker {
         if (f.enabled()) {
             Path dir = Path.of(spec.dir());
             var options = new FileStorm.Options(dir, f.size(), f.inFlight(), f.threads(), f.maxFiles(), f.minFree(),
-                    f.fsync(), f.verify());
+                    f.fsync(), f.verify(), f.share());
             // the storm creates the directory itself, so that it knows the directory is its own to remove
             var store = Files.getFileStore(kiln.util.Dirs.existingAncestor(dir));
             files = new FileStorm(options, io, spec.id(), Ticker.SYSTEM, () -> {

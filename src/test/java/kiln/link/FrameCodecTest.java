@@ -33,7 +33,7 @@ final class FrameCodecTest {
 
     @Test
     void workerSpec_andStats_roundTrip() throws Exception {
-        WorkerSpec spec = new WorkerSpec(3, "/tmp/k d/w3", new WorkerSpec.Files(true, 1024, 1000, 0, 20_000, 1L << 30, false, true),
+        WorkerSpec spec = new WorkerSpec(3, "/tmp/k d/w3", new WorkerSpec.Files(true, 1024, 1000, 0, 20_000, 1L << 30, false, true, 4),
                 new WorkerSpec.Cpu(true, 75, "all", 1), 64L << 20, new WorkerSpec.Parent(99, 12345));
         assertEquals(spec, WorkerSpec.fromFrame(FrameCodec.decode(FrameCodec.encode(spec.toFrame()).strip())));
 

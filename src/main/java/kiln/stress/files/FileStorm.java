@@ -53,9 +53,16 @@ public final class FileStorm implements AutoCloseable {
      * @param minFree  usable-space floor in bytes
      * @param fsync    fsync each file before closing it
      * @param verify   read back every {@value #VERIFY_EVERY}th file and check its checksum
+     * @param share    workers writing to the same file system: each takes this share of the room above the floor
      */
     public record Options(Path dir, int fileSize, int inFlight, int threads, long maxFiles, long minFree, boolean fsync,
-                          boolean verify) {
+                          boolean verify, int share) {
+        /** One storm alone on its file system. */
+        public Options(Path dir, int fileSize, int inFlight, int threads, long maxFiles, long minFree, boolean fsync,
+                       boolean verify) {
+            this(dir, fileSize, inFlight, threads, maxFiles, minFree, fsync, verify, 1);
+        }
+
         int writerThreads() {
             return threads > 0 ? threads : fsync ? 16 : 2;
         }
@@ -128,7 +135,7 @@ public final class FileStorm implements AutoCloseable {
         this.permits = new Semaphore(options.inFlight());
         this.batch = Math.max(1, Math.min(64, options.inFlight() / 8));
         long block = Math.max(512, blockSize);
-        this.space = new SpaceGuard(options.minFree(), (options.fileSize() + block - 1) / block * block, batch,
+        this.space = new SpaceGuard(options.minFree(), (options.fileSize() + block - 1) / block * block, batch, options.share(),
                 usableSpace, ticker, logPrefix, counters);
         this.kept = new FileRing(options.maxFiles());
         int threads = options.writerThreads();
@@ -158,22 +165,23 @@ public final class FileStorm implements AutoCloseable {
         long index = 0;
         Shards.Shard shard = null;
         while (running) {
-            if (!space.mayCreate()) {
+            int granted = space.grant(batch);
+            if (granted == 0) {
                 LockSupport.parkNanos(this, SpaceGuard.CHECK_NANOS);
                 continue;
             }
-            if (!permits.tryAcquire(batch)) {
+            if (!permits.tryAcquire(granted)) {
                 // park until a batch of permits is free, not once per finished file (see writerDone)
                 producerParked = true;
-                if (!permits.tryAcquire(batch)) {
+                if (!permits.tryAcquire(granted)) {
                     LockSupport.parkNanos(this, TimeUnit.MILLISECONDS.toNanos(5));
                     producerParked = false;
                     continue;
                 }
                 producerParked = false;
             }
-            space.took(batch);
-            int left = batch;
+            space.took(granted);
+            int left = granted;
             while (left > 0) {
                 if (shard == null || Layout.shardOf(index) != shard.number) {
                     if (shard != null) {

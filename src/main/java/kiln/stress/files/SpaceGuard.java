@@ -10,8 +10,11 @@ import org.slf4j.LoggerFactory;
 /**
  * Holds the free-space floor: after each reading of the usable space, only the creations that
  * fit above the floor are allowed, so the file system never goes below it by more than what is
- * in flight. A full disk (ENOSPC) backs creation off for a second. The allowance is the producer
- * thread's; {@link #paused()} and {@link #full()} may be called from any thread.
+ * in flight. Every worker of a run writes to the same file system, so each takes its share of
+ * the room ({@code share} = the number of workers): together they cannot overshoot N times.
+ * Large files get as many creations as fit, down to one, rather than pausing for want of a
+ * whole batch. A full disk (ENOSPC) backs creation off for a second. The allowance is the
+ * producer thread's; {@link #paused()} and {@link #full()} may be called from any thread.
  */
 final class SpaceGuard {
     private static final Logger LOG = LoggerFactory.getLogger(FileStorm.class);
@@ -21,6 +24,7 @@ final class SpaceGuard {
     private final long minFree;
     private final long bytesPerFile;
     private final int batch;
+    private final int share;
     private final LongSupplier usableSpace;
     private final Ticker ticker;
     private final String prefix;
@@ -32,8 +36,9 @@ final class SpaceGuard {
     /** nanoTime until which creation backs off after the file system reported itself full. */
     private volatile long fullUntil;
 
-    SpaceGuard(long minFree, long bytesPerFile, int batch, LongSupplier usableSpace, Ticker ticker, String prefix,
+    SpaceGuard(long minFree, long bytesPerFile, int batch, int share, LongSupplier usableSpace, Ticker ticker, String prefix,
                FileCounters counters) {
+        this.share = Math.max(1, share);
         this.minFree = minFree;
         this.bytesPerFile = bytesPerFile;
         this.batch = batch;
@@ -46,14 +51,20 @@ final class SpaceGuard {
         this.lastCheck = now - CHECK_NANOS;
     }
 
-    /** Producer thread: whether a batch may be created now, reading the free space when due. */
-    boolean mayCreate() {
+    /**
+     * Producer thread: how many of {@code wanted} creations may start now (0 = wait), reading the
+     * free space when due.
+     */
+    int grant(int wanted) {
         long now = ticker.nanoTime();
-        if (now - lastCheck >= CHECK_NANOS || (minFree > 0 && allowance < batch)) {
+        if (now - lastCheck >= CHECK_NANOS || (minFree > 0 && allowance < wanted)) {
             lastCheck = now;
             check();
         }
-        return !paused && now - fullUntil >= 0;
+        if (paused || now - fullUntil < 0) {
+            return 0;
+        }
+        return (int) Math.min(wanted, allowance);
     }
 
     /** Producer thread: a batch is about to be created. */
@@ -69,13 +80,16 @@ final class SpaceGuard {
             counters.fail(FileStorm.Op.CREATE, "cannot read the free space: " + e);
             return;
         }
-        allowance = minFree == 0 ? Long.MAX_VALUE : Math.max(0, (free - minFree) / bytesPerFile);
-        boolean below = allowance < batch;
+        // creations granted but not finished take space the reading does not show yet
+        allowance = minFree == 0 ? Long.MAX_VALUE
+                : Math.max(0, (free - minFree) / bytesPerFile / share - counters.inFlight.get());
+        boolean below = allowance == 0 && counters.inFlight.get() == 0;
         if (below != paused) {
             paused = below;
             if (below) {
-                LOG.warn("{}pausing file creation: {} usable, below the floor of {}", prefix, Sizes.human(free),
-                        Sizes.human(minFree));
+                LOG.warn("{}pausing file creation: {} usable, no room for a {} file above the floor of {}{}", prefix,
+                        Sizes.human(free), Sizes.human(bytesPerFile), Sizes.human(minFree),
+                        share > 1 ? " (this worker's share: 1/" + share + ")" : "");
             } else {
                 LOG.info("{}resuming file creation: {} usable", prefix, Sizes.human(free));
             }

@@ -151,4 +151,52 @@ final class SmallFileSystemTest {
             assertEquals(0, list.count());
         }
     }
+
+    private FileStorm big(FileIo io, String dir, int size, long minFree, int share) throws IOException {
+        var options = new FileStorm.Options(mount.resolve(dir), size, 1000, 2, 1_000_000, minFree, false, false, share);
+        return track(new FileStorm(options, io, 0, Ticker.SYSTEM, () -> {
+            try {
+                return store.getUsableSpace();
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }, store.getBlockSize()));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("ios")
+    void floor_holdsForLargeFilesAndSeveralWorkersTogether(FileIo io) throws Exception {
+        long floor = 4 * MIB;
+        int size = 256 * 1024;
+        FileStorm a = big(io, "w0", size, floor, 2);
+        FileStorm b = big(io, "w1", size, floor, 2);
+        a.start();
+        b.start();
+        long lowest = Long.MAX_VALUE;
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!(a.paused() && b.paused() && a.inFlight() == 0 && b.inFlight() == 0)) {
+            lowest = Math.min(lowest, store.getUsableSpace());
+            assertTrue(System.nanoTime() < deadline, "both pause within 10 s");
+        }
+        for (int i = 0; i < 50; i++) {
+            lowest = Math.min(lowest, store.getUsableSpace());
+            Thread.sleep(5);
+        }
+        assertTrue(a.created() > 0 && b.created() > 0, "both made files: " + a.created() + ", " + b.created());
+        assertEquals(0, a.errors(FileStorm.Op.CREATE) + a.errors(FileStorm.Op.WRITE) + b.errors(FileStorm.Op.CREATE)
+                + b.errors(FileStorm.Op.WRITE), "the floor kept ENOSPC away");
+        assertTrue(lowest >= floor - 2L * size, "free space " + lowest / 1024 + " KiB stays within two files of the floor "
+                + floor / 1024 + " KiB, not two workers' worth of room below it");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("ios")
+    void filesLargerThanABatchCanHold_areStillMade_oneAtATime(FileIo io) throws Exception {
+        long floor = 4 * MIB;
+        FileStorm s = big(io, "w0", (int) MIB, floor, 1);
+        s.start();
+        await().atMost(Duration.ofSeconds(10)).until(() -> s.paused() && s.inFlight() == 0);
+        assertTrue(s.created() >= 8, "12 MiB of room makes about 11 files of 1 MiB, not none: " + s.created());
+        assertTrue(store.getUsableSpace() >= floor - MIB, "and the floor holds: " + store.getUsableSpace() / 1024 + " KiB");
+    }
 }
