@@ -26,23 +26,9 @@ final class FileStormTest {
     @TempDir(factory = kiln.testing.ShmTempDir.class)
     Path tmp;
 
-    /** Storms this test started: stopped after it whatever happened, so no writer outlives the test's directory. */
-    private final java.util.List<FileStorm> started = new java.util.concurrent.CopyOnWriteArrayList<>();
+    @org.junit.jupiter.api.extension.RegisterExtension
+    final Storms storms = new Storms();
 
-    private FileStorm track(FileStorm s) {
-        started.add(s);
-        return s;
-    }
-
-    @org.junit.jupiter.api.AfterEach
-    void stopEveryStorm() {
-        started.forEach(s -> s.stopAndClean(Duration.ofSeconds(10)));
-    }
-
-    /** Every file path this runtime has: the same tests hold for each. */
-    static List<FileIo> ios() {
-        return FileIo.available();
-    }
 
     private FileStorm storm(FileIo io, Path dir, int inFlight, int threads, long maxFiles, AtomicLong free, long minFree)
             throws IOException {
@@ -52,7 +38,7 @@ final class FileStormTest {
     private FileStorm storm(FileIo io, Path dir, int inFlight, int threads, long maxFiles, AtomicLong free, long minFree,
                             boolean verify) throws IOException {
         var options = new FileStorm.Options(dir, 1024, inFlight, threads, maxFiles, minFree, false, verify);
-        return track(new FileStorm(options, io, 0, Ticker.SYSTEM, free::get, 4096));
+        return storms.track(new FileStorm(options, io, 0, Ticker.SYSTEM, free::get, 4096));
     }
 
     /** Regular files below dir, tolerating files that vanish while counting. */
@@ -69,7 +55,7 @@ final class FileStormTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("ios")
+    @MethodSource("kiln.stress.files.Storms#ios")
     void create_neverHasMoreThanThePermitsInFlight(FileIo io) throws IOException {
         AtomicLong free = new AtomicLong(Long.MAX_VALUE);
         Path dir = tmp.resolve("w0");
@@ -87,7 +73,7 @@ final class FileStormTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("ios")
+    @MethodSource("kiln.stress.files.Storms#ios")
     void create_smallWindowIsHeldExactly(FileIo io) throws IOException {
         AtomicLong free = new AtomicLong(Long.MAX_VALUE);
         FileStorm s = storm(io, tmp.resolve("w0"), 3, 8, 100_000, free, 0);
@@ -98,7 +84,7 @@ final class FileStormTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("ios")
+    @MethodSource("kiln.stress.files.Storms#ios")
     void maxFiles_boundsTheFootprintByChurn(FileIo io) throws IOException {
         AtomicLong free = new AtomicLong(Long.MAX_VALUE);
         Path dir = tmp.resolve("w0");
@@ -120,7 +106,7 @@ final class FileStormTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("ios")
+    @MethodSource("kiln.stress.files.Storms#ios")
     void cleanup_removesExactlyItsOwnFiles(FileIo io) throws IOException {
         Path dir = tmp.resolve("w0");
         Path shard0 = dir.resolve("d000000");
@@ -145,7 +131,7 @@ final class FileStormTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("ios")
+    @MethodSource("kiln.stress.files.Storms#ios")
     void create_pausesBelowTheFreeSpaceFloorAndResumes(FileIo io) throws IOException, InterruptedException {
         AtomicLong free = new AtomicLong(100L << 20);
         FileStorm s = storm(io, tmp.resolve("w0"), 100, 2, 100_000, free, 1L << 30);
@@ -164,7 +150,7 @@ final class FileStormTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("ios")
+    @MethodSource("kiln.stress.files.Storms#ios")
     void verify_readsBackASample_andCatchesACorruptedFile(FileIo io) throws IOException {
         AtomicLong free = new AtomicLong(Long.MAX_VALUE);
         FileStorm s = storm(io, tmp.resolve("w0"), 32, 2, 100_000, free, 0, true);
@@ -179,7 +165,7 @@ final class FileStormTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("ios")
+    @MethodSource("kiln.stress.files.Storms#ios")
     void injectedFault_isCaughtEvenWithVerifyOff(FileIo io) throws IOException {
         AtomicLong free = new AtomicLong(Long.MAX_VALUE);
         FileStorm s = storm(io, tmp.resolve("w0"), 8, 1, 100_000, free, 0, false);
@@ -205,7 +191,7 @@ final class FileStormTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("ios")
+    @MethodSource("kiln.stress.files.Storms#ios")
     void leftovers_sweepOnlyKilnFiles(FileIo io) throws IOException {
         Path dir = tmp.resolve("w1");
         AtomicLong free = new AtomicLong(Long.MAX_VALUE);

@@ -32,18 +32,8 @@ final class SmallFileSystemTest {
     @TempDir
     Path tmp;
 
-    /** Storms this test started: stopped after it whatever happened, so no writer outlives the test's directory. */
-    private final java.util.List<FileStorm> started = new java.util.concurrent.CopyOnWriteArrayList<>();
-
-    private FileStorm track(FileStorm s) {
-        started.add(s);
-        return s;
-    }
-
-    @org.junit.jupiter.api.AfterEach
-    void stopEveryStorm() {
-        started.forEach(s -> s.stopAndClean(Duration.ofSeconds(10)));
-    }
+    @org.junit.jupiter.api.extension.RegisterExtension
+    final Storms storms = new Storms();
     private Path mount;
     private FileStore store;
 
@@ -64,29 +54,19 @@ final class SmallFileSystemTest {
 
     @AfterEach
     void unmount() throws Exception {
-        stopEveryStorm(); // before the file system goes, whichever after-each runs first
+        storms.stopAll(); // before the file system goes, whichever after-each runs first
         if (mount != null) {
             sh("umount", "-l", mount.toString());
         }
     }
 
-    static List<FileIo> ios() {
-        return FileIo.available();
-    }
 
     private FileStorm storm(FileIo io, long minFree) throws IOException {
-        var options = new FileStorm.Options(mount.resolve("w0"), 1024, 1000, 2, 1_000_000, minFree, false, false);
-        return track(new FileStorm(options, io, 0, Ticker.SYSTEM, () -> {
-            try {
-                return store.getUsableSpace();
-            } catch (IOException e) {
-                throw new java.io.UncheckedIOException(e);
-            }
-        }, store.getBlockSize()));
+        return big(io, "w0", 1024, minFree, 1);
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("ios")
+    @MethodSource("kiln.stress.files.Storms#ios")
     void floor_holdsWithinTheInFlightWindow_andCreationPauses(FileIo io) throws Exception {
         long floor = 8 * MIB;
         FileStorm s = storm(io, floor);
@@ -113,7 +93,7 @@ final class SmallFileSystemTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("ios")
+    @MethodSource("kiln.stress.files.Storms#ios")
     void fullDisk_isCountedNotFatal_andCreationResumesWhenSpaceReturns(FileIo io) throws Exception {
         FileStorm s = storm(io, 0);
         s.start();
@@ -137,7 +117,7 @@ final class SmallFileSystemTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("ios")
+    @MethodSource("kiln.stress.files.Storms#ios")
     void readOnlyFileSystem_failuresAreCountedNotFatal_andNothingIsLeft(FileIo io) throws Exception {
         Files.createDirectories(mount.resolve("w0"));
         assertEquals(0, sh("mount", "-o", "remount,ro", mount.toString()), "remount read-only");
@@ -154,7 +134,7 @@ final class SmallFileSystemTest {
 
     private FileStorm big(FileIo io, String dir, int size, long minFree, int share) throws IOException {
         var options = new FileStorm.Options(mount.resolve(dir), size, 1000, 2, 1_000_000, minFree, false, false, share);
-        return track(new FileStorm(options, io, 0, Ticker.SYSTEM, () -> {
+        return storms.track(new FileStorm(options, io, 0, Ticker.SYSTEM, () -> {
             try {
                 return store.getUsableSpace();
             } catch (IOException e) {
@@ -164,7 +144,7 @@ final class SmallFileSystemTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("ios")
+    @MethodSource("kiln.stress.files.Storms#ios")
     void floor_holdsForLargeFilesAndSeveralWorkersTogether(FileIo io) throws Exception {
         long floor = 4 * MIB;
         int size = 256 * 1024;
@@ -190,7 +170,7 @@ final class SmallFileSystemTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("ios")
+    @MethodSource("kiln.stress.files.Storms#ios")
     void filesLargerThanABatchCanHold_areStillMade_oneAtATime(FileIo io) throws Exception {
         long floor = 4 * MIB;
         FileStorm s = big(io, "w0", (int) MIB, floor, 1);

@@ -32,26 +32,13 @@ final class SymlinkAttackTest {
     @TempDir(factory = kiln.testing.ShmTempDir.class)
     Path tmp;
 
-    /** Storms this test started: stopped after it whatever happened, so no writer outlives the test's directory. */
-    private final java.util.List<FileStorm> started = new java.util.concurrent.CopyOnWriteArrayList<>();
+    @org.junit.jupiter.api.extension.RegisterExtension
+    final Storms storms = new Storms();
 
-    private FileStorm track(FileStorm s) {
-        started.add(s);
-        return s;
-    }
-
-    @org.junit.jupiter.api.AfterEach
-    void stopEveryStorm() {
-        started.forEach(s -> s.stopAndClean(Duration.ofSeconds(10)));
-    }
-
-    static List<FileIo> ios() {
-        return FileIo.available();
-    }
 
     private FileStorm storm(FileIo io, Path dir, long maxFiles) throws IOException {
         var options = new FileStorm.Options(dir, 1024, 64, 2, maxFiles, 0, false, false);
-        return track(new FileStorm(options, io, 0, Ticker.SYSTEM, () -> Long.MAX_VALUE, 4096));
+        return storms.track(new FileStorm(options, io, 0, Ticker.SYSTEM, () -> Long.MAX_VALUE, 4096));
     }
 
     /** A directory outside kiln's with files named like kiln's: what an attacker points kiln at. */
@@ -76,7 +63,7 @@ final class SymlinkAttackTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("ios")
+    @MethodSource("kiln.stress.files.Storms#ios")
     void workerDirIsALink_isRefused_andNothingIsWrittenThere(FileIo io) throws IOException {
         Path victim = victim(3);
         Map<String, String> before = snapshot(victim);
@@ -91,7 +78,7 @@ final class SymlinkAttackTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("ios")
+    @MethodSource("kiln.stress.files.Storms#ios")
     void shardIsALink_isRefusedCountedAndSkipped(FileIo io) throws IOException {
         Path victim = victim(1000);
         Map<String, String> before = snapshot(victim);
@@ -110,7 +97,7 @@ final class SymlinkAttackTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("ios")
+    @MethodSource("kiln.stress.files.Storms#ios")
     void shardSwappedForALinkMidRun_deletesNothingOutside_andIsReported(FileIo io) throws Exception {
         Path victim = victim(1000);
         Map<String, String> before = snapshot(victim);
@@ -133,7 +120,7 @@ final class SymlinkAttackTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("ios")
+    @MethodSource("kiln.stress.files.Storms#ios")
     void fileNameTakenByALink_isNeverOpened(FileIo io) throws IOException {
         Path victim = victim(0);
         Path shard = Files.createDirectories(tmp.resolve("data/w0/d000000"));
