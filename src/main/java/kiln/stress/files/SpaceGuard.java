@@ -80,9 +80,12 @@ final class SpaceGuard {
             counters.fail(FileStorm.Op.CREATE, "cannot read the free space: " + e);
             return;
         }
-        // creations granted but not finished take space the reading does not show yet
+        // Creations granted but not finished take space the reading does not show yet: this
+        // worker's own are subtracted; the other workers' cannot be seen, so each takes only half
+        // of its share per reading and the room above the floor shrinks geometrically instead of
+        // being claimed twice. With gigabytes of room this changes nothing.
         allowance = minFree == 0 ? Long.MAX_VALUE
-                : Math.max(0, (free - minFree) / bytesPerFile / share - counters.inFlight.get());
+                : Math.max(0, (free - minFree) / bytesPerFile / (share > 1 ? 2L * share : 1) - counters.inFlight.get());
         boolean below = allowance == 0 && counters.inFlight.get() == 0;
         if (below != paused) {
             paused = below;
