@@ -4,11 +4,8 @@ import kiln.util.Ticker;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -80,9 +77,7 @@ public final class FileStorm implements AutoCloseable {
     private final SpaceGuard space;
     private final Semaphore permits;
     private final int batch;
-    private final ThreadPoolExecutor writers;
-    private final ThreadLocal<Lane> lanes;
-    private final List<Lane> allLanes = new CopyOnWriteArrayList<>();
+    private final Writers writers;
     private final AtomicBoolean injectFault = new AtomicBoolean();
     private final Thread producer;
     private final Dir parent;
@@ -94,14 +89,6 @@ public final class FileStorm implements AutoCloseable {
     private volatile boolean running;
     private volatile boolean producerParked;
     private volatile long leftAfterStop;
-    /** Set when the stop budget ran out: writers give up the creations they have not begun. */
-    private volatile boolean abandoned;
-    /** How long a writer may take to finish the one creation it is in, once creations are abandoned. */
-    private static final Duration ABANDON_WAIT = Duration.ofMillis(500);
-
-    /** One thread's writer (its native buffers) and payload. */
-    private record Lane(FileIo.Writer writer, Payload payload) {
-    }
 
     /**
      * Prepares (does not start) a storm: opens the parent of {@code options.dir()}, then makes or
@@ -139,14 +126,17 @@ public final class FileStorm implements AutoCloseable {
                 usableSpace, ticker, logPrefix, counters);
         this.kept = new FileRing(options.maxFiles());
         int threads = options.writerThreads();
-        this.writers = new ThreadPoolExecutor(threads, threads, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(),
-                Threads.factory("kiln-w" + workerId + "-writer", true));
-        // one byte more than a file should hold, so that a read-back catches a file that grew
-        this.lanes = ThreadLocal.withInitial(() -> {
-            FileIo.Writer w = io.newWriter(options.fileSize() + 1);
-            Lane lane = new Lane(w, new Payload(workerId, options.fileSize(), w.payload()));
-            allLanes.add(lane);
-            return lane;
+        this.writers = new Writers(threads, "kiln-w" + workerId + "-writer", io, workerId, options.fileSize(), new Writers.Work() {
+            @Override
+            public void create(Writers.Lane lane, Shards.Shard shard, long index) {
+                FileStorm.this.create(lane, shard, index);
+            }
+
+            @Override
+            public void drop(Shards.Shard shard) {
+                shards.release(shard);
+                writerDone();
+            }
         });
         this.producer = Threads.daemon("kiln-w" + workerId + "-files", this::produce);
     }
@@ -212,47 +202,10 @@ public final class FileStorm implements AutoCloseable {
     /** Hands {@code count} creations (as many permits, taken) to a writer; each permit returns as its file is done. */
     private void submit(Shards.Shard shard, long first, int count) {
         counters.submitted(count);
-        try {
-            writers.execute(new Run(shard, first, count));
-        } catch (RejectedExecutionException e) {
-            new Run(shard, first, count).drop(0);
-        }
+        writers.submit(shard, first, count);
     }
 
-    /** Consecutive creations in one shard, for one writer. */
-    private final class Run implements Runnable {
-        private final Shards.Shard shard;
-        private final long first;
-        private final int count;
-
-        Run(Shards.Shard shard, long first, int count) {
-            this.shard = shard;
-            this.first = first;
-            this.count = count;
-        }
-
-        @Override
-        public void run() {
-            for (int i = 0; i < count; i++) {
-                if (abandoned) {
-                    drop(i); // the stop deadline passed: what was not begun is not made
-                    return;
-                }
-                create(shard, first + i);
-            }
-        }
-
-        /** Gives back the permits and shard references of the creations from {@code from} on, never begun. */
-        void drop(int from) {
-            for (int i = from; i < count; i++) {
-                shards.release(shard);
-                writerDone();
-            }
-        }
-    }
-
-    private void create(Shards.Shard shard, long index) {
-        Lane lane = lanes.get();
+    private void create(Writers.Lane lane, Shards.Shard shard, long index) {
         Payload payload = lane.payload();
         boolean corrupt = injectFault.get() && injectFault.compareAndSet(true, false); // no write per file: one CAS only when asked
         long t0 = ticker.nanoTime();
@@ -345,9 +298,7 @@ public final class FileStorm implements AutoCloseable {
         if (left == 0) {
             shards.closeAll();
         }
-        if (writers.isTerminated()) {
-            allLanes.forEach(l -> l.writer().close()); // native buffers: only once no creation can use them
-        }
+        writers.closeLanes();
         workerDir.close();
         if (left == 0 && ownsDir) {
             try {
@@ -374,20 +325,7 @@ public final class FileStorm implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        // creations are never interrupted (an interrupted create is how files escape their
-        // bookkeeping); past the budget, those not begun are dropped and accounted for
-        writers.shutdown();
-        try {
-            if (!writers.awaitTermination(Math.max(1, budget.toMillis()), TimeUnit.MILLISECONDS)) {
-                abandoned = true;
-                List<Runnable> queued = new java.util.ArrayList<>();
-                writers.getQueue().drainTo(queued); // not shutdownNow: it would interrupt creations under way
-                queued.forEach(r -> ((Run) r).drop(0));
-                writers.awaitTermination(ABANDON_WAIT.toMillis(), TimeUnit.MILLISECONDS);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        writers.finish(budget);
     }
 
     private long cleanUntil(long deadline) {
@@ -397,13 +335,13 @@ public final class FileStorm implements AutoCloseable {
         try {
             for (int t = 0; t < threads; t++) {
                 cleaners.execute(() -> {
-                    FileIo.Writer w = lanes.get().writer();
+                    FileIo.Writer w = writers.lane().writer();
                     // until nothing is kept and no creation can add more, or the deadline
                     while (ticker.nanoTime() - deadline < 0) {
                         long index = kept.pollOldest();
                         if (index >= 0) {
                             delete(w, index);
-                        } else if (writers.isTerminated()) {
+                        } else if (writers.done()) {
                             return;
                         } else {
                             LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
