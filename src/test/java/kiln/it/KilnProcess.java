@@ -38,6 +38,15 @@ final class KilnProcess implements AutoCloseable {
         drains.add(drain(process.getErrorStream(), err, "err"));
     }
 
+    /** The version the jar under test says it is (its manifest), not one written into the tests. */
+    static String version() {
+        try (java.util.jar.JarFile j = new java.util.jar.JarFile(jar().toFile())) {
+            return j.getManifest().getMainAttributes().getValue("Implementation-Version");
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     static Path jar() {
         return Path.of(System.getProperty("kiln.jar", "target/kiln.jar"));
     }
