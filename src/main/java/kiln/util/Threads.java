@@ -41,13 +41,4 @@ public final class Threads {
         executor.shutdownNow();
         return false;
     }
-
-    /** Sleeps; on interrupt returns early with the flag set. */
-    public static void sleepQuietly(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
 }

@@ -179,9 +179,9 @@ final class SecureDir implements Dir {
 
     /** Reads {@code name} into {@code dst} up to its limit, refusing a link or anything not a regular file. */
     int read(String name, ByteBuffer dst) throws FsException {
-        if (kind(name) != Kind.FILE) {
-            throw new FsException(kind(name) == Kind.MISSING ? Errno.ENOENT : Errno.ELOOP, "read", path.resolve(name).toString(),
-                    null);
+        Kind kind = kind(name);
+        if (kind != Kind.FILE) {
+            throw new FsException(kind == Kind.MISSING ? Errno.ENOENT : Errno.ELOOP, "read", path.resolve(name).toString(), null);
         }
         int start = dst.position();
         try (SeekableByteChannel ch = stream.newByteChannel(Path.of(name), READ)) {

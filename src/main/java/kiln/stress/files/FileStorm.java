@@ -70,7 +70,6 @@ public final class FileStorm implements AutoCloseable {
 
     private final Options options;
     private final int workerId;
-    private final FileIo io;
     private final Ticker ticker;
     private final String logPrefix;
     private final FileCounters counters;
@@ -103,7 +102,6 @@ public final class FileStorm implements AutoCloseable {
     public FileStorm(Options options, FileIo io, int workerId, Ticker ticker, LongSupplier usableSpace,
                      long blockSize) throws FsException {
         this.options = options;
-        this.io = io;
         this.workerId = workerId;
         this.ticker = ticker;
         this.logPrefix = "w" + workerId + ": ";
@@ -139,11 +137,6 @@ public final class FileStorm implements AutoCloseable {
             }
         });
         this.producer = Threads.daemon("kiln-w" + workerId + "-files", this::produce);
-    }
-
-    /** Which file path this storm uses: {@code native} or {@code nio}. */
-    public String io() {
-        return io.name();
     }
 
     public void start() {

@@ -81,10 +81,6 @@ final class Shards {
         }
     }
 
-    int openCount() {
-        return open.size();
-    }
-
     private void close(Shard s) {
         open.remove(s.number, s);
         s.dir.close();
