@@ -1,36 +1,63 @@
 package kiln.http;
 
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeSet;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
-import kiln.util.Threads;
+import org.eclipse.jetty.http.HttpField;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.ConnectionLimit;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * kiln's HTTP face on the JDK's server. Routes are registered per method and exact path before
- * {@link #start}. An unknown path answers 404, a known path with another method 405 (with
- * {@code Allow}), a body over {@link #MAX_BODY} bytes 413, a handler that throws 500 — each with a
- * JSON error body — and the server goes on. Two named threads; {@link #close} is idempotent.
+ * kiln's HTTP face, on Jetty's core server (no servlets). Routes are registered per method and
+ * exact path before {@link #start}. An unknown path answers 404, a known path with another method
+ * 405 (with {@code Allow}), a handler that throws 500 — each with a JSON error body — and the
+ * server goes on.
+ *
+ * <p>No client can hold the others up (see {@link Limits}): headers are parsed by a selector, not
+ * by a thread waiting on a slow client; a connection that sends nothing for the idle timeout is
+ * closed, so is a body that stops short of its Content-Length; a body announced larger than
+ * {@link #MAX_BODY}, or sent chunked, is answered 413 and the connection closed without reading
+ * it; past {@code maxConnections} the server stops accepting and closes idle connections sooner.
+ * {@link #close} is idempotent.
  */
 public final class HttpApi implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(HttpApi.class);
     /** Largest request body read; control requests are a few hundred bytes. */
     public static final int MAX_BODY = 64 * 1024;
-    /** How much of an oversized body is read and thrown away before answering 413. */
-    static final long DRAIN_LIMIT = 1 << 20;
+    /** Largest request line plus headers; beyond it Jetty answers 431. */
+    static final int MAX_HEADERS = 8 * 1024;
+
+    /**
+     * What one client may take.
+     *
+     * @param idleTimeout how long a connection may send nothing (headers, body or next request)
+     * @param maxConnections connections open at once; beyond it accepting pauses
+     * @param threads handler threads (the acceptor and selector take two more)
+     */
+    public record Limits(Duration idleTimeout, int maxConnections, int threads) {
+        public static final Limits DEFAULT = new Limits(Duration.ofSeconds(10), 64, 8);
+
+        public Limits {
+            if (idleTimeout.isNegative() || idleTimeout.isZero() || maxConnections < 1 || threads < 1) {
+                throw new IllegalArgumentException("bad HTTP limits: " + idleTimeout + ", " + maxConnections + ", " + threads);
+            }
+        }
+    }
 
     /** A request as handlers see it: method, path, one header lookup, the body as text. */
     public record Request(String method, String path, Map<String, String> headers, String body) {
@@ -57,17 +84,49 @@ public final class HttpApi implements AutoCloseable {
         Reply handle(Request request);
     }
 
-    private final HttpServer server;
-    private final ExecutorService executor;
+    private final Server server;
+    private final ServerConnector connector;
     private final Map<String, Map<String, Handler>> routes = new LinkedHashMap<>();
 
     /** @throws IOException when the address cannot be bound (in use, not local, no permission) */
     public HttpApi(String host, int port) throws IOException {
-        server = HttpServer.create(new InetSocketAddress(host, port), 16);
-        executor = new ThreadPoolExecutor(2, 2, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(64),
-                Threads.factory("kiln-http", true), new ThreadPoolExecutor.CallerRunsPolicy());
-        server.setExecutor(executor);
-        server.createContext("/", this::handle);
+        this(host, port, Limits.DEFAULT);
+    }
+
+    /** @throws IOException when the address cannot be bound (in use, not local, no permission) */
+    public HttpApi(String host, int port, Limits limits) throws IOException {
+        QueuedThreadPool pool = new QueuedThreadPool(limits.threads() + 2, 2);
+        pool.setName("kiln-http");
+        pool.setDaemon(true);
+        server = new Server(pool);
+        HttpConfiguration http = new HttpConfiguration();
+        http.setSendServerVersion(false);
+        http.setSendXPoweredBy(false);
+        http.setRequestHeaderSize(MAX_HEADERS);
+        connector = new ServerConnector(server, 1, 1, new HttpConnectionFactory(http));
+        connector.setHost(host);
+        connector.setPort(port);
+        connector.setIdleTimeout(limits.idleTimeout().toMillis());
+        connector.setAcceptQueueSize(16);
+        server.addConnector(connector);
+        ConnectionLimit limit = new ConnectionLimit(limits.maxConnections(), server);
+        limit.setIdleTimeout(Math.max(1, limits.idleTimeout().toMillis() / 4));
+        server.addBean(limit);
+        server.setHandler(new org.eclipse.jetty.server.Handler.Abstract() {
+            @Override
+            public boolean handle(org.eclipse.jetty.server.Request request, Response response, Callback callback) {
+                HttpApi.this.handle(request, response, callback);
+                return true;
+            }
+        });
+        server.setStopTimeout(1000);
+        try {
+            connector.open(); // bind now, so a taken port is the caller's error before anything starts
+        } catch (IOException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IOException(e.getMessage(), e);
+        }
     }
 
     /** Registers a GET route (HEAD is answered too). */
@@ -82,32 +141,45 @@ public final class HttpApi implements AutoCloseable {
         return this;
     }
 
-    private void handle(HttpExchange ex) throws IOException {
-        try (ex) {
-            String method = ex.getRequestMethod();
-            String path = ex.getRequestURI().getPath();
-            Reply reply;
-            Map<String, Handler> byMethod = routes.get(path);
-            Handler h = byMethod == null ? null : byMethod.get("HEAD".equals(method) ? "GET" : method);
-            if (byMethod == null) {
-                reply = Reply.error(404, "no such path: " + path);
-            } else if (h == null) {
-                TreeSet<String> allowed = new TreeSet<>(byMethod.keySet());
-                if (allowed.contains("GET")) {
-                    allowed.add("HEAD");
-                }
-                ex.getResponseHeaders().set("Allow", String.join(", ", allowed));
-                reply = Reply.error(405, method + " is not allowed on " + path + "; use " + String.join(" or ", byMethod.keySet()));
-            } else {
-                String body = readBody(ex);
-                if (body == null) {
-                    reply = Reply.error(413, "request body larger than " + MAX_BODY + " bytes");
-                } else {
-                    reply = run(h, new Request(method, path, headers(ex), body));
-                }
+    private void handle(org.eclipse.jetty.server.Request request, Response response, Callback callback) {
+        String method = request.getMethod();
+        String path = request.getHttpURI().getPath();
+        Map<String, Handler> byMethod = routes.get(path);
+        Handler h = byMethod == null ? null : byMethod.get("HEAD".equals(method) ? "GET" : method);
+        Reply reply;
+        if (byMethod == null) {
+            reply = Reply.error(404, "no such path: " + path);
+        } else if (h == null) {
+            TreeSet<String> allowed = new TreeSet<>(byMethod.keySet());
+            if (allowed.contains("GET")) {
+                allowed.add("HEAD");
             }
-            send(ex, reply);
+            response.getHeaders().put(HttpHeader.ALLOW, String.join(", ", allowed));
+            reply = Reply.error(405, method + " is not allowed on " + path + "; use " + String.join(" or ", byMethod.keySet()));
+        } else if (request.getHeaders().contains(HttpHeader.TRANSFER_ENCODING)) {
+            reply = refuseBody(response, "chunked request bodies are not accepted; send Content-Length (at most " + MAX_BODY + " bytes)");
+        } else if (request.getLength() > MAX_BODY) {
+            reply = refuseBody(response, "request body larger than " + MAX_BODY + " bytes");
+        } else {
+            String body;
+            try {
+                body = request.getLength() > 0 ? Content.Source.asString(request, StandardCharsets.UTF_8) : "";
+            } catch (IOException e) {
+                // The client stopped short of its Content-Length (idle timeout) or went away.
+                LOG.debug("{} {}: body not received: {}", method, path, e.toString());
+                response.getHeaders().put(HttpHeader.CONNECTION, "close");
+                send(method, response, callback, Reply.error(408, "request body not received in time"));
+                return;
+            }
+            reply = run(h, new Request(method, path, headers(request), body));
         }
+        send(method, response, callback, reply);
+    }
+
+    /** 413 and close: the body is never read, so a client cannot make the server wait on it. */
+    private static Reply refuseBody(Response response, String message) {
+        response.getHeaders().put(HttpHeader.CONNECTION, "close");
+        return Reply.error(413, message);
     }
 
     private static Reply run(Handler h, Request req) {
@@ -119,62 +191,47 @@ public final class HttpApi implements AutoCloseable {
         }
     }
 
-    private static Map<String, String> headers(HttpExchange ex) {
+    private static Map<String, String> headers(org.eclipse.jetty.server.Request request) {
         Map<String, String> out = new LinkedHashMap<>();
-        ex.getRequestHeaders().forEach((k, v) -> out.put(k.toLowerCase(java.util.Locale.ROOT), v.isEmpty() ? "" : v.get(0)));
+        for (HttpField f : request.getHeaders()) {
+            out.putIfAbsent(f.getName().toLowerCase(Locale.ROOT), f.getValue() == null ? "" : f.getValue());
+        }
         return out;
     }
 
-    /**
-     * The body, or null when it is larger than allowed. An oversized body is still drained up to
-     * {@link #DRAIN_LIMIT}, so the client (still sending) reads the 413 instead of a reset
-     * connection; past that the connection is simply closed.
-     */
-    private static String readBody(HttpExchange ex) throws IOException {
-        try (InputStream in = ex.getRequestBody()) {
-            byte[] bytes = in.readNBytes(MAX_BODY + 1);
-            if (bytes.length <= MAX_BODY) {
-                return new String(bytes, StandardCharsets.UTF_8);
-            }
-            in.skipNBytes(Math.min(DRAIN_LIMIT, Math.max(0, contentLength(ex) - bytes.length)));
-            return null;
-        } catch (java.io.EOFException e) {
-            return null;
-        }
-    }
-
-    private static long contentLength(HttpExchange ex) {
-        try {
-            return Long.parseLong(ex.getRequestHeaders().getFirst("Content-Length").strip());
-        } catch (RuntimeException e) {
-            return DRAIN_LIMIT;
-        }
-    }
-
-    private static void send(HttpExchange ex, Reply reply) throws IOException {
+    private static void send(String method, Response response, Callback callback, Reply reply) {
         byte[] body = reply.body().getBytes(StandardCharsets.UTF_8);
-        ex.getResponseHeaders().set("Content-Type", reply.contentType());
-        boolean head = "HEAD".equals(ex.getRequestMethod());
-        ex.sendResponseHeaders(reply.code(), head ? -1 : body.length);
-        if (!head) {
-            try (OutputStream out = ex.getResponseBody()) {
-                out.write(body);
-            }
+        response.setStatus(reply.code());
+        response.getHeaders().put(HttpHeader.CONTENT_TYPE, reply.contentType());
+        response.getHeaders().put(HttpHeader.CONTENT_LENGTH, body.length);
+        if ("HEAD".equals(method)) {
+            callback.succeeded();
+        } else {
+            response.write(true, ByteBuffer.wrap(body), callback);
         }
     }
 
+    /** Starts serving; the port was bound in the constructor. */
     public void start() {
-        server.start();
+        try {
+            server.start();
+        } catch (Exception e) {
+            throw new IllegalStateException("HTTP server did not start: " + e.getMessage(), e);
+        }
     }
 
     /** The bound port: the real one when 0 was asked for. */
     public int port() {
-        return server.getAddress().getPort();
+        return connector.getLocalPort();
     }
 
     @Override
     public void close() {
-        server.stop(0);
-        Threads.shutdown(executor, Duration.ofSeconds(2));
+        try {
+            server.stop();
+        } catch (Exception e) {
+            LOG.debug("HTTP server stop: {}", e.toString());
+        }
+        connector.close();
     }
 }

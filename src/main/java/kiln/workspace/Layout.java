@@ -26,6 +26,14 @@ public final class Layout {
     private static final Pattern FILE = Pattern.compile("\\d{1,18}\\.kiln");
 
     /** The first bytes of every file kiln writes: what marks a file as kiln's own. */
+    /**
+     * The mode kiln creates its files with: readable by the owner only, writable only through the
+     * descriptor that created it. A create cut short (a kill between open and write) leaves an
+     * empty file; this mode, given atomically by the create itself, is what tells that file from
+     * an empty one someone else put there ({@code touch} gives 0644).
+     */
+    public static final int FILE_MODE = 0400;
+    static final String FILE_MODE_TEXT = "r--------";
     private static final byte[] MAGIC = "KILNFIL1".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
     private Layout() {

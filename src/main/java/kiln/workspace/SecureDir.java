@@ -37,6 +37,9 @@ import java.util.Set;
 final class SecureDir implements Dir {
     static final Set<OpenOption> CREATE_NEW = Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
             LinkOption.NOFOLLOW_LINKS);
+    /** {@link Layout#FILE_MODE} as a creation attribute. */
+    private static final java.nio.file.attribute.FileAttribute<Set<java.nio.file.attribute.PosixFilePermission>> FILE_MODE =
+            java.nio.file.attribute.PosixFilePermissions.asFileAttribute(java.nio.file.attribute.PosixFilePermissions.fromString(Layout.FILE_MODE_TEXT));
     static final Set<OpenOption> READ = Set.of(StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
     private static final Path SELF = Path.of(".");
 
@@ -155,7 +158,7 @@ final class SecureDir implements Dir {
     void writeNew(String name, ByteBuffer content, boolean fsync) throws FileIo.FileFailure {
         SeekableByteChannel ch;
         try {
-            ch = stream.newByteChannel(Path.of(name), CREATE_NEW);
+            ch = stream.newByteChannel(Path.of(name), CREATE_NEW, FILE_MODE);
         } catch (IOException e) {
             throw new FileIo.FileFailure(translate(e, "create", path, name, this), false);
         }
@@ -202,6 +205,21 @@ final class SecureDir implements Dir {
             return a.isSymbolicLink() ? Kind.LINK : a.isDirectory() ? Kind.DIRECTORY : a.isRegularFile() ? Kind.FILE : Kind.OTHER;
         } catch (IOException e) {
             return Kind.MISSING;
+        }
+    }
+
+    /**
+     * Whether {@code name} carries the mark of kiln's create: a regular file owned by this
+     * directory's owner with exactly {@link Layout#FILE_MODE}. Not following a link.
+     */
+    boolean hasKilnMode(String name) {
+        try {
+            java.nio.file.attribute.PosixFileAttributes a = stream.getFileAttributeView(Path.of(name),
+                    java.nio.file.attribute.PosixFileAttributeView.class, LinkOption.NOFOLLOW_LINKS).readAttributes();
+            return a.isRegularFile() && a.owner().equals(attributes().owner())
+                    && java.nio.file.attribute.PosixFilePermissions.toString(a.permissions()).equals(Layout.FILE_MODE_TEXT);
+        } catch (IOException e) {
+            return false;
         }
     }
 

@@ -7,9 +7,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Removes what a worker that died without cleaning up left: in worker directories of
- * {@link Layout}'s form, only files with kiln's name whose first bytes are kiln's magic (or
- * that are empty: a create cut short between open and write), then the shard and worker
- * directories once empty. Every step is relative to a directory descriptor; links are never
+ * {@link Layout}'s form, only files with kiln's name whose first bytes are kiln's magic, or
+ * that are empty and carry kiln's creation mark ({@link Layout#FILE_MODE}, owned by the
+ * directory's owner: a create cut short between open and write), then the shard and worker
+ * directories once empty. An empty file without the mark is someone else's and stays. Every step is relative to a directory descriptor; links are never
  * followed (one where a kiln directory should be is reported as tampering); foreign files,
  * links and directories are never touched.
  */
@@ -96,7 +97,7 @@ public final class Sweep {
         head.clear();
         try {
             int n = dir.read(name, head);
-            return n == 0 || Layout.hasMagic(head);
+            return n == 0 ? dir.hasKilnMode(name) : Layout.hasMagic(head);
         } catch (FsException e) {
             return false;
         }

@@ -302,7 +302,7 @@ final class NativeFileIo extends FileIo {
         public void create(Dir dir, long index, int length, boolean fsync) throws FileFailure {
             NativeDir d = (NativeDir) dir;
             name(index);
-            int fd = openat(state, d.fd, name, CREATE_FLAGS, 0644);
+            int fd = openat(state, d.fd, name, CREATE_FLAGS, Layout.FILE_MODE);
             if (fd < 0) {
                 throw new FileFailure(failure(state, "create", d.where(Layout.fileName(index))), false);
             }

@@ -54,6 +54,8 @@ final class FileIoTest {
                 w.payload().put(0, (byte) 42);
                 w.create(a.dir(), 5, 100, true);
                 assertEquals(100, Files.size(tmp.resolve("a/5.kiln")));
+                assertEquals("r--------", java.nio.file.attribute.PosixFilePermissions.toString(
+                        Files.getPosixFilePermissions(tmp.resolve("a/5.kiln"))), "kiln's creation mark");
                 FileIo.FileFailure taken = assertThrows(FileIo.FileFailure.class, () -> w.create(a.dir(), 5, 100, false));
                 assertEquals(Errno.EEXIST, taken.errno());
                 assertFalse(taken.created(), "never opened, so nothing of it to remove");

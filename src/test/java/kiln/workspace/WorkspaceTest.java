@@ -158,4 +158,32 @@ final class WorkspaceTest {
         assertTrue(Files.isSymbolicLink(data.resolve("w1")));
         assertFalse(Files.exists(data.resolve("w2/d000000")));
     }
+
+    @Test
+    void sweep_removesAnEmptyFileOnlyWithKilnsCreationMark() throws Exception {
+        Path data = Files.createDirectories(tmp.resolve("data"));
+        Path shard = Files.createDirectories(data.resolve("w3/d000000"));
+        java.nio.file.attribute.FileAttribute<?> kilnMode = java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                java.nio.file.attribute.PosixFilePermissions.fromString("r--------"));
+        Path cutShort = Files.createFile(shard.resolve("1.kiln"), kilnMode); // a create killed before its write
+        Path touched = Files.createFile(shard.resolve("3.kiln")); // an operator's `touch`: 0644 under umask 022
+        Files.setPosixFilePermissions(touched, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+        Path othersEmpty = Files.createFile(shard.resolve("4.kiln"), kilnMode);
+        boolean chowned = false;
+        try {
+            var nobody = data.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName("nobody");
+            Files.setOwner(othersEmpty, nobody);
+            chowned = true;
+        } catch (java.io.IOException | UnsupportedOperationException e) {
+            Files.delete(othersEmpty); // not root: this case cannot be set up here
+        }
+        try (Workspace ws = Workspace.open(data)) {
+            assertEquals(0, ws.tampered());
+        }
+        assertFalse(Files.exists(cutShort), "kiln's own empty file is swept");
+        assertTrue(Files.exists(touched), "an empty foreign file with kiln's name stays");
+        if (chowned) {
+            assertTrue(Files.exists(othersEmpty), "an empty file owned by someone else stays");
+        }
+    }
 }
