@@ -22,13 +22,13 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "run", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Stress the machine for --duration, print a summary, remove every file created, exit.",
-        footer = {"", "Sizes read like 1k, 64m, 5g; durations like 500ms, 8s, 10m, 2h.",
+        footer = {"", "Sizes read like 1k, 64m, 5g; durations like 60 (seconds), 500ms, 8s, 1m30s, 2h.",
                   "Every flag overrides a key of the configuration (see reference.conf)."})
 final class RunCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--duration", paramLabel = "TIME", converter = DurationConverter.class,
+    @Option(names = {"-t", "--duration"}, paramLabel = "TIME", converter = DurationConverter.class,
             description = "How long to stress (kiln.run.duration, default 10m).")
     Duration duration;
 
@@ -101,20 +101,26 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--json", description = "No status line; print the JSON report on stdout at the end instead of the summary.")
     boolean json;
 
-    /** Config keys set by flags, and the flag that set each (for error messages). */
+    /**
+     * Config keys set by the flags given on this command line, and the flag that set each (for
+     * error messages). {@link RunParameters#ALL} is the one table of flag name to config key; the
+     * picocli options above only declare how each flag is typed and described.
+     */
     Map<String, Object> overrides(Map<String, String> flagOfKey) {
         Map<String, Object> o = new LinkedHashMap<>();
-        Object[][] given = {
-            {"duration", duration == null ? null : duration.toMillis() + "ms"}, {"workers", workers},
-            {"cpu-load", cpuLoad}, {"cpu-method", cpuMethod}, {"no-cpu", noCpu}, {"no-files", noFiles},
-            {"memory", memory}, {"dir", dir == null ? null : dir.toString()}, {"file-size", fileSize},
-            {"max-files", maxFiles}, {"min-free", minFree}, {"fsync", fsync}, {"verify-files", verifyFiles},
-            {"ramp", ramp == null ? null : ramp.toMillis() + "ms"}, {"until-ready", untilReady}, {"profile", profile},
-            {"inject-fault", injectFault}, {"metrics-port", metricsPort},
-            {"report", report == null ? null : report.toString()},
-        };
-        for (Object[] g : given) {
-            RunParameters.put(o, flagOfKey, (String) g[0], "--" + g[0], g[1]);
+        CommandLine.ParseResult given = spec.commandLine().getParseResult();
+        for (CommandLine.Model.OptionSpec option : spec.options()) {
+            String name = option.longestName().substring(2);
+            if (!RunParameters.ALL.containsKey(name) || given == null || !given.hasMatchedOption(option)) {
+                continue;
+            }
+            Object value = option.getValue();
+            if (value instanceof Duration d) {
+                value = d.toMillis() + "ms";
+            } else if (value instanceof Path p) {
+                value = p.toString();
+            }
+            RunParameters.put(o, flagOfKey, name, option.longestName(), value);
         }
         return o;
     }

@@ -130,18 +130,16 @@ final class Reader {
         }
     }
 
-    /** A duration with a unit; a bare number (Typesafe would read milliseconds) is refused. */
+    /** A duration by {@link Durations}' rules: a bare number is seconds (not Typesafe's milliseconds). */
     Duration durationIn(String key, Duration min, Duration max) {
-        String rule = "a duration with a unit, such as 500ms, 8s, 10m or 2h";
         ConfigValue raw = config.getValue(key);
-        if (raw.valueType() != ConfigValueType.STRING || ((String) raw.unwrapped()).strip().chars().allMatch(Character::isDigit)) {
-            throw bad(key, rule);
-        }
+        String text = raw.valueType() == ConfigValueType.STRING || raw.valueType() == ConfigValueType.NUMBER
+                ? String.valueOf(raw.unwrapped()) : "";
         Duration v;
         try {
-            v = config.getDuration(key);
-        } catch (ConfigException.BadValue | ConfigException.WrongType e) {
-            throw bad(key, rule);
+            v = Durations.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw bad(key, Durations.RULE);
         }
         if (v.compareTo(min) < 0 || v.compareTo(max) > 0) {
             throw bad(key, "a duration from " + Durations.format(min) + " to " + Durations.format(max));

@@ -104,7 +104,7 @@ public final class RunParameters {
             ConfigValue v = e.getValue();
             if (v.valueType() == ConfigValueType.OBJECT || v.valueType() == ConfigValueType.LIST
                     || v.valueType() == ConfigValueType.NULL) {
-                throw new BadParameter(name + " = " + v.render() + ": expected a string, number or boolean");
+                throw new BadParameter(name + " = " + v.render(com.typesafe.config.ConfigRenderOptions.concise()) + ": expected a string, number or boolean");
             }
             put(overrides, nameOfKey, name, name, v.unwrapped());
         }

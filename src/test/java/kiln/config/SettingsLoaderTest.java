@@ -61,8 +61,9 @@ final class SettingsLoaderTest {
         "kiln.files.in-flight| 1001  | kiln.files.in-flight = \"1001\": expected a whole number from 1 to 1000",
         "kiln.files.size     | 12x   | kiln.files.size = \"12x\": expected a size such as 1k, 64m or 5g",
         "kiln.files.size     | 2m    | kiln.files.size = \"2m\": expected a size from 64 to 1m",
-        "kiln.run.duration   | 10    | kiln.run.duration = \"10\": expected a duration with a unit, such as 500ms, 8s, 10m or 2h",
-        "kiln.run.duration   | soon  | kiln.run.duration = \"soon\": expected a duration with a unit, such as 500ms, 8s, 10m or 2h",
+        "kiln.run.duration   | 10x   | kiln.run.duration = \"10x\": expected a duration such as 60 (seconds), 500ms, 8s, 1m30s or 2h",
+        "kiln.run.duration   | soon  | kiln.run.duration = \"soon\": expected a duration such as 60 (seconds), 500ms, 8s, 1m30s or 2h",
+        "kiln.run.duration   | 1m30  | kiln.run.duration = \"1m30\": expected a duration such as 60 (seconds), 500ms, 8s, 1m30s or 2h",
         "kiln.files.fsync    | maybe | kiln.files.fsync = \"maybe\": expected true or false",
         "kiln.workers.count  | many  | kiln.workers.count = \"many\": expected auto or a whole number from 1 to 1024",
         "kiln.workers.count  | 0     | kiln.workers.count = \"0\": expected auto or a whole number from 1 to 1024",
@@ -79,9 +80,11 @@ final class SettingsLoaderTest {
         Path file = dir.resolve("k.conf");
         Files.writeString(file, "kiln.cpu.load = 150\nkiln.run.duration = 10\n");
         assertEquals("kiln.cpu.load = 150: expected a whole number from 0 to 100", error(() -> loader.load(file, Map.of())));
-        Files.writeString(file, "kiln.run.duration = 10\n");
-        assertEquals("kiln.run.duration = 10: expected a duration with a unit, such as 500ms, 8s, 10m or 2h",
+        Files.writeString(file, "kiln.run.duration = 10.5\n");
+        assertEquals("kiln.run.duration = 10.5: expected a duration such as 60 (seconds), 500ms, 8s, 1m30s or 2h",
                 error(() -> loader.load(file, Map.of())));
+        Files.writeString(file, "kiln.run.duration = 90\n");
+        assertEquals(Duration.ofSeconds(90), loader.load(file, Map.of()).run().duration(), "a bare number is seconds, not milliseconds");
     }
 
     @Test
@@ -169,8 +172,16 @@ final class SettingsLoaderTest {
         assertEquals(Duration.ofSeconds(8), Durations.parse("8s"));
         assertEquals(Duration.ofMinutes(10), Durations.parse("10m"));
         assertEquals(Duration.ofHours(2), Durations.parse("2h"));
-        assertEquals("expected a duration with a unit such as 500ms, 8s, 10m or 2h, found \"10\"",
-                assertThrows(IllegalArgumentException.class, () -> Durations.parse("10")).getMessage());
+        assertEquals(Duration.ofSeconds(60), Durations.parse("60"), "seconds, as stress-ng's --timeout 60");
+        assertEquals(Duration.ofSeconds(90), Durations.parse("1m30s"));
+        assertEquals(Duration.ofMinutes(75), Durations.parse("1h15m"));
+        assertEquals(Duration.ofMillis(1500), Durations.parse("1s500ms"));
+        assertEquals(Duration.ofMinutes(90), Durations.parse("1.5h"));
+        assertEquals(Duration.ofMinutes(10), Durations.parse("10 minutes"));
+        for (String bad : new String[] {"", "-5s", "1m30", "s", "5 s x", "99999999999999999999", "1e3"}) {
+            assertEquals("expected a duration such as 60 (seconds), 500ms, 8s, 1m30s or 2h, found \"" + bad + "\"",
+                    assertThrows(IllegalArgumentException.class, () -> Durations.parse(bad)).getMessage(), bad);
+        }
         assertEquals("expected a size such as 1k, 64m or 5g, found \"big\"",
                 assertThrows(IllegalArgumentException.class, () -> Sizes.parse("big")).getMessage());
     }

@@ -19,7 +19,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** {@code java -jar target/kiln.jar …} as a child process, with both pipes drained and kept. */
+/**
+ * {@code kiln …} as a child process, started as operators start it: through the launcher
+ * ({@code src/main/sh/kiln}, which execs the JVM, so the process is the supervisor itself) on the
+ * jar under test and the JVM running the tests. Both pipes drained and kept.
+ */
 final class KilnProcess implements AutoCloseable {
     private static final Pattern PORT = Pattern.compile("at http://127\\.0\\.0\\.1:(\\d+)/");
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
@@ -30,9 +34,18 @@ final class KilnProcess implements AutoCloseable {
     private final List<Thread> drains = new ArrayList<>();
 
     KilnProcess(String... args) throws IOException {
-        List<String> cmd = new ArrayList<>(List.of(javaBinary(), "-jar", jar().toString()));
+        this(Map.of(), args);
+    }
+
+    /** With {@code env} added to the environment. */
+    KilnProcess(Map<String, String> env, String... args) throws IOException {
+        List<String> cmd = new ArrayList<>(List.of(launcher().toString()));
         cmd.addAll(List.of(args));
-        process = new ProcessBuilder(cmd).start();
+        ProcessBuilder pb = new ProcessBuilder(cmd);
+        pb.environment().put("KILN_JAR", jar().toAbsolutePath().toString());
+        pb.environment().put("JAVA", javaBinary());
+        pb.environment().putAll(env);
+        process = pb.start();
         process.getOutputStream().close();
         drains.add(drain(process.getInputStream(), out, "out"));
         drains.add(drain(process.getErrorStream(), err, "err"));
@@ -45,6 +58,10 @@ final class KilnProcess implements AutoCloseable {
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
+    }
+
+    static Path launcher() {
+        return Path.of("src/main/sh/kiln").toAbsolutePath();
     }
 
     static Path jar() {

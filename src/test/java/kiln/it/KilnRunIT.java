@@ -146,7 +146,7 @@ final class KilnRunIT {
         }
         try (KilnProcess k = new KilnProcess("run", "--duration", "soon")) {
             assertEquals(2, k.waitFor(Duration.ofSeconds(30)));
-            assertTrue(k.err.get(0).startsWith("kiln: --duration = soon: expected a duration with a unit"), k.err.toString());
+            assertTrue(k.err.get(0).startsWith("kiln: --duration = soon: expected a duration such as 60 (seconds)"), k.err.toString());
             assertEquals(2, k.err.size(), "one line and a pointer to --help, not the whole usage: " + k.err);
         }
         assertFalse(Files.exists(tmp.resolve("x")), "nothing was created");

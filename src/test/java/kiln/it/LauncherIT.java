@@ -1,0 +1,80 @@
+package kiln.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The {@code kiln} launcher: what it gives the supervisor JVM, and how it finds the jar once installed. */
+@Timeout(120)
+final class LauncherIT {
+    @TempDir
+    Path tmp;
+
+    private static List<String> cmdline(long pid) throws Exception {
+        byte[] raw = Files.readAllBytes(Path.of("/proc", Long.toString(pid), "cmdline"));
+        return Arrays.asList(new String(raw, StandardCharsets.UTF_8).split("\0"));
+    }
+
+    @Test
+    void theSupervisor_getsABoundedHeap_andWritesNothingToTmp() throws Exception {
+        try (KilnProcess k = new KilnProcess(Map.of("KILN_JAVA_OPTIONS", "-Dkiln.launcher.test=1"),
+                "run", "--duration", "20s", "--workers", "1", "--no-files", "--cpu-load", "10", "--metrics-port", "0")) {
+            long pid = k.process.pid();
+            List<String> args = cmdline(pid);
+            for (int i = 0; i < 100 && args.get(0).endsWith("sh"); i++) { // until the shell has exec'd
+                Thread.sleep(50);
+                args = cmdline(pid);
+            }
+            assertTrue(args.get(0).endsWith("java"), "the launcher execs the JVM, so kiln's pid is the supervisor's: " + args);
+            assertTrue(args.containsAll(List.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:-UsePerfData", "-Dkiln.launcher.test=1")), args.toString());
+            assertTrue(args.indexOf("-Dkiln.launcher.test=1") > args.indexOf("-Xmx256m"), "KILN_JAVA_OPTIONS come last, so they win");
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (k.port() < 0 && System.nanoTime() < deadline && k.process.isAlive()) {
+                Thread.sleep(100);
+            }
+            assertTrue(k.port() > 0, k.output());
+            String user = System.getProperty("user.name");
+            assertFalse(Files.exists(Path.of(System.getProperty("java.io.tmpdir"), "hsperfdata_" + user, Long.toString(pid))),
+                    "no perf-data file for the supervisor");
+            k.process.destroy();
+            assertEquals(0, k.waitFor(Duration.ofSeconds(30)), "SIGTERM is a clean stop: " + k.output());
+        }
+    }
+
+    @Test
+    void installedBehindASymlink_findsTheJarBesideIt() throws Exception {
+        Path opt = Files.createDirectories(tmp.resolve("opt/kiln/bin"));
+        Path launcher = Files.copy(KilnProcess.launcher(), opt.resolve("kiln"));
+        Files.copy(KilnProcess.jar(), tmp.resolve("opt/kiln/kiln.jar"));
+        Path bin = Files.createDirectories(tmp.resolve("usr/local/bin"));
+        Files.createSymbolicLink(bin.resolve("kiln"), launcher);
+        Process p = new ProcessBuilder(bin.resolve("kiln").toString(), "--version").redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS));
+        assertEquals(0, p.exitValue(), out);
+        assertTrue(out.startsWith("kiln " + KilnProcess.version()), out);
+    }
+
+    @Test
+    void noJar_saysWhatToSet_andExits3() throws Exception {
+        Path alone = Files.copy(KilnProcess.launcher(), tmp.resolve("kiln"));
+        ProcessBuilder pb = new ProcessBuilder(alone.toString(), "--version");
+        pb.environment().put("KILN_JAR", tmp.resolve("missing.jar").toString());
+        Process p = pb.redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS));
+        assertEquals(3, p.exitValue());
+        assertEquals("kiln: cannot find kiln.jar at " + tmp.resolve("missing.jar") + ": set KILN_JAR to its path\n", out);
+    }
+}
