@@ -116,6 +116,31 @@ public record MemoryLimits(long totalBytes, long availableBytes, long cgroupLimi
         return Limit.NONE;
     }
 
+    /**
+     * The directory of this process's cgroup for {@code controller} under {@code root}: the v1
+     * hierarchy that has the controller, else the v2 unified hierarchy; empty when neither is mounted.
+     */
+    static Optional<Path> cgroupDir(Path root, String controller) {
+        List<String> cgroups = lines(root.resolve("proc/self/cgroup"));
+        List<Mount> mounts = mounts(root);
+        for (String line : cgroups) {
+            String[] f = line.split(":", 3);
+            if (f.length == 3 && !f[1].isEmpty() && List.of(f[1].split(",")).contains(controller)) {
+                Optional<Path> dir = mounts.stream().filter(m -> m.type.equals("cgroup") && m.superOptions.contains(controller))
+                        .findFirst().map(m -> locate(root, m, f[2]));
+                if (dir.isPresent()) {
+                    return dir;
+                }
+            }
+        }
+        for (String line : cgroups) {
+            if (line.startsWith("0::")) {
+                return mounts.stream().filter(m -> m.type.equals("cgroup2")).findFirst().map(m -> locate(root, m, line.substring(3)));
+            }
+        }
+        return Optional.empty();
+    }
+
     /** The directory of cgroup {@code path} in mount {@code m}: a container sees its own cgroup as the mount's root. */
     private static Path locate(Path root, Mount m, String path) {
         String rel = path;
