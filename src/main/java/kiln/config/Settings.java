@@ -14,9 +14,19 @@ import java.time.Duration;
  * @param http    the metrics and control server
  * @param ready   the warm-up readiness rule
  * @param sampler the hardware sampler
+ * @param verdict what the verdict tolerates
  */
 public record Settings(Workers workers, Files files, Cpu cpu, Memory memory, Run run, Http http, Ready ready,
-                       Sampler sampler) {
+                       Sampler sampler, Verdict verdict) {
+
+    /**
+     * @param maxCorrectedErrors corrected memory errors (EDAC) a run may see and still not fail; any is degraded
+     * @param maxThrottleEvents  thermal throttle events a run may see and still pass
+     * @param slowCorePercent    how far below its siblings' median a core's rate may be before the run is degraded
+     */
+    public record Verdict(long maxCorrectedErrors, long maxThrottleEvents, int slowCorePercent) {
+        public static final Verdict DEFAULT = new Verdict(0, 0, 15);
+    }
 
     /**
      * @param count     worker JVMs, at least 1 ({@code auto} is resolved to the logical core count)

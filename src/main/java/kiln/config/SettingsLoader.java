@@ -202,7 +202,9 @@ public final class SettingsLoader {
         var ready = new Settings.Ready(r.durationIn("kiln.ready.window", Duration.ofSeconds(5), Duration.ofHours(1)),
                 r.intIn("kiln.ready.tolerance", 1, 50) / 100.0);
         var sampler = new Settings.Sampler(r.durationIn("kiln.sampler.interval", Duration.ofMillis(200), Duration.ofMinutes(1)));
-        return new Settings(workers, files, cpu, memory, run, http, ready, sampler);
+        var verdict = new Settings.Verdict(r.longIn("kiln.verdict.max-corrected-errors", 0, Long.MAX_VALUE),
+                r.longIn("kiln.verdict.max-throttle-events", 0, Long.MAX_VALUE), r.intIn("kiln.verdict.slow-core-percent", 1, 90));
+        return new Settings(workers, files, cpu, memory, run, http, ready, sampler, verdict);
     }
 
     /**

@@ -1,0 +1,120 @@
+package kiln.report;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import kiln.config.Settings;
+import kiln.sampler.Evidence;
+import kiln.sampler.Evidence.Source;
+
+/**
+ * The burn-in verdict as a pure function of what a run saw: one of four outcomes and every
+ * reason for it, worst first. Fail beats inconclusive beats degraded beats pass: evidence of
+ * corruption stands even in a run that was otherwise unclean.
+ *
+ * @param outcome the verdict
+ * @param reasons why, one finding each, naming the worker, cpu or memory controller
+ */
+public record Verdict(Outcome outcome, List<String> reasons) {
+
+    /** The four outcomes. */
+    public enum Outcome {
+        /** Everything enabled did real work; no error, no new hardware error, no throttling past tolerance. */
+        PASS,
+        /** Wrong results or hardware errors: the machine corrupts data. */
+        FAIL,
+        /** It works but is not healthy: throttling, corrected errors within tolerance, a slow or stalled core. */
+        DEGRADED,
+        /** The run cannot vouch for the machine: a stressor did no work, or the run was tampered with. */
+        INCONCLUSIVE;
+
+        private final String label = name().toLowerCase(Locale.ROOT);
+
+        public String label() {
+            return label;
+        }
+    }
+
+    public Verdict {
+        reasons = List.copyOf(reasons);
+    }
+
+    /**
+     * What the verdict rests on.
+     *
+     * @param verifyErrors     each wrong result, attributed ("w1 cpu1 cpu/float: expected … got …")
+     * @param idleStressors    enabled stressors that did no work, with why ("files: paused below the floor the whole run")
+     * @param tampered         times a link or foreign entry stood where kiln's own should be
+     * @param unhealthyWorkers workers that stalled or crash-looped ("w1 stalled once")
+     * @param evidence         what the hardware counters gained during the run (unavailable sources absent)
+     * @param disagreeing      cores whose cross-core digests disagreed with the majority ("cpu3")
+     * @param slowCores        cores measurably slower than their siblings ("cpu2: 31% below the median")
+     */
+    public record Inputs(List<String> verifyErrors, List<String> idleStressors, long tampered, List<String> unhealthyWorkers,
+                         Evidence evidence, List<String> disagreeing, List<String> slowCores) {
+        public Inputs {
+            verifyErrors = List.copyOf(verifyErrors);
+            idleStressors = List.copyOf(idleStressors);
+            unhealthyWorkers = List.copyOf(unhealthyWorkers);
+            disagreeing = List.copyOf(disagreeing);
+            slowCores = List.copyOf(slowCores);
+        }
+
+        /** A run with nothing to hold against it. */
+        public static Inputs clean() {
+            return new Inputs(List.of(), List.of(), 0, List.of(), new Evidence(Map.of()), List.of(), List.of());
+        }
+    }
+
+    public static Verdict decide(Inputs in, Settings.Verdict rules) {
+        List<String> fail = new ArrayList<>();
+        List<String> inconclusive = new ArrayList<>();
+        List<String> degraded = new ArrayList<>();
+        if (!in.verifyErrors().isEmpty()) {
+            fail.add(in.verifyErrors().size() + (in.verifyErrors().size() == 1 ? " verification error: " : " verification errors, first: ")
+                    + in.verifyErrors().get(0));
+        }
+        for (String core : in.disagreeing()) {
+            fail.add(core + " computed a different result from its siblings on the same inputs");
+        }
+        Evidence e = in.evidence();
+        count(e, Source.EDAC_UNCORRECTED).filter(n -> n > 0).ifPresent(n ->
+                fail.add(n + " uncorrected memory errors (" + String.join(", ", e.nonZero(Source.EDAC_UNCORRECTED)) + ")"));
+        count(e, Source.MACHINE_CHECKS).filter(n -> n > 0).ifPresent(n ->
+                fail.add(n + " machine check exceptions (" + String.join(", ", e.nonZero(Source.MACHINE_CHECKS)) + ")"));
+        count(e, Source.EDAC_CORRECTED).filter(n -> n > 0).ifPresent(n -> {
+            String what = n + " corrected memory errors (" + String.join(", ", e.nonZero(Source.EDAC_CORRECTED)) + ")";
+            if (n > rules.maxCorrectedErrors()) {
+                fail.add(what + ", more than kiln.verdict.max-corrected-errors = " + rules.maxCorrectedErrors());
+            } else {
+                degraded.add(what);
+            }
+        });
+        inconclusive.addAll(in.idleStressors());
+        if (in.tampered() > 0) {
+            inconclusive.add(in.tampered() + " times a link or foreign entry stood where kiln's own should be (refused, not followed)");
+        }
+        long throttle = Math.max(count(e, Source.THROTTLE).orElse(0L), count(e, Source.THERMAL_EVENTS).orElse(0L));
+        if (throttle > rules.maxThrottleEvents()) {
+            List<String> where = new ArrayList<>(e.nonZero(Source.THROTTLE));
+            if (where.isEmpty()) {
+                where.addAll(e.nonZero(Source.THERMAL_EVENTS));
+            }
+            degraded.add(throttle + " thermal throttle events (" + String.join(", ", where) + ")");
+        }
+        degraded.addAll(in.unhealthyWorkers());
+        degraded.addAll(in.slowCores());
+        List<String> reasons = new ArrayList<>(fail);
+        reasons.addAll(inconclusive);
+        reasons.addAll(degraded);
+        Outcome o = !fail.isEmpty() ? Outcome.FAIL : !inconclusive.isEmpty() ? Outcome.INCONCLUSIVE
+                : !degraded.isEmpty() ? Outcome.DEGRADED : Outcome.PASS;
+        return new Verdict(o, reasons);
+    }
+
+    private static Optional<Long> count(Evidence e, Source s) {
+        return e.total(s);
+    }
+}

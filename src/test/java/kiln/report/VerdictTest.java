@@ -1,0 +1,80 @@
+package kiln.report;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import kiln.config.Settings;
+import kiln.report.Verdict.Inputs;
+import kiln.report.Verdict.Outcome;
+import kiln.sampler.Evidence;
+import kiln.sampler.Evidence.Source;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** The verdict rules as a table: what a run saw, the outcome, and the first reason given. */
+final class VerdictTest {
+    private static final Settings.Verdict RULES = new Settings.Verdict(2, 0, 15);
+    private static final Inputs CLEAN = Inputs.clean();
+
+    private static Evidence ev(Source s, Map<String, Long> v) {
+        return new Evidence(Map.of(s, v));
+    }
+
+    private static Inputs with(Evidence e) {
+        return new Inputs(List.of(), List.of(), 0, List.of(), e, List.of(), List.of());
+    }
+
+    static Stream<Arguments> cases() {
+        Evidence serverDelta = Evidence.read(Path.of("src/test/resources/evidence/server-after"))
+                .since(Evidence.read(Path.of("src/test/resources/evidence/server-before")));
+        return Stream.of(
+            Arguments.of("nothing held against it", CLEAN, Outcome.PASS, null),
+            Arguments.of("sources present, all zero", with(Evidence.read(Path.of("src/test/resources/evidence/server-before"))
+                    .since(Evidence.read(Path.of("src/test/resources/evidence/server-before")))), Outcome.PASS, null),
+            Arguments.of("one wrong result", new Inputs(List.of("w1 cpu 1 cpu/float: expected 3ff0 got 3ff2"), List.of(), 0,
+                    List.of(), CLEAN.evidence(), List.of(), List.of()), Outcome.FAIL,
+                    "1 verification error: w1 cpu 1 cpu/float: expected 3ff0 got 3ff2"),
+            Arguments.of("uncorrected memory error", with(ev(Source.EDAC_UNCORRECTED, Map.of("mc0", 1L, "mc0/dimm1", 1L))),
+                    Outcome.FAIL, "1 uncorrected memory errors (mc0, mc0/dimm1)"),
+            Arguments.of("machine check", with(ev(Source.MACHINE_CHECKS, Map.of("cpu0", 0L, "cpu2", 1L))), Outcome.FAIL,
+                    "1 machine check exceptions (cpu2)"),
+            Arguments.of("corrected errors above the tolerance", with(ev(Source.EDAC_CORRECTED, Map.of("mc0", 3L))), Outcome.FAIL,
+                    "3 corrected memory errors (mc0), more than kiln.verdict.max-corrected-errors = 2"),
+            Arguments.of("corrected errors within the tolerance", with(ev(Source.EDAC_CORRECTED, Map.of("mc0", 2L))),
+                    Outcome.DEGRADED, "2 corrected memory errors (mc0)"),
+            Arguments.of("throttling", with(ev(Source.THROTTLE, Map.of("cpu3/core", 5L))), Outcome.DEGRADED,
+                    "5 thermal throttle events (cpu3/core)"),
+            Arguments.of("thermal interrupts where no throttle counters exist", with(ev(Source.THERMAL_EVENTS, Map.of("cpu1", 4L))),
+                    Outcome.DEGRADED, "4 thermal throttle events (cpu1)"),
+            Arguments.of("the container's CPU quota is not the hardware's fault",
+                    with(ev(Source.CGROUP_CPU_THROTTLED, Map.of("nr_throttled", 900L, "throttled_usec", 9_000_000L))), Outcome.PASS, null),
+            Arguments.of("a stalled worker", new Inputs(List.of(), List.of(), 0, List.of("w1 stalled once"), CLEAN.evidence(),
+                    List.of(), List.of()), Outcome.DEGRADED, "w1 stalled once"),
+            Arguments.of("a slow core", new Inputs(List.of(), List.of(), 0, List.of(), CLEAN.evidence(), List.of(),
+                    List.of("cpu1: cpu ops/s 31% below its siblings' median")), Outcome.DEGRADED, "cpu1: cpu ops/s 31% below its siblings' median"),
+            Arguments.of("a stressor that did nothing", new Inputs(List.of(), List.of("files: no file created (paused below the floor)"),
+                    0, List.of(), CLEAN.evidence(), List.of(), List.of()), Outcome.INCONCLUSIVE, "files: no file created (paused below the floor)"),
+            Arguments.of("tampered with", new Inputs(List.of(), List.of(), 2, List.of("w0 stalled once"), CLEAN.evidence(), List.of(),
+                    List.of()), Outcome.INCONCLUSIVE, "2 times a link or foreign entry stood where kiln's own should be (refused, not followed)"),
+            Arguments.of("a core that disagrees", new Inputs(List.of(), List.of(), 0, List.of(), CLEAN.evidence(), List.of("cpu3"),
+                    List.of()), Outcome.FAIL, "cpu3 computed a different result from its siblings on the same inputs"),
+            Arguments.of("fail beats inconclusive and degraded", new Inputs(List.of(), List.of("memory: nothing held"), 1,
+                    List.of("w0 failed (crash loop)"), serverDelta, List.of(), List.of()), Outcome.FAIL,
+                    "1 machine check exceptions (cpu2)"),
+            Arguments.of("the recorded server run: MCE, corrected errors, throttling", with(serverDelta), Outcome.FAIL,
+                    "1 machine check exceptions (cpu2)")
+        );
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cases")
+    void decide(String name, Inputs in, Outcome outcome, String firstReason) {
+        Verdict v = Verdict.decide(in, RULES);
+        assertEquals(outcome, v.outcome(), v.reasons().toString());
+        assertEquals(firstReason, v.reasons().isEmpty() ? null : v.reasons().get(0));
+    }
+}
