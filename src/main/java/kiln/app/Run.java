@@ -2,6 +2,7 @@ package kiln.app;
 
 import kiln.util.Ticker;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -53,6 +54,8 @@ final class Run {
     private HardwareSampler sampler;
     private final CountDownLatch stopRequest = new CountDownLatch(1);
     private long started;
+    private kiln.sampler.Evidence evidenceBefore;
+    private java.time.Instant startedAt;
 
     Run(Stress stress, Ticker ticker) {
         this.stress = stress;
@@ -65,6 +68,7 @@ final class Run {
 
     /** Starts the worker JVMs; they report in while the caller loads the rest. */
     void launch() {
+        evidenceBefore = kiln.sampler.Evidence.read();
         stress.start();
     }
 
@@ -79,6 +83,7 @@ final class Run {
         boolean any = stress.awaitStarted(START_TIMEOUT);
         sampler.resetAverage();
         started = ticker.nanoTime();
+        startedAt = java.time.Instant.now();
         return any;
     }
 
@@ -120,7 +125,12 @@ final class Run {
     Result stop(End end) {
         Duration elapsed = end == End.NOT_STARTED ? Duration.ZERO : elapsed();
         double load = sampler == null ? Double.NaN : sampler.averageCpuLoad();
+        java.time.Instant endedAt = java.time.Instant.now();
         stress.close();
-        return new Result(Report.of(stress, elapsed, load), end);
+        kiln.sampler.Evidence after = kiln.sampler.Evidence.read();
+        Report.Findings findings = new Report.Findings(stress.pool().verifyErrors().entries(),
+                evidenceBefore == null ? after : evidenceBefore, after, List.of(), List.of(),
+                Identity.of(stress.settings(), startedAt == null ? endedAt : startedAt, endedAt));
+        return new Result(Report.of(stress, elapsed, load, findings), end);
     }
 }

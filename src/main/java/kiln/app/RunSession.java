@@ -13,6 +13,7 @@ import kiln.config.Settings;
 import kiln.http.Routes;
 import kiln.report.Console;
 import kiln.report.Report;
+import kiln.report.Verdict;
 import kiln.report.StatusDocument;
 import kiln.report.Summary;
 import kiln.util.Sizes;
@@ -191,7 +192,9 @@ public final class RunSession {
             }
         }
         out.flush();
-        if (report.verifyErrors() > 0) {
+        Verdict v = report.judgement();
+        if (v.outcome() == Verdict.Outcome.FAIL) {
+            System.err.println("kiln: fail: " + String.join("; ", v.reasons()));
             return ExitCode.VERIFY_FAILED;
         }
         if (left.files() > 0) {
@@ -201,18 +204,21 @@ public final class RunSession {
                     + " this directory sweeps them");
             return ExitCode.CANNOT_RUN;
         }
-        if (report.tampered() > 0) {
-            System.err.println("kiln: " + report.tampered() + " times a link or foreign entry stood where kiln's own should be in "
-                    + workspaceDir + ": refused and not followed, but the run is not clean (see REFUSED above)");
-            return ExitCode.INCONCLUSIVE;
-        }
         if (end == Run.End.ALL_FAILED) {
             System.err.println("kiln: every worker crash-looped: the stress could not run (see the worker log above)");
             return ExitCode.CANNOT_RUN;
         }
-        if (!report.unhealthyWorkers().isEmpty()) {
-            System.err.println("kiln: degraded: " + String.join(", ", report.unhealthyWorkers())
-                    + "; the others ran the whole run (see STALLED and the worker log above)");
+        if (v.outcome() == Verdict.Outcome.INCONCLUSIVE) {
+            if (report.tampered() > 0) {
+                System.err.println("kiln: " + report.tampered() + " times a link or foreign entry stood where kiln's own should be in "
+                        + workspaceDir + ": refused and not followed, but the run is not clean (see REFUSED above)");
+            }
+            System.err.println("kiln: inconclusive: " + String.join("; ", v.reasons()));
+            return ExitCode.INCONCLUSIVE;
+        }
+        if (v.outcome() == Verdict.Outcome.DEGRADED) {
+            System.err.println("kiln: degraded: " + String.join("; ", v.reasons())
+                    + (report.unhealthyWorkers().isEmpty() ? "" : "; the others ran the whole run (see STALLED and the worker log above)"));
             return ExitCode.DEGRADED;
         }
         if (settings.run().untilReady() && end == Run.End.DURATION) {

@@ -37,6 +37,7 @@ public final class KilnMetrics {
     private final HardwareSampler sampler;
     private final Set<String> diskMeters = new HashSet<>();
     private int workerMeters;
+    private final VerdictMeters verdictMeters;
 
     public KilnMetrics(Work work, HardwareSampler sampler, String version) {
         this(work, sampler, version, kiln.util.Ticker.SYSTEM);
@@ -48,8 +49,10 @@ public final class KilnMetrics {
         this.work = work;
         this.sampler = sampler;
         registerWorkMeters();
+        verdictMeters = new VerdictMeters(registry, work, kiln.sampler.HostFacts.read(), java.util.List.of(STRESSORS));
         registerWorkerMeters();
         registerHostMeters();
+        new EvidenceMeters(registry, kiln.sampler.Evidence::read, SNAPSHOT_NANOS * 10);
         Gauge.builder("kiln.build.info", () -> 1).tag("version", version)
                 .description("Always 1; the version label says which kiln runs").register(registry);
         new JvmMemoryMetrics().bindTo(registry);
@@ -122,6 +125,7 @@ public final class KilnMetrics {
                     .tags(w).description("Files on disk now (at most max-files per worker)").register(registry);
         }
         workerMeters = Math.max(workerMeters, work.workerIds());
+        verdictMeters.onWorkers(work.workers(), this::worker);
     }
 
     private void registerWorkMeters() {
@@ -132,10 +136,6 @@ public final class KilnMetrics {
         for (String op : FILE_OPS) {
             FunctionCounter.builder("kiln.file.errors", this, m -> m.totals().errors().getOrDefault(op, 0L))
                     .tag("op", op).description("Failed file operations").register(registry);
-        }
-        for (String s : STRESSORS) {
-            FunctionCounter.builder("kiln.verify.errors", this, m -> m.totals().verifyErrors().getOrDefault(s, 0L))
-                    .tag("stressor", s).description("Wrong results found: the burn-in verdict").register(registry);
         }
         for (String method : kiln.stress.CpuMethod.NAMES) {
             FunctionCounter.builder("kiln.cpu.ops", this, m -> m.totals().cpuOps().getOrDefault(method, 0L))

@@ -1,6 +1,8 @@
 package kiln.report;
 
 import java.time.Duration;
+import kiln.sampler.Evidence;
+import kiln.supervisor.VerifyErrorLog;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,13 +21,38 @@ import kiln.supervisor.WorkerView;
  * @param ready       whether the machine was judged warm by the end
  */
 public record Report(Settings settings, List<WorkerView> workers, WorkerStats totals, Duration elapsed,
-              double measuredCpuLoad, long restarts, long memoryBytes, boolean ready, String fileIo) {
+              double measuredCpuLoad, long restarts, long memoryBytes, boolean ready, String fileIo, Findings findings) {
+
+    /**
+     * What the verdict rests on besides the counters.
+     *
+     * @param errors      verification errors in detail (the first {@link VerifyErrorLog#KEPT})
+     * @param before      hardware evidence when the workers were started
+     * @param after       hardware evidence when they were stopped
+     * @param disagreeing cores whose cross-core results disagreed with the majority
+     * @param slowCores   cores measurably slower than their siblings
+     * @param identity    what machine, kernel, JVM and kiln this was, and when
+     */
+    public record Findings(List<VerifyErrorLog.Entry> errors, Evidence before, Evidence after, List<String> disagreeing,
+                           List<String> slowCores, Map<String, Object> identity) {
+        public Findings {
+            errors = List.copyOf(errors);
+            disagreeing = List.copyOf(disagreeing);
+            slowCores = List.copyOf(slowCores);
+            identity = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(identity));
+        }
+
+        /** Nothing beyond the counters: no details, no evidence. */
+        public static Findings none() {
+            return new Findings(List.of(), new Evidence(Map.of()), new Evidence(Map.of()), List.of(), List.of(), Map.of());
+        }
+    }
 
     /** What {@code stress} did; call after it stopped. */
-    public static Report of(Stress stress, Duration elapsed, double measuredCpuLoad) {
+    public static Report of(Stress stress, Duration elapsed, double measuredCpuLoad, Findings findings) {
         return new Report(stress.settings(), stress.pool().workers(), stress.pool().totals(), elapsed, measuredCpuLoad,
                 stress.pool().restarts(), stress.memoryPerWorker() * stress.pool().size(), stress.monitor().ready(),
-                stress.pool().fileIo());
+                stress.pool().fileIo(), findings);
     }
 
     public double seconds() {
@@ -70,15 +97,49 @@ public record Report(Settings settings, List<WorkerView> workers, WorkerStats to
         return out;
     }
 
-    /** fail: wrong results; inconclusive: tampered with; degraded: a worker stalled or failed; else pass. */
+    /** The verdict and its reasons: see {@link Verdict}. */
+    public Verdict judgement() {
+        return Verdict.decide(new Verdict.Inputs(verifyErrors(), attributedErrors(), idleStressors(), tampered(), unhealthyWorkers(),
+                findings.after().since(findings.before()), findings.disagreeing(), findings.slowCores()), settings.verdict());
+    }
+
+    /** pass, fail, degraded or inconclusive. */
     public String verdict() {
-        if (verifyErrors() > 0) {
-            return "fail";
+        return judgement().outcome().label();
+    }
+
+    /** The first wrong results, one line each; a stressor whose details did not arrive is named with its count. */
+    List<String> attributedErrors() {
+        List<String> out = new java.util.ArrayList<>();
+        for (VerifyErrorLog.Entry e : findings.errors()) {
+            out.add(e.describe());
         }
-        if (tampered() > 0) {
-            return "inconclusive";
+        if (out.isEmpty()) {
+            totals.verifyErrors().forEach((stressor, n) -> {
+                if (n > 0) {
+                    out.add(n + " in " + stressor);
+                }
+            });
         }
-        return unhealthyWorkers().isEmpty() ? "pass" : "degraded";
+        return out;
+    }
+
+    /** Enabled stressors that did no work: a run that tested nothing there cannot pass it. */
+    List<String> idleStressors() {
+        List<String> out = new java.util.ArrayList<>();
+        if (elapsed.isZero()) {
+            return List.of("no worker started: nothing was tested");
+        }
+        if (settings.files().enabled() && totals.filesCreated() == 0) {
+            out.add("files: no file created (paused below the free-space floor, or every create failed)");
+        }
+        if (settings.cpu().enabled() && cpuOps() == 0) {
+            out.add("cpu: no operation computed");
+        }
+        if (settings.memory().enabled() && totals.memoryBytes() == 0) {
+            out.add("memory: nothing written and read back");
+        }
+        return out;
     }
 
     public double filesPerSecond() {
@@ -110,6 +171,18 @@ public record Report(Settings settings, List<WorkerView> workers, WorkerStats to
     }
 
     public Map<String, Object> toMap() {
+        Map<String, Object> head = new java.util.LinkedHashMap<>();
+        head.put("schema_version", SCHEMA_VERSION);
+        head.putAll(findings.identity());
+        Map<String, Object> body = body();
+        head.putAll(body);
+        return head;
+    }
+
+    /** Version of the report's JSON shape; bumped when a field changes meaning or goes away. */
+    public static final int SCHEMA_VERSION = 2;
+
+    private Map<String, Object> body() {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("kiln_version", kiln.util.Version.current());
         m.put("profile", settings.run().profile());
@@ -157,7 +230,54 @@ public record Report(Settings settings, List<WorkerView> workers, WorkerStats to
         verify.putAll(totals.verifyErrors());
         m.put("verify_errors", verify);
         m.put("ready", ready);
-        m.put("verdict", verdict());
+        Verdict v = judgement();
+        m.put("verdict", v.outcome().label());
+        m.put("verdict_reasons", v.reasons());
+        m.put("errors", errorsMap());
+        m.put("evidence", evidenceMap());
+        return m;
+    }
+
+    /** The first errors in full, then how many there were. */
+    private Map<String, Object> errorsMap() {
+        Map<String, Object> m = new java.util.LinkedHashMap<>();
+        m.put("count", verifyErrors());
+        List<Map<String, Object>> list = new java.util.ArrayList<>();
+        for (VerifyErrorLog.Entry e : findings.errors()) {
+            Map<String, Object> one = new java.util.LinkedHashMap<>();
+            one.put("worker", e.worker());
+            one.put("cpu", e.cpus());
+            one.put("stressor", e.stressor());
+            one.put("method", e.method());
+            one.put("expected", e.expected());
+            one.put("actual", e.actual());
+            if (!e.where().isEmpty()) {
+                one.put("where", e.where());
+            }
+            one.put("time", java.time.Instant.ofEpochMilli(e.atMillis()).toString());
+            list.add(one);
+        }
+        m.put("first", list);
+        m.put("not_shown", Math.max(0, verifyErrors() - list.size()));
+        return m;
+    }
+
+    /** Per evidence source: before, after and what grew, by place; "unavailable" where this machine has none. */
+    private Map<String, Object> evidenceMap() {
+        Map<String, Object> m = new TreeMap<>();
+        Evidence delta = findings.after().since(findings.before());
+        for (Evidence.Source s : Evidence.Source.values()) {
+            if (!findings.before().available(s) || !findings.after().available(s)) {
+                m.put(s.label(), "unavailable");
+                continue;
+            }
+            Map<String, Object> one = new java.util.LinkedHashMap<>();
+            one.put("before", findings.before().total(s).orElse(0L));
+            one.put("after", findings.after().total(s).orElse(0L));
+            one.put("delta", delta.total(s).orElse(0L));
+            one.put("delta_by_place", delta.sources().get(s));
+            m.put(s.label(), one);
+        }
         return m;
     }
 

@@ -41,11 +41,12 @@ public final class Summary {
         if (r.settings().run().untilReady()) {
             out.println("  warm: " + (r.ready() ? "yes" : "no"));
         }
-        String why = r.verifyErrors() > 0 ? " (" + r.verifyErrors() + " verification errors: suspect hardware)"
-                : r.tampered() > 0 ? " (tampering: " + r.tampered() + " times a link or foreign entry stood where kiln's own"
-                + " should be; refused, not followed)"
-                : !r.unhealthyWorkers().isEmpty() ? " (" + String.join(", ", r.unhealthyWorkers()) + ")" : "";
-        out.printf("  verdict: %s%n", r.verdict().toUpperCase(Locale.ROOT) + why);
+        Verdict v = r.judgement();
+        out.printf("  verdict: %s%n", v.outcome().label().toUpperCase(Locale.ROOT)
+                + (v.reasons().isEmpty() ? "" : " (" + v.reasons().get(0) + ")"));
+        for (String reason : v.reasons().subList(Math.min(1, v.reasons().size()), Math.min(10, v.reasons().size()))) {
+            out.println("           also: " + reason);
+        }
     }
 
     private void row(String stressor, String done, String rate, long verifyErrors, String notes) {

@@ -44,7 +44,8 @@ public record Verdict(Outcome outcome, List<String> reasons) {
     /**
      * What the verdict rests on.
      *
-     * @param verifyErrors     each wrong result, attributed ("w1 cpu1 cpu/float: expected … got …")
+     * @param verifyErrorCount wrong results counted
+     * @param verifyErrors     the first of them, attributed ("w1 cpu 1 cpu/float: expected … got …")
      * @param idleStressors    enabled stressors that did no work, with why ("files: paused below the floor the whole run")
      * @param tampered         times a link or foreign entry stood where kiln's own should be
      * @param unhealthyWorkers workers that stalled or crash-looped ("w1 stalled once")
@@ -52,7 +53,7 @@ public record Verdict(Outcome outcome, List<String> reasons) {
      * @param disagreeing      cores whose cross-core digests disagreed with the majority ("cpu3")
      * @param slowCores        cores measurably slower than their siblings ("cpu2: 31% below the median")
      */
-    public record Inputs(List<String> verifyErrors, List<String> idleStressors, long tampered, List<String> unhealthyWorkers,
+    public record Inputs(long verifyErrorCount, List<String> verifyErrors, List<String> idleStressors, long tampered, List<String> unhealthyWorkers,
                          Evidence evidence, List<String> disagreeing, List<String> slowCores) {
         public Inputs {
             verifyErrors = List.copyOf(verifyErrors);
@@ -64,7 +65,7 @@ public record Verdict(Outcome outcome, List<String> reasons) {
 
         /** A run with nothing to hold against it. */
         public static Inputs clean() {
-            return new Inputs(List.of(), List.of(), 0, List.of(), new Evidence(Map.of()), List.of(), List.of());
+            return new Inputs(0, List.of(), List.of(), 0, List.of(), new Evidence(Map.of()), List.of(), List.of());
         }
     }
 
@@ -72,9 +73,10 @@ public record Verdict(Outcome outcome, List<String> reasons) {
         List<String> fail = new ArrayList<>();
         List<String> inconclusive = new ArrayList<>();
         List<String> degraded = new ArrayList<>();
-        if (!in.verifyErrors().isEmpty()) {
-            fail.add(in.verifyErrors().size() + (in.verifyErrors().size() == 1 ? " verification error: " : " verification errors, first: ")
-                    + in.verifyErrors().get(0));
+        long wrong = Math.max(in.verifyErrorCount(), in.verifyErrors().size());
+        if (wrong > 0) {
+            fail.add(wrong + (wrong == 1 ? " verification error" : " verification errors")
+                    + (in.verifyErrors().isEmpty() ? "" : (wrong == 1 ? ": " : ", first: ") + in.verifyErrors().get(0)));
         }
         for (String core : in.disagreeing()) {
             fail.add(core + " computed a different result from its siblings on the same inputs");

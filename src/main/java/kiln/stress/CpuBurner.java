@@ -32,6 +32,7 @@ public final class CpuBurner implements AutoCloseable {
     private final List<DutyCycle> cycles = new ArrayList<>();
     private final Map<String, LongAdder> ops = new ConcurrentHashMap<>();
     private final LongAdder verifyErrors = new LongAdder();
+    private final Mismatches mismatches = new Mismatches();
     private final LongAdder busy = new LongAdder();
     private final AtomicBoolean injectFault = new AtomicBoolean();
     private volatile boolean running;
@@ -88,10 +89,16 @@ public final class CpuBurner implements AutoCloseable {
         counter.increment();
         if (result != m.expected()) {
             verifyErrors.increment();
+            mismatches.add("cpu", m.name(), Long.toHexString(m.expected()), Long.toHexString(result), "");
             LOG.error("w{}: CPU VERIFICATION ERROR on cpu {}: method {} computed {} but the answer is {} (thread {})",
                     workerId, ALLOWED_CPUS, m.name(), Long.toHexString(result), Long.toHexString(m.expected()),
                     Thread.currentThread().getName());
         }
+    }
+
+    /** The cpus this process may run on, as Linux lists them ("3", "0-7"); "?" when unknown. */
+    public static String cpus() {
+        return ALLOWED_CPUS;
     }
 
     private static String allowedCpus() {
@@ -121,6 +128,11 @@ public final class CpuBurner implements AutoCloseable {
         Map<String, Long> out = new TreeMap<>();
         ops.forEach((k, v) -> out.put(k, v.sum()));
         return out;
+    }
+
+    /** Details of the wrong results, for the supervisor. */
+    public Mismatches mismatches() {
+        return mismatches;
     }
 
     public long verifyErrors() {

@@ -29,6 +29,7 @@ public final class MemoryStress implements AutoCloseable {
     private final Thread thread;
     private final LongAdder bytes = new LongAdder();
     private final LongAdder verifyErrors = new LongAdder();
+    private final Mismatches mismatches = new Mismatches();
     private final AtomicLong faultAt = new AtomicLong(-1);
     private volatile boolean stopping;
     private long pass;
@@ -87,6 +88,8 @@ public final class MemoryStress implements AutoCloseable {
                 if (found != expected) {
                     errors++;
                     if (errors <= LOGGED_ERRORS_PER_PASS) {
+                        mismatches.add("memory", pattern.label(), Long.toHexString(expected), Long.toHexString(found),
+                                "offset 0x" + Long.toHexString((base + i) * 8));
                         LOG.error("w{}: MEMORY VERIFICATION ERROR: pattern {} pass {}: offset 0x{} read {} expected {} (bits {})",
                                 workerId, pattern.label(), passNumber, Long.toHexString((base + i) * 8), Long.toHexString(found),
                                 Long.toHexString(expected), Long.toHexString(found ^ expected));
@@ -129,6 +132,11 @@ public final class MemoryStress implements AutoCloseable {
     /** Bytes written plus bytes read back and compared. */
     public long bytes() {
         return bytes.sum();
+    }
+
+    /** Details of the wrong results, for the supervisor. */
+    public Mismatches mismatches() {
+        return mismatches;
     }
 
     public long verifyErrors() {

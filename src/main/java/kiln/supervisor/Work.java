@@ -41,6 +41,26 @@ public final class Work {
         current = null;
     }
 
+    /**
+     * How the last run ended: its verdict and when.
+     *
+     * @param verdict pass, fail, degraded or inconclusive
+     */
+    public record LastRun(String verdict, java.time.Instant end) {
+    }
+
+    private volatile LastRun lastRun;
+
+    /** Records the verdict of a run that ended (or of the last one before a restart). */
+    public void lastRun(LastRun run) {
+        lastRun = run;
+    }
+
+    /** The last run's verdict, or null when none ended (and none was remembered). */
+    public LastRun lastRun() {
+        return lastRun;
+    }
+
     private volatile String lastFileIo;
 
     /** The file path the workers of the current (or last) run use: native, nio, none; null before any reported. */

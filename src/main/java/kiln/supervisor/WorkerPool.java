@@ -31,6 +31,7 @@ public final class WorkerPool implements AutoCloseable {
     public static final Duration STOP_GRACE = Duration.ofSeconds(10);
 
     private final List<WorkerSlot> slots = new ArrayList<>();
+    private final VerifyErrorLog verifyErrors = new VerifyErrorLog();
     private final ScheduledExecutorService supervision;
     private final Ticker ticker;
     private boolean stopped;
@@ -44,7 +45,7 @@ public final class WorkerPool implements AutoCloseable {
     public WorkerPool(List<WorkerSpec> specs, WorkerLauncher launcher, Ticker ticker) {
         this.ticker = ticker;
         for (WorkerSpec spec : specs) {
-            slots.add(new WorkerSlot(spec.id(), spec, launcher, ticker));
+            slots.add(new WorkerSlot(spec.id(), spec, launcher, ticker, verifyErrors));
         }
         supervision = Executors.newSingleThreadScheduledExecutor(Threads.factory("kiln-supervise", false));
     }
@@ -74,6 +75,11 @@ public final class WorkerPool implements AutoCloseable {
         return slots.stream().map(WorkerSlot::fileIo).filter(java.util.Objects::nonNull).findFirst().orElse(null);
     }
 
+    /** The run's verification errors, attributed. */
+    public VerifyErrorLog verifyErrors() {
+        return verifyErrors;
+    }
+
     public int size() {
         return slots.size();
     }
@@ -83,7 +89,7 @@ public final class WorkerPool implements AutoCloseable {
         List<WorkerView> out = new ArrayList<>(slots.size());
         for (WorkerSlot s : slots) {
             out.add(new WorkerView(s.id(), s.state(), s.totals(), s.restarts(),
-                    s.malformedFrames(), s.pid(), s.stalls()));
+                    s.malformedFrames(), s.pid(), s.stalls(), s.cpus()));
         }
         return out;
     }

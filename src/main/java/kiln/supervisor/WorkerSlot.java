@@ -61,8 +61,12 @@ final class WorkerSlot {
     private final Deque<String> stderrTail = new ArrayDeque<>();
     private final List<Path> deadLifeDirs = new ArrayList<>();
     private long firstFrameMillis = -1;
+    /** The cpus the worker said it runs on. */
+    private volatile String cpus = "?";
+    private final VerifyErrorLog verifyErrors;
 
-    WorkerSlot(int id, WorkerSpec spec, WorkerLauncher launcher, Ticker ticker) {
+    WorkerSlot(int id, WorkerSpec spec, WorkerLauncher launcher, Ticker ticker, VerifyErrorLog verifyErrors) {
+        this.verifyErrors = verifyErrors;
         this.id = id;
         this.baseSpec = spec;
         this.launcher = launcher;
@@ -272,11 +276,20 @@ final class WorkerSlot {
                 from.byeSeen = true;
                 from.filesLeft = f.getLong("files_left", 0);
             }
-            case "hello" -> fileIo = f.get("io", fileIo);
+            case "hello" -> {
+                fileIo = f.get("io", fileIo);
+                cpus = f.get("cpus", cpus);
+            }
+            case "mismatch" -> verifyErrors.add(new VerifyErrorLog.Entry(id, cpus, f.get("stressor", "?"), f.get("method", "?"),
+                    f.get("expected", "?"), f.get("actual", "?"), f.get("where", ""), f.getLong("at", 0)));
             default -> {
                 // future frame types need no action
             }
         }
+    }
+
+    String cpus() {
+        return cpus;
     }
 
     private synchronized void onStderr(String line) {

@@ -12,7 +12,8 @@ import kiln.link.WorkerStats;
  * @param malformedFrames link lines skipped as malformed
  * @param pid             process id of the current life, or null
  * @param stalls          times it went silent while running (stopped, hung, starved)
+ * @param cpus            the cpus it runs on as Linux lists them ("3" when pinned), "?" before it said
  */
 public record WorkerView(int id, WorkerState state, WorkerStats totals, long restarts, long malformedFrames, Long pid,
-                         long stalls) {
+                         long stalls, String cpus) {
 }

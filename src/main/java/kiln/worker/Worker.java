@@ -35,6 +35,8 @@ final class Worker {
     /** Cleanup budget when the supervisor vanished: exit fast, leave no orphan JVM. */
     static final Duration ORPHAN_BUDGET = Duration.ofMillis(1000);
 
+    /** Most mismatch details sent with one stats report. */
+    private static final int MISMATCHES_PER_REPORT = 8;
     private final WorkerSpec spec;
     private final FrameReader commands;
     private final WorkerMain.FrameWriter out;
@@ -58,7 +60,7 @@ final class Worker {
 
     int run() {
         out.write(Frame.of("hello").put("pid", ProcessHandle.current().pid()).put("id", spec.id())
-                .put("io", spec.files().enabled() ? io.name() : "none").build());
+                .put("io", spec.files().enabled() ? io.name() : "none").put("cpus", CpuBurner.cpus()).build());
         try {
             prepareStressors();
         } catch (FsException e) {
@@ -173,6 +175,23 @@ final class Worker {
                 requestStop("stdout closed", ORPHAN_BUDGET);
                 return;
             }
+            sendMismatches();
+        }
+    }
+
+    /** Details of wrong results found since the last report, a few per report: the counts in stats stay exact. */
+    private void sendMismatches() {
+        java.util.List<kiln.stress.Mismatches.Mismatch> found = new java.util.ArrayList<>();
+        for (kiln.stress.Mismatches m : new kiln.stress.Mismatches[] {
+                cpu == null ? null : cpu.mismatches(), memory == null ? null : memory.mismatches(),
+                files == null ? null : files.mismatches()}) {
+            if (m != null) {
+                m.drainTo(found, MISMATCHES_PER_REPORT - found.size());
+            }
+        }
+        for (kiln.stress.Mismatches.Mismatch m : found) {
+            out.write(Frame.of("mismatch").put("stressor", m.stressor()).put("method", m.method()).put("expected", m.expected())
+                    .put("actual", m.actual()).put("where", m.where()).put("at", m.atMillis()).build());
         }
     }
 

@@ -24,7 +24,13 @@ final class KilnMetricsTest {
                 "# TYPE kiln_file_errors_total counter",
                 "kiln_file_errors_total{op=\"tamper\"} 0.0",
                 "kiln_file_errors_total{op=\"create\"} 0.0",
-                "kiln_verify_errors_total{stressor=\"memory\"} 0.0",
+                "kiln_run_active 0.0",
+                "kiln_last_run_verdict{verdict=\"pass\"} 0.0",
+                "kiln_last_run_verdict{verdict=\"fail\"} 0.0",
+                "kiln_last_run_end_timestamp_seconds NaN",
+                "# TYPE kiln_host_info gauge",
+                "kiln_evidence_available{source=\"edac_corrected\"}",
+                "kiln_evidence_available{source=\"cgroup_cpu_throttled\"}",
                 "kiln_files_io_info{path=\"native\"}",
                 "kiln_files_io_info{path=\"nio\"}",
                 "kiln_workers{state=\"running\"} 0.0",
@@ -36,6 +42,13 @@ final class KilnMetricsTest {
             }) {
                 assertTrue(text.contains(line), "missing: " + line + "\n" + text.lines().filter(l -> l.contains("build")).toList());
             }
+            Work w = new Work();
+            KilnMetrics after = new KilnMetrics(w, sampler, "9.9.9");
+            w.lastRun(new Work.LastRun("degraded", java.time.Instant.ofEpochSecond(1_800_000_000L)));
+            String later = after.scrape(null);
+            assertTrue(later.contains("kiln_last_run_verdict{verdict=\"degraded\"} 1.0"), later);
+            assertTrue(later.contains("kiln_last_run_verdict{verdict=\"pass\"} 0.0"), "a state set: one 1, the others 0");
+            assertTrue(later.contains("kiln_last_run_end_timestamp_seconds 1.8E9"), later);
             assertTrue(m.scrape("application/openmetrics-text; version=1.0.0").endsWith("# EOF\n"), "OpenMetrics ends with EOF");
         }
     }

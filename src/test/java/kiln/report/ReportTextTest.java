@@ -27,9 +27,9 @@ final class ReportTextTest {
         lat[6] = 100;
         WorkerStats totals = new WorkerStats(9, 1000, 990, 1000 * 1024, errors, 0, 10, false, lat, 0,
                 Map.of("int", 50L, "float", 30L), 0, verify, 0, 62, 0);
-        List<WorkerView> workers = List.of(new WorkerView(0, WorkerState.STOPPED, totals, 0, 0, null, 0),
-                new WorkerView(1, WorkerState.FAILED, WorkerStats.zero(), 5, 0, null, 0));
-        return new Report(s, workers, totals, Duration.ofSeconds(10), 0.5, 5, 0, false, "native");
+        List<WorkerView> workers = List.of(new WorkerView(0, WorkerState.STOPPED, totals, 0, 0, null, 0, "0"),
+                new WorkerView(1, WorkerState.FAILED, WorkerStats.zero(), 5, 0, null, 0, "1"));
+        return new Report(s, workers, totals, Duration.ofSeconds(10), 0.5, 5, 0, false, "native", Report.Findings.none());
     }
 
     private static String summary(Report r) {
@@ -50,9 +50,9 @@ final class ReportTextTest {
 
     @Test
     void summary_failAndTampering_sayWhy() {
-        assertTrue(summary(report(Map.of(), Map.of("memory", 3L))).contains("verdict: FAIL (3 verification errors: suspect hardware)"));
+        assertTrue(summary(report(Map.of(), Map.of("memory", 3L))).contains("verdict: FAIL (3 verification errors, first: 3 in memory)"));
         String tampered = summary(report(Map.of("tamper", 2L), Map.of()));
-        assertTrue(tampered.contains("verdict: INCONCLUSIVE (tampering: 2 times"), tampered);
+        assertTrue(tampered.contains("verdict: INCONCLUSIVE (2 times a link or foreign entry stood where kiln's own should be"), tampered);
         assertTrue(tampered.contains("0 I/O errors"), "tampering is not an I/O error: " + tampered);
     }
 

@@ -25,7 +25,7 @@ final class VerdictTest {
     }
 
     private static Inputs with(Evidence e) {
-        return new Inputs(List.of(), List.of(), 0, List.of(), e, List.of(), List.of());
+        return new Inputs(0, List.of(), List.of(), 0, List.of(), e, List.of(), List.of());
     }
 
     static Stream<Arguments> cases() {
@@ -35,7 +35,7 @@ final class VerdictTest {
             Arguments.of("nothing held against it", CLEAN, Outcome.PASS, null),
             Arguments.of("sources present, all zero", with(Evidence.read(Path.of("src/test/resources/evidence/server-before"))
                     .since(Evidence.read(Path.of("src/test/resources/evidence/server-before")))), Outcome.PASS, null),
-            Arguments.of("one wrong result", new Inputs(List.of("w1 cpu 1 cpu/float: expected 3ff0 got 3ff2"), List.of(), 0,
+            Arguments.of("one wrong result", new Inputs(1, List.of("w1 cpu 1 cpu/float: expected 3ff0 got 3ff2"), List.of(), 0,
                     List.of(), CLEAN.evidence(), List.of(), List.of()), Outcome.FAIL,
                     "1 verification error: w1 cpu 1 cpu/float: expected 3ff0 got 3ff2"),
             Arguments.of("uncorrected memory error", with(ev(Source.EDAC_UNCORRECTED, Map.of("mc0", 1L, "mc0/dimm1", 1L))),
@@ -52,17 +52,17 @@ final class VerdictTest {
                     Outcome.DEGRADED, "4 thermal throttle events (cpu1)"),
             Arguments.of("the container's CPU quota is not the hardware's fault",
                     with(ev(Source.CGROUP_CPU_THROTTLED, Map.of("nr_throttled", 900L, "throttled_usec", 9_000_000L))), Outcome.PASS, null),
-            Arguments.of("a stalled worker", new Inputs(List.of(), List.of(), 0, List.of("w1 stalled once"), CLEAN.evidence(),
+            Arguments.of("a stalled worker", new Inputs(0, List.of(), List.of(), 0, List.of("w1 stalled once"), CLEAN.evidence(),
                     List.of(), List.of()), Outcome.DEGRADED, "w1 stalled once"),
-            Arguments.of("a slow core", new Inputs(List.of(), List.of(), 0, List.of(), CLEAN.evidence(), List.of(),
+            Arguments.of("a slow core", new Inputs(0, List.of(), List.of(), 0, List.of(), CLEAN.evidence(), List.of(),
                     List.of("cpu1: cpu ops/s 31% below its siblings' median")), Outcome.DEGRADED, "cpu1: cpu ops/s 31% below its siblings' median"),
-            Arguments.of("a stressor that did nothing", new Inputs(List.of(), List.of("files: no file created (paused below the floor)"),
+            Arguments.of("a stressor that did nothing", new Inputs(0, List.of(), List.of("files: no file created (paused below the floor)"),
                     0, List.of(), CLEAN.evidence(), List.of(), List.of()), Outcome.INCONCLUSIVE, "files: no file created (paused below the floor)"),
-            Arguments.of("tampered with", new Inputs(List.of(), List.of(), 2, List.of("w0 stalled once"), CLEAN.evidence(), List.of(),
+            Arguments.of("tampered with", new Inputs(0, List.of(), List.of(), 2, List.of("w0 stalled once"), CLEAN.evidence(), List.of(),
                     List.of()), Outcome.INCONCLUSIVE, "2 times a link or foreign entry stood where kiln's own should be (refused, not followed)"),
-            Arguments.of("a core that disagrees", new Inputs(List.of(), List.of(), 0, List.of(), CLEAN.evidence(), List.of("cpu3"),
+            Arguments.of("a core that disagrees", new Inputs(0, List.of(), List.of(), 0, List.of(), CLEAN.evidence(), List.of("cpu3"),
                     List.of()), Outcome.FAIL, "cpu3 computed a different result from its siblings on the same inputs"),
-            Arguments.of("fail beats inconclusive and degraded", new Inputs(List.of(), List.of("memory: nothing held"), 1,
+            Arguments.of("fail beats inconclusive and degraded", new Inputs(0, List.of(), List.of("memory: nothing held"), 1,
                     List.of("w0 failed (crash loop)"), serverDelta, List.of(), List.of()), Outcome.FAIL,
                     "1 machine check exceptions (cpu2)"),
             Arguments.of("the recorded server run: MCE, corrected errors, throttling", with(serverDelta), Outcome.FAIL,

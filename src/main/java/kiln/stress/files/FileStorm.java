@@ -72,6 +72,7 @@ public final class FileStorm implements AutoCloseable {
     private final int workerId;
     private final Ticker ticker;
     private final String logPrefix;
+    private final kiln.stress.Mismatches mismatches = new kiln.stress.Mismatches();
     private final FileCounters counters;
     private final SpaceGuard space;
     private final Semaphore permits;
@@ -241,6 +242,8 @@ public final class FileStorm implements AutoCloseable {
         counters.verified.increment();
         if (!Payload.verify(buf, index)) {
             counters.verifyErrors.increment();
+            mismatches.add("files", "readback", "file " + index + " as written", buf.remaining() + " bytes, checksum or header wrong",
+                    shard.dir.path() + "/" + Layout.fileName(index));
             LOG.error("{}FILE VERIFICATION ERROR: {}/{} did not read back as written ({} bytes, checksum or header wrong)",
                     logPrefix, shard.dir.path(), Layout.fileName(index), buf.remaining());
         }
@@ -378,6 +381,11 @@ public final class FileStorm implements AutoCloseable {
     }
 
     /** Files whose read-back did not match what was written. */
+    /** Details of the wrong results, for the supervisor. */
+    public kiln.stress.Mismatches mismatches() {
+        return mismatches;
+    }
+
     public long verifyErrors() {
         return counters.verifyErrors.sum();
     }

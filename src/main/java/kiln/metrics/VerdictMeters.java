@@ -1,0 +1,70 @@
+package kiln.metrics;
+
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import kiln.report.Verdict;
+import kiln.sampler.HostFacts;
+import kiln.supervisor.Work;
+import kiln.supervisor.WorkerView;
+
+/**
+ * The verdict as Prometheus sees it: whether a run is active, the last run's verdict as a state
+ * set (the current one 1, the others 0) and when it ended, which machine this is, and the
+ * verification errors by worker and cpu.
+ */
+final class VerdictMeters {
+    private final MeterRegistry registry;
+    private final Work work;
+    private final Set<String> verifyMeters = new HashSet<>();
+    private final List<String> stressors;
+
+    VerdictMeters(MeterRegistry registry, Work work, HostFacts host, List<String> stressors) {
+        this.registry = registry;
+        this.work = work;
+        this.stressors = stressors;
+        Gauge.builder("kiln.run.active", work, w -> w.current() == null ? 0 : 1)
+                .description("1 while a run is stressing the machine").register(registry);
+        for (Verdict.Outcome o : Verdict.Outcome.values()) {
+            Gauge.builder("kiln.last.run.verdict", work, w -> w.lastRun() != null && w.lastRun().verdict().equals(o.label()) ? 1 : 0)
+                    .tag("verdict", o.label())
+                    .description("The last finished run's verdict: 1 for the one it was, 0 for the others (all 0 before any run)")
+                    .register(registry);
+        }
+        Gauge.builder("kiln.last.run.end.timestamp.seconds", work,
+                        w -> w.lastRun() == null ? Double.NaN : w.lastRun().end().toEpochMilli() / 1000.0)
+                .description("When the last run ended, Unix time").register(registry);
+        Gauge.builder("kiln.host.info", () -> 1)
+                .tags("cpu_model", host.cpuModel(), "microcode", host.microcode(), "kernel", host.kernel())
+                .description("Always 1; labels say which CPU, microcode and kernel this node has").register(registry);
+    }
+
+    /** Registers the verification-error counter of each worker once it has said which cpus it runs on. */
+    synchronized void onWorkers(List<WorkerView> views, Snapshots snapshots) {
+        for (WorkerView v : views) {
+            if (v.cpus().equals("?")) {
+                continue;
+            }
+            for (String stressor : stressors) {
+                String key = v.id() + "/" + v.cpus() + "/" + stressor;
+                if (verifyMeters.add(key)) {
+                    int id = v.id();
+                    FunctionCounter.builder("kiln.verify.errors", snapshots,
+                                    s -> s.worker(id).verifyErrors().getOrDefault(stressor, 0L))
+                            .tags(Tags.of("stressor", stressor, "worker", Integer.toString(id), "cpu", v.cpus()))
+                            .description("Wrong results found, by the worker and the cpu it runs on: the burn-in verdict")
+                            .register(registry);
+                }
+            }
+        }
+    }
+
+    /** Per-worker counters as one scrape sees them. */
+    interface Snapshots {
+        kiln.link.WorkerStats worker(int id);
+    }
+}

@@ -1,0 +1,38 @@
+package kiln.stress;
+
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+
+/**
+ * The details of wrong results a stressor found, for the supervisor to attribute: what was
+ * computed, what was expected, when. Bounded: the counters stay exact, and past {@link #CAPACITY}
+ * undelivered details the newest are dropped (the first ones are what an operator reads).
+ * Thread-safe.
+ */
+public final class Mismatches {
+    static final int CAPACITY = 32;
+
+    /**
+     * One wrong result.
+     *
+     * @param stressor cpu, memory or files
+     * @param method   the CPU method, memory pattern, or "readback" for files
+     * @param expected what the answer is, as text (hex for numbers)
+     * @param actual   what was found
+     * @param where    where it was found, when it says more than the cpu: a memory offset, a file
+     * @param atMillis when, in epoch milliseconds
+     */
+    public record Mismatch(String stressor, String method, String expected, String actual, String where, long atMillis) {
+    }
+
+    private final ArrayBlockingQueue<Mismatch> pending = new ArrayBlockingQueue<>(CAPACITY);
+
+    public void add(String stressor, String method, String expected, String actual, String where) {
+        pending.offer(new Mismatch(stressor, method, expected, actual, where, System.currentTimeMillis()));
+    }
+
+    /** Moves what is waiting, at most {@code max}, into {@code out}. */
+    public void drainTo(List<Mismatch> out, int max) {
+        pending.drainTo(out, max);
+    }
+}

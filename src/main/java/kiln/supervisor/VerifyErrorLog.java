@@ -1,0 +1,46 @@
+package kiln.supervisor;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Every verification error of a run, attributed: worker, the cpus it runs on, stressor, method,
+ * expected and actual, where and when. The first {@link #KEPT} in full, then a count. Thread-safe.
+ */
+public final class VerifyErrorLog {
+    /** Errors kept in full; past that only counted. */
+    public static final int KEPT = 100;
+
+    /**
+     * One wrong result.
+     *
+     * @param cpus the worker's cpus as Linux lists them: one when pinned
+     */
+    public record Entry(int worker, String cpus, String stressor, String method, String expected, String actual, String where,
+                        long atMillis) {
+        /** One line: {@code w1 cpu 1 cpu/float: expected 3ff0 got 3ff2}. */
+        public String describe() {
+            return "w" + worker + " cpu " + cpus + " " + stressor + "/" + method + ": expected " + expected + " got " + actual
+                    + (where.isEmpty() ? "" : " at " + where);
+        }
+    }
+
+    private final List<Entry> kept = new ArrayList<>();
+    private long reported;
+
+    synchronized void add(Entry e) {
+        reported++;
+        if (kept.size() < KEPT) {
+            kept.add(e);
+        }
+    }
+
+    public synchronized List<Entry> entries() {
+        return List.copyOf(kept);
+    }
+
+    /** Details received (the workers' counters may be higher: details past a worker's queue are dropped). */
+    public synchronized long reported() {
+        return reported;
+    }
+}
