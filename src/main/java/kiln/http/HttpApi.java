@@ -87,6 +87,7 @@ public final class HttpApi implements AutoCloseable {
     private final Server server;
     private final ServerConnector connector;
     private final Map<String, Map<String, Handler>> routes = new LinkedHashMap<>();
+    private final Map<String, Handler> prefixRoutes = new LinkedHashMap<>();
 
     /** @throws IOException when the address cannot be bound (in use, not local, no permission) */
     public HttpApi(String host, int port) throws IOException {
@@ -135,6 +136,18 @@ public final class HttpApi implements AutoCloseable {
         return this;
     }
 
+    /**
+     * Registers a GET route for every path one segment below {@code prefix} (which ends in "/"),
+     * such as {@code /api/v1/runs/<id>}; the handler reads the segment from the request's path.
+     */
+    public HttpApi getUnder(String prefix, Handler h) {
+        if (!prefix.endsWith("/")) {
+            throw new IllegalArgumentException("a prefix ends in /: " + prefix);
+        }
+        prefixRoutes.put(prefix, h);
+        return this;
+    }
+
     /** Registers a POST route. */
     public HttpApi post(String path, Handler h) {
         routes.computeIfAbsent(path, p -> new LinkedHashMap<>()).put("POST", h);
@@ -145,6 +158,14 @@ public final class HttpApi implements AutoCloseable {
         String method = request.getMethod();
         String path = request.getHttpURI().getPath();
         Map<String, Handler> byMethod = routes.get(path);
+        if (byMethod == null) {
+            for (Map.Entry<String, Handler> p : prefixRoutes.entrySet()) {
+                String rest = path.startsWith(p.getKey()) ? path.substring(p.getKey().length()) : "";
+                if (!rest.isEmpty() && rest.indexOf('/') < 0) {
+                    byMethod = Map.of("GET", p.getValue());
+                }
+            }
+        }
         Handler h = byMethod == null ? null : byMethod.get("HEAD".equals(method) ? "GET" : method);
         Reply reply;
         if (byMethod == null) {

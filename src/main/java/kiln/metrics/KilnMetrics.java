@@ -63,6 +63,16 @@ public final class KilnMetrics {
         sampler.addListener(this::onSample);
     }
 
+    /**
+     * Exposes {@code kiln_daemon_problem}: 1 while {@code problem} gives a reason the daemon cannot
+     * do what it was configured to do (its directory unusable, its configured run refused).
+     */
+    public void problem(java.util.function.Supplier<String> problem) {
+        Gauge.builder("kiln.daemon.problem", problem, p -> p.get() == null ? 0 : 1)
+                .description("1 while the daemon cannot do what it was configured to; GET /api/v1/status says why")
+                .register(registry);
+    }
+
     /** Registers meters for workers and disks that appear later; called on every sample. */
     void onSample(HostSample sample) {
         registerWorkerMeters();

@@ -4,11 +4,8 @@ import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFileAttributes;
-import java.nio.file.attribute.PosixFilePermission;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import java.util.zip.CRC32;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -46,12 +43,9 @@ public final class ClassDataCache implements AutoCloseable {
         SecureDir dir = null;
         try {
             dir = (SecureDir) Dir.makeOrOpen(root, Layout.CLASS_DATA_DIR).dir();
-            PosixFileAttributes a = dir.attributes();
-            String me = System.getProperty("user.name");
-            if (!a.owner().getName().equals(me) || !a.permissions().equals(Set.of(PosixFilePermission.OWNER_READ,
-                    PosixFilePermission.OWNER_WRITE, PosixFilePermission.OWNER_EXECUTE))) {
-                LOG.warn("not using {}: owned by {} with mode {}, not kiln's private directory", dir.path(), a.owner().getName(),
-                        java.nio.file.attribute.PosixFilePermissions.toString(a.permissions()));
+            Optional<String> why = dir.notPrivate();
+            if (why.isPresent()) {
+                LOG.warn("not using {}: {}", dir.path(), why.get());
                 dir.close();
                 return Optional.empty();
             }

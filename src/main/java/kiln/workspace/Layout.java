@@ -19,6 +19,8 @@ public final class Layout {
     public static final String LOCK = ".kiln.lock";
     /** The worker JVMs' class-data archive, kept while the directory is kept (see ClassDataCache). */
     public static final String CLASS_DATA_DIR = ".kiln-cds";
+    /** The daemon's kept reports: {@link RunHistory}. */
+    public static final String RUNS = ".kiln-runs";
     public static final String FILE_SUFFIX = ".kiln";
     private static final String PROBE_PREFIX = ".kiln-probe-";
     private static final Pattern WORKER_DIR = Pattern.compile("w\\d{1,6}(\\.\\d{1,6})?");

@@ -274,6 +274,24 @@ final class SecureDir implements Dir {
         }
     }
 
+    /**
+     * Why this directory is not kiln's private one (owned by this user, mode 0700), or empty when it is.
+     * Someone else's directory, or one open to others, could hand kiln planted content.
+     */
+    java.util.Optional<String> notPrivate() {
+        try {
+            java.nio.file.attribute.PosixFileAttributes a = attributes();
+            if (a.owner().getName().equals(System.getProperty("user.name"))
+                    && java.nio.file.attribute.PosixFilePermissions.toString(a.permissions()).equals("rwx------")) {
+                return java.util.Optional.empty();
+            }
+            return java.util.Optional.of("owned by " + a.owner().getName() + " with mode "
+                    + java.nio.file.attribute.PosixFilePermissions.toString(a.permissions()) + ", not kiln's private directory");
+        } catch (FsException e) {
+            return java.util.Optional.of(e.getMessage());
+        }
+    }
+
     /** Owner and permissions of the directory itself, from its descriptor. */
     java.nio.file.attribute.PosixFileAttributes attributes() throws FsException {
         try {

@@ -85,7 +85,75 @@ final class DaemonIT {
             k.signal(false);
             assertEquals(0, k.waitFor(Duration.ofSeconds(15)), k.output());
         }
-        assertFalse(Files.exists(tmp.resolve("data")), "every run cleaned up");
+        assertEquals(List.of(".kiln-cds", ".kiln-runs"), listing(tmp.resolve("data")),
+                "every run cleaned up; the daemon keeps its reports and the class data");
+    }
+
+    private static List<String> listing(Path dir) throws java.io.IOException {
+        try (var s = Files.list(dir)) {
+            return s.map(p -> p.getFileName().toString()).sorted().toList();
+        }
+    }
+
+    @Test
+    void aFailedRun_staysFailedAcrossARestart_untilARunPasses() throws Exception {
+        Path conf = config("");
+        String id;
+        try (KilnProcess k = new KilnProcess("daemon", "--config", conf.toString())) {
+            await().atMost(Duration.ofSeconds(30)).until(() -> k.port() > 0 || !k.process.isAlive());
+            assertEquals(0.0, k.scrape().get("kiln_last_run_verdict{verdict=\"fail\"}"), "no run yet");
+            assertEquals(202, k.post("/api/v1/run", "{\"duration\": 4, \"workers\": 2, \"no-files\": true, \"cpu-load\": 30,"
+                    + " \"inject-fault\": \"cpu\"}").statusCode());
+            await().atMost(Duration.ofSeconds(40)).until(() -> state(k).equals("idle")
+                    && json(k.get("/api/v1/status")).hasPath("last_run.verdict"));
+            assertEquals("fail", json(k.get("/api/v1/status")).getString("last_run.verdict"));
+            assertEquals(1.0, k.scrape().get("kiln_last_run_verdict{verdict=\"fail\"}"));
+            k.signal(false);
+            assertEquals(0, k.waitFor(Duration.ofSeconds(15)), k.output());
+        }
+        try (KilnProcess k = new KilnProcess("daemon", "--config", conf.toString())) {
+            await().atMost(Duration.ofSeconds(30)).until(() -> k.port() > 0 || !k.process.isAlive());
+            assertEquals("idle", state(k));
+            assertEquals("fail", json(k.get("/api/v1/status")).getString("last_run.verdict"), "remembered, not reset to clean");
+            assertEquals(1.0, k.scrape().get("kiln_last_run_verdict{verdict=\"fail\"}"));
+            assertEquals(0.0, k.scrape().get("kiln_last_run_verdict{verdict=\"pass\"}"));
+            assertTrue(k.scrape().get("kiln_last_run_end_timestamp_seconds") > 1.7e9);
+            Config runs = json(k.get("/api/v1/runs"));
+            assertEquals(1, runs.getConfigList("runs").size());
+            assertEquals("fail", runs.getConfigList("runs").get(0).getString("verdict"));
+            id = runs.getConfigList("runs").get(0).getString("id");
+            Config one = json(k.get("/api/v1/runs/" + id));
+            assertEquals("0", one.getConfigList("errors.first").get(0).getString("cpu"));
+            assertEquals(404, k.get("/api/v1/runs/run-20000101T000000Z").statusCode());
+            int traversal = k.get("/api/v1/runs/..%2F..%2Fetc%2Fpasswd").statusCode();
+            assertTrue(traversal == 400 || traversal == 404, "refused: " + traversal);
+
+            assertEquals(202, k.post("/api/v1/run", "{\"duration\": 3, \"workers\": 1, \"no-files\": true, \"cpu-load\": 20}")
+                    .statusCode());
+            await().atMost(Duration.ofSeconds(40)).until(() -> state(k).equals("idle")
+                    && json(k.get("/api/v1/runs")).getConfigList("runs").size() == 2);
+            assertEquals(1.0, k.scrape().get("kiln_last_run_verdict{verdict=\"pass\"}"), "a passing run clears it");
+            assertEquals(0.0, k.scrape().get("kiln_last_run_verdict{verdict=\"fail\"}"));
+            k.signal(false);
+            assertEquals(0, k.waitFor(Duration.ofSeconds(15)), k.output());
+        }
+    }
+
+    @Test
+    void aDaemonThatCannotUseItsDirectory_saysSo_andIsNotReady() throws Exception {
+        Path blocker = Files.writeString(tmp.resolve("file"), "not a directory");
+        Path conf = Files.writeString(tmp.resolve("bad.conf"), "kiln.http.port = 0\nkiln.files.dir = \"" + blocker.resolve("data") + "\"\n");
+        try (KilnProcess k = new KilnProcess("daemon", "--config", conf.toString(), "--start", "run")) {
+            await().atMost(Duration.ofSeconds(30)).until(() -> k.port() > 0 || !k.process.isAlive());
+            assertEquals(200, k.get("/healthz").statusCode(), "alive: restarting it would not help");
+            HttpResponse<String> ready = k.get("/readyz");
+            assertEquals(503, ready.statusCode());
+            assertTrue(json(ready).getString("problem").contains(blocker.resolve("data").toString()), ready.body());
+            assertEquals(1.0, k.scrape().get("kiln_daemon_problem"));
+            assertTrue(json(k.get("/api/v1/status")).getString("problem").startsWith("cannot keep run reports"));
+            k.signal(false);
+            assertEquals(0, k.waitFor(Duration.ofSeconds(15)), k.output());
+        }
     }
 
     @Test

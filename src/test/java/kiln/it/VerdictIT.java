@@ -10,6 +10,8 @@ import com.typesafe.config.ConfigFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -30,9 +32,13 @@ final class VerdictIT {
                 "--metrics-port", "0", "--min-free", "64m", "--max-files", "2000", "--memory", "64m", "--cpu-load", "30",
                 "--inject-fault", stressor, "--report", report.toString())) {
             await().atMost(Duration.ofSeconds(30)).until(() -> k.port() > 0 || !k.process.isAlive());
-            String metric = "kiln_verify_errors_total{stressor=\"" + stressor + "\"}";
             await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(250))
-                    .until(() -> k.scrape().getOrDefault(metric, 0.0) >= 1);
+                    .until(() -> k.scrape().entrySet().stream().filter(e -> e.getKey().startsWith("kiln_verify_errors_total{")
+                            && e.getKey().contains("stressor=\"" + stressor + "\"")).mapToDouble(Map.Entry::getValue).sum() >= 1);
+            if (stressor.equals("cpu")) {
+                assertEquals(1.0, k.scrape().get("kiln_verify_errors_total{cpu=\"0\",stressor=\"cpu\",worker=\"0\"}"),
+                        "the metric names the worker and its cpu: " + k.scrape().keySet());
+            }
             assertEquals(1, k.waitFor(Duration.ofSeconds(60)), k.output());
             assertTrue(k.output().contains("verdict: FAIL"), k.output());
             assertTrue(k.output().contains("VERIFICATION ERROR"), "the error is logged: " + k.output());
@@ -43,6 +49,18 @@ final class VerdictIT {
         Config r = ConfigFactory.parseFile(report.toFile());
         assertEquals("fail", r.getString("verdict"));
         assertEquals(1, r.getLong("verify_errors." + stressor));
+        Config first = r.getConfigList("errors.first").get(0);
+        assertEquals(stressor, first.getString("stressor"));
+        assertEquals(0, first.getInt("worker"), "the fault goes to worker 0");
+        assertEquals("0", first.getString("cpu"), "pinned: worker 0 runs on cpu 0");
+        assertFalse(first.getString("method").isBlank());
+        assertTrue(!first.getString("expected").equals(first.getString("actual")), first.toString());
+        assertTrue(r.getStringList("verdict_reasons").get(0).startsWith("1 verification error: w0 cpu 0 " + stressor + "/"), r.root().render());
+        for (String k : List.of("hostname", "start", "end", "kiln_version", "jvm", "kernel", "cpu_model", "microcode", "cores",
+                "threads", "memory_bytes", "configuration.cpu.load", "schema_version")) {
+            assertTrue(r.hasPath(k), "identity: " + k);
+        }
+        assertEquals(30, r.getInt("configuration.cpu.load"));
         assertFalse(Files.exists(data), "a failed run still cleans up");
     }
 
