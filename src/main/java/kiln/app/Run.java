@@ -128,8 +128,10 @@ final class Run {
         java.time.Instant endedAt = java.time.Instant.now();
         stress.close();
         kiln.sampler.Evidence after = kiln.sampler.Evidence.read();
+        stress.pool().crossCore().flush();
         Report.Findings findings = new Report.Findings(stress.pool().verifyErrors().entries(),
-                evidenceBefore == null ? after : evidenceBefore, after, List.of(), List.of(),
+                evidenceBefore == null ? after : evidenceBefore, after, stress.pool().crossCore().disagreeing(),
+                SlowCores.find(stress.pool().workers(), stress.settings().verdict().slowCorePercent()),
                 Identity.of(stress.settings(), startedAt == null ? endedAt : startedAt, endedAt));
         return new Result(Report.of(stress, elapsed, load, findings), end);
     }

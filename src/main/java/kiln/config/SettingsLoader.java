@@ -62,11 +62,15 @@ public final class SettingsLoader {
 
     /** The preset named by kiln.run.profile (from flags, file or reference), re-rooted under kiln. */
     /** "" (no fault) or a stressor's word. */
+    /** {@code --inject-fault cross-core}: worker 0 reports one wrong cross-core digest. */
+    public static final String CROSS_CORE_FAULT = "cross-core";
+
     private static TreeSet<String> faultChoices() {
         TreeSet<String> choices = new TreeSet<>(Set.of(""));
         for (Stressor s : Stressor.values()) {
             choices.add(s.label());
         }
+        choices.add(CROSS_CORE_FAULT);
         return choices;
     }
 
@@ -177,7 +181,7 @@ public final class SettingsLoader {
                 r.oneOf("kiln.run.inject-fault", faultChoices()),
                 report.isBlank() ? null : Path.of(report).toAbsolutePath().normalize());
         String fault = run.injectFault();
-        boolean faultable = Stressor.parse(fault).map(s -> switch (s) {
+        boolean faultable = fault.equals(CROSS_CORE_FAULT) ? cpu.enabled() : Stressor.parse(fault).map(s -> switch (s) {
             case CPU -> cpu.enabled();
             case FILES -> files.enabled();
             case MEMORY -> memory.enabled();

@@ -35,6 +35,11 @@ public final class CpuBurner implements AutoCloseable {
     private final Mismatches mismatches = new Mismatches();
     private final LongAdder busy = new LongAdder();
     private final AtomicBoolean injectFault = new AtomicBoolean();
+    private final AtomicBoolean injectCrossCoreFault = new AtomicBoolean();
+    /** Completed cross-core batches ({batch, digest}) not yet sent to the supervisor. */
+    private final java.util.concurrent.ArrayBlockingQueue<long[]> digests = new java.util.concurrent.ArrayBlockingQueue<>(64);
+    /** One period in this many, the first burner thread works on the cross-core batch instead. */
+    static final int CROSS_CORE_EVERY = 8;
     private volatile boolean running;
 
     /**
@@ -52,7 +57,8 @@ public final class CpuBurner implements AutoCloseable {
         for (int i = 0; i < threadCount; i++) {
             DutyCycle cycle = new DutyCycle(load, ticker);
             cycles.add(cycle);
-            Thread t = new Thread(() -> burn(cycle), "kiln-w" + workerId + "-cpu-" + i);
+            boolean first = i == 0;
+            Thread t = new Thread(() -> burn(cycle, first), "kiln-w" + workerId + "-cpu-" + i);
             t.setDaemon(true);
             t.setPriority(Thread.MIN_PRIORITY);
             threads.add(t);
@@ -64,21 +70,46 @@ public final class CpuBurner implements AutoCloseable {
         threads.forEach(Thread::start);
     }
 
-    private void burn(DutyCycle cycle) {
+    private void burn(DutyCycle cycle, boolean crossCoreHere) {
         List<CpuMethod> instances = methods.stream().map(CpuMethod::create).toList();
         List<LongAdder> counters = methods.stream().map(ops::get).toList();
+        CrossCore crossCore = crossCoreHere ? new CrossCore() : null;
         int current = 0;
         long periods = 0;
         while (running) {
             CpuMethod m = instances.get(current);
             LongAdder counter = counters.get(current);
             long busyBefore = cycle.busyNanos();
-            cycle.runPeriod(() -> check(m, counter));
+            if (crossCore != null && periods % CROSS_CORE_EVERY == 0) {
+                cycle.runPeriod(() -> crossCoreStep(crossCore));
+            } else {
+                cycle.runPeriod(() -> check(m, counter));
+            }
             busy.add(cycle.busyNanos() - busyBefore);
             if (++periods % PERIODS_PER_METHOD == 0) {
                 current = (current + 1) % instances.size();
             }
         }
+    }
+
+    private void crossCoreStep(CrossCore c) {
+        long[] done = c.step();
+        if (done != null) {
+            if (injectCrossCoreFault.compareAndSet(true, false)) {
+                done[1] ^= 1L << 29; // as a core that computes one intrinsic wrong would
+            }
+            digests.offer(done); // full (supervisor not reading): the newest are dropped, the comparison skips them
+        }
+    }
+
+    /** Moves the completed cross-core digests into {@code out}. */
+    public void drainDigests(List<long[]> out) {
+        digests.drainTo(out);
+    }
+
+    /** The next cross-core digest this worker reports will be wrong. */
+    public void injectCrossCoreFault() {
+        injectCrossCoreFault.set(true);
     }
 
     private void check(CpuMethod m, LongAdder counter) {

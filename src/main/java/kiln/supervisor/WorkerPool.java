@@ -32,6 +32,7 @@ public final class WorkerPool implements AutoCloseable {
 
     private final List<WorkerSlot> slots = new ArrayList<>();
     private final VerifyErrorLog verifyErrors = new VerifyErrorLog();
+    private CrossCoreCheck crossCore;
     private final ScheduledExecutorService supervision;
     private final Ticker ticker;
     private boolean stopped;
@@ -45,7 +46,7 @@ public final class WorkerPool implements AutoCloseable {
     public WorkerPool(List<WorkerSpec> specs, WorkerLauncher launcher, Ticker ticker) {
         this.ticker = ticker;
         for (WorkerSpec spec : specs) {
-            slots.add(new WorkerSlot(spec.id(), spec, launcher, ticker, verifyErrors));
+            slots.add(new WorkerSlot(spec.id(), spec, launcher, ticker, verifyErrors, this::crossCore));
         }
         supervision = Executors.newSingleThreadScheduledExecutor(Threads.factory("kiln-supervise", false));
     }
@@ -73,6 +74,14 @@ public final class WorkerPool implements AutoCloseable {
     /** The file path workers reported (native, nio or none), or null before any reported. */
     public String fileIo() {
         return slots.stream().map(WorkerSlot::fileIo).filter(java.util.Objects::nonNull).findFirst().orElse(null);
+    }
+
+    /** The comparison of the workers' cross-core digests. */
+    public synchronized CrossCoreCheck crossCore() {
+        if (crossCore == null) {
+            crossCore = new CrossCoreCheck(slots.size(), kiln.stress.CrossCore::digestOf);
+        }
+        return crossCore;
     }
 
     /** The run's verification errors, attributed. */

@@ -64,9 +64,12 @@ final class WorkerSlot {
     /** The cpus the worker said it runs on. */
     private volatile String cpus = "?";
     private final VerifyErrorLog verifyErrors;
+    private final java.util.function.Supplier<CrossCoreCheck> crossCore;
 
-    WorkerSlot(int id, WorkerSpec spec, WorkerLauncher launcher, Ticker ticker, VerifyErrorLog verifyErrors) {
+    WorkerSlot(int id, WorkerSpec spec, WorkerLauncher launcher, Ticker ticker, VerifyErrorLog verifyErrors,
+               java.util.function.Supplier<CrossCoreCheck> crossCore) {
         this.verifyErrors = verifyErrors;
+        this.crossCore = crossCore;
         this.id = id;
         this.baseSpec = spec;
         this.launcher = launcher;
@@ -279,6 +282,13 @@ final class WorkerSlot {
             case "hello" -> {
                 fileIo = f.get("io", fileIo);
                 cpus = f.get("cpus", cpus);
+            }
+            case "digest" -> {
+                try {
+                    crossCore.get().record(id, cpus, f.getLong("batch", -1), Long.parseUnsignedLong(f.get("value", ""), 16));
+                } catch (NumberFormatException e) {
+                    throw new MalformedFrameException("digest value is not hexadecimal: " + f.get("value", ""));
+                }
             }
             case "mismatch" -> verifyErrors.add(new VerifyErrorLog.Entry(id, cpus, f.get("stressor", "?"), f.get("method", "?"),
                     f.get("expected", "?"), f.get("actual", "?"), f.get("where", ""), f.getLong("at", 0)));

@@ -35,6 +35,8 @@ final class Worker {
     /** Cleanup budget when the supervisor vanished: exit fast, leave no orphan JVM. */
     static final Duration ORPHAN_BUDGET = Duration.ofMillis(1000);
 
+    /** The fault word for the cross-core digest (not a stressor of its own). */
+    static final String CROSS_CORE = "cross-core";
     /** Most mismatch details sent with one stats report. */
     private static final int MISMATCHES_PER_REPORT = 8;
     private final WorkerSpec spec;
@@ -189,6 +191,13 @@ final class Worker {
                 m.drainTo(found, MISMATCHES_PER_REPORT - found.size());
             }
         }
+        if (cpu != null) {
+            java.util.List<long[]> digests = new java.util.ArrayList<>();
+            cpu.drainDigests(digests);
+            for (long[] d : digests) {
+                out.write(Frame.of("digest").put("batch", d[0]).put("value", Long.toHexString(d[1])).build());
+            }
+        }
         for (kiln.stress.Mismatches.Mismatch m : found) {
             out.write(Frame.of("mismatch").put("stressor", m.stressor()).put("method", m.method()).put("expected", m.expected())
                     .put("actual", m.actual()).put("where", m.where()).put("at", m.atMillis()).build());
@@ -234,6 +243,11 @@ final class Worker {
     }
 
     private void injectFault(String word, long offset) {
+        if (word.equals(CROSS_CORE) && cpu != null) {
+            LOG.warn("{}injecting a fault into the cross-core digest, as asked", prefix);
+            cpu.injectCrossCoreFault();
+            return;
+        }
         Stressor stressor = Stressor.parse(word).orElse(null);
         boolean running = stressor != null && switch (stressor) {
             case CPU -> cpu != null;

@@ -103,4 +103,33 @@ final class VerdictIT {
             assertTrue(k.output().contains("STALLED: no stats from worker " + w0), k.output());
         }
     }
+
+    @org.junit.jupiter.api.Test
+    void aCoreThatDisagreesOnTheCrossCoreWork_failsTheRun_named() throws Exception {
+        Path report = tmp.resolve("cross.json");
+        try (KilnProcess k = new KilnProcess("run", "--duration", "8s", "--workers", "2", "--no-files", "--cpu-load", "40",
+                "--metrics-port", "0", "--inject-fault", "cross-core", "--report", report.toString())) {
+            assertEquals(1, k.waitFor(Duration.ofSeconds(60)), k.output());
+            assertTrue(k.output().contains("CROSS-CORE MISMATCH: cpu 0 (w0) computed batch "), k.output());
+            assertTrue(k.output().contains("verdict: FAIL (cpu 0 (w0) computed a different result from its siblings on the same inputs)"),
+                    k.output());
+        }
+        Config r = ConfigFactory.parseFile(report.toFile());
+        assertEquals("fail", r.getString("verdict"));
+        assertEquals(List.of("cpu 0 (w0) computed a different result from its siblings on the same inputs"),
+                r.getStringList("verdict_reasons"), "only the faulty core: the other agreed with the referee");
+        assertEquals(0, r.getLong("errors.count"), "not a known-answer error: the cross-core check found it");
+    }
+
+    @org.junit.jupiter.api.Test
+    void filesThatNeverGotAboveTheFloor_makeTheRunInconclusive_exit5() throws Exception {
+        long free = Files.getFileStore(tmp).getUsableSpace();
+        String floor = (free / (1L << 20) + 1024) + "m"; // more than the file system has: creation stays paused
+        try (KilnProcess k = new KilnProcess("run", "--duration", "4s", "--workers", "1", "--cpu-load", "10",
+                "--dir", tmp.resolve("data").toString(), "--min-free", floor, "--metrics-port", "0")) {
+            assertEquals(5, k.waitFor(Duration.ofSeconds(60)), k.output());
+            assertTrue(k.output().contains("verdict: INCONCLUSIVE (files: no file created (paused below the free-space floor"),
+                    k.output());
+        }
+    }
 }
