@@ -23,7 +23,8 @@ final class SensorsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Map<String, Object> inv = MachineInventory.read();
+        Map<String, Object> inv = new java.util.LinkedHashMap<>(MachineInventory.read());
+        inv.put("evidence", evidence(kiln.sampler.Evidence.read()));
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
             out.println(Json.pretty(inv));
@@ -32,6 +33,19 @@ final class SensorsCommand implements Callable<Integer> {
         }
         out.flush();
         return Main.EXIT_OK;
+    }
+
+    /** Every evidence source the verdict can use, whether this machine has it, and its counts now. */
+    static Map<String, Object> evidence(kiln.sampler.Evidence e) {
+        Map<String, Object> m = new java.util.LinkedHashMap<>();
+        for (kiln.sampler.Evidence.Source s : kiln.sampler.Evidence.Source.values()) {
+            Map<String, Object> one = new java.util.LinkedHashMap<>();
+            one.put("what", s.description());
+            one.put("readable", e.available(s));
+            e.total(s).ifPresent(t -> one.put("count", t));
+            m.put(s.label(), one);
+        }
+        return m;
     }
 
     @SuppressWarnings("unchecked")

@@ -49,6 +49,16 @@ final class VerdictMeters {
             if (v.cpus().equals("?")) {
                 continue;
             }
+            for (String method : kiln.stress.CpuMethod.NAMES) {
+                String key = v.id() + "/" + v.cpus() + "/ops/" + method;
+                if (verifyMeters.add(key)) {
+                    int id = v.id();
+                    FunctionCounter.builder("kiln.core.cpu.ops", snapshots, s -> s.worker(id).cpuOps().getOrDefault(method, 0L))
+                            .tags(Tags.of("method", method, "worker", Integer.toString(id), "cpu", v.cpus()))
+                            .description("CPU burner operations of one worker on its cpu: rate() compares cores with their siblings")
+                            .register(registry);
+                }
+            }
             for (String stressor : stressors) {
                 String key = v.id() + "/" + v.cpus() + "/" + stressor;
                 if (verifyMeters.add(key)) {

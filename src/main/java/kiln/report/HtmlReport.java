@@ -38,21 +38,30 @@ public final class HtmlReport {
 
     public static String render(Map<String, Object> report, History history) {
         Map<String, List<Double>> cols = history.columns();
-        boolean pass = "pass".equals(report.get("verdict"));
         StringBuilder h = new StringBuilder(64 * 1024);
         h.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n<title>kiln report: ")
-                .append(pass ? "PASS" : "FAIL").append("</title>\n<style>\n")
+                .append(esc(String.valueOf(report.get("verdict")).toUpperCase(Locale.ROOT))).append("</title>\n<style>\n")
                 .append("body{font:14px/1.4 system-ui,sans-serif;margin:24px;color:#222;max-width:920px}\n")
                 .append(".verdict{font-size:28px;font-weight:700;padding:10px 16px;border-radius:6px;color:#fff;display:inline-block}\n")
-                .append(".pass{background:#2e7d32}.fail{background:#c62828}\n")
+                .append(".pass{background:#2e7d32}.fail{background:#c62828}.degraded,.inconclusive{background:#ef6c00}\n")
                 .append("table{border-collapse:collapse;margin:12px 0}td,th{padding:3px 10px;border-bottom:1px solid #ddd;text-align:left}\n")
                 .append("th{background:#f4f4f4}h2{margin-top:28px;font-size:17px}\n")
                 .append("svg{background:#fafafa;border:1px solid #e4e4e4}.axis{font-size:11px;fill:#666}\n")
                 .append(".line{fill:none;stroke:#1565c0;stroke-width:1.5}.none{fill:#999;font-size:13px}\n")
                 .append("</style></head><body>\n");
         h.append("<h1>kiln ").append(esc(String.valueOf(report.get("kiln_version")))).append(" burn-in report</h1>\n");
-        h.append("<div class=\"verdict ").append(pass ? "pass" : "fail").append("\">")
-                .append(String.valueOf(report.get("verdict")).toUpperCase(java.util.Locale.ROOT)).append("</div>\n");
+        String verdict = String.valueOf(report.get("verdict"));
+        h.append("<div class=\"verdict ").append(esc(verdict)).append("\">")
+                .append(esc(verdict.toUpperCase(java.util.Locale.ROOT))).append("</div>\n");
+        if (report.get("verdict_reasons") instanceof List<?> reasons && !reasons.isEmpty()) {
+            h.append("<ul class=\"reasons\">\n");
+            for (Object r : reasons) {
+                h.append("<li>").append(esc(String.valueOf(r))).append("</li>\n");
+            }
+            h.append("</ul>\n");
+        }
+        identity(h, report);
+        errors(h, report);
         h.append("<p>").append(esc(String.format(Locale.ROOT, "%.0f s, %s workers", number(report.get("duration_seconds")),
                 ((Map<?, ?>) report.get("workers")).get("count")))).append("</p>\n");
         h.append("<h2>Stressors</h2>\n<table><tr><th>stressor</th><th>done</th><th>rate</th><th>verification errors</th></tr>\n");
@@ -74,6 +83,55 @@ public final class HtmlReport {
         h.append("<script type=\"application/json\" id=\"kiln-report\">\n")
                 .append(Json.object(data).replace("</", "<\\/")).append("\n</script>\n</body></html>\n");
         return h.toString();
+    }
+
+    /** Which machine, kernel, JVM and kiln, and when: what a kept report must say about itself. */
+    private static void identity(StringBuilder h, Map<String, Object> report) {
+        h.append("<h2>Machine</h2>\n<table class=\"identity\">\n");
+        for (String k : new String[] {"hostname", "start", "end", "cpu_model", "microcode", "cores", "threads", "memory_bytes",
+                "kernel", "jvm", "kiln_version", "schema_version"}) {
+            Object v = report.get(k);
+            if (v != null) {
+                String shown = k.equals("memory_bytes") ? kiln.util.Sizes.human(number(v)) : String.valueOf(v);
+                h.append("<tr><th>").append(esc(k.replace('_', ' '))).append("</th><td>").append(esc(shown)).append("</td></tr>\n");
+            }
+        }
+        h.append("</table>\n");
+    }
+
+    /** The verification errors in full (the first ones) and the hardware evidence, right under the verdict. */
+    private static void errors(StringBuilder h, Map<String, Object> report) {
+        if (report.get("errors") instanceof Map<?, ?> errors && errors.get("first") instanceof List<?> first && !first.isEmpty()) {
+            h.append("<h2>Verification errors</h2>\n<table class=\"errors\"><tr><th>time</th><th>worker</th><th>cpu</th>"
+                    + "<th>stressor</th><th>method</th><th>expected</th><th>actual</th><th>where</th></tr>\n");
+            for (Object o : first) {
+                Map<?, ?> e = (Map<?, ?>) o;
+                h.append("<tr>");
+                for (String k : new String[] {"time", "worker", "cpu", "stressor", "method", "expected", "actual", "where"}) {
+                    h.append("<td>").append(esc(String.valueOf(e.get(k) == null ? "" : e.get(k)))).append("</td>");
+                }
+                h.append("</tr>\n");
+            }
+            h.append("</table>\n");
+            if (number(errors.get("not_shown")) > 0) {
+                h.append("<p>").append(String.format(Locale.ROOT, "%,.0f more not shown", number(errors.get("not_shown")))).append("</p>\n");
+            }
+        }
+        if (report.get("evidence") instanceof Map<?, ?> evidence) {
+            h.append("<h2>Hardware evidence</h2>\n<table class=\"evidence\"><tr><th>source</th><th>before</th><th>after</th>"
+                    + "<th>during the run</th></tr>\n");
+            for (Map.Entry<?, ?> e : evidence.entrySet()) {
+                h.append("<tr><td>").append(esc(String.valueOf(e.getKey()))).append("</td>");
+                if (e.getValue() instanceof Map<?, ?> m) {
+                    h.append("<td>").append(m.get("before")).append("</td><td>").append(m.get("after")).append("</td><td>")
+                            .append(m.get("delta")).append("</td>");
+                } else {
+                    h.append("<td colspan=\"3\">not on this machine</td>");
+                }
+                h.append("</tr>\n");
+            }
+            h.append("</table>\n");
+        }
     }
 
     private static void row(StringBuilder h, Map<String, Object> report, String name, String done, String rate, String unit) {

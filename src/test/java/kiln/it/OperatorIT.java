@@ -32,6 +32,13 @@ final class OperatorIT {
             assertTrue(inv.getLong("memory.total_bytes") > 0);
             assertFalse(inv.getConfigList("file_systems").isEmpty());
             assertTrue(inv.hasPath("sensors"), "the sensors section is there even when empty");
+            for (String source : List.of("edac_corrected", "edac_uncorrected", "machine_checks", "thermal_events",
+                    "thermal_throttle", "cgroup_cpu_throttled")) {
+                assertTrue(inv.hasPath("evidence." + source + ".readable"), "every evidence source is listed: " + source);
+            }
+            assertEquals(Files.exists(Path.of("/sys/devices/system/edac/mc/mc0")), inv.getBoolean("evidence.edac_corrected.readable"));
+            assertEquals(!inv.getBoolean("evidence.edac_corrected.readable"), !inv.hasPath("evidence.edac_corrected.count"),
+                    "an unreadable source has no count, not 0");
         }
         try (KilnProcess k = new KilnProcess("sensors")) {
             assertEquals(0, k.waitFor(Duration.ofSeconds(60)));

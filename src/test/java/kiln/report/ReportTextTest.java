@@ -81,4 +81,30 @@ final class ReportTextTest {
         assertFalse(page.contains("<script src") || page.contains("<link ") || page.contains("http://") || page.contains("https://"),
                 "no outside resources: the page opens offline");
     }
+
+    @Test
+    void html_showsWhoWhereAndTheErrors_atTheTop() {
+        Report plain = report(Map.of(), Map.of("cpu", 1L));
+        kiln.supervisor.VerifyErrorLog.Entry e = new kiln.supervisor.VerifyErrorLog.Entry(1, "1", "cpu", "float", "3ff0", "3ff2", "",
+                1_800_000_000_000L);
+        kiln.sampler.Evidence before = kiln.sampler.Evidence.read(java.nio.file.Path.of("src/test/resources/evidence/server-before"));
+        kiln.sampler.Evidence after = kiln.sampler.Evidence.read(java.nio.file.Path.of("src/test/resources/evidence/server-after"));
+        Report r = new Report(plain.settings(), plain.workers(), plain.totals(), plain.elapsed(), 0.5, 5, 0, false, "native",
+                new Report.Findings(List.of(e), before, after, List.of(), List.of(),
+                        Map.of("hostname", "node-17", "cpu_model", "Test CPU @ 3.0GHz", "microcode", "0xde")));
+        Map<String, Object> m = r.toMap();
+        assertEquals(2, m.get("schema_version"));
+        assertEquals("node-17", m.get("hostname"), "identity leads the report");
+        String page = HtmlReport.render(m, new History());
+        int verdict = page.indexOf("<div class=\"verdict fail\">FAIL</div>");
+        int machine = page.indexOf("<table class=\"identity\">");
+        int errors = page.indexOf("<table class=\"errors\">");
+        int charts = page.indexOf("<h2>Over time</h2>");
+        assertTrue(verdict > 0 && machine > verdict && errors > machine && charts > errors, "verdict, machine, errors, then charts");
+        assertTrue(page.contains("<td>node-17</td>") && page.contains("<td>0xde</td>"), page.substring(machine, errors));
+        assertTrue(page.contains("<td>2027-01-15T08:00:00Z</td><td>1</td><td>1</td><td>cpu</td><td>float</td><td>3ff0</td><td>3ff2</td>"),
+                page.substring(errors, charts));
+        assertTrue(page.contains("<li>1 verification error: w1 cpu 1 cpu/float: expected 3ff0 got 3ff2</li>"), "the reasons");
+        assertTrue(page.contains("<tr><td>machine_checks</td><td>0</td><td>1</td><td>1</td></tr>"), "the evidence, before/after/delta");
+    }
 }
