@@ -145,13 +145,58 @@ final class OpsFilesTest {
         Map<String, Object> prom = yaml(ROOT.resolve("config/prometheus.yml"));
         assertEquals(List.of("kiln-alerts.yml"), prom.get("rule_files"));
         Map<String, Object> rules = yaml(ROOT.resolve("config/kiln-alerts.yml"));
-        List<Map<String, Object>> list = (List<Map<String, Object>>) ((List<Map<String, Object>>) rules.get("groups")).get(0).get("rules");
         Set<String> names = new java.util.TreeSet<>();
-        for (Map<String, Object> r : list) {
-            names.add((String) r.get("alert"));
-            assertFalse(((Map<String, Object>) r.get("annotations")).get("summary").toString().isBlank());
+        for (Map<String, Object> group : (List<Map<String, Object>>) rules.get("groups")) {
+            for (Map<String, Object> r : (List<Map<String, Object>>) group.get("rules")) {
+                if (r.get("alert") == null) {
+                    assertTrue(r.get("record").toString().startsWith("kiln:"), "recording rules are named level:metric:operation");
+                    continue;
+                }
+                names.add((String) r.get("alert"));
+                assertFalse(((Map<String, Object>) r.get("annotations")).get("summary").toString().isBlank());
+                assertFalse(r.get("expr").toString().contains("job="), "no rule is tied to a job name: " + r.get("alert"));
+            }
         }
-        assertTrue(names.containsAll(Set.of("KilnVerificationError", "KilnWorkerCrashLoop", "KilnFreeSpaceAtFloor", "KilnCpuTooHot")),
-                names.toString());
+        assertTrue(names.containsAll(Set.of("KilnVerificationError", "KilnWorkerCrashLoop", "KilnFreeSpaceAtFloor", "KilnCpuTooHot",
+                "KilnRunFailed", "KilnNodeBelowFleet", "KilnCoreBelowSiblings", "KilnCannotRun", "KilnDown")), names.toString());
+        Map<String, Object> tests = yaml(ROOT.resolve("config/kiln-alerts.test.yml"));
+        Set<String> tested = new java.util.TreeSet<>();
+        for (Map<String, Object> t : (List<Map<String, Object>>) tests.get("tests")) {
+            for (Map<String, Object> a : (List<Map<String, Object>>) t.get("alert_rule_test")) {
+                if (!((List<?>) a.get("exp_alerts")).isEmpty()) {
+                    tested.add((String) a.get("alertname"));
+                }
+            }
+        }
+        assertEquals(names, tested, "every alert has a promtool test in which it fires (.ci/run runs them)");
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void dashboard_importsIntoAnyGrafana() throws IOException {
+        String text = Files.readString(ROOT.resolve("docker/grafana/dashboards/kiln.json"));
+        Map<String, Object> d = yaml(ROOT.resolve("docker/grafana/dashboards/kiln.json")); // JSON is YAML
+        assertFalse(((List<?>) d.get("__inputs")).isEmpty(), "__inputs for grafana.com-style import");
+        List<String> variables = new java.util.ArrayList<>();
+        for (Map<String, Object> v : (List<Map<String, Object>>) ((Map<String, Object>) d.get("templating")).get("list")) {
+            variables.add((String) v.get("name"));
+        }
+        assertEquals(List.of("datasource", "job", "instance"), variables);
+        java.util.regex.Matcher uid = java.util.regex.Pattern.compile("\"datasource\"\\s*:\\s*\\{[^}]*\"uid\"\\s*:\\s*\"([^\"]*)\"").matcher(text);
+        while (uid.find()) {
+            assertEquals("${datasource}", uid.group(1), "no hard-coded data source uid");
+        }
+        for (Map<String, Object> panel : (List<Map<String, Object>>) d.get("panels")) {
+            for (Map<String, Object> t : (List<Map<String, Object>>) panel.getOrDefault("targets", List.of())) {
+                String expr = (String) t.get("expr");
+                assertFalse(expr.matches("(?s).*rate\\([^)]*\\[1m\\].*"), "a fixed [1m] rate returns nothing at a 60 s scrape: " + expr);
+                if (expr.contains("instance=~")) {
+                    assertTrue(expr.contains("job=~\"$job\""), "scoped by job too: " + expr);
+                }
+            }
+        }
+        Map<String, Object> verdict = ((List<Map<String, Object>>) d.get("panels")).get(0);
+        assertTrue(((List<Map<String, Object>>) verdict.get("targets")).get(0).get("expr").toString().contains("kiln_last_run_verdict"),
+                "the verdict panel reads the run's verdict, not 'no errors counted'");
     }
 }
