@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
 /** {@code kiln}: the command line. Exit codes: 0 clean, 1 verification errors, 2 bad usage, 3 could not run. */
 @Command(name = "kiln", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "CPU, RAM and disk stress with Prometheus metrics and a burn-in verdict.",
-        subcommands = {RunCommand.class, DaemonCommand.class, SensorsCommand.class, CheckConfigCommand.class,
+        subcommands = {RunCommand.class, DaemonCommand.class, SensorsCommand.class, CheckConfigCommand.class, HealthCommand.class,
                        ManCommand.class, picocli.AutoComplete.GenerateCompletion.class, CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:done and clean", "1:verification errors were found",

@@ -114,6 +114,9 @@ final class DaemonIT {
         try (KilnProcess k = new KilnProcess("daemon", "--config", conf.toString())) {
             await().atMost(Duration.ofSeconds(30)).until(() -> k.port() > 0 || !k.process.isAlive());
             assertEquals("idle", state(k));
+            try (KilnProcess health = new KilnProcess("health", "--url", "http://127.0.0.1:" + k.port() + "/readyz")) {
+                assertEquals(0, health.waitFor(Duration.ofSeconds(30)), "an idle daemon that can run is ready: " + health.output());
+            }
             assertEquals("fail", json(k.get("/api/v1/status")).getString("last_run.verdict"), "remembered, not reset to clean");
             assertEquals(1.0, k.scrape().get("kiln_last_run_verdict{verdict=\"fail\"}"));
             assertEquals(0.0, k.scrape().get("kiln_last_run_verdict{verdict=\"pass\"}"));
@@ -140,6 +143,18 @@ final class DaemonIT {
     }
 
     @Test
+    void health_withNothingListening_exits3() throws Exception {
+        int port;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            port = s.getLocalPort();
+        }
+        try (KilnProcess health = new KilnProcess("health", "--url", "http://127.0.0.1:" + port + "/readyz", "--timeout", "2s")) {
+            assertEquals(3, health.waitFor(Duration.ofSeconds(30)), health.output());
+            assertTrue(health.err.get(0).startsWith("kiln: no answer from http://127.0.0.1:" + port + "/readyz"), health.output());
+        }
+    }
+
+    @Test
     void aDaemonThatCannotUseItsDirectory_saysSo_andIsNotReady() throws Exception {
         Path blocker = Files.writeString(tmp.resolve("file"), "not a directory");
         Path conf = Files.writeString(tmp.resolve("bad.conf"), "kiln.http.port = 0\nkiln.files.dir = \"" + blocker.resolve("data") + "\"\n");
@@ -151,6 +166,13 @@ final class DaemonIT {
             assertTrue(json(ready).getString("problem").contains(blocker.resolve("data").toString()), ready.body());
             assertEquals(1.0, k.scrape().get("kiln_daemon_problem"));
             assertTrue(json(k.get("/api/v1/status")).getString("problem").startsWith("cannot keep run reports"));
+            try (KilnProcess health = new KilnProcess("health", "--url", "http://127.0.0.1:" + k.port() + "/readyz")) {
+                assertEquals(1, health.waitFor(Duration.ofSeconds(30)), health.output());
+                assertTrue(health.err.get(0).startsWith("kiln: not ready (503): "), health.output());
+            }
+            try (KilnProcess alive = new KilnProcess("health", "--url", "http://127.0.0.1:" + k.port() + "/healthz")) {
+                assertEquals(0, alive.waitFor(Duration.ofSeconds(30)), alive.output());
+            }
             k.signal(false);
             assertEquals(0, k.waitFor(Duration.ofSeconds(15)), k.output());
         }
