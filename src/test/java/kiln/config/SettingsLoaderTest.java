@@ -146,8 +146,11 @@ final class SettingsLoaderTest {
         assertEquals("files", loader.load(null, Map.of("kiln.run.inject-fault", "files")).run().injectFault());
         assertEquals("kiln.run.inject-fault = \"memory\": that stressor is not enabled",
                 error(() -> loader.load(null, Map.of("kiln.run.inject-fault", "memory"))));
-        assertEquals("kiln.run.inject-fault = \"disk\": expected one of , cpu, files, memory",
+        assertEquals("kiln.run.inject-fault = \"disk\": expected one of , cpu, cross-core, files, memory",
                 error(() -> loader.load(null, Map.of("kiln.run.inject-fault", "disk"))));
+        assertEquals("kiln.run.inject-fault = \"cross-core\": that stressor is not enabled",
+                error(() -> loader.load(null, Map.of("kiln.run.inject-fault", "cross-core", "kiln.cpu.enabled", false))),
+                "the cross-core digest is the CPU burners' work");
     }
 
     @Test
