@@ -121,6 +121,13 @@ final class Run {
         }
     }
 
+    /** Cores slower than their siblings, and a clock that dropped under load. */
+    private static List<String> slow(Stress stress) {
+        List<String> out = new java.util.ArrayList<>(SlowCores.find(stress.pool().workers(), stress.settings().verdict().slowCorePercent()));
+        FrequencyDrop.find(stress.monitor().history().columns(), FrequencyDrop.maxHz(java.nio.file.Path.of("/"))).ifPresent(out::add);
+        return out;
+    }
+
     /** Stops the workers (they remove their files) and reports; the stress time ends here, not after cleanup. */
     Result stop(End end) {
         Duration elapsed = end == End.NOT_STARTED ? Duration.ZERO : elapsed();
@@ -131,7 +138,7 @@ final class Run {
         stress.pool().crossCore().flush();
         Report.Findings findings = new Report.Findings(stress.pool().verifyErrors().entries(),
                 evidenceBefore == null ? after : evidenceBefore, after, stress.pool().crossCore().disagreeing(),
-                SlowCores.find(stress.pool().workers(), stress.settings().verdict().slowCorePercent()),
+                slow(stress),
                 Identity.of(stress.settings(), startedAt == null ? endedAt : startedAt, endedAt));
         return new Result(Report.of(stress, elapsed, load, findings), end);
     }

@@ -273,13 +273,32 @@ public final class RunSession {
 
     private HttpApi startHttp(KilnMetrics metrics, Stress stress, Work work) throws CannotRun {
         try {
-            HttpApi http = new HttpApi(settings.http().host(), settings.http().port());
+            HttpApi http = bind(settings.http());
             Routes.observe(http, metrics, () -> StatusDocument.of(RunState.RUNNING.label(), stress), work);
             http.start();
             return http;
         } catch (IOException | RuntimeException e) {
             throw new CannotRun("cannot listen on " + settings.http().host() + ":" + settings.http().port() + " ("
                     + e.getMessage() + "); choose another port with --metrics-port (0 = any free port)");
+        }
+    }
+
+    /**
+     * Binds the metrics port. The default port taken (a kiln daemon on this host, say) is not a
+     * reason to refuse a one-shot run: it warns and takes a free port. A port the user chose is theirs
+     * to fix: an error naming it.
+     */
+    private HttpApi bind(Settings.Http h) throws IOException {
+        try {
+            return new HttpApi(h.host(), h.port());
+        } catch (IOException e) {
+            if (h.portGiven() || h.port() == 0) {
+                throw e;
+            }
+            HttpApi any = new HttpApi(h.host(), 0);
+            System.err.println("kiln: the default metrics port " + h.port() + " is taken (" + e.getMessage() + "): using "
+                    + any.port() + " instead (--metrics-port chooses one)");
+            return any;
         }
     }
 }

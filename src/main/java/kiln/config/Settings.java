@@ -96,7 +96,11 @@ public record Settings(Workers workers, Files files, Cpu cpu, Memory memory, Run
      * @param port  port to bind, 0 = any free port
      * @param token bearer token for control endpoints, "" for none
      */
-    public record Http(String host, int port, String token) {
+    /**
+     * @param portGiven whether the port was chosen (a flag, the file or the API) rather than the default:
+     *                  a taken default port falls back to a free one, a chosen one is an error
+     */
+    public record Http(String host, int port, String token, boolean portGiven) {
     }
 
     /** @param interval time between two hardware readings */

@@ -57,7 +57,7 @@ public final class SettingsLoader {
         } catch (ConfigException e) {
             throw new SettingsException(String.valueOf(file), ": " + e.getMessage());
         }
-        return build(new Reader(merged));
+        return build(new Reader(merged), user.hasPath("kiln.http.port"));
     }
 
     /** The preset named by kiln.run.profile (from flags, file or reference), re-rooted under kiln. */
@@ -146,7 +146,7 @@ public final class SettingsLoader {
         return prev[b.length()];
     }
 
-    private Settings build(Reader r) {
+    private Settings build(Reader r, boolean portGiven) {
         int count = r.intOrAuto("kiln.workers.count", 1, 1024);
         var workers = new Settings.Workers(count == 0 ? logicalCores : count,
                 r.bool("kiln.workers.pin"),
@@ -202,7 +202,7 @@ public final class SettingsLoader {
             throw new SettingsException("kiln.files.enabled", " = false: expected at least one stressor: files, cpu"
                     + " (kiln.cpu.enabled) or memory (kiln.memory.size); a run of nothing would pass with nothing tested");
         }
-        var http = new Settings.Http(host, r.intIn("kiln.http.port", 0, 65535), token);
+        var http = new Settings.Http(host, r.intIn("kiln.http.port", 0, 65535), token, portGiven);
         var ready = new Settings.Ready(r.durationIn("kiln.ready.window", Duration.ofSeconds(5), Duration.ofHours(1)),
                 r.intIn("kiln.ready.tolerance", 1, 50) / 100.0);
         var sampler = new Settings.Sampler(r.durationIn("kiln.sampler.interval", Duration.ofMillis(200), Duration.ofMinutes(1)));

@@ -38,6 +38,8 @@ public final class KilnMetrics {
     private final Set<String> diskMeters = new HashSet<>();
     private int workerMeters;
     private final VerdictMeters verdictMeters;
+    /** Held: function meters keep only a weak reference to their state object. */
+    private final EvidenceMeters evidenceMeters;
 
     public KilnMetrics(Work work, HardwareSampler sampler, String version) {
         this(work, sampler, version, kiln.util.Ticker.SYSTEM);
@@ -49,10 +51,10 @@ public final class KilnMetrics {
         this.work = work;
         this.sampler = sampler;
         registerWorkMeters();
-        verdictMeters = new VerdictMeters(registry, work, kiln.sampler.HostFacts.read(), java.util.List.of(STRESSORS));
+        verdictMeters = new VerdictMeters(registry, work, kiln.sampler.HostFacts.read(), java.util.List.of(STRESSORS), this::worker);
         registerWorkerMeters();
         registerHostMeters();
-        new EvidenceMeters(registry, kiln.sampler.Evidence::read, SNAPSHOT_NANOS * 10);
+        evidenceMeters = new EvidenceMeters(registry, kiln.sampler.Evidence::read, SNAPSHOT_NANOS * 10);
         Gauge.builder("kiln.build.info", () -> 1).tag("version", version)
                 .description("Always 1; the version label says which kiln runs").register(registry);
         new JvmMemoryMetrics().bindTo(registry);
@@ -68,7 +70,7 @@ public final class KilnMetrics {
      * do what it was configured to do (its directory unusable, its configured run refused).
      */
     public void problem(java.util.function.Supplier<String> problem) {
-        Gauge.builder("kiln.daemon.problem", problem, p -> p.get() == null ? 0 : 1)
+        Gauge.builder("kiln.daemon.problem", problem, p -> p.get() == null ? 0 : 1).strongReference(true)
                 .description("1 while the daemon cannot do what it was configured to; GET /api/v1/status says why")
                 .register(registry);
     }
@@ -135,7 +137,7 @@ public final class KilnMetrics {
                     .tags(w).description("Files on disk now (at most max-files per worker)").register(registry);
         }
         workerMeters = Math.max(workerMeters, work.workerIds());
-        verdictMeters.onWorkers(work.workers(), this::worker);
+        verdictMeters.onWorkers(work.workers());
     }
 
     private void registerWorkMeters() {

@@ -22,8 +22,14 @@ final class VerdictMeters {
     private final Work work;
     private final Set<String> verifyMeters = new HashSet<>();
     private final List<String> stressors;
+    /**
+     * Held here: Micrometer keeps only a weak reference to a function meter's state object, so a
+     * state that nothing else holds (a lambda) is collected and the series reads 0 or NaN.
+     */
+    private final Snapshots snapshots;
 
-    VerdictMeters(MeterRegistry registry, Work work, HostFacts host, List<String> stressors) {
+    VerdictMeters(MeterRegistry registry, Work work, HostFacts host, List<String> stressors, Snapshots snapshots) {
+        this.snapshots = snapshots;
         this.registry = registry;
         this.work = work;
         this.stressors = stressors;
@@ -44,7 +50,7 @@ final class VerdictMeters {
     }
 
     /** Registers the verification-error counter of each worker once it has said which cpus it runs on. */
-    synchronized void onWorkers(List<WorkerView> views, Snapshots snapshots) {
+    synchronized void onWorkers(List<WorkerView> views) {
         for (WorkerView v : views) {
             if (v.cpus().equals("?")) {
                 continue;
@@ -53,7 +59,7 @@ final class VerdictMeters {
                 String key = v.id() + "/" + v.cpus() + "/ops/" + method;
                 if (verifyMeters.add(key)) {
                     int id = v.id();
-                    FunctionCounter.builder("kiln.core.cpu.ops", snapshots, s -> s.worker(id).cpuOps().getOrDefault(method, 0L))
+                    FunctionCounter.builder("kiln.core.cpu.ops", this, m -> m.snapshots.worker(id).cpuOps().getOrDefault(method, 0L))
                             .tags(Tags.of("method", method, "worker", Integer.toString(id), "cpu", v.cpus()))
                             .description("CPU burner operations of one worker on its cpu: rate() compares cores with their siblings")
                             .register(registry);
@@ -63,8 +69,8 @@ final class VerdictMeters {
                 String key = v.id() + "/" + v.cpus() + "/" + stressor;
                 if (verifyMeters.add(key)) {
                     int id = v.id();
-                    FunctionCounter.builder("kiln.verify.errors", snapshots,
-                                    s -> s.worker(id).verifyErrors().getOrDefault(stressor, 0L))
+                    FunctionCounter.builder("kiln.verify.errors", this,
+                                    m -> m.snapshots.worker(id).verifyErrors().getOrDefault(stressor, 0L))
                             .tags(Tags.of("stressor", stressor, "worker", Integer.toString(id), "cpu", v.cpus()))
                             .description("Wrong results found, by the worker and the cpu it runs on: the burn-in verdict")
                             .register(registry);

@@ -32,7 +32,7 @@ public final class Summary {
             row("cpu", String.format(Locale.ROOT, "%,d ops", r.cpuOps()),
                     String.format(Locale.ROOT, "%,.0f ops/s", r.cpuOps() / r.seconds()), r.verifyErrors(Stressor.CPU),
                     String.format(Locale.ROOT, "target %d%%, host busy %.1f%%, %s", r.settings().cpu().load(),
-                            r.measuredCpuLoad() * 100, t.cpuOps()));
+                            r.measuredCpuLoad() * 100, methods(t.cpuOps())));
         }
         if (r.memoryBytes() > 0) {
             row("memory", Sizes.human(t.memoryBytes()), Sizes.human(t.memoryBytes() / r.seconds()) + "/s",
@@ -47,6 +47,17 @@ public final class Summary {
         for (String reason : v.reasons().subList(Math.min(1, v.reasons().size()), Math.min(10, v.reasons().size()))) {
             out.println("           also: " + reason);
         }
+    }
+
+    /** Operations per CPU method in the methods' fixed order: {@code int 1,200, float 300, sha256 0, factorial 12}. */
+    static String methods(java.util.Map<String, Long> ops) {
+        java.util.List<String> parts = new java.util.ArrayList<>();
+        for (String m : kiln.stress.CpuMethod.NAMES) {
+            if (ops.containsKey(m)) {
+                parts.add(String.format(Locale.ROOT, "%s %,d", m, ops.get(m)));
+            }
+        }
+        return String.join(", ", parts);
     }
 
     private void row(String stressor, String done, String rate, long verifyErrors, String notes) {

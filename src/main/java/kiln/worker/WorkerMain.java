@@ -28,6 +28,21 @@ public final class WorkerMain {
     private WorkerMain() {
     }
 
+    /**
+     * Ctrl-C in a terminal sends SIGINT to the whole process group, workers included. A worker
+     * that died of it would skip its own cleanup (its files then swept by the supervisor, and the
+     * summary would count them as never deleted). The supervisor got the same signal and stops
+     * every worker through the link, so a worker ignores it; if the supervisor is gone, the end
+     * of stdin stops the worker just the same.
+     */
+    private static void ignoreInterrupt(Logger log) {
+        try {
+            sun.misc.Signal.handle(new sun.misc.Signal("INT"), sun.misc.SignalHandler.SIG_IGN);
+        } catch (IllegalArgumentException | UnsupportedOperationException e) {
+            log.debug("cannot ignore SIGINT: {}", e.toString());
+        }
+    }
+
     public static void main(String[] args) {
         System.setProperty("org.slf4j.simpleLogger.showThreadName", "false");
         System.setProperty("org.slf4j.simpleLogger.showLogName", "false");
@@ -35,6 +50,7 @@ public final class WorkerMain {
         OutputStream frames = new FileOutputStream(FileDescriptor.out);
         System.setOut(new PrintStream(new FileOutputStream(FileDescriptor.err), true, StandardCharsets.UTF_8));
         Logger log = LoggerFactory.getLogger(WorkerMain.class);
+        ignoreInterrupt(log);
 
         FrameReader commands = new FrameReader(System.in, why -> log.warn("skipped a malformed command: {}", why));
         WorkerSpec spec;

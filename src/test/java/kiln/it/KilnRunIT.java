@@ -59,7 +59,8 @@ final class KilnRunIT {
             assertTrue(m.containsKey("kiln_file_create_seconds_bucket{le=\"+Inf\"}"));
             assertTrue(sum(m, "kiln_cpu_ops_total") > 0, "burners run");
             assertEquals(0.0, sum(m, "kiln_verify_errors_total"));
-            assertTrue(m.containsKey("kiln_verify_errors_total{stressor=\"cpu\"}"));
+            assertTrue(m.keySet().stream().anyMatch(k -> k.startsWith("kiln_verify_errors_total{") && k.contains("stressor=\"cpu\"")
+                    && k.contains("worker=\"1\"") && k.contains("cpu=")), "verify errors by worker and cpu: " + m.keySet());
             assertTrue(m.containsKey("kiln_worker_restarts_total"));
             assertTrue(m.containsKey("kiln_file_ops_in_flight{worker=\"0\"}"));
             assertTrue(m.containsKey("kiln_build_info{version=\"" + KilnProcess.version() + "\"}"), m.keySet().toString());
@@ -173,6 +174,66 @@ final class KilnRunIT {
             for (String flag : List.of("--duration", "--workers", "--cpu-load", "--no-cpu", "--no-files", "--dir",
                     "--file-size", "--max-files", "--min-free", "--metrics-port", "--report", "--config")) {
                 assertTrue(help.contains(flag), flag + " in help");
+            }
+        }
+    }
+
+    @Test
+    void ctrlC_toTheProcessGroup_stopsThroughTheSupervisor_andEveryFileIsCountedAsDeleted() throws Exception {
+        Path data = tmp.resolve("pg");
+        // setsid: kiln leads its own process group, as a shell's foreground job does; Ctrl-C signals all of it
+        List<String> cmd = new java.util.ArrayList<>(List.of("setsid", KilnProcess.launcher().toString(), "run", "--duration", "60s",
+                "--workers", "2", "--no-cpu", "--dir", data.toString(), "--min-free", "64m", "--max-files", "3000",
+                "--metrics-port", "0"));
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+        pb.environment().put("KILN_JAR", KilnProcess.jar().toAbsolutePath().toString());
+        pb.environment().put("JAVA", KilnProcess.javaBinary());
+        Process p = pb.start();
+        try {
+            java.io.BufferedReader out = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream()));
+            List<String> lines = new java.util.concurrent.CopyOnWriteArrayList<>();
+            Thread drain = new Thread(() -> out.lines().forEach(lines::add));
+            drain.setDaemon(true);
+            drain.start();
+            await().atMost(Duration.ofSeconds(30)).until(() -> lines.stream().anyMatch(l -> l.contains("metrics at http")));
+            Thread.sleep(2000); // files are being created and churned
+            assertEquals(0, new ProcessBuilder("kill", "-INT", "--", "-" + p.pid()).start().waitFor());
+            assertTrue(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS), String.join("\n", lines));
+            drain.join(5000);
+            String all = String.join("\n", lines);
+            assertEquals(0, p.exitValue(), all);
+            assertTrue(all.contains("signal received: stopping early"), all);
+            assertFalse(all.contains("files left by a worker that did not clean up"), "the workers cleaned up themselves: " + all);
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("files\\s+([0-9,]+) files .*? ([0-9,]+) deleted").matcher(all);
+            assertTrue(m.find(), all);
+            assertEquals(m.group(1), m.group(2), "every file created was deleted, and counted: " + all);
+            assertFalse(Files.exists(data), "nothing left");
+        } finally {
+            p.destroyForcibly();
+        }
+    }
+
+    @Test
+    void theDefaultPortTaken_fallsBackToAFreeOne_butAChosenPortTaken_exits3() throws Exception {
+        java.net.ServerSocket holder = null;
+        try {
+            try {
+                holder = new java.net.ServerSocket(9477, 1, java.net.InetAddress.getByName("127.0.0.1"));
+            } catch (java.net.BindException taken) {
+                // something here holds it already: the same situation
+            }
+            try (KilnProcess k = new KilnProcess("run", "-t", "3", "--workers", "1", "--no-files", "--cpu-load", "10")) {
+                assertEquals(0, k.waitFor(Duration.ofSeconds(60)), k.output());
+                assertTrue(k.err.stream().anyMatch(l -> l.startsWith("kiln: the default metrics port 9477 is taken")), k.output());
+                assertTrue(k.port() > 0 && k.port() != 9477, "served on the free port it printed: " + k.output());
+            }
+            try (KilnProcess k = new KilnProcess("run", "-t", "3", "--workers", "1", "--no-files", "--metrics-port", "9477")) {
+                assertEquals(3, k.waitFor(Duration.ofSeconds(60)), k.output());
+                assertTrue(k.err.stream().anyMatch(l -> l.startsWith("kiln: cannot listen on 127.0.0.1:9477")), k.output());
+            }
+        } finally {
+            if (holder != null) {
+                holder.close();
             }
         }
     }

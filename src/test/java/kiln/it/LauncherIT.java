@@ -47,6 +47,11 @@ final class LauncherIT {
             String user = System.getProperty("user.name");
             assertFalse(Files.exists(Path.of(System.getProperty("java.io.tmpdir"), "hsperfdata_" + user, Long.toString(pid))),
                     "no perf-data file for the supervisor");
+            long until = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+            while (k.scrape().entrySet().stream().filter(e -> e.getKey().startsWith("kiln_cpu_ops_total"))
+                    .mapToDouble(Map.Entry::getValue).sum() == 0 && System.nanoTime() < until) {
+                Thread.sleep(100); // a run stopped before it did any work is inconclusive, rightly
+            }
             k.process.destroy();
             assertEquals(0, k.waitFor(Duration.ofSeconds(30)), "SIGTERM is a clean stop: " + k.output());
         }

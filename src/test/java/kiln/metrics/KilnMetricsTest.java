@@ -42,6 +42,9 @@ final class KilnMetricsTest {
             }) {
                 assertTrue(text.contains(line), "missing: " + line + "\n" + text.lines().filter(l -> l.contains("build")).toList());
             }
+            System.gc(); // meters read through weakly held state objects must still answer
+            String afterGc = m.scrape(null);
+            assertTrue(afterGc.lines().filter(l -> l.startsWith("kiln_evidence_available")).noneMatch(l -> l.endsWith("NaN")), afterGc);
             Work w = new Work();
             KilnMetrics after = new KilnMetrics(w, sampler, "9.9.9");
             w.lastRun(new Work.LastRun("degraded", java.time.Instant.ofEpochSecond(1_800_000_000L)));

@@ -45,6 +45,7 @@ final class ReportTextTest {
         assertTrue(text.contains("files     1,000 files          100 files/s"), text);
         assertTrue(text.contains("1000.0 KiB written, 990 deleted, 62 read back, 2 I/O errors"), text);
         assertTrue(text.contains("cpu       80 ops               8 ops/s"), text);
+        assertTrue(text.contains("host busy 50.0%, int 50, float 30\n"), "methods in a fixed order, not a map: " + text);
         assertTrue(text.contains("  verdict: DEGRADED (w1 failed (crash loop))"), "a worker given up on is not a pass: " + text);
     }
 

@@ -1,0 +1,33 @@
+package kiln.metrics;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.util.List;
+import java.util.Map;
+import kiln.link.LatencyBuckets;
+import kiln.link.WorkerStats;
+import kiln.sampler.HostFacts;
+import kiln.supervisor.Work;
+import kiln.supervisor.WorkerState;
+import kiln.supervisor.WorkerView;
+import org.junit.jupiter.api.Test;
+
+/** Per-worker verdict meters: named by the worker and its cpu, and still read after garbage collections. */
+final class VerdictMetersTest {
+    @Test
+    void verifyErrorsAndCoreOps_carryWorkerAndCpu_andSurviveAGc() {
+        WorkerStats stats = new WorkerStats(1, 0, 0, 0, Map.of(), 0, 0, false, new long[LatencyBuckets.COUNT], 0,
+                Map.of("int", 42L), 0, Map.of("cpu", 1L), 0, 0, 0);
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        VerdictMeters meters = new VerdictMeters(registry, new Work(), HostFacts.read(), List.of("cpu", "files", "memory"), id -> stats);
+        List<WorkerView> views = List.of(new WorkerView(0, WorkerState.RUNNING, stats, 0, 0, 10L, 0, "0"),
+                new WorkerView(1, WorkerState.RUNNING, stats, 0, 0, 11L, 0, "1"));
+        meters.onWorkers(views);
+        System.gc();
+        String text = registry.scrape();
+        assertTrue(text.contains("kiln_verify_errors_total{cpu=\"1\",stressor=\"cpu\",worker=\"1\"} 1.0"), text);
+        assertTrue(text.contains("kiln_core_cpu_ops_total{cpu=\"0\",method=\"int\",worker=\"0\"} 42.0"), text);
+    }
+}
