@@ -59,8 +59,8 @@ final class KilnRunIT {
             assertTrue(m.containsKey("kiln_file_create_seconds_bucket{le=\"+Inf\"}"));
             assertTrue(sum(m, "kiln_cpu_ops_total") > 0, "burners run");
             assertEquals(0.0, sum(m, "kiln_verify_errors_total"));
-            assertTrue(m.keySet().stream().anyMatch(k -> k.startsWith("kiln_verify_errors_total{") && k.contains("stressor=\"cpu\"")
-                    && k.contains("worker=\"1\"") && k.contains("cpu=")), "verify errors by worker and cpu: " + m.keySet());
+            assertTrue(m.keySet().stream().anyMatch(key -> key.startsWith("kiln_verify_errors_total{") && key.contains("stressor=\"cpu\"")
+                    && key.contains("worker=\"1\"") && key.contains("cpu=")), "verify errors by worker and cpu: " + m.keySet());
             assertTrue(m.containsKey("kiln_worker_restarts_total"));
             assertTrue(m.containsKey("kiln_file_ops_in_flight{worker=\"0\"}"));
             assertTrue(m.containsKey("kiln_build_info{version=\"" + KilnProcess.version() + "\"}"), m.keySet().toString());
