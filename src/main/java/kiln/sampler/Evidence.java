@@ -130,8 +130,8 @@ public record Evidence(Map<Source, Map<String, Long>> sources) {
         Map<String, Long> ue = new TreeMap<>();
         for (Path mc : children(mcs, "mc[0-9]*")) {
             String name = mc.getFileName().toString();
-            long c = number(mc.resolve("ce_count"));
-            long u = number(mc.resolve("ue_count"));
+            long c = KernelFiles.number(mc.resolve("ce_count"));
+            long u = KernelFiles.number(mc.resolve("ue_count"));
             if (c < 0 || u < 0) {
                 continue;
             }
@@ -154,8 +154,8 @@ public record Evidence(Map<Source, Map<String, Long>> sources) {
     }
 
     private static boolean perPart(Path part, String mc, String ceFile, String ueFile, Map<String, Long> ce, Map<String, Long> ue) {
-        long c = number(part.resolve(ceFile));
-        long u = number(part.resolve(ueFile));
+        long c = KernelFiles.number(part.resolve(ceFile));
+        long u = KernelFiles.number(part.resolve(ueFile));
         if (c < 0 || u < 0) {
             return false;
         }
@@ -168,7 +168,7 @@ public record Evidence(Map<Source, Map<String, Long>> sources) {
     // ---- /proc/interrupts: a header of CPU columns, then rows such as "MCE:  0  0   Machine check exceptions"
 
     private static void interrupts(Path root, Map<Source, Map<String, Long>> m) {
-        List<String> lines = lines(root.resolve("proc/interrupts"));
+        List<String> lines = KernelFiles.lines(root.resolve("proc/interrupts"));
         if (lines.isEmpty()) {
             return;
         }
@@ -209,7 +209,7 @@ public record Evidence(Map<Source, Map<String, Long>> sources) {
         for (Path cpu : children(root.resolve("sys/devices/system/cpu"), "cpu[0-9]*")) {
             Path t = cpu.resolve("thermal_throttle");
             for (String scope : new String[] {"core", "package"}) {
-                long n = number(t.resolve(scope + "_throttle_count"));
+                long n = KernelFiles.number(t.resolve(scope + "_throttle_count"));
                 if (n >= 0) {
                     counts.put(cpu.getFileName() + "/" + scope, n);
                 }
@@ -228,7 +228,7 @@ public record Evidence(Map<Source, Map<String, Long>> sources) {
             return;
         }
         Map<String, Long> stat = new TreeMap<>();
-        for (String line : lines(dir.get().resolve("cpu.stat"))) {
+        for (String line : KernelFiles.lines(dir.get().resolve("cpu.stat"))) {
             String[] f = line.trim().split("\\s+");
             if (f.length != 2) {
                 continue;
@@ -267,19 +267,5 @@ public record Evidence(Map<Source, Map<String, Long>> sources) {
         return n.replaceAll("\\d", "") + String.format(Locale.ROOT, "%010d", digits.isEmpty() ? 0 : Long.parseLong(digits));
     }
 
-    private static long number(Path p) {
-        try {
-            return Long.parseLong(Files.readString(p).strip());
-        } catch (IOException | RuntimeException e) {
-            return -1;
-        }
-    }
 
-    private static List<String> lines(Path p) {
-        try {
-            return Files.readAllLines(p);
-        } catch (IOException | RuntimeException e) {
-            return List.of();
-        }
-    }
 }

@@ -2,7 +2,6 @@ package kiln.sampler;
 
 import java.io.IOException;
 import java.net.InetAddress;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
@@ -34,7 +33,7 @@ public record HostFacts(String hostname, String kernel, String cpuModel, String 
         int threads = 0;
         Set<String> cores = new HashSet<>();
         String physical = "0";
-        for (String line : lines(root.resolve("proc/cpuinfo"))) {
+        for (String line : KernelFiles.lines(root.resolve("proc/cpuinfo"))) {
             int colon = line.indexOf(':');
             if (colon < 0) {
                 continue;
@@ -51,7 +50,7 @@ public record HostFacts(String hostname, String kernel, String cpuModel, String 
             }
         }
         long memory = -1;
-        for (String line : lines(root.resolve("proc/meminfo"))) {
+        for (String line : KernelFiles.lines(root.resolve("proc/meminfo"))) {
             if (line.startsWith("MemTotal:")) {
                 String[] f = line.substring(9).strip().split("\\s+");
                 memory = Long.parseLong(f[0]) * 1024;
@@ -70,15 +69,8 @@ public record HostFacts(String hostname, String kernel, String cpuModel, String 
     }
 
     private static String first(Path p) {
-        List<String> l = lines(p);
+        List<String> l = KernelFiles.lines(p);
         return l.isEmpty() || l.get(0).isBlank() ? UNKNOWN : l.get(0).strip();
     }
 
-    private static List<String> lines(Path p) {
-        try {
-            return Files.readAllLines(p);
-        } catch (IOException | RuntimeException e) {
-            return List.of();
-        }
-    }
 }

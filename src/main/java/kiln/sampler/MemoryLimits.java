@@ -36,7 +36,7 @@ public record MemoryLimits(long totalBytes, long availableBytes, long cgroupLimi
         if (available < 0) {
             available = meminfo(root, "MemFree"); // kernels before 3.14
         }
-        List<String> cgroups = lines(root.resolve("proc/self/cgroup"));
+        List<String> cgroups = KernelFiles.lines(root.resolve("proc/self/cgroup"));
         List<Mount> mounts = mounts(root);
         long limit = -1;
         long headroom = -1;
@@ -121,7 +121,7 @@ public record MemoryLimits(long totalBytes, long availableBytes, long cgroupLimi
      * hierarchy that has the controller, else the v2 unified hierarchy; empty when neither is mounted.
      */
     static Optional<Path> cgroupDir(Path root, String controller) {
-        List<String> cgroups = lines(root.resolve("proc/self/cgroup"));
+        List<String> cgroups = KernelFiles.lines(root.resolve("proc/self/cgroup"));
         List<Mount> mounts = mounts(root);
         for (String line : cgroups) {
             String[] f = line.split(":", 3);
@@ -160,7 +160,7 @@ public record MemoryLimits(long totalBytes, long availableBytes, long cgroupLimi
 
     private static List<Mount> mounts(Path root) {
         List<Mount> out = new ArrayList<>();
-        for (String line : lines(root.resolve("proc/self/mountinfo"))) {
+        for (String line : KernelFiles.lines(root.resolve("proc/self/mountinfo"))) {
             // id parent major:minor root mount-point options [optional…] - type source super-options
             String[] f = line.split(" ");
             int dash = List.of(f).indexOf("-");
@@ -192,7 +192,7 @@ public record MemoryLimits(long totalBytes, long availableBytes, long cgroupLimi
     }
 
     private static long meminfo(Path root, String key) {
-        for (String line : lines(root.resolve("proc/meminfo"))) {
+        for (String line : KernelFiles.lines(root.resolve("proc/meminfo"))) {
             if (line.startsWith(key + ":")) {
                 String[] f = line.substring(key.length() + 1).trim().split("\\s+");
                 try {
@@ -206,7 +206,7 @@ public record MemoryLimits(long totalBytes, long availableBytes, long cgroupLimi
     }
 
     private static long statValue(Path file, String key) {
-        for (String line : lines(file)) {
+        for (String line : KernelFiles.lines(file)) {
             if (line.startsWith(key + " ")) {
                 try {
                     return Long.parseLong(line.substring(key.length() + 1).trim());
@@ -228,11 +228,4 @@ public record MemoryLimits(long totalBytes, long availableBytes, long cgroupLimi
         }
     }
 
-    private static List<String> lines(Path p) {
-        try {
-            return Files.readAllLines(p);
-        } catch (IOException | RuntimeException e) {
-            return List.of();
-        }
-    }
 }
