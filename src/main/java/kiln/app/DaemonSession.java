@@ -205,6 +205,7 @@ public final class DaemonSession {
         if (s.http().port() != base.http().port() && nameOfKey.containsValue("metrics-port")) {
             throw new Refused(Reply.error(400, "metrics-port: cannot change while the daemon serves on " + base.http().port()));
         }
+        s = RunSession.fitCpuQuota(s, kiln.sampler.CpuQuota.cores(), System.err);
         long memoryPerWorker = RunSession.memoryPerWorker(s, MemoryLimits.read(), System.err);
         Workspace workspace;
         try {

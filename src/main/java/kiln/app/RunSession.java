@@ -63,7 +63,7 @@ public final class RunSession {
     private volatile Path workspaceDir;
 
     public RunSession(Settings settings, PrintWriter out, Output output) {
-        this.settings = settings;
+        this.settings = fitCpuQuota(settings, kiln.sampler.CpuQuota.cores(), System.err);
         this.out = out;
         this.output = output;
         // progress lines go nowhere in the quiet and JSON modes
@@ -227,6 +227,28 @@ public final class RunSession {
             return ExitCode.CANNOT_RUN;
         }
         return ExitCode.OK;
+    }
+
+    /**
+     * The CPU load cut to what the cgroup's CPU quota can give, with a message saying so: burners
+     * asking for more than the quota are only throttled by it (which would read as the machine
+     * failing to keep up), so they ask for what the quota allows.
+     */
+    static Settings fitCpuQuota(Settings s, java.util.Optional<Double> quotaCores, java.io.PrintStream messages) {
+        if (!s.cpu().enabled() || quotaCores.isEmpty()) {
+            return s;
+        }
+        int workers = s.workers().count();
+        int fits = (int) Math.floor(100 * quotaCores.get() / workers);
+        if (s.cpu().load() <= fits) {
+            return s;
+        }
+        int load = Math.max(1, fits);
+        messages.printf(java.util.Locale.ROOT, "kiln: the cgroup's CPU quota is %.2f cores: %d workers at %d%% would be throttled by it;"
+                + " holding %d%% instead%n", quotaCores.get(), workers, s.cpu().load(), load);
+        Settings.Cpu c = s.cpu();
+        return new Settings(s.workers(), s.files(), new Settings.Cpu(c.enabled(), load, c.method(), c.threads()), s.memory(), s.run(),
+                s.http(), s.ready(), s.sampler(), s.verdict());
     }
 
     /**
