@@ -329,9 +329,7 @@ public final class DaemonSession {
         try {
             java.util.Optional<String> last = history.latest();
             if (last.isPresent()) {
-                Map<String, Object> report = com.typesafe.config.ConfigFactory.parseString(last.get(),
-                        com.typesafe.config.ConfigParseOptions.defaults().setSyntax(com.typesafe.config.ConfigSyntax.JSON))
-                        .root().unwrapped();
+                Map<String, Object> report = parseReport(last.get());
                 lastResult = report;
                 Object verdict = report.get("verdict");
                 Object end = report.get("end");
@@ -343,6 +341,12 @@ public final class DaemonSession {
         } catch (kiln.workspace.FsException | RuntimeException e) {
             LOG.warn("cannot read the last run's report in {}: {}", history.path(), e.getMessage());
         }
+    }
+
+    /** A kept report as a map; throws a RuntimeException when it is not a JSON object. */
+    private static Map<String, Object> parseReport(String json) {
+        return com.typesafe.config.ConfigFactory.parseString(json,
+                com.typesafe.config.ConfigParseOptions.defaults().setSyntax(com.typesafe.config.ConfigSyntax.JSON)).root().unwrapped();
     }
 
     /** Keeps the report of a run that ended, and makes its verdict the last one. */
@@ -372,9 +376,7 @@ public final class DaemonSession {
                 Map<String, Object> one = new LinkedHashMap<>();
                 one.put("id", ids.get(i));
                 try {
-                    Map<String, Object> r = com.typesafe.config.ConfigFactory.parseString(history.read(ids.get(i)).orElse("{}"),
-                            com.typesafe.config.ConfigParseOptions.defaults().setSyntax(com.typesafe.config.ConfigSyntax.JSON))
-                            .root().unwrapped();
+                    Map<String, Object> r = parseReport(history.read(ids.get(i)).orElse("{}"));
                     for (String k : new String[] {"verdict", "outcome", "start", "end", "duration_seconds"}) {
                         one.put(k, r.get(k));
                     }

@@ -26,7 +26,7 @@ final class EvidenceMeters {
         this.readAt = System.nanoTime();
         for (Source s : Source.values()) {
             Gauge.builder("kiln.evidence.available", this, m -> m.now().available(s) ? 1 : 0).tag("source", s.label())
-                    .description("1 when this machine has the evidence source: " + "edac, interrupts, thermal_throttle, cgroup cpu.stat")
+                    .description("1 when this machine has the evidence source (EDAC, /proc/interrupts rows, thermal_throttle, cgroup cpu.stat)")
                     .register(registry);
         }
         Evidence e = latest;

@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 import kiln.config.Settings;
 import kiln.sampler.Evidence;
 import kiln.sampler.Evidence.Source;
@@ -82,11 +81,11 @@ public record Verdict(Outcome outcome, List<String> reasons) {
             fail.add(core + " computed a different result from its siblings on the same inputs");
         }
         Evidence e = in.evidence();
-        count(e, Source.EDAC_UNCORRECTED).filter(n -> n > 0).ifPresent(n ->
+        e.total(Source.EDAC_UNCORRECTED).filter(n -> n > 0).ifPresent(n ->
                 fail.add(n + " uncorrected memory errors (" + String.join(", ", e.nonZero(Source.EDAC_UNCORRECTED)) + ")"));
-        count(e, Source.MACHINE_CHECKS).filter(n -> n > 0).ifPresent(n ->
+        e.total(Source.MACHINE_CHECKS).filter(n -> n > 0).ifPresent(n ->
                 fail.add(n + " machine check exceptions (" + String.join(", ", e.nonZero(Source.MACHINE_CHECKS)) + ")"));
-        count(e, Source.EDAC_CORRECTED).filter(n -> n > 0).ifPresent(n -> {
+        e.total(Source.EDAC_CORRECTED).filter(n -> n > 0).ifPresent(n -> {
             String what = n + " corrected memory errors (" + String.join(", ", e.nonZero(Source.EDAC_CORRECTED)) + ")";
             if (n > rules.maxCorrectedErrors()) {
                 fail.add(what + ", more than kiln.verdict.max-corrected-errors = " + rules.maxCorrectedErrors());
@@ -98,7 +97,7 @@ public record Verdict(Outcome outcome, List<String> reasons) {
         if (in.tampered() > 0) {
             inconclusive.add(in.tampered() + " times a link or foreign entry stood where kiln's own should be (refused, not followed)");
         }
-        long throttle = Math.max(count(e, Source.THROTTLE).orElse(0L), count(e, Source.THERMAL_EVENTS).orElse(0L));
+        long throttle = Math.max(e.total(Source.THROTTLE).orElse(0L), e.total(Source.THERMAL_EVENTS).orElse(0L));
         if (throttle > rules.maxThrottleEvents()) {
             List<String> where = new ArrayList<>(e.nonZero(Source.THROTTLE));
             if (where.isEmpty()) {
@@ -114,9 +113,5 @@ public record Verdict(Outcome outcome, List<String> reasons) {
         Outcome o = !fail.isEmpty() ? Outcome.FAIL : !inconclusive.isEmpty() ? Outcome.INCONCLUSIVE
                 : !degraded.isEmpty() ? Outcome.DEGRADED : Outcome.PASS;
         return new Verdict(o, reasons);
-    }
-
-    private static Optional<Long> count(Evidence e, Source s) {
-        return e.total(s);
     }
 }
