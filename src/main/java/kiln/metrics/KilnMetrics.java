@@ -6,10 +6,9 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
-import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
-import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.prometheus.metrics.instrumentation.jvm.ProcessMetrics;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -59,8 +58,8 @@ public final class KilnMetrics {
                 .description("Always 1; the version label says which kiln runs").register(registry);
         new JvmMemoryMetrics().bindTo(registry);
         new JvmThreadMetrics().bindTo(registry);
-        new ProcessorMetrics().bindTo(registry);
-        new UptimeMetrics().bindTo(registry);
+        // process_start_time_seconds comes from ProcessMetrics below; Micrometer's UptimeMetrics would clash with it.
+        ProcessMetrics.builder().register(registry.getPrometheusRegistry());
         registry.getPrometheusRegistry().register(new LatencyCollector(work::totals));
         sampler.addListener(this::onSample);
     }
@@ -163,8 +162,8 @@ public final class KilnMetrics {
         Gauge.builder("kiln.ready", this, m -> m.work.ready() ? 1 : 0)
                 .description("1 once the machine is warm (files/s, frequency and temperature stopped trending)")
                 .register(registry);
-        Gauge.builder("kiln.cpu.target.load", this, m -> m.work.load())
-                .description("CPU load the burners are told to hold now, percent (rises during a ramp)").register(registry);
+        Gauge.builder("kiln.cpu.target.load.ratio", this, m -> m.work.load() / 100.0)
+                .description("CPU load the burners are told to hold now, 0-1 (rises during a ramp)").register(registry);
         Gauge.builder("kiln.files.paused", this, m -> m.totals().paused() ? 1 : 0)
                 .description("1 while file creation is paused by the free-space floor").register(registry);
         for (kiln.supervisor.WorkerState state : kiln.supervisor.WorkerState.values()) {
@@ -184,13 +183,13 @@ public final class KilnMetrics {
     }
 
     private void registerHostMeters() {
-        Gauge.builder("kiln.host.cpu.load.ratio", this, m -> m.host(HostSample::cpuLoad))
-                .tag("cpu", "total").description("Busy share of the CPUs, 0-1").register(registry);
+        Gauge.builder("kiln.host.cpus.load.ratio", this, m -> m.host(HostSample::cpuLoad))
+                .description("Busy share of all CPUs together, 0-1").register(registry);
         int cpus = sampler.logicalCpus();
         for (int i = 0; i < cpus; i++) {
             int c = i;
             Gauge.builder("kiln.host.cpu.load.ratio", this, m -> m.host(s -> c < s.coreLoad().size() ? s.coreLoad().get(c) : Double.NaN))
-                    .tag("cpu", Integer.toString(c)).description("Busy share of the CPUs, 0-1").register(registry);
+                    .tag("cpu", Integer.toString(c)).description("Busy share of one logical CPU, 0-1").register(registry);
         }
         HostSample first = sampler.latest();
         if (first != null && !first.coreFrequencyHz().isEmpty()) {
@@ -215,7 +214,7 @@ public final class KilnMetrics {
                     .description("CPU temperature").register(registry);
         }
         Gauge.builder("kiln.host.fs.free", this, m -> m.host(s -> s.fsFreeBytes() < 0 ? Double.NaN : s.fsFreeBytes()))
-                .baseUnit("bytes").tag("mount", sampler.mount())
+                .baseUnit("bytes").tag("mountpoint", sampler.mount())
                 .description("Usable space of the file system kiln writes to").register(registry);
         if (first != null) {
             first.disks().forEach(d -> {
@@ -227,9 +226,9 @@ public final class KilnMetrics {
 
     private void registerDisk(String name) {
         FunctionCounter.builder("kiln.host.disk.read", this, m -> m.disk(name, HostSample.Disk::readBytes)).baseUnit("bytes")
-                .tag("disk", name).description("Bytes read from a disk since boot").register(registry);
+                .tag("device", name).description("Bytes read from a disk since boot").register(registry);
         FunctionCounter.builder("kiln.host.disk.write", this, m -> m.disk(name, HostSample.Disk::writeBytes)).baseUnit("bytes")
-                .tag("disk", name).description("Bytes written to a disk since boot").register(registry);
+                .tag("device", name).description("Bytes written to a disk since boot").register(registry);
     }
 
     private double disk(String name, ToDoubleFunction<HostSample.Disk> f) {

@@ -60,7 +60,7 @@ public final class HardwareSampler implements AutoCloseable {
         SystemInfo si = new SystemInfo();
         this.hal = si.getHardware();
         this.cpu = hal.getProcessor();
-        this.disks = hal.getDiskStores();
+        this.disks = hal.getDiskStores().stream().filter(d -> isRealDisk(d.getName())).toList();
         this.target = target;
         this.mount = mountOf(Path.of("/proc/self/mountinfo"), target);
         this.interval = interval;
@@ -164,6 +164,14 @@ public final class HardwareSampler implements AutoCloseable {
         return new HostSample(t, cores, freqs, orNaN(la[0]), orNaN(la[1]), orNaN(la[2]),
                 mem.getTotal(), mem.getTotal() - mem.getAvailable(), vm.getSwapTotal(), vm.getSwapUsed(),
                 temp > 0 && temp < 150 ? temp : Double.NaN, diskList, mount, free, size);
+    }
+
+    /** Device names node_exporter leaves out by default: RAM disks, zram swap, loop devices, floppies and optical drives. */
+    private static final java.util.regex.Pattern VIRTUAL_DISK = java.util.regex.Pattern.compile("(z?ram|loop|fd|sr)\\d+");
+
+    /** True for a device worth a disk panel: not a RAM disk, zram, loop device, floppy or CD drive. */
+    static boolean isRealDisk(String name) {
+        return !VIRTUAL_DISK.matcher(name.replaceFirst("^/dev/", "")).matches();
     }
 
     private static double clamp(double v) {

@@ -23,6 +23,27 @@ final class KilnRunIT {
     @TempDir
     Path tmp;
 
+    /**
+     * {@code promtool check metrics} prints nothing for a clean exposition (it lints names, units,
+     * help and types). .ci/run installs promtool; without it this check is skipped, not passed.
+     */
+    private static void assertPromtoolAccepts(String exposition) throws IOException, InterruptedException {
+        Process promtool;
+        try {
+            promtool = new ProcessBuilder("promtool", "check", "metrics").redirectErrorStream(true).start();
+        } catch (IOException e) {
+            org.junit.jupiter.api.Assumptions.abort("promtool not installed (Debian package prometheus): " + e.getMessage());
+            return;
+        }
+        try (var in = promtool.getOutputStream()) {
+            in.write(exposition.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
+        String said = new String(promtool.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(promtool.waitFor(20, java.util.concurrent.TimeUnit.SECONDS), "promtool ends");
+        assertEquals("", said, "promtool check metrics on a live scrape");
+        assertEquals(0, promtool.exitValue(), said);
+    }
+
     private static double sum(Map<String, Double> samples, String prefix) {
         return samples.entrySet().stream().filter(e -> e.getKey().startsWith(prefix)).mapToDouble(Map.Entry::getValue).sum();
     }
@@ -51,7 +72,9 @@ final class KilnRunIT {
             assertEquals(2.0, m.get("kiln_workers{state=\"running\"}"), "two worker JVMs run");
             assertTrue(m.containsKey("kiln_host_cpu_load_ratio{cpu=\"0\"}"), "per-core load: " + m.keySet());
             assertTrue(m.containsKey("kiln_host_cpu_load_ratio{cpu=\"1\"}"));
-            assertTrue(m.containsKey("kiln_host_cpu_load_ratio{cpu=\"total\"}"));
+            assertTrue(m.containsKey("kiln_host_cpus_load_ratio"), "all cpus together, in a metric of their own");
+            assertFalse(m.keySet().stream().anyMatch(s -> s.contains("cpu=\"total\"")), "no total mixed into a per-cpu metric");
+            assertEquals(0.5, m.get("kiln_cpu_target_load_ratio"), "--cpu-load 50 is 0.5");
             assertTrue(m.get("kiln_host_memory_total_bytes") > 0);
             assertTrue(m.containsKey("kiln_host_load1"));
             assertTrue(sum(m, "kiln_file_write_bytes_total") > 0);
@@ -64,7 +87,14 @@ final class KilnRunIT {
             assertTrue(m.containsKey("kiln_worker_restarts_total"));
             assertTrue(m.containsKey("kiln_file_ops_in_flight{worker=\"0\"}"));
             assertTrue(m.containsKey("kiln_build_info{version=\"" + KilnProcess.version() + "\"}"), m.keySet().toString());
-            assertTrue(m.keySet().stream().anyMatch(s -> s.startsWith("kiln_host_fs_free_bytes{mount=")));
+            assertTrue(m.keySet().stream().anyMatch(s -> s.startsWith("kiln_host_fs_free_bytes{mountpoint=")));
+            assertFalse(m.keySet().stream().anyMatch(s -> s.startsWith("kiln_host_disk_") && !s.contains("{device=")), "disks by device");
+            assertFalse(m.keySet().stream().anyMatch(s -> s.matches("kiln_host_disk_.*device=\"(z?ram|loop)\\d+\".*")), "no loop or zram");
+            for (String standard : new String[] {"process_resident_memory_bytes", "process_open_fds", "process_max_fds",
+                    "process_cpu_seconds_total", "process_start_time_seconds"}) {
+                assertTrue(m.get(standard) > 0, "the standard process metric " + standard);
+            }
+            String exposition = k.get("/metrics").body();
             assertTrue(m.keySet().stream().anyMatch(s -> s.startsWith("jvm_memory_used_bytes")), "supervisor JVM metrics");
             await().atMost(Duration.ofSeconds(10)).until(() -> k.scrape().getOrDefault("kiln_files_per_second", 0.0) > 0);
             assertEquals("ok\n", k.get("/healthz").body());
@@ -90,6 +120,7 @@ final class KilnRunIT {
             assertEquals(0, r.getLong("verify_errors.cpu"));
             assertFalse(Files.exists(data), "the directory kiln created is gone, with every file in it");
             assertTrue(workersOf(data).isEmpty(), "no worker JVM is left");
+            assertPromtoolAccepts(exposition); // last: without promtool only this check is skipped
         }
     }
 

@@ -199,4 +199,88 @@ final class OpsFilesTest {
         assertTrue(((List<Map<String, Object>>) verdict.get("targets")).get(0).get("expr").toString().contains("kiln_last_run_verdict"),
                 "the verdict panel reads the run's verdict, not 'no errors counted'");
     }
+
+    /** The unit a panel shows one query in: its override by query, else the panel's default. */
+    @SuppressWarnings("unchecked")
+    private static String unitOf(Map<String, Object> panel, String refId) {
+        Map<String, Object> fc = (Map<String, Object>) panel.get("fieldConfig");
+        for (Map<String, Object> o : (List<Map<String, Object>>) fc.getOrDefault("overrides", List.of())) {
+            Map<String, Object> m = (Map<String, Object>) o.get("matcher");
+            if ("byFrameRefID".equals(m.get("id")) && refId.equals(m.get("options"))) {
+                for (Map<String, Object> prop : (List<Map<String, Object>>) o.get("properties")) {
+                    if ("unit".equals(prop.get("id"))) {
+                        return (String) prop.get("value");
+                    }
+                }
+            }
+        }
+        return (String) ((Map<String, Object>) fc.get("defaults")).get("unit");
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void dashboard_showsEachQueryInItsUnit() throws IOException {
+        Map<String, Object> d = yaml(ROOT.resolve("docker/grafana/dashboards/kiln.json"));
+        int checked = 0;
+        for (Map<String, Object> panel : (List<Map<String, Object>>) d.get("panels")) {
+            for (Map<String, Object> t : (List<Map<String, Object>>) panel.getOrDefault("targets", List.of())) {
+                String expr = (String) t.get("expr");
+                String unit = unitOf(panel, (String) t.get("refId"));
+                String where = panel.get("title") + ": " + expr;
+                assertFalse(expr.contains("\"total\""), "no cpu=\"total\" sample any more: " + where);
+                if (expr.matches("(?s).*rate\\(kiln_\\w*bytes_total.*")) {
+                    assertEquals("Bps", unit, "a rate of bytes is bytes per second: " + where);
+                    checked++;
+                } else if (expr.matches("(?s).*rate\\(kiln_\\w*_total.*") && !expr.contains("histogram_quantile")) {
+                    assertTrue(Set.of("ops", "none", "short").contains(unit), "a rate of events: " + where);
+                    checked++;
+                } else if (expr.matches("(?s)^\\w*\\(?kiln_\\w*_ratio\\{.*")) {
+                    assertEquals("percentunit", unit, "a 0-1 ratio shows as a percentage: " + where);
+                    checked++;
+                } else if (expr.contains("_bytes{")) {
+                    assertEquals("bytes", unit, where);
+                    checked++;
+                } else if (expr.contains("_seconds_bucket{")) {
+                    assertEquals("s", unit, where);
+                    checked++;
+                } else if (expr.contains("_per_second{")) {
+                    assertEquals("ops", unit, "a rate, not a count: " + where);
+                    checked++;
+                } else if (expr.contains("_hertz{") || expr.contains("_celsius{")) {
+                    assertEquals(expr.contains("_hertz{") ? "hertz" : "celsius", unit, where);
+                    checked++;
+                }
+                if (expr.contains("increase(")) {
+                    assertEquals(0, ((Number) ((Map<String, Object>) ((Map<String, Object>) panel.get("fieldConfig")).get("defaults"))
+                            .get("decimals")).intValue(), "counts of events are whole numbers: " + where);
+                }
+            }
+        }
+        assertTrue(checked >= 18, "the unit rules matched the dashboard's queries: " + checked);
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void dashboard_thresholdsMeanSomething() throws IOException {
+        Map<String, Object> d = yaml(ROOT.resolve("docker/grafana/dashboards/kiln.json"));
+        Map<String, Map<String, Object>> byTitle = new java.util.HashMap<>();
+        for (Map<String, Object> panel : (List<Map<String, Object>>) d.get("panels")) {
+            byTitle.put((String) panel.get("title"), (Map<String, Object>) ((Map<String, Object>) panel.get("fieldConfig")).get("defaults"));
+        }
+        // the temperature line sits where KilnCpuTooHot fires
+        Matcher limit = Pattern.compile("kiln_host_cpu_temperature_celsius > (\\d+)").matcher(Files.readString(ROOT.resolve("config/kiln-alerts.yml")));
+        assertTrue(limit.find(), "KilnCpuTooHot's limit");
+        Map<String, Object> temperature = byTitle.get("CPU temperature");
+        List<Map<String, Object>> steps = (List<Map<String, Object>>) ((Map<String, Object>) temperature.get("thresholds")).get("steps");
+        assertEquals(Integer.parseInt(limit.group(1)), ((Number) steps.get(steps.size() - 1).get("value")).intValue());
+        assertEquals("red", steps.get(steps.size() - 1).get("color"));
+        assertTrue(((Map<String, Object>) ((Map<String, Object>) temperature.get("custom")).get("thresholdsStyle")).get("mode").toString().contains("line"),
+                "drawn as a line");
+        assertTrue(temperature.get("noValue").toString().contains("no CPU temperature sensor"), "not a bare 'No data'");
+        // no worker running is red, one or more green
+        List<Map<String, Object>> running = (List<Map<String, Object>>) ((Map<String, Object>) byTitle.get("Workers running").get("thresholds")).get("steps");
+        assertEquals("red", running.get(0).get("color"));
+        assertEquals(1, ((Number) running.get(1).get("value")).intValue());
+        assertEquals("green", running.get(1).get("color"));
+    }
 }
