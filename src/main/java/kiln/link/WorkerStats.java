@@ -72,6 +72,16 @@ public record WorkerStats(long seq, long filesCreated, long filesDeleted, long f
                 processCpuNanos + next.processCpuNanos);
     }
 
+    /**
+     * The same, with a dead life's {@code swept} files (removed by the supervisor) counted as
+     * deleted. Files beyond the {@code keptAtDeath} its last stats frame reported were created
+     * after that frame: they are counted as created too, so created and deleted still balance.
+     */
+    public WorkerStats plusSwept(long swept, long keptAtDeath) {
+        return new WorkerStats(seq, filesCreated + Math.max(0, swept - keptAtDeath), filesDeleted + swept, fileBytes, errors, inFlight, filesKept, paused, latencyCounts,
+                latencySumNanos, cpuOps, cpuBusyNanos, verifyErrors, memoryBytes, filesVerified, processCpuNanos);
+    }
+
     /** Only the counters, with gauges zeroed: what an ended life leaves behind. */
     public WorkerStats countersOnly() {
         return new WorkerStats(seq, filesCreated, filesDeleted, fileBytes, errors, 0, 0, false, latencyCounts,

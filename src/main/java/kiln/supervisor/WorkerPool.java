@@ -249,9 +249,11 @@ public final class WorkerPool implements AutoCloseable {
             return;
         }
         for (WorkerSlot s : slots) {
-            for (Path dir : s.deadLifeDirs()) {
+            for (WorkerSlot.DeadLife dead : s.deadLives()) {
+                Path dir = dead.dir();
                 long n = ws.sweepWorker(dir.getFileName().toString());
                 if (n > 0) {
+                    s.swept(dead, n);
                     LOG.info("w{}: removed {} files left by a worker that did not clean up in {}", s.id(), n, dir);
                 }
             }

@@ -59,7 +59,7 @@ final class WorkerSlot {
     private long restartAt;
     private final RestartPolicy restartPolicy = new RestartPolicy();
     private final Deque<String> stderrTail = new ArrayDeque<>();
-    private final List<Path> deadLifeDirs = new ArrayList<>();
+    private final List<DeadLife> deadLives = new ArrayList<>();
     private long firstFrameMillis = -1;
     /** The cpus the worker said it runs on. */
     private volatile String cpus = "?";
@@ -111,8 +111,17 @@ final class WorkerSlot {
     }
 
     /** Directories of lives that ended without cleaning up, to be swept at the end. */
-    synchronized List<Path> deadLifeDirs() {
-        return List.copyOf(deadLifeDirs);
+    synchronized List<DeadLife> deadLives() {
+        return List.copyOf(deadLives);
+    }
+
+    /** Counts the files of a dead life, swept by the supervisor, as deleted (see {@link WorkerStats#plusSwept}). */
+    synchronized void swept(DeadLife dead, long n) {
+        base = base.plusSwept(n, dead.keptAtDeath());
+    }
+
+    /** A life that ended without cleaning up: its directory and the files its last stats frame said it kept. */
+    record DeadLife(Path dir, long keptAtDeath) {
     }
 
     synchronized Long pid() {
@@ -182,7 +191,7 @@ final class WorkerSlot {
         base = base.plus(life.latest.countersOnly()).countersOnly();
         malformedFrames += life.reader.malformed();
         if (!clean || life.filesLeft > 0) {
-            deadLifeDirs.add(life.dir);
+            deadLives.add(new DeadLife(life.dir, life.latest.filesKept()));
         }
         life = null;
     }

@@ -166,6 +166,10 @@ final class KilnRunIT {
             assertTrue(last > before + 1000, "the new life adds to what the old one did");
             assertEquals(0, k.waitFor(Duration.ofSeconds(60)), k.output());
             assertTrue(k.output().contains("restarting in"), k.output());
+            assertTrue(k.output().contains("removed") && k.output().contains("left by a worker that did not clean up"), k.output());
+            java.util.regex.Matcher files = java.util.regex.Pattern.compile("files\\s+([0-9,]+) files .*? ([0-9,]+) deleted").matcher(k.output());
+            assertTrue(files.find(), k.output());
+            assertEquals(files.group(1), files.group(2), "the swept files of the killed life count as deleted: " + k.output());
         }
         assertFalse(Files.exists(data), "files of the killed life were swept too");
     }

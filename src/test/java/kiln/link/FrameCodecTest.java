@@ -69,6 +69,22 @@ final class FrameCodecTest {
     }
 
     @Test
+    void stats_plusSwept_balancesCreatedAndDeletedOfADeadLife() {
+        long[] lat = new long[LatencyBuckets.COUNT];
+        // a life that reported 100 created, 40 deleted, 60 kept, then died
+        WorkerStats died = new WorkerStats(7, 100, 40, 102_400, Map.of(), 0, 60, false, lat, 0, Map.of(), 0, Map.of(), 0, 0, 0).countersOnly();
+        WorkerStats sameAsReported = died.plusSwept(60, 60);
+        assertEquals(100, sameAsReported.filesCreated());
+        assertEquals(100, sameAsReported.filesDeleted());
+        WorkerStats createdAfterLastFrame = died.plusSwept(75, 60);
+        assertEquals(115, createdAfterLastFrame.filesCreated(), "15 files made after the last frame were found and swept");
+        assertEquals(115, createdAfterLastFrame.filesDeleted());
+        WorkerStats deletedAfterLastFrame = died.plusSwept(50, 60);
+        assertEquals(100, deletedAfterLastFrame.filesCreated());
+        assertEquals(90, deletedAfterLastFrame.filesDeleted(), "only what the sweep removed is counted");
+    }
+
+    @Test
     void decode_refusesWhatIsNotAFrame() {
         for (String bad : List.of("", "hello", "kiln/2 stats seq=1", "kiln/1", "kiln/1 Stats", "kiln/1 stats seq",
                 "kiln/1 stats =1", "kiln/1 stats a=b=c", "kiln/1 stats v=%4", "kiln/1 stats v=%zz", "kiln/1 stats Bad=1",
