@@ -136,7 +136,7 @@ public final class RunSession {
         Stress stress = run.stress();
         Console console = new Console(chatter, output == Output.TERMINAL, settings.run().duration(), stress.pool(), sampler,
                 stress.monitor(), Ticker.SYSTEM);
-        try {
+        try (Console.Restore log = console.sharingTheTerminal()) {
             if (!run.awaitStarted(sampler)) {
                 throw new CannotRun("no worker started within " + Run.START_TIMEOUT.toSeconds() + "s; see the worker log above");
             }

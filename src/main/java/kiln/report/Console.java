@@ -28,7 +28,9 @@ public final class Console {
     private final RunMonitor monitor;
     private final kiln.util.Ticker ticker;
     private long lastPlain;
+    /** The live line is on screen (tty only), and what it says. */
     private boolean lineOpen;
+    private String lastLine;
 
     public Console(PrintWriter out, boolean tty, Duration total, WorkerPool pool, HardwareSampler sampler, RunMonitor monitor,
                    kiln.util.Ticker ticker) {
@@ -48,21 +50,78 @@ public final class Console {
         }
         lastPlain = ticker.nanoTime();
         String line = line(elapsed);
-        if (tty) {
-            out.print("\r" + line + "\033[K");
-            lineOpen = true;
-        } else {
-            out.println(line);
+        synchronized (this) {
+            if (tty) {
+                lastLine = line;
+                draw();
+            } else {
+                out.println(line);
+            }
+            out.flush();
         }
-        out.flush();
     }
 
-    public void finishLine() {
+    private void draw() {
+        out.print("\r" + lastLine + "\033[K");
+        out.flush();
+        lineOpen = true;
+    }
+
+    public synchronized void finishLine() {
         if (lineOpen) {
             out.println();
             out.flush();
             lineOpen = false;
         }
+        lastLine = null;
+    }
+
+    /** What {@link #sharingTheTerminal} gives back: closing it restores stderr. */
+    public interface Restore extends AutoCloseable {
+        @Override
+        void close();
+    }
+
+    /**
+     * On a terminal, makes stderr (the log, and workers' messages passed on) share the screen with
+     * the live line: each write first erases the line, and once the write ends a line the live line
+     * is drawn again below it. A log line never lands on the end of the status line. Elsewhere
+     * (logs, CI) nothing changes. The logger reads {@code System.err} on every line
+     * (simplelogger's {@code logFile=System.err}, not cached), so replacing it is enough.
+     */
+    public Restore sharingTheTerminal() {
+        if (!tty) {
+            return () -> { };
+        }
+        java.io.PrintStream original = System.err;
+        System.setErr(new java.io.PrintStream(new java.io.OutputStream() {
+            @Override
+            public void write(int b) {
+                write(new byte[] {(byte) b}, 0, 1);
+            }
+
+            @Override
+            public void write(byte[] b, int off, int len) {
+                synchronized (Console.this) {
+                    if (lineOpen) {
+                        out.print("\r\033[K");
+                        out.flush();
+                        lineOpen = false;
+                    }
+                    original.write(b, off, len);
+                    original.flush();
+                    if (len > 0 && b[off + len - 1] == '\n' && lastLine != null) {
+                        draw();
+                    }
+                }
+            }
+
+            @Override
+            public void flush() {
+                original.flush();
+            }
+        }, true, java.nio.charset.StandardCharsets.UTF_8));
+        return () -> System.setErr(original);
     }
 
     String line(Duration elapsed) {
