@@ -18,7 +18,9 @@ public final class HtmlReport {
     private static final int W = 860;
     private static final int H = 170;
     private static final int PAD_L = 64;
-    private static final int PAD_B = 22;
+    private static final int PAD_R = 12;
+    private static final int PAD_T = 8;
+    private static final int PAD_B = 26;
 
     private static final Map<String, String> TITLES = new LinkedHashMap<>();
 
@@ -33,7 +35,23 @@ public final class HtmlReport {
         TITLES.put("file_errors", "File I/O errors (cumulative)");
     }
 
+    /** Series that belong to one stressor: drawn only when it ran. The others describe the host. */
+    private static final Map<String, String> STRESSOR_OF = Map.of("files_per_second", "files", "file_errors", "files",
+            "memory_stress_gib_per_second", "memory");
+
     private HtmlReport() {
+    }
+
+    private static boolean ran(Map<String, Object> report, String stressor) {
+        return report.get(stressor) instanceof Map<?, ?> m && !Boolean.FALSE.equals(m.get("enabled"));
+    }
+
+    private static java.time.Instant startOf(Map<String, Object> report) {
+        try {
+            return report.get("start") instanceof String s ? java.time.Instant.parse(s) : null;
+        } catch (java.time.format.DateTimeParseException e) {
+            return null;
+        }
     }
 
     public static String render(Map<String, Object> report, History history) {
@@ -46,7 +64,8 @@ public final class HtmlReport {
                 .append(".pass{background:#2e7d32}.fail{background:#c62828}.degraded,.inconclusive{background:#ef6c00}\n")
                 .append("table{border-collapse:collapse;margin:12px 0}td,th{padding:3px 10px;border-bottom:1px solid #ddd;text-align:left}\n")
                 .append("th{background:#f4f4f4}h2{margin-top:28px;font-size:17px}\n")
-                .append("svg{background:#fafafa;border:1px solid #e4e4e4}.axis{font-size:11px;fill:#666}\n")
+                .append("svg{background:#fafafa;border:1px solid #e4e4e4}.axis{font-size:11px;fill:#555}\n")
+                .append(".grid line,.frame{shape-rendering:crispEdges}.grid line{stroke:#e0e0e0;stroke-width:1}.frame{stroke:#888;stroke-width:1}h3{margin:16px 0 4px;font-size:14px}\n")
                 .append(".line{fill:none;stroke:#1565c0;stroke-width:1.5}.none{fill:#999;font-size:13px}\n")
                 .append("</style></head><body>\n");
         h.append("<h1>kiln ").append(esc(String.valueOf(report.get("kiln_version")))).append(" burn-in report</h1>\n");
@@ -69,10 +88,17 @@ public final class HtmlReport {
         row(h, report, "cpu", "ops", "ops_per_second", "ops/s");
         row(h, report, "memory", "bytes", "bytes_per_second", "bytes/s");
         h.append("</table>\n<h2>Over time</h2>\n");
+        java.time.Instant start = startOf(report);
+        h.append("<p class=\"note\">Times are UTC").append(start == null ? "" : ", from " + esc(String.valueOf(report.get("start"))))
+                .append(".</p>\n");
         List<Double> t = cols.get("seconds");
         for (Map.Entry<String, String> e : TITLES.entrySet()) {
+            String stressor = STRESSOR_OF.get(e.getKey());
+            if (stressor != null && !ran(report, stressor)) {
+                continue; // no chart of a stressor that did not run
+            }
             h.append("<h3>").append(esc(e.getValue())).append("</h3>\n");
-            chart(h, e.getKey(), t, cols.get(e.getKey()));
+            chart(h, e.getKey(), t, cols.get(e.getKey()), start);
         }
         h.append("<h2>All figures</h2>\n<table>\n");
         flatten("", report, h);
@@ -147,7 +173,39 @@ public final class HtmlReport {
                 doneText, rateText, m.get("verify_errors")));
     }
 
-    private static void chart(StringBuilder h, String id, List<Double> t, List<Double> v) {
+    /** Steps between ticks: 1, 2 or 5 times a power of ten, the fewest that give at most {@code max} intervals. */
+    static double niceStep(double span, int max) {
+        if (!(span > 0) || Double.isInfinite(span)) {
+            return 1;
+        }
+        double raw = span / max;
+        double magnitude = Math.pow(10, Math.floor(Math.log10(raw)));
+        for (double m : new double[] {1, 2, 5, 10}) {
+            if (m * magnitude >= raw) {
+                return m * magnitude;
+            }
+        }
+        return 10 * magnitude;
+    }
+
+    /** Seconds between time ticks: a whole clock step (1 s … 1 h) giving at most {@code max} intervals. */
+    static long timeStep(double spanSeconds, int max) {
+        for (long step : new long[] {1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 10800, 21600, 43200, 86400}) {
+            if (spanSeconds / step <= max) {
+                return step;
+            }
+        }
+        return 86400L * (long) Math.ceil(spanSeconds / 86400 / max);
+    }
+
+    private static final java.time.format.DateTimeFormatter CLOCK = java.time.format.DateTimeFormatter.ofPattern("HH:mm:ss")
+            .withZone(java.time.ZoneOffset.UTC);
+
+    /**
+     * One line chart: a y axis with round ticks and gridlines, an x axis of wall-clock times (UTC,
+     * from the run's start) with gridlines on whole clock steps, and the series as a line.
+     */
+    private static void chart(StringBuilder h, String id, List<Double> t, List<Double> v, java.time.Instant start) {
         List<double[]> pts = new ArrayList<>();
         for (int i = 0; i < v.size(); i++) {
             if (v.get(i) != null && t.get(i) != null) {
@@ -163,20 +221,42 @@ public final class HtmlReport {
         }
         double t0 = pts.get(0)[0];
         double t1 = Math.max(t0 + 1, pts.get(pts.size() - 1)[0]);
-        double lo = Math.min(0, pts.stream().mapToDouble(p -> p[1]).min().orElse(0));
-        double hi = pts.stream().mapToDouble(p -> p[1]).max().orElse(1);
-        hi = hi <= lo ? lo + 1 : hi * 1.05;
+        double min = pts.stream().mapToDouble(p -> p[1]).min().orElse(0);
+        double max = pts.stream().mapToDouble(p -> p[1]).max().orElse(1);
+        double yStep = niceStep(Math.max(max, 0) - Math.min(0, min), 4);
+        double lo = Math.min(0, Math.floor(min / yStep) * yStep);
+        double hi = Math.max(lo + yStep, Math.ceil(max / yStep) * yStep);
+        int plotW = W - PAD_L - PAD_R;
+        int plotH = H - PAD_B - PAD_T;
+        java.util.function.DoubleUnaryOperator x = s -> PAD_L + (s - t0) / (t1 - t0) * plotW;
+        java.util.function.DoubleUnaryOperator y = val -> PAD_T + plotH - (val - lo) / (hi - lo) * plotH;
+        h.append("<g class=\"grid\">");
+        for (int i = 0; lo + i * yStep <= hi + yStep / 1e6; i++) {
+            double val = lo + i * yStep;
+            double yy = y.applyAsDouble(val);
+            h.append(String.format(Locale.ROOT, "<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\"/>", PAD_L, yy, W - PAD_R, yy));
+            h.append(String.format(Locale.ROOT, "<text class=\"axis ytick\" x=\"%d\" y=\"%.1f\" text-anchor=\"end\">%s</text>",
+                    PAD_L - 6, yy + 4, compact(val)));
+        }
+        long epoch0 = start == null ? 0 : start.getEpochSecond();
+        long tStep = timeStep(t1 - t0, 8);
+        // ticks on whole clock steps (10:42:30, 10:43:00…) when the start is known, else on elapsed seconds
+        long first = (long) Math.ceil((epoch0 + t0) / tStep) * tStep - epoch0;
+        for (long s = first; s <= t1 + 1e-9; s += tStep) {
+            double xx = x.applyAsDouble(s);
+            String label = start == null ? s + " s" : CLOCK.format(java.time.Instant.ofEpochSecond(epoch0 + s));
+            h.append(String.format(Locale.ROOT, "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\"/>", xx, PAD_T, xx, PAD_T + plotH));
+            h.append(String.format(Locale.ROOT, "<text class=\"axis xtick\" x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">%s</text>",
+                    xx, H - 8, label));
+        }
+        h.append("</g>");
+        h.append(String.format(Locale.ROOT, "<line class=\"frame\" x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\"/>", PAD_L, PAD_T, PAD_L, PAD_T + plotH));
+        h.append(String.format(Locale.ROOT, "<line class=\"frame\" x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\"/>", PAD_L, PAD_T + plotH,
+                W - PAD_R, PAD_T + plotH));
         StringBuilder line = new StringBuilder();
         for (double[] p : pts) {
-            double x = PAD_L + (p[0] - t0) / (t1 - t0) * (W - PAD_L - 8);
-            double y = (H - PAD_B) - (p[1] - lo) / (hi - lo) * (H - PAD_B - 8);
-            line.append(String.format(Locale.ROOT, "%.1f,%.1f ", x, y));
+            line.append(String.format(Locale.ROOT, "%.1f,%.1f ", x.applyAsDouble(p[0]), y.applyAsDouble(p[1])));
         }
-        h.append(String.format(Locale.ROOT, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#bbb\"/>", PAD_L, H - PAD_B, W - 8, H - PAD_B));
-        h.append(String.format(Locale.ROOT, "<text class=\"axis\" x=\"4\" y=\"14\">%s</text>", compact(hi)));
-        h.append(String.format(Locale.ROOT, "<text class=\"axis\" x=\"4\" y=\"%d\">%s</text>", H - PAD_B, compact(lo)));
-        h.append(String.format(Locale.ROOT, "<text class=\"axis\" x=\"%d\" y=\"%d\">%.0f s</text>", PAD_L, H - 6, t0));
-        h.append(String.format(Locale.ROOT, "<text class=\"axis\" x=\"%d\" y=\"%d\">%.0f s</text>", W - 60, H - 6, t1));
         h.append("<polyline class=\"line\" points=\"").append(line.toString().strip()).append("\"/></svg>\n");
     }
 

@@ -74,6 +74,77 @@ final class OperatorIT {
         assertEquals(json.getList("series.seconds").size(), json.getList("series.cpu_load_percent").size());
     }
 
+    /** The Chromium binary where one is installed (.ci/run installs it), else null. */
+    private static String chromium() {
+        for (String c : List.of("chromium", "chromium-browser", "google-chrome")) {
+            for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin").split(":")) {
+                if (Files.isExecutable(Path.of(dir, c))) {
+                    return Path.of(dir, c).toString();
+                }
+            }
+        }
+        return null;
+    }
+
+    private static int pixelsOf(java.awt.image.BufferedImage img, int rgb) {
+        int n = 0;
+        for (int y = 0; y < img.getHeight(); y++) {
+            for (int x = 0; x < img.getWidth(); x++) {
+                if ((img.getRGB(x, y) & 0xffffff) == rgb) {
+                    n++;
+                }
+            }
+        }
+        return n;
+    }
+
+    @Test
+    void htmlReport_drawsOnlyWhatRan_andRendersInAHeadlessBrowser() throws Exception {
+        Path html = tmp.resolve("cpu-only.html");
+        try (KilnProcess k = new KilnProcess("run", "--duration", "5s", "--workers", "1", "--no-files", "--cpu-load", "30",
+                "--metrics-port", "0", "--report", html.toString())) {
+            assertEquals(0, k.waitFor(Duration.ofSeconds(60)), k.output());
+        }
+        String page = Files.readString(html);
+        for (String absent : List.of("files_per_second", "file_errors", "memory_stress_gib_per_second")) {
+            assertFalse(page.contains("<svg id=\"chart-" + absent + "\""), "no chart of a stressor that did not run: " + absent);
+        }
+        Matcher cpu = Pattern.compile("<svg id=\"chart-cpu_load_percent\".*?</svg>").matcher(page);
+        assertTrue(cpu.find());
+        String chart = cpu.group();
+        assertTrue(Pattern.compile("class=\"axis ytick\"[^>]*>0<").matcher(chart).find(), "a y axis from 0: " + chart);
+        assertTrue(Pattern.compile("class=\"axis ytick\"").matcher(chart).results().count() >= 3, "y ticks");
+        List<String> times = Pattern.compile("class=\"axis xtick\"[^>]*>(\\d\\d:\\d\\d:\\d\\d)<").matcher(chart).results()
+                .map(r -> r.group(1)).toList();
+        assertTrue(times.size() >= 2, "wall-clock ticks: " + chart);
+        String start = ConfigFactory.parseString(Pattern.compile("id=\"kiln-report\">\n(.*)\n</script>", Pattern.DOTALL)
+                .matcher(page).results().findFirst().orElseThrow().group(1)).getString("report.start");
+        java.time.LocalTime first = java.time.LocalTime.parse(times.get(0));
+        java.time.LocalTime began = java.time.Instant.parse(start).atZone(java.time.ZoneOffset.UTC).toLocalTime();
+        assertTrue(Math.abs(java.time.Duration.between(began, first).getSeconds()) <= 5, "ticks are the run's own UTC times: "
+                + began + " vs " + times);
+
+        String browser = chromium();
+        org.junit.jupiter.api.Assumptions.assumeTrue(browser != null, "Chromium not installed (Debian package chromium)");
+        Path png = tmp.resolve("report.png");
+        Process p = new ProcessBuilder(browser, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                "--no-first-run", "--user-data-dir=" + tmp.resolve("chromium-profile"), "--window-size=960,1800",
+                "--screenshot=" + png, html.toUri().toString()).redirectErrorStream(true).redirectOutput(tmp.resolve("chromium.log").toFile())
+                .start();
+        try {
+            assertTrue(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS), "Chromium renders within a minute");
+        } finally {
+            p.descendants().forEach(ProcessHandle::destroyForcibly);
+            p.destroyForcibly();
+        }
+        assertTrue(Files.size(png) > 10_000, Files.readString(tmp.resolve("chromium.log")));
+        java.awt.image.BufferedImage img = javax.imageio.ImageIO.read(png.toFile());
+        assertEquals(960, img.getWidth());
+        assertTrue(pixelsOf(img, 0x2e7d32) > 1000, "the green PASS badge is drawn");
+        assertTrue(pixelsOf(img, 0xe0e0e0) > 1000, "gridlines are drawn");
+        assertTrue(pixelsOf(img, 0x1565c0) > 200, "the series lines are drawn");
+    }
+
     @Test
     void jsonAndQuietOutput() throws Exception {
         try (KilnProcess k = new KilnProcess("run", "--duration", "2s", "--workers", "1", "--no-files", "--cpu-load", "10",
