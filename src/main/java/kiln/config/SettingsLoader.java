@@ -63,7 +63,7 @@ public final class SettingsLoader {
     /** The preset named by kiln.run.profile (from flags, file or reference), re-rooted under kiln. */
     /** "" (no fault) or a stressor's word. */
     /** {@code --inject-fault cross-core}: worker 0 reports one wrong cross-core digest. */
-    public static final String CROSS_CORE_FAULT = "cross-core";
+    public static final String CROSS_CORE_FAULT = kiln.link.Message.Fault.CROSS_CORE;
 
     private static TreeSet<String> faultChoices() {
         TreeSet<String> choices = new TreeSet<>(Set.of(""));

@@ -20,11 +20,14 @@ import java.util.Map;
  * Anything else — another prefix, bad escape, control byte, over-long line — is malformed: the
  * reader counts it and goes on with the next line.
  *
- * <p>Supervisor to worker (stdin): {@code start} (a {@link WorkerSpec}: the worker prepares its
- * stressors and reports in), {@code go} (the common start: stressors run), {@code load pct=N},
- * {@code fault stressor=S offset=N}, {@code stop}. Worker to supervisor (stdout):
- * {@code hello pid=N id=N io=native|nio|none}, {@code stats} (cumulative {@link WorkerStats},
- * four a second, the first once prepared), {@code bye files_left=N}. End of stdin means stop now.
+ * <p>The frames, typed as {@link Message}s (only this package reads or writes the words):
+ * supervisor to worker (stdin): {@code start} (a {@link WorkerSpec}: the worker prepares its
+ * stressors and reports in), {@code go} (the common start: stressors run), {@code load pct=N.NNN},
+ * {@code fault stressor=cpu|files|memory|cross-core offset=N}, {@code stop}. End of stdin means
+ * stop now. Worker to supervisor (stdout): {@code hello pid=N id=N io=native|nio|none cpus=LIST},
+ * {@code stats} (cumulative {@link WorkerStats}, four a second, the first once prepared),
+ * {@code mismatch stressor= method= expected= actual= where= at=} (one wrong result),
+ * {@code digest batch=N value=HEX} (cross-core check), {@code bye files_left=N}.
  */
 public final class FrameCodec {
     public static final String PREFIX = "kiln/1";

@@ -28,8 +28,45 @@ public final class FrameReader {
         this.onMalformed = onMalformed;
     }
 
+    /** The next message a supervisor sent, or null at end of stream; unreadable ones are counted and skipped. */
+    public Message.ToWorker nextToWorker() throws IOException {
+        return nextMessage(Message::toWorker);
+    }
+
+    /** The next message a worker sent, or null at end of stream; unreadable ones are counted and skipped. */
+    public Message.FromWorker nextFromWorker() throws IOException {
+        return nextMessage(Message::fromWorker);
+    }
+
+    /**
+     * The start frame a worker reads first, or null at end of stream. Strict, unlike the other
+     * reads: a worker without a valid start has nothing to run.
+     *
+     * @throws MalformedFrameException when the first valid line is not a readable start frame
+     */
+    public WorkerSpec nextStart() throws IOException, MalformedFrameException {
+        Frame f = next();
+        return f == null ? null : WorkerSpec.fromFrame(f);
+    }
+
+    private interface Decoder<T> {
+        T decode(Frame f) throws MalformedFrameException;
+    }
+
+    private <T> T nextMessage(Decoder<T> decoder) throws IOException {
+        Frame f;
+        while ((f = next()) != null) {
+            try {
+                return decoder.decode(f);
+            } catch (MalformedFrameException e) {
+                skip("a " + f.type() + " frame: " + e.getMessage());
+            }
+        }
+        return null;
+    }
+
     /** The next valid frame, or null at end of stream. */
-    public Frame next() throws IOException {
+    Frame next() throws IOException {
         while (true) {
             int len = 0;
             boolean overflow = false;

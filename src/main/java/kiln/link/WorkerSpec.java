@@ -11,9 +11,9 @@ package kiln.link;
  * @param memoryBytes off-heap buffer to stress, 0 = off
  * @param parent      the supervisor, watched so that the worker never outlives it
  */
-public record WorkerSpec(int id, String dir, Files files, Cpu cpu, long memoryBytes, Parent parent) {
+public record WorkerSpec(int id, String dir, Files files, Cpu cpu, long memoryBytes, Parent parent) implements Message.ToWorker {
 
-    public static final String TYPE = "start";
+    static final String TYPE = "start";
 
     /**
      * @param enabled  run the file stressor
@@ -63,6 +63,7 @@ public record WorkerSpec(int id, String dir, Files files, Cpu cpu, long memoryBy
         return new WorkerSpec(id, otherDir, files, cpu, memoryBytes, parent);
     }
 
+    @Override
     public Frame toFrame() {
         return Frame.of(TYPE)
                 .put("id", id).put("dir", dir)
@@ -76,7 +77,7 @@ public record WorkerSpec(int id, String dir, Files files, Cpu cpu, long memoryBy
     }
 
     /** @throws MalformedFrameException when a required field is missing or out of range */
-    public static WorkerSpec fromFrame(Frame f) throws MalformedFrameException {
+    static WorkerSpec fromFrame(Frame f) throws MalformedFrameException {
         if (!TYPE.equals(f.type())) {
             throw new MalformedFrameException("expected a start frame, got " + f.type());
         }

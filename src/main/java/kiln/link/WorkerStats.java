@@ -29,9 +29,9 @@ import java.util.TreeMap;
 public record WorkerStats(long seq, long filesCreated, long filesDeleted, long fileBytes, Map<String, Long> errors,
                           long inFlight, long filesKept, boolean paused, long[] latencyCounts, long latencySumNanos,
                           Map<String, Long> cpuOps, long cpuBusyNanos, Map<String, Long> verifyErrors, long memoryBytes,
-                          long filesVerified, long processCpuNanos) {
+                          long filesVerified, long processCpuNanos) implements Message.FromWorker {
 
-    public static final String TYPE = "stats";
+    static final String TYPE = "stats";
 
     public WorkerStats {
         if (latencyCounts.length != LatencyBuckets.COUNT) {
@@ -109,6 +109,7 @@ public record WorkerStats(long seq, long filesCreated, long filesDeleted, long f
         return latencyCounts[bucket];
     }
 
+    @Override
     public Frame toFrame() {
         Frame.Builder b = Frame.of(TYPE)
                 .put("seq", seq).put("files_created", filesCreated).put("files_deleted", filesDeleted)
@@ -128,7 +129,7 @@ public record WorkerStats(long seq, long filesCreated, long filesDeleted, long f
     }
 
     /** @throws MalformedFrameException when a field is not a number or a counter is negative */
-    public static WorkerStats fromFrame(Frame f) throws MalformedFrameException {
+    static WorkerStats fromFrame(Frame f) throws MalformedFrameException {
         if (!TYPE.equals(f.type())) {
             throw new MalformedFrameException("expected a stats frame, got " + f.type());
         }

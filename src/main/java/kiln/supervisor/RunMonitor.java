@@ -4,7 +4,7 @@ import kiln.util.Ticker;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
-import kiln.link.Frame;
+import kiln.link.Message;
 import kiln.sampler.HostSample;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -97,9 +97,9 @@ public final class RunMonitor {
         updateOverhead(now, totals);
         double base = rampNanos > 0 && since < rampNanos ? targetLoad * (double) since / rampNanos : targetLoad;
         load = since >= rampNanos && compensate ? Math.max(0, base - overheadPct) : base;
-        pool.broadcast(Frame.of("load").put("pct", String.format(java.util.Locale.ROOT, "%.3f", load)).build());
+        pool.broadcast(new Message.Load(Math.max(0, Math.min(100, load))));
         if (!fault.isEmpty() && !faultSent && since >= FAULT_DELAY_NANOS) {
-            faultSent = pool.sendTo(0, Frame.of("fault").put("stressor", fault).put("offset", 4096).build());
+            faultSent = pool.sendTo(0, new Message.Fault(fault, 4096));
             if (faultSent) {
                 LOG.warn("injected one fault into the {} stressor of worker 0, as asked: this run must fail", fault);
             }

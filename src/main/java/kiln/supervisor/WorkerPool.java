@@ -13,7 +13,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
-import kiln.link.Frame;
+import kiln.link.Message;
 import kiln.link.WorkerSpec;
 import kiln.link.WorkerStats;
 import kiln.workspace.Workspace;
@@ -151,12 +151,12 @@ public final class WorkerPool implements AutoCloseable {
      *
      * @return whether it was running to receive it
      */
-    public boolean sendTo(int id, Frame frame) {
+    public boolean sendTo(int id, Message.ToWorker frame) {
         return id >= 0 && id < slots.size() && slots.get(id).send(frame);
     }
 
     /** Sends a command to every running worker. */
-    public void broadcast(Frame frame) {
+    public void broadcast(Message.ToWorker frame) {
         slots.forEach(s -> s.send(frame));
     }
 

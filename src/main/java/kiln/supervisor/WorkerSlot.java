@@ -13,8 +13,8 @@ import java.util.Deque;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
-import kiln.link.Frame;
-import kiln.link.FrameCodec;
+import kiln.link.FrameWriter;
+import kiln.link.Message;
 import kiln.link.FrameReader;
 import kiln.link.MalformedFrameException;
 import kiln.link.WorkerSpec;
@@ -40,7 +40,6 @@ final class WorkerSlot {
 
     private WorkerState state = WorkerState.STOPPED;
     private Life life;
-    private static final Frame GO = Frame.of("go").build();
     /** Whether the common start was given: every life from then on starts its stressors at once. */
     private boolean released;
     /** The file path the worker reported in its hello: native, nio or none; null before one reported. */
@@ -215,7 +214,7 @@ final class WorkerSlot {
     synchronized void release() {
         released = true;
         if (life != null && state == WorkerState.RUNNING) {
-            life.send(GO);
+            life.send(new Message.Go());
         }
     }
 
@@ -227,13 +226,13 @@ final class WorkerSlot {
         }
         state = WorkerState.STOPPING;
         if (life != null) {
-            life.send(Frame.of("stop").build());
+            life.send(new Message.Stop());
             life.closeStdin();
         }
     }
 
-    /** Sends a command frame to the running worker, if any. */
-    synchronized boolean send(Frame frame) {
+    /** Sends a command to the running worker, if any. */
+    synchronized boolean send(Message.ToWorker frame) {
         if (life != null && state == WorkerState.RUNNING) {
             life.send(frame);
             return true;
@@ -261,50 +260,39 @@ final class WorkerSlot {
         }
     }
 
-    private synchronized void onFrame(Life from, Frame f) throws MalformedFrameException {
+    private synchronized void onMessage(Life from, Message.FromWorker m) {
         if (from != life) {
             return;
         }
-        switch (f.type()) {
-            case "stats" -> {
-                from.latest = WorkerStats.fromFrame(f);
-                from.lastFrameNanos = ticker.nanoTime();
-                if (state == WorkerState.STALLED) {
-                    state = WorkerState.RUNNING;
-                    LOG.warn("w{}: worker reports again after {} ms of silence", id,
-                            TimeUnit.NANOSECONDS.toMillis(from.lastFrameNanos - stalledSince));
+        if (m instanceof WorkerStats stats) {
+            from.latest = stats;
+            from.lastFrameNanos = ticker.nanoTime();
+            if (state == WorkerState.STALLED) {
+                state = WorkerState.RUNNING;
+                LOG.warn("w{}: worker reports again after {} ms of silence", id,
+                        TimeUnit.NANOSECONDS.toMillis(from.lastFrameNanos - stalledSince));
+            }
+            if (state == WorkerState.STARTING) {
+                state = WorkerState.RUNNING;
+                if (released) {
+                    from.send(new Message.Go()); // a life started after the common start goes at once
                 }
-                if (state == WorkerState.STARTING) {
-                    state = WorkerState.RUNNING;
-                    if (released) {
-                        from.send(GO); // a life started after the common start goes at once
-                    }
-                    if (firstFrameMillis < 0) {
-                        firstFrameMillis = TimeUnit.NANOSECONDS.toMillis(ticker.nanoTime() - from.startedNanos);
-                    }
+                if (firstFrameMillis < 0) {
+                    firstFrameMillis = TimeUnit.NANOSECONDS.toMillis(ticker.nanoTime() - from.startedNanos);
                 }
             }
-            case "bye" -> {
-                from.byeSeen = true;
-                from.filesLeft = f.getLong("files_left", 0);
-            }
-            case "hello" -> {
-                fileIo = f.get("io", fileIo);
-                cpus = f.get("cpus", cpus);
-            }
-            case "digest" -> {
-                try {
-                    crossCore.get().record(id, cpus, f.getLong("batch", -1), Long.parseUnsignedLong(f.get("value", ""), 16));
-                } catch (NumberFormatException e) {
-                    throw new MalformedFrameException("digest value is not hexadecimal: " + f.get("value", ""));
-                }
-            }
-            case "mismatch" -> verifyErrors.add(new VerifyErrorLog.Entry(id, cpus, f.get("stressor", "?"), f.get("method", "?"),
-                    f.get("expected", "?"), f.get("actual", "?"), f.get("where", ""), f.getLong("at", 0)));
-            default -> {
-                // future frame types need no action
-            }
+        } else if (m instanceof Message.Bye bye) {
+            from.byeSeen = true;
+            from.filesLeft = bye.filesLeft();
+        } else if (m instanceof Message.Hello hello) {
+            fileIo = hello.io();
+            cpus = hello.cpus().isEmpty() ? cpus : hello.cpus();
+        } else if (m instanceof Message.Digest digest) {
+            crossCore.get().record(id, cpus, digest.batch(), digest.value());
+        } else if (m instanceof Message.Mismatch x) {
+            verifyErrors.add(new VerifyErrorLog.Entry(id, cpus, x.stressor(), x.method(), x.expected(), x.actual(), x.where(), x.atMillis()));
         }
+        // Unknown: a newer worker's message, nothing to do
     }
 
     String cpus() {
@@ -331,14 +319,14 @@ final class WorkerSlot {
         volatile boolean byeSeen;
         volatile long filesLeft;
         private long deathSeenNanos = -1;
-        private final OutputStream stdin;
+        private final FrameWriter stdin;
 
         Life(WorkerProcess process, Path dir, long startedNanos) {
             this.process = process;
             this.dir = dir;
             this.startedNanos = startedNanos;
             this.lastFrameNanos = startedNanos;
-            this.stdin = process.stdin();
+            this.stdin = new FrameWriter(process.stdin());
             this.reader = new FrameReader(process.stdout(), why -> LOG.warn("w{}: skipped a malformed frame: {}", id, why));
         }
 
@@ -352,18 +340,14 @@ final class WorkerSlot {
         void start(WorkerSpec spec) {
             Threads.daemon("kiln-w" + id + "-stdout", this::drainStdout).start();
             Threads.daemon("kiln-w" + id + "-stderr", this::drainStderr).start();
-            send(spec.toFrame());
+            send(spec);
         }
 
         private void drainStdout() {
             try {
-                Frame f;
-                while ((f = reader.next()) != null) {
-                    try {
-                        onFrame(this, f);
-                    } catch (MalformedFrameException e) {
-                        LOG.warn("w{}: skipped a malformed {} frame: {}", id, f.type(), e.getMessage());
-                    }
+                Message.FromWorker m;
+                while ((m = reader.nextFromWorker()) != null) {
+                    onMessage(this, m);
                 }
             } catch (IOException e) {
                 LOG.debug("w{}: stdout closed: {}", id, e.toString());
@@ -384,12 +368,9 @@ final class WorkerSlot {
             }
         }
 
-        void send(Frame f) {
-            try {
-                stdin.write(FrameCodec.encode(f).getBytes(StandardCharsets.US_ASCII));
-                stdin.flush();
-            } catch (IOException e) {
-                LOG.debug("w{}: cannot send {}: {}", id, f.type(), e.toString());
+        void send(Message.ToWorker m) {
+            if (!stdin.write(m)) {
+                LOG.debug("w{}: cannot send {}: its stdin is closed", id, m);
             }
         }
 

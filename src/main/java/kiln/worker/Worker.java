@@ -14,8 +14,9 @@ import java.util.TreeMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import kiln.link.Frame;
 import kiln.link.FrameReader;
+import kiln.link.FrameWriter;
+import kiln.link.Message;
 import kiln.link.Stressor;
 import kiln.link.WorkerSpec;
 import kiln.link.WorkerStats;
@@ -35,13 +36,11 @@ final class Worker {
     /** Cleanup budget when the supervisor vanished: exit fast, leave no orphan JVM. */
     static final Duration ORPHAN_BUDGET = Duration.ofMillis(1000);
 
-    /** The fault word for the cross-core digest (not a stressor of its own). */
-    static final String CROSS_CORE = "cross-core";
     /** Most mismatch details sent with one stats report. */
     private static final int MISMATCHES_PER_REPORT = 8;
     private final WorkerSpec spec;
     private final FrameReader commands;
-    private final WorkerMain.FrameWriter out;
+    private final FrameWriter out;
     private final String prefix;
     private final CountDownLatch stopRequested = new CountDownLatch(1);
     private final CountDownLatch go = new CountDownLatch(1);
@@ -53,7 +52,7 @@ final class Worker {
     private CpuBurner cpu;
     private MemoryStress memory;
 
-    Worker(WorkerSpec spec, FrameReader commands, WorkerMain.FrameWriter out) {
+    Worker(WorkerSpec spec, FrameReader commands, FrameWriter out) {
         this.spec = spec;
         this.commands = commands;
         this.out = out;
@@ -61,8 +60,8 @@ final class Worker {
     }
 
     int run() {
-        out.write(Frame.of("hello").put("pid", ProcessHandle.current().pid()).put("id", spec.id())
-                .put("io", spec.files().enabled() ? io.name() : "none").put("cpus", CpuBurner.cpus()).build());
+        out.write(new Message.Hello(ProcessHandle.current().pid(), spec.id(), spec.files().enabled() ? io.name() : "none",
+                CpuBurner.cpus()));
         try {
             prepareStressors();
         } catch (FsException e) {
@@ -109,7 +108,7 @@ final class Worker {
         long left = stopStressors(budget);
         long stoppedMs = (System.nanoTime() - t0) / 1_000_000;
         out.write(stats());
-        out.write(Frame.of("bye").put("files_left", left).build());
+        out.write(new Message.Bye(left));
         LOG.info("{}stopped in {} ms{}", prefix, stoppedMs, left > 0 ? ", " + left + " files left for the next kiln to sweep" : "");
         return WorkerMain.EXIT_OK;
     }
@@ -195,32 +194,31 @@ final class Worker {
             java.util.List<long[]> digests = new java.util.ArrayList<>();
             cpu.drainDigests(digests);
             for (long[] d : digests) {
-                out.write(Frame.of("digest").put("batch", d[0]).put("value", Long.toHexString(d[1])).build());
+                out.write(new Message.Digest(d[0], d[1]));
             }
         }
         for (kiln.stress.Mismatches.Mismatch m : found) {
-            out.write(Frame.of("mismatch").put("stressor", m.stressor()).put("method", m.method()).put("expected", m.expected())
-                    .put("actual", m.actual()).put("where", m.where()).put("at", m.atMillis()).build());
+            out.write(new Message.Mismatch(m.stressor(), m.method(), m.expected(), m.actual(), m.where(), m.atMillis()));
         }
     }
 
     private void listen() {
         try {
-            Frame f;
-            while ((f = commands.next()) != null) {
-                switch (f.type()) {
-                    case "go" -> go.countDown();
-                    case "stop" -> {
-                        requestStop("stop command", STOP_BUDGET);
-                        return;
+            Message.ToWorker m;
+            while ((m = commands.nextToWorker()) != null) {
+                if (m instanceof Message.Go) {
+                    go.countDown();
+                } else if (m instanceof Message.Stop) {
+                    requestStop("stop command", STOP_BUDGET);
+                    return;
+                } else if (m instanceof Message.Load load) {
+                    if (cpu != null) {
+                        cpu.setLoad(load.percent());
                     }
-                    case "load" -> {
-                        if (cpu != null) {
-                            cpu.setLoad(parseLoad(f.get("pct", null), spec.cpu().load()));
-                        }
-                    }
-                    case "fault" -> injectFault(f.get("stressor", ""), f.getLong("offset", 4096));
-                    default -> LOG.warn("{}ignored unknown command {}", prefix, f.type());
+                } else if (m instanceof Message.Fault fault) {
+                    injectFault(fault.target(), fault.offset());
+                } else {
+                    LOG.warn("{}ignored command {}", prefix, m);
                 }
             }
         } catch (Exception e) {
@@ -229,21 +227,8 @@ final class Worker {
         requestStop("end of stdin (supervisor gone)", ORPHAN_BUDGET);
     }
 
-    /** A load percentage with decimals, clamped to 0..100; the fallback when absent or unreadable. */
-    static double parseLoad(String text, double fallback) {
-        if (text == null) {
-            return fallback;
-        }
-        try {
-            double v = Double.parseDouble(text);
-            return Double.isNaN(v) ? fallback : Math.max(0, Math.min(100, v));
-        } catch (NumberFormatException e) {
-            return fallback;
-        }
-    }
-
     private void injectFault(String word, long offset) {
-        if (word.equals(CROSS_CORE) && cpu != null) {
+        if (word.equals(Message.Fault.CROSS_CORE) && cpu != null) {
             LOG.warn("{}injecting a fault into the cross-core digest, as asked", prefix);
             cpu.injectCrossCoreFault();
             return;
@@ -309,7 +294,7 @@ final class Worker {
         t.start();
     }
 
-    private Frame stats() {
+    private WorkerStats stats() {
         Map<String, Long> errors = new TreeMap<>();
         Map<String, Long> verify = new TreeMap<>();
         long created = 0;
@@ -350,6 +335,6 @@ final class Worker {
             verify.put(Stressor.CPU.label(), cpu.verifyErrors());
         }
         return new WorkerStats(seq.incrementAndGet(), created, deleted, bytes, errors, inFlight, kept, paused, lat, latSum,
-                ops, busy, verify, memBytes, files == null ? 0 : files.verified(), kiln.util.ProcessCpu.nanos()).toFrame();
+                ops, busy, verify, memBytes, files == null ? 0 : files.verified(), kiln.util.ProcessCpu.nanos());
     }
 }

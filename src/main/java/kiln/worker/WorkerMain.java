@@ -6,9 +6,8 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import kiln.link.Frame;
-import kiln.link.FrameCodec;
 import kiln.link.FrameReader;
+import kiln.link.FrameWriter;
 import kiln.link.MalformedFrameException;
 import kiln.link.WorkerSpec;
 import org.slf4j.Logger;
@@ -55,12 +54,11 @@ public final class WorkerMain {
         FrameReader commands = new FrameReader(System.in, why -> log.warn("skipped a malformed command: {}", why));
         WorkerSpec spec;
         try {
-            Frame first = commands.next();
-            if (first == null) {
+            spec = commands.nextStart();
+            if (spec == null) {
                 System.exit(EXIT_OK); // supervisor went away before starting us
                 return;
             }
-            spec = WorkerSpec.fromFrame(first);
         } catch (IOException | MalformedFrameException e) {
             log.error("no valid start frame: {}", e.getMessage());
             System.exit(EXIT_BAD_START);
@@ -68,30 +66,5 @@ public final class WorkerMain {
         }
         int status = new Worker(spec, commands, new FrameWriter(frames)).run();
         System.exit(status);
-    }
-
-    /** Writes whole frames to stdout; shared by the stats thread and the command thread. */
-    static final class FrameWriter {
-        private final OutputStream out;
-        private boolean broken;
-
-        FrameWriter(OutputStream out) {
-            this.out = out;
-        }
-
-        /** @return false once stdout is gone (the supervisor died) */
-        synchronized boolean write(Frame frame) {
-            if (broken) {
-                return false;
-            }
-            try {
-                out.write(FrameCodec.encode(frame).getBytes(StandardCharsets.US_ASCII));
-                out.flush();
-                return true;
-            } catch (IOException e) {
-                broken = true;
-                return false;
-            }
-        }
     }
 }

@@ -148,4 +148,75 @@ final class FrameCodecTest {
             assertTrue(frames >= goodOnes, "every intact frame is read (round " + round + ")");
         }
     }
+
+    private static FrameReader readerOf(String text, List<String> why) {
+        return new FrameReader(new ByteArrayInputStream(text.getBytes(StandardCharsets.US_ASCII)), why::add);
+    }
+
+    private static String written(Message... messages) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        FrameWriter w = new FrameWriter(out);
+        for (Message m : messages) {
+            assertTrue(w.write(m));
+        }
+        return out.toString(StandardCharsets.US_ASCII);
+    }
+
+    @Test
+    void everyMessage_travelsAsItsFrame_andComesBackEqual() throws IOException {
+        long[] lat = new long[LatencyBuckets.COUNT];
+        lat[3] = 9;
+        WorkerStats stats = new WorkerStats(7, 100, 40, 102_400, Map.of("create", 2L), 12, 60, true, lat, 999,
+                Map.of("int", 5L), 77, Map.of("cpu", 1L), 4096, 3, 1234);
+        List<Message.FromWorker> fromWorker = List.of(new Message.Hello(4242, 3, "native", "0-3,8"), stats,
+                new Message.Mismatch("cpu", "float", "3ff0", "3ff2", "", 1_800_000_000_000L),
+                new Message.Digest(17, 0xfedcba9876543210L), new Message.Bye(12));
+        List<String> why = new ArrayList<>();
+        FrameReader r = readerOf(written(fromWorker.toArray(Message[]::new)), why);
+        for (Message.FromWorker expected : fromWorker) {
+            assertEquals(expected, r.nextFromWorker());
+        }
+        assertNull(r.nextFromWorker());
+        assertEquals(List.of(), why);
+
+        List<Message.ToWorker> toWorker = List.of(new Message.Go(), new Message.Load(37.5), new Message.Fault("memory", 8192),
+                new Message.Fault(Message.Fault.CROSS_CORE, 4096), new Message.Stop());
+        r = readerOf(written(toWorker.toArray(Message[]::new)), why);
+        for (Message.ToWorker expected : toWorker) {
+            assertEquals(expected, r.nextToWorker());
+        }
+        assertNull(r.nextToWorker());
+        assertEquals(List.of(), why);
+    }
+
+    @Test
+    void aMessageWithAnUnreadableField_isCountedAndSkipped_andANewerTypeIsKnownAsUnknown() throws IOException {
+        List<String> why = new ArrayList<>();
+        FrameReader r = readerOf("kiln/1 load pct=150\nkiln/1 load pct=x\nkiln/1 pause for=3\nkiln/1 go\n", why);
+        assertEquals(new Message.Unknown("pause"), r.nextToWorker(), "a newer supervisor's command is passed on as unknown");
+        assertEquals(new Message.Go(), r.nextToWorker());
+        assertEquals(2, r.malformed(), "load outside 0..100 and a load that is no number: " + why);
+        assertTrue(why.get(0).startsWith("a load frame: "), why.toString());
+
+        why.clear();
+        r = readerOf("kiln/1 digest batch=1 value=xyz\nkiln/1 stats files_created=-1\nkiln/1 bye files_left=2\n", why);
+        assertEquals(new Message.Bye(2), r.nextFromWorker());
+        assertEquals(2, r.malformed(), why.toString());
+    }
+
+    @Test
+    void aWriterToAClosedStream_saysSo_andStopsTrying() throws IOException {
+        int[] writes = {0};
+        java.io.OutputStream gone = new java.io.OutputStream() {
+            @Override
+            public void write(int b) throws IOException {
+                writes[0]++;
+                throw new IOException("Broken pipe");
+            }
+        };
+        FrameWriter w = new FrameWriter(gone);
+        assertEquals(false, w.write(new Message.Go()));
+        assertEquals(false, w.write(new Message.Stop()));
+        assertEquals(1, writes[0], "no second try on a broken stream");
+    }
 }
