@@ -24,7 +24,7 @@ final class Reader {
     }
 
     private SettingsException bad(String key, String rule) {
-        return new SettingsException(key, " = " + shown(key) + ": expected " + rule);
+        return new SettingsException(key, shown(key), "expected " + rule);
     }
 
     /**

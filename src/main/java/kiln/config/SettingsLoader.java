@@ -55,7 +55,7 @@ public final class SettingsLoader {
             rejectUnknownKeys(user, reference);
             merged = user.withFallback(profile(user, reference)).withFallback(reference).resolve(resolve);
         } catch (ConfigException e) {
-            throw new SettingsException(String.valueOf(file), ": " + e.getMessage());
+            throw new SettingsException(String.valueOf(file), null, e.getMessage());
         }
         return build(new Reader(merged), user.hasPath("kiln.http.port"));
     }
@@ -88,12 +88,12 @@ public final class SettingsLoader {
 
     private static Config parseFile(Path file) {
         if (!Files.isRegularFile(file) || !Files.isReadable(file)) {
-            throw new SettingsException(file.toString(), ": cannot read the config file (missing, not a file, or not readable)");
+            throw new SettingsException(file.toString(), null, "cannot read the config file (missing, not a file, or not readable)");
         }
         try {
             return ConfigFactory.parseFile(file.toFile(), ConfigParseOptions.defaults().setAllowMissing(false));
         } catch (ConfigException e) {
-            throw new SettingsException(file.toString(), ": not valid HOCON: " + e.getMessage());
+            throw new SettingsException(file.toString(), null, "not valid HOCON: " + e.getMessage());
         }
     }
 
@@ -103,7 +103,7 @@ public final class SettingsLoader {
         for (var entry : new TreeSet<>(keysOf(user))) {
             if (!known.contains(entry)) {
                 String hint = closest(entry, known);
-                throw new SettingsException(entry, ": unknown key" + (hint == null ? "" : " (did you mean " + hint + "?)"));
+                throw new SettingsException(entry, null, "unknown key" + (hint == null ? "" : " (did you mean " + hint + "?)"));
             }
         }
     }
@@ -154,7 +154,7 @@ public final class SettingsLoader {
 
         String dirText = r.string("kiln.files.dir");
         if (dirText.isBlank()) {
-            throw new SettingsException("kiln.files.dir", " = \"\": expected a directory path");
+            throw new SettingsException("kiln.files.dir", "\"\"", "expected a directory path");
         }
         var files = new Settings.Files(r.bool("kiln.files.enabled"),
                 Path.of(dirText).toAbsolutePath().normalize(),
@@ -187,19 +187,19 @@ public final class SettingsLoader {
             case MEMORY -> memory.enabled();
         }).orElse(true); // "" (none): oneOf has refused anything else
         if (!faultable) {
-            throw new SettingsException("kiln.run.inject-fault", " = \"" + fault + "\": that stressor is not enabled");
+            throw new SettingsException("kiln.run.inject-fault", SettingsException.quoted(fault), "that stressor is not enabled");
         }
 
         String host = r.string("kiln.http.host");
         if (host.isBlank()) {
-            throw new SettingsException("kiln.http.host", " = \"\": expected an address such as 127.0.0.1");
+            throw new SettingsException("kiln.http.host", "\"\"", "expected an address such as 127.0.0.1");
         }
         String token = r.string("kiln.http.token");
         if (!token.isEmpty() && token.isBlank()) {
-            throw new SettingsException("kiln.http.token", " = \"" + token + "\": expected a token that is not only white space");
+            throw new SettingsException("kiln.http.token", SettingsException.quoted(token), "expected a token that is not only white space");
         }
         if (!files.enabled() && !cpu.enabled() && !memory.enabled()) {
-            throw new SettingsException("kiln.files.enabled", " = false: expected at least one stressor: files, cpu"
+            throw new SettingsException("kiln.files.enabled", "false", "expected at least one stressor: files, cpu"
                     + " (kiln.cpu.enabled) or memory (kiln.memory.size); a run of nothing would pass with nothing tested");
         }
         var http = new Settings.Http(host, r.intIn("kiln.http.port", 0, 65535), token, portGiven);
@@ -222,12 +222,12 @@ public final class SettingsLoader {
         }
         Path p = Path.of(report).toAbsolutePath().normalize();
         if (Files.isDirectory(p)) {
-            throw new SettingsException("kiln.run.report", " = \"" + report + "\": expected a file to write, found a directory");
+            throw new SettingsException("kiln.run.report", SettingsException.quoted(report), "expected a file to write, found a directory");
         }
         for (Path up = p.getParent(); up != null; up = up.getParent()) {
             if (Files.exists(up)) {
                 if (!Files.isDirectory(up)) {
-                    throw new SettingsException("kiln.run.report", " = \"" + report + "\": expected a path under a directory, but "
+                    throw new SettingsException("kiln.run.report", SettingsException.quoted(report), "expected a path under a directory, but "
                             + up + " is a file");
                 }
                 return;

@@ -59,7 +59,7 @@ public final class ControlRoutes {
     /** Refuses control on a non-loopback address without a token. */
     public static void checkAuth(Settings s) {
         if (s.http().token().isEmpty() && !isLoopback(s.http().host())) {
-            throw new SettingsException("kiln.http.token", " = \"\": a token is required when kiln.http.host ("
+            throw new SettingsException("kiln.http.token", "\"\"", "a token is required when kiln.http.host ("
                     + s.http().host() + ") is not a loopback address");
         }
     }

@@ -24,6 +24,19 @@ final class SettingsLoaderTest {
     }
 
     @Test
+    void anError_carriesKeyValueAndRuleAsFields() {
+        SettingsException e = assertThrows(SettingsException.class, () -> loader.load(null, Map.of("kiln.cpu.load", 150)));
+        assertEquals("kiln.cpu.load", e.key());
+        assertEquals("150", e.value());
+        assertTrue(e.rule().startsWith("expected "), e.rule());
+        assertEquals(e.key() + " = " + e.value() + ": " + e.rule(), e.getMessage());
+        assertEquals("--cpu-load = 150: " + e.rule(), e.messageFor("--cpu-load"));
+        SettingsException unknown = assertThrows(SettingsException.class, () -> loader.load(null, Map.of("kiln.cpu.lod", "1")));
+        assertEquals(null, unknown.value(), "an unknown key has no value to judge");
+        assertTrue(unknown.getMessage().startsWith("kiln.cpu.lod: unknown key"), unknown.getMessage());
+    }
+
+    @Test
     void defaults_loadFromReference() {
         Settings s = loader.load(null, Map.of());
         assertEquals(6, s.workers().count(), "auto workers = logical cores");
