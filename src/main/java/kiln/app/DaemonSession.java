@@ -61,10 +61,8 @@ public final class DaemonSession {
     };
 
     private volatile Map<String, Object> lastResult;
-    /** The kept reports; null when the directory cannot hold them (then {@link #problem} says why). */
-    private kiln.workspace.RunHistory history;
-    /** Why the run history cannot be kept, or null. */
-    private volatile String historyProblem;
+    /** The kept reports, opened when serving starts. */
+    private KeptRuns kept;
     /** Why the configured run did not start, or null once a run started. */
     private volatile String startProblem;
     private RunState state = RunState.IDLE;
@@ -89,7 +87,8 @@ public final class DaemonSession {
     }
 
     public int serve() {
-        openHistory();
+        kept = KeptRuns.open(base.files().dir(), work);
+        lastResult = kept.last();
         sampler = new HardwareSampler(base.files().dir(), base.sampler().interval());
         KilnMetrics metrics;
         HttpApi http;
@@ -108,12 +107,12 @@ public final class DaemonSession {
             http.get("/readyz", r -> problem() == null
                     ? new Reply(200, "text/plain; charset=utf-8", "ok\n")
                     : Reply.json(503, Json.object(Map.of("ready", false, "problem", problem()))));
-            http.get("/api/v1/runs", r -> runsList());
-            http.getUnder("/api/v1/runs/", r -> oneRun(r.path().substring("/api/v1/runs/".length())));
+            kept.install(http);
             ControlRoutes.install(http, base.http().token(), control);
             http.start();
         } catch (IOException | RuntimeException e) {
             sampler.close();
+            kept.close();
             System.err.println("kiln: cannot listen on " + base.http().host() + ":" + base.http().port() + ": " + e.getMessage());
             return ExitCode.CANNOT_RUN;
         }
@@ -137,9 +136,7 @@ public final class DaemonSession {
         joinRun(Duration.ofSeconds(30));
         http.close();
         sampler.close();
-        if (history != null) {
-            history.close();
-        }
+        kept.close();
         return ExitCode.OK;
     }
 
@@ -250,7 +247,7 @@ public final class DaemonSession {
         }
         work.end();
         p.workspace().close();
-        keep(r.report(), result);
+        kept.keep(r.report(), result);
         LOG.info("run ended ({}): verdict {}, {} files, {} cpu ops", end.text(), r.report().verdict(),
                 r.report().totals().filesCreated(), r.report().cpuOps());
         synchronized (this) {
@@ -312,94 +309,8 @@ public final class DaemonSession {
 
     /** Why the daemon cannot do what it was configured to do, or null: shown in status, metrics and /readyz. */
     private String problem() {
-        String h = historyProblem;
+        String h = kept == null ? null : kept.problem();
         String r = startProblem;
         return h == null ? r : r == null ? h : h + "; " + r;
-    }
-
-    /** Opens the kept reports and takes the last verdict from them: a node that failed stays failed across a restart. */
-    private void openHistory() {
-        try {
-            history = kiln.workspace.RunHistory.open(base.files().dir());
-        } catch (kiln.workspace.WorkspaceException e) {
-            historyProblem = "cannot keep run reports: " + e.getMessage();
-            LOG.error("{}", historyProblem);
-            return;
-        }
-        try {
-            java.util.Optional<String> last = history.latest();
-            if (last.isPresent()) {
-                Map<String, Object> report = parseReport(last.get());
-                lastResult = report;
-                Object verdict = report.get("verdict");
-                Object end = report.get("end");
-                if (verdict instanceof String v && end instanceof String t) {
-                    work.lastRun(new kiln.supervisor.Work.LastRun(v, java.time.Instant.parse(t)));
-                    LOG.info("last run (from {}): verdict {} at {}", history.path(), v, t);
-                }
-            }
-        } catch (kiln.workspace.FsException | RuntimeException e) {
-            LOG.warn("cannot read the last run's report in {}: {}", history.path(), e.getMessage());
-        }
-    }
-
-    /** A kept report as a map; throws a RuntimeException when it is not a JSON object. */
-    private static Map<String, Object> parseReport(String json) {
-        return com.typesafe.config.ConfigFactory.parseString(json,
-                com.typesafe.config.ConfigParseOptions.defaults().setSyntax(com.typesafe.config.ConfigSyntax.JSON)).root().unwrapped();
-    }
-
-    /** Keeps the report of a run that ended, and makes its verdict the last one. */
-    private void keep(Report report, Map<String, Object> result) {
-        Object end = result.get("end");
-        java.time.Instant at = end instanceof String t ? java.time.Instant.parse(t) : java.time.Instant.now();
-        work.lastRun(new kiln.supervisor.Work.LastRun(report.verdict(), at));
-        if (history == null) {
-            return;
-        }
-        try {
-            String id = history.save(at, Json.pretty(result));
-            result.put("id", id);
-        } catch (kiln.workspace.FsException e) {
-            LOG.error("cannot keep the run's report in {}: {}", history.path(), e.getMessage());
-        }
-    }
-
-    private Reply runsList() {
-        if (history == null) {
-            return Reply.error(503, historyProblem == null ? "no run history" : historyProblem);
-        }
-        java.util.List<Map<String, Object>> runs = new java.util.ArrayList<>();
-        try {
-            java.util.List<String> ids = history.ids();
-            for (int i = ids.size() - 1; i >= 0; i--) {
-                Map<String, Object> one = new LinkedHashMap<>();
-                one.put("id", ids.get(i));
-                try {
-                    Map<String, Object> r = parseReport(history.read(ids.get(i)).orElse("{}"));
-                    for (String k : new String[] {"verdict", "outcome", "start", "end", "duration_seconds"}) {
-                        one.put(k, r.get(k));
-                    }
-                } catch (RuntimeException e) {
-                    one.put("error", "unreadable: " + e.getMessage());
-                }
-                runs.add(one);
-            }
-        } catch (kiln.workspace.FsException e) {
-            return Reply.error(500, "cannot list " + history.path() + ": " + e.getMessage());
-        }
-        return Reply.json(200, Json.object(Map.of("runs", runs)));
-    }
-
-    private Reply oneRun(String id) {
-        if (history == null) {
-            return Reply.error(503, historyProblem == null ? "no run history" : historyProblem);
-        }
-        try {
-            return history.read(id).map(json -> new Reply(200, "application/json", json.endsWith("\n") ? json : json + "\n"))
-                    .orElse(Reply.error(404, "no run " + id));
-        } catch (kiln.workspace.FsException e) {
-            return Reply.error(500, "cannot read run " + id + ": " + e.getMessage());
-        }
     }
 }
