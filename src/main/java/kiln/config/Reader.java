@@ -19,7 +19,7 @@ final class Reader {
     private String shown(String key) {
         ConfigValue value = config.getValue(key);
         return value.valueType() == ConfigValueType.STRING
-                ? "\"" + value.unwrapped() + "\""
+                ? SettingsException.quoted(value.unwrapped())
                 : value.render();
     }
 

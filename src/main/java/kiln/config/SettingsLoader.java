@@ -1,5 +1,6 @@
 package kiln.config;
 
+import kiln.link.Message;
 import kiln.link.Stressor;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
@@ -62,15 +63,13 @@ public final class SettingsLoader {
 
     /** The preset named by kiln.run.profile (from flags, file or reference), re-rooted under kiln. */
     /** "" (no fault) or a stressor's word. */
-    /** {@code --inject-fault cross-core}: worker 0 reports one wrong cross-core digest. */
-    public static final String CROSS_CORE_FAULT = kiln.link.Message.Fault.CROSS_CORE;
 
     private static TreeSet<String> faultChoices() {
         TreeSet<String> choices = new TreeSet<>(Set.of(""));
         for (Stressor s : Stressor.values()) {
             choices.add(s.label());
         }
-        choices.add(CROSS_CORE_FAULT);
+        choices.add(Message.Fault.CROSS_CORE); // worker 0 reports one wrong cross-core digest
         return choices;
     }
 
@@ -181,7 +180,7 @@ public final class SettingsLoader {
                 r.oneOf("kiln.run.inject-fault", faultChoices()),
                 report.isBlank() ? null : Path.of(report).toAbsolutePath().normalize());
         String fault = run.injectFault();
-        boolean faultable = fault.equals(CROSS_CORE_FAULT) ? cpu.enabled() : Stressor.parse(fault).map(s -> switch (s) {
+        boolean faultable = fault.equals(Message.Fault.CROSS_CORE) ? cpu.enabled() : Stressor.parse(fault).map(s -> switch (s) {
             case CPU -> cpu.enabled();
             case FILES -> files.enabled();
             case MEMORY -> memory.enabled();

@@ -78,8 +78,9 @@ public record WorkerStats(long seq, long filesCreated, long filesDeleted, long f
      * after that frame: they are counted as created too, so created and deleted still balance.
      */
     public WorkerStats plusSwept(long swept, long keptAtDeath) {
-        return new WorkerStats(seq, filesCreated + Math.max(0, swept - keptAtDeath), filesDeleted + swept, fileBytes, errors, inFlight, filesKept, paused, latencyCounts,
-                latencySumNanos, cpuOps, cpuBusyNanos, verifyErrors, memoryBytes, filesVerified, processCpuNanos);
+        return new WorkerStats(seq, filesCreated + Math.max(0, swept - keptAtDeath), filesDeleted + swept, fileBytes, errors,
+                inFlight, filesKept, paused, latencyCounts, latencySumNanos, cpuOps, cpuBusyNanos, verifyErrors, memoryBytes,
+                filesVerified, processCpuNanos);
     }
 
     /** Only the counters, with gauges zeroed: what an ended life leaves behind. */

@@ -180,7 +180,7 @@ public final class HtmlReport {
         }
         double raw = span / max;
         double magnitude = Math.pow(10, Math.floor(Math.log10(raw)));
-        for (double m : new double[] {1, 2, 5, 10}) {
+        for (double m : new double[] {1, 2, 5}) {
             if (m * magnitude >= raw) {
                 return m * magnitude;
             }
