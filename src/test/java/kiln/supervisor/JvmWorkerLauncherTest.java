@@ -24,11 +24,26 @@ final class JvmWorkerLauncherTest {
         assertTrue(cmd.contains("-XX:+UseSerialGC"));
         assertTrue(cmd.contains("-Xlog:all=warning,cds=error:stderr"), "JVM warnings never land in the frame stream");
         assertEquals(Runtime.version().feature() >= 22, cmd.contains("--enable-native-access=ALL-UNNAMED"));
-        assertEquals(Runtime.version().feature() >= 22, cmd.contains("-XX:TrimNativeHeapInterval=1000"),
+        assertEquals(JvmWorkerLauncher.trimsNativeHeap(Runtime.version()), cmd.contains("-XX:TrimNativeHeapInterval=1000"),
                 "a flag the JVM does not know would stop it from starting");
+        assertTrue(cmd.indexOf("-XX:+UnlockDiagnosticVMOptions") >= 0
+                && cmd.indexOf("-XX:+UnlockDiagnosticVMOptions") < cmd.indexOf("-XX:ArchiveRelocationMode=0"),
+                "archives mapped where they were written, so workers share their pages: " + cmd);
+        assertTrue(cmd.contains("-Xmn2m"), cmd.toString());
         assertEquals("kiln.worker.WorkerMain", cmd.get(cmd.size() - 1));
         assertTrue(cmd.stream().noneMatch(a -> a.startsWith("-XX:SharedArchiveFile") || a.startsWith("-XX:ArchiveClassesAtExit")),
                 "no class-data options without a cache");
+    }
+
+    @Test
+    void nativeHeapTrim_onlyOnTheJdksThatHaveIt() {
+        assertFalse(JvmWorkerLauncher.trimsNativeHeap(Runtime.Version.parse("17.0.8")));
+        assertTrue(JvmWorkerLauncher.trimsNativeHeap(Runtime.Version.parse("17.0.9")));
+        assertFalse(JvmWorkerLauncher.trimsNativeHeap(Runtime.Version.parse("19.0.2")));
+        assertFalse(JvmWorkerLauncher.trimsNativeHeap(Runtime.Version.parse("21")));
+        assertTrue(JvmWorkerLauncher.trimsNativeHeap(Runtime.Version.parse("21.0.1")));
+        assertTrue(JvmWorkerLauncher.trimsNativeHeap(Runtime.Version.parse("22")));
+        assertTrue(JvmWorkerLauncher.trimsNativeHeap(Runtime.Version.parse("25.0.3")));
     }
 
     @Test
