@@ -226,7 +226,7 @@ public final class FileStorm implements AutoCloseable {
         long evicted = kept.addAndEvict(index);
         writerDone();
         if (evicted >= 0) {
-            delete(lane.writer(), evicted);
+            delete(lane, evicted);
         }
     }
 
@@ -257,13 +257,14 @@ public final class FileStorm implements AutoCloseable {
         }
     }
 
-    private void delete(FileIo.Writer writer, long index) {
-        Shards.Shard s = shards.holding(index);
+    private void delete(Writers.Lane lane, long index) {
+        Shards.Shard s = shards.holding(index, lane.recentShard);
         if (s == null) {
             return; // cannot happen: a kept file holds a reference to its shard
         }
+        lane.recentShard = s;
         try {
-            writer.delete(s.dir, index);
+            lane.writer().delete(s.dir, index);
             counters.deleted.increment();
         } catch (FsException e) {
             counters.fail(Op.DELETE, e.errno() == Errno.ENOENT
@@ -331,12 +332,12 @@ public final class FileStorm implements AutoCloseable {
         try {
             for (int t = 0; t < threads; t++) {
                 cleaners.execute(() -> {
-                    FileIo.Writer w = writers.lane().writer();
+                    Writers.Lane lane = writers.lane();
                     // until nothing is kept and no creation can add more, or the deadline
                     while (ticker.nanoTime() - deadline < 0) {
                         long index = kept.pollOldest();
                         if (index >= 0) {
-                            delete(w, index);
+                            delete(lane, index);
                         } else if (writers.done()) {
                             return;
                         } else {
@@ -380,12 +381,12 @@ public final class FileStorm implements AutoCloseable {
         return counters.errors(op);
     }
 
-    /** Files whose read-back did not match what was written. */
     /** Details of the wrong results, for the supervisor. */
     public kiln.stress.Mismatches mismatches() {
         return mismatches;
     }
 
+    /** Files whose read-back did not match what was written. */
     public long verifyErrors() {
         return counters.verifyErrors.sum();
     }

@@ -60,9 +60,17 @@ final class Shards {
         }
     }
 
-    /** The open shard that holds file {@code index}, or null. */
-    Shard holding(long index) {
-        return open.get(Layout.shardOf(index));
+    /**
+     * The open shard that holds file {@code index}, or null. {@code recent} is tried first, without
+     * the map's boxed key: a shard number is opened once per storm, so a still-referenced shard
+     * with the right number is the one.
+     */
+    Shard holding(long index, Shard recent) {
+        long number = Layout.shardOf(index);
+        if (recent != null && recent.number == number && recent.refs.get() > 0) {
+            return recent;
+        }
+        return open.get(number);
     }
 
     /** Drops one reference; the last one closes the shard and removes it when kiln made it. */

@@ -31,8 +31,25 @@ final class Writers {
         void drop(Shards.Shard shard);
     }
 
-    /** One thread's writer (its native buffers) and payload. */
-    record Lane(FileIo.Writer writer, Payload payload) {
+    /** One thread's writer (its native buffers) and payload, and the shard it last deleted in. */
+    static final class Lane {
+        private final FileIo.Writer writer;
+        private final Payload payload;
+        /** Deletes go oldest first, so the next one is nearly always in the same shard. */
+        Shards.Shard recentShard;
+
+        Lane(FileIo.Writer writer, Payload payload) {
+            this.writer = writer;
+            this.payload = payload;
+        }
+
+        FileIo.Writer writer() {
+            return writer;
+        }
+
+        Payload payload() {
+            return payload;
+        }
     }
 
     private final ThreadPoolExecutor pool;

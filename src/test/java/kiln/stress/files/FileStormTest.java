@@ -210,4 +210,32 @@ final class FileStormTest {
         assertEquals("foreign", Files.readString(other));
         assertEquals(2, countFiles(dir));
     }
+
+    /**
+     * The native path's hot loop allocates nothing per file: the writer threads' allocation over
+     * a hundred thousand creates and deletes (after warm-up) stays under a few bytes a file,
+     * where one boxed key per delete alone is 16 (what the shard lookup did before).
+     */
+    @Test
+    void nativePath_allocatesNothingPerFile() throws IOException {
+        var io = FileIo.nativeIo();
+        org.junit.jupiter.api.Assumptions.assumeTrue(io.isPresent(), "the native file path needs JDK 22+");
+        var threads = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        AtomicLong free = new AtomicLong(Long.MAX_VALUE);
+        FileStorm s = storm(io.get(), tmp.resolve("w0"), 1000, 2, 2_000, free, 0);
+        s.start();
+        // warmed up (compiled), and past shard 127: below it a boxed shard number comes from Long's cache
+        await().atMost(Duration.ofSeconds(30)).until(() -> s.deleted() >= 140_000);
+        long[] ids = Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.getName().startsWith("kiln-w0-writer")).mapToLong(Thread::getId).toArray();
+        assertEquals(2, ids.length, "both writer threads found");
+        long bytes0 = java.util.Arrays.stream(threads.getThreadAllocatedBytes(ids)).sum();
+        long files0 = s.created() + s.deleted();
+        await().atMost(Duration.ofSeconds(30)).until(() -> s.deleted() >= 190_000);
+        long bytes = java.util.Arrays.stream(threads.getThreadAllocatedBytes(ids)).sum() - bytes0;
+        long files = s.created() + s.deleted() - files0;
+        s.stopAndClean(Duration.ofSeconds(20));
+        assertTrue(files >= 50_000, "measured over enough files: " + files);
+        assertTrue(bytes < files * 4, bytes + " bytes allocated by the writers for " + files + " creates and deletes");
+    }
 }
