@@ -23,8 +23,8 @@ import java.util.TreeSet;
  * Thread-safe: holds no state.
  */
 public final class SettingsLoader {
-    /** Methods the CPU burners know; kept here so config validation needs no worker classes. */
-    public static final Set<String> CPU_METHODS = Set.of("int", "float", "sha256", "factorial", "all");
+    /** What {@code kiln.cpu.method} accepts: the burners' methods and {@code all}. */
+    public static final Set<String> CPU_METHODS = kiln.stress.CpuMethod.settingWords();
 
     private final int logicalCores;
 

@@ -148,7 +148,8 @@ public final class KilnMetrics {
             FunctionCounter.builder("kiln.file.errors", this, m -> m.totals().errors().getOrDefault(op, 0L))
                     .tag("op", op).description("Failed file operations").register(registry);
         }
-        for (String method : kiln.stress.CpuMethod.NAMES) {
+        for (kiln.stress.CpuMethod cm : kiln.stress.CpuMethod.values()) {
+            String method = cm.word();
             FunctionCounter.builder("kiln.cpu.ops", this, m -> m.totals().cpuOps().getOrDefault(method, 0L))
                     .tag("method", method).description("CPU burner operations, each checked against its known answer")
                     .register(registry);

@@ -55,7 +55,8 @@ final class VerdictMeters {
             if (v.cpus().equals("?")) {
                 continue;
             }
-            for (String method : kiln.stress.CpuMethod.NAMES) {
+            for (kiln.stress.CpuMethod cm : kiln.stress.CpuMethod.values()) {
+                String method = cm.word();
                 String key = v.id() + "/" + v.cpus() + "/ops/" + method;
                 if (verifyMeters.add(key)) {
                     int id = v.id();

@@ -5,7 +5,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
@@ -26,11 +25,11 @@ public final class CpuBurner implements AutoCloseable {
     static final String ALLOWED_CPUS = allowedCpus();
 
     private final int workerId;
-    private final List<String> methods;
+    private final List<CpuMethod> methods;
     private final Ticker ticker;
     private final List<Thread> threads = new ArrayList<>();
     private final List<DutyCycle> cycles = new ArrayList<>();
-    private final Map<String, LongAdder> ops = new ConcurrentHashMap<>();
+    private final Map<CpuMethod, LongAdder> ops = new java.util.EnumMap<>(CpuMethod.class); // filled once, in the constructor
     private final LongAdder verifyErrors = new LongAdder();
     private final Mismatches mismatches = new Mismatches();
     private final LongAdder busy = new LongAdder();
@@ -43,15 +42,18 @@ public final class CpuBurner implements AutoCloseable {
     private volatile boolean running;
 
     /**
-     * @param method  a name from {@link CpuMethod#NAMES}, or {@code all}
+     * @param methods the methods to rotate through ({@link CpuMethod#select}), at least one
      * @param threadCount burner threads
      * @param load    busy percentage 0..100 per thread
      */
-    public CpuBurner(int workerId, String method, int threadCount, double load, Ticker ticker) {
+    public CpuBurner(int workerId, List<CpuMethod> methods, int threadCount, double load, Ticker ticker) {
+        if (methods.isEmpty()) {
+            throw new IllegalArgumentException("no cpu method to run");
+        }
         this.workerId = workerId;
-        this.methods = "all".equals(method) ? CpuMethod.NAMES : List.of(CpuMethod.create(method).name());
+        this.methods = List.copyOf(methods);
         this.ticker = ticker;
-        for (String m : methods) {
+        for (CpuMethod m : this.methods) {
             ops.put(m, new LongAdder());
         }
         for (int i = 0; i < threadCount; i++) {
@@ -71,13 +73,13 @@ public final class CpuBurner implements AutoCloseable {
     }
 
     private void burn(DutyCycle cycle, boolean crossCoreHere) {
-        List<CpuMethod> instances = methods.stream().map(CpuMethod::create).toList();
+        List<CpuWork> instances = methods.stream().map(CpuMethod::newWork).toList();
         List<LongAdder> counters = methods.stream().map(ops::get).toList();
         CrossCore crossCore = crossCoreHere ? new CrossCore() : null;
         int current = 0;
         long periods = 0;
         while (running) {
-            CpuMethod m = instances.get(current);
+            CpuWork m = instances.get(current);
             LongAdder counter = counters.get(current);
             long busyBefore = cycle.busyNanos();
             if (crossCore != null && periods % CROSS_CORE_EVERY == 0) {
@@ -112,17 +114,18 @@ public final class CpuBurner implements AutoCloseable {
         injectCrossCoreFault.set(true);
     }
 
-    private void check(CpuMethod m, LongAdder counter) {
-        long result = m.op();
+    private void check(CpuWork work, LongAdder counter) {
+        CpuMethod m = work.method();
+        long result = work.op();
         if (injectFault.compareAndSet(true, false)) {
             result ^= 1L << 17; // a deliberate single-bit error, as a bad core would make
         }
         counter.increment();
         if (result != m.expected()) {
             verifyErrors.increment();
-            mismatches.add("cpu", m.name(), Long.toHexString(m.expected()), Long.toHexString(result), "");
+            mismatches.add(kiln.link.Stressor.CPU, m.word(), Long.toHexString(m.expected()), Long.toHexString(result), "");
             LOG.error("w{}: CPU VERIFICATION ERROR on cpu {}: method {} computed {} but the answer is {} (thread {})",
-                    workerId, ALLOWED_CPUS, m.name(), Long.toHexString(result), Long.toHexString(m.expected()),
+                    workerId, ALLOWED_CPUS, m.word(), Long.toHexString(result), Long.toHexString(m.expected()),
                     Thread.currentThread().getName());
         }
     }
@@ -154,10 +157,10 @@ public final class CpuBurner implements AutoCloseable {
         cycles.forEach(c -> c.setLoad(load));
     }
 
-    /** Operations so far by method. */
+    /** Operations so far by method's word (as the stats frame carries them). */
     public Map<String, Long> ops() {
         Map<String, Long> out = new TreeMap<>();
-        ops.forEach((k, v) -> out.put(k, v.sum()));
+        ops.forEach((k, v) -> out.put(k.word(), v.sum()));
         return out;
     }
 

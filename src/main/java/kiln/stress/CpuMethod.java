@@ -1,155 +1,85 @@
 package kiln.stress;
 
-import java.math.BigInteger;
-import java.nio.ByteBuffer;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Optional;
+import java.util.Set;
 
 /**
- * One kind of CPU work with a known answer. {@link #op} does a fixed amount of work (tens of
- * microseconds, so a duty cycle can stop close to its target) from an input the JIT cannot fold
- * away, and returns a result that must equal {@link #expected}: a different result is a
- * miscomputation. Implementations are not thread-safe; each burner thread makes its own.
+ * The kinds of CPU work a burner checks, each with its known answer. {@link #word()} is the name
+ * in the configuration ({@code kiln.cpu.method}), on the wire ({@code ops.<word>}), in metric
+ * labels and reports; everywhere else the enum is compared, never the word.
  */
-public abstract class CpuMethod {
-    /** Read on every op so that the work cannot be computed once at compile time. */
-    private static volatile long seed = 0x5DEECE66DL;
+public enum CpuMethod {
+    /** Integer multiply, add, xor-shift, rotate and divide: the ALU and the divider. */
+    INT("int", 0x15f7b6903b7ce3aeL),
+    /** 48x48 double matrix multiply: the floating-point units and L1 cache. */
+    FLOAT("float", 0x7670507372afdbdaL),
+    /** SHA-256 chained over an 8 KiB block: the hashing units (SHA-NI where present). */
+    SHA256("sha256", 0xcd04f88833855c4eL),
+    /** 600! with BigInteger: multi-word multiply and allocation. */
+    FACTORIAL("factorial", 0x2cd85204L);
 
-    private final String name;
+    /** The setting that rotates through every method, in declaration order. */
+    public static final String ALL = "all";
+
+    private final String word;
     private final long expected;
 
-    CpuMethod(String name, long expected) {
-        this.name = name;
+    CpuMethod(String word, long expected) {
+        this.word = word;
         this.expected = expected;
     }
 
-    public final String name() {
-        return name;
+    public String word() {
+        return word;
     }
 
-    public final long expected() {
+    /** The result every {@code op} of this method must give. */
+    public long expected() {
         return expected;
     }
 
-    /** Does one operation and returns its result. */
-    public final long op() {
-        return compute(seed);
-    }
-
-    abstract long compute(long seed);
-
-    /** Names of the concrete methods, in rotation order. */
-    public static final List<String> NAMES = List.of("int", "float", "sha256", "factorial");
-
-    /** A fresh instance of the named method. */
-    public static CpuMethod create(String name) {
-        return switch (name) {
-            case "int" -> new IntegerMix();
-            case "float" -> new MatrixMultiply();
-            case "sha256" -> new Sha256Chain();
-            case "factorial" -> new Factorial();
-            default -> throw new IllegalArgumentException("unknown cpu method: " + name + " (expected one of " + NAMES + ")");
+    /** A fresh instance of the work, for one thread. */
+    CpuWork newWork() {
+        return switch (this) {
+            case INT -> new CpuWork.IntegerMix();
+            case FLOAT -> new CpuWork.MatrixMultiply();
+            case SHA256 -> new CpuWork.Sha256Chain();
+            case FACTORIAL -> new CpuWork.Factorial();
         };
     }
 
-    /** Integer multiply, add, xor-shift, rotate and divide: the ALU and the divider. */
-    static final class IntegerMix extends CpuMethod {
-        IntegerMix() {
-            super("int", 0x15f7b6903b7ce3aeL);
-        }
-
-        @Override
-        long compute(long x) {
-            long acc = 0;
-            for (int i = 0; i < 20_000; i++) {
-                x ^= x << 13;
-                x ^= x >>> 7;
-                x ^= x << 17;
-                acc += Long.rotateLeft(x * 0x9E3779B97F4A7C15L, i & 63) ^ (x / ((i | 1) + 0x10001L));
+    /** The method named {@code word}, if any. */
+    public static Optional<CpuMethod> parse(String word) {
+        for (CpuMethod m : values()) {
+            if (m.word.equals(word)) {
+                return Optional.of(m);
             }
-            return acc;
         }
+        return Optional.empty();
     }
 
-    /** 48x48 double matrix multiply: the floating-point units and L1 cache. */
-    static final class MatrixMultiply extends CpuMethod {
-        private static final int N = 48;
-        private final double[] a = new double[N * N];
-        private final double[] b = new double[N * N];
-        private final double[] c = new double[N * N];
-
-        MatrixMultiply() {
-            super("float", 0x7670507372afdbdaL);
+    /**
+     * The methods a {@code kiln.cpu.method} setting runs: every one for {@link #ALL}, else the one it names.
+     *
+     * @throws IllegalArgumentException for a word that is neither
+     */
+    public static List<CpuMethod> select(String setting) {
+        if (ALL.equals(setting)) {
+            return List.of(values());
         }
-
-        @Override
-        long compute(long s) {
-            for (int i = 0; i < N * N; i++) {
-                a[i] = ((s + i) % 1000) / 7.0 - 71.0;
-                b[i] = ((s ^ (i * 31L)) % 997) / 13.0 + 0.5;
-            }
-            for (int i = 0; i < N; i++) {
-                for (int j = 0; j < N; j++) {
-                    double sum = 0;
-                    for (int k = 0; k < N; k++) {
-                        sum += a[i * N + k] * b[k * N + j];
-                    }
-                    c[i * N + j] = sum;
-                }
-            }
-            long h = 0;
-            for (double v : c) {
-                h = h * 31 + Double.doubleToLongBits(v);
-            }
-            return h;
-        }
+        return List.of(parse(setting).orElseThrow(() ->
+                new IllegalArgumentException("unknown cpu method: " + setting + " (expected one of " + settingWords() + ")")));
     }
 
-    /** SHA-256 chained over an 8 KiB block: the hashing units (SHA-NI where present). */
-    static final class Sha256Chain extends CpuMethod {
-        private final MessageDigest md;
-        private final byte[] block = new byte[8192];
-
-        Sha256Chain() {
-            super("sha256", 0xcd04f88833855c4eL);
-            try {
-                md = MessageDigest.getInstance("SHA-256");
-            } catch (NoSuchAlgorithmException e) {
-                throw new IllegalStateException("SHA-256 is required of every JDK", e);
-            }
+    /** Every word the setting accepts: the methods' words, then {@link #ALL}. */
+    public static Set<String> settingWords() {
+        Set<String> words = new LinkedHashSet<>();
+        for (CpuMethod m : values()) {
+            words.add(m.word);
         }
-
-        @Override
-        long compute(long s) {
-            for (int i = 0; i < block.length; i++) {
-                block[i] = (byte) (s >>> ((i & 7) * 8) ^ i);
-            }
-            byte[] d = null;
-            for (int round = 0; round < 4; round++) {
-                md.update(block);
-                if (d != null) {
-                    md.update(d);
-                }
-                d = md.digest();
-            }
-            return ByteBuffer.wrap(d).getLong();
-        }
-    }
-
-    /** 600! with BigInteger: multi-word multiply and allocation, as in the classic demo. */
-    static final class Factorial extends CpuMethod {
-        Factorial() {
-            super("factorial", 0x2cd85204L);
-        }
-
-        @Override
-        long compute(long s) {
-            BigInteger f = BigInteger.valueOf(s & 1); // the seed is odd: starts at 1
-            for (int i = 2; i <= 600; i++) {
-                f = f.multiply(BigInteger.valueOf(i));
-            }
-            return f.mod(BigInteger.valueOf(1_000_000_007L)).longValue() ^ f.bitLength();
-        }
+        words.add(ALL);
+        return words;
     }
 }

@@ -88,7 +88,7 @@ public final class MemoryStress implements AutoCloseable {
                 if (found != expected) {
                     errors++;
                     if (errors <= LOGGED_ERRORS_PER_PASS) {
-                        mismatches.add("memory", pattern.label(), Long.toHexString(expected), Long.toHexString(found),
+                        mismatches.add(kiln.link.Stressor.MEMORY, pattern.label(), Long.toHexString(expected), Long.toHexString(found),
                                 "offset 0x" + Long.toHexString((base + i) * 8));
                         LOG.error("w{}: MEMORY VERIFICATION ERROR: pattern {} pass {}: offset 0x{} read {} expected {} (bits {})",
                                 workerId, pattern.label(), passNumber, Long.toHexString((base + i) * 8), Long.toHexString(found),

@@ -2,6 +2,7 @@ package kiln.stress;
 
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
+import kiln.link.Stressor;
 
 /**
  * The details of wrong results a stressor found, for the supervisor to attribute: what was
@@ -15,19 +16,19 @@ public final class Mismatches {
     /**
      * One wrong result.
      *
-     * @param stressor cpu, memory or files
+     * @param stressor which stressor found it
      * @param method   the CPU method, memory pattern, or "readback" for files
      * @param expected what the answer is, as text (hex for numbers)
      * @param actual   what was found
      * @param where    where it was found, when it says more than the cpu: a memory offset, a file
      * @param atMillis when, in epoch milliseconds
      */
-    public record Mismatch(String stressor, String method, String expected, String actual, String where, long atMillis) {
+    public record Mismatch(Stressor stressor, String method, String expected, String actual, String where, long atMillis) {
     }
 
     private final ArrayBlockingQueue<Mismatch> pending = new ArrayBlockingQueue<>(CAPACITY);
 
-    public void add(String stressor, String method, String expected, String actual, String where) {
+    public void add(Stressor stressor, String method, String expected, String actual, String where) {
         pending.offer(new Mismatch(stressor, method, expected, actual, where, System.currentTimeMillis()));
     }
 

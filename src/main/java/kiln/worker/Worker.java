@@ -132,7 +132,7 @@ final class Worker {
         }
         if (spec.cpu().enabled()) {
             WorkerSpec.Cpu c = spec.cpu();
-            cpu = new CpuBurner(spec.id(), c.method(), c.threads(), c.load(), Ticker.SYSTEM);
+            cpu = new CpuBurner(spec.id(), kiln.stress.CpuMethod.select(c.method()), c.threads(), c.load(), Ticker.SYSTEM);
         }
         if (spec.memoryBytes() > 0) {
             memory = new MemoryStress(spec.id(), spec.memoryBytes());
@@ -198,7 +198,7 @@ final class Worker {
             }
         }
         for (kiln.stress.Mismatches.Mismatch m : found) {
-            out.write(new Message.Mismatch(m.stressor(), m.method(), m.expected(), m.actual(), m.where(), m.atMillis()));
+            out.write(new Message.Mismatch(m.stressor().label(), m.method(), m.expected(), m.actual(), m.where(), m.atMillis()));
         }
     }
 

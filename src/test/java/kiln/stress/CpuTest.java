@@ -16,28 +16,42 @@ final class CpuTest {
 
     @Test
     void everyMethod_computesItsKnownAnswer() {
-        for (String name : CpuMethod.NAMES) {
-            CpuMethod m = CpuMethod.create(name);
+        for (CpuMethod method : CpuMethod.values()) {
+            CpuWork m = method.newWork();
+            assertEquals(method, m.method());
             for (int i = 0; i < 3; i++) {
-                assertEquals(m.expected(), m.op(), name + " result " + i);
+                assertEquals(method.expected(), m.op(), method.word() + " result " + i);
             }
         }
-        assertThrows(IllegalArgumentException.class, () -> CpuMethod.create("fft"));
+    }
+
+    @Test
+    void settingWords_selectOneMethodOrAllOfThem() {
+        assertEquals(java.util.List.of("int", "float", "sha256", "factorial", "all"), java.util.List.copyOf(CpuMethod.settingWords()));
+        assertEquals(java.util.List.of(CpuMethod.values()), CpuMethod.select("all"));
+        for (CpuMethod m : CpuMethod.values()) {
+            assertEquals(java.util.List.of(m), CpuMethod.select(m.word()));
+            assertEquals(java.util.Optional.of(m), CpuMethod.parse(m.word()));
+        }
+        var e = assertThrows(IllegalArgumentException.class, () -> CpuMethod.select("fft"));
+        assertTrue(e.getMessage().contains("fft") && e.getMessage().contains("sha256"), e.getMessage());
+        assertEquals(java.util.Optional.empty(), CpuMethod.parse("INT"), "the word, not the constant's name");
     }
 
     @Test
     void everyMethod_dependsOnItsInput() {
-        for (String name : CpuMethod.NAMES) {
-            CpuMethod m = CpuMethod.create(name);
-            assertNotEquals(m.compute(0x5DEECE66DL), m.compute(0x5DEECE66DL + 1), name + " is not a constant");
+        for (CpuMethod method : CpuMethod.values()) {
+            CpuWork m = method.newWork();
+            assertNotEquals(m.compute(0x5DEECE66DL), m.compute(0x5DEECE66DL + 1), method.word() + " is not a constant");
         }
     }
 
     @Test
     @Timeout(30)
     void burner_countsAWrongAnswerAsAVerificationError() {
-        for (String method : CpuMethod.NAMES) {
-            try (CpuBurner b = new CpuBurner(0, method, 1, 100, Ticker.SYSTEM)) {
+        for (CpuMethod cm : CpuMethod.values()) {
+            String method = cm.word();
+            try (CpuBurner b = new CpuBurner(0, java.util.List.of(cm), 1, 100, Ticker.SYSTEM)) {
                 b.start();
                 await().atMost(Duration.ofSeconds(10)).until(() -> b.ops().get(method) > 10);
                 assertEquals(0, b.verifyErrors(), method + ": a healthy CPU gives right answers");
@@ -53,10 +67,10 @@ final class CpuTest {
     @Test
     @Timeout(30)
     void burner_all_rotatesThroughEveryMethod() {
-        try (CpuBurner b = new CpuBurner(0, "all", 1, 100, Ticker.SYSTEM)) {
+        try (CpuBurner b = new CpuBurner(0, CpuMethod.select(CpuMethod.ALL), 1, 100, Ticker.SYSTEM)) {
             b.start();
             await().atMost(Duration.ofSeconds(15)).until(() -> b.ops().values().stream().allMatch(v -> v > 0));
-            assertEquals(CpuMethod.NAMES.size(), b.ops().size());
+            assertEquals(CpuMethod.settingWords().size() - 1, b.ops().size());
         }
     }
 

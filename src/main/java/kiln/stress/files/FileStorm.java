@@ -242,7 +242,7 @@ public final class FileStorm implements AutoCloseable {
         counters.verified.increment();
         if (!Payload.verify(buf, index)) {
             counters.verifyErrors.increment();
-            mismatches.add("files", "readback", "file " + index + " as written", buf.remaining() + " bytes, checksum or header wrong",
+            mismatches.add(kiln.link.Stressor.FILES, "readback", "file " + index + " as written", buf.remaining() + " bytes, checksum or header wrong",
                     shard.dir.path() + "/" + Layout.fileName(index));
             LOG.error("{}FILE VERIFICATION ERROR: {}/{} did not read back as written ({} bytes, checksum or header wrong)",
                     logPrefix, shard.dir.path(), Layout.fileName(index), buf.remaining());
