@@ -249,7 +249,7 @@ public final class DaemonSession {
         p.workspace().close();
         kept.keep(r.report(), result);
         LOG.info("run ended ({}): verdict {}, {} files, {} cpu ops", end.text(), r.report().verdict(),
-                r.report().totals().filesCreated(), r.report().cpuOps());
+                r.report().totals().files().created(), r.report().cpuOps());
         synchronized (this) {
             lastResult = result;
             current = null;

@@ -50,6 +50,6 @@ final class SlowCores {
     }
 
     private static long ops(WorkerView w) {
-        return WorkerStats.total(w.totals().cpuOps());
+        return WorkerStats.total(w.totals().cpu().ops());
     }
 }

@@ -5,55 +5,140 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Cumulative counters of one worker life, sent in {@code stats} frames. Counters only grow within
- * a life; the supervisor adds up lives. Gauges ({@code inFlight}, {@code filesKept},
- * {@code paused}) are current values. Immutable.
+ * Cumulative counters of one worker life, sent in {@code stats} frames, in one part per stressor.
+ * Counters only grow within a life; the supervisor adds up lives. Gauges ({@link Files#inFlight},
+ * {@link Files#kept}, {@link Files#paused}) are current values. Immutable.
  *
  * @param seq             frame number within this life
- * @param filesCreated    files created
- * @param filesDeleted    files removed by churn or cleanup
- * @param fileBytes       payload bytes written
- * @param errors          failed file operations by op: create, write, delete, verify
- * @param inFlight        creations holding a permit now
- * @param filesKept       files on disk now
- * @param paused          creation paused by the free-space floor
- * @param latencyCounts   create latencies per {@link LatencyBuckets} bucket (not cumulative over buckets)
- * @param latencySumNanos sum of all create latencies
- * @param cpuOps          burner operations by method
- * @param cpuBusyNanos    time burners spent busy
- * @param verifyErrors    wrong results by stressor: cpu, files, memory
+ * @param files           the file storm's counters
+ * @param cpu             the CPU burners' counters
  * @param memoryBytes     bytes written plus bytes verified by the memory stressor
- * @param filesVerified   files read back and checked
+ * @param verifyErrors    wrong results by stressor: cpu, files, memory
  * @param processCpuNanos CPU time of the whole worker process (all threads)
  */
-public record WorkerStats(long seq, long filesCreated, long filesDeleted, long fileBytes, Map<String, Long> errors,
-                          long inFlight, long filesKept, boolean paused, long[] latencyCounts, long latencySumNanos,
-                          Map<String, Long> cpuOps, long cpuBusyNanos, Map<String, Long> verifyErrors, long memoryBytes,
-                          long filesVerified, long processCpuNanos) implements Message.FromWorker {
+public record WorkerStats(long seq, Files files, Cpu cpu, long memoryBytes, Map<String, Long> verifyErrors,
+                          long processCpuNanos) implements Message.FromWorker {
 
     static final String TYPE = "stats";
 
+    /** Key of {@link Files#errors} that counts tampering refused (links planted where kiln's entries go), not I/O errors. */
+    public static final String TAMPER = "tamper";
+
     public WorkerStats {
-        if (latencyCounts.length != LatencyBuckets.COUNT) {
-            throw new IllegalArgumentException("expected " + LatencyBuckets.COUNT + " latency buckets");
-        }
-        latencyCounts = latencyCounts.clone();
-        errors = Map.copyOf(errors);
-        cpuOps = Map.copyOf(cpuOps);
+        java.util.Objects.requireNonNull(files, "files");
+        java.util.Objects.requireNonNull(cpu, "cpu");
         verifyErrors = Map.copyOf(verifyErrors);
     }
 
-    /** Key of {@link #errors} that counts tampering refused (links planted where kiln's entries go), not I/O errors. */
-    public static final String TAMPER = "tamper";
+    /**
+     * The file storm's part.
+     *
+     * @param created         files created
+     * @param deleted         files removed by churn or cleanup
+     * @param bytes           payload bytes written
+     * @param verified        files read back and checked
+     * @param errors          failed file operations by op: create, write, delete, verify (and {@link #TAMPER})
+     * @param inFlight        creations holding a permit now
+     * @param kept            files on disk now
+     * @param paused          creation paused by the free-space floor
+     * @param latencyCounts   create latencies per {@link LatencyBuckets} bucket (not cumulative over buckets)
+     * @param latencySumNanos sum of all create latencies
+     */
+    public record Files(long created, long deleted, long bytes, long verified, Map<String, Long> errors,
+                        long inFlight, long kept, boolean paused, long[] latencyCounts, long latencySumNanos) {
+        /** A storm that has done nothing (or does not run). */
+        public static final Files NONE = new Files(0, 0, 0, 0, Map.of(), 0, 0, false, new long[LatencyBuckets.COUNT], 0);
+
+        public Files {
+            if (latencyCounts.length != LatencyBuckets.COUNT) {
+                throw new IllegalArgumentException("expected " + LatencyBuckets.COUNT + " latency buckets");
+            }
+            latencyCounts = latencyCounts.clone();
+            errors = Map.copyOf(errors);
+        }
+
+        /** Only counts, no latencies or gauges: what most tests of totals need. */
+        public static Files counts(long created, long deleted, long bytes, Map<String, Long> errors) {
+            return new Files(created, deleted, bytes, 0, errors, 0, 0, false, new long[LatencyBuckets.COUNT], 0);
+        }
+
+        /** Failed file operations, tampering refused not included. */
+        public long ioErrors() {
+            return total(errors) - errors.getOrDefault(TAMPER, 0L);
+        }
+
+        @Override
+        public long[] latencyCounts() {
+            return latencyCounts.clone();
+        }
+
+        /** Latency count of one bucket, without copying. */
+        public long latencyCount(int bucket) {
+            return latencyCounts[bucket];
+        }
+
+        Files plus(Files next) {
+            long[] lat = new long[LatencyBuckets.COUNT];
+            for (int i = 0; i < lat.length; i++) {
+                lat[i] = latencyCounts[i] + next.latencyCounts[i];
+            }
+            return new Files(created + next.created, deleted + next.deleted, bytes + next.bytes, verified + next.verified,
+                    sum(errors, next.errors), next.inFlight, next.kept, next.paused, lat, latencySumNanos + next.latencySumNanos);
+        }
+
+        Files countersOnly() {
+            return new Files(created, deleted, bytes, verified, errors, 0, 0, false, latencyCounts, latencySumNanos);
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Files f && created == f.created && deleted == f.deleted && bytes == f.bytes
+                    && verified == f.verified && errors.equals(f.errors) && inFlight == f.inFlight && kept == f.kept
+                    && paused == f.paused && Arrays.equals(latencyCounts, f.latencyCounts)
+                    && latencySumNanos == f.latencySumNanos;
+        }
+
+        @Override
+        public int hashCode() {
+            return java.util.Objects.hash(created, deleted, bytes, verified, errors, inFlight, kept, paused,
+                    Arrays.hashCode(latencyCounts), latencySumNanos);
+        }
+
+        @Override
+        public String toString() {
+            return "Files[created=" + created + ", deleted=" + deleted + ", bytes=" + bytes + ", verified=" + verified
+                    + ", errors=" + errors + ", inFlight=" + inFlight + ", kept=" + kept + ", paused=" + paused
+                    + ", latencyCounts=" + Arrays.toString(latencyCounts) + ", latencySumNanos=" + latencySumNanos + "]";
+        }
+    }
+
+    /**
+     * The CPU burners' part.
+     *
+     * @param ops       operations by method's word
+     * @param busyNanos time the burners spent busy
+     */
+    public record Cpu(Map<String, Long> ops, long busyNanos) {
+        /** Burners that have done nothing (or do not run). */
+        public static final Cpu NONE = new Cpu(Map.of(), 0);
+
+        public Cpu {
+            ops = Map.copyOf(ops);
+        }
+
+        Cpu plus(Cpu next) {
+            return new Cpu(sum(ops, next.ops), busyNanos + next.busyNanos);
+        }
+    }
 
     /** Failed file operations, tampering refused not included. */
     public long ioErrors() {
-        return total(errors) - errors.getOrDefault(TAMPER, 0L);
+        return files.ioErrors();
     }
 
     /** A worker that has done nothing yet. */
     public static WorkerStats zero() {
-        return new WorkerStats(0, 0, 0, 0, Map.of(), 0, 0, false, new long[LatencyBuckets.COUNT], 0, Map.of(), 0, Map.of(), 0, 0, 0);
+        return new WorkerStats(0, Files.NONE, Cpu.NONE, 0, Map.of(), 0);
     }
 
     /**
@@ -61,15 +146,8 @@ public record WorkerStats(long seq, long filesCreated, long filesDeleted, long f
      * {@code next}'s. Used to keep exported totals growing across worker restarts.
      */
     public WorkerStats plus(WorkerStats next) {
-        long[] lat = new long[LatencyBuckets.COUNT];
-        for (int i = 0; i < lat.length; i++) {
-            lat[i] = latencyCounts[i] + next.latencyCounts[i];
-        }
-        return new WorkerStats(next.seq, filesCreated + next.filesCreated, filesDeleted + next.filesDeleted,
-                fileBytes + next.fileBytes, sum(errors, next.errors), next.inFlight, next.filesKept, next.paused, lat,
-                latencySumNanos + next.latencySumNanos, sum(cpuOps, next.cpuOps), cpuBusyNanos + next.cpuBusyNanos,
-                sum(verifyErrors, next.verifyErrors), memoryBytes + next.memoryBytes, filesVerified + next.filesVerified,
-                processCpuNanos + next.processCpuNanos);
+        return new WorkerStats(next.seq, files.plus(next.files), cpu.plus(next.cpu), memoryBytes + next.memoryBytes,
+                sum(verifyErrors, next.verifyErrors), processCpuNanos + next.processCpuNanos);
     }
 
     /**
@@ -78,15 +156,15 @@ public record WorkerStats(long seq, long filesCreated, long filesDeleted, long f
      * after that frame: they are counted as created too, so created and deleted still balance.
      */
     public WorkerStats plusSwept(long swept, long keptAtDeath) {
-        return new WorkerStats(seq, filesCreated + Math.max(0, swept - keptAtDeath), filesDeleted + swept, fileBytes, errors,
-                inFlight, filesKept, paused, latencyCounts, latencySumNanos, cpuOps, cpuBusyNanos, verifyErrors, memoryBytes,
-                filesVerified, processCpuNanos);
+        Files f = files;
+        Files more = new Files(f.created + Math.max(0, swept - keptAtDeath), f.deleted + swept, f.bytes, f.verified, f.errors,
+                f.inFlight, f.kept, f.paused, f.latencyCounts, f.latencySumNanos);
+        return new WorkerStats(seq, more, cpu, memoryBytes, verifyErrors, processCpuNanos);
     }
 
     /** Only the counters, with gauges zeroed: what an ended life leaves behind. */
     public WorkerStats countersOnly() {
-        return new WorkerStats(seq, filesCreated, filesDeleted, fileBytes, errors, 0, 0, false, latencyCounts,
-                latencySumNanos, cpuOps, cpuBusyNanos, verifyErrors, memoryBytes, filesVerified, processCpuNanos);
+        return new WorkerStats(seq, files.countersOnly(), cpu, memoryBytes, verifyErrors, processCpuNanos);
     }
 
     private static Map<String, Long> sum(Map<String, Long> a, Map<String, Long> b) {
@@ -101,30 +179,20 @@ public record WorkerStats(long seq, long filesCreated, long filesDeleted, long f
     }
 
     @Override
-    public long[] latencyCounts() {
-        return latencyCounts.clone();
-    }
-
-    /** Latency count of one bucket, without copying. */
-    public long latencyCount(int bucket) {
-        return latencyCounts[bucket];
-    }
-
-    @Override
     public Frame toFrame() {
         Frame.Builder b = Frame.of(TYPE)
-                .put("seq", seq).put("files_created", filesCreated).put("files_deleted", filesDeleted)
-                .put("file_bytes", fileBytes).put("in_flight", inFlight).put("files_kept", filesKept)
-                .put("paused", paused).put("lat_sum_ns", latencySumNanos).put("cpu_busy_ns", cpuBusyNanos)
-                .put("mem_bytes", memoryBytes).put("files_verified", filesVerified)
+                .put("seq", seq).put("files_created", files.created).put("files_deleted", files.deleted)
+                .put("file_bytes", files.bytes).put("in_flight", files.inFlight).put("files_kept", files.kept)
+                .put("paused", files.paused).put("lat_sum_ns", files.latencySumNanos).put("cpu_busy_ns", cpu.busyNanos)
+                .put("mem_bytes", memoryBytes).put("files_verified", files.verified)
                 .put("proc_cpu_ns", processCpuNanos);
         StringBuilder lat = new StringBuilder();
-        for (int i = 0; i < latencyCounts.length; i++) {
-            lat.append(i == 0 ? "" : ",").append(latencyCounts[i]);
+        for (int i = 0; i < files.latencyCounts.length; i++) {
+            lat.append(i == 0 ? "" : ",").append(files.latencyCounts[i]);
         }
         b.put("lat", lat.toString());
-        new TreeMap<>(errors).forEach((k, v) -> b.put("err." + k, v));
-        new TreeMap<>(cpuOps).forEach((k, v) -> b.put("cpu_ops." + k, v));
+        new TreeMap<>(files.errors).forEach((k, v) -> b.put("err." + k, v));
+        new TreeMap<>(cpu.ops).forEach((k, v) -> b.put("cpu_ops." + k, v));
         new TreeMap<>(verifyErrors).forEach((k, v) -> b.put("verify." + k, v));
         return b.build();
     }
@@ -158,11 +226,11 @@ public record WorkerStats(long seq, long filesCreated, long filesDeleted, long f
                 verify.put(k.substring(7), nonNegative(k, e.getValue()));
             }
         }
-        return new WorkerStats(count(f, "seq"), count(f, "files_created"), count(f, "files_deleted"),
-                count(f, "file_bytes"), errors, count(f, "in_flight"), count(f, "files_kept"),
-                f.getLong("paused", 0) == 1, lat, count(f, "lat_sum_ns"), cpuOps, count(f, "cpu_busy_ns"), verify,
-                count(f, "mem_bytes"), count(f, "files_verified"),
-                count(f, "proc_cpu_ns"));
+        Files files = new Files(count(f, "files_created"), count(f, "files_deleted"), count(f, "file_bytes"),
+                count(f, "files_verified"), errors, count(f, "in_flight"), count(f, "files_kept"),
+                f.getLong("paused", 0) == 1, lat, count(f, "lat_sum_ns"));
+        return new WorkerStats(count(f, "seq"), files, new Cpu(cpuOps, count(f, "cpu_busy_ns")), count(f, "mem_bytes"),
+                verify, count(f, "proc_cpu_ns"));
     }
 
     private static long count(Frame f, String name) throws MalformedFrameException {
@@ -197,6 +265,6 @@ public record WorkerStats(long seq, long filesCreated, long filesDeleted, long f
 
     @Override
     public String toString() {
-        return "WorkerStats" + toFrame().fields() + Arrays.toString(latencyCounts);
+        return "WorkerStats" + toFrame().fields();
     }
 }

@@ -125,14 +125,14 @@ public final class KilnMetrics {
         for (int i = workerMeters; i < work.workerIds(); i++) {
             int id = i;
             Tags w = Tags.of("worker", Integer.toString(id));
-            FunctionCounter.builder("kiln.files.deleted", this, m -> m.worker(id).filesDeleted())
+            FunctionCounter.builder("kiln.files.deleted", this, m -> m.worker(id).files().deleted())
                     .tags(w).description("Files removed by churn or cleanup").register(registry);
-            FunctionCounter.builder("kiln.file.write", this, m -> m.worker(id).fileBytes()).baseUnit("bytes")
+            FunctionCounter.builder("kiln.file.write", this, m -> m.worker(id).files().bytes()).baseUnit("bytes")
                     .tags(w).description("Payload bytes written").register(registry);
-            Gauge.builder("kiln.file.ops.in.flight", this, m -> m.worker(id).inFlight())
+            Gauge.builder("kiln.file.ops.in.flight", this, m -> m.worker(id).files().inFlight())
                     .tags(w).description("File creations holding a semaphore permit (at most in-flight per worker)")
                     .register(registry);
-            Gauge.builder("kiln.files.kept", this, m -> m.worker(id).filesKept())
+            Gauge.builder("kiln.files.kept", this, m -> m.worker(id).files().kept())
                     .tags(w).description("Files on disk now (at most max-files per worker)").register(registry);
         }
         workerMeters = Math.max(workerMeters, work.workerIds());
@@ -145,12 +145,12 @@ public final class KilnMetrics {
                     .description("1 for the file path the workers use: native (FFM, JDK 22+) or nio").register(registry);
         }
         for (String op : FILE_OPS) {
-            FunctionCounter.builder("kiln.file.errors", this, m -> m.totals().errors().getOrDefault(op, 0L))
+            FunctionCounter.builder("kiln.file.errors", this, m -> m.totals().files().errors().getOrDefault(op, 0L))
                     .tag("op", op).description("Failed file operations").register(registry);
         }
         for (kiln.stress.CpuMethod cm : kiln.stress.CpuMethod.values()) {
             String method = cm.word();
-            FunctionCounter.builder("kiln.cpu.ops", this, m -> m.totals().cpuOps().getOrDefault(method, 0L))
+            FunctionCounter.builder("kiln.cpu.ops", this, m -> m.totals().cpu().ops().getOrDefault(method, 0L))
                     .tag("method", method).description("CPU burner operations, each checked against its known answer")
                     .register(registry);
         }
@@ -158,14 +158,14 @@ public final class KilnMetrics {
                 .description("File creation rate over the last 5 seconds").register(registry);
         FunctionCounter.builder("kiln.memory", this, m -> m.totals().memoryBytes()).baseUnit("bytes")
                 .description("Bytes written plus bytes read back and compared by the memory stressor").register(registry);
-        FunctionCounter.builder("kiln.file.verified", this, m -> m.totals().filesVerified())
+        FunctionCounter.builder("kiln.file.verified", this, m -> m.totals().files().verified())
                 .description("Files read back and checked against their checksum").register(registry);
         Gauge.builder("kiln.ready", this, m -> m.work.ready() ? 1 : 0)
                 .description("1 once the machine is warm (files/s, frequency and temperature stopped trending)")
                 .register(registry);
         Gauge.builder("kiln.cpu.target.load.ratio", this, m -> m.work.load() / 100.0)
                 .description("CPU load the burners are told to hold now, 0-1 (rises during a ramp)").register(registry);
-        Gauge.builder("kiln.files.paused", this, m -> m.totals().paused() ? 1 : 0)
+        Gauge.builder("kiln.files.paused", this, m -> m.totals().files().paused() ? 1 : 0)
                 .description("1 while file creation is paused by the free-space floor").register(registry);
         for (kiln.supervisor.WorkerState state : kiln.supervisor.WorkerState.values()) {
             Gauge.builder("kiln.workers", this, m -> m.snapshot().views().stream().filter(v -> v.state() == state).count())
@@ -270,7 +270,7 @@ public final class KilnMetrics {
         sb.append("# TYPE ").append(family).append(" counter\n");
         for (int id = 0; id < work.workerIds(); id++) {
             sb.append("kiln_files_created_total{worker=\"").append(id).append("\"} ")
-                    .append(worker(id).filesCreated()).append(openMetrics ? "\n" : ".0\n");
+                    .append(worker(id).files().created()).append(openMetrics ? "\n" : ".0\n");
         }
         return sb.toString();
     }

@@ -29,7 +29,7 @@ final class LatencyCollector implements Collector {
         long[] cumulative = new long[bounds.length];
         long running = 0;
         for (int i = 0; i < bounds.length; i++) {
-            running += t.latencyCount(i);
+            running += t.files().latencyCount(i);
             cumulative[i] = running;
         }
         // the model wants per-bucket counts, not cumulative ones
@@ -43,7 +43,7 @@ final class LatencyCollector implements Collector {
                 .unit(Unit.SECONDS)
                 .dataPoint(HistogramSnapshot.HistogramDataPointSnapshot.builder()
                         .classicHistogramBuckets(ClassicHistogramBuckets.of(bounds, perBucket))
-                        .sum(t.latencySumNanos() / 1e9)
+                        .sum(t.files().latencySumNanos() / 1e9)
                         .build())
                 .build();
     }

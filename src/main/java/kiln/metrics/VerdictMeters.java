@@ -60,7 +60,8 @@ final class VerdictMeters {
                 String key = v.id() + "/" + v.cpus() + "/ops/" + method;
                 if (verifyMeters.add(key)) {
                     int id = v.id();
-                    FunctionCounter.builder("kiln.core.cpu.ops", this, m -> m.snapshots.worker(id).cpuOps().getOrDefault(method, 0L))
+                    FunctionCounter.builder("kiln.core.cpu.ops", this,
+                                    m -> m.snapshots.worker(id).cpu().ops().getOrDefault(method, 0L))
                             .tags(Tags.of("method", method, "worker", Integer.toString(id), "cpu", v.cpus()))
                             .description("CPU burner operations of one worker on its cpu: rate() compares cores with their siblings")
                             .register(registry);

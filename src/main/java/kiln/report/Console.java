@@ -131,7 +131,7 @@ public final class Console {
         long errors = t.ioErrors();
         StringBuilder sb = new StringBuilder();
         sb.append(String.format(Locale.ROOT, "[%s/%s] files %s/s (%s kept)", Durations.format(elapsed),
-                Durations.format(total), compact(monitor.filesPerSecond()), compact(t.filesKept())));
+                Durations.format(total), compact(monitor.filesPerSecond()), compact(t.files().kept())));
         if (h != null) {
             sb.append(String.format(Locale.ROOT, " | cpu %.0f%% | mem %s/%s", h.cpuLoad() * 100,
                     Sizes.human(h.memoryUsedBytes()), Sizes.human(h.memoryTotalBytes())));
@@ -148,7 +148,7 @@ public final class Console {
             sb.append(" | ramp ").append(monitor.load()).append('%');
         }
         sb.append(monitor.ready() ? " | READY" : "");
-        if (t.paused()) {
+        if (t.files().paused()) {
             sb.append(" | PAUSED: free space at floor");
         }
         long restarts = pool.workers().stream().mapToLong(WorkerView::restarts).sum();

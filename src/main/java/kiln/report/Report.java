@@ -73,7 +73,7 @@ public record Report(Settings settings, List<WorkerView> workers, WorkerStats to
 
     /** Links or foreign entries found where kiln expected its own: refused, and the run cannot be called clean. */
     public long tampered() {
-        return totals.errors().getOrDefault(WorkerStats.TAMPER, 0L);
+        return totals.files().errors().getOrDefault(WorkerStats.TAMPER, 0L);
     }
 
     /** Times workers went silent while running. */
@@ -130,7 +130,7 @@ public record Report(Settings settings, List<WorkerView> workers, WorkerStats to
         if (elapsed.isZero()) {
             return List.of("no worker started: nothing was tested");
         }
-        if (settings.files().enabled() && totals.filesCreated() == 0) {
+        if (settings.files().enabled() && totals.files().created() == 0) {
             out.add("files: no file created (paused below the free-space floor, or every create failed)");
         }
         if (settings.cpu().enabled() && cpuOps() == 0) {
@@ -143,18 +143,18 @@ public record Report(Settings settings, List<WorkerView> workers, WorkerStats to
     }
 
     public double filesPerSecond() {
-        return totals.filesCreated() / seconds();
+        return totals.files().created() / seconds();
     }
 
     public long cpuOps() {
-        return WorkerStats.total(totals.cpuOps());
+        return WorkerStats.total(totals.cpu().ops());
     }
 
     /** Upper bound of the latency bucket that holds quantile {@code q}, in seconds; NaN without data. */
     public double latencyQuantile(double q) {
         long n = 0;
         for (int i = 0; i < LatencyBuckets.COUNT; i++) {
-            n += totals.latencyCount(i);
+            n += totals.files().latencyCount(i);
         }
         if (n == 0) {
             return Double.NaN;
@@ -162,7 +162,7 @@ public record Report(Settings settings, List<WorkerView> workers, WorkerStats to
         double[] bounds = LatencyBuckets.upperBoundsSeconds();
         long seen = 0;
         for (int i = 0; i < bounds.length; i++) {
-            seen += totals.latencyCount(i);
+            seen += totals.files().latencyCount(i);
             if (seen >= q * n) {
                 return bounds[i];
             }
@@ -193,13 +193,13 @@ public record Report(Settings settings, List<WorkerView> workers, WorkerStats to
         files.put("enabled", settings.files().enabled());
         files.put("io", fileIo == null ? "none" : fileIo);
         files.put("tampered", tampered());
-        files.put("created", totals.filesCreated());
+        files.put("created", totals.files().created());
         files.put("per_second", round(filesPerSecond(), 1));
-        files.put("bytes_written", totals.fileBytes());
-        files.put("deleted", totals.filesDeleted());
-        files.put("verified", totals.filesVerified());
+        files.put("bytes_written", totals.files().bytes());
+        files.put("deleted", totals.files().deleted());
+        files.put("verified", totals.files().verified());
         files.put("errors", totals.ioErrors());
-        files.put("errors_by_op", new TreeMap<>(totals.errors()));
+        files.put("errors_by_op", new TreeMap<>(totals.files().errors()));
         files.put("verify_errors", verifyErrors(Stressor.FILES));
         files.put("size_bytes", settings.files().sizeBytes());
         files.put("fsync", settings.files().fsync());
@@ -211,7 +211,7 @@ public record Report(Settings settings, List<WorkerView> workers, WorkerStats to
         cpu.put("method", settings.cpu().method());
         cpu.put("ops", cpuOps());
         cpu.put("ops_per_second", round(cpuOps() / seconds(), 1));
-        cpu.put("ops_by_method", new TreeMap<>(totals.cpuOps()));
+        cpu.put("ops_by_method", new TreeMap<>(totals.cpu().ops()));
         cpu.put("verify_errors", verifyErrors(Stressor.CPU));
         cpu.put("target_load", settings.cpu().enabled() ? settings.cpu().load() : 0);
         cpu.put("measured_load", nullIfNaN(round(measuredCpuLoad * 100, 1)));

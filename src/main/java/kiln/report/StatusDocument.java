@@ -28,14 +28,14 @@ public final class StatusDocument {
             m.put("state", w.state().label());
             m.put("pid", w.pid() == null ? -1 : w.pid());
             m.put("restarts", w.restarts());
-            m.put("files_created", w.totals().filesCreated());
+            m.put("files_created", w.totals().files().created());
             m.put("first_stats_ms", firstFrames.get(w.id()));
             workers.add(m);
         }
         doc.put("workers", workers);
         doc.put("files_per_second", Math.round(stress.monitor().filesPerSecond()));
-        doc.put("files_created", t.filesCreated());
-        doc.put("cpu_ops", WorkerStats.total(t.cpuOps()));
+        doc.put("files_created", t.files().created());
+        doc.put("cpu_ops", WorkerStats.total(t.cpu().ops()));
         doc.put("cpu_load_target", stress.monitor().load());
         doc.put("memory_bytes", t.memoryBytes());
         doc.put("verify_errors", new java.util.TreeMap<>(t.verifyErrors()));

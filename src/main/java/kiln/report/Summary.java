@@ -22,17 +22,17 @@ public final class Summary {
                 r.workers().size(), r.restarts(), r.failedWorkers());
         out.println("  stressor  done                 rate               verify errors  notes");
         if (r.settings().files().enabled()) {
-            row("files", String.format(Locale.ROOT, "%,d files", t.filesCreated()),
+            row("files", String.format(Locale.ROOT, "%,d files", t.files().created()),
                     String.format(Locale.ROOT, "%,.0f files/s", r.filesPerSecond()), r.verifyErrors(Stressor.FILES),
                     String.format(Locale.ROOT, "%s written, %,d deleted, %,d read back, %,d I/O errors, create p50≤%s p99≤%s",
-                            Sizes.human(t.fileBytes()), t.filesDeleted(), t.filesVerified(), t.ioErrors(),
+                            Sizes.human(t.files().bytes()), t.files().deleted(), t.files().verified(), t.ioErrors(),
                             latency(r.latencyQuantile(0.5)), latency(r.latencyQuantile(0.99))));
         }
         if (r.settings().cpu().enabled()) {
             row("cpu", String.format(Locale.ROOT, "%,d ops", r.cpuOps()),
                     String.format(Locale.ROOT, "%,.0f ops/s", r.cpuOps() / r.seconds()), r.verifyErrors(Stressor.CPU),
                     String.format(Locale.ROOT, "target %d%%, host busy %.1f%%, %s", r.settings().cpu().load(),
-                            r.measuredCpuLoad() * 100, methods(t.cpuOps())));
+                            r.measuredCpuLoad() * 100, methods(t.cpu().ops())));
         }
         if (r.memoryBytes() > 0) {
             row("memory", Sizes.human(t.memoryBytes()), Sizes.human(t.memoryBytes() / r.seconds()) + "/s",

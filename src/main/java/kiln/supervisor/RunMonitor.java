@@ -88,7 +88,7 @@ public final class RunMonitor {
     public synchronized void onSample(HostSample sample) {
         long now = ticker.nanoTime();
         var totals = pool.totals();
-        filesRate.add(now, totals.filesCreated());
+        filesRate.add(now, totals.files().created());
         memoryRate.add(now, totals.memoryBytes());
         if (begun < 0) {
             return;
@@ -123,7 +123,7 @@ public final class RunMonitor {
         history.add(since / 1e9, filesRate.perSecond(), sample == null ? Double.NaN : sample.cpuLoad() * 100,
                 freq / 1e9, temp, sample == null ? Double.NaN : sample.memoryUsedBytes() / gib,
                 memoryRate.perSecond() / gib, kiln.link.WorkerStats.total(totals.verifyErrors()),
-                kiln.link.WorkerStats.total(totals.errors()));
+                kiln.link.WorkerStats.total(totals.files().errors()));
     }
 
     /** The run's readings over time. */
@@ -133,7 +133,7 @@ public final class RunMonitor {
 
     /** kiln's CPU outside the burners, percent of one core per worker, smoothed over a few ticks. */
     private void updateOverhead(long now, kiln.link.WorkerStats totals) {
-        long overhead = ownCpuNanos.getAsLong() + totals.processCpuNanos() - totals.cpuBusyNanos();
+        long overhead = ownCpuNanos.getAsLong() + totals.processCpuNanos() - totals.cpu().busyNanos();
         if (prevNanos >= 0 && now > prevNanos && pool.size() > 0) {
             double pct = 100.0 * (overhead - prevOverhead) / ((now - prevNanos) * (double) pool.size());
             overheadPct = 0.7 * overheadPct + 0.3 * Math.max(0, Math.min(10, pct));

@@ -117,19 +117,20 @@ public final class WorkerPool implements AutoCloseable {
         for (WorkerSlot s : slots) {
             WorkerStats t = s.totals();
             sum = sum.plus(t);
-            inFlight += t.inFlight();
-            kept += t.filesKept();
-            paused |= t.paused();
+            inFlight += t.files().inFlight();
+            kept += t.files().kept();
+            paused |= t.files().paused();
         }
-        Map<String, Long> errors = sum.errors();
+        Map<String, Long> errors = sum.files().errors();
         Workspace ws = workspace;
         if (ws != null && ws.tampered() > 0) {
             errors = new java.util.TreeMap<>(errors);
             errors.merge(WorkerStats.TAMPER, ws.tampered(), Long::sum);
         }
-        return new WorkerStats(0, sum.filesCreated(), sum.filesDeleted(), sum.fileBytes(), errors, inFlight, kept,
-                paused, sum.latencyCounts(), sum.latencySumNanos(), sum.cpuOps(), sum.cpuBusyNanos(), sum.verifyErrors(),
-                sum.memoryBytes(), sum.filesVerified(), sum.processCpuNanos());
+        WorkerStats.Files f = sum.files();
+        WorkerStats.Files files = new WorkerStats.Files(f.created(), f.deleted(), f.bytes(), f.verified(), errors, inFlight, kept,
+                paused, f.latencyCounts(), f.latencySumNanos());
+        return new WorkerStats(0, files, sum.cpu(), sum.memoryBytes(), sum.verifyErrors(), sum.processCpuNanos());
     }
 
     /** Workers per state, every state present. */

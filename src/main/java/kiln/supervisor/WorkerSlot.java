@@ -190,7 +190,7 @@ final class WorkerSlot {
         base = base.plus(life.latest.countersOnly()).countersOnly();
         malformedFrames += life.reader.malformed();
         if (!clean || life.filesLeft > 0) {
-            deadLives.add(new DeadLife(life.dir, life.latest.filesKept()));
+            deadLives.add(new DeadLife(life.dir, life.latest.files().kept()));
         }
         life = null;
     }

@@ -295,46 +295,25 @@ final class Worker {
     }
 
     private WorkerStats stats() {
-        Map<String, Long> errors = new TreeMap<>();
         Map<String, Long> verify = new TreeMap<>();
-        long created = 0;
-        long deleted = 0;
-        long bytes = 0;
-        long inFlight = 0;
-        long kept = 0;
-        boolean paused = false;
-        long[] lat = new long[kiln.link.LatencyBuckets.COUNT];
-        long latSum = 0;
-        if (tamperedAtStart > 0) {
-            errors.put(FileStorm.Op.TAMPER.name().toLowerCase(java.util.Locale.ROOT), tamperedAtStart);
-        }
+        WorkerStats.Files fileStats;
         if (files != null) {
-            for (FileStorm.Op op : FileStorm.Op.values()) {
-                errors.put(op.name().toLowerCase(java.util.Locale.ROOT), files.errors(op));
-            }
-            created = files.created();
-            deleted = files.deleted();
-            bytes = files.bytesWritten();
-            inFlight = files.inFlight();
-            kept = files.filesKept();
-            paused = files.paused();
-            lat = files.latencyCounts();
-            latSum = files.latencySumNanos();
+            fileStats = files.stats(tamperedAtStart);
             verify.put(Stressor.FILES.label(), files.verifyErrors());
+        } else {
+            fileStats = tamperedAtStart > 0 ? WorkerStats.Files.counts(0, 0, 0, Map.of(WorkerStats.TAMPER, tamperedAtStart))
+                    : WorkerStats.Files.NONE;
         }
         long memBytes = 0;
         if (memory != null) {
             memBytes = memory.bytes();
             verify.put(Stressor.MEMORY.label(), memory.verifyErrors());
         }
-        Map<String, Long> ops = Map.of();
-        long busy = 0;
+        WorkerStats.Cpu cpuStats = WorkerStats.Cpu.NONE;
         if (cpu != null) {
-            ops = cpu.ops();
-            busy = cpu.busyNanos();
+            cpuStats = new WorkerStats.Cpu(cpu.ops(), cpu.busyNanos());
             verify.put(Stressor.CPU.label(), cpu.verifyErrors());
         }
-        return new WorkerStats(seq.incrementAndGet(), created, deleted, bytes, errors, inFlight, kept, paused, lat, latSum,
-                ops, busy, verify, memBytes, files == null ? 0 : files.verified(), kiln.util.ProcessCpu.nanos());
+        return new WorkerStats(seq.incrementAndGet(), fileStats, cpuStats, memBytes, verify, kiln.util.ProcessCpu.nanos());
     }
 }

@@ -11,8 +11,7 @@ import org.junit.jupiter.api.Test;
 
 final class SlowCoresTest {
     private static WorkerView w(int id, long ops, long restarts) {
-        WorkerStats s = new WorkerStats(1, 0, 0, 0, Map.of(), 0, 0, false, new long[kiln.link.LatencyBuckets.COUNT], 0,
-                Map.of("int", ops), 0, Map.of(), 0, 0, 0);
+        WorkerStats s = new WorkerStats(1, WorkerStats.Files.NONE, new WorkerStats.Cpu(Map.of("int", ops), 0), 0, Map.of(), 0);
         return new WorkerView(id, WorkerState.RUNNING, s, restarts, 0, 100L + id, 0, Integer.toString(id));
     }
 

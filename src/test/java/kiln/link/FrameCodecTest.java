@@ -40,31 +40,36 @@ final class FrameCodecTest {
         long[] lat = new long[LatencyBuckets.COUNT];
         lat[0] = 5;
         lat[LatencyBuckets.COUNT - 1] = 1;
-        WorkerStats stats = new WorkerStats(7, 100, 40, 102_400, Map.of("create", 2L, "delete", 0L), 12, 60, true, lat, 999,
-                Map.of("int", 11L, "sha256", 4L), 5_000, Map.of("cpu", 1L, "files", 0L), 1L << 30, 6, 123_456_789);
+        WorkerStats stats = new WorkerStats(7,
+                new WorkerStats.Files(100, 40, 102_400, 6, Map.of("create", 2L, "delete", 0L), 12, 60, true, lat, 999),
+                new WorkerStats.Cpu(Map.of("int", 11L, "sha256", 4L), 5_000), 1L << 30, Map.of("cpu", 1L, "files", 0L), 123_456_789);
         WorkerStats back = WorkerStats.fromFrame(FrameCodec.decode(FrameCodec.encode(stats.toFrame()).strip()));
         assertEquals(stats, back);
-        assertEquals(5, back.latencyCount(0));
-        assertEquals(Map.of("int", 11L, "sha256", 4L), back.cpuOps());
+        assertEquals(5, back.files().latencyCount(0));
+        assertEquals(Map.of("int", 11L, "sha256", 4L), back.cpu().ops());
     }
 
     @Test
     void stats_plus_addsCountersAndTakesLaterGauges() {
         long[] lat = new long[LatencyBuckets.COUNT];
         lat[2] = 3;
-        WorkerStats a = new WorkerStats(9, 10, 1, 100, Map.of("create", 1L), 5, 7, true, lat, 30, Map.of("int", 2L), 1, Map.of("cpu", 1L), 100, 3, 10);
-        WorkerStats b = new WorkerStats(2, 4, 0, 40, Map.of("create", 2L, "write", 1L), 1, 3, false, lat, 10, Map.of("float", 5L), 2, Map.of(), 50, 4, 5);
+        WorkerStats a = new WorkerStats(9,
+                new WorkerStats.Files(10, 1, 100, 3, Map.of("create", 1L), 5, 7, true, lat, 30),
+                new WorkerStats.Cpu(Map.of("int", 2L), 1), 100, Map.of("cpu", 1L), 10);
+        WorkerStats b = new WorkerStats(2,
+                new WorkerStats.Files(4, 0, 40, 4, Map.of("create", 2L, "write", 1L), 1, 3, false, lat, 10),
+                new WorkerStats.Cpu(Map.of("float", 5L), 2), 50, Map.of(), 5);
         WorkerStats s = a.countersOnly().plus(b);
-        assertEquals(14, s.filesCreated());
-        assertEquals(140, s.fileBytes());
-        assertEquals(Map.of("create", 3L, "write", 1L), s.errors());
-        assertEquals(Map.of("int", 2L, "float", 5L), s.cpuOps());
-        assertEquals(6, s.latencyCount(2));
-        assertEquals(1, s.inFlight(), "gauges come from the current life only");
-        assertEquals(3, s.filesKept());
+        assertEquals(14, s.files().created());
+        assertEquals(140, s.files().bytes());
+        assertEquals(Map.of("create", 3L, "write", 1L), s.files().errors());
+        assertEquals(Map.of("int", 2L, "float", 5L), s.cpu().ops());
+        assertEquals(6, s.files().latencyCount(2));
+        assertEquals(1, s.files().inFlight(), "gauges come from the current life only");
+        assertEquals(3, s.files().kept());
         assertEquals(Map.of("cpu", 1L), s.verifyErrors());
         assertEquals(150, s.memoryBytes());
-        assertEquals(7, s.filesVerified());
+        assertEquals(7, s.files().verified());
         assertEquals(15, s.processCpuNanos());
     }
 
@@ -72,16 +77,18 @@ final class FrameCodecTest {
     void stats_plusSwept_balancesCreatedAndDeletedOfADeadLife() {
         long[] lat = new long[LatencyBuckets.COUNT];
         // a life that reported 100 created, 40 deleted, 60 kept, then died
-        WorkerStats died = new WorkerStats(7, 100, 40, 102_400, Map.of(), 0, 60, false, lat, 0, Map.of(), 0, Map.of(), 0, 0, 0).countersOnly();
+        WorkerStats died = new WorkerStats(7,
+                new WorkerStats.Files(100, 40, 102_400, 0, Map.of(), 0, 60, false, lat, 0),
+                WorkerStats.Cpu.NONE, 0, Map.of(), 0).countersOnly();
         WorkerStats sameAsReported = died.plusSwept(60, 60);
-        assertEquals(100, sameAsReported.filesCreated());
-        assertEquals(100, sameAsReported.filesDeleted());
+        assertEquals(100, sameAsReported.files().created());
+        assertEquals(100, sameAsReported.files().deleted());
         WorkerStats createdAfterLastFrame = died.plusSwept(75, 60);
-        assertEquals(115, createdAfterLastFrame.filesCreated(), "15 files made after the last frame were found and swept");
-        assertEquals(115, createdAfterLastFrame.filesDeleted());
+        assertEquals(115, createdAfterLastFrame.files().created(), "15 files made after the last frame were found and swept");
+        assertEquals(115, createdAfterLastFrame.files().deleted());
         WorkerStats deletedAfterLastFrame = died.plusSwept(50, 60);
-        assertEquals(100, deletedAfterLastFrame.filesCreated());
-        assertEquals(90, deletedAfterLastFrame.filesDeleted(), "only what the sweep removed is counted");
+        assertEquals(100, deletedAfterLastFrame.files().created());
+        assertEquals(90, deletedAfterLastFrame.files().deleted(), "only what the sweep removed is counted");
     }
 
     @Test
@@ -166,8 +173,9 @@ final class FrameCodecTest {
     void everyMessage_travelsAsItsFrame_andComesBackEqual() throws IOException {
         long[] lat = new long[LatencyBuckets.COUNT];
         lat[3] = 9;
-        WorkerStats stats = new WorkerStats(7, 100, 40, 102_400, Map.of("create", 2L), 12, 60, true, lat, 999,
-                Map.of("int", 5L), 77, Map.of("cpu", 1L), 4096, 3, 1234);
+        WorkerStats stats = new WorkerStats(7,
+                new WorkerStats.Files(100, 40, 102_400, 3, Map.of("create", 2L), 12, 60, true, lat, 999),
+                new WorkerStats.Cpu(Map.of("int", 5L), 77), 4096, Map.of("cpu", 1L), 1234);
         List<Message.FromWorker> fromWorker = List.of(new Message.Hello(4242, 3, "native", "0-3,8"), stats,
                 new Message.Mismatch("cpu", "float", "3ff0", "3ff2", "", 1_800_000_000_000L),
                 new Message.Digest(17, 0xfedcba9876543210L), new Message.Bye(12));

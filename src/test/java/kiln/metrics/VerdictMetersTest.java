@@ -6,7 +6,6 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.util.List;
 import java.util.Map;
-import kiln.link.LatencyBuckets;
 import kiln.link.WorkerStats;
 import kiln.sampler.HostFacts;
 import kiln.supervisor.Work;
@@ -18,8 +17,8 @@ import org.junit.jupiter.api.Test;
 final class VerdictMetersTest {
     @Test
     void verifyErrorsAndCoreOps_carryWorkerAndCpu_andSurviveAGc() {
-        WorkerStats stats = new WorkerStats(1, 0, 0, 0, Map.of(), 0, 0, false, new long[LatencyBuckets.COUNT], 0,
-                Map.of("int", 42L), 0, Map.of("cpu", 1L), 0, 0, 0);
+        WorkerStats stats = new WorkerStats(1, WorkerStats.Files.NONE, new WorkerStats.Cpu(Map.of("int", 42L), 0), 0,
+                Map.of("cpu", 1L), 0);
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         VerdictMeters meters = new VerdictMeters(registry, new Work(), HostFacts.read(), List.of("cpu", "files", "memory"), id -> stats);
         List<WorkerView> views = List.of(new WorkerView(0, WorkerState.RUNNING, stats, 0, 0, 10L, 0, "0"),

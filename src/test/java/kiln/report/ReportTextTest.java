@@ -25,8 +25,9 @@ final class ReportTextTest {
         long[] lat = new long[LatencyBuckets.COUNT];
         lat[3] = 900;
         lat[6] = 100;
-        WorkerStats totals = new WorkerStats(9, 1000, 990, 1000 * 1024, errors, 0, 10, false, lat, 0,
-                Map.of("int", 50L, "float", 30L), 0, verify, 0, 62, 0);
+        WorkerStats totals = new WorkerStats(9,
+                new WorkerStats.Files(1000, 990, 1000 * 1024, 62, errors, 0, 10, false, lat, 0),
+                new WorkerStats.Cpu(Map.of("int", 50L, "float", 30L), 0), 0, verify, 0);
         List<WorkerView> workers = List.of(new WorkerView(0, WorkerState.STOPPED, totals, 0, 0, null, 0, "0"),
                 new WorkerView(1, WorkerState.FAILED, WorkerStats.zero(), 5, 0, null, 0, "1"));
         return new Report(s, workers, totals, Duration.ofSeconds(10), 0.5, 5, 0, false, "native", Report.Findings.none());

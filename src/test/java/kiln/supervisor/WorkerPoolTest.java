@@ -65,7 +65,7 @@ final class WorkerPoolTest {
         assertEquals("failed", crashed.state().label(), "5 deaths within a minute: given up on");
         assertEquals(RestartPolicy.CRASH_LOOP_DEATHS - 1, crashed.restarts(), "restarted after each death but the last");
         assertEquals("running", pool.workers().get(1).state().label(), "the healthy worker goes on");
-        assertEquals(7, pool.workers().get(1).totals().filesCreated());
+        assertEquals(7, pool.workers().get(1).totals().files().created());
         assertEquals(RestartPolicy.CRASH_LOOP_DEATHS + 1, started.size(), "five lives of the crashing worker, one of the healthy");
     }
 
@@ -96,7 +96,7 @@ final class WorkerPoolTest {
         assertTrue(!firstPid.equals(w.pid()), "the stalled process was replaced");
         assertEquals(1, w.restarts());
         assertEquals(1, w.stalls(), "the stall stays counted: the run is not clean");
-        assertEquals(6, w.totals().filesCreated(), "counters carry over the lives");
+        assertEquals(6, w.totals().files().created(), "counters carry over the lives");
     }
 
     @Test
@@ -109,10 +109,10 @@ final class WorkerPoolTest {
                 + "while read line; do :; done";
         pool = new WorkerPool(List.of(spec(0)), shell(script), Ticker.of(clock::get));
         pool.start();
-        await().atMost(Duration.ofSeconds(20)).until(() -> pool.workers().get(0).totals().filesCreated() == 6);
+        await().atMost(Duration.ofSeconds(20)).until(() -> pool.workers().get(0).totals().files().created() == 6);
         WorkerView w = pool.workers().get(0);
         assertEquals("running", w.state().label());
-        assertEquals(10, w.totals().cpuOps().get("int"));
+        assertEquals(10, w.totals().cpu().ops().get("int"));
         assertTrue(w.malformedFrames() >= 2, "random bytes counted as malformed: " + w.malformedFrames());
     }
 
@@ -125,15 +125,15 @@ final class WorkerPoolTest {
         List<Long> seen = new ArrayList<>();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (pool.workers().get(0).restarts() < 3 && System.nanoTime() < deadline) {
-            seen.add(pool.workers().get(0).totals().filesCreated());
+            seen.add(pool.workers().get(0).totals().files().created());
             clock.addAndGet(TimeUnit.MILLISECONDS.toNanos(300));
             sleep(30);
         }
         for (int i = 1; i < seen.size(); i++) {
             assertTrue(seen.get(i) >= seen.get(i - 1), "never backwards: " + seen);
         }
-        await().atMost(Duration.ofSeconds(10)).until(() -> pool.workers().get(0).totals().filesCreated() >= 15);
-        assertEquals(pool.workers().get(0).totals().filesCreated() * 1024, pool.workers().get(0).totals().fileBytes());
+        await().atMost(Duration.ofSeconds(10)).until(() -> pool.workers().get(0).totals().files().created() >= 15);
+        assertEquals(pool.workers().get(0).totals().files().created() * 1024, pool.workers().get(0).totals().files().bytes());
     }
 
     @Test

@@ -4,6 +4,9 @@ import kiln.util.Ticker;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.Semaphore;
@@ -363,6 +366,20 @@ public final class FileStorm implements AutoCloseable {
     @Override
     public void close() {
         stopAndClean(Duration.ofSeconds(30));
+    }
+
+    /**
+     * The storm's counters and gauges as one stats part; {@code tamperedBefore} adds tampering
+     * refused before the storm began (a worker directory found planted).
+     */
+    public kiln.link.WorkerStats.Files stats(long tamperedBefore) {
+        Map<String, Long> errors = new TreeMap<>();
+        for (Op op : Op.values()) {
+            errors.put(op.name().toLowerCase(Locale.ROOT), counters.errors(op));
+        }
+        errors.merge(kiln.link.WorkerStats.TAMPER, tamperedBefore, Long::sum);
+        return new kiln.link.WorkerStats.Files(created(), deleted(), bytesWritten(), verified(), errors, inFlight(),
+                filesKept(), paused(), latencyCounts(), latencySumNanos());
     }
 
     public long created() {
