@@ -184,37 +184,42 @@ public final class KilnMetrics {
     }
 
     private void registerHostMeters() {
-        Gauge.builder("kiln.host.cpus.load.ratio", this, m -> m.host(HostSample::cpuLoad))
+        Gauge.builder("kiln.host.cpus.load.ratio", this, m -> m.host(h -> h.cpu().load()))
                 .description("Busy share of all CPUs together, 0-1").register(registry);
         int cpus = sampler.logicalCpus();
         for (int i = 0; i < cpus; i++) {
             int c = i;
-            Gauge.builder("kiln.host.cpu.load.ratio", this, m -> m.host(s -> c < s.coreLoad().size() ? s.coreLoad().get(c) : Double.NaN))
+            Gauge.builder("kiln.host.cpu.load.ratio", this,
+                    m -> m.host(s -> c < s.cpu().coreLoad().size() ? s.cpu().coreLoad().get(c) : Double.NaN))
                     .tag("cpu", Integer.toString(c)).description("Busy share of one logical CPU, 0-1").register(registry);
         }
         HostSample first = sampler.latest();
-        if (first != null && !first.coreFrequencyHz().isEmpty()) {
-            for (int i = 0; i < first.coreFrequencyHz().size(); i++) {
+        if (first != null && !first.cpu().coreFrequencyHz().isEmpty()) {
+            for (int i = 0; i < first.cpu().coreFrequencyHz().size(); i++) {
                 int c = i;
                 Gauge.builder("kiln.host.cpu.frequency", this,
-                                m -> m.host(s -> c < s.coreFrequencyHz().size() ? s.coreFrequencyHz().get(c) : Double.NaN))
+                                m -> m.host(s -> c < s.cpu().coreFrequencyHz().size()
+                                        ? s.cpu().coreFrequencyHz().get(c) : Double.NaN))
                         .baseUnit("hertz").tag("cpu", Integer.toString(c)).description("Current clock of a CPU").register(registry);
             }
         }
-        Gauge.builder("kiln.host.load1", this, m -> m.host(HostSample::load1)).description("1-minute load average").register(registry);
-        Gauge.builder("kiln.host.load5", this, m -> m.host(HostSample::load5)).description("5-minute load average").register(registry);
-        Gauge.builder("kiln.host.load15", this, m -> m.host(HostSample::load15)).description("15-minute load average").register(registry);
-        Gauge.builder("kiln.host.memory.used", this, m -> m.host(HostSample::memoryUsedBytes)).baseUnit("bytes")
+        Gauge.builder("kiln.host.load1", this, m -> m.host(h -> h.loadAverage().one()))
+                .description("1-minute load average").register(registry);
+        Gauge.builder("kiln.host.load5", this, m -> m.host(h -> h.loadAverage().five()))
+                .description("5-minute load average").register(registry);
+        Gauge.builder("kiln.host.load15", this, m -> m.host(h -> h.loadAverage().fifteen()))
+                .description("15-minute load average").register(registry);
+        Gauge.builder("kiln.host.memory.used", this, m -> m.host(h -> h.memory().usedBytes())).baseUnit("bytes")
                 .description("Physical memory not available to new work").register(registry);
-        Gauge.builder("kiln.host.memory.total", this, m -> m.host(HostSample::memoryTotalBytes)).baseUnit("bytes")
+        Gauge.builder("kiln.host.memory.total", this, m -> m.host(h -> h.memory().totalBytes())).baseUnit("bytes")
                 .description("Physical memory").register(registry);
-        Gauge.builder("kiln.host.swap.used", this, m -> m.host(HostSample::swapUsedBytes)).baseUnit("bytes")
+        Gauge.builder("kiln.host.swap.used", this, m -> m.host(h -> h.memory().swapUsedBytes())).baseUnit("bytes")
                 .description("Swap in use").register(registry);
-        if (first != null && !Double.isNaN(first.cpuTemperatureC())) {
-            Gauge.builder("kiln.host.cpu.temperature", this, m -> m.host(HostSample::cpuTemperatureC)).baseUnit("celsius")
+        if (first != null && !Double.isNaN(first.cpu().temperatureC())) {
+            Gauge.builder("kiln.host.cpu.temperature", this, m -> m.host(h -> h.cpu().temperatureC())).baseUnit("celsius")
                     .description("CPU temperature").register(registry);
         }
-        Gauge.builder("kiln.host.fs.free", this, m -> m.host(s -> s.fsFreeBytes() < 0 ? Double.NaN : s.fsFreeBytes()))
+        Gauge.builder("kiln.host.fs.free", this, m -> m.host(s -> s.fs().freeBytes() < 0 ? Double.NaN : s.fs().freeBytes()))
                 .baseUnit("bytes").tag("mountpoint", sampler.mount())
                 .description("Usable space of the file system kiln writes to").register(registry);
         if (first != null) {

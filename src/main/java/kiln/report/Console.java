@@ -133,10 +133,10 @@ public final class Console {
         sb.append(String.format(Locale.ROOT, "[%s/%s] files %s/s (%s kept)", Durations.format(elapsed),
                 Durations.format(total), compact(monitor.filesPerSecond()), compact(t.files().kept())));
         if (h != null) {
-            sb.append(String.format(Locale.ROOT, " | cpu %.0f%% | mem %s/%s", h.cpuLoad() * 100,
-                    Sizes.human(h.memoryUsedBytes()), Sizes.human(h.memoryTotalBytes())));
-            if (!Double.isNaN(h.cpuTemperatureC())) {
-                sb.append(String.format(Locale.ROOT, " | %.0f°C", h.cpuTemperatureC()));
+            sb.append(String.format(Locale.ROOT, " | cpu %.0f%% | mem %s/%s", h.cpu().load() * 100,
+                    Sizes.human(h.memory().usedBytes()), Sizes.human(h.memory().totalBytes())));
+            if (!Double.isNaN(h.cpu().temperatureC())) {
+                sb.append(String.format(Locale.ROOT, " | %.0f°C", h.cpu().temperatureC()));
             }
         }
         sb.append(String.format(Locale.ROOT, " | workers %d/%d | errors %d io, %d verify", running, pool.size(), errors,

@@ -161,9 +161,10 @@ public final class HardwareSampler implements AutoCloseable {
             loadSum += t;
             loadCount++;
         }
-        return new HostSample(t, cores, freqs, orNaN(la[0]), orNaN(la[1]), orNaN(la[2]),
-                mem.getTotal(), mem.getTotal() - mem.getAvailable(), vm.getSwapTotal(), vm.getSwapUsed(),
-                temp > 0 && temp < 150 ? temp : Double.NaN, diskList, mount, free, size);
+        return new HostSample(new HostSample.Cpu(t, cores, freqs, temp > 0 && temp < 150 ? temp : Double.NaN),
+                new HostSample.LoadAverage(orNaN(la[0]), orNaN(la[1]), orNaN(la[2])),
+                new HostSample.Memory(mem.getTotal(), mem.getTotal() - mem.getAvailable(), vm.getSwapTotal(), vm.getSwapUsed()),
+                diskList, new HostSample.FileSystem(mount, free, size));
     }
 
     /** Device names node_exporter leaves out by default: RAM disks, zram swap, loop devices, floppies and optical drives. */

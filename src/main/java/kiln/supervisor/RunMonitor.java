@@ -104,9 +104,9 @@ public final class RunMonitor {
                 LOG.warn("injected one fault into the {} stressor of worker 0, as asked: this run must fail", fault);
             }
         }
-        double freq = sample == null || sample.coreFrequencyHz().isEmpty() ? Double.NaN
-                : sample.coreFrequencyHz().stream().mapToLong(Long::longValue).average().orElse(Double.NaN);
-        double temp = sample == null ? Double.NaN : sample.cpuTemperatureC();
+        double freq = sample == null || sample.cpu().coreFrequencyHz().isEmpty() ? Double.NaN
+                : sample.cpu().coreFrequencyHz().stream().mapToLong(Long::longValue).average().orElse(Double.NaN);
+        double temp = sample == null ? Double.NaN : sample.cpu().temperatureC();
         record(since, sample, totals, freq, temp);
         if (since < rampNanos) {
             readiness.reset();
@@ -120,8 +120,8 @@ public final class RunMonitor {
 
     private void record(long since, HostSample sample, kiln.link.WorkerStats totals, double freq, double temp) {
         double gib = 1L << 30;
-        history.add(since / 1e9, filesRate.perSecond(), sample == null ? Double.NaN : sample.cpuLoad() * 100,
-                freq / 1e9, temp, sample == null ? Double.NaN : sample.memoryUsedBytes() / gib,
+        history.add(since / 1e9, filesRate.perSecond(), sample == null ? Double.NaN : sample.cpu().load() * 100,
+                freq / 1e9, temp, sample == null ? Double.NaN : sample.memory().usedBytes() / gib,
                 memoryRate.perSecond() / gib, kiln.link.WorkerStats.total(totals.verifyErrors()),
                 kiln.link.WorkerStats.total(totals.files().errors()));
     }
