@@ -118,7 +118,7 @@ final class Worker {
         WorkerSpec.Files f = spec.files();
         if (f.enabled()) {
             Path dir = Path.of(spec.dir());
-            var options = new FileStorm.Options(dir, f.size(), f.inFlight(), f.threads(), f.maxFiles(), f.minFree(),
+            var options = new kiln.stress.files.StormOptions(dir, f.size(), f.inFlight(), f.threads(), f.maxFiles(), f.minFree(),
                     f.fsync(), f.verify(), f.share());
             // the storm creates the directory itself, so that it knows the directory is its own to remove
             var store = Files.getFileStore(kiln.util.Dirs.existingAncestor(dir));

@@ -1,16 +1,12 @@
 package kiln.stress.files;
 
 import kiln.util.Ticker;
-import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.Semaphore;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
@@ -44,34 +40,10 @@ public final class FileStorm implements AutoCloseable {
     /** With verify on, one file in this many is read back. */
     public static final int VERIFY_EVERY = 16;
 
-    /**
-     * @param dir      the worker's own directory ({@code <dir>/w<id>}), made if missing
-     * @param fileSize payload bytes per file, at least 64
-     * @param inFlight semaphore permits, 1..1000
-     * @param threads  writer threads, 0 = 2 for page-cache writes, 16 with fsync
-     * @param maxFiles files kept before the oldest are deleted
-     * @param minFree  usable-space floor in bytes
-     * @param fsync    fsync each file before closing it
-     * @param verify   read back every {@value #VERIFY_EVERY}th file and check its checksum
-     * @param share    workers writing to the same file system: each takes this share of the room above the floor
-     */
-    public record Options(Path dir, int fileSize, int inFlight, int threads, long maxFiles, long minFree, boolean fsync,
-                          boolean verify, int share) {
-        /** One storm alone on its file system. */
-        public Options(Path dir, int fileSize, int inFlight, int threads, long maxFiles, long minFree, boolean fsync,
-                       boolean verify) {
-            this(dir, fileSize, inFlight, threads, maxFiles, minFree, fsync, verify, 1);
-        }
-
-        int writerThreads() {
-            return threads > 0 ? threads : fsync ? 16 : 2;
-        }
-    }
-
     /** File operations that can fail, and tampering refused; each is a count. */
     public enum Op { CREATE, WRITE, DELETE, VERIFY, TAMPER }
 
-    private final Options options;
+    private final StormOptions options;
     private final int workerId;
     private final Ticker ticker;
     private final String logPrefix;
@@ -81,13 +53,14 @@ public final class FileStorm implements AutoCloseable {
     private final Semaphore permits;
     private final int batch;
     private final Writers writers;
-    private final AtomicBoolean injectFault = new AtomicBoolean();
     private final Thread producer;
     private final Dir parent;
     private final Dir workerDir;
     private final boolean ownsDir;
     private final Shards shards;
     private final FileRing kept;
+    private final Sweeper sweeper;
+    private final Creator creator;
     private final AtomicBoolean closedOnce = new AtomicBoolean();
     private volatile boolean running;
     private volatile boolean producerParked;
@@ -103,7 +76,7 @@ public final class FileStorm implements AutoCloseable {
      * @throws FsException when the directory cannot be opened or made; {@link Errno#isTampering()}
      *                     when a link or a file stands where the worker directory should be
      */
-    public FileStorm(Options options, FileIo io, int workerId, Ticker ticker, LongSupplier usableSpace,
+    public FileStorm(StormOptions options, FileIo io, int workerId, Ticker ticker, LongSupplier usableSpace,
                      long blockSize) throws FsException {
         this.options = options;
         this.workerId = workerId;
@@ -128,18 +101,9 @@ public final class FileStorm implements AutoCloseable {
                 usableSpace, ticker, logPrefix, counters);
         this.kept = new FileRing(options.maxFiles());
         int threads = options.writerThreads();
-        this.writers = new Writers(threads, "kiln-w" + workerId + "-writer", io, workerId, options.fileSize(), new Writers.Work() {
-            @Override
-            public void create(Writers.Lane lane, Shards.Shard shard, long index) {
-                FileStorm.this.create(lane, shard, index);
-            }
-
-            @Override
-            public void drop(Shards.Shard shard) {
-                shards.release(shard);
-                writerDone();
-            }
-        });
+        this.sweeper = new Sweeper(workerId, logPrefix, ticker, options.dir(), shards, counters, kept);
+        this.creator = new Creator(options, ticker, logPrefix, counters, space, shards, kept, sweeper, mismatches, this::writerDone);
+        this.writers = new Writers(threads, "kiln-w" + workerId + "-writer", io, workerId, options.fileSize(), creator);
         this.producer = Threads.daemon("kiln-w" + workerId + "-files", this::produce);
     }
 
@@ -202,56 +166,6 @@ public final class FileStorm implements AutoCloseable {
         writers.submit(shard, first, count);
     }
 
-    private void create(Writers.Lane lane, Shards.Shard shard, long index) {
-        Payload payload = lane.payload();
-        boolean corrupt = injectFault.get() && injectFault.compareAndSet(true, false); // no write per file: one CAS only when asked
-        long t0 = ticker.nanoTime();
-        payload.forIndex(index);
-        if (corrupt) {
-            payload.corrupt();
-        }
-        try {
-            lane.writer().create(shard.dir, index, options.fileSize(), options.fsync());
-        } catch (FileIo.FileFailure e) {
-            if (e.errno().isFull()) {
-                space.full(); // do not spin on a full disk
-            }
-            counters.fail(e.created() ? Op.WRITE : Op.CREATE, e.getMessage());
-            shards.release(shard);
-            writerDone();
-            return;
-        }
-        long took = ticker.nanoTime() - t0;
-        if (corrupt || (options.verify() && index % VERIFY_EVERY == 0)) {
-            verify(lane.writer(), shard, index);
-        }
-        counters.created(took, options.fileSize());
-        long evicted = kept.addAndEvict(index);
-        writerDone();
-        if (evicted >= 0) {
-            delete(lane, evicted);
-        }
-    }
-
-    private void verify(FileIo.Writer writer, Shards.Shard shard, long index) {
-        ByteBuffer buf;
-        try {
-            writer.readBack(shard.dir, index);
-            buf = writer.readBuffer().flip();
-        } catch (FsException e) {
-            counters.fail(Op.VERIFY, "read-back failed: " + e.getMessage());
-            return;
-        }
-        counters.verified.increment();
-        if (!Payload.verify(buf, index)) {
-            counters.verifyErrors.increment();
-            mismatches.add(kiln.link.Stressor.FILES, "readback", "file " + index + " as written", buf.remaining() + " bytes, checksum or header wrong",
-                    shard.dir.path() + "/" + Layout.fileName(index));
-            LOG.error("{}FILE VERIFICATION ERROR: {}/{} did not read back as written ({} bytes, checksum or header wrong)",
-                    logPrefix, shard.dir.path(), Layout.fileName(index), buf.remaining());
-        }
-    }
-
     private void writerDone() {
         counters.inFlight.decrementAndGet();
         permits.release();
@@ -260,26 +174,9 @@ public final class FileStorm implements AutoCloseable {
         }
     }
 
-    private void delete(Writers.Lane lane, long index) {
-        Shards.Shard s = shards.holding(index, lane.recentShard);
-        if (s == null) {
-            return; // cannot happen: a kept file holds a reference to its shard
-        }
-        lane.recentShard = s;
-        try {
-            lane.writer().delete(s.dir, index);
-            counters.deleted.increment();
-        } catch (FsException e) {
-            counters.fail(Op.DELETE, e.errno() == Errno.ENOENT
-                    ? "file " + s.dir.path() + "/" + Layout.fileName(index) + " vanished before kiln deleted it (removed by someone else?)"
-                    : e.getMessage());
-        }
-        shards.release(s);
-    }
-
     /** Corrupts the next file written (one bit, after its checksum) and reads it back. */
     public void injectFault() {
-        injectFault.set(true);
+        creator.injectFault();
     }
 
     /**
@@ -294,7 +191,7 @@ public final class FileStorm implements AutoCloseable {
         }
         long deadline = ticker.nanoTime() + budget.toNanos();
         stop(Duration.ofNanos(budget.toNanos() / 2));
-        long left = cleanUntil(deadline);
+        long left = sweeper.cleanUntil(deadline, writers);
         if (left == 0) {
             shards.closeAll();
         }
@@ -326,41 +223,6 @@ public final class FileStorm implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         writers.finish(budget);
-    }
-
-    private long cleanUntil(long deadline) {
-        int threads = Math.max(2, Runtime.getRuntime().availableProcessors() * 2);
-        ExecutorService cleaners = new ThreadPoolExecutor(threads, threads, 0, TimeUnit.MILLISECONDS,
-                new LinkedBlockingQueue<>(), Threads.factory("kiln-w" + workerId + "-cleaner", true));
-        try {
-            for (int t = 0; t < threads; t++) {
-                cleaners.execute(() -> {
-                    Writers.Lane lane = writers.lane();
-                    // until nothing is kept and no creation can add more, or the deadline
-                    while (ticker.nanoTime() - deadline < 0) {
-                        long index = kept.pollOldest();
-                        if (index >= 0) {
-                            delete(lane, index);
-                        } else if (writers.done()) {
-                            return;
-                        } else {
-                            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
-                        }
-                    }
-                });
-            }
-            cleaners.shutdown();
-            cleaners.awaitTermination(Math.max(1, deadline - ticker.nanoTime()), TimeUnit.NANOSECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } finally {
-            Threads.shutdown(cleaners, Duration.ofMillis(200));
-        }
-        long left = kept.size() + counters.inFlight.get();
-        if (left > 0) {
-            LOG.warn("{}stop deadline reached with {} files still in {}", logPrefix, left, options.dir());
-        }
-        return left;
     }
 
     @Override

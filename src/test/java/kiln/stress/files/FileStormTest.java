@@ -37,7 +37,7 @@ final class FileStormTest {
 
     private FileStorm storm(FileIo io, Path dir, int inFlight, int threads, long maxFiles, AtomicLong free, long minFree,
                             boolean verify) throws IOException {
-        var options = new FileStorm.Options(dir, 1024, inFlight, threads, maxFiles, minFree, false, verify);
+        var options = new StormOptions(dir, 1024, inFlight, threads, maxFiles, minFree, false, verify);
         return storms.track(new FileStorm(options, io, 0, Ticker.SYSTEM, free::get, 4096));
     }
 

@@ -133,7 +133,7 @@ final class SmallFileSystemTest {
     }
 
     private FileStorm big(FileIo io, String dir, int size, long minFree, int share) throws IOException {
-        var options = new FileStorm.Options(mount.resolve(dir), size, 1000, 2, 1_000_000, minFree, false, false, share);
+        var options = new StormOptions(mount.resolve(dir), size, 1000, 2, 1_000_000, minFree, false, false, share);
         return storms.track(new FileStorm(options, io, 0, Ticker.SYSTEM, () -> {
             try {
                 return store.getUsableSpace();

@@ -37,7 +37,7 @@ final class SymlinkAttackTest {
 
 
     private FileStorm storm(FileIo io, Path dir, long maxFiles) throws IOException {
-        var options = new FileStorm.Options(dir, 1024, 64, 2, maxFiles, 0, false, false);
+        var options = new StormOptions(dir, 1024, 64, 2, maxFiles, 0, false, false);
         return storms.track(new FileStorm(options, io, 0, Ticker.SYSTEM, () -> Long.MAX_VALUE, 4096));
     }
 
