@@ -125,13 +125,30 @@ public final class Console {
     }
 
     String line(Duration elapsed) {
-        WorkerStats t = pool.totals();
-        HostSample h = sampler.latest();
         long running = pool.workers().stream().filter(w -> w.state() == kiln.supervisor.WorkerState.RUNNING).count();
-        long errors = t.ioErrors();
+        long restarts = pool.workers().stream().mapToLong(WorkerView::restarts).sum();
+        return line(new Progress(elapsed, total, pool.totals(), sampler.latest(), running, pool.size(), restarts,
+                monitor.filesPerSecond(), monitor.memoryBytesPerSecond(), monitor.ramping() ? monitor.load() : Double.NaN,
+                monitor.ready()));
+    }
+
+    /**
+     * What the status line shows, read at one moment.
+     *
+     * @param host     the latest hardware reading, or null before the first
+     * @param rampLoad the load the ramp holds now, NaN when not ramping
+     */
+    record Progress(Duration elapsed, Duration total, WorkerStats totals, HostSample host, long running, int workers,
+                    long restarts, double filesPerSecond, double memoryBytesPerSecond, double rampLoad, boolean ready) {
+    }
+
+    /** The status line for {@code p}: one line, the parts a run does not have left out. */
+    static String line(Progress p) {
+        WorkerStats t = p.totals();
+        HostSample h = p.host();
         StringBuilder sb = new StringBuilder();
-        sb.append(String.format(Locale.ROOT, "[%s/%s] files %s/s (%s kept)", Durations.format(elapsed),
-                Durations.format(total), compact(monitor.filesPerSecond()), compact(t.files().kept())));
+        sb.append(String.format(Locale.ROOT, "[%s/%s] files %s/s (%s kept)", Durations.format(p.elapsed()),
+                Durations.format(p.total()), compact(p.filesPerSecond()), compact(t.files().kept())));
         if (h != null) {
             sb.append(String.format(Locale.ROOT, " | cpu %.0f%% | mem %s/%s", h.cpu().load() * 100,
                     Sizes.human(h.memory().usedBytes()), Sizes.human(h.memory().totalBytes())));
@@ -139,21 +156,20 @@ public final class Console {
                 sb.append(String.format(Locale.ROOT, " | %.0f°C", h.cpu().temperatureC()));
             }
         }
-        sb.append(String.format(Locale.ROOT, " | workers %d/%d | errors %d io, %d verify", running, pool.size(), errors,
-                WorkerStats.total(t.verifyErrors())));
+        sb.append(String.format(Locale.ROOT, " | workers %d/%d | errors %d io, %d verify", p.running(), p.workers(),
+                t.ioErrors(), WorkerStats.total(t.verifyErrors())));
         if (t.memoryBytes() > 0) {
-            sb.append(String.format(Locale.ROOT, " | ram %s/s", Sizes.human(monitor.memoryBytesPerSecond())));
+            sb.append(String.format(Locale.ROOT, " | ram %s/s", Sizes.human(p.memoryBytesPerSecond())));
         }
-        if (monitor.ramping()) {
-            sb.append(" | ramp ").append(monitor.load()).append('%');
+        if (!Double.isNaN(p.rampLoad())) {
+            sb.append(" | ramp ").append(p.rampLoad()).append('%');
         }
-        sb.append(monitor.ready() ? " | READY" : "");
+        sb.append(p.ready() ? " | READY" : "");
         if (t.files().paused()) {
             sb.append(" | PAUSED: free space at floor");
         }
-        long restarts = pool.workers().stream().mapToLong(WorkerView::restarts).sum();
-        if (restarts > 0) {
-            sb.append(" | restarts ").append(restarts);
+        if (p.restarts() > 0) {
+            sb.append(" | restarts ").append(p.restarts());
         }
         return sb.toString();
     }

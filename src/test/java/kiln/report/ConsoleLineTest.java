@@ -1,0 +1,55 @@
+package kiln.report;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import kiln.link.LatencyBuckets;
+import kiln.link.WorkerStats;
+import kiln.sampler.HostSample;
+import org.junit.jupiter.api.Test;
+
+/** The live status line: what it says for a given moment of a run, and what it leaves out. */
+final class ConsoleLineTest {
+    private static final HostSample HOST = new HostSample(
+            new HostSample.Cpu(0.5, List.of(0.4, 0.6), List.of(), 61.4),
+            HostSample.LoadAverage.UNKNOWN,
+            new HostSample.Memory(2L << 30, 1L << 30, 0, 0),
+            List.of(), new HostSample.FileSystem("/", -1, -1));
+
+    private static WorkerStats totals(long kept, Map<String, Long> errors, boolean paused, long memoryBytes, Map<String, Long> verify) {
+        WorkerStats.Files files = new WorkerStats.Files(5_000, 5_000 - kept, 5_000 * 1024, 0, errors, 0, kept, paused,
+                new long[LatencyBuckets.COUNT], 0);
+        return new WorkerStats(3, files, WorkerStats.Cpu.NONE, memoryBytes, verify, 0);
+    }
+
+    @Test
+    void line_saysTimeRateMachineWorkersAndErrors() {
+        String line = Console.line(new Console.Progress(Duration.ofSeconds(10), Duration.ofMinutes(1),
+                totals(1_500, Map.of("create", 1L, WorkerStats.TAMPER, 4L), false, 0, Map.of("cpu", 2L)), HOST,
+                2, 2, 0, 12_345, 0, Double.NaN, false));
+        assertEquals("[10s/1m00s] files 12.3k/s (1.5k kept) | cpu 50% | mem 1.0 GiB/2.0 GiB | 61°C | workers 2/2"
+                + " | errors 1 io, 2 verify", line, "tampering refused is not an I/O error");
+    }
+
+    @Test
+    void line_showsWhatIsUnderWay_andLeavesOutWhatTheRunHasNot() {
+        HostSample noSensor = new HostSample(new HostSample.Cpu(0.25, List.of(), List.of(), Double.NaN),
+                HostSample.LoadAverage.UNKNOWN, HOST.memory(), List.of(), HOST.fs());
+        String line = Console.line(new Console.Progress(Duration.ofSeconds(90), Duration.ofHours(1),
+                totals(0, Map.of(), true, 4L << 30, Map.of()), noSensor, 1, 2, 3, 0, 512L << 20, 40, true));
+        assertFalse(line.contains("°C"), "no sensor, no temperature: " + line);
+        assertTrue(line.contains(" | workers 1/2 | "), line);
+        assertTrue(line.contains(" | ram 512.0 MiB/s"), line);
+        assertTrue(line.contains(" | ramp 40.0%"), line);
+        assertTrue(line.endsWith(" | READY | PAUSED: free space at floor | restarts 3"), line);
+
+        String before = Console.line(new Console.Progress(Duration.ZERO, Duration.ofHours(1), WorkerStats.zero(), null,
+                0, 2, 0, 0, 0, Double.NaN, false));
+        assertEquals("[0ms/1h00m] files 0/s (0 kept) | workers 0/2 | errors 0 io, 0 verify", before,
+                "before the first hardware reading: no machine part, no ram, ramp, READY or restarts");
+    }
+}
