@@ -57,7 +57,7 @@ public record WorkerStats(long seq, Files files, Cpu cpu, long memoryBytes, Map<
             errors = Map.copyOf(errors);
         }
 
-        /** Only counts, no latencies or gauges: what most tests of totals need. */
+        /** Only counts, no latencies or gauges (a worker that refused its directory reports just its tampering). */
         public static Files counts(long created, long deleted, long bytes, Map<String, Long> errors) {
             return new Files(created, deleted, bytes, 0, errors, 0, 0, false, new long[LatencyBuckets.COUNT], 0);
         }

@@ -2,6 +2,7 @@ package kiln.report;
 
 import java.io.PrintWriter;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import kiln.config.Durations;
@@ -125,8 +126,9 @@ public final class Console {
     }
 
     String line(Duration elapsed) {
-        long running = pool.workers().stream().filter(w -> w.state() == kiln.supervisor.WorkerState.RUNNING).count();
-        long restarts = pool.workers().stream().mapToLong(WorkerView::restarts).sum();
+        List<WorkerView> views = pool.workers(); // one set of views per draw
+        long running = views.stream().filter(w -> w.state() == kiln.supervisor.WorkerState.RUNNING).count();
+        long restarts = views.stream().mapToLong(WorkerView::restarts).sum();
         return line(new Progress(elapsed, total, pool.totals(), sampler.latest(), running, pool.size(), restarts,
                 monitor.filesPerSecond(), monitor.memoryBytesPerSecond(), monitor.ramping() ? monitor.load() : Double.NaN,
                 monitor.ready()));
