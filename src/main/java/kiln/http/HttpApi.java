@@ -37,6 +37,19 @@ import org.slf4j.LoggerFactory;
  */
 public final class HttpApi implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(HttpApi.class);
+    /** Jetty's padding hint against false sharing, which Jetty otherwise asks the platform MBean server for. */
+    static final String REFERENCES_PER_CACHE_LINE = "org.eclipse.jetty.util.referencesPerCacheLine";
+
+    static {
+        // Without this property, Jetty's MemoryUtils starts the platform MBean server to read one VM
+        // option (UseCompressedOops): that registers every platform MXBean and parses JFR's settings,
+        // about 100 ms of start-up and a few MiB of heap for a number. References are 4 bytes (16 to a
+        // 64-byte line) below a 32 GiB heap, where the JVM compresses them; the supervisor's heap is
+        // far smaller. An operator's -D setting wins.
+        if (System.getProperty(REFERENCES_PER_CACHE_LINE) == null) {
+            System.setProperty(REFERENCES_PER_CACHE_LINE, Runtime.getRuntime().maxMemory() < (32L << 30) ? "16" : "8");
+        }
+    }
     /** Largest request body read; control requests are a few hundred bytes. */
     public static final int MAX_BODY = 64 * 1024;
     /** Largest request line plus headers; beyond it Jetty answers 431. */
