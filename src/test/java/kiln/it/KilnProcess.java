@@ -44,6 +44,7 @@ final class KilnProcess implements AutoCloseable {
         ProcessBuilder pb = new ProcessBuilder(cmd);
         pb.environment().put("KILN_JAR", jar().toAbsolutePath().toString());
         pb.environment().put("JAVA", javaBinary());
+        pb.environment().put("KILN_CACHE_DIR", ""); // no supervisor archive in /var/cache/kiln from tests; LauncherIT gives one
         pb.environment().putAll(env);
         process = pb.start();
         process.getOutputStream().close();

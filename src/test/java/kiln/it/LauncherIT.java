@@ -37,7 +37,8 @@ final class LauncherIT {
                 args = cmdline(pid);
             }
             assertTrue(args.get(0).endsWith("java"), "the launcher execs the JVM, so kiln's pid is the supervisor's: " + args);
-            assertTrue(args.containsAll(List.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:-UsePerfData", "-Dkiln.launcher.test=1")), args.toString());
+            assertTrue(args.containsAll(List.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:-UsePerfData", "-XX:TieredStopAtLevel=1",
+                    "-Dkiln.launcher.test=1")), args.toString());
             assertTrue(args.indexOf("-Dkiln.launcher.test=1") > args.indexOf("-Xmx256m"), "KILN_JAVA_OPTIONS come last, so they win");
             long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
             while (k.port() < 0 && System.nanoTime() < deadline && k.process.isAlive()) {
@@ -55,6 +56,61 @@ final class LauncherIT {
             k.process.destroy();
             assertEquals(0, k.waitFor(Duration.ofSeconds(30)), "SIGTERM is a clean stop: " + k.output());
         }
+    }
+
+    private static final String[] SHORT_RUN = {"run", "--duration", "2s", "--workers", "1", "--no-files", "--cpu-load", "10",
+            "--metrics-port", "0", "--json"};
+
+    /** A short run through the launcher with {@code cache} as its cache directory; its JSON report, checked to be only that. */
+    private static void shortRun(Path cache) throws Exception {
+        try (KilnProcess k = new KilnProcess(Map.of("KILN_CACHE_DIR", cache.toString()), SHORT_RUN)) {
+            assertEquals(0, k.waitFor(Duration.ofSeconds(60)), k.output());
+            String json = String.join("\n", k.out).strip();
+            // stdout is the report alone: the archive's dump warnings went to stderr
+            assertTrue(json.startsWith("{") && json.endsWith("}"), k.output());
+            assertEquals("pass", com.typesafe.config.ConfigFactory.parseString(json).getString("verdict"), json);
+        }
+    }
+
+    private static List<String> names(Path dir) throws java.io.IOException {
+        try (var s = Files.list(dir)) {
+            return s.map(p -> p.getFileName().toString()).sorted().toList();
+        }
+    }
+
+    @Test
+    void theSupervisorsClassDataArchive_isWrittenOnce_mappedAfter_andKeptOnlyWhereNoOneElseCanWrite() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(Runtime.version().feature() >= 19,
+                "-XX:+AutoCreateSharedArchive needs JDK 19; on 17 the launcher adds no archive");
+        var owner = java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+        Path cache = Files.createDirectory(tmp.resolve("cache"), owner);
+        shortRun(cache);
+        List<String> written = names(cache);
+        assertEquals(1, written.size(), written.toString());
+        assertTrue(written.get(0).matches("supervisor-" + Runtime.version().feature() + "-\\d+\\.jsa"), written.toString());
+        Path archive = cache.resolve(written.get(0)).toRealPath();
+        long size = Files.size(archive);
+        assertTrue(size > 1 << 20, "kiln's classes are in it: " + size);
+
+        try (KilnProcess k = new KilnProcess(Map.of("KILN_CACHE_DIR", cache.toString()),
+                "run", "--duration", "20s", "--workers", "1", "--no-files", "--cpu-load", "10", "--metrics-port", "0")) {
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (k.port() < 0 && System.nanoTime() < deadline && k.process.isAlive()) {
+                Thread.sleep(100);
+            }
+            assertTrue(k.port() > 0, k.output());
+            String maps = Files.readString(Path.of("/proc", Long.toString(k.process.pid()), "maps"));
+            assertTrue(maps.contains(archive.toString()), "the next start maps the archive");
+            k.process.destroy();
+            k.waitFor(Duration.ofSeconds(30)); // stopped before it did any work: inconclusive, and beside the point here
+        }
+        assertEquals(written, names(cache), "mapped, not written again");
+
+        Path open = Files.createDirectory(tmp.resolve("open"));
+        Files.setPosixFilePermissions(open, java.nio.file.attribute.PosixFilePermissions.fromString("rwxrwxrwx"));
+        shortRun(open);
+        assertEquals(List.of(), names(open), "a directory others can write would let them hand root's JVM its code");
     }
 
     @Test
