@@ -134,7 +134,9 @@ final class OpsFilesTest {
         }
         Matcher exec = Pattern.compile("\nExecStart=(.*)\n").matcher(unit);
         assertTrue(exec.find());
-        assertTrue(exec.group(1).contains("kiln.jar daemon --config /etc/kiln/kiln.conf"), exec.group(1));
+        assertEquals("/opt/kiln/bin/kiln daemon --config /etc/kiln/kiln.conf", exec.group(1), "through the launcher");
+        assertTrue(unit.contains("\nCacheDirectory=kiln\nCacheDirectoryMode=0700\nEnvironment=KILN_CACHE_DIR=%C/kiln\n"),
+                "the supervisor's class-data archive, in a directory only the service's user can write");
         Matcher stop = Pattern.compile("\nTimeoutStopSec=(\\d+)s\n").matcher(unit);
         assertTrue(stop.find() && Integer.parseInt(stop.group(1)) > 10, "time to clean up before SIGKILL");
     }
