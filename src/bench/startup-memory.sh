@@ -6,10 +6,13 @@
 # supervisor, read from /proc/<pid>/smaps_rollup after 3 s of load. Runs in a fresh directory on
 # tmpfs unless DIR is given; each count is run ROUNDS times, the first of which also writes the
 # workers' class-data archive (a first start). JOPTS: options for the supervisor JVM; JAR: another
-# build to measure (a baseline).
+# build to measure (a baseline). VIA=launcher starts kiln the installed way, through src/main/sh/kiln
+# (the supervisor's own JVM options and class-data archive, kept in a cache directory of the run),
+# VIA=jar (the default) as `java -jar kiln.jar`.
 #
 #   src/bench/startup-memory.sh [JAVA] [ROUNDS] [WORKERS...]      (after: mvn -B package)
 #   e.g. src/bench/startup-memory.sh /usr/lib/jvm/temurin-25-jdk-amd64/bin/java 3 2 16
+#        VIA=launcher src/bench/startup-memory.sh /usr/lib/jvm/temurin-25-jdk-amd64/bin/java 3 2 16
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 jar="${JAR:-$here/../../target/kiln.jar}"
@@ -24,13 +27,20 @@ base=${DIR:-/dev/shm/kiln-startup-$$}
 trap 'rm -rf "$base"' EXIT
 mkdir -p "$base/data" # a directory that stays between runs keeps the workers' class-data archive
 kb() { awk -v k="$1" '$1 == k":" {print $2}' "/proc/$2/smaps_rollup" 2>/dev/null || echo 0; }
-echo "java: $("$java" -version 2>&1 | head -1)"
+echo "java: $("$java" -version 2>&1 | head -1), via ${VIA:-jar}"
+case ${VIA:-jar} in
+  jar) start() { exec "$java" ${JOPTS:-} -jar "$jar" "$@"; } ;; # exec: in the background, $! is the JVM
+  launcher)
+    mkdir -m 0700 "$base/cache"
+    start() { JAVA="$java" KILN_JAR="$jar" KILN_CACHE_DIR="$base/cache" KILN_JAVA_OPTIONS="${JOPTS:-}" exec "$here/../main/sh/kiln" "$@"; } ;;
+  *) echo "VIA is jar or launcher" >&2; exit 2 ;;
+esac
 
 for n in "${counts[@]}"; do
   for r in $(seq "$rounds"); do
     out=$(mktemp)
     t0=$(date +%s%N)
-    "$java" ${JOPTS:-} -jar "$jar" run --duration 8s --workers "$n" --dir "$base/data" --metrics-port 0 >"$out" 2>/dev/null &
+    start run --duration 8s --workers "$n" --dir "$base/data" --metrics-port 0 >"$out" 2>/dev/null &
     pid=$!
     ms=""
     for _ in $(seq 600); do
