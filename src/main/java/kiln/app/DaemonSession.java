@@ -151,7 +151,7 @@ public final class DaemonSession {
             if (state != RunState.IDLE) {
                 return Reply.error(409, "a run is " + state.label() + "; POST /api/v1/stop first");
             }
-            state = RunState.STARTING;
+            state = state.moveTo(RunState.STARTING);
             lastResult = null;
         }
         Prepared p;
@@ -202,8 +202,8 @@ public final class DaemonSession {
         if (s.http().port() != base.http().port() && nameOfKey.containsValue("metrics-port")) {
             throw new Refused(Reply.error(400, "metrics-port: cannot change while the daemon serves on " + base.http().port()));
         }
-        s = RunSession.fitCpuQuota(s, kiln.sampler.CpuQuota.cores(), System.err);
-        long memoryPerWorker = RunSession.memoryPerWorker(s, MemoryLimits.read(), System.err);
+        s = Budget.fitCpuQuota(s, kiln.sampler.CpuQuota.cores(), System.err);
+        long memoryPerWorker = Budget.memoryPerWorker(s, MemoryLimits.read(), System.err);
         Workspace workspace;
         try {
             workspace = RunSession.openWorkspace(s.files());
@@ -253,12 +253,12 @@ public final class DaemonSession {
         synchronized (this) {
             lastResult = result;
             current = null;
-            state = RunState.IDLE;
+            state = state.moveTo(RunState.IDLE);
         }
     }
 
     private synchronized void setState(RunState s) {
-        state = s;
+        state = state.moveTo(s);
     }
 
     private Reply stopRequest() {

@@ -36,9 +36,6 @@ import kiln.workspace.WorkspaceException;
  * composition root: every service is made and closed here.
  */
 public final class RunSession {
-    /** Share of available memory (cgroup included) the memory stressor may take at most. */
-    static final double MEMORY_SHARE = 0.9;
-
     /** Where and how progress is shown. */
     public enum Output {
         /** a status line redrawn in place, then the summary */
@@ -63,7 +60,7 @@ public final class RunSession {
     private volatile Path workspaceDir;
 
     public RunSession(Settings settings, PrintWriter out, Output output) {
-        this.settings = fitCpuQuota(settings, kiln.sampler.CpuQuota.cores(), System.err);
+        this.settings = Budget.fitCpuQuota(settings, kiln.sampler.CpuQuota.cores(), System.err);
         this.out = out;
         this.output = output;
         // progress lines go nowhere in the quiet and JSON modes
@@ -106,7 +103,7 @@ public final class RunSession {
 
     private int stress() throws CannotRun {
         Settings.Files f = settings.files();
-        long memoryPerWorker = memoryPerWorker(settings, MemoryLimits.read(), System.err);
+        long memoryPerWorker = Budget.memoryPerWorker(settings, MemoryLimits.read(), System.err);
         try (Workspace workspace = openWorkspace(f);
              Stress stress = new Stress(settings, workspace, memoryPerWorker, Stress.jvmLauncher(settings, workspace, memoryPerWorker),
                      Ticker.SYSTEM)) {
@@ -227,54 +224,6 @@ public final class RunSession {
             return ExitCode.CANNOT_RUN;
         }
         return ExitCode.OK;
-    }
-
-    /**
-     * The CPU load cut to what the cgroup's CPU quota can give, with a message saying so: burners
-     * asking for more than the quota are only throttled by it (which would read as the machine
-     * failing to keep up), so they ask for what the quota allows.
-     */
-    static Settings fitCpuQuota(Settings s, java.util.Optional<Double> quotaCores, java.io.PrintStream messages) {
-        if (!s.cpu().enabled() || quotaCores.isEmpty()) {
-            return s;
-        }
-        int workers = s.workers().count();
-        int fits = (int) Math.floor(100 * quotaCores.get() / workers);
-        if (s.cpu().load() <= fits) {
-            return s;
-        }
-        int load = Math.max(1, fits);
-        messages.printf(java.util.Locale.ROOT, "kiln: the cgroup's CPU quota is %.2f cores: %d workers at %d%% would be throttled by it;"
-                + " holding %d%% instead%n", quotaCores.get(), workers, s.cpu().load(), load);
-        Settings.Cpu c = s.cpu();
-        return new Settings(s.workers(), s.files(), new Settings.Cpu(c.enabled(), load, c.method(), c.threads()), s.memory(), s.run(),
-                s.http(), s.ready(), s.sampler(), s.verdict());
-    }
-
-    /**
-     * Each worker's share of the memory asked for, cut to {@link #MEMORY_SHARE} of what is
-     * available (cgroup included) with a message saying so.
-     */
-    static long memoryPerWorker(Settings s, MemoryLimits limits, java.io.PrintStream messages) {
-        Settings.Memory m = s.memory();
-        if (!m.enabled()) {
-            return 0;
-        }
-        long asked = m.bytes() > 0 ? m.bytes() : (long) (limits.totalBytes() * m.percent() / 100);
-        // the worker JVMs themselves live in the same memory (and cgroup) as the buffers
-        long workers = s.workers().count() * Stress.workerFootprintBytes(s);
-        long allowed = Math.max(0, limits.allowed(MEMORY_SHARE) - workers);
-        long total = asked;
-        if (asked > allowed) {
-            total = allowed;
-            messages.printf("kiln: --memory %s cut to %s: at most %.0f%% of what is available (%s available%s), less %s for %d"
-                            + " worker JVMs%n",
-                    Sizes.human(asked), Sizes.human(allowed), MEMORY_SHARE * 100, Sizes.human(limits.availableBytes()),
-                    limits.cgroupLimit() < 0 ? "" : ", cgroup limit " + Sizes.human(limits.cgroupLimit())
-                            + " with " + Sizes.human(limits.cgroupHeadroom()) + " free",
-                    Sizes.human(workers), s.workers().count());
-        }
-        return Math.max(0, total / s.workers().count()) & ~7L;
     }
 
     private String describe(long memoryPerWorker) {

@@ -18,12 +18,13 @@ import kiln.sampler.MemoryLimits;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-final class RunSessionTest {
+/** Each worker's share of the memory asked for, cut to what the machine and its cgroup can give. */
+final class BudgetTest {
     private static final long GIB = 1L << 30;
 
     private static String cut(Settings s, MemoryLimits limits, long[] perWorker) {
         ByteArrayOutputStream buf = new ByteArrayOutputStream();
-        perWorker[0] = RunSession.memoryPerWorker(s, limits, new PrintStream(buf, true, StandardCharsets.UTF_8));
+        perWorker[0] = Budget.memoryPerWorker(s, limits, new PrintStream(buf, true, StandardCharsets.UTF_8));
         return buf.toString(StandardCharsets.UTF_8);
     }
 
