@@ -1,27 +1,18 @@
 package kiln.supervisor;
 
-import kiln.util.Ticker;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.function.LongSupplier;
-import kiln.link.FrameWriter;
 import kiln.link.Message;
-import kiln.link.FrameReader;
-import kiln.link.MalformedFrameException;
 import kiln.link.WorkerSpec;
 import kiln.link.WorkerStats;
+import kiln.util.Ticker;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import kiln.util.Threads;
 
 /**
  * One worker position: the current life (process, pipes, latest stats) and what earlier lives
@@ -39,7 +30,7 @@ final class WorkerSlot {
     private final Ticker ticker;
 
     private WorkerState state = WorkerState.STOPPED;
-    private Life life;
+    private WorkerLife life;
     /** Whether the common start was given: every life from then on starts its stressors at once. */
     private boolean released;
     /** The file path the worker reported in its hello: native, nio or none; null before one reported. */
@@ -64,6 +55,18 @@ final class WorkerSlot {
     private volatile String cpus = "?";
     private final VerifyErrorLog verifyErrors;
     private final java.util.function.Supplier<CrossCoreCheck> crossCore;
+    /** What the current life says reaches the slot here; an ended life's late frames are told apart by {@code from}. */
+    private final WorkerLife.Listener hears = new WorkerLife.Listener() {
+        @Override
+        public void onMessage(WorkerLife from, Message.FromWorker m) {
+            WorkerSlot.this.onMessage(from, m);
+        }
+
+        @Override
+        public void onStderr(String line) {
+            WorkerSlot.this.onStderr(line);
+        }
+    };
 
     WorkerSlot(int id, WorkerSpec spec, WorkerLauncher launcher, Ticker ticker, VerifyErrorLog verifyErrors,
                java.util.function.Supplier<CrossCoreCheck> crossCore) {
@@ -134,7 +137,7 @@ final class WorkerSlot {
         lives++;
         state = WorkerState.STARTING;
         try {
-            life = new Life(launcher.launch(id), Path.of(dir), ticker.nanoTime());
+            life = new WorkerLife(id, launcher.launch(id), Path.of(dir), ticker.nanoTime(), hears);
         } catch (IOException e) {
             LOG.error("w{}: cannot start worker process: {}", id, e.toString());
             life = null;
@@ -260,7 +263,7 @@ final class WorkerSlot {
         }
     }
 
-    private synchronized void onMessage(Life from, Message.FromWorker m) {
+    private synchronized void onMessage(WorkerLife from, Message.FromWorker m) {
         if (from != life) {
             return;
         }
@@ -304,82 +307,5 @@ final class WorkerSlot {
             stderrTail.removeFirst();
         }
         stderrTail.addLast(line);
-    }
-
-    /** One worker process and the threads that drain its pipes. */
-    private final class Life {
-        final WorkerProcess process;
-        final Path dir;
-        final long startedNanos;
-        final FrameReader reader;
-        volatile WorkerStats latest = WorkerStats.zero();
-        /** When the last stats frame arrived (the launch, before any). */
-        volatile long lastFrameNanos;
-        volatile boolean readerDone;
-        volatile boolean byeSeen;
-        volatile long filesLeft;
-        private long deathSeenNanos = -1;
-        private final FrameWriter stdin;
-
-        Life(WorkerProcess process, Path dir, long startedNanos) {
-            this.process = process;
-            this.dir = dir;
-            this.startedNanos = startedNanos;
-            this.lastFrameNanos = startedNanos;
-            this.stdin = new FrameWriter(process.stdin());
-            this.reader = new FrameReader(process.stdout(), why -> LOG.warn("w{}: skipped a malformed frame: {}", id, why));
-        }
-
-        long deathSeen(long now) {
-            if (deathSeenNanos < 0) {
-                deathSeenNanos = now;
-            }
-            return deathSeenNanos;
-        }
-
-        void start(WorkerSpec spec) {
-            Threads.daemon("kiln-w" + id + "-stdout", this::drainStdout).start();
-            Threads.daemon("kiln-w" + id + "-stderr", this::drainStderr).start();
-            send(spec);
-        }
-
-        private void drainStdout() {
-            try {
-                Message.FromWorker m;
-                while ((m = reader.nextFromWorker()) != null) {
-                    onMessage(this, m);
-                }
-            } catch (IOException e) {
-                LOG.debug("w{}: stdout closed: {}", id, e.toString());
-            } finally {
-                readerDone = true;
-            }
-        }
-
-        private void drainStderr() {
-            try (BufferedReader r = new BufferedReader(new InputStreamReader(process.stderr(), StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = r.readLine()) != null) {
-                    onStderr(line);
-                    System.err.println("w" + id + "| " + line);
-                }
-            } catch (IOException e) {
-                LOG.debug("w{}: stderr closed: {}", id, e.toString());
-            }
-        }
-
-        void send(Message.ToWorker m) {
-            if (!stdin.write(m)) {
-                LOG.debug("w{}: cannot send {}: its stdin is closed", id, m);
-            }
-        }
-
-        void closeStdin() {
-            try {
-                stdin.close();
-            } catch (IOException e) {
-                LOG.debug("w{}: closing stdin: {}", id, e.toString());
-            }
-        }
     }
 }
