@@ -87,7 +87,7 @@ final class DirectoryLock implements AutoCloseable {
             ch = (FileChannel) dir.stream().newByteChannel(Path.of(Layout.LOCK), OPEN);
         } catch (IOException e) {
             throw new WorkspaceException("cannot open the lock file " + where + ": "
-                    + SecureDir.translate(e, "open", Path.of(dir.path()), Layout.LOCK, dir).errno().text());
+                    + NioErrors.translate(e, "open", Path.of(dir.path()), Layout.LOCK, dir).errno().text());
         }
         try {
             FileLock lock = ch.tryLock();

@@ -63,7 +63,7 @@ final class NioFileIo extends FileIo {
                     // until full or end of file: one byte more than a file holds shows a file that grew
                 }
             } catch (IOException e) {
-                throw SecureDir.translate(e, "read", Path.of(d.path()), name, d);
+                throw NioErrors.translate(e, "read", Path.of(d.path()), name, d);
             }
             return read.position();
         }

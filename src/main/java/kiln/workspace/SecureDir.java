@@ -3,16 +3,10 @@ package kiln.workspace;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SeekableByteChannel;
-import java.nio.file.AccessDeniedException;
-import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.DirectoryStream;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileStore;
-import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
-import java.nio.file.NoSuchFileException;
-import java.nio.file.NotDirectoryException;
 import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.SecureDirectoryStream;
@@ -88,7 +82,7 @@ final class SecureDir implements Dir {
             up = (SecureDirectoryStream<Path>) s;
             store = Files.getFileStore(parent);
         } catch (IOException e) {
-            throw e instanceof FsException f ? f : translate(e, "open", parent, null, null);
+            throw e instanceof FsException f ? f : NioErrors.translate(e, "open", parent, null, null);
         }
         SecureDir root;
         try (SecureDir p = new SecureDir(up, parent, store)) {
@@ -108,7 +102,7 @@ final class SecureDir implements Dir {
             Files.createDirectory(byPath, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
                     java.nio.file.attribute.PosixFilePermissions.fromString("rwx------")));
         } catch (IOException e) {
-            throw translate(e, "mkdir", path, name, this);
+            throw NioErrors.translate(e, "mkdir", path, name, this);
         }
         SecureDir made = openDir(name);
         try {
@@ -121,7 +115,7 @@ final class SecureDir implements Dir {
             }
         } catch (IOException e) {
             made.close();
-            throw e instanceof FsException f ? f : translate(e, "mkdir", path, name, this);
+            throw e instanceof FsException f ? f : NioErrors.translate(e, "mkdir", path, name, this);
         }
         return made;
     }
@@ -132,7 +126,7 @@ final class SecureDir implements Dir {
             SecureDirectoryStream<Path> s = stream.newDirectoryStream(Path.of(name), LinkOption.NOFOLLOW_LINKS);
             return new SecureDir(s, path.resolve(name), store);
         } catch (IOException e) {
-            throw translate(e, "open", path, name, this);
+            throw NioErrors.translate(e, "open", path, name, this);
         }
     }
 
@@ -141,7 +135,7 @@ final class SecureDir implements Dir {
         try {
             stream.deleteDirectory(Path.of(name));
         } catch (IOException e) {
-            throw translate(e, "rmdir", path, name, this);
+            throw NioErrors.translate(e, "rmdir", path, name, this);
         }
     }
 
@@ -150,7 +144,7 @@ final class SecureDir implements Dir {
         try {
             stream.deleteFile(Path.of(name));
         } catch (IOException e) {
-            throw translate(e, "delete", path, name, this);
+            throw NioErrors.translate(e, "delete", path, name, this);
         }
     }
 
@@ -160,7 +154,7 @@ final class SecureDir implements Dir {
         try {
             ch = stream.newByteChannel(Path.of(name), CREATE_NEW, FILE_MODE);
         } catch (IOException e) {
-            throw new FileIo.FileFailure(translate(e, "create", path, name, this), false);
+            throw new FileIo.FileFailure(NioErrors.translate(e, "create", path, name, this), false);
         }
         try (ch) {
             while (content.hasRemaining()) {
@@ -170,7 +164,7 @@ final class SecureDir implements Dir {
                 ((java.nio.channels.FileChannel) ch).force(false);
             }
         } catch (IOException e) {
-            FsException failure = translate(e, "write", path, name, this);
+            FsException failure = NioErrors.translate(e, "write", path, name, this);
             try {
                 stream.deleteFile(Path.of(name));
             } catch (IOException gone) {
@@ -192,7 +186,7 @@ final class SecureDir implements Dir {
                 // until full or end of file
             }
         } catch (IOException e) {
-            throw translate(e, "read", path, name, this);
+            throw NioErrors.translate(e, "read", path, name, this);
         }
         return dst.position() - start;
     }
@@ -270,7 +264,7 @@ final class SecureDir implements Dir {
         try {
             stream.move(Path.of(from), stream, Path.of(to));
         } catch (IOException e) {
-            throw translate(e, "rename", path, from, this);
+            throw NioErrors.translate(e, "rename", path, from, this);
         }
     }
 
@@ -297,7 +291,7 @@ final class SecureDir implements Dir {
         try {
             return stream.getFileAttributeView(java.nio.file.attribute.PosixFileAttributeView.class).readAttributes();
         } catch (IOException e) {
-            throw translate(e, "stat", path, null, this);
+            throw NioErrors.translate(e, "stat", path, null, this);
         }
     }
 
@@ -309,7 +303,7 @@ final class SecureDir implements Dir {
                 names.add(p.getFileName().toString());
             }
         } catch (IOException | java.nio.file.DirectoryIteratorException e) {
-            throw translate(e instanceof IOException io ? io : ((java.nio.file.DirectoryIteratorException) e).getCause(),
+            throw NioErrors.translate(e instanceof IOException io ? io : ((java.nio.file.DirectoryIteratorException) e).getCause(),
                     "list", path, null, this);
         }
         return names;
@@ -335,53 +329,6 @@ final class SecureDir implements Dir {
             stream.close();
         } catch (IOException e) {
             // closing a directory descriptor cannot lose data
-        }
-    }
-
-    /**
-     * The {@link Errno} behind a JDK exception, decided by its type, the type of the entry and
-     * the state of the file system, never by its message.
-     */
-    static FsException translate(IOException e, String op, Path dir, String name, SecureDir in) {
-        String where = name == null ? dir.toString() : dir.resolve(name).toString();
-        Errno errno;
-        if (e instanceof FsException f) {
-            return f;
-        } else if (e instanceof FileAlreadyExistsException) {
-            errno = Errno.EEXIST;
-        } else if (e instanceof NoSuchFileException) {
-            errno = Errno.ENOENT;
-        } else if (e instanceof DirectoryNotEmptyException) {
-            errno = Errno.ENOTEMPTY;
-        } else if (e instanceof NotDirectoryException) {
-            errno = Errno.ENOTDIR;
-        } else if (in != null && name != null && in.kind(name) == Kind.LINK) {
-            errno = Errno.ELOOP; // NOFOLLOW_LINKS met a link: how the JDK reports it differs by call
-        } else if (in != null && name != null && op.equals("open") && in.kind(name) != Kind.DIRECTORY
-                && in.kind(name) != Kind.MISSING) {
-            errno = Errno.ENOTDIR;
-        } else if (in != null && isReadOnly(in.store)) {
-            errno = Errno.EROFS;
-        } else if (e instanceof AccessDeniedException) {
-            errno = Errno.EACCES;
-        } else if (in != null && usable(in.store) < 4096) {
-            errno = Errno.ENOSPC;
-        } else {
-            errno = Errno.OTHER;
-        }
-        String detail = e instanceof FileSystemException fse && fse.getReason() != null ? fse.getReason() : e.toString();
-        return new FsException(errno, op, where, detail);
-    }
-
-    private static boolean isReadOnly(FileStore store) {
-        return store != null && store.isReadOnly();
-    }
-
-    private static long usable(FileStore store) {
-        try {
-            return store == null ? Long.MAX_VALUE : store.getUsableSpace();
-        } catch (IOException e) {
-            return Long.MAX_VALUE;
         }
     }
 }

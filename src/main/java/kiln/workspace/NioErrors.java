@@ -1,0 +1,64 @@
+package kiln.workspace;
+
+import java.io.IOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileStore;
+import java.nio.file.FileSystemException;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
+import java.nio.file.Path;
+
+/** The NIO path's errors as kiln's: the errno a JDK exception stands for. */
+final class NioErrors {
+    private NioErrors() {
+    }
+
+    /**
+     * The {@link Errno} behind a JDK exception, decided by its type, the type of the entry and
+     * the state of the file system, never by its message.
+     */
+    static FsException translate(IOException e, String op, Path dir, String name, SecureDir in) {
+        String where = name == null ? dir.toString() : dir.resolve(name).toString();
+        Errno errno;
+        if (e instanceof FsException f) {
+            return f;
+        } else if (e instanceof FileAlreadyExistsException) {
+            errno = Errno.EEXIST;
+        } else if (e instanceof NoSuchFileException) {
+            errno = Errno.ENOENT;
+        } else if (e instanceof DirectoryNotEmptyException) {
+            errno = Errno.ENOTEMPTY;
+        } else if (e instanceof NotDirectoryException) {
+            errno = Errno.ENOTDIR;
+        } else if (in != null && name != null && in.kind(name) == SecureDir.Kind.LINK) {
+            errno = Errno.ELOOP; // NOFOLLOW_LINKS met a link: how the JDK reports it differs by call
+        } else if (in != null && name != null && op.equals("open") && in.kind(name) != SecureDir.Kind.DIRECTORY
+                && in.kind(name) != SecureDir.Kind.MISSING) {
+            errno = Errno.ENOTDIR;
+        } else if (in != null && isReadOnly(in.store())) {
+            errno = Errno.EROFS;
+        } else if (e instanceof AccessDeniedException) {
+            errno = Errno.EACCES;
+        } else if (in != null && usable(in.store()) < 4096) {
+            errno = Errno.ENOSPC;
+        } else {
+            errno = Errno.OTHER;
+        }
+        String detail = e instanceof FileSystemException fse && fse.getReason() != null ? fse.getReason() : e.toString();
+        return new FsException(errno, op, where, detail);
+    }
+
+    private static boolean isReadOnly(FileStore store) {
+        return store != null && store.isReadOnly();
+    }
+
+    private static long usable(FileStore store) {
+        try {
+            return store == null ? Long.MAX_VALUE : store.getUsableSpace();
+        } catch (IOException e) {
+            return Long.MAX_VALUE;
+        }
+    }
+}
