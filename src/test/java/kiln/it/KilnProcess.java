@@ -42,9 +42,7 @@ final class KilnProcess implements AutoCloseable {
         List<String> cmd = new ArrayList<>(List.of(launcher().toString()));
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd);
-        pb.environment().put("KILN_JAR", jar().toAbsolutePath().toString());
-        pb.environment().put("JAVA", javaBinary());
-        pb.environment().put("KILN_CACHE_DIR", ""); // no supervisor archive in /var/cache/kiln from tests; LauncherIT gives one
+        pb.environment().putAll(environment());
         pb.environment().putAll(env);
         process = pb.start();
         process.getOutputStream().close();
@@ -59,6 +57,14 @@ final class KilnProcess implements AutoCloseable {
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
+    }
+
+    /**
+     * What the launcher is told in every test: the jar under test, the JVM running the tests, and no
+     * cache directory (no supervisor archive in /var/cache/kiln from a test; LauncherIT gives one).
+     */
+    static Map<String, String> environment() {
+        return Map.of("KILN_JAR", jar().toAbsolutePath().toString(), "JAVA", javaBinary(), "KILN_CACHE_DIR", "");
     }
 
     static Path launcher() {

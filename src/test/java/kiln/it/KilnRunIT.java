@@ -221,8 +221,7 @@ final class KilnRunIT {
                 "--workers", "2", "--no-cpu", "--dir", data.toString(), "--min-free", "64m", "--max-files", "3000",
                 "--metrics-port", "0"));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
-        pb.environment().put("KILN_JAR", KilnProcess.jar().toAbsolutePath().toString());
-        pb.environment().put("JAVA", KilnProcess.javaBinary());
+        pb.environment().putAll(KilnProcess.environment());
         Process p = pb.start();
         try {
             java.io.BufferedReader out = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream()));

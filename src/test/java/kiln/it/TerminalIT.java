@@ -81,7 +81,8 @@ final class TerminalIT {
         Path script = tmp.resolve("run.sh");
         Files.writeString(script, String.join("\n",
                 "trap 'echo interrupted' INT", // the shell waits for kiln instead of dying of the Ctrl-C itself
-                "export KILN_JAR='" + KilnProcess.jar().toAbsolutePath() + "' JAVA='" + KilnProcess.javaBinary() + "'",
+                "export " + KilnProcess.environment().entrySet().stream().map(e -> e.getKey() + "='" + e.getValue() + "'")
+                        .sorted().collect(java.util.stream.Collectors.joining(" ")),
                 "'" + KilnProcess.launcher() + "' run --duration 60s --workers 2 --no-cpu --dir '" + data + "' --min-free 64m"
                         + " --max-files 3000 --metrics-port 0",
                 "echo \"EXIT=$?\"",
