@@ -74,7 +74,7 @@ public final class KilnMetrics {
                 .register(registry);
     }
 
-    /** Registers meters for workers and disks that appear later; called on every sample. */
+    /** Registers meters for workers and disks that appear later; called on every sample (and workers' on every scrape). */
     void onSample(HostSample sample) {
         registerWorkerMeters();
         for (HostSample.Disk d : sample.disks()) {
@@ -251,6 +251,8 @@ public final class KilnMetrics {
 
     /** The text exposition for {@code GET /metrics}, in the format the Accept header asks for. */
     public String scrape(String acceptHeader) {
+        // a worker that said its cpus since the last host sample gets its meters in this scrape, not the next
+        registerWorkerMeters();
         String type = contentType(acceptHeader);
         String body = registry.scrape(type);
         boolean openMetrics = type.startsWith("application/openmetrics-text");

@@ -1,5 +1,7 @@
 package kiln.metrics;
 
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
@@ -53,6 +55,41 @@ final class KilnMetricsTest {
             assertTrue(later.contains("kiln_last_run_verdict{verdict=\"pass\"} 0.0"), "a state set: one 1, the others 0");
             assertTrue(later.contains("kiln_last_run_end_timestamp_seconds 1.8E9"), later);
             assertTrue(m.scrape("application/openmetrics-text; version=1.0.0").endsWith("# EOF\n"), "OpenMetrics ends with EOF");
+        }
+    }
+
+    /**
+     * A worker that says its cpus after the last host sample is named by the very next scrape: the
+     * per-cpu counters do not wait for the sampler (which this test never starts, so only the
+     * scrape can have registered them). Shells stand in for the worker JVMs.
+     */
+    @Test
+    void workerThatSaidItsCpus_hasItsPerCpuMeters_inTheNextScrape_withoutASample() throws Exception {
+        kiln.config.Settings settings = new kiln.config.SettingsLoader(2).load(null,
+                java.util.Map.of("kiln.workers.count", "1", "kiln.files.enabled", "false"));
+        String worker = "printf 'kiln/1 hello pid=%d id=0 io=none cpus=1\\n' $$; "
+                + "printf 'kiln/1 stats seq=1 cpu_ops.int=3\\n'; while read line; do :; done";
+        java.util.List<Process> started = new java.util.concurrent.CopyOnWriteArrayList<>();
+        kiln.supervisor.WorkerLauncher shell = id -> {
+            Process p = new ProcessBuilder("sh", "-c", worker).start();
+            started.add(p);
+            return kiln.supervisor.WorkerProcess.of(p);
+        };
+        try (HardwareSampler sampler = new HardwareSampler(tmp, Duration.ofSeconds(1));
+             kiln.supervisor.Stress stress = new kiln.supervisor.Stress(settings, kiln.workspace.Workspace.none(tmp), 0, shell,
+                     kiln.util.Ticker.SYSTEM)) {
+            Work work = new Work();
+            KilnMetrics m = new KilnMetrics(work, sampler, "9.9.9");
+            assertFalse(m.scrape(null).contains("kiln_verify_errors_total{"), "no worker yet, no per-worker counter");
+            work.begin(stress);
+            stress.start();
+            await().atMost(Duration.ofSeconds(20)).until(() -> stress.pool().workers().get(0).totals().cpu().ops().containsKey("int"));
+            String text = m.scrape(null);
+            assertTrue(text.contains("kiln_verify_errors_total{cpu=\"1\",stressor=\"cpu\",worker=\"0\"} 0.0"), text);
+            assertTrue(text.contains("kiln_core_cpu_ops_total{cpu=\"1\",method=\"int\",worker=\"0\"} 3.0"), text);
+            stress.pool().kill();
+        } finally {
+            started.forEach(Process::destroyForcibly);
         }
     }
 }
