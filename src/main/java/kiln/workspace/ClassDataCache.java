@@ -49,7 +49,7 @@ public final class ClassDataCache implements AutoCloseable {
                 dir.close();
                 return Optional.empty();
             }
-            Optional<Path> through = dir.descriptorPath();
+            Optional<Path> through = descriptorPath(dir);
             if (through.isEmpty()) {
                 dir.close();
                 return Optional.empty(); // no /proc: workers start without the archive
@@ -84,7 +84,7 @@ public final class ClassDataCache implements AutoCloseable {
 
     /** Whether a finished archive for this build is there. */
     public boolean ready() {
-        return dir.kind(name) == SecureDir.Kind.FILE;
+        return dir.kind(name) == EntryKind.FILE;
     }
 
     /**
@@ -108,7 +108,7 @@ public final class ClassDataCache implements AutoCloseable {
                 if (n.equals(name + PARTIAL) && writerExitedCleanly && !ready()) {
                     dir.rename(n, name);
                     LOG.info("worker class-data archive written: {}/{}", dir.path(), name);
-                } else if (n.startsWith(PREFIX) && !n.equals(name) && dir.kind(n) == SecureDir.Kind.FILE) {
+                } else if (n.startsWith(PREFIX) && !n.equals(name) && dir.kind(n) == EntryKind.FILE) {
                     dir.deleteFile(n); // a partial archive, or one for another JDK or kiln build
                 }
             }
@@ -125,5 +125,35 @@ public final class ClassDataCache implements AutoCloseable {
     @Override
     public String toString() {
         return dir.path() + "/" + name + (ready() ? "" : " (not written yet)");
+    }
+
+    /**
+     * A path to {@code dir} itself that walks through no name anyone else can change:
+     * {@code /proc/<pid>/fd/<n>}, the descriptor this process holds. Valid while it stays open
+     * and this process lives: what a worker JVM, which opens its archive by path, is given.
+     */
+    static Optional<Path> descriptorPath(SecureDir dir) {
+        Object self = dir.fileKey(".");
+        if (self == null) {
+            return Optional.empty();
+        }
+        try (java.nio.file.DirectoryStream<Path> fds = Files.newDirectoryStream(Path.of("/proc/self/fd"))) {
+            for (Path fd : fds) {
+                try {
+                    // follows the magic link to the open directory itself, not to any path
+                    java.nio.file.attribute.BasicFileAttributes a = Files.readAttributes(fd,
+                            java.nio.file.attribute.BasicFileAttributes.class);
+                    if (a.isDirectory() && self.equals(a.fileKey())) {
+                        return Optional.of(Path.of("/proc", Long.toString(ProcessHandle.current().pid()), "fd",
+                                fd.getFileName().toString()));
+                    }
+                } catch (IOException e) {
+                    // closed meanwhile, or not ours to stat
+                }
+            }
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+        return Optional.empty();
     }
 }

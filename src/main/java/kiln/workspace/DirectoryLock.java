@@ -52,8 +52,8 @@ final class DirectoryLock implements AutoCloseable {
     /** @throws WorkspaceException when another kiln holds {@code dir} or the lock cannot be taken safely */
     static DirectoryLock acquire(SecureDir dir) throws WorkspaceException {
         String where = dir.path() + "/" + Layout.LOCK;
-        SecureDir.Kind kind = dir.kind(Layout.LOCK);
-        if (kind == SecureDir.Kind.MISSING) {
+        EntryKind kind = dir.kind(Layout.LOCK);
+        if (kind == EntryKind.MISSING) {
             try {
                 dir.writeNew(Layout.LOCK, ByteBuffer.allocate(0), false);
             } catch (FileIo.FileFailure e) {
@@ -63,7 +63,7 @@ final class DirectoryLock implements AutoCloseable {
             }
             kind = dir.kind(Layout.LOCK);
         }
-        if (kind != SecureDir.Kind.FILE) {
+        if (kind != EntryKind.FILE) {
             throw new WorkspaceException("refusing " + where + ": it is " + kind.text() + ", not kiln's lock file (someone else put it there; remove it if that was not meant)");
         }
         Object identity = dir.fileKey(Layout.LOCK);

@@ -32,10 +32,10 @@ final class NioErrors {
             errno = Errno.ENOTEMPTY;
         } else if (e instanceof NotDirectoryException) {
             errno = Errno.ENOTDIR;
-        } else if (in != null && name != null && in.kind(name) == SecureDir.Kind.LINK) {
+        } else if (in != null && name != null && in.kind(name) == EntryKind.LINK) {
             errno = Errno.ELOOP; // NOFOLLOW_LINKS met a link: how the JDK reports it differs by call
-        } else if (in != null && name != null && op.equals("open") && in.kind(name) != SecureDir.Kind.DIRECTORY
-                && in.kind(name) != SecureDir.Kind.MISSING) {
+        } else if (in != null && name != null && op.equals("open") && in.kind(name) != EntryKind.DIRECTORY
+                && in.kind(name) != EntryKind.MISSING) {
             errno = Errno.ENOTDIR;
         } else if (in != null && isReadOnly(in.store())) {
             errno = Errno.EROFS;

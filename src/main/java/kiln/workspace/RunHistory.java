@@ -98,7 +98,7 @@ public final class RunHistory implements AutoCloseable {
     public synchronized List<String> ids() throws FsException {
         List<String> out = new ArrayList<>();
         for (String name : runs.list()) {
-            if (NAME.matcher(name).matches() && runs.kind(name) == SecureDir.Kind.FILE) {
+            if (NAME.matcher(name).matches() && runs.kind(name) == EntryKind.FILE) {
                 out.add(name.substring(0, name.length() - ".json".length()));
             }
         }
@@ -108,7 +108,7 @@ public final class RunHistory implements AutoCloseable {
 
     /** One report, or empty when there is no such id (or it is not a file kiln keeps). */
     public synchronized Optional<String> read(String id) throws FsException {
-        if (!NAME.matcher(id + ".json").matches() || runs.kind(id + ".json") != SecureDir.Kind.FILE) {
+        if (!NAME.matcher(id + ".json").matches() || runs.kind(id + ".json") != EntryKind.FILE) {
             return Optional.empty();
         }
         ByteBuffer buf = ByteBuffer.allocate(MAX_REPORT);

@@ -13,8 +13,14 @@ import java.nio.file.SecureDirectoryStream;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributeView;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFileAttributes;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -32,26 +38,10 @@ final class SecureDir implements Dir {
     static final Set<OpenOption> CREATE_NEW = Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
             LinkOption.NOFOLLOW_LINKS);
     /** {@link Layout#FILE_MODE} as a creation attribute. */
-    private static final java.nio.file.attribute.FileAttribute<Set<java.nio.file.attribute.PosixFilePermission>> FILE_MODE =
-            java.nio.file.attribute.PosixFilePermissions.asFileAttribute(java.nio.file.attribute.PosixFilePermissions.fromString(Layout.FILE_MODE_TEXT));
+    private static final FileAttribute<Set<PosixFilePermission>> FILE_MODE =
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString(Layout.FILE_MODE_TEXT));
     static final Set<OpenOption> READ = Set.of(StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
     private static final Path SELF = Path.of(".");
-
-    /** What a name stands for, without following links. */
-    enum Kind {
-        DIRECTORY("a directory"), FILE("a file"), LINK("a link"), OTHER("a FIFO, socket or device"), MISSING("missing");
-
-        private final String text;
-
-        Kind(String text) {
-            this.text = text;
-        }
-
-        /** For messages: "a link". */
-        String text() {
-            return text;
-        }
-    }
 
     private final SecureDirectoryStream<Path> stream;
     private final Path path;
@@ -99,8 +89,8 @@ final class SecureDir implements Dir {
     public SecureDir makeDir(String name) throws FsException {
         Path byPath = path.resolve(name);
         try {
-            Files.createDirectory(byPath, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
-                    java.nio.file.attribute.PosixFilePermissions.fromString("rwx------")));
+            Files.createDirectory(byPath, PosixFilePermissions.asFileAttribute(
+                    PosixFilePermissions.fromString("rwx------")));
         } catch (IOException e) {
             throw NioErrors.translate(e, "mkdir", path, name, this);
         }
@@ -176,9 +166,9 @@ final class SecureDir implements Dir {
 
     /** Reads {@code name} into {@code dst} up to its limit, refusing a link or anything not a regular file. */
     int read(String name, ByteBuffer dst) throws FsException {
-        Kind kind = kind(name);
-        if (kind != Kind.FILE) {
-            throw new FsException(kind == Kind.MISSING ? Errno.ENOENT : Errno.ELOOP, "read", path.resolve(name).toString(), null);
+        EntryKind kind = kind(name);
+        if (kind != EntryKind.FILE) {
+            throw new FsException(kind == EntryKind.MISSING ? Errno.ENOENT : Errno.ELOOP, "read", path.resolve(name).toString(), null);
         }
         int start = dst.position();
         try (SeekableByteChannel ch = stream.newByteChannel(Path.of(name), READ)) {
@@ -192,13 +182,13 @@ final class SecureDir implements Dir {
     }
 
     /** The type of {@code name}, not following a link. */
-    Kind kind(String name) {
+    EntryKind kind(String name) {
         try {
             BasicFileAttributes a = stream.getFileAttributeView(Path.of(name), BasicFileAttributeView.class,
                     LinkOption.NOFOLLOW_LINKS).readAttributes();
-            return a.isSymbolicLink() ? Kind.LINK : a.isDirectory() ? Kind.DIRECTORY : a.isRegularFile() ? Kind.FILE : Kind.OTHER;
+            return a.isSymbolicLink() ? EntryKind.LINK : a.isDirectory() ? EntryKind.DIRECTORY : a.isRegularFile() ? EntryKind.FILE : EntryKind.OTHER;
         } catch (IOException e) {
-            return Kind.MISSING;
+            return EntryKind.MISSING;
         }
     }
 
@@ -208,10 +198,10 @@ final class SecureDir implements Dir {
      */
     boolean hasKilnMode(String name) {
         try {
-            java.nio.file.attribute.PosixFileAttributes a = stream.getFileAttributeView(Path.of(name),
-                    java.nio.file.attribute.PosixFileAttributeView.class, LinkOption.NOFOLLOW_LINKS).readAttributes();
+            PosixFileAttributes a = stream.getFileAttributeView(Path.of(name),
+                    PosixFileAttributeView.class, LinkOption.NOFOLLOW_LINKS).readAttributes();
             return a.isRegularFile() && a.owner().equals(attributes().owner())
-                    && java.nio.file.attribute.PosixFilePermissions.toString(a.permissions()).equals(Layout.FILE_MODE_TEXT);
+                    && PosixFilePermissions.toString(a.permissions()).equals(Layout.FILE_MODE_TEXT);
         } catch (IOException e) {
             return false;
         }
@@ -227,38 +217,6 @@ final class SecureDir implements Dir {
         }
     }
 
-    /**
-     * A path to this very directory that walks through no name anyone else can change:
-     * {@code /proc/<pid>/fd/<n>}, the descriptor this process holds. Valid while it stays open
-     * and this process lives; for child processes that open files by path (the JVM's class-data
-     * archive).
-     */
-    java.util.Optional<Path> descriptorPath() {
-        Object self;
-        try {
-            self = stream.getFileAttributeView(BasicFileAttributeView.class).readAttributes().fileKey();
-        } catch (IOException e) {
-            return java.util.Optional.empty();
-        }
-        try (DirectoryStream<Path> fds = Files.newDirectoryStream(Path.of("/proc/self/fd"))) {
-            for (Path fd : fds) {
-                try {
-                    // follows the magic link to the open directory itself, not to any path
-                    BasicFileAttributes a = Files.readAttributes(fd, BasicFileAttributes.class);
-                    if (a.isDirectory() && self != null && self.equals(a.fileKey())) {
-                        return java.util.Optional.of(Path.of("/proc", Long.toString(ProcessHandle.current().pid()), "fd",
-                                fd.getFileName().toString()));
-                    }
-                } catch (IOException e) {
-                    // closed meanwhile, or not ours to stat
-                }
-            }
-        } catch (IOException e) {
-            return java.util.Optional.empty();
-        }
-        return java.util.Optional.empty();
-    }
-
     /** Renames {@code from} to {@code to} within this directory ({@code renameat}). */
     void rename(String from, String to) throws FsException {
         try {
@@ -272,24 +230,24 @@ final class SecureDir implements Dir {
      * Why this directory is not kiln's private one (owned by this user, mode 0700), or empty when it is.
      * Someone else's directory, or one open to others, could hand kiln planted content.
      */
-    java.util.Optional<String> notPrivate() {
+    Optional<String> notPrivate() {
         try {
-            java.nio.file.attribute.PosixFileAttributes a = attributes();
+            PosixFileAttributes a = attributes();
             if (a.owner().getName().equals(System.getProperty("user.name"))
-                    && java.nio.file.attribute.PosixFilePermissions.toString(a.permissions()).equals("rwx------")) {
-                return java.util.Optional.empty();
+                    && PosixFilePermissions.toString(a.permissions()).equals("rwx------")) {
+                return Optional.empty();
             }
-            return java.util.Optional.of("owned by " + a.owner().getName() + " with mode "
-                    + java.nio.file.attribute.PosixFilePermissions.toString(a.permissions()) + ", not kiln's private directory");
+            return Optional.of("owned by " + a.owner().getName() + " with mode "
+                    + PosixFilePermissions.toString(a.permissions()) + ", not kiln's private directory");
         } catch (FsException e) {
-            return java.util.Optional.of(e.getMessage());
+            return Optional.of(e.getMessage());
         }
     }
 
     /** Owner and permissions of the directory itself, from its descriptor. */
-    java.nio.file.attribute.PosixFileAttributes attributes() throws FsException {
+    PosixFileAttributes attributes() throws FsException {
         try {
-            return stream.getFileAttributeView(java.nio.file.attribute.PosixFileAttributeView.class).readAttributes();
+            return stream.getFileAttributeView(PosixFileAttributeView.class).readAttributes();
         } catch (IOException e) {
             throw NioErrors.translate(e, "stat", path, null, this);
         }

@@ -54,13 +54,13 @@ public final class Sweep {
     }
 
     static Result worker(SecureDir root, String name) throws FsException {
-        SecureDir.Kind kind = root.kind(name);
-        if (kind == SecureDir.Kind.MISSING) {
+        EntryKind kind = root.kind(name);
+        if (kind == EntryKind.MISSING) {
             return new Result(0, java.util.List.of());
         }
-        if (kind != SecureDir.Kind.DIRECTORY) {
+        if (kind != EntryKind.DIRECTORY) {
             LOG.warn("not sweeping {}/{}: it is {}, not kiln's directory (left alone)", root.path(), name, kind.text());
-            return new Result(0, kind == SecureDir.Kind.LINK ? java.util.List.of(name) : java.util.List.of());
+            return new Result(0, kind == EntryKind.LINK ? java.util.List.of(name) : java.util.List.of());
         }
         long removed = 0;
         java.util.List<String> tampered = new java.util.ArrayList<>();
@@ -70,17 +70,17 @@ public final class Sweep {
                 if (!Layout.isShardDir(shardName)) {
                     continue;
                 }
-                if (worker.kind(shardName) == SecureDir.Kind.LINK) {
+                if (worker.kind(shardName) == EntryKind.LINK) {
                     tampered.add(name + "/" + shardName);
                     LOG.warn("not sweeping {}/{}: a link where a shard should be (left alone)", worker.path(), shardName);
                     continue;
                 }
-                if (worker.kind(shardName) != SecureDir.Kind.DIRECTORY) {
+                if (worker.kind(shardName) != EntryKind.DIRECTORY) {
                     continue;
                 }
                 try (SecureDir shard = worker.openDir(shardName)) {
                     for (String file : shard.list()) {
-                        if (Layout.isFileName(file) && shard.kind(file) == SecureDir.Kind.FILE && isKiln(shard, file, head)) {
+                        if (Layout.isFileName(file) && shard.kind(file) == EntryKind.FILE && isKiln(shard, file, head)) {
                             shard.deleteFile(file);
                             removed++;
                         }

@@ -198,12 +198,12 @@ public final class Workspace implements AutoCloseable {
         java.util.List<String> where = new java.util.ArrayList<>();
         try {
             for (String w : root.list()) {
-                if (!Layout.isWorkerDir(w) || root.kind(w) != SecureDir.Kind.DIRECTORY) {
+                if (!Layout.isWorkerDir(w) || root.kind(w) != EntryKind.DIRECTORY) {
                     continue;
                 }
                 try (SecureDir worker = root.openDir(w)) {
                     for (String d : worker.list()) {
-                        if (!Layout.isShardDir(d) || worker.kind(d) != SecureDir.Kind.DIRECTORY) {
+                        if (!Layout.isShardDir(d) || worker.kind(d) != EntryKind.DIRECTORY) {
                             continue;
                         }
                         try (SecureDir shard = worker.openDir(d)) {
