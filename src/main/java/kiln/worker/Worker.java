@@ -1,33 +1,25 @@
 package kiln.worker;
 
-import kiln.util.Ticker;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import kiln.workspace.FileIo;
-import kiln.workspace.FsException;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.Map;
-import java.util.Optional;
-import java.util.TreeMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import kiln.link.FrameReader;
 import kiln.link.FrameWriter;
 import kiln.link.Message;
-import kiln.link.Stressor;
 import kiln.link.WorkerSpec;
 import kiln.link.WorkerStats;
 import kiln.stress.CpuBurner;
-import kiln.stress.files.FileStorm;
-import kiln.stress.MemoryStress;
+import kiln.util.Threads;
+import kiln.workspace.FsException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import kiln.util.Threads;
 
-/** One worker's life: start the stressors, report, obey commands, stop and clean up. */
+/**
+ * One worker's life: say hello, prepare the {@link Stressors}, start them when the supervisor says
+ * go, report, obey commands, stop and clean up within a budget, and never outlive the supervisor.
+ */
 final class Worker {
     private static final Logger LOG = LoggerFactory.getLogger(Worker.class);
     static final long STATS_INTERVAL_MS = 250;
@@ -36,8 +28,6 @@ final class Worker {
     /** Cleanup budget when the supervisor vanished: exit fast, leave no orphan JVM. */
     static final Duration ORPHAN_BUDGET = Duration.ofMillis(1000);
 
-    /** Most mismatch details sent with one stats report. */
-    private static final int MISMATCHES_PER_REPORT = 8;
     private final WorkerSpec spec;
     private final FrameReader commands;
     private final FrameWriter out;
@@ -46,45 +36,43 @@ final class Worker {
     private final CountDownLatch go = new CountDownLatch(1);
     private volatile Duration stopBudget = STOP_BUDGET;
     private final AtomicLong seq = new AtomicLong();
-    private final FileIo io = FileIo.best();
-    private long tamperedAtStart;
-    private FileStorm files;
-    private CpuBurner cpu;
-    private MemoryStress memory;
+    private final Stressors stressors;
 
     Worker(WorkerSpec spec, FrameReader commands, FrameWriter out) {
         this.spec = spec;
         this.commands = commands;
         this.out = out;
         this.prefix = "w" + spec.id() + ": ";
+        this.stressors = new Stressors(spec);
     }
 
     int run() {
-        out.write(new Message.Hello(ProcessHandle.current().pid(), spec.id(), spec.files().enabled() ? io.name() : "none",
-                CpuBurner.cpus()));
+        out.write(new Message.Hello(ProcessHandle.current().pid(), spec.id(), stressors.ioName(), CpuBurner.cpus()));
         try {
-            prepareStressors();
+            // opens directories and allocates buffers: everything that can fail, before the common start
+            stressors.prepare();
         } catch (FsException e) {
             if (e.errno().isTampering()) {
                 // counted with this life's totals, so the run's verdict shows it; the next life uses another name
-                tamperedAtStart = 1;
+                stressors.tamperedAtStart();
                 LOG.error("{}REFUSED: {}: a link or a file where kiln's worker directory should be (not followed)",
                         prefix, spec.dir());
             } else {
                 LOG.error("{}cannot start: {}", prefix, e.getMessage());
             }
-            stopStressors(ORPHAN_BUDGET);
+            stressors.stop(ORPHAN_BUDGET);
             out.write(stats());
             return WorkerMain.EXIT_CANNOT_RUN;
         } catch (IOException | RuntimeException e) {
             LOG.error("{}cannot start: {}", prefix, e.toString());
-            stopStressors(ORPHAN_BUDGET);
+            stressors.stop(ORPHAN_BUDGET);
             return WorkerMain.EXIT_CANNOT_RUN;
         }
         out.write(stats());
         Thread reporter = Threads.daemon("kiln-w" + spec.id() + "-stats", this::report);
         Thread listener = Threads.daemon("kiln-w" + spec.id() + "-commands", this::listen);
-        Thread watcher = Threads.daemon("kiln-w" + spec.id() + "-parent", this::watchParent);
+        Thread watcher = Threads.daemon("kiln-w" + spec.id() + "-parent", new ParentWatch(spec.parent(),
+                () -> stopRequested.getCount() > 0, why -> requestStop(why, ORPHAN_BUDGET)));
         reporter.start();
         listener.start();
         watcher.start();
@@ -95,7 +83,7 @@ final class Worker {
                 // wait
             }
             if (stopRequested.getCount() > 0) {
-                startStressors();
+                stressors.start();
             }
             stopRequested.await();
         } catch (InterruptedException e) {
@@ -105,64 +93,12 @@ final class Worker {
         // an orphan must be gone within 2 s of its supervisor; a stopped worker has longer
         armSelfHalt(budget == ORPHAN_BUDGET ? budget.plusMillis(500) : budget.plusSeconds(2));
         long t0 = System.nanoTime();
-        long left = stopStressors(budget);
+        long left = stressors.stop(budget);
         long stoppedMs = (System.nanoTime() - t0) / 1_000_000;
         out.write(stats());
         out.write(new Message.Bye(left));
         LOG.info("{}stopped in {} ms{}", prefix, stoppedMs, left > 0 ? ", " + left + " files left for the next kiln to sweep" : "");
         return WorkerMain.EXIT_OK;
-    }
-
-    /** Opens directories and allocates buffers: everything that can fail, before the common start. */
-    private void prepareStressors() throws IOException {
-        WorkerSpec.Files f = spec.files();
-        if (f.enabled()) {
-            Path dir = Path.of(spec.dir());
-            var options = new kiln.stress.files.StormOptions(dir, f.size(), f.inFlight(), f.threads(), f.maxFiles(), f.minFree(),
-                    f.fsync(), f.verify(), f.share());
-            // the storm creates the directory itself, so that it knows the directory is its own to remove
-            var store = Files.getFileStore(kiln.util.Dirs.existingAncestor(dir));
-            files = new FileStorm(options, io, spec.id(), Ticker.SYSTEM, () -> {
-                try {
-                    return store.getUsableSpace();
-                } catch (IOException e) {
-                    throw new java.io.UncheckedIOException(e);
-                }
-            }, store.getBlockSize());
-        }
-        if (spec.cpu().enabled()) {
-            WorkerSpec.Cpu c = spec.cpu();
-            cpu = new CpuBurner(spec.id(), kiln.stress.CpuMethod.select(c.method()), c.threads(), c.load(), Ticker.SYSTEM);
-        }
-        if (spec.memoryBytes() > 0) {
-            memory = new MemoryStress(spec.id(), spec.memoryBytes());
-        }
-    }
-
-    private void startStressors() {
-        if (files != null) {
-            files.start();
-        }
-        if (cpu != null) {
-            cpu.start();
-        }
-        if (memory != null) {
-            memory.start();
-        }
-        LOG.info("{}started (pid {}): files={} cpu={} memory={}", prefix, ProcessHandle.current().pid(),
-                spec.files().enabled() ? io.name() : "off",
-                spec.cpu().enabled() ? spec.cpu().method() + "@" + spec.cpu().load() + "%" : "off",
-                memory == null ? "off" : kiln.util.Sizes.human(memory.sizeBytes()));
-    }
-
-    private long stopStressors(Duration budget) {
-        if (cpu != null) {
-            cpu.close();
-        }
-        if (memory != null) {
-            memory.close();
-        }
-        return files == null ? 0 : files.stopAndClean(budget);
     }
 
     private void report() {
@@ -176,29 +112,7 @@ final class Worker {
                 requestStop("stdout closed", ORPHAN_BUDGET);
                 return;
             }
-            sendMismatches();
-        }
-    }
-
-    /** Details of wrong results found since the last report, a few per report: the counts in stats stay exact. */
-    private void sendMismatches() {
-        java.util.List<kiln.stress.Mismatches.Mismatch> found = new java.util.ArrayList<>();
-        for (kiln.stress.Mismatches m : new kiln.stress.Mismatches[] {
-                cpu == null ? null : cpu.mismatches(), memory == null ? null : memory.mismatches(),
-                files == null ? null : files.mismatches()}) {
-            if (m != null) {
-                m.drainTo(found, MISMATCHES_PER_REPORT - found.size());
-            }
-        }
-        if (cpu != null) {
-            java.util.List<long[]> digests = new java.util.ArrayList<>();
-            cpu.drainDigests(digests);
-            for (long[] d : digests) {
-                out.write(new Message.Digest(d[0], d[1]));
-            }
-        }
-        for (kiln.stress.Mismatches.Mismatch m : found) {
-            out.write(new Message.Mismatch(m.stressor().label(), m.method(), m.expected(), m.actual(), m.where(), m.atMillis()));
+            stressors.sendFindings(out);
         }
     }
 
@@ -212,11 +126,9 @@ final class Worker {
                     requestStop("stop command", STOP_BUDGET);
                     return;
                 } else if (m instanceof Message.Load load) {
-                    if (cpu != null) {
-                        cpu.setLoad(load.percent());
-                    }
+                    stressors.setLoad(load.percent());
                 } else if (m instanceof Message.Fault fault) {
-                    injectFault(fault.target(), fault.offset());
+                    stressors.injectFault(fault.target(), fault.offset());
                 } else {
                     LOG.warn("{}ignored command {}", prefix, m);
                 }
@@ -225,52 +137,6 @@ final class Worker {
             LOG.warn("{}command stream failed: {}", prefix, e.toString());
         }
         requestStop("end of stdin (supervisor gone)", ORPHAN_BUDGET);
-    }
-
-    private void injectFault(String word, long offset) {
-        if (word.equals(Message.Fault.CROSS_CORE) && cpu != null) {
-            LOG.warn("{}injecting a fault into the cross-core digest, as asked", prefix);
-            cpu.injectCrossCoreFault();
-            return;
-        }
-        Stressor stressor = Stressor.parse(word).orElse(null);
-        boolean running = stressor != null && switch (stressor) {
-            case CPU -> cpu != null;
-            case MEMORY -> memory != null;
-            case FILES -> files != null;
-        };
-        if (!running) {
-            LOG.warn("{}cannot inject a fault into {}: not running here", prefix, word);
-            return;
-        }
-        LOG.warn("{}injecting a fault into the {} stressor, as asked", prefix, word);
-        switch (stressor) {
-            case CPU -> cpu.injectFault();
-            case MEMORY -> memory.injectFault(offset);
-            case FILES -> files.injectFault();
-        }
-    }
-
-    /** Stops when the supervisor dies without closing our stdin (it always does, but be sure). */
-    private void watchParent() {
-        if (spec.parent().pid() <= 0) {
-            return;
-        }
-        Optional<ProcessHandle> parent = ProcessHandle.of(spec.parent().pid());
-        while (stopRequested.getCount() > 0) {
-            boolean alive = parent.isPresent() && parent.get().isAlive()
-                    && (spec.parent().startMs() == 0 || parent.get().info().startInstant()
-                    .map(Instant::toEpochMilli).map(ms -> Math.abs(ms - spec.parent().startMs()) < 2000).orElse(true));
-            if (!alive) {
-                requestStop("supervisor " + spec.parent().pid() + " is gone", ORPHAN_BUDGET);
-                return;
-            }
-            try {
-                Thread.sleep(500);
-            } catch (InterruptedException e) {
-                return;
-            }
-        }
     }
 
     private void requestStop(String why, Duration budget) {
@@ -295,25 +161,6 @@ final class Worker {
     }
 
     private WorkerStats stats() {
-        Map<String, Long> verify = new TreeMap<>();
-        WorkerStats.Files fileStats;
-        if (files != null) {
-            fileStats = files.stats(tamperedAtStart);
-            verify.put(Stressor.FILES.label(), files.verifyErrors());
-        } else {
-            fileStats = tamperedAtStart > 0 ? WorkerStats.Files.counts(0, 0, 0, Map.of(WorkerStats.TAMPER, tamperedAtStart))
-                    : WorkerStats.Files.NONE;
-        }
-        long memBytes = 0;
-        if (memory != null) {
-            memBytes = memory.bytes();
-            verify.put(Stressor.MEMORY.label(), memory.verifyErrors());
-        }
-        WorkerStats.Cpu cpuStats = WorkerStats.Cpu.NONE;
-        if (cpu != null) {
-            cpuStats = new WorkerStats.Cpu(cpu.ops(), cpu.busyNanos());
-            verify.put(Stressor.CPU.label(), cpu.verifyErrors());
-        }
-        return new WorkerStats(seq.incrementAndGet(), fileStats, cpuStats, memBytes, verify, kiln.util.ProcessCpu.nanos());
+        return stressors.stats(seq.incrementAndGet());
     }
 }
