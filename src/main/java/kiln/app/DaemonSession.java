@@ -11,20 +11,15 @@ import kiln.config.Settings;
 import kiln.http.Routes;
 import kiln.report.Report;
 import kiln.report.StatusDocument;
-import kiln.config.SettingsException;
-import kiln.config.SettingsLoader;
 import kiln.http.ControlRoutes;
 import kiln.http.HttpApi;
 import kiln.http.HttpApi.Reply;
 import kiln.http.Json;
 import kiln.metrics.KilnMetrics;
 import kiln.sampler.HardwareSampler;
-import kiln.sampler.MemoryLimits;
 import kiln.supervisor.Stress;
 import kiln.supervisor.Work;
-import kiln.workspace.Workspace;
 import kiln.util.Threads;
-import kiln.util.Ticker;
 import kiln.util.Version;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -154,10 +149,10 @@ public final class DaemonSession {
             state = state.moveTo(RunState.STARTING);
             lastResult = null;
         }
-        Prepared p;
+        PreparedRun p;
         try {
-            p = prepare(overrides, nameOfKey);
-        } catch (Refused e) {
+            p = PreparedRun.prepare(configFile, base, overrides, nameOfKey, work);
+        } catch (PreparedRun.Refused e) {
             setState(RunState.IDLE);
             return e.reply;
         }
@@ -176,47 +171,7 @@ public final class DaemonSession {
         return Reply.json(202, Json.object(body));
     }
 
-    /** A run request that cannot start: the reply says why. */
-    private static final class Refused extends Exception {
-        private static final long serialVersionUID = 1L;
-        private final transient Reply reply;
-
-        Refused(Reply reply) {
-            super(null, null, false, false);
-            this.reply = reply;
-        }
-    }
-
-    /** A run ready to launch and the directory it holds until it ends. */
-    private record Prepared(Run run, Workspace workspace) {
-    }
-
-    private Prepared prepare(Map<String, Object> overrides, Map<String, String> nameOfKey) throws Refused {
-        Settings s;
-        try {
-            s = new SettingsLoader().load(configFile, overrides);
-        } catch (SettingsException e) {
-            String name = nameOfKey.get(e.key());
-            throw new Refused(Reply.error(400, name == null ? e.getMessage() : e.messageFor(name)));
-        }
-        if (s.http().port() != base.http().port() && nameOfKey.containsValue("metrics-port")) {
-            throw new Refused(Reply.error(400, "metrics-port: cannot change while the daemon serves on " + base.http().port()));
-        }
-        s = Budget.fitCpuQuota(s, kiln.sampler.CpuQuota.cores(), System.err);
-        long memoryPerWorker = Budget.memoryPerWorker(s, MemoryLimits.read(), System.err);
-        Workspace workspace;
-        try {
-            workspace = RunSession.openWorkspace(s.files());
-        } catch (RunSession.CannotRun e) {
-            throw new Refused(Reply.error(400, e.getMessage()));
-        }
-        Stress stress = new Stress(s, workspace, memoryPerWorker, Stress.jvmLauncher(s, workspace, memoryPerWorker),
-                Ticker.SYSTEM);
-        work.begin(stress);
-        return new Prepared(new Run(stress, Ticker.SYSTEM), workspace);
-    }
-
-    private void runToEnd(Prepared p) {
+    private void runToEnd(PreparedRun p) {
         Run run = p.run();
         Run.End end;
         try {
