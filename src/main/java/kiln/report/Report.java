@@ -6,7 +6,6 @@ import kiln.supervisor.VerifyErrorLog;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import kiln.config.Settings;
 import kiln.link.LatencyBuckets;
 import kiln.link.Stressor;
@@ -39,7 +38,7 @@ public record Report(Settings settings, List<WorkerView> workers, WorkerStats to
             errors = List.copyOf(errors);
             disagreeing = List.copyOf(disagreeing);
             slowCores = List.copyOf(slowCores);
-            identity = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(identity));
+            identity = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(identity));
         }
 
         /** Nothing beyond the counters: no details, no evidence. */
@@ -170,128 +169,13 @@ public record Report(Settings settings, List<WorkerView> workers, WorkerStats to
         return Double.POSITIVE_INFINITY;
     }
 
+    /** The JSON report's document: see {@link ReportJson}. */
     public Map<String, Object> toMap() {
-        Map<String, Object> head = new java.util.LinkedHashMap<>();
-        head.put("schema_version", SCHEMA_VERSION);
-        head.putAll(findings.identity());
-        Map<String, Object> body = body();
-        head.putAll(body);
-        return head;
+        return ReportJson.of(this);
     }
 
     /** Version of the report's JSON shape; bumped when a field changes meaning or goes away. */
     public static final int SCHEMA_VERSION = 2;
-
-    private Map<String, Object> body() {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("kiln_version", kiln.util.Version.current());
-        m.put("profile", settings.run().profile());
-        m.put("duration_seconds", round(seconds(), 3));
-        m.put("workers", Map.of("count", workers.size(), "restarts", restarts, "failed", failedWorkers(), "stalls", stalls(),
-                "unhealthy", unhealthyWorkers()));
-        Map<String, Object> files = new LinkedHashMap<>();
-        files.put("enabled", settings.files().enabled());
-        files.put("io", fileIo == null ? "none" : fileIo);
-        files.put("tampered", tampered());
-        files.put("created", totals.files().created());
-        files.put("per_second", round(filesPerSecond(), 1));
-        files.put("bytes_written", totals.files().bytes());
-        files.put("deleted", totals.files().deleted());
-        files.put("verified", totals.files().verified());
-        files.put("errors", totals.ioErrors());
-        files.put("errors_by_op", new TreeMap<>(totals.files().errors()));
-        files.put("verify_errors", verifyErrors(Stressor.FILES));
-        files.put("size_bytes", settings.files().sizeBytes());
-        files.put("fsync", settings.files().fsync());
-        files.put("create_seconds_p50_le", nullIfNaN(latencyQuantile(0.5)));
-        files.put("create_seconds_p99_le", nullIfNaN(latencyQuantile(0.99)));
-        m.put("files", files);
-        Map<String, Object> cpu = new LinkedHashMap<>();
-        cpu.put("enabled", settings.cpu().enabled());
-        cpu.put("method", settings.cpu().method());
-        cpu.put("ops", cpuOps());
-        cpu.put("ops_per_second", round(cpuOps() / seconds(), 1));
-        cpu.put("ops_by_method", new TreeMap<>(totals.cpu().ops()));
-        cpu.put("verify_errors", verifyErrors(Stressor.CPU));
-        cpu.put("target_load", settings.cpu().enabled() ? settings.cpu().load() : 0);
-        cpu.put("measured_load", nullIfNaN(round(measuredCpuLoad * 100, 1)));
-        m.put("cpu", cpu);
-        Map<String, Object> memory = new LinkedHashMap<>();
-        memory.put("enabled", memoryBytes > 0);
-        memory.put("size_bytes", memoryBytes);
-        memory.put("bytes", totals.memoryBytes());
-        memory.put("bytes_per_second", round(totals.memoryBytes() / seconds(), 0));
-        memory.put("verify_errors", verifyErrors(Stressor.MEMORY));
-        m.put("memory", memory);
-        Map<String, Object> verify = new TreeMap<>();
-        for (Stressor s : Stressor.values()) {
-            verify.put(s.label(), 0L);
-        }
-        verify.putAll(totals.verifyErrors());
-        m.put("verify_errors", verify);
-        m.put("ready", ready);
-        Verdict v = judgement();
-        m.put("verdict", v.outcome().label());
-        m.put("verdict_reasons", v.reasons());
-        m.put("errors", errorsMap());
-        m.put("evidence", evidenceMap());
-        return m;
-    }
-
-    /** The first errors in full, then how many there were. */
-    private Map<String, Object> errorsMap() {
-        Map<String, Object> m = new java.util.LinkedHashMap<>();
-        m.put("count", verifyErrors());
-        List<Map<String, Object>> list = new java.util.ArrayList<>();
-        for (VerifyErrorLog.Entry e : findings.errors()) {
-            Map<String, Object> one = new java.util.LinkedHashMap<>();
-            one.put("worker", e.worker());
-            one.put("cpu", e.cpus());
-            one.put("stressor", e.stressor());
-            one.put("method", e.method());
-            one.put("expected", e.expected());
-            one.put("actual", e.actual());
-            if (!e.where().isEmpty()) {
-                one.put("where", e.where());
-            }
-            one.put("time", java.time.Instant.ofEpochMilli(e.atMillis()).toString());
-            list.add(one);
-        }
-        m.put("first", list);
-        m.put("not_shown", Math.max(0, verifyErrors() - list.size()));
-        return m;
-    }
-
-    /** Per evidence source: before, after and what grew, by place; "unavailable" where this machine has none. */
-    private Map<String, Object> evidenceMap() {
-        Map<String, Object> m = new TreeMap<>();
-        Evidence delta = findings.after().since(findings.before());
-        for (Evidence.Source s : Evidence.Source.values()) {
-            if (!findings.before().available(s) || !findings.after().available(s)) {
-                m.put(s.label(), "unavailable");
-                continue;
-            }
-            Map<String, Object> one = new java.util.LinkedHashMap<>();
-            one.put("before", findings.before().total(s).orElse(0L));
-            one.put("after", findings.after().total(s).orElse(0L));
-            one.put("delta", delta.total(s).orElse(0L));
-            one.put("delta_by_place", delta.sources().get(s));
-            m.put(s.label(), one);
-        }
-        return m;
-    }
-
-    private static Object nullIfNaN(double v) {
-        return Double.isNaN(v) || Double.isInfinite(v) ? null : v;
-    }
-
-    private static double round(double v, int digits) {
-        if (Double.isNaN(v)) {
-            return v;
-        }
-        double f = Math.pow(10, digits);
-        return Math.round(v * f) / f;
-    }
 
     /**
      * Writes this report to {@code path}: one HTML page when the name ends in .html or .htm,
