@@ -241,7 +241,7 @@ public final class FileStorm implements AutoCloseable {
         }
         errors.merge(kiln.link.WorkerStats.TAMPER, tamperedBefore, Long::sum);
         return new kiln.link.WorkerStats.Files(created(), deleted(), bytesWritten(), verified(), errors, inFlight(),
-                filesKept(), paused(), latencyCounts(), latencySumNanos());
+                filesKept(), paused(), counters.latencyCounts(), counters.latencySumNanos()); // buckets: kiln.link.LatencyBuckets
     }
 
     public long created() {
@@ -291,14 +291,5 @@ public final class FileStorm implements AutoCloseable {
     /** Whether creation waits: below the free-space floor, or backing off from a full disk. */
     public boolean paused() {
         return space.paused();
-    }
-
-    /** Creations per latency bucket, see {@link kiln.link.LatencyBuckets}. */
-    public long[] latencyCounts() {
-        return counters.latencyCounts();
-    }
-
-    public long latencySumNanos() {
-        return counters.latencySumNanos();
     }
 }
