@@ -2,9 +2,7 @@ package kiln.supervisor;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import kiln.link.Message;
@@ -22,7 +20,6 @@ import org.slf4j.LoggerFactory;
 final class WorkerSlot {
     private static final Logger LOG = LoggerFactory.getLogger(WorkerSlot.class);
     private static final int STDERR_TAIL = 20;
-
 
     private final int id;
     private final WorkerSpec baseSpec;
@@ -48,7 +45,7 @@ final class WorkerSlot {
     private long malformedFrames;
     private long restartAt;
     private final RestartPolicy restartPolicy = new RestartPolicy();
-    private final Deque<String> stderrTail = new ArrayDeque<>();
+    private final LineTail stderrTail = new LineTail(STDERR_TAIL);
     private final List<DeadLife> deadLives = new ArrayList<>();
     private long firstFrameMillis = -1;
     /** The cpus the worker said it runs on. */
@@ -64,7 +61,7 @@ final class WorkerSlot {
 
         @Override
         public void onStderr(String line) {
-            WorkerSlot.this.onStderr(line);
+            stderrTail.add(line);
         }
     };
 
@@ -104,8 +101,8 @@ final class WorkerSlot {
         return firstFrameMillis;
     }
 
-    synchronized List<String> stderrTail() {
-        return List.copyOf(stderrTail);
+    List<String> stderrTail() {
+        return stderrTail.lines();
     }
 
     String fileIo() {
@@ -205,7 +202,7 @@ final class WorkerSlot {
             state = WorkerState.FAILED;
             LOG.error("w{}: worker died {} times within {}s (last exit status {}); giving up on it. Last stderr lines:\n  {}",
                     id, restartPolicy.recentDeaths(), TimeUnit.NANOSECONDS.toSeconds(RestartPolicy.CRASH_LOOP_WINDOW_NANOS), code,
-                    String.join("\n  ", stderrTail));
+                    String.join("\n  ", stderrTail.lines()));
             return;
         }
         restartAt = now + delay;
@@ -300,12 +297,5 @@ final class WorkerSlot {
 
     String cpus() {
         return cpus;
-    }
-
-    private synchronized void onStderr(String line) {
-        if (stderrTail.size() == STDERR_TAIL) {
-            stderrTail.removeFirst();
-        }
-        stderrTail.addLast(line);
     }
 }
