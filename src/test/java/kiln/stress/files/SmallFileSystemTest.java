@@ -85,8 +85,8 @@ final class SmallFileSystemTest {
         assertTrue(lowest >= floor - window, "free space " + lowest / 1024 + " KiB never below the floor "
                 + floor / 1024 + " KiB by more than the in-flight window " + window / 1024 + " KiB");
         long created = s.created();
-        Thread.sleep(300);
-        assertEquals(created, s.created(), "paused: nothing more is created");
+        asked.awaitMore(3);
+        assertEquals(created, s.created(), "paused: the storm looked at the free space again, and created nothing more");
         assertEquals(0, s.errors(FileStorm.Op.CREATE) + s.errors(FileStorm.Op.WRITE), "the floor kept ENOSPC away");
         s.stopAndClean(Duration.ofSeconds(20));
         assertTrue(store.getUsableSpace() > 15 * MIB, "all given back");
@@ -134,14 +134,18 @@ final class SmallFileSystemTest {
 
     private FileStorm big(FileIo io, String dir, int size, long minFree, int share) throws IOException {
         var options = new StormOptions(mount.resolve(dir), size, 1000, 2, 1_000_000, minFree, false, false, share);
-        return storms.track(new FileStorm(options, io, 0, Ticker.SYSTEM, () -> {
+        asked = new Storms.Asked(() -> {
             try {
                 return store.getUsableSpace();
             } catch (IOException e) {
                 throw new java.io.UncheckedIOException(e);
             }
-        }, store.getBlockSize()));
+        });
+        return storms.track(new FileStorm(options, io, 0, Ticker.SYSTEM, asked, store.getBlockSize()));
     }
+
+    /** The free-space source of the storm made last. */
+    private Storms.Asked asked;
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("kiln.stress.files.Storms#ios")

@@ -3,6 +3,8 @@ package kiln.stress.files;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 import kiln.workspace.FileIo;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -33,5 +35,30 @@ final class Storms implements AfterEachCallback {
     @Override
     public void afterEach(ExtensionContext context) {
         stopAll();
+    }
+
+    /**
+     * The free space a storm reads, counting how often it asked: a test that checks nothing
+     * happens while paused waits for the storm to look again a few times, not for time to pass.
+     */
+    static final class Asked implements LongSupplier {
+        private final LongSupplier free;
+        private final AtomicLong count = new AtomicLong();
+
+        Asked(LongSupplier free) {
+            this.free = free;
+        }
+
+        @Override
+        public long getAsLong() {
+            count.incrementAndGet();
+            return free.getAsLong();
+        }
+
+        /** Returns once the storm asked {@code more} times more than it had now (bounded: 10 s). */
+        void awaitMore(int more) {
+            long from = count.get();
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> count.get() >= from + more);
+        }
     }
 }
