@@ -30,6 +30,7 @@ final class JvmWorkerLauncherTest {
                 && cmd.indexOf("-XX:+UnlockDiagnosticVMOptions") < cmd.indexOf("-XX:ArchiveRelocationMode=0"),
                 "archives mapped where they were written, so workers share their pages: " + cmd);
         assertTrue(cmd.contains("-Xmn2m"), cmd.toString());
+        assertTrue(cmd.contains("-XX:-TieredCompilation"), "C2 only: less boot CPU and memory, the same speed: " + cmd);
         assertEquals("kiln.worker.WorkerMain", cmd.get(cmd.size() - 1));
         assertTrue(cmd.stream().noneMatch(a -> a.startsWith("-XX:SharedArchiveFile") || a.startsWith("-XX:ArchiveClassesAtExit")),
                 "no class-data options without a cache");
