@@ -1,13 +1,16 @@
 package kiln.worker;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.time.Duration;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import kiln.link.WorkerSpec;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -17,9 +20,14 @@ import org.junit.jupiter.api.Timeout;
 final class ParentWatchTest {
     private final BlockingQueue<String> told = new ArrayBlockingQueue<>(4);
     private final AtomicBoolean running = new AtomicBoolean(true);
+    /** Times the watch asked whether to go on: once per look at the parent. */
+    private final AtomicLong looks = new AtomicLong();
 
     private Thread watch(WorkerSpec.Parent parent) {
-        Thread t = new Thread(new ParentWatch(parent, running::get, told::add), "parent-watch-test");
+        Thread t = new Thread(new ParentWatch(parent, () -> {
+            looks.incrementAndGet();
+            return running.get();
+        }, told::add), "parent-watch-test");
         t.setDaemon(true);
         t.start();
         return t;
@@ -31,7 +39,8 @@ final class ParentWatchTest {
         try {
             long startMs = parent.info().startInstant().orElseThrow().toEpochMilli();
             Thread t = watch(new WorkerSpec.Parent(parent.pid(), startMs));
-            assertNull(told.poll(3 * ParentWatch.POLL_MS, TimeUnit.MILLISECONDS), "a live parent: nothing said");
+            await().atMost(Duration.ofSeconds(10)).until(() -> looks.get() >= 3);
+            assertNull(told.poll(), "the watch looked at a live parent three times, and said nothing");
             parent.destroyForcibly().waitFor();
             assertEquals("supervisor " + parent.pid() + " is gone", told.poll(5, TimeUnit.SECONDS));
             t.join(2000);
