@@ -52,6 +52,8 @@ public final class FileStorm implements AutoCloseable {
     private final SpaceGuard space;
     private final Semaphore permits;
     private final int batch;
+    /** Free permits at which a writer wakes the parked producer: half the window, so a wake hands out several runs. */
+    private final int wakeAt;
     private final Writers writers;
     private final Thread producer;
     private final Dir parent;
@@ -96,6 +98,7 @@ public final class FileStorm implements AutoCloseable {
         this.shards = new Shards(workerDir, counters);
         this.permits = new Semaphore(options.inFlight());
         this.batch = Math.max(1, Math.min(64, options.inFlight() / 8));
+        this.wakeAt = Math.max(batch, options.inFlight() / 2);
         long block = Math.max(512, blockSize);
         this.space = new SpaceGuard(options.minFree(), (options.fileSize() + block - 1) / block * block, batch, options.share(),
                 usableSpace, ticker, logPrefix, counters);
@@ -122,7 +125,7 @@ public final class FileStorm implements AutoCloseable {
                 continue;
             }
             if (!permits.tryAcquire(granted)) {
-                // park until a batch of permits is free, not once per finished file (see writerDone)
+                // park until half the window is free, not once per finished file or batch (see writerDone)
                 producerParked = true;
                 if (!permits.tryAcquire(granted)) {
                     LockSupport.parkNanos(this, TimeUnit.MILLISECONDS.toNanos(5));
@@ -169,7 +172,7 @@ public final class FileStorm implements AutoCloseable {
     private void writerDone() {
         counters.inFlight.decrementAndGet();
         permits.release();
-        if (producerParked && permits.availablePermits() >= batch) {
+        if (producerParked && permits.availablePermits() >= wakeAt) {
             LockSupport.unpark(producer);
         }
     }
