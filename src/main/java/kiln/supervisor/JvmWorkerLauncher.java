@@ -1,13 +1,21 @@
 package kiln.supervisor;
 
+import java.io.BufferedReader;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import kiln.config.Durations;
+import kiln.util.Threads;
 import kiln.workspace.ClassDataCache;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Starts a worker as a child JVM: the same {@code java} binary and class path as this one, a
@@ -25,6 +33,9 @@ public final class JvmWorkerLauncher implements WorkerLauncher {
      * JDK 17 and 25 (src/bench/startup-memory.sh); the bound leaves room.
      */
     public static final long NON_HEAP_BYTES = 64L << 20;
+    /** How long the AOT cache's assembly may take: about a second here, once per JDK and kiln build. */
+    static final Duration ASSEMBLY_LIMIT = Duration.ofSeconds(60);
+    private static final Logger LOG = LoggerFactory.getLogger(JvmWorkerLauncher.class);
 
     private final long heapBytes;
     private final long directBytes;
@@ -80,6 +91,35 @@ public final class JvmWorkerLauncher implements WorkerLauncher {
             cmd.add(Integer.toString(id % cpus));
         }
         cmd.add(javaBinary());
+        cmd.addAll(jvmFlags());
+        if (classData != null) {
+            cmd.addAll(classData.jvmOptions(writesArchive));
+        }
+        cmd.add("-Dkiln.worker=" + id);
+        String io = System.getProperty(kiln.workspace.FileIo.PROPERTY);
+        if (io != null) {
+            cmd.add("-D" + kiln.workspace.FileIo.PROPERTY + "=" + io);
+        }
+        String level = System.getProperty("org.slf4j.simpleLogger.defaultLogLevel");
+        if (level != null) {
+            cmd.add("-Dorg.slf4j.simpleLogger.defaultLogLevel=" + level); // the supervisor's log level, e.g. --quiet
+        }
+        cmd.addAll(extraOptions()); // the operator's own, last so they win
+        cmd.add("-cp");
+        cmd.add(System.getProperty("java.class.path"));
+        cmd.add(MAIN);
+        return cmd;
+    }
+
+    /** The operator's extra worker JVM options ({@link #EXTRA_OPTIONS}). */
+    private static List<String> extraOptions() {
+        String extra = System.getenv(EXTRA_OPTIONS);
+        return extra == null || extra.isBlank() ? List.of() : List.of(extra.trim().split("\\s+"));
+    }
+
+    /** The worker JVM's flags: heap, collector, compiler, logging. The AOT cache is assembled with the same. */
+    private List<String> jvmFlags() {
+        List<String> cmd = new ArrayList<>();
         cmd.add("-Xms16m");
         cmd.add("-Xmx" + Math.max(16, heapBytes >> 20) + "m");
         // a small young generation: every page of it is touched each cycle, and a worker's garbage
@@ -97,20 +137,19 @@ public final class JvmWorkerLauncher implements WorkerLauncher {
         cmd.add("-XX:MaxMetaspaceSize=64m");
         cmd.add("-XX:-UsePerfData");          // no hsperfdata files in /tmp: write only under our dir
         cmd.add("-XX:+ExitOnOutOfMemoryError");
-        cmd.add("-Xshare:auto");
         // map the class-data archives where they were written instead of at a random address: a
         // relocated archive has its pointers patched, which makes private copies of ~5 MiB of pages
         // per worker that every worker otherwise shares (the JDK default before 21; a worker reads
         // nothing but its supervisor's pipe)
         cmd.add("-XX:+UnlockDiagnosticVMOptions");
         cmd.add("-XX:ArchiveRelocationMode=0");
-        if (classData != null) {
-            cmd.addAll(classData.jvmOptions(writesArchive));
-        }
-        // the JVM's own warnings (a stale archive, say) go to the log, never into the frame stream
+        // the JVM's own warnings (a stale archive, say) go to the log, never into the frame stream;
+        // dumping an archive or recording for an AOT cache warns of every class it skips
         cmd.add("-Xlog:disable");
-        cmd.add("-Xlog:all=warning,cds=error:stderr"); // dumping the archive warns of every class it skips
-        cmd.add("-Dkiln.worker=" + id);
+        // and what the VM prints outside its log (a recorded AOT configuration, say) goes to stderr too
+        cmd.add("-XX:+DisplayVMOutputToStderr");
+        cmd.add(ClassDataCache.aotCache(Runtime.version()) ? "-Xlog:all=warning,cds=error,aot=error:stderr"
+                : "-Xlog:all=warning,cds=error:stderr");
         if (Runtime.version().feature() >= 22) {
             cmd.add("--enable-native-access=ALL-UNNAMED"); // the FFM file path, without a warning
         }
@@ -119,21 +158,6 @@ public final class JvmWorkerLauncher implements WorkerLauncher {
             // on JDK 25, 10-25 MiB on JDK 17, whose glibc heap otherwise keeps every compile's peak
             cmd.add("-XX:TrimNativeHeapInterval=1000");
         }
-        String io = System.getProperty(kiln.workspace.FileIo.PROPERTY);
-        if (io != null) {
-            cmd.add("-D" + kiln.workspace.FileIo.PROPERTY + "=" + io);
-        }
-        String level = System.getProperty("org.slf4j.simpleLogger.defaultLogLevel");
-        if (level != null) {
-            cmd.add("-Dorg.slf4j.simpleLogger.defaultLogLevel=" + level); // the supervisor's log level, e.g. --quiet
-        }
-        String extra = System.getenv(EXTRA_OPTIONS);
-        if (extra != null && !extra.isBlank()) {
-            cmd.addAll(List.of(extra.trim().split("\\s+"))); // the operator's own, last so they win
-        }
-        cmd.add("-cp");
-        cmd.add(System.getProperty("java.class.path"));
-        cmd.add(MAIN);
         return cmd;
     }
 
@@ -167,11 +191,78 @@ public final class JvmWorkerLauncher implements WorkerLauncher {
         return WorkerProcess.of(p);
     }
 
+    /**
+     * After the run: the archive a worker wrote takes its name. For an AOT cache, the supervisor
+     * first assembles it from what the worker recorded, in a JVM with the workers' own flags.
+     */
     @Override
     public void runEnded() {
-        if (classData != null) {
-            Process w = archiveWriter.get();
-            classData.runEnded(w != null && !w.isAlive() && w.exitValue() == 0);
+        if (classData == null) {
+            return;
+        }
+        Process w = archiveWriter.get();
+        boolean written = w != null && !w.isAlive() && w.exitValue() == 0;
+        if (written) {
+            Optional<List<String>> assembly = classData.assemblyOptions();
+            if (assembly.isPresent()) {
+                written = assemble(assembly.get());
+            }
+        }
+        classData.runEnded(written);
+    }
+
+    /** Runs the AOT cache's assembly within {@link #ASSEMBLY_LIMIT}; whether it finished cleanly (said in the log if not). */
+    private boolean assemble(List<String> options) {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(javaBinary());
+        cmd.addAll(jvmFlags());
+        cmd.addAll(extraOptions());
+        cmd.addAll(options);
+        cmd.add("-cp");
+        cmd.add(System.getProperty("java.class.path"));
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectInput(ProcessBuilder.Redirect.PIPE);
+        pb.environment().putIfAbsent("MALLOC_ARENA_MAX", "2");
+        LineTail said = new LineTail(8);
+        Process p = null;
+        try {
+            p = pb.start();
+            p.getOutputStream().close();
+            BufferedReader out = p.inputReader();
+            Thread reader = Threads.daemon("kiln-aot-assembly", () -> {
+                try {
+                    for (String line = out.readLine(); line != null; line = out.readLine()) {
+                        said.add(line);
+                    }
+                } catch (IOException e) {
+                    // the process ended: what it said so far is kept
+                }
+            });
+            reader.start();
+            if (!p.waitFor(ASSEMBLY_LIMIT.toMillis(), TimeUnit.MILLISECONDS)) {
+                LOG.warn("worker AOT cache: not assembled within {}; the next run records again", Durations.format(ASSEMBLY_LIMIT));
+                return false;
+            }
+            reader.join(1000);
+            if (p.exitValue() != 0) {
+                LOG.warn("worker AOT cache: assembly failed (exit status {}): {}", p.exitValue(), String.join(" | ", said.lines()));
+                return false;
+            }
+            return true;
+        } catch (IOException e) {
+            LOG.warn("worker AOT cache: cannot start its assembly: {}", e.getMessage());
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        } finally {
+            if (p != null && p.isAlive()) {
+                p.destroyForcibly(); // never left behind
+                try {
+                    p.waitFor(5, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
         }
     }
 }

@@ -22,7 +22,9 @@ final class JvmWorkerLauncherTest {
         assertTrue(cmd.contains("-XX:MaxDirectMemorySize=320m"), "the memory stressor's buffer and 64 MiB for I/O: " + cmd);
         assertTrue(cmd.contains("-XX:-UsePerfData"), "no hsperfdata in /tmp");
         assertTrue(cmd.contains("-XX:+UseSerialGC"));
-        assertTrue(cmd.contains("-Xlog:all=warning,cds=error:stderr"), "JVM warnings never land in the frame stream");
+        assertTrue(cmd.contains(Runtime.version().feature() >= 25 ? "-Xlog:all=warning,cds=error,aot=error:stderr"
+                : "-Xlog:all=warning,cds=error:stderr"), "JVM warnings never land in the frame stream: " + cmd);
+        assertTrue(cmd.contains("-XX:+DisplayVMOutputToStderr"), "nor what the VM prints outside its log: " + cmd);
         assertEquals(Runtime.version().feature() >= 22, cmd.contains("--enable-native-access=ALL-UNNAMED"));
         assertEquals(JvmWorkerLauncher.trimsNativeHeap(Runtime.version()), cmd.contains("-XX:TrimNativeHeapInterval=1000"),
                 "a flag the JVM does not know would stop it from starting");
@@ -32,7 +34,8 @@ final class JvmWorkerLauncherTest {
         assertTrue(cmd.contains("-Xmn2m"), cmd.toString());
         assertTrue(cmd.contains("-XX:-TieredCompilation"), "C2 only: less boot CPU and memory, the same speed: " + cmd);
         assertEquals("kiln.worker.WorkerMain", cmd.get(cmd.size() - 1));
-        assertTrue(cmd.stream().noneMatch(a -> a.startsWith("-XX:SharedArchiveFile") || a.startsWith("-XX:ArchiveClassesAtExit")),
+        assertTrue(cmd.stream().noneMatch(a -> a.startsWith("-XX:SharedArchiveFile") || a.startsWith("-XX:ArchiveClassesAtExit")
+                        || a.startsWith("-XX:AOT") || a.startsWith("-Xshare")),
                 "no class-data options without a cache");
     }
 
