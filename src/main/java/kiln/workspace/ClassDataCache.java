@@ -21,9 +21,9 @@ import org.slf4j.LoggerFactory;
  * <li>from JDK 25, an AOT cache (JEP 483, 514): the first worker records what it loads and links
  * ({@code -XX:AOTMode=record}), the supervisor assembles the cache from that after the run
  * ({@link #assemblyOptions}), the next runs map it ({@code -XX:AOTCache}). It holds only the
- * classes a worker uses, JDK ones included, already linked, and the method handles the native
- * file path makes: 3 MiB less PSS per worker than the two archives (34-35 MiB against 37-38 at
- * two workers, src/bench/startup-memory.sh).</li>
+ * classes a worker uses, JDK ones included, already linked: 3 MiB less PSS per worker than the
+ * two archives (34-35 MiB against 37-38 at two workers, src/bench/startup-memory.sh). The native
+ * file path's classes (a multi-release jar's versioned entries) stay out of either kind.</li>
  * </ul>
  *
  * <p>The JVM opens the archive by path. The path given is {@code /proc/<supervisor>/fd/<n>/…}:
