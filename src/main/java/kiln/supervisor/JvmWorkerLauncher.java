@@ -14,13 +14,14 @@ import java.util.concurrent.atomic.AtomicReference;
 import kiln.config.Durations;
 import kiln.util.Threads;
 import kiln.workspace.ClassDataCache;
+import kiln.workspace.WorkerClassPath;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Starts a worker as a child JVM: the same {@code java} binary and class path as this one, a
- * small heap and flags for many small JVMs, pinned to one cpu with {@code taskset} when asked
- * and available. Thread-safe.
+ * Starts a worker as a child JVM: the same {@code java} binary as this one, the worker's class
+ * path ({@link WorkerClassPath}), a small heap and flags for many small JVMs, pinned to one cpu
+ * with {@code taskset} when asked and available. Thread-safe.
  */
 public final class JvmWorkerLauncher implements WorkerLauncher {
     private static final String MAIN = "kiln.worker.WorkerMain";
@@ -106,7 +107,7 @@ public final class JvmWorkerLauncher implements WorkerLauncher {
         }
         cmd.addAll(extraOptions()); // the operator's own, last so they win
         cmd.add("-cp");
-        cmd.add(System.getProperty("java.class.path"));
+        cmd.add(WorkerClassPath.get());
         cmd.add(MAIN);
         return cmd;
     }
@@ -219,7 +220,7 @@ public final class JvmWorkerLauncher implements WorkerLauncher {
         cmd.addAll(extraOptions());
         cmd.addAll(options);
         cmd.add("-cp");
-        cmd.add(System.getProperty("java.class.path"));
+        cmd.add(WorkerClassPath.get());
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectInput(ProcessBuilder.Redirect.PIPE);
         pb.environment().putIfAbsent("MALLOC_ARENA_MAX", "2");
         LineTail said = new LineTail(8);

@@ -91,11 +91,11 @@ public final class ClassDataCache implements AutoCloseable {
         }
     }
 
-    /** JDK, VM and class path (each jar's size and time): an archive fits only the build that wrote it. */
+    /** JDK, VM and the workers' class path (each jar's size and time): an archive fits only the build that wrote it. */
     static String buildKey() {
         StringBuilder b = new StringBuilder(System.getProperty("java.home")).append('|')
                 .append(System.getProperty("java.vm.version"));
-        for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
+        for (String entry : WorkerClassPath.get().split(File.pathSeparator)) {
             Path p = Path.of(entry);
             try {
                 b.append('|').append(p.toAbsolutePath()).append(':').append(Files.size(p)).append(':')
