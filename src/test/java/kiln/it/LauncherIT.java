@@ -37,7 +37,7 @@ final class LauncherIT {
                 args = cmdline(pid);
             }
             assertTrue(args.get(0).endsWith("java"), "the launcher execs the JVM, so kiln's pid is the supervisor's: " + args);
-            assertTrue(args.containsAll(List.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:-UsePerfData", "-XX:TieredStopAtLevel=1",
+            assertTrue(args.containsAll(List.of("-Xmx256m", "-Xmn8m", "-XX:+UseSerialGC", "-XX:-UsePerfData", "-XX:TieredStopAtLevel=1",
                     "-Dkiln.launcher.test=1")), args.toString());
             assertTrue(args.indexOf("-Dkiln.launcher.test=1") > args.indexOf("-Xmx256m"), "KILN_JAVA_OPTIONS come last, so they win");
             long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
