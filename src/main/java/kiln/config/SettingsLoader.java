@@ -69,7 +69,7 @@ public final class SettingsLoader {
         for (Stressor s : Stressor.values()) {
             choices.add(s.label());
         }
-        choices.add(Message.Fault.CROSS_CORE); // worker 0 reports one wrong cross-core digest
+        choices.add(Message.Fault.CROSS_CORE); // worker 0 reports wrong cross-core digests from then on
         return choices;
     }
 

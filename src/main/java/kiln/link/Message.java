@@ -65,7 +65,7 @@ public sealed interface Message permits Message.ToWorker, Message.FromWorker {
      */
     record Fault(String target, long offset) implements ToWorker {
         static final String TYPE = "fault";
-        /** The target that corrupts this worker's next cross-core digest. */
+        /** The target that corrupts this worker's cross-core digests from then on, as a defective core would. */
         public static final String CROSS_CORE = "cross-core";
 
         @Override

@@ -97,8 +97,8 @@ public final class CpuBurner implements AutoCloseable {
     private void crossCoreStep(CrossCore c) {
         long[] done = c.step();
         if (done != null) {
-            if (injectCrossCoreFault.compareAndSet(true, false)) {
-                done[1] ^= 1L << 29; // as a core that computes one intrinsic wrong would
+            if (injectCrossCoreFault.get()) {
+                done[1] ^= 1L << 29; // as a core that computes one intrinsic wrong would: from now on
             }
             digests.offer(done); // full (supervisor not reading): the newest are dropped, the comparison skips them
         }
@@ -109,7 +109,10 @@ public final class CpuBurner implements AutoCloseable {
         digests.drainTo(out);
     }
 
-    /** The next cross-core digest this worker reports will be wrong. */
+    /**
+     * Every cross-core digest this worker reports from now on will be wrong, as a defective core's
+     * would be: whichever of them another worker computed too, or the supervisor checks, shows it.
+     */
     public void injectCrossCoreFault() {
         injectCrossCoreFault.set(true);
     }

@@ -1,16 +1,24 @@
 package kiln.stress;
 
 import java.util.SplittableRandom;
+import java.util.function.LongSupplier;
 
 /**
  * Work whose exact answer is hard to know in advance but must be the same on every healthy core:
  * batch {@code k} evaluates {@code Math.sin}, {@code exp}, {@code pow}, {@code log}, {@code sqrt}
  * and {@code fma} (HotSpot intrinsics, where defective cores have been found) and a 64-bit
  * multiply chain on inputs seeded with {@code k}, and folds every result's bits into a digest.
- * Every worker computes the same batches in the same order; the supervisor compares their digests
- * across cores, and a core that disagrees with the majority is named. Deterministic: the same
- * code on a healthy CPU gives the same digest, in the interpreter and in compiled code (the JVM
- * uses one implementation of these intrinsics in every tier).
+ * Every worker computes the same batches; the supervisor compares their digests across cores, and
+ * a core that disagrees with the majority is named. Deterministic: the same code on a healthy CPU
+ * gives the same digest, in the interpreter and in compiled code (the JVM uses one implementation
+ * of these intrinsics in every tier).
+ *
+ * <p>Batches are numbered by the wall-clock slot ({@link #SLOT_MILLIS}) they start in and their
+ * place in it: {@code slot << 20 | n}. Workers run at different speeds (the file storm and the
+ * scheduler take different shares of each core), so a plain sequence 0, 1, 2… drifts apart
+ * without bound and the same batch is computed by two workers minutes apart, or never within the
+ * supervisor's window; numbered by slot, every worker computes batches {@code n = 0, 1, …} of the
+ * same slot at about the same time, and a faster one only computes more of them.
  *
  * <p>Not thread-safe: one instance per thread; {@link #step} does a slice of the current batch.
  */
@@ -19,7 +27,14 @@ public final class CrossCore {
     public static final int BATCH = 20_000;
     /** Evaluations per {@link #step}: small, so a step fits in a duty-cycle period. */
     static final int SLICE = 500;
+    /** A slot of batch numbers: several of a burner's cross-core turns (one 100 ms period in 8). */
+    public static final long SLOT_MILLIS = 4_000;
+    private static final int SLOT_SHIFT = 20;
+    private static final long IN_SLOT_MAX = (1L << SLOT_SHIFT) - 1;
 
+    private final LongSupplier millis;
+    private long slot = Long.MIN_VALUE;
+    private long inSlot;
     private long batch;
     private int done;
     private long digest;
@@ -27,7 +42,29 @@ public final class CrossCore {
     private long chain;
 
     public CrossCore() {
-        begin(0);
+        this(System::currentTimeMillis);
+    }
+
+    /** @param millis the wall clock, shared by every worker of the machine */
+    public CrossCore(LongSupplier millis) {
+        this.millis = millis;
+    }
+
+    /** The slot a batch number belongs to. */
+    public static long slotOf(long batch) {
+        return batch >> SLOT_SHIFT;
+    }
+
+    /** The next batch's number: the first of a new slot, or the next in this one. */
+    private long next() {
+        long s = Math.floorDiv(millis.getAsLong(), SLOT_MILLIS);
+        if (s != slot) {
+            slot = s;
+            inSlot = 0;
+        } else if (inSlot < IN_SLOT_MAX) {
+            inSlot++;
+        }
+        return (s << SLOT_SHIFT) | inSlot;
     }
 
     private void begin(long k) {
@@ -44,6 +81,9 @@ public final class CrossCore {
      * @return the digest of a batch this slice completed, as {@code {batch, digest}}; null when not done yet
      */
     public long[] step() {
+        if (random == null) {
+            begin(next()); // numbered when work on it starts, not when the previous one ended
+        }
         long d = digest;
         long c = chain;
         for (int i = 0; i < SLICE; i++) {
@@ -61,13 +101,13 @@ public final class CrossCore {
             return null;
         }
         long[] out = {batch, d};
-        begin(batch + 1);
+        random = null;
         return out;
     }
 
     /** The digest of batch {@code k}, computed here: the referee when the workers split evenly. */
     public static long digestOf(long k) {
-        CrossCore c = new CrossCore();
+        CrossCore c = new CrossCore(() -> 0);
         c.begin(k);
         long[] r;
         while ((r = c.step()) == null) {

@@ -8,20 +8,29 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.LongUnaryOperator;
+import kiln.stress.CrossCore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Compares the workers' cross-core digests ({@link kiln.stress.CrossCore}) batch by batch: a
- * batch is judged once every worker reported it (or when it is too old to wait for, such as the
- * batch of a worker that died). With a strict majority of at least three the majority is the
- * answer; otherwise (two workers, or a tie) the supervisor computes the batch itself and that is
- * the answer. A worker whose digest differs is named with its cpu. Thread-safe.
+ * batch is judged once every worker reported it, or when its slot is {@link #WAIT_SLOTS} slots
+ * older than the newest reported (the batch of a worker that died, or of a faster worker's extra
+ * batches in a slot). With a strict majority of at least three the majority is the answer; when
+ * two or more split evenly the supervisor computes the batch itself and that is the answer. A
+ * batch only one worker computed is checked by the supervisor's own computation too, but at most
+ * {@link #REFEREED_ALONE_PER_SLOT} a slot: the supervisor's JIT is C1 only, and computing every
+ * such batch took 7% of a core (the whole check's cost moved to the supervisor, when workers drift
+ * apart). A worker whose digest differs is named with its cpu. Thread-safe.
  */
 public final class CrossCoreCheck {
     private static final Logger LOG = LoggerFactory.getLogger(CrossCoreCheck.class);
-    /** Batches waiting for all workers; past this the oldest is judged with what it has. */
-    static final int PENDING = 16;
+    /** How many slots a batch waits for the other workers before it is judged with what it has. */
+    static final long WAIT_SLOTS = 2;
+    /** Batches waiting, at most: past this the oldest is judged with what it has, whatever its slot. */
+    static final int PENDING_MAX = 4096;
+    /** Batches that only one worker computed, checked by the supervisor's own computation per slot. */
+    static final int REFEREED_ALONE_PER_SLOT = 4;
 
     private final int workers;
     private final LongUnaryOperator referee;
@@ -29,6 +38,10 @@ public final class CrossCoreCheck {
     private final Map<Integer, String> cpusOf = new HashMap<>();
     private final Set<String> disagreeing = new LinkedHashSet<>();
     private long judged;
+    private long refereed;
+    private long newestSlot = Long.MIN_VALUE;
+    private long aloneSlot = Long.MIN_VALUE;
+    private int aloneInSlot;
 
     /**
      * @param workers how many workers report
@@ -46,7 +59,9 @@ public final class CrossCoreCheck {
         if (b.size() >= workers) {
             judge(batch, pending.remove(batch));
         }
-        while (pending.size() > PENDING) {
+        newestSlot = Math.max(newestSlot, CrossCore.slotOf(batch));
+        while (!pending.isEmpty() && (pending.size() > PENDING_MAX
+                || CrossCore.slotOf(pending.firstKey()) < newestSlot - WAIT_SLOTS)) {
             Map.Entry<Long, Map<Integer, Long>> oldest = pending.pollFirstEntry();
             judge(oldest.getKey(), oldest.getValue());
         }
@@ -58,6 +73,7 @@ public final class CrossCoreCheck {
             Map.Entry<Long, Map<Integer, Long>> oldest = pending.pollFirstEntry();
             judge(oldest.getKey(), oldest.getValue());
         }
+        LOG.debug("cross-core: {} batches judged, {} of them computed by the supervisor too", judged, refereed);
     }
 
     private void judge(long batch, Map<Integer, Long> digests) {
@@ -69,8 +85,11 @@ public final class CrossCoreCheck {
             answer = top.getKey();
         } else if (votes.size() == 1 && digests.size() >= 2) {
             answer = top.getKey(); // every worker agrees
-        } else {
+        } else if (digests.size() >= 2 || refereeAlone(batch)) {
             answer = referee.applyAsLong(batch);
+            refereed++;
+        } else {
+            return; // computed by one worker only, and this slot's share of the supervisor's checks is spent
         }
         judged++;
         digests.forEach((worker, d) -> {
@@ -89,8 +108,23 @@ public final class CrossCoreCheck {
         return new ArrayList<>(disagreeing);
     }
 
+    /** Whether a batch only one worker computed gets the supervisor's computation: while its slot's share lasts. */
+    private boolean refereeAlone(long batch) {
+        long slot = CrossCore.slotOf(batch);
+        if (slot != aloneSlot) {
+            aloneSlot = slot;
+            aloneInSlot = 0;
+        }
+        return aloneInSlot++ < REFEREED_ALONE_PER_SLOT;
+    }
+
     /** Batches compared so far. */
     public synchronized long judged() {
         return judged;
+    }
+
+    /** Batches the supervisor computed itself so far: a split, or a batch only one worker computed. */
+    public synchronized long refereed() {
+        return refereed;
     }
 }
