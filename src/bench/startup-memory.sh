@@ -7,7 +7,7 @@
 # version), the highest seen in 12 s of sampling about each second (the compiler's start-up peak:
 # C2's arenas are pooled for up to 5 s, then trimmed), and the median of seconds 6-12 (steady
 # state, what a long run costs). Runs in a fresh directory on
-# tmpfs unless DIR is given; each count is run ROUNDS times, the first of which also writes the
+# tmpfs unless DIR is given; each count is run ROUNDS times; the directory's first run also writes the
 # workers' class-data archive (a first start). JOPTS: options for the supervisor JVM; JAR: another
 # build to measure (a baseline). VIA=launcher starts kiln the installed way, through src/main/sh/kiln
 # (the supervisor's own JVM options and class-data archive, kept in a cache directory of the run),
