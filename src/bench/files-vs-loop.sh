@@ -4,7 +4,8 @@
 # slows creates for minutes after a bulk delete; each run ends with one). Each round runs the
 # C loop, then kiln on every JDK given: by default the machine's `java` (JDK 17: the NIO path)
 # and the newest JDK 22+ under /usr/lib/jvm (the native FFM path). Use a fresh tmpfs
-# (/dev/shm/…) to compare CPU cost alone.
+# (/dev/shm/…) to compare CPU cost alone. Besides the whole run, kiln's steady state: files created
+# between 3 s after its start line and 1 s before the end, read from its /metrics (needs curl).
 #
 #   src/bench/files-vs-loop.sh [DIR] [SECONDS] [ROUNDS] [JAVA…]      (after: mvn -B package on JDK 22+)
 set -euo pipefail
@@ -28,7 +29,8 @@ trap 'rm -rf "$bin" "$dir"' EXIT
 mkdir -p "$dir"
 gcc -O2 -pthread -o "$bin/plainloop" "$here/plainloop.c"
 
-declare -A rate
+declare -A rate steady
+created() { curl -s "http://127.0.0.1:$1/metrics" | awk '/^kiln_files_created_total[{]/ {s += $2} END {printf "%.0f", s}'; }
 for r in $(seq "$rounds"); do
   l=$("$bin/plainloop" "$dir/loop" "$cores" "$secs" | sed -E 's/.*files_per_second=//')
   rm -rf "$dir/loop"
@@ -36,13 +38,30 @@ for r in $(seq "$rounds"); do
   line="round $r: C loop ${l} files/s"
   for j in "${!javas[@]}"; do
     "${javas[$j]}" -jar "$jar" run --no-cpu --duration "${secs}s" --dir "$dir/kiln" --max-files 4000000 \
-         --min-free 1g --metrics-port 0 --report "$bin/r.json" >"$bin/out" 2>"$bin/err" || { cat "$bin/err"; exit 1; }
+         --min-free 1g --metrics-port 0 --report "$bin/r.json" >"$bin/out" 2>"$bin/err" &
+    kp=$!
+    # steady state: files created between 3 s after the start line and 1 s before the end, from
+    # /metrics (the stats frames come 4 a second, so each end is within 250 ms)
+    port=""
+    for _ in $(seq 1000); do
+      port=$(sed -nE 's|.*metrics at http://127\.0\.0\.1:([0-9]+)/.*|\1|p' "$bin/out" | head -1)
+      [ -n "$port" ] && break
+      sleep 0.01
+    done
+    s=""
+    if [ -n "$port" ] && [ "$secs" -ge 6 ]; then
+      sleep 3; a=$(created "$port"); ta=$(date +%s%N)
+      sleep $((secs - 5)); b=$(created "$port"); tb=$(date +%s%N)
+      s=$(awk -v a="$a" -v b="$b" -v t="$(( (tb - ta) / 1000000 ))" 'BEGIN { printf "%.0f", (b - a) * 1000 / t }')
+    fi
+    wait "$kp" || { cat "$bin/err"; exit 1; }
     k=$(sed -nE 's/.*"per_second" : ([0-9.]+).*/\1/p' "$bin/r.json" | head -1)
     io=$(sed -nE 's/.*"io" : "([a-z]+)".*/\1/p' "$bin/r.json" | head -1)
     v=$("${javas[$j]}" -version 2>&1 | head -1 | sed -E 's/.*version "([0-9]+).*/\1/')
     rate[$j,$r]=$k
+    steady[$j,$r]=${s:-0}
     name[$j]="kiln JDK $v ($io)"
-    line="$line, ${name[$j]} ${k} files/s"
+    line="$line, ${name[$j]} ${k} files/s (steady ${s:-?})"
   done
   echo "$line"
 done
@@ -53,4 +72,6 @@ printf '  C loop                %8.0f files/s\n' "$ml"
 for j in "${!javas[@]}"; do
   mk=$(median $(for r in $(seq "$rounds"); do echo "${rate[$j,$r]}"; done))
   awk -v n="${name[$j]}" -v l="$ml" -v k="$mk" 'BEGIN { printf "  %-21s %8.0f files/s = %.2fx the C loop\n", n, k, k/l }'
+  ms=$(median $(for r in $(seq "$rounds"); do echo "${steady[$j,$r]}"; done))
+  awk -v l="$ml" -v k="$ms" 'BEGIN { printf "    steady state        %8.0f files/s = %.2fx (without the first 3 s: the JIT compiling)\n", k, k/l }'
 done
