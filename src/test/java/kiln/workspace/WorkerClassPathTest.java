@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 import org.junit.jupiter.api.BeforeEach;
@@ -74,43 +75,31 @@ class WorkerClassPathTest {
 
     @Test
     void aClassFromAnotherBuild_theWholeJar() throws IOException {
-        Map<String, String> w = workerShare();
-        w.put("kiln/worker/Worker.class", "worker, as an older build had it");
-        write(WorkerClassPath.JAR, w);
-        assertMismatch("kiln/worker/Worker.class differs");
+        assertRefused(w -> w.put("kiln/worker/Worker.class", "worker, as an older build had it"),
+                "kiln/worker/Worker.class differs");
     }
 
     @Test
     void aClassKilnJarDoesNotHave_theWholeJar() throws IOException {
-        Map<String, String> w = workerShare();
-        w.put("kiln/worker/Gone.class", "a class this build no longer has");
-        write(WorkerClassPath.JAR, w);
-        assertMismatch("kiln/worker/Gone.class is not in kiln.jar");
+        assertRefused(w -> w.put("kiln/worker/Gone.class", "a class this build no longer has"),
+                "kiln/worker/Gone.class is not in kiln.jar");
     }
 
     @Test
     void aMissingClassOfAWorkerPackage_theWholeJar() throws IOException {
-        Map<String, String> w = workerShare();
-        w.remove("kiln/worker/Worker.class");
-        write(WorkerClassPath.JAR, w);
-        assertMismatch("it lacks kiln/worker/Worker.class");
+        assertRefused(w -> w.remove("kiln/worker/Worker.class"), "it lacks kiln/worker/Worker.class");
     }
 
     /** Without its versioned classes a worker would quietly run the fallback file path. */
     @Test
     void aMissingVersionedClass_theWholeJar() throws IOException {
-        Map<String, String> w = workerShare();
-        w.remove("META-INF/versions/22/kiln/workspace/NativeFileIo.class");
-        write(WorkerClassPath.JAR, w);
-        assertMismatch("it lacks META-INF/versions/22/kiln/workspace/NativeFileIo.class");
+        assertRefused(w -> w.remove("META-INF/versions/22/kiln/workspace/NativeFileIo.class"),
+                "it lacks META-INF/versions/22/kiln/workspace/NativeFileIo.class");
     }
 
     @Test
     void noWorkerInIt_theWholeJar() throws IOException {
-        Map<String, String> w = workerShare();
-        w.keySet().removeIf(n -> n.startsWith("kiln/worker/"));
-        write(WorkerClassPath.JAR, w);
-        assertMismatch("it holds no worker");
+        assertRefused(w -> w.keySet().removeIf(n -> n.startsWith("kiln/worker/")), "it holds no worker");
     }
 
     @Test
@@ -136,6 +125,14 @@ class WorkerClassPathTest {
         assertEquals(two, WorkerClassPath.choose(two));
         assertEquals(tmp.toString(), WorkerClassPath.choose(tmp.toString()));
         assertEquals("", WorkerClassPath.choose(""));
+    }
+
+    /** The worker's share changed by {@code change} is refused, saying {@code why}. */
+    private void assertRefused(Consumer<Map<String, String>> change, String why) throws IOException {
+        Map<String, String> w = workerShare();
+        change.accept(w);
+        write(WorkerClassPath.JAR, w);
+        assertMismatch(why);
     }
 
     private void assertMismatch(String why) {
