@@ -19,7 +19,7 @@ import org.slf4j.LoggerFactory;
  * batches in a slot). With a strict majority of at least three the majority is the answer; when
  * two or more split evenly the supervisor computes the batch itself and that is the answer. A
  * batch only one worker computed is checked by the supervisor's own computation too, but at most
- * {@link #REFEREED_ALONE_PER_SLOT} a slot: the supervisor's JIT is C1 only, and computing every
+ * {@link #REFEREED_ALONE_PER_SLOT} a slot: the launcher gives the supervisor C1 only, and computing every
  * such batch took 7% of a core (the whole check's cost moved to the supervisor, when workers drift
  * apart). A worker whose digest differs is named with its cpu. Thread-safe.
  */
