@@ -28,12 +28,18 @@ public final class Main implements Runnable {
     CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
+        if (System.getProperty(LOG_TIME_FORMAT) == null) {
+            System.setProperty(LOG_TIME_FORMAT, "HH:mm:ss.SSS"); // the supervisor's log lines; workers print none
+        }
         if (java.util.Arrays.asList(args).contains("--quiet")) {
             // before the first logger exists: quiet means warnings and errors only, workers included
             System.setProperty(LOG_LEVEL, "warn");
         }
         System.exit(execute(args));
     }
+
+    /** slf4j-simple's time format property: not in simplelogger.properties, which the workers read too. */
+    public static final String LOG_TIME_FORMAT = "org.slf4j.simpleLogger.dateTimeFormat";
 
     /** slf4j-simple's level property; set here, it is passed on to the worker JVMs. */
     public static final String LOG_LEVEL = "org.slf4j.simpleLogger.defaultLogLevel";

@@ -5,6 +5,8 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.LocalTime;
+import java.time.format.DateTimeFormatter;
 import kiln.link.FrameReader;
 import kiln.link.FrameWriter;
 import kiln.link.Message;
@@ -21,6 +23,8 @@ import org.slf4j.LoggerFactory;
  */
 final class WorkerLife {
     private static final Logger LOG = LoggerFactory.getLogger(WorkerLife.class);
+    /** The time stamp of the supervisor's own log lines (simplelogger.properties). */
+    private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("HH:mm:ss.SSS");
 
     /** Told of what a life says, on its drain threads. */
     interface Listener {
@@ -87,11 +91,20 @@ final class WorkerLife {
             String line;
             while ((line = r.readLine()) != null) {
                 listener.onStderr(line);
-                System.err.println("w" + id + "| " + line);
+                System.err.println(relayed(id, line, LocalTime.now()));
             }
         } catch (IOException e) {
             LOG.debug("w{}: stderr closed: {}", id, e.toString());
         }
+    }
+
+    /**
+     * A worker's log line as the supervisor prints it: the worker, and the time it arrived. Workers
+     * print no time of their own: setting up the logger's date format took 33 ms of each worker's
+     * start-up CPU (async-profiler), 0.26 s of 16 workers' start on 2 cores.
+     */
+    static String relayed(int id, String line, LocalTime at) {
+        return "w" + id + "| " + STAMP.format(at) + " " + line;
     }
 
     void send(Message.ToWorker m) {

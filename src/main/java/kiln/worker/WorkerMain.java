@@ -45,6 +45,12 @@ public final class WorkerMain {
     public static void main(String[] args) {
         System.setProperty("org.slf4j.simpleLogger.showThreadName", "false");
         System.setProperty("org.slf4j.simpleLogger.showLogName", "false");
+        // the supervisor stamps each line it relays (WorkerLife.relayed): a date format's set-up was
+        // 33-37 ms of a worker's start-up CPU (simplelogger.properties names none, kiln.cli.Main sets
+        // it for the supervisor), and looking the provider up on the class path 11 ms
+        System.setProperty("org.slf4j.simpleLogger.showDateTime", "false");
+        System.setProperty("slf4j.provider", "org.slf4j.simple.SimpleServiceProvider");
+        System.setProperty("slf4j.internal.verbosity", "WARN"); // no "loading the provider named" line
         // stdout carries frames only: anything else that prints goes to the log
         OutputStream frames = new FileOutputStream(FileDescriptor.out);
         System.setOut(new PrintStream(new FileOutputStream(FileDescriptor.err), true, StandardCharsets.UTF_8));

@@ -104,6 +104,8 @@ final class KilnRunIT {
 
             assertEquals(0, k.waitFor(Duration.ofSeconds(60)), k.output());
             assertTrue(k.output().contains("verdict: PASS"), k.output());
+            assertTrue(k.err.stream().anyMatch(l -> l.matches("w0\\| \\d\\d:\\d\\d:\\d\\d\\.\\d{3} INFO w0: started .*")),
+                    "a worker's log line, stamped once, by the supervisor as it relays it: " + k.output());
             Config r = ConfigFactory.parseFile(report.toFile());
             assertEquals("pass", r.getString("verdict"));
             assertEquals(2, r.getInt("workers.count"));
