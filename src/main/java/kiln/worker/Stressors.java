@@ -93,7 +93,7 @@ final class Stressors {
             memory.start();
         }
         LOG.info("{}started (pid {}): files={} cpu={} memory={}", prefix, ProcessHandle.current().pid(),
-                io == null ? "off" : io.name(),
+                files == null ? "off" : io.name() + " (" + files.writerThreads() + (files.writerThreads() == 1 ? " writer)" : " writers)"),
                 cpu != null ? spec.cpu().method() + "@" + spec.cpu().load() + "%" : "off",
                 memory == null ? "off" : kiln.util.Sizes.human(memory.sizeBytes()));
     }

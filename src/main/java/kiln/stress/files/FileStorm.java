@@ -55,6 +55,7 @@ public final class FileStorm implements AutoCloseable {
     /** Free permits at which a writer wakes the parked producer: half the window, so a wake hands out several runs. */
     private final int wakeAt;
     private final Writers writers;
+    private final int writerThreads;
     private final Thread producer;
     private final Dir parent;
     private final Dir workerDir;
@@ -103,7 +104,8 @@ public final class FileStorm implements AutoCloseable {
         this.space = new SpaceGuard(options.minFree(), (options.fileSize() + block - 1) / block * block, batch, options.share(),
                 usableSpace, ticker, logPrefix, counters);
         this.kept = new FileRing(options.maxFiles());
-        int threads = options.writerThreads();
+        int threads = options.writerThreads(Runtime.getRuntime().availableProcessors());
+        this.writerThreads = threads;
         this.sweeper = new Sweeper(workerId, logPrefix, ticker, options.dir(), shards, counters, kept);
         this.creator = new Creator(options, ticker, logPrefix, counters, space, shards, kept, sweeper, mismatches, this::writerDone);
         this.writers = new Writers(threads, "kiln-w" + workerId + "-writer", io, workerId, options.fileSize(), creator);
@@ -245,6 +247,11 @@ public final class FileStorm implements AutoCloseable {
         errors.merge(kiln.link.WorkerStats.TAMPER, tamperedBefore, Long::sum);
         return new kiln.link.WorkerStats.Files(created(), deleted(), bytesWritten(), verified(), errors, inFlight(),
                 filesKept(), paused(), counters.latencyCounts(), counters.latencySumNanos()); // buckets: kiln.link.LatencyBuckets
+    }
+
+    /** Writer threads this storm runs. */
+    public int writerThreads() {
+        return writerThreads;
     }
 
     public long created() {
