@@ -14,8 +14,9 @@ import org.slf4j.LoggerFactory;
  * The directory a run writes to, for the length of the run: made if missing, opened by
  * descriptor (not through a link at its own name), proven writable with a probe file, locked
  * against a second kiln (which makes sweeping an earlier kiln's leftovers safe), and on
- * {@link #close} unlocked and removed if this run made it and it is empty again. Nothing at
- * all when the file stressor is off. {@link #close} is idempotent.
+ * {@link #close} unlocked and removed if this run made it and it is empty again, with the parents
+ * it made for it (deepest first, each only if empty). Nothing at all when the file stressor is
+ * off. {@link #close} is idempotent.
  */
 public final class Workspace implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Workspace.class);
@@ -24,7 +25,8 @@ public final class Workspace implements AutoCloseable {
     public static final String CLASS_DATA_PROPERTY = "kiln.class-data";
 
     private final Path dir;
-    private final boolean made;
+    /** The directories this run made, outermost first: the directory itself last, or none. */
+    private final java.util.List<Path> made;
     private final SecureDir root;
     private final DirectoryLock lock;
     /** Names (relative to the directory) where a link or foreign entry stood instead of kiln's own: each counted once. */
@@ -32,7 +34,7 @@ public final class Workspace implements AutoCloseable {
     private final ClassDataCache classData;
     private boolean closed;
 
-    private Workspace(Path dir, boolean made, SecureDir root, DirectoryLock lock, java.util.Collection<String> tampered,
+    private Workspace(Path dir, java.util.List<Path> made, SecureDir root, DirectoryLock lock, java.util.Collection<String> tampered,
                       ClassDataCache classData) {
         this.classData = classData;
         this.dir = dir;
@@ -44,7 +46,7 @@ public final class Workspace implements AutoCloseable {
 
     /** A workspace that holds nothing: the file stressor is off. */
     public static Workspace none(Path dir) {
-        return new Workspace(dir, false, null, null, java.util.List.of(), null);
+        return new Workspace(dir, java.util.List.of(), null, null, java.util.List.of(), null);
     }
 
     /**
@@ -54,46 +56,61 @@ public final class Workspace implements AutoCloseable {
      */
     public static Workspace open(Path dir) throws WorkspaceException {
         Path abs = dir.toAbsolutePath().normalize();
-        boolean made = make(abs);
+        java.util.List<Path> made = make(abs);
         SecureDir root = null;
         try {
             root = SecureDir.openRoot(abs);
             java.util.List<String> tampered = new java.util.ArrayList<>(probe(root));
             DirectoryLock lock = DirectoryLock.acquire(root);
-            if (!made) {
+            if (made.isEmpty()) {
                 tampered.addAll(sweep(root));
             }
             // a directory that stays between runs keeps the workers' class data; one made now goes at the end
-            ClassDataCache cache = made || "false".equals(System.getProperty(CLASS_DATA_PROPERTY)) ? null
+            ClassDataCache cache = !made.isEmpty() || "false".equals(System.getProperty(CLASS_DATA_PROPERTY)) ? null
                     : ClassDataCache.open(root).orElse(null);
             return new Workspace(abs, made, root, lock, tampered, cache);
         } catch (FsException e) {
             close(root);
-            removeIfEmpty(abs, made);
+            removeIfEmpty(made);
             throw new WorkspaceException(e.errno().isTampering()
                     ? "refusing " + abs + ": it is a link or not a directory" : "cannot use " + e.getMessage());
         } catch (WorkspaceException e) {
             close(root);
-            removeIfEmpty(abs, made);
+            removeIfEmpty(made);
             throw e;
         }
     }
 
-    private static boolean make(Path abs) throws WorkspaceException {
+    /**
+     * Makes {@code abs} and its missing parents one at a time, as {@code mkdir -p} does, noting
+     * each this call made: a name someone else makes meanwhile is theirs, never removed by kiln.
+     *
+     * @return the directories made, outermost first; empty when {@code abs} was there
+     */
+    private static java.util.List<Path> make(Path abs) throws WorkspaceException {
         if (Files.isDirectory(abs)) {
-            return false;
+            return java.util.List.of();
         }
         if (Files.exists(abs, java.nio.file.LinkOption.NOFOLLOW_LINKS) && !Files.isSymbolicLink(abs)) {
             throw new WorkspaceException("cannot use " + abs + ": it exists and is not a directory");
         }
-        try {
-            Files.createDirectories(abs);
-            return true;
-        } catch (FileAlreadyExistsException e) {
-            return false; // made by someone else meanwhile: opening it decides
-        } catch (IOException e) {
-            throw new WorkspaceException("cannot create " + abs + ": " + reason(e, abs));
+        java.util.List<Path> missing = new java.util.ArrayList<>();
+        for (Path p = abs; p != null && !Files.exists(p, java.nio.file.LinkOption.NOFOLLOW_LINKS); p = p.getParent()) {
+            missing.add(0, p);
         }
+        java.util.List<Path> made = new java.util.ArrayList<>();
+        for (Path p : missing) {
+            try {
+                Files.createDirectory(p);
+                made.add(p);
+            } catch (FileAlreadyExistsException e) {
+                // made by someone else meanwhile: theirs; opening the directory decides whether it will do
+            } catch (IOException e) {
+                removeIfEmpty(made);
+                throw new WorkspaceException("cannot create " + abs + ": " + reason(e, abs));
+            }
+        }
+        return made.contains(abs) ? made : java.util.List.of();
     }
 
     private static String reason(IOException e, Path abs) {
@@ -233,22 +250,27 @@ public final class Workspace implements AutoCloseable {
             classData.close();
         }
         lock.close();
-        removeIfEmpty(dir, made);
+        removeIfEmpty(made);
         root.close();
     }
 
-    /** Removes {@code dir} when this run made it and it is empty again. */
-    private static void removeIfEmpty(Path dir, boolean made) {
-        if (!made) {
-            return;
-        }
-        try (SecureDir parent = SecureDir.openRoot(dir.getParent())) {
-            parent.removeDir(dir.getFileName().toString());
-        } catch (FsException e) {
-            if (e.errno() == Errno.ENOTEMPTY) {
-                LOG.warn("leaving {}: it is not empty", dir);
-            } else {
-                LOG.warn("cannot remove {}: {}", dir, e.getMessage());
+    /**
+     * Removes the directories this run made, deepest first, each relative to its parent held open
+     * and only if empty again (a link put in its place is not followed); stops at the first that
+     * stays, since the ones above it then hold it.
+     */
+    private static void removeIfEmpty(java.util.List<Path> made) {
+        for (int i = made.size() - 1; i >= 0; i--) {
+            Path dir = made.get(i);
+            try (SecureDir parent = SecureDir.openRoot(dir.getParent())) {
+                parent.removeDir(dir.getFileName().toString());
+            } catch (FsException e) {
+                if (e.errno() == Errno.ENOTEMPTY) {
+                    LOG.warn("leaving {}: it is not empty", dir);
+                } else {
+                    LOG.warn("cannot remove {}: {}", dir, e.getMessage());
+                }
+                return;
             }
         }
     }

@@ -45,6 +45,25 @@ final class WorkspaceTest {
     }
 
     @Test
+    void parentsItMade_areRemovedToo_deepestFirst_andOnlyIfEmpty() throws Exception {
+        Path top = tmp.resolve("new");
+        Workspace.open(top.resolve("a/b")).close();
+        assertFalse(Files.exists(top), "every directory the run made for its own is gone");
+
+        Files.createDirectory(top);
+        Workspace.open(top.resolve("a/b")).close();
+        assertTrue(Files.isDirectory(top), "a parent that was there stays");
+        assertFalse(Files.exists(top.resolve("a")));
+
+        Path foreign;
+        try (Workspace ws = Workspace.open(top.resolve("a/b"))) {
+            foreign = Files.writeString(top.resolve("a/theirs"), "x"); // someone else's file in a parent kiln made
+        }
+        assertFalse(Files.exists(top.resolve("a/b")), "kiln's own directory goes");
+        assertEquals("x", Files.readString(foreign), "a parent holding what kiln did not make stays, and what it holds");
+    }
+
+    @Test
     void directoryItDidNotMake_staysWithoutTheLockFile() throws Exception {
         Path data = Files.createDirectories(tmp.resolve("data"));
         Workspace.open(data).close();
