@@ -55,6 +55,15 @@ public final class CrossCore {
         return batch >> SLOT_SHIFT;
     }
 
+    /**
+     * A batch as people read it: its place in its slot and when the slot began, such as
+     * {@code 3 of the 4 s slot from 2026-11-22T14:03:08Z}.
+     */
+    public static String describe(long batch) {
+        return (batch & IN_SLOT_MAX) + " of the " + SLOT_MILLIS / 1000 + " s slot from "
+                + java.time.Instant.ofEpochMilli(slotOf(batch) * SLOT_MILLIS);
+    }
+
     /** The next batch's number: the first of a new slot, or the next in this one. */
     private long next() {
         long s = Math.floorDiv(millis.getAsLong(), SLOT_MILLIS);

@@ -59,6 +59,8 @@ final class CrossCoreCheckTest {
         assertTrue(fastOnes.containsAll(slowOnes), fastOnes.toString());
         assertEquals(batch(102, 5), fastOnes.get(fastOnes.size() - 1));
         assertEquals(102, CrossCore.slotOf(fastOnes.get(fastOnes.size() - 1)));
+        assertEquals("5 of the 4 s slot from 1970-01-01T00:06:48Z", CrossCore.describe(fastOnes.get(fastOnes.size() - 1)),
+                "slot 102 began 408 s after the epoch");
     }
 
     /**
