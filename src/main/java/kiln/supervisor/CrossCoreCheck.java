@@ -96,8 +96,8 @@ public final class CrossCoreCheck {
             if (d != answer) {
                 String who = "cpu " + cpusOf.getOrDefault(worker, "?") + " (w" + worker + ")";
                 if (disagreeing.add(who)) {
-                    LOG.error("CROSS-CORE MISMATCH: {} computed batch {} as {} where the answer is {}", who, CrossCore.describe(batch),
-                            Long.toHexString(d), Long.toHexString(answer));
+                    LOG.error("CROSS-CORE MISMATCH: {} computed batch {} as {} where the answer is {}", who,
+                            CrossCore.describe(batch), Long.toHexString(d), Long.toHexString(answer));
                 }
             }
         });
