@@ -93,9 +93,13 @@ final class Stressors {
             memory.start();
         }
         LOG.info("{}started (pid {}): files={} cpu={} memory={}", prefix, ProcessHandle.current().pid(),
-                files == null ? "off" : io.name() + " (" + files.writerThreads() + (files.writerThreads() == 1 ? " writer)" : " writers)"),
+                files == null ? "off" : io.name() + " (" + plural(files.writerThreads(), "writer") + ")",
                 cpu != null ? spec.cpu().method() + "@" + spec.cpu().load() + "%" : "off",
                 memory == null ? "off" : kiln.util.Sizes.human(memory.sizeBytes()));
+    }
+
+    private static String plural(int n, String what) {
+        return n + " " + what + (n == 1 ? "" : "s");
     }
 
     /** Stops all, removing this worker's files within {@code budget}; returns the files left. */

@@ -110,6 +110,7 @@ public final class Workspace implements AutoCloseable {
                 throw new WorkspaceException("cannot create " + abs + ": " + reason(e, abs));
             }
         }
+        // abs made by someone else meanwhile: theirs, and the parents made for it hold it, so they stay
         return made.contains(abs) ? made : java.util.List.of();
     }
 
