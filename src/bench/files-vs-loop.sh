@@ -6,6 +6,10 @@
 # and the newest JDK 22+ under /usr/lib/jvm (the native FFM path). Use a fresh tmpfs
 # (/dev/shm/…) to compare CPU cost alone. Besides the whole run, kiln's steady state: files created
 # between 3 s after its start line and 1 s before the end, read from its /metrics (needs curl).
+# kiln runs in a directory that stays between rounds, as an installed kiln's does (/var/lib/kiln):
+# a short first run on each JDK, not counted, makes the workers' class-data archive (the AOT cache
+# on JDK 25) that every later run starts from. FRESH=1 gives every run a new directory instead
+# (no archive: each run is a first start).
 #
 #   src/bench/files-vs-loop.sh [DIR] [SECONDS] [ROUNDS] [JAVA…]      (after: mvn -B package on JDK 22+)
 set -euo pipefail
@@ -29,6 +33,16 @@ trap 'rm -rf "$bin" "$dir"' EXIT
 mkdir -p "$dir"
 gcc -O2 -pthread -o "$bin/plainloop" "$here/plainloop.c"
 
+kilndir() { if [ "${FRESH:-0}" = 1 ]; then rm -rf "$dir/kiln"; else mkdir -p "$dir/kiln"; fi; }
+if [ "${FRESH:-0}" != 1 ]; then
+  for j in "${!javas[@]}"; do
+    kilndir
+    "${javas[$j]}" -jar "$jar" run --no-cpu --duration 2s --dir "$dir/kiln" --metrics-port 0 --min-free 1g >/dev/null 2>&1 \
+      || { echo "kiln did not run on ${javas[$j]}" >&2; exit 1; }
+  done
+  echo "kiln runs in $dir/kiln, which keeps the workers' class-data archive (made by a first run on each JDK, not counted)"
+fi
+
 declare -A rate steady
 created() { curl -s "http://127.0.0.1:$1/metrics" | awk '/^kiln_files_created_total[{]/ {s += $2} END {printf "%.0f", s}'; }
 for r in $(seq "$rounds"); do
@@ -37,6 +51,7 @@ for r in $(seq "$rounds"); do
   rate[loop,$r]=$l
   line="round $r: C loop ${l} files/s"
   for j in "${!javas[@]}"; do
+    kilndir
     "${javas[$j]}" -jar "$jar" run --no-cpu --duration "${secs}s" --dir "$dir/kiln" --max-files 4000000 \
          --min-free 1g --metrics-port 0 --report "$bin/r.json" >"$bin/out" 2>"$bin/err" &
     kp=$!
