@@ -9,7 +9,9 @@
 # kiln runs in a directory that stays between rounds, as an installed kiln's does (/var/lib/kiln):
 # a short first run on each JDK, not counted, makes the workers' class-data archive (the AOT cache
 # on JDK 25) that every later run starts from. FRESH=1 gives every run a new directory instead
-# (no archive: each run is a first start).
+# (no archive: each run is a first start). KEEP=N compares kiln's steady churn instead: kiln with
+# --max-files N, the C loop keeping N files per thread too (each create then also deletes the
+# oldest file), so memory stays bounded and runs can be long enough to make the JIT's start small.
 #
 #   src/bench/files-vs-loop.sh [DIR] [SECONDS] [ROUNDS] [JAVA…]      (after: mvn -B package on JDK 22+)
 set -euo pipefail
@@ -46,13 +48,13 @@ fi
 declare -A rate steady
 created() { curl -s "http://127.0.0.1:$1/metrics" | awk '/^kiln_files_created_total[{]/ {s += $2} END {printf "%.0f", s}'; }
 for r in $(seq "$rounds"); do
-  l=$("$bin/plainloop" "$dir/loop" "$cores" "$secs" | sed -E 's/.*files_per_second=//')
+  l=$("$bin/plainloop" "$dir/loop" "$cores" "$secs" 1024 "${KEEP:-0}" | sed -E 's/.*files_per_second=//')
   rm -rf "$dir/loop"
   rate[loop,$r]=$l
   line="round $r: C loop ${l} files/s"
   for j in "${!javas[@]}"; do
     kilndir
-    "${javas[$j]}" -jar "$jar" run --no-cpu --duration "${secs}s" --dir "$dir/kiln" --max-files 4000000 \
+    "${javas[$j]}" -jar "$jar" run --no-cpu --duration "${secs}s" --dir "$dir/kiln" --max-files "${KEEP:-4000000}" \
          --min-free 1g --metrics-port 0 --report "$bin/r.json" >"$bin/out" 2>"$bin/err" &
     kp=$!
     # steady state: files created between 3 s after the start line and 1 s before the end, from
@@ -82,7 +84,7 @@ for r in $(seq "$rounds"); do
 done
 median() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 ml=$(median $(for r in $(seq "$rounds"); do echo "${rate[loop,$r]}"; done))
-echo "median over $rounds rounds, $cores threads/workers, ${secs}s each:"
+echo "median over $rounds rounds, $cores threads/workers, ${secs}s each${KEEP:+, keeping $KEEP files each (churn)}:"
 printf '  C loop                %8.0f files/s\n' "$ml"
 for j in "${!javas[@]}"; do
   mk=$(median $(for r in $(seq "$rounds"); do echo "${rate[$j,$r]}"; done))

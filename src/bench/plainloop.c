@@ -1,9 +1,11 @@
 /*
  * The yardstick for kiln's file storm: T threads, each creating 1 KiB files with
  * open(O_CREAT|O_EXCL)/write/close in its own directory, sharded 1000 files to a
- * sub-directory like kiln. Prints files/s over the run, then removes what it made.
+ * sub-directory like kiln. With KEEP, each thread keeps at most that many files: after each
+ * create it unlinks the oldest, and removes a shard once its last file is gone (kiln's churn,
+ * --max-files KEEP). Prints files created per second over the run, then removes what it made.
  *
- *   plainloop DIR THREADS SECONDS [SIZE]
+ *   plainloop DIR THREADS SECONDS [SIZE [KEEP]]
  */
 #define _GNU_SOURCE
 #include <fcntl.h>
@@ -18,6 +20,7 @@
 static const char *root;
 static double seconds;
 static size_t size = 1024;
+static long keep;
 static long counts[256];
 
 static double now(void) {
@@ -42,6 +45,15 @@ static void *run(void *arg) {
         int fd = open(path, O_CREAT | O_EXCL | O_WRONLY, 0644);
         if (fd < 0 || write(fd, buf, size) != (ssize_t) size) { perror(path); exit(1); }
         close(fd);
+        if (keep > 0 && n >= keep) {
+            long old = n - keep;
+            snprintf(path, sizeof path, "%s/t%ld/d%06ld/%ld", root, id, old / 1000, old);
+            if (unlink(path) != 0) { perror(path); exit(1); }
+            if (old % 1000 == 999) {
+                snprintf(path, sizeof path, "%s/t%ld/d%06ld", root, id, old / 1000);
+                if (rmdir(path) != 0) { perror(path); exit(1); }
+            }
+        }
         n++;
     }
     counts[id] = n;
@@ -50,11 +62,12 @@ static void *run(void *arg) {
 }
 
 int main(int argc, char **argv) {
-    if (argc < 4) { fprintf(stderr, "usage: plainloop DIR THREADS SECONDS [SIZE]\n"); return 2; }
+    if (argc < 4) { fprintf(stderr, "usage: plainloop DIR THREADS SECONDS [SIZE [KEEP]]\n"); return 2; }
     root = argv[1];
     int threads = atoi(argv[2]);
     seconds = atof(argv[3]);
     if (argc > 4) size = (size_t) atol(argv[4]);
+    if (argc > 5) keep = atol(argv[5]);
     if (threads < 1 || threads > 256) return 2;
     mkdir(root, 0755);
     pthread_t t[256];
