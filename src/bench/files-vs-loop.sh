@@ -37,8 +37,8 @@ gcc -O2 -pthread -o "$bin/plainloop" "$here/plainloop.c"
 
 kilndir() { if [ "${FRESH:-0}" = 1 ]; then rm -rf "$dir/kiln"; else mkdir -p "$dir/kiln"; fi; }
 if [ "${FRESH:-0}" != 1 ]; then
+  mkdir -p "$dir/kiln"
   for j in "${!javas[@]}"; do
-    kilndir
     "${javas[$j]}" -jar "$jar" run --no-cpu --duration 2s --dir "$dir/kiln" --metrics-port 0 --min-free 1g >/dev/null 2>&1 \
       || { echo "kiln did not run on ${javas[$j]}" >&2; exit 1; }
   done

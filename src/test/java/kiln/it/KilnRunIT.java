@@ -107,10 +107,8 @@ final class KilnRunIT {
             assertTrue(k.err.stream().anyMatch(l -> l.matches("w0\\| \\d\\d:\\d\\d:\\d\\d\\.\\d{3} INFO w0: started .*")),
                     "a worker's log line, stamped once, by the supervisor as it relays it: " + k.output());
             // one writer per cpu a worker has to itself: pinned (the default, where taskset is), or 2 workers sharing the cpus
-            int cpus = Runtime.getRuntime().availableProcessors();
-            boolean pinned = java.util.stream.Stream.of("/usr/bin", "/bin", "/usr/local/bin")
-                    .anyMatch(d -> Files.isExecutable(Path.of(d, "taskset")));
-            int writers = pinned ? 1 : (cpus + 1) / 2;
+            boolean pinned = new kiln.supervisor.JvmWorkerLauncher(48L << 20, 0, true).pinning();
+            int writers = pinned ? 1 : (Runtime.getRuntime().availableProcessors() + 1) / 2;
             assertTrue(k.err.stream().anyMatch(l -> l.contains("INFO w0: started (pid ") && l.contains(
                     " (" + writers + (writers == 1 ? " writer)" : " writers)"))), writers + " writers: " + k.output());
             Config r = ConfigFactory.parseFile(report.toFile());
