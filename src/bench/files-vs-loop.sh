@@ -90,5 +90,9 @@ for j in "${!javas[@]}"; do
   mk=$(median $(for r in $(seq "$rounds"); do echo "${rate[$j,$r]}"; done))
   awk -v n="${name[$j]}" -v l="$ml" -v k="$mk" 'BEGIN { printf "  %-21s %8.0f files/s = %.2fx the C loop\n", n, k, k/l }'
   ms=$(median $(for r in $(seq "$rounds"); do echo "${steady[$j,$r]}"; done))
-  awk -v l="$ml" -v k="$ms" 'BEGIN { printf "    steady state        %8.0f files/s = %.2fx (without the first 3 s: the JIT compiling)\n", k, k/l }'
+  if [ "$secs" -ge 6 ]; then
+    awk -v l="$ml" -v k="$ms" 'BEGIN { printf "    steady state        %8.0f files/s = %.2fx (without the first 3 s: the JIT compiling)\n", k, k/l }'
+  else
+    echo "    steady state        not measured: runs shorter than 6 s"
+  fi
 done
