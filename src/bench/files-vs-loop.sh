@@ -12,6 +12,8 @@
 # (no archive: each run is a first start). KEEP=N compares kiln's steady churn instead: kiln with
 # --max-files N, the C loop keeping N files per thread too (each create then also deletes the
 # oldest file), so memory stays bounded and runs can be long enough to make the JIT's start small.
+# Each run's CPU time (its processes and theirs, start-up and clean-up included) is given per file
+# created, split into user and kernel time: what a file costs, whatever else the machine was doing.
 #
 #   src/bench/files-vs-loop.sh [DIR] [SECONDS] [ROUNDS] [JAVA…]      (after: mvn -B package on JDK 22+)
 set -euo pipefail
@@ -45,17 +47,22 @@ if [ "${FRESH:-0}" != 1 ]; then
   echo "kiln runs in $dir/kiln, which keeps the workers' class-data archive (made by a first run on each JDK, not counted)"
 fi
 
-declare -A rate steady
+declare -A rate steady cpu
+TIMEFORMAT='%U %S' # bash's time: user and system seconds of the command and every process it waited for
+# µs of CPU per file: user + system (user, system), from a `time` line and the files created
+perfile() { awk -v f="$2" '{ printf "%.2f (%.2f + %.2f)", ($1 + $2) * 1e6 / f, $1 * 1e6 / f, $2 * 1e6 / f }' "$1"; }
 created() { curl -s "http://127.0.0.1:$1/metrics" | awk '/^kiln_files_created_total[{]/ {s += $2} END {printf "%.0f", s}'; }
 for r in $(seq "$rounds"); do
-  l=$("$bin/plainloop" "$dir/loop" "$cores" "$secs" 1024 "${KEEP:-0}" | sed -E 's/.*files_per_second=//')
+  { time "$bin/plainloop" "$dir/loop" "$cores" "$secs" 1024 "${KEEP:-0}" >"$bin/lout"; } 2>"$bin/lcpu"
+  l=$(sed -E 's/.*files_per_second=//' "$bin/lout")
   rm -rf "$dir/loop"
   rate[loop,$r]=$l
-  line="round $r: C loop ${l} files/s"
+  cpu[loop,$r]=$(perfile "$bin/lcpu" "$(sed -E 's/.*files=([0-9]+).*/\1/' "$bin/lout")")
+  line="round $r: C loop ${l} files/s (${cpu[loop,$r]} µs CPU/file)"
   for j in "${!javas[@]}"; do
     kilndir
-    "${javas[$j]}" -jar "$jar" run --no-cpu --duration "${secs}s" --dir "$dir/kiln" --max-files "${KEEP:-4000000}" \
-         --min-free 1g --metrics-port 0 --report "$bin/r.json" >"$bin/out" 2>"$bin/err" &
+    { time "${javas[$j]}" -jar "$jar" run --no-cpu --duration "${secs}s" --dir "$dir/kiln" --max-files "${KEEP:-4000000}" \
+         --min-free 1g --metrics-port 0 --report "$bin/r.json" >"$bin/out" 2>"$bin/err"; } 2>"$bin/kcpu" &
     kp=$!
     # steady state: files created between 3 s after the start line and 1 s before the end, from
     # /metrics (the stats frames come 4 a second, so each end is within 250 ms)
@@ -77,18 +84,22 @@ for r in $(seq "$rounds"); do
     v=$("${javas[$j]}" -version 2>&1 | head -1 | sed -E 's/.*version "([0-9]+).*/\1/')
     rate[$j,$r]=$k
     steady[$j,$r]=${s:-0}
+    cpu[$j,$r]=$(perfile "$bin/kcpu" "$(sed -nE 's/.*"created" : ([0-9]+).*/\1/p' "$bin/r.json" | head -1)")
     name[$j]="kiln JDK $v ($io)"
-    line="$line, ${name[$j]} ${k} files/s (steady ${s:-?})"
+    line="$line, ${name[$j]} ${k} files/s (steady ${s:-?}; ${cpu[$j,$r]} µs CPU/file)"
   done
   echo "$line"
 done
 median() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 ml=$(median $(for r in $(seq "$rounds"); do echo "${rate[loop,$r]}"; done))
 echo "median over $rounds rounds, $cores threads/workers, ${secs}s each${KEEP:+, keeping $KEEP files each (churn)}:"
-printf '  C loop                %8.0f files/s\n' "$ml"
+printf '  C loop                %8.0f files/s; µs CPU per file, user + system: %s\n' "$ml" \
+  "$(median $(for r in $(seq "$rounds"); do echo "${cpu[loop,$r]}" | cut -d' ' -f1; done))"
 for j in "${!javas[@]}"; do
   mk=$(median $(for r in $(seq "$rounds"); do echo "${rate[$j,$r]}"; done))
-  awk -v n="${name[$j]}" -v l="$ml" -v k="$mk" 'BEGIN { printf "  %-21s %8.0f files/s = %.2fx the C loop\n", n, k, k/l }'
+  mc=$(median $(for r in $(seq "$rounds"); do echo "${cpu[$j,$r]}" | cut -d' ' -f1; done))
+  awk -v n="${name[$j]}" -v l="$ml" -v k="$mk" -v c="$mc" \
+    'BEGIN { printf "  %-21s %8.0f files/s = %.2fx the C loop; µs CPU per file: %s\n", n, k, k/l, c }'
   ms=$(median $(for r in $(seq "$rounds"); do echo "${steady[$j,$r]}"; done))
   if [ "$secs" -ge 6 ]; then
     awk -v l="$ml" -v k="$ms" 'BEGIN { printf "    steady state        %8.0f files/s = %.2fx (without the first 3 s: the JIT compiling)\n", k, k/l }'
