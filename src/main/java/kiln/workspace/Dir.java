@@ -12,6 +12,9 @@ import java.io.Closeable;
  * <p>Thread-safe for concurrent operations; {@link #close} only once none is under way.
  */
 public interface Dir extends Closeable {
+    /** The longest name an entry can have on Linux, in bytes (a longer one is {@link Errno#ENAMETOOLONG}). */
+    int NAME_MAX = 255;
+
     /**
      * Makes the subdirectory {@code name} (mode 0700) and opens it.
      *

@@ -24,6 +24,8 @@ final class NioErrors {
         Errno errno;
         if (e instanceof FsException f) {
             return f;
+        } else if (name != null && name.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > Dir.NAME_MAX) {
+            errno = Errno.ENAMETOOLONG; // the JDK says so only in words
         } else if (e instanceof FileAlreadyExistsException) {
             errno = Errno.EEXIST;
         } else if (e instanceof NoSuchFileException) {

@@ -98,6 +98,33 @@ final class FileIoTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("ios")
+    void names_ofEveryLength_reachTheKernelWhole(FileIo io) throws Exception {
+        String longest = "é".repeat(127) + "x"; // 255 bytes in UTF-8: the most a Linux name holds
+        try (Dir root = io.openRoot(tmp)) {
+            // a long name, then shorter ones: each is what it says, not the tail of the one before
+            for (String name : List.of("d000123456", "d1", longest, "é")) {
+                root.makeDir(name).close();
+            }
+            root.makeDir("d0000").close();
+            try (var in = Files.list(tmp)) {
+                assertEquals(java.util.Set.of("d000123456", "d1", longest, "é", "d0000"),
+                        in.map(p -> p.getFileName().toString()).collect(java.util.stream.Collectors.toSet()));
+            }
+            root.openDir(longest).close();
+            FsException tooLong = assertThrows(FsException.class, () -> root.makeDir(longest + "y"));
+            assertEquals(Errno.ENAMETOOLONG, tooLong.errno(), tooLong.getMessage());
+            assertEquals(Errno.ENAMETOOLONG, assertThrows(FsException.class, () -> root.removeDir("z".repeat(300))).errno());
+            for (String name : List.of("d000123456", "d1", longest, "é", "d0000")) {
+                root.removeDir(name);
+            }
+        }
+        try (var left = Files.list(tmp)) {
+            assertEquals(0, left.count(), "every directory made was removed by its own name");
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("ios")
     void readBack_refusesALink(FileIo io) throws Exception {
         Path secret = Files.writeString(tmp.resolve("secret"), "do not read me");
         Path in = Files.createDirectories(tmp.resolve("in"));
