@@ -27,12 +27,15 @@ final class Shards {
     /** One shard directory, held open; refs counts files present or in flight, plus one for the producer. */
     static final class Shard {
         final long number;
+        /** Its entry's name in the worker directory, formatted once: its removal needs it again. */
+        final String name;
         final Dir dir;
         final boolean owned;
         final AtomicInteger refs = new AtomicInteger(1);
 
-        Shard(long number, Dir dir, boolean owned) {
+        Shard(long number, String name, Dir dir, boolean owned) {
             this.number = number;
+            this.name = name;
             this.dir = dir;
             this.owned = owned;
         }
@@ -47,7 +50,7 @@ final class Shards {
         String name = Layout.shardDir(number);
         try {
             Dir.Opened o = Dir.makeOrOpen(workerDir, name);
-            Shard s = new Shard(number, o.dir(), o.made());
+            Shard s = new Shard(number, name, o.dir(), o.made());
             open.put(number, s);
             return s;
         } catch (FsException e) {
@@ -95,9 +98,8 @@ final class Shards {
         if (!s.owned) {
             return;
         }
-        String name = Layout.shardDir(s.number);
         try {
-            workerDir.removeDir(name);
+            workerDir.removeDir(s.name);
         } catch (FsException e) {
             if (e.errno() == Errno.ENOTEMPTY) {
                 LOG.info("leaving {}: it holds files kiln did not create", s.dir.path());
