@@ -1,5 +1,6 @@
 package kiln.workspace;
 
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static kiln.workspace.Libc.AT_REMOVEDIR;
 import static kiln.workspace.Libc.DIR_FLAGS;
 import static kiln.workspace.Libc.STATE;
@@ -8,8 +9,6 @@ import static kiln.workspace.Libc.failure;
 import static kiln.workspace.Libc.mkdirat;
 import static kiln.workspace.Libc.openat;
 import static kiln.workspace.Libc.unlinkat;
-
-import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
