@@ -49,7 +49,7 @@ fi
 
 declare -A rate steady cpu
 TIMEFORMAT='%U %S' # bash's time: user and system seconds of the command and every process it waited for
-# µs of CPU per file: user + system (user, system), from a `time` line and the files created
+# µs of CPU per file, "total (user + system)", from a `time` line and the files created
 perfile() { awk -v f="$2" '{ printf "%.2f (%.2f + %.2f)", ($1 + $2) * 1e6 / f, $1 * 1e6 / f, $2 * 1e6 / f }' "$1"; }
 created() { curl -s "http://127.0.0.1:$1/metrics" | awk '/^kiln_files_created_total[{]/ {s += $2} END {printf "%.0f", s}'; }
 for r in $(seq "$rounds"); do
@@ -91,16 +91,18 @@ for r in $(seq "$rounds"); do
   echo "$line"
 done
 median() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
-ml=$(median $(for r in $(seq "$rounds"); do echo "${rate[loop,$r]}"; done))
+# the median over the rounds of table $1 for $2 (loop or a JDK's index), of each entry's first word
+medof() { local -n t=$1; median $(for r in $(seq "$rounds"); do echo "${t[$2,$r]%% *}"; done); }
+ml=$(medof rate loop)
 echo "median over $rounds rounds, $cores threads/workers, ${secs}s each${KEEP:+, keeping $KEEP files each (churn)}:"
 printf '  C loop                %8.0f files/s; µs CPU per file, user + system: %s\n' "$ml" \
-  "$(median $(for r in $(seq "$rounds"); do echo "${cpu[loop,$r]}" | cut -d' ' -f1; done))"
+  "$(medof cpu loop)"
 for j in "${!javas[@]}"; do
-  mk=$(median $(for r in $(seq "$rounds"); do echo "${rate[$j,$r]}"; done))
-  mc=$(median $(for r in $(seq "$rounds"); do echo "${cpu[$j,$r]}" | cut -d' ' -f1; done))
+  mk=$(medof rate "$j")
+  mc=$(medof cpu "$j")
   awk -v n="${name[$j]}" -v l="$ml" -v k="$mk" -v c="$mc" \
     'BEGIN { printf "  %-21s %8.0f files/s = %.2fx the C loop; µs CPU per file: %s\n", n, k, k/l, c }'
-  ms=$(median $(for r in $(seq "$rounds"); do echo "${steady[$j,$r]}"; done))
+  ms=$(medof steady "$j")
   if [ "$secs" -ge 6 ]; then
     awk -v l="$ml" -v k="$ms" 'BEGIN { printf "    steady state        %8.0f files/s = %.2fx (without the first 3 s: the JIT compiling)\n", k, k/l }'
   else
