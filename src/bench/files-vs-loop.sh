@@ -4,8 +4,10 @@
 # slows creates for minutes after a bulk delete; each run ends with one). Each round runs the
 # C loop, then kiln on every JDK given: by default the machine's `java` (JDK 17: the NIO path)
 # and the newest JDK 22+ under /usr/lib/jvm (the native FFM path). Use a fresh tmpfs
-# (/dev/shm/…) to compare CPU cost alone. Besides the whole run, kiln's steady state: files created
-# between 3 s after its start line and 1 s before the end, read from its /metrics (needs curl).
+# (/dev/shm/…) to compare CPU cost alone. Besides the whole run, the steady state of each: files
+# created between 3 s after the start (kiln's start line) and 1 s before the end, kiln's read from
+# its /metrics (needs curl). Both are measured over the same seconds: a file system slows as it
+# fills, so a loop's whole run against kiln's later seconds would not compare like with like.
 # kiln runs in a directory that stays between rounds, as an installed kiln's does (/var/lib/kiln):
 # a short first run on each JDK, not counted, makes the workers' class-data archive (the AOT cache
 # on JDK 25) that every later run starts from. FRESH=1 gives every run a new directory instead
@@ -57,8 +59,9 @@ for r in $(seq "$rounds"); do
   l=$(sed -E 's/.*files_per_second=//' "$bin/lout")
   rm -rf "$dir/loop"
   rate[loop,$r]=$l
+  steady[loop,$r]=$(sed -E 's/.*steady_per_second=([0-9]+).*/\1/' "$bin/lout")
   cpu[loop,$r]=$(perfile "$bin/lcpu" "$(sed -E 's/.*files=([0-9]+).*/\1/' "$bin/lout")")
-  line="round $r: C loop ${l} files/s (${cpu[loop,$r]} µs CPU/file)"
+  line="round $r: C loop ${l} files/s (steady ${steady[loop,$r]}; ${cpu[loop,$r]} µs CPU/file)"
   for j in "${!javas[@]}"; do
     kilndir
     { time "${javas[$j]}" -jar "$jar" run --no-cpu --duration "${secs}s" --dir "$dir/kiln" --max-files "${KEEP:-4000000}" \
@@ -75,7 +78,7 @@ for r in $(seq "$rounds"); do
     s=""
     if [ -n "$port" ] && [ "$secs" -ge 6 ]; then
       sleep 3; a=$(created "$port"); ta=$(date +%s%N)
-      sleep $((secs - 5)); b=$(created "$port"); tb=$(date +%s%N)
+      sleep $((secs - 4)); b=$(created "$port"); tb=$(date +%s%N)
       s=$(awk -v a="$a" -v b="$b" -v t="$(( (tb - ta) / 1000000 ))" 'BEGIN { printf "%.0f", (b - a) * 1000 / t }')
     fi
     wait "$kp" || { cat "$bin/err"; exit 1; }
@@ -93,18 +96,29 @@ done
 median() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 # the median over the rounds of table $1 for $2 (loop or a JDK's index), of each entry's first word
 medof() { local -n t=$1; median $(for r in $(seq "$rounds"); do echo "${t[$2,$r]%% *}"; done); }
+# table $1's entries for $2 over the loop's in the same round: their range and median (the VM drifts
+# between rounds, and a round's runs meet the same state)
+perround() {
+  local -n t=$1
+  for r in $(seq "$rounds"); do echo "${t[$2,$r]} ${t[loop,$r]}"; done | awk '$2 > 0 { print $1 / $2 }' | sort -n |
+    awk '{ a[NR] = $1 } END { if (NR) printf "per round %.2f–%.2fx, median %.2fx", a[1], a[NR], a[int((NR + 1) / 2)] }'
+}
 ml=$(medof rate loop)
 echo "median over $rounds rounds, $cores threads/workers, ${secs}s each${KEEP:+, keeping $KEEP files each (churn)}:"
 printf '  C loop                %8.0f files/s; µs CPU per file, user + system: %s\n' "$ml" \
   "$(medof cpu loop)"
+[ "$secs" -ge 6 ] && printf '    steady state        %8.0f files/s\n' "$(medof steady loop)"
 for j in "${!javas[@]}"; do
   mk=$(medof rate "$j")
   mc=$(medof cpu "$j")
   awk -v n="${name[$j]}" -v l="$ml" -v k="$mk" -v c="$mc" \
     'BEGIN { printf "  %-21s %8.0f files/s = %.2fx the C loop; µs CPU per file: %s\n", n, k, k/l, c }'
+  echo "                        $(perround rate "$j")"
   ms=$(medof steady "$j")
   if [ "$secs" -ge 6 ]; then
-    awk -v l="$ml" -v k="$ms" 'BEGIN { printf "    steady state        %8.0f files/s = %.2fx (without the first 3 s: the JIT compiling)\n", k, k/l }'
+    awk -v l="$(medof steady loop)" -v k="$ms" \
+      'BEGIN { printf "    steady state        %8.0f files/s = %.2fx the loop'"'"'s over the same seconds\n", k, k/l }'
+    echo "                        $(perround steady "$j")"
   else
     echo "    steady state        not measured: runs shorter than 6 s"
   fi

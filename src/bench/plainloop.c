@@ -3,13 +3,17 @@
  * open(O_CREAT|O_EXCL)/write/close in its own directory, sharded 1000 files to a
  * sub-directory like kiln. With KEEP, each thread keeps at most that many files: after each
  * create it unlinks the oldest, and removes a shard once its last file is gone (kiln's churn,
- * --max-files KEEP). Prints files created per second over the run, then removes what it made.
+ * --max-files KEEP). Prints files created per second over the run and, for runs of 6 s or more, in
+ * the window kiln's steady state is measured over (3 s after the start to 1 s before the end:
+ * this file system slows as it fills, so a loop's whole run and kiln's later seconds would not
+ * compare like with like), then removes what it made.
  *
  *   plainloop DIR THREADS SECONDS [SIZE [KEEP]]
  */
 #define _GNU_SOURCE
 #include <fcntl.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,7 +25,8 @@ static const char *root;
 static double seconds;
 static size_t size = 1024;
 static long keep;
-static long counts[256];
+/* files made so far, one cache line per thread: the main thread reads them for the steady state */
+static struct { _Atomic long n; char pad[56]; } counts[256];
 
 static double now(void) {
     struct timespec ts;
@@ -55,8 +60,8 @@ static void *run(void *arg) {
             }
         }
         n++;
+        atomic_store_explicit(&counts[id].n, n, memory_order_relaxed);
     }
-    counts[id] = n;
     free(buf);
     return NULL;
 }
@@ -73,10 +78,23 @@ int main(int argc, char **argv) {
     pthread_t t[256];
     double start = now();
     for (long i = 0; i < threads; i++) pthread_create(&t[i], NULL, run, (void *) i);
+    double steady = 0;
+    if (seconds >= 6) {
+        long at[2];
+        double when[2], mark[2] = {start + 3, start + seconds - 1};
+        for (int k = 0; k < 2; k++) {
+            while (now() < mark[k]) usleep(1000);
+            when[k] = now();
+            at[k] = 0;
+            for (int i = 0; i < threads; i++) at[k] += atomic_load_explicit(&counts[i].n, memory_order_relaxed);
+        }
+        steady = (at[1] - at[0]) / (when[1] - when[0]);
+    }
     long total = 0;
-    for (int i = 0; i < threads; i++) { pthread_join(t[i], NULL); total += counts[i]; }
+    for (int i = 0; i < threads; i++) { pthread_join(t[i], NULL); total += counts[i].n; }
     double took = now() - start;
-    printf("plainloop threads=%d files=%ld seconds=%.2f files_per_second=%.0f\n", threads, total, took, total / took);
+    printf("plainloop threads=%d files=%ld seconds=%.2f steady_per_second=%.0f files_per_second=%.0f\n", threads, total,
+           took, steady, total / took);
     char cmd[4200];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", root);
     return system(cmd) == 0 ? 0 : 1;
