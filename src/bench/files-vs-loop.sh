@@ -2,8 +2,9 @@
 # Files/s of kiln (--no-cpu, no churn) against a plain C loop of open/write/close with one
 # thread per core, on the same file system, interleaved so all meet the same state (ext4
 # slows creates for minutes after a bulk delete; each run ends with one). Each round runs the
-# C loop, then kiln on every JDK given: by default the machine's `java` (JDK 17: the NIO path)
-# and the newest JDK 22+ under /usr/lib/jvm (the native FFM path). Use a fresh tmpfs
+# C loop and kiln on every JDK given, by default the machine's `java` (JDK 17: the NIO path)
+# and the newest JDK 22+ under /usr/lib/jvm (the native FFM path); each round starts one run
+# later in that list, so every run follows every other's bulk delete as often. Use a fresh tmpfs
 # (/dev/shm/…) to compare CPU cost alone. Besides the whole run, the steady state of each: files
 # created between 3 s after the start (kiln's start line) and 1 s before the end, kiln's read from
 # its /metrics (needs curl). Both are measured over the same seconds: a file system slows as it
@@ -49,48 +50,62 @@ if [ "${FRESH:-0}" != 1 ]; then
   echo "kiln runs in $dir/kiln, which keeps the workers' class-data archive (made by a first run on each JDK, not counted)"
 fi
 
-declare -A rate steady cpu
+declare -A rate steady cpu said name
 TIMEFORMAT='%U %S' # bash's time: user and system seconds of the command and every process it waited for
 # µs of CPU per file, "total (user + system)", from a `time` line and the files created
 perfile() { awk -v f="$2" '{ printf "%.2f (%.2f + %.2f)", ($1 + $2) * 1e6 / f, $1 * 1e6 / f, $2 * 1e6 / f }' "$1"; }
 created() { curl -s "http://127.0.0.1:$1/metrics" | awk '/^kiln_files_created_total[{]/ {s += $2} END {printf "%.0f", s}'; }
-for r in $(seq "$rounds"); do
+runloop() { # round $1
+  local r=$1 l
   { time "$bin/plainloop" "$dir/loop" "$cores" "$secs" 1024 "${KEEP:-0}" >"$bin/lout"; } 2>"$bin/lcpu"
   l=$(sed -E 's/.*files_per_second=//' "$bin/lout")
   rm -rf "$dir/loop"
   rate[loop,$r]=$l
   steady[loop,$r]=$(sed -E 's/.*steady_per_second=([0-9]+).*/\1/' "$bin/lout")
   cpu[loop,$r]=$(perfile "$bin/lcpu" "$(sed -E 's/.*files=([0-9]+).*/\1/' "$bin/lout")")
-  line="round $r: C loop ${l} files/s (steady ${steady[loop,$r]}; ${cpu[loop,$r]} µs CPU/file)"
-  for j in "${!javas[@]}"; do
-    kilndir
-    { time "${javas[$j]}" -jar "$jar" run --no-cpu --duration "${secs}s" --dir "$dir/kiln" --max-files "${KEEP:-4000000}" \
-         --min-free 1g --metrics-port 0 --report "$bin/r.json" >"$bin/out" 2>"$bin/err"; } 2>"$bin/kcpu" &
-    kp=$!
-    # steady state: files created between 3 s after the start line and 1 s before the end, from
-    # /metrics (the stats frames come 4 a second, so each end is within 250 ms)
-    port=""
-    for _ in $(seq 1000); do
-      port=$(sed -nE 's|.*metrics at http://127\.0\.0\.1:([0-9]+)/.*|\1|p' "$bin/out" | head -1)
-      [ -n "$port" ] && break
-      sleep 0.01
-    done
-    s=""
-    if [ -n "$port" ] && [ "$secs" -ge 6 ]; then
-      sleep 3; a=$(created "$port"); ta=$(date +%s%N)
-      sleep $((secs - 4)); b=$(created "$port"); tb=$(date +%s%N)
-      s=$(awk -v a="$a" -v b="$b" -v t="$(( (tb - ta) / 1000000 ))" 'BEGIN { printf "%.0f", (b - a) * 1000 / t }')
-    fi
-    wait "$kp" || { cat "$bin/err"; exit 1; }
-    k=$(sed -nE 's/.*"per_second" : ([0-9.]+).*/\1/p' "$bin/r.json" | head -1)
-    io=$(sed -nE 's/.*"io" : "([a-z]+)".*/\1/p' "$bin/r.json" | head -1)
-    v=$("${javas[$j]}" -version 2>&1 | head -1 | sed -E 's/.*version "([0-9]+).*/\1/')
-    rate[$j,$r]=$k
-    steady[$j,$r]=${s:-0}
-    cpu[$j,$r]=$(perfile "$bin/kcpu" "$(sed -nE 's/.*"created" : ([0-9]+).*/\1/p' "$bin/r.json" | head -1)")
-    name[$j]="kiln JDK $v ($io)"
-    line="$line, ${name[$j]} ${k} files/s (steady ${s:-?}; ${cpu[$j,$r]} µs CPU/file)"
+  said[loop,$r]="C loop ${l} files/s (steady ${steady[loop,$r]}; ${cpu[loop,$r]} µs CPU/file)"
+}
+runkiln() { # JDK index $1, round $2
+  local j=$1 r=$2 kp port s a b ta tb k io v
+  kilndir
+  { time "${javas[$j]}" -jar "$jar" run --no-cpu --duration "${secs}s" --dir "$dir/kiln" --max-files "${KEEP:-4000000}" \
+       --min-free 1g --metrics-port 0 --report "$bin/r.json" >"$bin/out" 2>"$bin/err"; } 2>"$bin/kcpu" &
+  kp=$!
+  # steady state: files created between 3 s after the start line and 1 s before the end, from
+  # /metrics (the stats frames come 4 a second, so each end is within 250 ms)
+  port=""
+  for _ in $(seq 1000); do
+    port=$(sed -nE 's|.*metrics at http://127\.0\.0\.1:([0-9]+)/.*|\1|p' "$bin/out" | head -1)
+    [ -n "$port" ] && break
+    sleep 0.01
   done
+  s=""
+  if [ -n "$port" ] && [ "$secs" -ge 6 ]; then
+    sleep 3; a=$(created "$port"); ta=$(date +%s%N)
+    sleep $((secs - 4)); b=$(created "$port"); tb=$(date +%s%N)
+    s=$(awk -v a="$a" -v b="$b" -v t="$(( (tb - ta) / 1000000 ))" 'BEGIN { printf "%.0f", (b - a) * 1000 / t }')
+  fi
+  wait "$kp" || { cat "$bin/err"; exit 1; }
+  k=$(sed -nE 's/.*"per_second" : ([0-9.]+).*/\1/p' "$bin/r.json" | head -1)
+  io=$(sed -nE 's/.*"io" : "([a-z]+)".*/\1/p' "$bin/r.json" | head -1)
+  v=$("${javas[$j]}" -version 2>&1 | head -1 | sed -E 's/.*version "([0-9]+).*/\1/')
+  rate[$j,$r]=$k
+  steady[$j,$r]=${s:-0}
+  cpu[$j,$r]=$(perfile "$bin/kcpu" "$(sed -nE 's/.*"created" : ([0-9]+).*/\1/p' "$bin/r.json" | head -1)")
+  name[$j]="kiln JDK $v ($io)"
+  said[$j,$r]="${name[$j]} ${k} files/s (steady ${s:-?}; ${cpu[$j,$r]} µs CPU/file)"
+}
+runs=(loop "${!javas[@]}")
+for r in $(seq "$rounds"); do
+  # each round starts one run later in the list, so that each run follows each other's bulk delete
+  # as often: the run right after one is slower, by up to a tenth here
+  for i in "${!runs[@]}"; do
+    x=${runs[$(( (i + r - 1) % ${#runs[@]} ))]}
+    if [ "$x" = loop ]; then runloop "$r"; else runkiln "$x" "$r"; fi
+  done
+  first=${runs[$(( (r - 1) % ${#runs[@]} ))]}
+  line="round $r (${name[$first]:-C loop} first): ${said[loop,$r]}"
+  for j in "${!javas[@]}"; do line="$line, ${said[$j,$r]}"; done
   echo "$line"
 done
 median() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
