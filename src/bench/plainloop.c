@@ -83,7 +83,9 @@ int main(int argc, char **argv) {
         long at[2];
         double when[2], mark[2] = {start + 3, start + seconds - 1};
         for (int k = 0; k < 2; k++) {
-            while (now() < mark[k]) usleep(1000);
+            /* one sleep to each mark, not a poll: the loop's threads keep both cores */
+            struct timespec until = {(time_t) mark[k], (long) ((mark[k] - (time_t) mark[k]) * 1e9)};
+            while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &until, NULL) != 0) { }
             when[k] = now();
             at[k] = 0;
             for (int i = 0; i < threads; i++) at[k] += atomic_load_explicit(&counts[i].n, memory_order_relaxed);
