@@ -65,9 +65,12 @@ final class KilnRunIT {
                 "--cpu-load", "50")) {
             await().atMost(Duration.ofSeconds(30)).until(() -> k.port() > 0 || !k.process.isAlive());
             assertTrue(k.port() > 0, k.output());
-            await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(200))
-                    .until(() -> k.scrape().getOrDefault("kiln_files_created_total{worker=\"1\"}", 0.0) > 0
-                            && k.scrape().getOrDefault("kiln_files_created_total{worker=\"0\"}", 0.0) > 0);
+            // both stressors have reported in: the burners' first counts can come a frame after the files'
+            await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(200)).until(() -> {
+                Map<String, Double> s = k.scrape();
+                return s.getOrDefault("kiln_files_created_total{worker=\"1\"}", 0.0) > 0
+                        && s.getOrDefault("kiln_files_created_total{worker=\"0\"}", 0.0) > 0 && sum(s, "kiln_cpu_ops_total") > 0;
+            });
             Map<String, Double> m = k.scrape();
             assertEquals(2.0, m.get("kiln_workers{state=\"running\"}"), "two worker JVMs run");
             assertTrue(m.containsKey("kiln_host_cpu_load_ratio{cpu=\"0\"}"), "per-core load: " + m.keySet());
