@@ -4,7 +4,8 @@
 # slows creates for minutes after a bulk delete; each run ends with one). Each round runs the
 # C loop and kiln on every JDK given, by default the machine's `java` (JDK 17: the NIO path)
 # and the newest JDK 22+ under /usr/lib/jvm (the native FFM path); each round starts one run
-# later in that list, so every run follows every other's bulk delete as often. Use a fresh tmpfs
+# later in that list, so every run follows every other's bulk delete as often (the run right after
+# one is slower: on tmpfs here by up to a tenth). Use a fresh tmpfs
 # (/dev/shm/…) to compare CPU cost alone. Besides the whole run, the steady state of each: files
 # created between 3 s after the start (kiln's start line) and 1 s before the end, kiln's read from
 # its /metrics (needs curl). Both are measured over the same seconds: a file system slows as it
@@ -63,7 +64,7 @@ runloop() { # round $1
   rate[loop,$r]=$l
   steady[loop,$r]=$(sed -E 's/.*steady_per_second=([0-9]+).*/\1/' "$bin/lout")
   cpu[loop,$r]=$(perfile "$bin/lcpu" "$(sed -E 's/.*files=([0-9]+).*/\1/' "$bin/lout")")
-  said[loop,$r]="C loop ${l} files/s (steady ${steady[loop,$r]}; ${cpu[loop,$r]} µs CPU/file)"
+  said[loop,$r]="C loop ${l} files/s (steady ${steady[loop,$r]/#0/?}; ${cpu[loop,$r]} µs CPU/file)"
 }
 runkiln() { # JDK index $1, round $2
   local j=$1 r=$2 kp port s a b ta tb k io v
@@ -97,8 +98,6 @@ runkiln() { # JDK index $1, round $2
 }
 runs=(loop "${!javas[@]}")
 for r in $(seq "$rounds"); do
-  # each round starts one run later in the list, so that each run follows each other's bulk delete
-  # as often: the run right after one is slower, by up to a tenth here
   for i in "${!runs[@]}"; do
     x=${runs[$(( (i + r - 1) % ${#runs[@]} ))]}
     if [ "$x" = loop ]; then runloop "$r"; else runkiln "$x" "$r"; fi
