@@ -5,14 +5,15 @@
 # exactly kiln's system calls (openat/unlinkat relative to the shard it holds open, no path walk):
 # the first is the yardstick a plain program sets, the second the ceiling of kiln's design here,
 # so the two ratios split kiln's figure into what its way of naming files gains and what its JVM
-# and bookkeeping cost. Each round runs both loops and kiln on every JDK given, by default the machine's `java` (JDK 17: the NIO path)
-# and the newest JDK 22+ under /usr/lib/jvm (the native FFM path); each round starts one run
-# later in that list, so every run follows every other's bulk delete as often (the run right after
-# one is slower: on tmpfs here by up to a tenth). Use a fresh tmpfs
-# (/dev/shm/…) to compare CPU cost alone. Besides the whole run, the steady state of each: files
-# created between 3 s after the start (kiln's start line) and 1 s before the end, kiln's read from
-# its /metrics (needs curl). Both are measured over the same seconds: a file system slows as it
-# fills, so a loop's whole run against kiln's later seconds would not compare like with like.
+# and bookkeeping cost. Each round runs both loops and kiln on every JDK given, by default the
+# machine's `java` (JDK 17: the NIO path) and the newest JDK 22+ under /usr/lib/jvm (the native
+# FFM path); each round starts one run later in that list, so every run follows every other's
+# bulk delete as often (the run right after one is slower: on tmpfs here by up to a tenth). Use a
+# fresh tmpfs (/dev/shm/…) to compare CPU cost alone. Besides the whole run, the steady state of
+# each: files created between 3 s after the start (kiln's start line) and 1 s before the end,
+# kiln's read from its /metrics (needs curl). All are measured over the same seconds: a file
+# system slows as it fills, so a loop's whole run against kiln's later seconds would not compare
+# like with like.
 # kiln runs in a directory that stays between rounds, as an installed kiln's does (/var/lib/kiln):
 # a short first run on each JDK, not counted, makes the workers' class-data archive (the AOT cache
 # on JDK 25) that every later run starts from. FRESH=1 gives every run a new directory instead
