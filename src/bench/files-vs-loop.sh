@@ -123,6 +123,12 @@ perround() {
   for r in $(seq "$rounds"); do echo "${t[$2,$r]} ${t[${3:-loop},$r]}"; done | awk '$2 > 0 { print $1 / $2 }' | sort -n |
     awk '{ a[NR] = $1 } END { if (NR) printf "per round %.2f–%.2fx, median %.2fx", a[1], a[NR], a[int((NR + 1) / 2)] }'
 }
+# table $1's entry for kiln run $2 against the loop making kiln's calls from C: what kiln's JVM and
+# bookkeeping cost (nothing for that loop itself)
+vsat() {
+  [ "$2" = at ] || awk -v a="$(medof "$1" at)" -v k="$(medof "$1" "$2")" -v p="$(perround "$1" "$2" at)" \
+    'BEGIN { printf "                        = %.2fx the loop making kiln'"'"'s calls (%s)\n", k/a, p }'
+}
 ml=$(medof rate loop)
 echo "median over $rounds rounds, $cores threads/workers, ${secs}s each${KEEP:+, keeping $KEEP files each (churn)}:"
 printf '  %-21s %8.0f files/s; µs CPU per file, user + system: %s\n' "${name[loop]}" "$ml" "$(medof cpu loop)"
@@ -131,15 +137,12 @@ for x in at "${!javas[@]}"; do
   awk -v n="${name[$x]}" -v l="$ml" -v k="$(medof rate "$x")" -v c="$(medof cpu "$x")" \
     'BEGIN { printf "  %-21s %8.0f files/s = %.2fx the C loop; µs CPU per file: %s\n", n, k, k/l, c }'
   echo "                        $(perround rate "$x")"
-  # kiln against the same system calls made from C: what its JVM and bookkeeping cost
-  [ "$x" = at ] || awk -v a="$(medof rate at)" -v k="$(medof rate "$x")" -v p="$(perround rate "$x" at)" \
-    'BEGIN { printf "                        = %.2fx %s (%s)\n", k/a, "the loop making kiln'"'"'s calls", p }'
+  vsat rate "$x"
   if [ "$secs" -ge 6 ]; then
     awk -v l="$(medof steady loop)" -v k="$(medof steady "$x")" \
       'BEGIN { printf "    steady state        %8.0f files/s = %.2fx the C loop'"'"'s over the same seconds\n", k, k/l }'
     echo "                        $(perround steady "$x")"
-    [ "$x" = at ] || awk -v a="$(medof steady at)" -v k="$(medof steady "$x")" -v p="$(perround steady "$x" at)" \
-      'BEGIN { printf "                        = %.2fx %s (%s)\n", k/a, "the loop making kiln'"'"'s calls", p }'
+    vsat steady "$x"
   else
     echo "    steady state        not measured: runs shorter than 6 s"
   fi
