@@ -113,7 +113,8 @@ for r in $(seq "$rounds"); do
   for j in "${!javas[@]}"; do line="$line, ${said[$j,$r]}"; done
   echo "$line"
 done
-median() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+# the median: with an even count, the mean of the two middle values
+median() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {if (NR) print (a[int((NR+1)/2)] + a[int(NR/2)+1]) / 2}'; }
 # the median over the rounds of table $1 for $2 (loop or a JDK's index), of each entry's first word
 medof() { local -n t=$1; median $(for r in $(seq "$rounds"); do echo "${t[$2,$r]%% *}"; done); }
 # table $1's entries for $2 over those of $3 (default: the C loop) in the same round: their range
@@ -121,7 +122,7 @@ medof() { local -n t=$1; median $(for r in $(seq "$rounds"); do echo "${t[$2,$r]
 perround() {
   local -n t=$1
   for r in $(seq "$rounds"); do echo "${t[$2,$r]} ${t[${3:-loop},$r]}"; done | awk '$2 > 0 { print $1 / $2 }' | sort -n |
-    awk '{ a[NR] = $1 } END { if (NR) printf "per round %.2f–%.2fx, median %.2fx", a[1], a[NR], a[int((NR + 1) / 2)] }'
+    awk '{ a[NR] = $1 } END { if (NR) printf "per round %.2f–%.2fx, median %.2fx", a[1], a[NR], (a[int((NR + 1) / 2)] + a[int(NR / 2) + 1]) / 2 }'
 }
 # table $1's entry for kiln run $2 against the loop making kiln's calls from C: what kiln's JVM and
 # bookkeeping cost (nothing for that loop itself)

@@ -73,7 +73,7 @@ for n in "${counts[@]}"; do
     wait "$pid" || true
     rm -f "$out"
     [ -n "$at3" ] || { echo "workers=$n round $r: no worker found"; continue; }
-    steady=$(printf '%s\n' "${wsamples[@]}" | sort -n | awk '{a[NR]=$1} END {print NR ? a[int((NR+1)/2)] : 0}')
+    steady=$(printf '%s\n' "${wsamples[@]}" | sort -n | awk '{a[NR]=$1} END {print NR ? (a[int((NR+1)/2)] + a[int(NR/2)+1]) / 2 : 0}')
     mib() { echo "$1 / 1024" | bc -l; }
     printf 'workers=%-3d round %d: all running after %5s ms | per worker PSS %5.1f MiB at 3 s, peak %5.1f, steady %5.1f, RSS %5.1f | supervisor PSS %5.1f MiB RSS %5.1f MiB%s\n' \
       "$n" "$r" "${ms:-?}" "$(mib "$at3")" "$(mib "$peak")" "$(mib "$steady")" "$(mib "$atrss")" \
