@@ -66,8 +66,9 @@ final class LauncherIT {
         try (KilnProcess k = new KilnProcess(Map.of("KILN_CACHE_DIR", cache.toString()), SHORT_RUN)) {
             assertEquals(0, k.waitFor(Duration.ofSeconds(60)), k.output());
             String json = String.join("\n", k.out).strip();
-            // stdout is the report alone: the archive's dump warnings went to stderr
+            // stdout is the report alone, and stderr has no list of the classes the archive leaves out
             assertTrue(json.startsWith("{") && json.endsWith("}"), k.output());
+            assertTrue(k.err.stream().noneMatch(l -> l.contains("[cds]") || l.contains("[warning]")), k.output());
             assertEquals("pass", com.typesafe.config.ConfigFactory.parseString(json).getString("verdict"), json);
         }
     }
