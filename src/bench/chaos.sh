@@ -74,12 +74,16 @@ print(f"hostile connections opened {opened}, closed by the server {closed_by_ser
 PY
 hostile=$!
 
-scrapes=0; failed=0; slowest=0
+scrapes=0; failed=0; slowest=0; failures=""
 scrape() {
-  local t
-  if t=$(curl -s -o /dev/null -m 5 -w '%{time_total}' "http://127.0.0.1:$port/metrics"); then
+  local t rc=0
+  t=$(curl -s -o /dev/null -m 5 -w '%{time_total}' "http://127.0.0.1:$port/metrics") || rc=$?
+  if [ "$rc" = 0 ]; then
     slowest=$(awk -v a="$slowest" -v b="$t" 'BEGIN {print (b > a) ? b : a}')
-  else failed=$((failed + 1)); fi
+  else # when, and how (curl's exit code: 7 refused, 28 timed out, 52 empty reply, 56 reset)
+    failed=$((failed + 1)); failures="$failures t=$(( $(date +%s) - ${start:-$(date +%s)} ))s:curl-$rc"
+    kill -0 "$pid" 2>/dev/null && grep -q "stopping" "$log" && failures="$failures(stopping)"
+  fi
   scrapes=$((scrapes + 1))
 }
 min_free_mib=999999
@@ -113,7 +117,7 @@ left=$( (find "$fs/data" -name '*.kiln' 2>/dev/null || true) | wc -l)
 verdict=$(python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); w=r["workers"]; print(r["verdict"], "restarts", w["restarts"], "stalls", w["stalls"], "unhealthy", w["unhealthy"], "file errors", r["files"]["errors_by_op"])' "$work/report.json" 2>/dev/null || echo "no report")
 echo
 echo "what held:"
-echo "  scrapes of /metrics          $scrapes, failed $failed, slowest ${slowest}s"
+echo "  scrapes of /metrics          $scrapes, failed $failed${failures:+ (at$failures)}, slowest ${slowest}s"
 echo "  exit code                    $rc (4 = degraded: a worker stalled or was killed)"
 echo "  report                       $verdict"
 echo "  kiln files left in the dir   $left"
