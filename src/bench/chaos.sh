@@ -21,7 +21,9 @@ floor_mib=16
 port=$((20000 + RANDOM % 20000))
 log=$work/kiln.log
 cp "$jar" "$work/kiln.jar"
-KILN_JAR=$work/kiln.jar JAVA=${JAVA:-java} "$here/../main/sh/kiln" run --duration "${seconds}s" --workers 2 \
+# KILN_CACHE_DIR=: no supervisor class-data archive, which on JDK 19+ the launcher would write to
+# /var/cache/kiln, a new one for each run's copy of the jar
+KILN_JAR=$work/kiln.jar KILN_CACHE_DIR= JAVA=${JAVA:-java} "$here/../main/sh/kiln" run --duration "${seconds}s" --workers 2 \
   --dir "$fs/data" --min-free ${floor_mib}m --file-size 4k --memory 32m --cpu-load 50 \
   --metrics-port "$port" --report "$work/report.json" >"$log" 2>&1 &
 pid=$!
