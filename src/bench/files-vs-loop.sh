@@ -121,8 +121,11 @@ medof() { local -n t=$1; median $(for r in $(seq "$rounds"); do echo "${t[$2,$r]
 # and median (the VM drifts between rounds, and a round's runs meet the same state)
 perround() {
   local -n t=$1
-  for r in $(seq "$rounds"); do echo "${t[$2,$r]} ${t[${3:-loop},$r]}"; done | awk '$2 > 0 { print $1 / $2 }' | sort -n |
-    awk '{ a[NR] = $1 } END { if (NR) printf "per round %.2f–%.2fx, median %.2fx", a[1], a[NR], (a[int((NR + 1) / 2)] + a[int(NR / 2) + 1]) / 2 }'
+  local q
+  q=$(for r in $(seq "$rounds"); do echo "${t[$2,$r]} ${t[${3:-loop},$r]}"; done | awk '$2 > 0 { print $1 / $2 }' | sort -n)
+  if [ -n "$q" ]; then
+    LC_ALL=C printf "per round %.2f–%.2fx, median %.2fx" "$(head -1 <<<"$q")" "$(tail -1 <<<"$q")" "$(median $q)"
+  fi
 }
 # table $1's entry for kiln run $2 against the loop making kiln's calls from C: what kiln's JVM and
 # bookkeeping cost (nothing for that loop itself)
