@@ -16,7 +16,7 @@ import picocli.CommandLine.Option;
         description = {"Run as a service: serve /metrics and the control API, run stresses on request.",
                        "Logs go to stderr (journald). Exits only on a configuration error (2) or when it cannot listen (3)."},
         footer = {"", "Control: POST /api/v1/run with a JSON body of run parameters, e.g.",
-                  "  {\"duration\": \"30m\", \"cpu-load\": 80, \"memory\": \"10%\", \"no-files\": false}",
+                  "  {\"duration\": \"30m\", \"cpu-load\": 80, \"memory\": \"10%%\", \"no-files\": false}",
                   "POST /api/v1/stop, GET /api/v1/status, GET /api/v1/ready."})
 final class DaemonCommand implements Callable<Integer> {
     @CommandLine.Spec

@@ -23,6 +23,31 @@ final class MainTest {
         return cl.execute(args);
     }
 
+    /**
+     * picocli formats help text with {@code String.format}: a lone {@code %} (a percentage in an
+     * example) makes it print a warning to the process's stderr and fall back to the raw text.
+     */
+    @Test
+    void everyCommandsHelp_rendersWithoutAFormatWarning() {
+        java.io.PrintStream stderr = System.err;
+        java.io.ByteArrayOutputStream said = new java.io.ByteArrayOutputStream();
+        CommandLine root = Main.commandLine();
+        java.util.List<CommandLine> commands = new java.util.ArrayList<>(java.util.List.of(root));
+        commands.addAll(root.getSubcommands().values());
+        try {
+            System.setErr(new java.io.PrintStream(said, true, java.nio.charset.StandardCharsets.UTF_8));
+            for (CommandLine c : commands) {
+                String help = c.getUsageMessage(CommandLine.Help.Ansi.OFF);
+                assertTrue(help.contains("Usage: kiln"), help);
+                assertEquals("", said.toString(java.nio.charset.StandardCharsets.UTF_8), c.getCommandName() + " --help");
+            }
+        } finally {
+            System.setErr(stderr);
+        }
+        assertTrue(root.getSubcommands().get("daemon").getUsageMessage(CommandLine.Help.Ansi.OFF)
+                .contains("\"memory\": \"10%\""), "the example's percentage is shown as one % sign");
+    }
+
     @Test
     void checkConfig_acceptsTheExample() {
         assertEquals(0, run("check-config", "config/kiln.conf"), err.toString());
