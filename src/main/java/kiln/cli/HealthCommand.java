@@ -46,7 +46,7 @@ final class HealthCommand implements Callable<Integer> {
             spec.commandLine().getErr().println("kiln: not ready (" + r.statusCode() + "): " + body);
             return ExitCode.VERIFY_FAILED;
         } catch (IOException e) {
-            spec.commandLine().getErr().println("kiln: no answer from " + url + ": " + (e.getMessage() == null ? e.toString() : e.getMessage()));
+            spec.commandLine().getErr().println("kiln: no answer from " + url + ": " + why(e, timeout));
             return ExitCode.CANNOT_RUN;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -55,5 +55,27 @@ final class HealthCommand implements Callable<Integer> {
             spec.commandLine().getErr().println("kiln: --url = " + url + ": expected an http URL");
             return ExitCode.USAGE;
         }
+    }
+
+    /**
+     * Why nothing answered, in words: the JDK's client gives a refused connection as exceptions
+     * with no message at all, which would print as a class name.
+     */
+    static String why(IOException e, Duration timeout) {
+        if (e instanceof java.net.http.HttpConnectTimeoutException) {
+            return "no connection within " + kiln.config.Durations.format(timeout);
+        }
+        if (e instanceof java.net.http.HttpTimeoutException) {
+            return "no answer within " + kiln.config.Durations.format(timeout);
+        }
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t.getMessage() != null && !t.getMessage().isBlank()) {
+                return t.getMessage();
+            }
+            if (t instanceof java.net.ConnectException) {
+                return "connection refused: is kiln running and listening there?";
+            }
+        }
+        return e.toString();
     }
 }

@@ -150,7 +150,8 @@ final class DaemonIT {
         }
         try (KilnProcess health = new KilnProcess("health", "--url", "http://127.0.0.1:" + port + "/readyz", "--timeout", "2s")) {
             assertEquals(3, health.waitFor(Duration.ofSeconds(30)), health.output());
-            assertTrue(health.err.get(0).startsWith("kiln: no answer from http://127.0.0.1:" + port + "/readyz"), health.output());
+            assertEquals("kiln: no answer from http://127.0.0.1:" + port + "/readyz: connection refused: is kiln running and listening there?",
+                    health.err.get(0), "the reason in words, not an exception's class name: " + health.output());
         }
     }
 
