@@ -48,11 +48,26 @@ final class SensorsCommand implements Callable<Integer> {
         return m;
     }
 
+    /** The JSON keys' units, which the text shows beside the value instead of in the label. */
+    private static final List<String> UNITS = List.of("_bytes", "_hz", "_celsius", "_rpm");
+
+    /** A key as a label: words, without the unit its value is shown in ({@code total_bytes} is "total"). */
+    static String label(String key) {
+        for (String unit : UNITS) {
+            if (key.endsWith(unit) && key.length() > unit.length()) {
+                key = key.substring(0, key.length() - unit.length());
+                break;
+            }
+        }
+        return key.replace('_', ' ');
+    }
+
+    /** The inventory as indented text, values in human units. */
     @SuppressWarnings("unchecked")
-    private static void print(PrintWriter out, Map<String, Object> map, String indent) {
+    static void print(PrintWriter out, Map<String, Object> map, String indent) {
         for (Map.Entry<String, Object> e : map.entrySet()) {
             Object v = e.getValue();
-            String label = e.getKey().replace('_', ' ');
+            String label = label(e.getKey());
             if (v instanceof Map<?, ?> sub) {
                 out.println(indent + label + ":");
                 if (sub.isEmpty()) {
@@ -76,10 +91,19 @@ final class SensorsCommand implements Callable<Integer> {
             return Sizes.human(n.doubleValue());
         }
         if (key.endsWith("_hz") && v instanceof Number n) {
-            return String.format("%.2f GHz", n.doubleValue() / 1e9);
+            return String.format(java.util.Locale.ROOT, "%.2f GHz", n.doubleValue() / 1e9);
         }
         if (key.endsWith("_hz") && v instanceof List<?> l) {
-            return l.stream().map(x -> String.format("%.2f", ((Number) x).doubleValue() / 1e9)).toList() + " GHz";
+            return l.stream().map(x -> String.format(java.util.Locale.ROOT, "%.2f", ((Number) x).doubleValue() / 1e9)).toList() + " GHz";
+        }
+        if (key.endsWith("_celsius") && v instanceof Number n) {
+            return String.format(java.util.Locale.ROOT, "%.1f °C", n.doubleValue());
+        }
+        if (key.endsWith("_rpm")) {
+            return v + " rpm";
+        }
+        if (key.equals("cpu_voltage") && v instanceof Number n) {
+            return String.format(java.util.Locale.ROOT, "%.2f V", n.doubleValue());
         }
         return String.valueOf(v);
     }
