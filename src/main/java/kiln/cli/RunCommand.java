@@ -5,6 +5,7 @@ import kiln.config.RunParameters;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import kiln.config.Durations;
@@ -125,6 +126,19 @@ final class RunCommand implements Callable<Integer> {
         return o;
     }
 
+    /** Each option given with a value, by its longest name, with the value as typed (the last, if given twice). */
+    private Map<String, String> typed() {
+        Map<String, String> typed = new LinkedHashMap<>();
+        CommandLine.ParseResult given = spec.commandLine().getParseResult();
+        for (CommandLine.Model.OptionSpec option : given == null ? List.<CommandLine.Model.OptionSpec>of() : given.matchedOptions()) {
+            List<String> text = option.originalStringValues();
+            if (!text.isEmpty() && option.arity().max() > 0) { // a flag such as --no-files has no value typed
+                typed.put(option.longestName(), text.get(text.size() - 1));
+            }
+        }
+        return typed;
+    }
+
     @Override
     public Integer call() {
         Map<String, String> flagOfKey = new LinkedHashMap<>();
@@ -133,7 +147,10 @@ final class RunCommand implements Callable<Integer> {
             settings = new SettingsLoader().load(config, overrides(flagOfKey));
         } catch (SettingsException e) {
             String flag = flagOfKey.get(e.key());
-            spec.commandLine().getErr().println("kiln: " + (flag == null ? e.getMessage() : e.messageFor(flag)));
+            // a flag's value as typed (2m, 0s), not as it reached the configuration (2097152, "0ms")
+            String asTyped = flag == null || e.value() == null ? null : typed().get(flag);
+            String message = flag == null ? e.getMessage() : asTyped != null ? flag + " = " + asTyped + ": " + e.rule() : e.messageFor(flag);
+            spec.commandLine().getErr().println("kiln: " + message);
             return Main.EXIT_USAGE;
         }
         if (quiet && json) {
