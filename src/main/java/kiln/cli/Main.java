@@ -75,7 +75,7 @@ public final class Main implements Runnable {
             message = option.longestName() + " = " + ex.getValue() + ": " + (found > 0 ? rule.substring(0, found) : rule);
         }
         cmd.getErr().println("kiln: " + message);
-        cmd.getErr().println("(kiln " + cmd.getCommandSpec().qualifiedName(" ").replaceFirst("^kiln ?", "") + " --help lists the options)");
+        cmd.getErr().println("(" + cmd.getCommandSpec().qualifiedName(" ") + " --help lists the options)");
         cmd.getErr().flush();
         return EXIT_USAGE;
     }

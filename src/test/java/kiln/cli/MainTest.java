@@ -68,6 +68,31 @@ final class MainTest {
     }
 
     @Test
+    void anUnknownOption_pointsToTheHelpOfTheCommandItWasGivenTo() {
+        assertEquals(2, run("--bogus"));
+        assertEquals("kiln: Unknown option: '--bogus'\n(kiln --help lists the options)\n", err.toString());
+        err.getBuffer().setLength(0);
+        assertEquals(2, run("daemon", "--bogus"));
+        assertEquals("kiln: Unknown option: '--bogus'\n(kiln daemon --help lists the options)\n", err.toString());
+    }
+
+    @Test
+    void run_outOfRangeValues_areShownAsTyped() {
+        assertEquals(2, run("run", "--duration", "0s"));
+        assertEquals("kiln: --duration = 0s: expected a duration from 1s to 8760h00m\n", err.toString());
+        err.getBuffer().setLength(0);
+        assertEquals(2, run("run", "--ramp", "20000h"));
+        assertEquals("kiln: --ramp = 20000h: expected a duration from 0ms to 24h00m\n", err.toString());
+        err.getBuffer().setLength(0);
+        assertEquals(2, run("run", "--file-size", "2m"));
+        assertEquals("kiln: --file-size = 2m: expected a size from 64 to 1m\n", err.toString());
+        err.getBuffer().setLength(0);
+        assertEquals(2, run("run", "-t", "0"));
+        assertEquals("kiln: --duration = 0: expected a duration from 1s to 8760h00m\n", err.toString(),
+                "given by its short name, the flag's value as typed too");
+    }
+
+    @Test
     void run_unparsableValues_exit2() {
         assertEquals(2, run("run", "--workers", "two"));
         assertEquals("kiln: --workers = two: expected a whole number\n(kiln run --help lists the options)\n", err.toString());
