@@ -126,6 +126,13 @@ public final class Workspace implements AutoCloseable {
         if (e instanceof AccessDeniedException) {
             return Errno.EACCES.text();
         }
+        if (e instanceof java.nio.file.NoSuchFileException) {
+            return Errno.ENOENT.text(); // mkdir in /proc, say, or a parent removed meanwhile
+        }
+        if (e instanceof java.nio.file.FileSystemException f && f.getReason() != null && !f.getReason().isBlank()) {
+            String r = f.getReason(); // the C library's words, such as "Not a directory"
+            return Character.toLowerCase(r.charAt(0)) + r.substring(1);
+        }
         return e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
     }
 

@@ -45,6 +45,18 @@ final class WorkspaceTest {
     }
 
     @Test
+    void aDirectoryThatCannotBeMade_saysWhyInWords() throws Exception {
+        Path file = Files.writeString(tmp.resolve("f"), "x");
+        var under = assertThrows(WorkspaceException.class, () -> Workspace.open(file.resolve("data")));
+        assertEquals("cannot create " + file.resolve("data") + ": not a directory", under.getMessage());
+        // the kernel answers a mkdir in /proc with ENOENT (as root; others may not write there at all)
+        Path proc = Path.of("/proc/kiln-test-" + ProcessHandle.current().pid());
+        var inProc = assertThrows(WorkspaceException.class, () -> Workspace.open(proc));
+        assertEquals("cannot create " + proc + ": " + ("root".equals(System.getProperty("user.name"))
+                ? "no such file or directory" : "permission denied"), inProc.getMessage());
+    }
+
+    @Test
     void parentsItMade_areRemovedToo_deepestFirst_andOnlyIfEmpty() throws Exception {
         Path top = tmp.resolve("new");
         Workspace.open(top.resolve("a/b")).close();
