@@ -92,8 +92,11 @@ public final class RunParameters {
         try {
             root = ConfigFactory.parseString(body.isBlank() ? "{}" : body,
                     ConfigParseOptions.defaults().setSyntax(ConfigSyntax.JSON)).root();
+        } catch (ConfigException.WrongType e) {
+            throw new BadParameter("the body is not a JSON object: give one such as {\"duration\": \"30s\"}");
         } catch (ConfigException e) {
-            throw new BadParameter("the body is not a JSON object: " + e.getMessage().replaceFirst("^String: ", ""));
+            // the parser's "String: 1: Expecting …" names the line of the body
+            throw new BadParameter("the body is not a JSON object: " + e.getMessage().replaceFirst("^String: (\\d+): ", "line $1: "));
         }
         Map<String, Object> overrides = new LinkedHashMap<>();
         for (Map.Entry<String, ConfigValue> e : root.entrySet()) {

@@ -75,4 +75,13 @@ final class RunParametersTest {
         assertEquals("cpu-load = [1]: expected a string, number or boolean",
                 assertThrows(RunParameters.BadParameter.class, () -> RunParameters.fromJson("{\"cpu-load\": [1]}", nameOfKey)).getMessage());
     }
+
+    @Test
+    void json_thatIsNoObject_saysSoInWords() {
+        Map<String, String> nameOfKey = new LinkedHashMap<>();
+        assertEquals("the body is not a JSON object: give one such as {\"duration\": \"30s\"}",
+                assertThrows(RunParameters.BadParameter.class, () -> RunParameters.fromJson("[1, 2]", nameOfKey)).getMessage());
+        String cut = assertThrows(RunParameters.BadParameter.class, () -> RunParameters.fromJson("{\n\"durat", nameOfKey)).getMessage();
+        assertTrue(cut.startsWith("the body is not a JSON object: line 2: "), cut);
+    }
 }
