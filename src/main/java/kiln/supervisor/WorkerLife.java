@@ -91,11 +91,25 @@ final class WorkerLife {
             String line;
             while ((line = r.readLine()) != null) {
                 listener.onStderr(line);
-                System.err.println(relayed(id, line, LocalTime.now()));
+                if (jvmNotice(line)) {
+                    LOG.debug("w{}: {}", id, line.strip());
+                } else {
+                    System.err.println(relayed(id, line, LocalTime.now()));
+                }
             }
         } catch (IOException e) {
             LOG.debug("w{}: stderr closed: {}", id, e.toString());
         }
+    }
+
+    /**
+     * What a worker's JVM prints of its own accord that says nothing to an operator: on the first
+     * run with an AOT cache, the recording worker's VM tells where it wrote its record (a
+     * {@code /proc/<pid>/fd} path, and with a leading space). The supervisor logs the cache it
+     * makes of it.
+     */
+    static boolean jvmNotice(String line) {
+        return line.strip().startsWith("AOTConfiguration recorded: ");
     }
 
     /**

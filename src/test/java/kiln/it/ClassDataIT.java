@@ -38,6 +38,7 @@ final class ClassDataIT {
             assertTrue(k.output().contains("worker class-data archive written"), k.output());
             assertFalse(k.output().contains("malformed frame"), "what the JVM says while writing goes to the log: " + k.output());
             assertFalse(k.output().contains("worker AOT cache"), "the assembly worked: " + k.output());
+            assertFalse(k.output().contains("AOTConfiguration"), "the JVM's own notice stays out of the log: " + k.output());
         }
         List<Path> archives;
         try (Stream<Path> s = Files.list(data.resolve(".kiln-cds"))) {
