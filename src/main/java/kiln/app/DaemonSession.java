@@ -189,7 +189,6 @@ public final class DaemonSession {
         setState(RunState.STOPPING);
         Run.Result r = run.stop(end);
         Map<String, Object> result = new LinkedHashMap<>(r.report().toMap());
-        result.put("outcome", end.text());
         Path reportPath = run.stress().settings().run().report();
         if (reportPath != null) {
             try {

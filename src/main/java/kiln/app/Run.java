@@ -39,7 +39,7 @@ final class Run {
             this.text = text;
         }
 
-        /** For logs and the daemon's status document. */
+        /** For logs, the report and the daemon's status document. */
         String text() {
             return text;
         }
@@ -139,7 +139,7 @@ final class Run {
         Report.Findings findings = new Report.Findings(stress.pool().verifyErrors().entries(),
                 evidenceBefore == null ? after : evidenceBefore, after, stress.pool().crossCore().disagreeing(),
                 slow(stress),
-                Identity.of(stress.settings(), startedAt == null ? endedAt : startedAt, endedAt));
+                Identity.of(stress.settings(), startedAt == null ? endedAt : startedAt, endedAt), end.text(), end == End.STOPPED);
         return new Result(Report.of(stress, elapsed, load, findings), end);
     }
 }

@@ -15,7 +15,8 @@ import picocli.CommandLine.Command;
         exitCodeList = {"0:done and clean", "1:verification errors were found",
                         "2:bad usage or configuration", "3:the stress could not run",
                         "4:degraded: a worker stalled or crash-looped while the others ran",
-                        "5:inconclusive: the run was tampered with (links planted where kiln's files go)"})
+                        "5:inconclusive: a stressor did no work, the run was cut short (a signal, POST /api/v1/stop)," +
+                        " or links were planted where kiln's files go"})
 public final class Main implements Runnable {
     public static final int EXIT_OK = kiln.app.ExitCode.OK;
     public static final int EXIT_VERIFY_FAILED = kiln.app.ExitCode.VERIFY_FAILED;

@@ -80,16 +80,15 @@ public final class HtmlReport {
             h.append("</ul>\n");
         }
         identity(h, report);
+        run(h, report);
         errors(h, report);
-        h.append("<p>").append(esc(String.format(Locale.ROOT, "%.0f s, %s workers", number(report.get("duration_seconds")),
-                ((Map<?, ?>) report.get("workers")).get("count")))).append("</p>\n");
         h.append("<h2>Stressors</h2>\n<table><tr><th>stressor</th><th>done</th><th>rate</th><th>verification errors</th></tr>\n");
         row(h, report, "files", "created", "per_second", "files/s");
         row(h, report, "cpu", "ops", "ops_per_second", "ops/s");
         row(h, report, "memory", "bytes", "bytes_per_second", "bytes/s");
         h.append("</table>\n<h2>Over time</h2>\n");
         java.time.Instant start = startOf(report);
-        h.append("<p class=\"note\">Times are UTC").append(start == null ? "" : ", from " + esc(String.valueOf(report.get("start"))))
+        h.append("<p class=\"note\">Times are UTC").append(start == null ? "" : "; the run started at " + esc(clock(start)))
                 .append(".</p>\n");
         List<Double> t = cols.get("seconds");
         for (Map.Entry<String, String> e : TITLES.entrySet()) {
@@ -111,18 +110,77 @@ public final class HtmlReport {
         return h.toString();
     }
 
-    /** Which machine, kernel, JVM and kiln, and when: what a kept report must say about itself. */
+    /** Which machine, kernel, JVM and kiln: what a kept report must say about itself. */
     private static void identity(StringBuilder h, Map<String, Object> report) {
         h.append("<h2>Machine</h2>\n<table class=\"identity\">\n");
-        for (String k : new String[] {"hostname", "start", "end", "cpu_model", "microcode", "cores", "threads", "memory_bytes",
-                "kernel", "jvm", "kiln_version", "schema_version"}) {
+        for (String k : new String[] {"hostname", "cpu_model", "microcode", "cores", "threads", "memory_bytes", "kernel", "jvm",
+                "kiln_version"}) {
             Object v = report.get(k);
             if (v != null) {
                 String shown = k.equals("memory_bytes") ? kiln.util.Sizes.human(number(v)) : String.valueOf(v);
-                h.append("<tr><th>").append(esc(k.replace('_', ' '))).append("</th><td>").append(esc(shown)).append("</td></tr>\n");
+                String label = k.equals("memory_bytes") ? "memory" : k.replace('_', ' ');
+                tr(h, label, shown);
             }
         }
         h.append("</table>\n");
+    }
+
+    /** When the run was, how long, how it ended, and its workers: in words, to the second. */
+    private static void run(StringBuilder h, Map<String, Object> report) {
+        h.append("<h2>Run</h2>\n<table class=\"run\">\n");
+        for (String k : new String[] {"start", "end"}) {
+            if (report.get(k) instanceof String text) {
+                tr(h, k, instant(text));
+            }
+        }
+        if (report.get("duration_seconds") != null) {
+            tr(h, "duration", kiln.config.Durations.format(java.time.Duration.ofMillis(Math.round(number(report.get("duration_seconds")) * 1000))));
+        }
+        if (report.get("outcome") != null) {
+            tr(h, "ended by", String.valueOf(report.get("outcome")));
+        }
+        if (report.get("profile") instanceof String p && !p.isEmpty()) {
+            tr(h, "profile", p);
+        }
+        if (report.get("workers") instanceof Map<?, ?> w) {
+            StringBuilder shown = new StringBuilder(String.valueOf(w.get("count")));
+            List<String> notes = new ArrayList<>();
+            for (String k : new String[] {"restarts", "failed", "stalls"}) {
+                if (number(w.get(k)) > 0) {
+                    notes.add(String.format(Locale.ROOT, "%.0f %s", number(w.get(k)), k));
+                }
+            }
+            if (!notes.isEmpty()) {
+                shown.append(" (").append(String.join(", ", notes)).append(')');
+            }
+            tr(h, "workers", shown.toString());
+        }
+        if (report.get("files") instanceof Map<?, ?> f && Boolean.TRUE.equals(f.get("enabled")) && f.get("io") != null) {
+            tr(h, "file I/O", String.valueOf(f.get("io")));
+        }
+        if (report.get("schema_version") != null) {
+            tr(h, "report schema", String.valueOf(report.get("schema_version")));
+        }
+        h.append("</table>\n");
+    }
+
+    private static void tr(StringBuilder h, String label, String value) {
+        h.append("<tr><th>").append(esc(label)).append("</th><td>").append(esc(value)).append("</td></tr>\n");
+    }
+
+    /** An ISO-8601 instant as a person reads it: {@code 2026-11-23 04:34:28 UTC}; anything else as it is. */
+    static String instant(String iso) {
+        try {
+            java.time.Instant t = java.time.Instant.parse(iso);
+            return java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'", Locale.ROOT)
+                    .withZone(java.time.ZoneOffset.UTC).format(t);
+        } catch (java.time.format.DateTimeParseException e) {
+            return iso;
+        }
+    }
+
+    private static String clock(java.time.Instant t) {
+        return instant(t.toString());
     }
 
     /** The verification errors in full (the first ones) and the hardware evidence, right under the verdict. */
@@ -147,7 +205,8 @@ public final class HtmlReport {
             h.append("<h2>Hardware evidence</h2>\n<table class=\"evidence\"><tr><th>source</th><th>before</th><th>after</th>"
                     + "<th>during the run</th></tr>\n");
             for (Map.Entry<?, ?> e : evidence.entrySet()) {
-                h.append("<tr><td>").append(esc(String.valueOf(e.getKey()))).append("</td>");
+                h.append("<tr><td title=\"").append(esc(String.valueOf(e.getKey()))).append("\">")
+                        .append(esc(evidenceName(String.valueOf(e.getKey())))).append("</td>");
                 if (e.getValue() instanceof Map<?, ?> m) {
                     h.append("<td>").append(m.get("before")).append("</td><td>").append(m.get("after")).append("</td><td>")
                             .append(m.get("delta")).append("</td>");
@@ -158,6 +217,16 @@ public final class HtmlReport {
             }
             h.append("</table>\n");
         }
+    }
+
+    /** A hardware evidence source's label in the report as words, with where it is read. */
+    static String evidenceName(String label) {
+        for (kiln.sampler.Evidence.Source s : kiln.sampler.Evidence.Source.values()) {
+            if (s.label().equals(label)) {
+                return s.description();
+            }
+        }
+        return label;
     }
 
     private static void row(StringBuilder h, Map<String, Object> report, String name, String done, String rate, String unit) {

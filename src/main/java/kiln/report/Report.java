@@ -31,10 +31,13 @@ public record Report(Settings settings, List<WorkerView> workers, WorkerStats to
      * @param disagreeing cores whose cross-core results disagreed with the majority
      * @param slowCores   cores measurably slower than their siblings
      * @param identity    what machine, kernel, JVM and kiln this was, and when
+     * @param outcome     how the run ended, in words ("duration reached", "stopped on request")
+     * @param cutShort    whether it ended before the time it was given, by a stop (a signal, the API)
      */
     public record Findings(List<VerifyErrorLog.Entry> errors, Evidence before, Evidence after, List<String> disagreeing,
-                           List<String> slowCores, Map<String, Object> identity) {
+                           List<String> slowCores, Map<String, Object> identity, String outcome, boolean cutShort) {
         public Findings {
+            outcome = outcome == null ? "" : outcome;
             errors = List.copyOf(errors);
             disagreeing = List.copyOf(disagreeing);
             slowCores = List.copyOf(slowCores);
@@ -43,7 +46,7 @@ public record Report(Settings settings, List<WorkerView> workers, WorkerStats to
 
         /** Nothing beyond the counters: no details, no evidence. */
         public static Findings none() {
-            return new Findings(List.of(), new Evidence(Map.of()), new Evidence(Map.of()), List.of(), List.of(), Map.of());
+            return new Findings(List.of(), new Evidence(Map.of()), new Evidence(Map.of()), List.of(), List.of(), Map.of(), "", false);
         }
     }
 
@@ -98,8 +101,15 @@ public record Report(Settings settings, List<WorkerView> workers, WorkerStats to
 
     /** The verdict and its reasons: see {@link Verdict}. */
     public Verdict judgement() {
-        return Verdict.decide(new Verdict.Inputs(verifyErrors(), attributedErrors(), idleStressors(), tampered(), unhealthyWorkers(),
-                findings.after().since(findings.before()), findings.disagreeing(), findings.slowCores()), settings.verdict());
+        Verdict.Inputs in = new Verdict.Inputs(verifyErrors(), attributedErrors(), idleStressors(), tampered(), unhealthyWorkers(),
+                findings.after().since(findings.before()), findings.disagreeing(), findings.slowCores());
+        return Verdict.decide(findings.cutShort() ? in.endedEarly(shortBy()) : in, settings.verdict());
+    }
+
+    /** How a run that was cut short ended: "stopped on request after 1m05s of 4h00m". */
+    public String shortBy() {
+        return findings.outcome() + " after " + kiln.config.Durations.format(elapsed) + " of "
+                + kiln.config.Durations.format(settings.run().duration());
     }
 
     /** pass, fail, degraded or inconclusive. */

@@ -32,6 +32,9 @@ final class ReportJson {
         m.put("kiln_version", kiln.util.Version.current());
         m.put("profile", r.settings().run().profile());
         m.put("duration_seconds", round(r.seconds(), 3));
+        if (!r.findings().outcome().isEmpty()) {
+            m.put("outcome", r.findings().outcome());
+        }
         m.put("workers", Map.of("count", r.workers().size(), "restarts", r.restarts(), "failed", r.failedWorkers(), "stalls", r.stalls(),
                 "unhealthy", r.unhealthyWorkers()));
         Map<String, Object> files = new LinkedHashMap<>();

@@ -18,8 +18,11 @@ public final class Summary {
     public void print(Report r) {
         WorkerStats t = r.totals();
         out.println();
-        out.printf(Locale.ROOT, "kiln run: %s, %d workers (%d restarts, %d failed)%n", Durations.format(r.elapsed()),
-                r.workers().size(), r.restarts(), r.failedWorkers());
+        String took = r.findings().cutShort()
+                ? Durations.format(r.elapsed()) + " of " + Durations.format(r.settings().run().duration()) + " (" + r.findings().outcome() + ")"
+                : Durations.format(r.elapsed());
+        out.printf(Locale.ROOT, "kiln run: %s, %d workers (%d restarts, %d failed)%n", took, r.workers().size(), r.restarts(),
+                r.failedWorkers());
         out.println("  stressor  done                 rate               verify errors  notes");
         if (r.settings().files().enabled()) {
             row("files", String.format(Locale.ROOT, "%,d files", t.files().created()),

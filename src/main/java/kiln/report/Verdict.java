@@ -26,7 +26,7 @@ public record Verdict(Outcome outcome, List<String> reasons) {
         FAIL,
         /** It works but is not healthy: throttling, corrected errors within tolerance, a slow or stalled core. */
         DEGRADED,
-        /** The run cannot vouch for the machine: a stressor did no work, or the run was tampered with. */
+        /** The run cannot vouch for the machine: a stressor did no work, the run was cut short, or it was tampered with. */
         INCONCLUSIVE;
 
         private final String label = name().toLowerCase(Locale.ROOT);
@@ -51,10 +51,13 @@ public record Verdict(Outcome outcome, List<String> reasons) {
      * @param evidence         what the hardware counters gained during the run (unavailable sources absent)
      * @param disagreeing      cores whose cross-core digests disagreed with the majority ("cpu3")
      * @param slowCores        cores measurably slower than their siblings ("cpu2: 31% below the median")
+     * @param cutShort         how the run ended before the time it was given ("stopped on request after 1m05s of
+     *                         4h00m"), or empty when it went its course
      */
     public record Inputs(long verifyErrorCount, List<String> verifyErrors, List<String> idleStressors, long tampered, List<String> unhealthyWorkers,
-                         Evidence evidence, List<String> disagreeing, List<String> slowCores) {
+                         Evidence evidence, List<String> disagreeing, List<String> slowCores, String cutShort) {
         public Inputs {
+            cutShort = cutShort == null ? "" : cutShort;
             verifyErrors = List.copyOf(verifyErrors);
             idleStressors = List.copyOf(idleStressors);
             unhealthyWorkers = List.copyOf(unhealthyWorkers);
@@ -62,9 +65,21 @@ public record Verdict(Outcome outcome, List<String> reasons) {
             slowCores = List.copyOf(slowCores);
         }
 
+        /** A run that went its course. */
+        public Inputs(long verifyErrorCount, List<String> verifyErrors, List<String> idleStressors, long tampered,
+                      List<String> unhealthyWorkers, Evidence evidence, List<String> disagreeing, List<String> slowCores) {
+            this(verifyErrorCount, verifyErrors, idleStressors, tampered, unhealthyWorkers, evidence, disagreeing, slowCores, "");
+        }
+
         /** A run with nothing to hold against it. */
         public static Inputs clean() {
             return new Inputs(0, List.of(), List.of(), 0, List.of(), new Evidence(Map.of()), List.of(), List.of());
+        }
+
+        /** The same, for a run that ended before its time ({@link #cutShort}). */
+        public Inputs endedEarly(String how) {
+            return new Inputs(verifyErrorCount, verifyErrors, idleStressors, tampered, unhealthyWorkers, evidence, disagreeing, slowCores,
+                    how);
         }
     }
 
@@ -93,6 +108,10 @@ public record Verdict(Outcome outcome, List<String> reasons) {
                 degraded.add(what);
             }
         });
+        if (!in.cutShort().isEmpty()) {
+            // a burn-in stopped at minute 1 of 4 h has not shown the machine holds up for 4 h
+            inconclusive.add("the run was cut short: " + in.cutShort());
+        }
         inconclusive.addAll(in.idleStressors());
         if (in.tampered() > 0) {
             inconclusive.add(in.tampered() + " times a link or foreign entry stood where kiln's own should be (refused, not followed)");

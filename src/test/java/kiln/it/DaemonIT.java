@@ -64,8 +64,11 @@ final class DaemonIT {
             assertEquals(202, k.post("/api/v1/stop", "").statusCode());
             await().atMost(Duration.ofSeconds(30)).until(() -> state(k).equals("idle"));
             Config status = json(k.get("/api/v1/status"));
-            assertEquals("pass", status.getString("last_run.verdict"));
+            assertEquals("inconclusive", status.getString("last_run.verdict"), "stopped before its 60 s");
             assertEquals("stopped on request", status.getString("last_run.outcome"));
+            assertTrue(status.getStringList("last_run.verdict_reasons").get(0).startsWith("the run was cut short: stopped on request after "),
+                    status.toString());
+            assertEquals(1.0, k.scrape().get("kiln_last_run_verdict{verdict=\"inconclusive\"}"));
             double firstRun = k.scrape().get("kiln_files_created_total{worker=\"0\"}");
             double worker1 = k.scrape().get("kiln_files_created_total{worker=\"1\"}");
             assertTrue(firstRun > 0 && worker1 > 0);

@@ -245,7 +245,7 @@ final class KilnRunIT {
             assertTrue(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS), String.join("\n", lines));
             drain.join(5000);
             String all = String.join("\n", lines);
-            assertEquals(0, p.exitValue(), all);
+            assertEquals(5, p.exitValue(), "cut short, so inconclusive: " + all);
             assertTrue(all.contains("signal received: stopping early"), all);
             assertFalse(all.contains("files left by a worker that did not clean up"), "the workers cleaned up themselves: " + all);
             java.util.regex.Matcher m = java.util.regex.Pattern.compile("files\\s+([0-9,]+) files .*? ([0-9,]+) deleted").matcher(all);

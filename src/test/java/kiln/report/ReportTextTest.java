@@ -21,6 +21,10 @@ import org.junit.jupiter.api.Test;
 /** What people read at the end of a run: the summary table and the HTML report. */
 final class ReportTextTest {
     private static Report report(Map<String, Long> errors, Map<String, Long> verify) {
+        return report(errors, verify, Report.Findings.none());
+    }
+
+    private static Report report(Map<String, Long> errors, Map<String, Long> verify, Report.Findings findings) {
         Settings s = new SettingsLoader(2).load(null, Map.of("kiln.memory.size", "0"));
         long[] lat = new long[LatencyBuckets.COUNT];
         lat[3] = 900;
@@ -30,7 +34,7 @@ final class ReportTextTest {
                 new WorkerStats.Cpu(Map.of("int", 50L, "float", 30L), 0), 0, verify, 0);
         List<WorkerView> workers = List.of(new WorkerView(0, WorkerState.STOPPED, totals, 0, 0, null, 0, "0"),
                 new WorkerView(1, WorkerState.FAILED, WorkerStats.zero(), 5, 0, null, 0, "1"));
-        return new Report(s, workers, totals, Duration.ofSeconds(10), 0.5, 5, 0, false, "native", Report.Findings.none());
+        return new Report(s, workers, totals, Duration.ofSeconds(10), 0.5, 5, 0, false, "native", findings);
     }
 
     private static String summary(Report r) {
@@ -106,7 +110,8 @@ final class ReportTextTest {
         kiln.sampler.Evidence after = kiln.sampler.Evidence.read(java.nio.file.Path.of("src/test/resources/evidence/server-after"));
         Report r = new Report(plain.settings(), plain.workers(), plain.totals(), plain.elapsed(), 0.5, 5, 0, false, "native",
                 new Report.Findings(List.of(e), before, after, List.of(), List.of(),
-                        Map.of("hostname", "node-17", "cpu_model", "Test CPU @ 3.0GHz", "microcode", "0xde")));
+                        Map.of("hostname", "node-17", "cpu_model", "Test CPU @ 3.0GHz", "microcode", "0xde", "start",
+                                "2027-01-15T07:59:50.123456789Z", "end", "2027-01-15T08:00:00.987Z"), "duration reached", false));
         Map<String, Object> m = r.toMap();
         assertEquals(2, m.get("schema_version"));
         assertEquals("node-17", m.get("hostname"), "identity leads the report");
@@ -120,6 +125,36 @@ final class ReportTextTest {
         assertTrue(page.contains("<td>2027-01-15T08:00:00Z</td><td>1</td><td>1</td><td>cpu</td><td>float</td><td>3ff0</td><td>3ff2</td>"),
                 page.substring(errors, charts));
         assertTrue(page.contains("<li>1 verification error: w1 cpu 1 cpu/float: expected 3ff0 got 3ff2</li>"), "the reasons");
-        assertTrue(page.contains("<tr><td>machine_checks</td><td>0</td><td>1</td><td>1</td></tr>"), "the evidence, before/after/delta");
+        assertTrue(page.contains("<tr><td title=\"machine_checks\">machine check exceptions (/proc/interrupts MCE)</td><td>0</td><td>1</td>"
+                + "<td>1</td></tr>"), "the evidence in words, before/after/delta: " + page.substring(errors, charts));
+        int run = page.indexOf("<table class=\"run\">");
+        assertTrue(run > machine && run < errors, "the run after the machine");
+        String runTable = page.substring(run, page.indexOf("</table>", run));
+        assertTrue(runTable.contains("<tr><th>start</th><td>2027-01-15 07:59:50 UTC</td></tr>"), "to the second, in words: " + runTable);
+        assertTrue(runTable.contains("<tr><th>end</th><td>2027-01-15 08:00:00 UTC</td></tr>"), runTable);
+        assertTrue(runTable.contains("<tr><th>duration</th><td>10s</td></tr>"), runTable);
+        assertTrue(runTable.contains("<tr><th>ended by</th><td>duration reached</td></tr>"), runTable);
+        assertTrue(runTable.contains("<tr><th>workers</th><td>2 (5 restarts, 1 failed)</td></tr>"), runTable);
+        assertTrue(runTable.contains("<tr><th>file I/O</th><td>native</td></tr>"), runTable);
+    }
+
+    @Test
+    void aRunCutShort_isInconclusive_andSaysHowFarItGot() {
+        Report.Findings stopped = new Report.Findings(List.of(), new kiln.sampler.Evidence(Map.of()), new kiln.sampler.Evidence(Map.of()),
+                List.of(), List.of(), Map.of(), "stopped on request", true);
+        Report r = report(Map.of(), Map.of(), stopped);
+        String text = summary(r);
+        assertTrue(text.contains("kiln run: 10s of 10m00s (stopped on request), 2 workers"), text);
+        assertTrue(text.contains("verdict: INCONCLUSIVE (the run was cut short: stopped on request after 10s of 10m00s)"), text);
+        assertTrue(text.contains("also: w1 failed (crash loop)"), "the other findings still show: " + text);
+        Map<String, Object> m = r.toMap();
+        assertEquals("inconclusive", m.get("verdict"));
+        assertEquals("stopped on request", m.get("outcome"));
+        assertTrue(HtmlReport.render(m, new History()).contains("<tr><th>ended by</th><td>stopped on request</td></tr>"));
+
+        Report whole = report(Map.of(), Map.of(), new Report.Findings(List.of(), new kiln.sampler.Evidence(Map.of()),
+                new kiln.sampler.Evidence(Map.of()), List.of(), List.of(), Map.of(), "duration reached", false));
+        assertEquals("degraded", whole.verdict(), "the same run gone its course: only the failed worker counts");
+        assertTrue(summary(whole).contains("kiln run: 10s, 2 workers"), summary(whole));
     }
 }
