@@ -194,8 +194,8 @@ public final class DaemonSession {
             try {
                 r.report().writeTo(reportPath, run.stress().monitor().history());
                 result.put("report", reportPath.toString());
-            } catch (IOException e) {
-                LOG.error("cannot write the report {}: {}", reportPath, e.getMessage());
+            } catch (kiln.report.ReportFile.Unwritable e) {
+                LOG.error("{}", e.getMessage());
                 result.put("report_error", e.getMessage());
             }
         }

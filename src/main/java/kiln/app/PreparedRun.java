@@ -49,6 +49,14 @@ record PreparedRun(Run run, Workspace workspace) {
         if (s.http().port() != base.http().port() && nameOfKey.containsValue("metrics-port")) {
             throw new Refused(Reply.error(400, "metrics-port: cannot change while the daemon serves on " + base.http().port()));
         }
+        if (s.run().report() != null) {
+            try {
+                kiln.report.ReportFile.check(s.run().report());
+            } catch (kiln.report.ReportFile.Unwritable e) {
+                String name = nameOfKey.getOrDefault("kiln.run.report", "kiln.run.report");
+                throw new Refused(Reply.error(400, name + ": " + e.getMessage()));
+            }
+        }
         s = Budget.fitCpuQuota(s, kiln.sampler.CpuQuota.cores(), System.err);
         long memoryPerWorker = Budget.memoryPerWorker(s, MemoryLimits.read(), System.err);
         Workspace workspace;

@@ -13,6 +13,7 @@ import kiln.config.Settings;
 import kiln.http.Routes;
 import kiln.report.Console;
 import kiln.report.Report;
+import kiln.report.ReportFile;
 import kiln.report.Verdict;
 import kiln.report.StatusDocument;
 import kiln.report.Summary;
@@ -102,6 +103,13 @@ public final class RunSession {
     }
 
     private int stress() throws CannotRun {
+        if (settings.run().report() != null) {
+            try {
+                ReportFile.check(settings.run().report()); // now, not after hours of burn-in
+            } catch (ReportFile.Unwritable e) {
+                throw new CannotRun(e.getMessage());
+            }
+        }
         Settings.Files f = settings.files();
         long memoryPerWorker = Budget.memoryPerWorker(settings, MemoryLimits.read(), System.err);
         try (Workspace workspace = openWorkspace(f);
@@ -180,12 +188,15 @@ public final class RunSession {
         } else {
             new Summary(chatter).print(report);
         }
+        boolean reportLost = false;
         if (settings.run().report() != null) {
             try {
                 report.writeTo(settings.run().report(), history);
                 chatter.println("report: " + settings.run().report());
-            } catch (IOException e) {
-                System.err.println("kiln: cannot write the report " + settings.run().report() + ": " + e.getMessage());
+            } catch (ReportFile.Unwritable e) {
+                // it could be written at start: something changed since; the summary above is all there is
+                System.err.println("kiln: " + e.getMessage());
+                reportLost = true;
             }
         }
         out.flush();
@@ -199,6 +210,10 @@ public final class RunSession {
                     + String.join(", ", left.shards().subList(0, Math.min(5, left.shards().size())))
                     + (left.shards().size() > 5 ? ", …" : "") + "): they could not be removed; see the log. The next kiln on"
                     + " this directory sweeps them");
+            return ExitCode.CANNOT_RUN;
+        }
+        if (reportLost) {
+            System.err.println("kiln: the verdict was " + v.outcome().label() + ", but the report asked for is missing");
             return ExitCode.CANNOT_RUN;
         }
         if (end == Run.End.ALL_FAILED) {

@@ -189,14 +189,12 @@ public record Report(Settings settings, List<WorkerView> workers, WorkerStats to
 
     /**
      * Writes this report to {@code path}: one HTML page when the name ends in .html or .htm,
-     * JSON otherwise; parent directories are made.
+     * JSON otherwise; parent directories are made, and a link at the path is replaced, not followed
+     * ({@link ReportFile}).
      */
-    public void writeTo(java.nio.file.Path path, kiln.supervisor.History history) throws java.io.IOException {
-        if (path.getParent() != null) {
-            java.nio.file.Files.createDirectories(path.getParent());
-        }
+    public void writeTo(java.nio.file.Path path, kiln.supervisor.History history) throws ReportFile.Unwritable {
         String name = path.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
         boolean html = name.endsWith(".html") || name.endsWith(".htm");
-        java.nio.file.Files.writeString(path, html ? HtmlReport.render(toMap(), history) : kiln.http.Json.pretty(toMap()) + "\n");
+        ReportFile.write(path, html ? HtmlReport.render(toMap(), history) : kiln.http.Json.pretty(toMap()) + "\n");
     }
 }

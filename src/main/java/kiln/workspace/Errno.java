@@ -54,6 +54,33 @@ public enum Errno {
         return OTHER;
     }
 
+    /**
+     * What went wrong with a path operation on {@code where}, in words: "read-only file system",
+     * "permission denied", "no such file or directory", else the C library's reason lower-cased.
+     * For messages only; decisions are made on numbers.
+     */
+    public static String inWords(java.io.IOException e, java.nio.file.Path where) {
+        java.nio.file.Path existing = kiln.util.Dirs.existingAncestor(where.toAbsolutePath());
+        try {
+            if (existing != null && java.nio.file.Files.getFileStore(existing).isReadOnly()) {
+                return EROFS.text();
+            }
+        } catch (java.io.IOException ignored) {
+            // fall through to the type of the error
+        }
+        if (e instanceof java.nio.file.AccessDeniedException) {
+            return EACCES.text();
+        }
+        if (e instanceof java.nio.file.NoSuchFileException) {
+            return ENOENT.text(); // mkdir in /proc, say, or a parent removed meanwhile
+        }
+        if (e instanceof java.nio.file.FileSystemException f && f.getReason() != null && !f.getReason().isBlank()) {
+            String r = f.getReason(); // the C library's words, such as "Not a directory"
+            return Character.toLowerCase(r.charAt(0)) + r.substring(1);
+        }
+        return e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
+    }
+
     /** The file system is out of room: creation should back off rather than spin. */
     public boolean isFull() {
         return this == ENOSPC || this == EDQUOT;

@@ -2,7 +2,6 @@ package kiln.workspace;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.file.AccessDeniedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -107,33 +106,11 @@ public final class Workspace implements AutoCloseable {
                 // made by someone else meanwhile: theirs; opening the directory decides whether it will do
             } catch (IOException e) {
                 removeIfEmpty(made);
-                throw new WorkspaceException("cannot create " + abs + ": " + reason(e, abs));
+                throw new WorkspaceException("cannot create " + abs + ": " + Errno.inWords(e, abs));
             }
         }
         // abs made by someone else meanwhile: theirs, and the parents made for it hold it, so they stay
         return made.contains(abs) ? made : java.util.List.of();
-    }
-
-    private static String reason(IOException e, Path abs) {
-        Path existing = kiln.util.Dirs.existingAncestor(abs);
-        try {
-            if (Files.getFileStore(existing).isReadOnly()) {
-                return Errno.EROFS.text();
-            }
-        } catch (IOException ignored) {
-            // fall through to the type of the error
-        }
-        if (e instanceof AccessDeniedException) {
-            return Errno.EACCES.text();
-        }
-        if (e instanceof java.nio.file.NoSuchFileException) {
-            return Errno.ENOENT.text(); // mkdir in /proc, say, or a parent removed meanwhile
-        }
-        if (e instanceof java.nio.file.FileSystemException f && f.getReason() != null && !f.getReason().isBlank()) {
-            String r = f.getReason(); // the C library's words, such as "Not a directory"
-            return Character.toLowerCase(r.charAt(0)) + r.substring(1);
-        }
-        return e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
     }
 
     /**

@@ -51,6 +51,10 @@ final class DaemonIT {
             assertEquals(400, unknown.statusCode());
             assertTrue(json(unknown).getString("error").startsWith("turbo: unknown parameter"), unknown.body());
             assertEquals(400, k.post("/api/v1/run", "[1, 2]").statusCode());
+            HttpResponse<String> report = k.post("/api/v1/run", "{\"report\": \"/proc/kiln-nope/run.json\"}");
+            assertEquals(400, report.statusCode(), report.body());
+            assertTrue(json(report).getString("error").startsWith("report: cannot write the report /proc/kiln-nope/run.json: cannot make "),
+                    report.body());
             assertEquals(409, k.post("/api/v1/stop", "").statusCode(), "nothing to stop");
             assertEquals(405, k.get("/api/v1/run").statusCode());
             assertEquals("idle", state(k), "no refused request started anything");

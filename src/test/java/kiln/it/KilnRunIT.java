@@ -208,6 +208,32 @@ final class KilnRunIT {
     }
 
     @Test
+    void aReportThatCannotBeWritten_isToldBeforeTheStress_notAfterIt() throws Exception {
+        Path data = tmp.resolve("never");
+        try (KilnProcess k = new KilnProcess("run", "--duration", "1h", "--dir", data.toString(), "--metrics-port", "0", "--report",
+                "/proc/kiln-nope/run.json")) {
+            assertEquals(3, k.waitFor(Duration.ofSeconds(30)), k.output());
+            assertTrue(k.err.get(0).startsWith("kiln: cannot write the report /proc/kiln-nope/run.json: cannot make /proc/kiln-nope: "),
+                    k.output());
+            assertFalse(k.output().contains("started (pid"), "no worker was started: " + k.output());
+        }
+        assertFalse(Files.exists(data), "nothing was created");
+        // writable at start, not at the end: the summary stands, and the exit code says the report is missing
+        Path out = tmp.resolve("out");
+        try (KilnProcess k = new KilnProcess("run", "--duration", "3s", "--workers", "1", "--no-files", "--cpu-load", "20",
+                "--metrics-port", "0", "--report", out.resolve("run.json").toString())) {
+            await().atMost(Duration.ofSeconds(30)).until(() -> k.port() > 0 || !k.process.isAlive());
+            Files.delete(out);
+            Files.writeString(out, "a file where the report's directory was");
+            assertEquals(3, k.waitFor(Duration.ofSeconds(60)), k.output());
+            assertTrue(k.output().contains("verdict: PASS"), k.output());
+            assertTrue(k.err.contains("kiln: cannot write the report " + out.resolve("run.json") + ": cannot make " + out
+                    + ": a file stands there"), k.output());
+            assertTrue(k.err.contains("kiln: the verdict was pass, but the report asked for is missing"), k.output());
+        }
+    }
+
+    @Test
     void version_andHelp() throws Exception {
         try (KilnProcess k = new KilnProcess("--version")) {
             assertEquals(0, k.waitFor(Duration.ofSeconds(30)));
