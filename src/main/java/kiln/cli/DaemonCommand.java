@@ -45,7 +45,7 @@ final class DaemonCommand implements Callable<Integer> {
             return Main.EXIT_USAGE;
         }
         DaemonSession daemon = new DaemonSession(config, settings, "run".equals(start));
-        Signals.install(daemon::requestStop, daemon::forceStop);
+        Signals.install(daemon::requestStop, daemon::forceStop, Signals.Hangup.IGNORED);
         return daemon.serve();
     }
 }

@@ -160,7 +160,7 @@ final class RunCommand implements Callable<Integer> {
         RunSession.Output output = quiet ? RunSession.Output.QUIET : json ? RunSession.Output.JSON
                 : System.console() != null ? RunSession.Output.TERMINAL : RunSession.Output.LOG;
         RunSession session = new RunSession(settings, spec.commandLine().getOut(), output);
-        Signals.install(session::requestStop, session::forceStop);
+        Signals.install(session::requestStop, session::forceStop, Signals.Hangup.STOPS);
         return session.run();
     }
 

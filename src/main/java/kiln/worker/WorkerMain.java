@@ -28,17 +28,20 @@ public final class WorkerMain {
     }
 
     /**
-     * Ctrl-C in a terminal sends SIGINT to the whole process group, workers included. A worker
-     * that died of it would skip its own cleanup (its files then swept by the supervisor, and the
-     * summary would count them as never deleted). The supervisor got the same signal and stops
-     * every worker through the link, so a worker ignores it; if the supervisor is gone, the end
+     * Ctrl-C in a terminal sends SIGINT to the whole process group, workers included, and a
+     * terminal that hangs up (an ssh session dropped) sends SIGHUP. A worker that died of either
+     * would skip its own cleanup (a hangup left 9,330 files of a 5 s run behind, and the supervisor
+     * died with it before it could sweep them). The supervisor got the same signal and stops
+     * every worker through the link, so a worker ignores both; if the supervisor is gone, the end
      * of stdin stops the worker just the same.
      */
     private static void ignoreInterrupt(Logger log) {
-        try {
-            sun.misc.Signal.handle(new sun.misc.Signal("INT"), sun.misc.SignalHandler.SIG_IGN);
-        } catch (IllegalArgumentException | UnsupportedOperationException e) {
-            log.debug("cannot ignore SIGINT: {}", e.toString());
+        for (String name : new String[] {"INT", "HUP"}) {
+            try {
+                sun.misc.Signal.handle(new sun.misc.Signal(name), sun.misc.SignalHandler.SIG_IGN);
+            } catch (IllegalArgumentException | UnsupportedOperationException e) {
+                log.debug("cannot ignore SIG{}: {}", name, e.toString());
+            }
         }
     }
 

@@ -89,6 +89,12 @@ final class DaemonIT {
             assertEquals(worker1, k.scrape().get("kiln_files_created_total{worker=\"1\"}"),
                     "worker 1's series stays where run 1 left it; the second run had one worker");
 
+            // a hangup is not a stop for a daemon (the JVM's default was to exit at once)
+            assertEquals(0, new ProcessBuilder("kill", "-HUP", Long.toString(k.process.pid())).start().waitFor());
+            await().atMost(Duration.ofSeconds(10)).until(() -> k.output().contains("SIGHUP: nothing to reload"));
+            assertTrue(k.process.isAlive(), k.output());
+            assertEquals("idle", state(k));
+
             k.signal(false);
             assertEquals(0, k.waitFor(Duration.ofSeconds(15)), k.output());
         }

@@ -249,8 +249,10 @@ final class KilnRunIT {
         }
     }
 
-    @Test
-    void ctrlC_toTheProcessGroup_stopsThroughTheSupervisor_andEveryFileIsCountedAsDeleted() throws Exception {
+    /** Ctrl-C, and a terminal that hangs up (an ssh session dropped): both reach kiln's whole process group. */
+    @org.junit.jupiter.params.ParameterizedTest(name = "SIG{0}")
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"INT", "HUP"})
+    void aSignalToTheProcessGroup_stopsThroughTheSupervisor_andEveryFileIsCountedAsDeleted(String signal) throws Exception {
         Path data = tmp.resolve("pg");
         // setsid: kiln leads its own process group, as a shell's foreground job does; Ctrl-C signals all of it
         List<String> cmd = new java.util.ArrayList<>(List.of("setsid", KilnProcess.launcher().toString(), "run", "--duration", "60s",
@@ -267,12 +269,16 @@ final class KilnRunIT {
             drain.start();
             await().atMost(Duration.ofSeconds(30)).until(() -> lines.stream().anyMatch(l -> l.contains("metrics at http")));
             Thread.sleep(2000); // files are being created and churned
-            assertEquals(0, new ProcessBuilder("kill", "-INT", "--", "-" + p.pid()).start().waitFor());
+            List<Long> workers = p.descendants().filter(h -> h.info().commandLine().orElse("").contains("kiln.worker.WorkerMain"))
+                    .map(ProcessHandle::pid).toList();
+            assertEquals(2, workers.size(), "two workers: " + workers);
+            assertEquals(0, new ProcessBuilder("kill", "-" + signal, "--", "-" + p.pid()).start().waitFor());
             assertTrue(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS), String.join("\n", lines));
             drain.join(5000);
             String all = String.join("\n", lines);
             assertEquals(5, p.exitValue(), "cut short, so inconclusive: " + all);
             assertTrue(all.contains("signal received: stopping early"), all);
+            await().atMost(Duration.ofSeconds(5)).until(() -> workers.stream().noneMatch(w -> ProcessHandle.of(w).isPresent()));
             assertFalse(all.contains("files left by a worker that did not clean up"), "the workers cleaned up themselves: " + all);
             java.util.regex.Matcher m = java.util.regex.Pattern.compile("files\\s+([0-9,]+) files .*? ([0-9,]+) deleted").matcher(all);
             assertTrue(m.find(), all);
