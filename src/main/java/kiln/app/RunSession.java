@@ -175,10 +175,30 @@ public final class RunSession {
         if (!f.enabled()) {
             return Workspace.none(f.dir().toAbsolutePath());
         }
+        floorWithinReach(f);
         try {
             return Workspace.open(f.dir());
         } catch (WorkspaceException e) {
             throw new CannotRun(e.getMessage());
+        }
+    }
+
+    /**
+     * A free-space floor at or above everything the file system holds can never be met: every
+     * worker would pause from the first second and the run end inconclusive. Said before anything
+     * is made or started.
+     */
+    static void floorWithinReach(Settings.Files f) throws CannotRun {
+        Path where = kiln.util.Dirs.existingAncestor(f.dir());
+        long total;
+        try {
+            total = Files.getFileStore(where).getTotalSpace();
+        } catch (IOException e) {
+            return; // opening the directory says what is wrong with it
+        }
+        if (total > 0 && f.minFreeBytes() >= total) {
+            throw new CannotRun("the free-space floor (min-free " + Sizes.human(f.minFreeBytes()) + ") is more than the file system of "
+                    + f.dir().toAbsolutePath() + " holds (" + Sizes.human(total) + "): no file could be created; lower it");
         }
     }
 
