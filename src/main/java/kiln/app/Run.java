@@ -21,8 +21,15 @@ import kiln.supervisor.WorkerState;
  * thread that runs it.
  */
 final class Run {
-    /** How long the workers may take to report in. */
+    /** How long the workers may take to report in, without a memory stressor. */
     static final Duration START_TIMEOUT = Duration.ofSeconds(20);
+    /**
+     * The slowest a worker is taken to get its memory stressor's buffer, which it does before it
+     * reports in (zeroed, so every page is touched). Measured: 9.2 GiB per worker on 2 cores took
+     * 13 s (0.7 GiB/s each) with memory free, and over 20 s once the kernel first had to reclaim
+     * page cache; 128 MiB/s leaves room for a slower machine under pressure.
+     */
+    static final long SLOWEST_ALLOCATION_BYTES_PER_SECOND = 128L << 20;
     private static final long POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
 
     /** Why a run ended. */
@@ -76,15 +83,24 @@ final class Run {
      * Waits for the workers to report in, then gives the common start; {@code sampler}'s average
      * CPU load counts from then on.
      *
-     * @return false when none started within {@link #START_TIMEOUT}
+     * @return false when none started within {@link #startTimeout}
      */
     boolean awaitStarted(HardwareSampler sampler) throws InterruptedException {
         this.sampler = sampler;
-        boolean any = stress.awaitStarted(START_TIMEOUT);
+        boolean any = stress.awaitStarted(startTimeout(stress.memoryPerWorker()));
         sampler.resetAverage();
         started = ticker.nanoTime();
         startedAt = java.time.Instant.now();
         return any;
+    }
+
+    /**
+     * How long the workers may take to report in: {@link #START_TIMEOUT}, and the time to get a
+     * buffer of {@code memoryPerWorker} bytes at {@link #SLOWEST_ALLOCATION_BYTES_PER_SECOND}.
+     * With 20 s flat, a run given 18 GiB of memory on 2 cores ended "no worker started".
+     */
+    static Duration startTimeout(long memoryPerWorker) {
+        return START_TIMEOUT.plusMillis(Math.max(0, memoryPerWorker) * 1000 / SLOWEST_ALLOCATION_BYTES_PER_SECOND);
     }
 
     /** Asks the run to end now, cleanly. Any thread; returns at once. */

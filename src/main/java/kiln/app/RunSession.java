@@ -142,8 +142,14 @@ public final class RunSession {
         Console console = new Console(chatter, output == Output.TERMINAL, settings.run().duration(), stress.pool(), sampler,
                 stress.monitor(), Ticker.SYSTEM);
         try (Console.Restore log = console.sharingTheTerminal()) {
+            if (memoryPerWorker >= 1L << 30) {
+                chatter.printf("workers are getting %s each for the memory stressor before they start: this takes a while%n",
+                        Sizes.human(memoryPerWorker));
+                chatter.flush();
+            }
             if (!run.awaitStarted(sampler)) {
-                throw new CannotRun("no worker started within " + Run.START_TIMEOUT.toSeconds() + "s; see the worker log above");
+                throw new CannotRun("no worker started within " + kiln.config.Durations.format(Run.startTimeout(memoryPerWorker))
+                        + "; see the worker log above");
             }
             stressIo = stress.pool().fileIo();
             workspaceDir = workspace.dir();
