@@ -158,7 +158,9 @@ final class Reader {
     String oneOf(String key, Set<String> allowed) {
         String v = string(key).toLowerCase(Locale.ROOT);
         if (!allowed.contains(v)) {
-            throw bad(key, "one of " + String.join(", ", allowed));
+            // "" (none, the default) is a choice in the file, not a word to list between commas
+            java.util.List<String> words = allowed.stream().filter(w -> !w.isEmpty()).toList();
+            throw bad(key, "one of " + String.join(", ", words) + (allowed.contains("") ? " (\"\" for none)" : ""));
         }
         return v;
     }

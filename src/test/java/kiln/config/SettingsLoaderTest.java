@@ -139,7 +139,7 @@ final class SettingsLoaderTest {
         Settings fromFile = loader.load(file, Map.of());
         assertEquals(Duration.ofHours(8), fromFile.run().duration(), "the file overrides the profile it names");
         assertTrue(fromFile.files().fsync());
-        assertEquals("kiln.run.profile = \"turbo\": expected one of , burnin, warmup",
+        assertEquals("kiln.run.profile = \"turbo\": expected one of burnin, warmup (\"\" for none)",
                 error(() -> loader.load(null, Map.of("kiln.run.profile", "turbo"))));
     }
 
@@ -159,7 +159,7 @@ final class SettingsLoaderTest {
         assertEquals("files", loader.load(null, Map.of("kiln.run.inject-fault", "files")).run().injectFault());
         assertEquals("kiln.run.inject-fault = \"memory\": that stressor is not enabled",
                 error(() -> loader.load(null, Map.of("kiln.run.inject-fault", "memory"))));
-        assertEquals("kiln.run.inject-fault = \"disk\": expected one of , cpu, cross-core, files, memory",
+        assertEquals("kiln.run.inject-fault = \"disk\": expected one of cpu, cross-core, files, memory (\"\" for none)",
                 error(() -> loader.load(null, Map.of("kiln.run.inject-fault", "disk"))));
         assertEquals("kiln.run.inject-fault = \"cross-core\": that stressor is not enabled",
                 error(() -> loader.load(null, Map.of("kiln.run.inject-fault", "cross-core", "kiln.cpu.enabled", false))),
