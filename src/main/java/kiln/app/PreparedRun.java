@@ -58,6 +58,7 @@ record PreparedRun(Run run, Workspace workspace) {
             }
         }
         s = Budget.fitCpuQuota(s, kiln.sampler.CpuQuota.cores(), System.err);
+        Run.rampWarning(s).ifPresent(w -> System.err.println("kiln: " + w));
         long memoryPerWorker = Budget.memoryPerWorker(s, MemoryLimits.read(), System.err);
         Workspace workspace;
         try {

@@ -103,6 +103,23 @@ final class Run {
         return START_TIMEOUT.plusMillis(Math.max(0, memoryPerWorker) * 1000 / SLOWEST_ALLOCATION_BYTES_PER_SECOND);
     }
 
+    /**
+     * A CPU ramp longer than the run never reaches its target: said at start ("the CPU load
+     * reaches 25% of its 100% target by the end"), not refused, since a profile's ramp and a
+     * shorter run asked for later can meet that way.
+     */
+    static java.util.Optional<String> rampWarning(kiln.config.Settings s) {
+        Duration ramp = s.run().ramp();
+        Duration length = s.run().duration();
+        if (!s.cpu().enabled() || ramp.isZero() || ramp.compareTo(length) <= 0) {
+            return java.util.Optional.empty();
+        }
+        long reached = Math.round(s.cpu().load() * (double) length.toMillis() / ramp.toMillis());
+        return java.util.Optional.of("the CPU ramp (" + kiln.config.Durations.format(ramp) + ") is longer than the run ("
+                + kiln.config.Durations.format(length) + "): the load reaches " + reached + "% of its " + s.cpu().load()
+                + "% target by the end");
+    }
+
     /** Asks the run to end now, cleanly. Any thread; returns at once. */
     void requestStop() {
         stopRequest.countDown();

@@ -103,6 +103,7 @@ public final class RunSession {
     }
 
     private int stress() throws CannotRun {
+        Run.rampWarning(settings).ifPresent(w -> System.err.println("kiln: " + w));
         if (settings.run().report() != null) {
             try {
                 ReportFile.check(settings.run().report()); // now, not after hours of burn-in

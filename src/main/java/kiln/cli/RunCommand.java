@@ -149,7 +149,10 @@ final class RunCommand implements Callable<Integer> {
             String flag = flagOfKey.get(e.key());
             // a flag's value as typed (2m, 0s), not as it reached the configuration (2097152, "0ms")
             String asTyped = flag == null || e.value() == null ? null : typed().get(flag);
-            String message = flag == null ? e.getMessage() : asTyped != null ? flag + " = " + asTyped + ": " + e.rule() : e.messageFor(flag);
+            // a switch such as --no-files has no value to show: "--no-files = false" would read as its opposite
+            boolean isSwitch = flag != null && spec.findOption(flag) != null && spec.findOption(flag).arity().max() == 0;
+            String message = flag == null ? e.getMessage() : isSwitch ? flag + ": " + e.rule()
+                    : asTyped != null ? flag + " = " + asTyped + ": " + e.rule() : e.messageFor(flag);
             spec.commandLine().getErr().println("kiln: " + message);
             return Main.EXIT_USAGE;
         }

@@ -108,7 +108,7 @@ final class MainTest {
                 "a size past 8 EiB is an error, not 8 EiB: " + err);
         err.getBuffer().setLength(0);
         assertEquals(2, run("run", "--no-files", "--no-cpu"));
-        assertTrue(err.toString().startsWith("kiln: --no-files = false: expected at least one stressor"), err.toString());
+        assertTrue(err.toString().startsWith("kiln: --no-files: expected at least one stressor"), err.toString());
         err.getBuffer().setLength(0);
         assertEquals(2, run("run", "--max-files", "0"));
         assertEquals("kiln: --max-files = 0: expected a whole number from 1 to 10000000\n", err.toString());
