@@ -159,6 +159,9 @@ public final class DaemonSession {
         Settings s = p.run().stress().settings();
         synchronized (this) {
             current = p.run();
+            if (state == RunState.STOPPING) {
+                current.requestStop(); // asked for while the run was being prepared: it ends at once, reported as cut short
+            }
             runThread = Threads.daemon("kiln-run", () -> runToEnd(p));
             runThread.setDaemon(false);
         }
@@ -177,16 +180,17 @@ public final class DaemonSession {
         try {
             run.launch();
             if (!run.awaitStarted(sampler)) {
-                end = Run.End.NOT_STARTED;
-            } else {
-                setState(RunState.RUNNING);
+                end = run.stopRequested() ? Run.End.STOPPED : Run.End.NOT_STARTED;
+            } else if (upUnlessStopping()) {
                 end = run.awaitEnd(elapsed -> { });
+            } else {
+                end = Run.End.STOPPED; // stopped while it was starting: it never shows as running
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             end = Run.End.STOPPED;
         }
-        setState(RunState.STOPPING);
+        stopping();
         Run.Result r = run.stop(end);
         Map<String, Object> result = new LinkedHashMap<>(r.report().toMap());
         Path reportPath = run.stress().settings().run().report();
@@ -215,10 +219,31 @@ public final class DaemonSession {
         state = state.moveTo(s);
     }
 
+    /** The workers came up: running, unless a stop came first. */
+    private synchronized boolean upUnlessStopping() {
+        if (state == RunState.STOPPING) {
+            return false;
+        }
+        state = state.moveTo(RunState.RUNNING);
+        return true;
+    }
+
+    /** The run is ending; a stop request may have said so already. */
+    private synchronized void stopping() {
+        if (state != RunState.STOPPING) {
+            state = state.moveTo(RunState.STOPPING);
+        }
+    }
+
     private Reply stopRequest() {
         synchronized (this) {
             if (state == RunState.IDLE) {
                 return Reply.error(409, "no run in progress");
+            }
+            if (state != RunState.STOPPING) {
+                // what the reply says is what the status shows from now on; a run still being
+                // prepared (no Run yet) is told when it is made (startRun)
+                state = state.moveTo(RunState.STOPPING);
             }
         }
         stopRun();

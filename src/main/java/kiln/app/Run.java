@@ -87,7 +87,7 @@ final class Run {
      */
     boolean awaitStarted(HardwareSampler sampler) throws InterruptedException {
         this.sampler = sampler;
-        boolean any = stress.awaitStarted(startTimeout(stress.memoryPerWorker()));
+        boolean any = stress.awaitStarted(startTimeout(stress.memoryPerWorker()), this::stopRequested);
         sampler.resetAverage();
         started = ticker.nanoTime();
         startedAt = java.time.Instant.now();
@@ -120,9 +120,14 @@ final class Run {
                 + "% target by the end");
     }
 
-    /** Asks the run to end now, cleanly. Any thread; returns at once. */
+    /** Asks the run to end now, cleanly. Any thread; returns at once; also ends the wait for the workers. */
     void requestStop() {
         stopRequest.countDown();
+    }
+
+    /** Whether a stop was asked for. */
+    boolean stopRequested() {
+        return stopRequest.getCount() == 0;
     }
 
     /** Time since the common start. */

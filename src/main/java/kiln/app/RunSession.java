@@ -148,7 +148,7 @@ public final class RunSession {
                         Sizes.human(memoryPerWorker));
                 chatter.flush();
             }
-            if (!run.awaitStarted(sampler)) {
+            if (!run.awaitStarted(sampler) && !run.stopRequested()) {
                 throw new CannotRun("no worker started within " + kiln.config.Durations.format(Run.startTimeout(memoryPerWorker))
                         + "; see the worker log above");
             }

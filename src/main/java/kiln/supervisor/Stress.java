@@ -79,9 +79,9 @@ public final class Stress implements AutoCloseable {
         pool.start();
     }
 
-    /** Waits until every worker reported or gave up; true when at least one runs. Then the run begins. */
-    public boolean awaitStarted(Duration timeout) throws InterruptedException {
-        boolean any = pool.awaitStarted(timeout);
+    /** Waits until every worker reported or gave up, or until {@code abandon}; true when at least one runs. Then the run begins. */
+    public boolean awaitStarted(Duration timeout, java.util.function.BooleanSupplier abandon) throws InterruptedException {
+        boolean any = pool.awaitStarted(timeout, abandon);
         pool.release(); // even with none running yet: a worker that reports in late starts at once
         if (any) {
             monitor.begin();

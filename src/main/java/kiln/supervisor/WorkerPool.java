@@ -162,13 +162,14 @@ public final class WorkerPool implements AutoCloseable {
     }
 
     /**
-     * Waits until every worker sent its first stats frame or gave up.
+     * Waits until every worker sent its first stats frame or gave up, or {@code abandon} says to
+     * stop waiting (a stop was asked for).
      *
      * @return whether at least one worker is running
      */
-    public boolean awaitStarted(Duration timeout) throws InterruptedException {
+    public boolean awaitStarted(Duration timeout, java.util.function.BooleanSupplier abandon) throws InterruptedException {
         long deadline = ticker.nanoTime() + timeout.toNanos();
-        while (ticker.nanoTime() < deadline) {
+        while (ticker.nanoTime() < deadline && !abandon.getAsBoolean()) {
             Map<WorkerState, Integer> st = states();
             if (st.get(WorkerState.RUNNING) + st.get(WorkerState.FAILED) == slots.size()) {
                 break;

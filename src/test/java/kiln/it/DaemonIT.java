@@ -89,6 +89,25 @@ final class DaemonIT {
             assertEquals(worker1, k.scrape().get("kiln_files_created_total{worker=\"1\"}"),
                     "worker 1's series stays where run 1 left it; the second run had one worker");
 
+            // a stop that comes while the run starts: from the reply on, the status says stopping, never starting or running
+            assertEquals(202, k.post("/api/v1/run", "{\"duration\": \"60s\", \"workers\": 2, \"no-cpu\": true}").statusCode());
+            HttpResponse<String> stop = k.post("/api/v1/stop", "");
+            assertEquals(202, stop.statusCode(), stop.body());
+            List<String> seen = new java.util.ArrayList<>();
+            long until = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            String now;
+            do {
+                now = state(k);
+                if (seen.isEmpty() || !seen.get(seen.size() - 1).equals(now)) {
+                    seen.add(now);
+                }
+                Thread.sleep(20);
+            } while (!now.equals("idle") && System.nanoTime() < until);
+            assertEquals(List.of("stopping", "idle"), seen, "what the stop's reply said holds");
+            Config stopped = json(k.get("/api/v1/status"));
+            assertEquals("stopped on request", stopped.getString("last_run.outcome"));
+            assertEquals("inconclusive", stopped.getString("last_run.verdict"));
+
             // a hangup is not a stop for a daemon (the JVM's default was to exit at once)
             assertEquals(0, new ProcessBuilder("kill", "-HUP", Long.toString(k.process.pid())).start().waitFor());
             await().atMost(Duration.ofSeconds(10)).until(() -> k.output().contains("SIGHUP: nothing to reload"));

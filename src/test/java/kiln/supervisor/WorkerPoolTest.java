@@ -155,4 +155,17 @@ final class WorkerPoolTest {
             Thread.currentThread().interrupt();
         }
     }
+
+    @Test
+    void theWaitForWorkersToReportIn_endsWhenAStopIsAskedFor() throws Exception {
+        // a worker still getting a large memory buffer says nothing for a long time
+        pool = new WorkerPool(List.of(spec(0)), shell("sleep 30"), Ticker.SYSTEM);
+        pool.start();
+        long asked = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(300);
+        long t0 = System.nanoTime();
+        boolean any = pool.awaitStarted(Duration.ofSeconds(50), () -> System.nanoTime() > asked);
+        long waitedMs = (System.nanoTime() - t0) / 1_000_000;
+        assertTrue(!any, "none had reported in");
+        assertTrue(waitedMs < 20_000, "the stop ended the wait, not the 50 s timeout: " + waitedMs + " ms");
+    }
 }
