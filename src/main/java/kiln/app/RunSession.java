@@ -182,18 +182,25 @@ public final class RunSession {
         if (!f.enabled()) {
             return Workspace.none(f.dir().toAbsolutePath());
         }
-        floorWithinReach(f);
+        Workspace w;
         try {
-            return Workspace.open(f.dir());
+            w = Workspace.open(f.dir());
         } catch (WorkspaceException e) {
-            throw new CannotRun(e.getMessage());
+            throw new CannotRun(e.getMessage()); // a directory kiln cannot use is the first thing to say (read-only, say)
         }
+        try {
+            floorWithinReach(f);
+        } catch (CannotRun e) {
+            w.close(); // and what it made for the run goes again
+            throw e;
+        }
+        return w;
     }
 
     /**
      * A free-space floor at or above everything the file system holds can never be met: every
-     * worker would pause from the first second and the run end inconclusive. Said before anything
-     * is made or started.
+     * worker would pause from the first second and the run end inconclusive. Said before any
+     * worker is started, and what was made for the run is removed again.
      */
     static void floorWithinReach(Settings.Files f) throws CannotRun {
         Path where = kiln.util.Dirs.existingAncestor(f.dir());
