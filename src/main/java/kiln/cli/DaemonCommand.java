@@ -14,7 +14,8 @@ import picocli.CommandLine.Option;
 /** {@code kiln daemon}: long-running, controlled over HTTP; for systemd and containers. */
 @Command(name = "daemon", mixinStandardHelpOptions = true,
         description = {"Run as a service: serve /metrics and the control API, run stresses on request.",
-                       "Logs go to stderr (journald). Exits only on a configuration error (2) or when it cannot listen (3)."},
+                       "Logs go to stderr (journald). SIGTERM or Ctrl-C stops it cleanly, a run in progress too; SIGHUP"
+                       + " is logged and changes nothing. Exits 2 on a configuration error, 3 when it cannot listen."},
         footer = {"", "Control: POST /api/v1/run with a JSON body of run parameters, e.g.",
                   "  {\"duration\": \"30m\", \"cpu-load\": 80, \"memory\": \"10%%\", \"no-files\": false}",
                   "POST /api/v1/stop, GET /api/v1/status, GET /api/v1/ready."})

@@ -12,9 +12,11 @@ import picocli.CommandLine.Command;
         subcommands = {RunCommand.class, DaemonCommand.class, SensorsCommand.class, CheckConfigCommand.class, HealthCommand.class,
                        ManCommand.class, picocli.AutoComplete.GenerateCompletion.class, CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {"0:done and clean", "1:verification errors were found",
-                        "2:bad usage or configuration", "3:the stress could not run",
-                        "4:degraded: a worker stalled or crash-looped while the others ran",
+        exitCodeList = {"0:pass: every enabled stressor did real work, nothing wrong, every file removed",
+                        "1:fail: wrong results, or new hardware errors (machine checks, memory errors)",
+                        "2:bad usage or configuration",
+                        "3:the stress could not run (directory, port, workers, report), or files it made could not be removed",
+                        "4:degraded: throttling, corrected memory errors, or a worker that stalled, crash-looped or ran slow",
                         "5:inconclusive: a stressor did no work, the run was cut short (a signal, POST /api/v1/stop)," +
                         " or links were planted where kiln's files go"})
 public final class Main implements Runnable {

@@ -61,14 +61,19 @@ final class ManCommand implements Runnable {
                 out.println(".B " + roff(String.join(", ", o.names())) + (o.arity().max() > 0 ? " \\fI" + roff(o.paramLabel()) + "\\fR" : ""));
                 out.println(roff(String.join(" ", o.description()).replace("%%", "%")));
             }
+            footer(out, s);
         }
         out.println(".SH EXIT STATUS");
-        for (String line : new String[] {"0 done and clean", "1 verification errors were found",
-                                         "2 bad usage or configuration", "3 the stress could not run"}) {
+        for (java.util.Map.Entry<String, String> code : root.usageMessage().exitCodeList().entrySet()) {
             out.println(".TP");
-            out.println(".B " + line.substring(0, 1));
-            out.println(line.substring(2));
+            out.println(".B " + roff(code.getKey().strip()));
+            out.println(roff(code.getValue().strip()));
         }
+        out.println(".SH SIGNALS");
+        out.println(roff("SIGINT (Ctrl-C), SIGTERM and SIGHUP (the terminal hung up) stop kiln run cleanly: the workers remove"
+                + " their files and the summary is printed; a run stopped before its duration is inconclusive (exit 5). A second"
+                + " signal forces the stop (exit 130). kiln daemon stops cleanly on SIGINT and SIGTERM; SIGHUP is logged and"
+                + " changes nothing, since the daemon reads its configuration file again for every run."));
         out.println(".SH FILES");
         out.println(".TP");
         out.println(".I /etc/kiln/kiln.conf");
@@ -76,6 +81,19 @@ final class ManCommand implements Runnable {
         out.println(".SH SEE ALSO");
         out.println("stress-ng(1), systemd.service(5)");
         out.flush();
+    }
+
+    /** A command's footer (the daemon's control API, how sizes and durations read) as its own paragraph, line by line. */
+    private static void footer(PrintWriter out, CommandSpec s) {
+        java.util.List<String> lines = java.util.Arrays.stream(s.usageMessage().footer()).filter(l -> !l.isBlank()).toList();
+        if (lines.isEmpty()) {
+            return;
+        }
+        out.println(".PP");
+        for (String line : lines) {
+            out.println(roff(line.replace("%%", "%").strip()));
+            out.println(".br");
+        }
     }
 
     private static String synopsis(CommandSpec s) {

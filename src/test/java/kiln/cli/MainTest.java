@@ -23,6 +23,22 @@ final class MainTest {
         return cl.execute(args);
     }
 
+    @Test
+    void theManPage_saysWhatHelpSays_everyExitCode_theDaemonsApi_andTheSignals() {
+        assertEquals(0, run("man"));
+        String man = out.toString();
+        java.util.Map<String, String> codes = Main.commandLine().getCommandSpec().usageMessage().exitCodeList();
+        assertEquals(6, codes.size(), codes.toString());
+        for (java.util.Map.Entry<String, String> c : codes.entrySet()) {
+            assertTrue(man.contains(".B " + c.getKey().strip() + "\n" + ManCommand.roff(c.getValue().strip()) + "\n"),
+                    "exit " + c.getKey() + " as in --help: " + man.substring(man.indexOf(".SH EXIT STATUS")));
+        }
+        assertTrue(man.contains("POST /api/v1/stop, GET /api/v1/status"), "the daemon's control API, from its --help footer");
+        assertTrue(man.contains("\"memory\": \"10%\""), "one % sign");
+        assertTrue(man.contains(".SH SIGNALS") && man.contains("SIGHUP is logged and changes nothing"), man);
+        assertEquals("", err.toString());
+    }
+
     /**
      * picocli formats help text with {@code String.format}: a lone {@code %} (a percentage in an
      * example) makes it print a warning to the process's stderr and fall back to the raw text.
