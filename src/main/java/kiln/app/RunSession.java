@@ -154,7 +154,8 @@ public final class RunSession {
             }
             stressIo = stress.pool().fileIo();
             workspaceDir = workspace.dir();
-            chatter.printf("kiln %s: %d workers%s, metrics at http://%s:%d/metrics%n", Version.current(), stress.pool().size(),
+            chatter.printf("kiln %s: %d worker%s%s, metrics at http://%s:%d/metrics%n", Version.current(), stress.pool().size(),
+                    stress.pool().size() == 1 ? "" : "s",
                     describe(memoryPerWorker), settings.http().host(), http.port());
             chatter.flush();
             Run.End end = run.awaitEnd(console::update);
