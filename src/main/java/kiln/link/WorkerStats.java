@@ -23,6 +23,14 @@ public record WorkerStats(long seq, Files files, Cpu cpu, long memoryBytes, Map<
 
     /** Key of {@link Files#errors} that counts tampering refused (links planted where kiln's entries go), not I/O errors. */
     public static final String TAMPER = "tamper";
+    /**
+     * Key of {@link Files#errors} that counts, again, the failed operations whose error points at
+     * the device or the file system's own corruption (EIO, EUCLEAN, EBADMSG): already counted
+     * under their op, so not added to the I/O errors.
+     */
+    public static final String DEVICE = "device";
+    /** Key of {@link Files#errors} that counts, again, the failed operations answered EROFS: the file system went read-only. */
+    public static final String READ_ONLY = "read_only";
 
     public WorkerStats {
         java.util.Objects.requireNonNull(files, "files");
@@ -62,9 +70,9 @@ public record WorkerStats(long seq, Files files, Cpu cpu, long memoryBytes, Map<
             return new Files(created, deleted, bytes, 0, errors, 0, 0, false, new long[LatencyBuckets.COUNT], 0);
         }
 
-        /** Failed file operations, tampering refused not included. */
+        /** Failed file operations, tampering refused not included (nor the second counts of {@link #DEVICE}, {@link #READ_ONLY}). */
         public long ioErrors() {
-            return total(errors) - errors.getOrDefault(TAMPER, 0L);
+            return total(errors) - errors.getOrDefault(TAMPER, 0L) - errors.getOrDefault(DEVICE, 0L) - errors.getOrDefault(READ_ONLY, 0L);
         }
 
         @Override

@@ -148,6 +148,15 @@ public final class KilnMetrics {
             FunctionCounter.builder("kiln.file.errors", this, m -> m.totals().files().errors().getOrDefault(op, 0L))
                     .tag("op", op).description("Failed file operations").register(registry);
         }
+        FunctionCounter.builder("kiln.file.device.errors", this,
+                        m -> m.totals().files().errors().getOrDefault(kiln.link.WorkerStats.DEVICE, 0L))
+                .description("Failed file operations whose error points at the disk or a corrupt file system (EIO, EUCLEAN,"
+                        + " EBADMSG); also in kiln_file_errors_total. Any fails the run")
+                .register(registry);
+        FunctionCounter.builder("kiln.file.read.only.errors", this,
+                        m -> m.totals().files().errors().getOrDefault(kiln.link.WorkerStats.READ_ONLY, 0L))
+                .description("Failed file operations answered EROFS: the file system went read-only; also in kiln_file_errors_total")
+                .register(registry);
         for (kiln.stress.CpuMethod cm : kiln.stress.CpuMethod.values()) {
             String method = cm.word();
             FunctionCounter.builder("kiln.cpu.ops", this, m -> m.totals().cpu().ops().getOrDefault(method, 0L))

@@ -78,6 +78,16 @@ public record Report(Settings settings, List<WorkerView> workers, WorkerStats to
         return totals.files().errors().getOrDefault(WorkerStats.TAMPER, 0L);
     }
 
+    /** File operations that failed with an error pointing at the disk or file-system corruption (EIO, EUCLEAN, EBADMSG). */
+    public long deviceFaults() {
+        return totals.files().errors().getOrDefault(WorkerStats.DEVICE, 0L);
+    }
+
+    /** File operations answered EROFS: the file system went read-only during the run. */
+    public long readOnlyFailures() {
+        return totals.files().errors().getOrDefault(WorkerStats.READ_ONLY, 0L);
+    }
+
     /** Times workers went silent while running. */
     public long stalls() {
         return workers.stream().mapToLong(WorkerView::stalls).sum();
@@ -103,6 +113,7 @@ public record Report(Settings settings, List<WorkerView> workers, WorkerStats to
     public Verdict judgement() {
         Verdict.Inputs in = new Verdict.Inputs(verifyErrors(), attributedErrors(), idleStressors(), tampered(), unhealthyWorkers(),
                 findings.after().since(findings.before()), findings.disagreeing(), findings.slowCores());
+        in = in.withFileFaults(deviceFaults(), readOnlyFailures());
         return Verdict.decide(findings.cutShort() ? in.endedEarly(shortBy()) : in, settings.verdict());
     }
 

@@ -47,6 +47,8 @@ final class ReportJson {
         files.put("deleted", r.totals().files().deleted());
         files.put("verified", r.totals().files().verified());
         files.put("errors", r.totals().ioErrors());
+        files.put("device_errors", r.deviceFaults());
+        files.put("read_only_errors", r.readOnlyFailures());
         files.put("errors_by_op", new TreeMap<>(r.totals().files().errors()));
         files.put("verify_errors", r.verifyErrors(Stressor.FILES));
         files.put("size_bytes", r.settings().files().sizeBytes());

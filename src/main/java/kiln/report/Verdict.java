@@ -53,9 +53,12 @@ public record Verdict(Outcome outcome, List<String> reasons) {
      * @param slowCores        cores measurably slower than their siblings ("cpu2: 31% below the median")
      * @param cutShort         how the run ended before the time it was given ("stopped on request after 1m05s of
      *                         4h00m"), or empty when it went its course
+     * @param deviceFaults     file operations that failed with EIO, EUCLEAN or EBADMSG: the disk or its file system failing
+     * @param readOnlyFailures file operations answered EROFS: the file system went read-only during the run
      */
     public record Inputs(long verifyErrorCount, List<String> verifyErrors, List<String> idleStressors, long tampered, List<String> unhealthyWorkers,
-                         Evidence evidence, List<String> disagreeing, List<String> slowCores, String cutShort) {
+                         Evidence evidence, List<String> disagreeing, List<String> slowCores, String cutShort, long deviceFaults,
+                         long readOnlyFailures) {
         public Inputs {
             cutShort = cutShort == null ? "" : cutShort;
             verifyErrors = List.copyOf(verifyErrors);
@@ -68,7 +71,7 @@ public record Verdict(Outcome outcome, List<String> reasons) {
         /** A run that went its course. */
         public Inputs(long verifyErrorCount, List<String> verifyErrors, List<String> idleStressors, long tampered,
                       List<String> unhealthyWorkers, Evidence evidence, List<String> disagreeing, List<String> slowCores) {
-            this(verifyErrorCount, verifyErrors, idleStressors, tampered, unhealthyWorkers, evidence, disagreeing, slowCores, "");
+            this(verifyErrorCount, verifyErrors, idleStressors, tampered, unhealthyWorkers, evidence, disagreeing, slowCores, "", 0, 0);
         }
 
         /** A run with nothing to hold against it. */
@@ -79,7 +82,13 @@ public record Verdict(Outcome outcome, List<String> reasons) {
         /** The same, for a run that ended before its time ({@link #cutShort}). */
         public Inputs endedEarly(String how) {
             return new Inputs(verifyErrorCount, verifyErrors, idleStressors, tampered, unhealthyWorkers, evidence, disagreeing, slowCores,
-                    how);
+                    how, deviceFaults, readOnlyFailures);
+        }
+
+        /** The same, with what the file operations' errors said of the disk ({@link #deviceFaults}, {@link #readOnlyFailures}). */
+        public Inputs withFileFaults(long device, long readOnly) {
+            return new Inputs(verifyErrorCount, verifyErrors, idleStressors, tampered, unhealthyWorkers, evidence, disagreeing, slowCores,
+                    cutShort, device, readOnly);
         }
     }
 
@@ -91,6 +100,11 @@ public record Verdict(Outcome outcome, List<String> reasons) {
         if (wrong > 0) {
             fail.add(wrong + (wrong == 1 ? " verification error" : " verification errors")
                     + (in.verifyErrors().isEmpty() ? "" : (wrong == 1 ? ": " : ", first: ") + in.verifyErrors().get(0)));
+        }
+        if (in.deviceFaults() > 0) {
+            fail.add(in.deviceFaults() + (in.deviceFaults() == 1 ? " file operation" : " file operations")
+                    + " failed with an input/output error or a corrupt file system (EIO, EUCLEAN or EBADMSG): the disk, its"
+                    + " controller or its file system is failing; the worker log and the kernel log (dmesg) say where");
         }
         for (String core : in.disagreeing()) {
             fail.add(core + " computed a different result from its siblings on the same inputs");
@@ -111,6 +125,11 @@ public record Verdict(Outcome outcome, List<String> reasons) {
         if (!in.cutShort().isEmpty()) {
             // a burn-in stopped at minute 1 of 4 h has not shown the machine holds up for 4 h
             inconclusive.add("the run was cut short: " + in.cutShort());
+        }
+        if (in.readOnlyFailures() > 0) {
+            // the kernel makes a file system read-only when it meets errors, and so can an operator: dmesg tells which
+            inconclusive.add("the file system went read-only during the run (" + in.readOnlyFailures()
+                    + (in.readOnlyFailures() == 1 ? " operation" : " operations") + " refused with EROFS): the kernel log (dmesg) says why");
         }
         inconclusive.addAll(in.idleStressors());
         if (in.tampered() > 0) {

@@ -22,8 +22,10 @@ public enum Errno {
     ENOSPC(28, "no space left on device"),
     EROFS(30, "read-only file system"),
     ENAMETOOLONG(36, "file name too long"),
+    EBADMSG(74, "bad message (a checksum the file system keeps did not match)"),
     ENOTEMPTY(39, "directory not empty"),
     ELOOP(40, "a symbolic link where kiln expects its own entry"),
+    EUCLEAN(117, "structure needs cleaning (the file system found itself corrupt)"),
     EDQUOT(122, "disk quota exceeded"),
     /** Any other error; the message carries what the platform said. */
     OTHER(-1, "error");
@@ -79,6 +81,15 @@ public enum Errno {
             return Character.toLowerCase(r.charAt(0)) + r.substring(1);
         }
         return e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
+    }
+
+    /**
+     * What a failing disk or file system answers: EIO from the device, or the file system's own
+     * finding of corruption (EUCLEAN; EBADMSG, a metadata checksum that did not match). Burn-in
+     * exists to find these: they fail the run.
+     */
+    public boolean isDeviceFault() {
+        return this == EIO || this == EUCLEAN || this == EBADMSG;
     }
 
     /** The file system is out of room: creation should back off rather than spin. */

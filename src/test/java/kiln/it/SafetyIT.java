@@ -129,6 +129,68 @@ final class SafetyIT {
         }
     }
 
+    private static int sh(String... cmd) throws Exception {
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        p.getInputStream().transferTo(java.io.OutputStream.nullOutputStream());
+        return p.waitFor(20, java.util.concurrent.TimeUnit.SECONDS) ? p.exitValue() : -1;
+    }
+
+    /** A file being written makes a remount EBUSY now and then: tried again, within a bound. */
+    private static void remount(Path mount, String how) throws Exception {
+        for (int i = 0; i < 2000; i++) {
+            if (sh("mount", "-o", "remount," + how, mount.toString()) == 0) {
+                return;
+            }
+            Thread.sleep(2);
+        }
+        throw new AssertionError("cannot remount " + mount + " " + how);
+    }
+
+    @Test
+    void aFileSystemThatGoesReadOnlyDuringTheRun_makesItInconclusive_andItsFilesAreStillRemoved() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue("root".equals(System.getProperty("user.name")),
+                "mounting a tmpfs needs root: skipped");
+        // the worker's own directory is a file system of its own: kiln's lock file, open for writing on the
+        // directory's file system the whole run, would make every remount of that one read-only EBUSY
+        Path data = Files.createDirectories(tmp.resolve("data"));
+        Path fs = Files.createDirectories(data.resolve("w0"));
+        org.junit.jupiter.api.Assumptions.assumeTrue(sh("mount", "-t", "tmpfs", "-o", "size=64m", "kiln-goes-ro", fs.toString()) == 0,
+                "cannot mount here: skipped");
+        try (KilnProcess k = new KilnProcess("run", "--duration", "60s", "--workers", "1", "--no-cpu", "--dir", data.toString(),
+                "--metrics-port", "0", "--min-free", "8m", "--max-files", "2000")) {
+            await().atMost(Duration.ofSeconds(30)).until(() -> k.port() > 0
+                    && k.scrape().getOrDefault("kiln_files_created_total{worker=\"0\"}", 0.0) > 3000 || !k.process.isAlive());
+            // a remount to read-only is refused while a file is open for writing, which a storm always has:
+            // shrink the file system below the floor first, so that kiln pauses with nothing open
+            java.nio.file.FileStore store = Files.getFileStore(fs);
+            long usedMib = (store.getTotalSpace() - store.getUnallocatedSpace()) >> 20;
+            remount(fs, "size=" + (usedMib + 4) + "m");
+            await().atMost(Duration.ofSeconds(10)).until(() -> k.scrape().getOrDefault("kiln_files_paused", 0.0) == 1.0);
+            remount(fs, "ro");
+            try {
+                remount(fs, "size=64m"); // room again, on a read-only file system: every create is refused with EROFS
+                await().atMost(Duration.ofSeconds(10)).until(() -> k.scrape().getOrDefault("kiln_file_read_only_errors_total", 0.0) > 0);
+                assertEquals(0.0, k.scrape().get("kiln_file_device_errors_total"), "EROFS is not a failing disk");
+            } finally {
+                remount(fs, "rw");
+            }
+            k.signal(false);
+            assertEquals(5, k.waitFor(Duration.ofSeconds(60)), k.output());
+            assertTrue(k.output().contains("also: the file system went read-only during the run ("), k.output());
+            assertTrue(k.output().contains("refused with EROFS): the kernel log (dmesg) says why"), k.output());
+            assertFalse(k.output().contains("could not be removed"), "once writable again, every file goes: " + k.output());
+            try (var s = Files.list(fs)) {
+                assertEquals(List.of(), s.map(p -> p.getFileName().toString()).toList(), "nothing left: " + k.output());
+            }
+            try (var s = Files.list(data)) {
+                assertEquals(List.of(".kiln-cds", "w0"), s.map(p -> p.getFileName().toString()).sorted().toList(),
+                        "the lock file is gone, w0 was ours; a directory that stays keeps the class-data cache");
+            }
+        } finally {
+            sh("umount", "-l", fs.toString());
+        }
+    }
+
     @Test
     void secondKilnOnTheSameDirectory_isRefused() throws Exception {
         Path data = tmp.resolve("data");

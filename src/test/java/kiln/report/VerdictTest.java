@@ -67,6 +67,12 @@ final class VerdictTest {
                     new Inputs(1, List.of("w0 cpu 0 cpu/int: expected 1 got 2"), List.of(), 0, List.of(), CLEAN.evidence(), List.of(),
                             List.of()).endedEarly("stopped on request after 5s of 1m00s"), Outcome.FAIL,
                     "1 verification error: w0 cpu 0 cpu/int: expected 1 got 2"),
+            Arguments.of("the disk answers EIO: burn-in found what it is for", CLEAN.withFileFaults(3, 0), Outcome.FAIL,
+                    "3 file operations failed with an input/output error or a corrupt file system (EIO, EUCLEAN or EBADMSG): the disk,"
+                    + " its controller or its file system is failing; the worker log and the kernel log (dmesg) say where"),
+            Arguments.of("the file system went read-only: not clean, and not proof the disk failed", CLEAN.withFileFaults(0, 12),
+                    Outcome.INCONCLUSIVE, "the file system went read-only during the run (12 operations refused with EROFS): the kernel"
+                    + " log (dmesg) says why"),
             Arguments.of("a core that disagrees", new Inputs(0, List.of(), List.of(), 0, List.of(), CLEAN.evidence(), List.of("cpu3"),
                     List.of()), Outcome.FAIL, "cpu3 computed a different result from its siblings on the same inputs"),
             Arguments.of("fail beats inconclusive and degraded", new Inputs(0, List.of(), List.of("memory: nothing held"), 1,

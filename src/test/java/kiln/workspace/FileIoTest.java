@@ -164,4 +164,15 @@ final class FileIoTest {
         assertFalse(Layout.hasMagic(ByteBuffer.allocate(8).position(8)));
         assertFalse(Layout.probe(1, 2).equals(Layout.probe(1, 3)), "probe names are not predictable from the pid");
     }
+
+    @org.junit.jupiter.api.Test
+    void theErrorsOfAFailingDisk_areToldFromAFullOrReadOnlyOne() {
+        for (Errno e : Errno.values()) {
+            boolean device = e == Errno.EIO || e == Errno.EUCLEAN || e == Errno.EBADMSG;
+            assertEquals(device, e.isDeviceFault(), e.name());
+        }
+        assertEquals(Errno.EUCLEAN, Errno.of(117), "ext4's EFSCORRUPTED");
+        assertEquals(Errno.EBADMSG, Errno.of(74), "ext4's EFSBADCRC");
+        assertTrue(!Errno.EROFS.isDeviceFault() && !Errno.ENOSPC.isDeviceFault(), "read-only or full: not proof of a failing disk");
+    }
 }

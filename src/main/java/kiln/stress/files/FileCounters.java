@@ -5,6 +5,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongSupplier;
 import kiln.link.LatencyBuckets;
+import kiln.workspace.Errno;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,10 +37,25 @@ final class FileCounters {
         }
     }
 
+    /** Operations whose failure points at the device or file-system corruption ({@link Errno#isDeviceFault}). */
+    final LongAdder deviceFaults = new LongAdder();
+    /** Operations answered EROFS: the file system went read-only under the run. */
+    final LongAdder readOnly = new LongAdder();
+
     /** Counts a failed operation and logs it (a repeated failure once, with a count). */
     void fail(FileStorm.Op op, String what) {
         errors[op.ordinal()].increment();
         errorLog.record(what);
+    }
+
+    /** The same, for a failure with an errno: a device fault or a read-only file system is counted again as such. */
+    void fail(FileStorm.Op op, Errno errno, String what) {
+        if (errno.isDeviceFault()) {
+            deviceFaults.increment();
+        } else if (errno == Errno.EROFS) {
+            readOnly.increment();
+        }
+        fail(op, what);
     }
 
     /**

@@ -245,6 +245,8 @@ public final class FileStorm implements AutoCloseable {
             errors.put(op.name().toLowerCase(Locale.ROOT), counters.errors(op));
         }
         errors.merge(kiln.link.WorkerStats.TAMPER, tamperedBefore, Long::sum);
+        errors.put(kiln.link.WorkerStats.DEVICE, counters.deviceFaults.sum());
+        errors.put(kiln.link.WorkerStats.READ_ONLY, counters.readOnly.sum());
         return new kiln.link.WorkerStats.Files(created(), deleted(), bytesWritten(), verified(), errors, inFlight(),
                 filesKept(), paused(), counters.latencyCounts(), counters.latencySumNanos()); // buckets: kiln.link.LatencyBuckets
     }
@@ -268,6 +270,16 @@ public final class FileStorm implements AutoCloseable {
 
     public long errors(Op op) {
         return counters.errors(op);
+    }
+
+    /** Failed operations whose error points at the device or file-system corruption (also counted by op). */
+    public long deviceFaults() {
+        return counters.deviceFaults.sum();
+    }
+
+    /** Failed operations answered EROFS (also counted by op). */
+    public long readOnlyFailures() {
+        return counters.readOnly.sum();
     }
 
     /** Details of the wrong results, for the supervisor. */

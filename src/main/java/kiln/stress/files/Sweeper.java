@@ -40,8 +40,19 @@ final class Sweeper {
         this.kept = kept;
     }
 
+    /**
+     * Files whose delete failed while they were still there (a file system gone read-only for a
+     * while, an I/O error): still kiln's, still holding their shard, tried again at the end and
+     * counted as left if they still cannot go. Dropping them would leave files no count knew of.
+     */
+    private final java.util.Queue<Long> undeleted = new java.util.concurrent.ConcurrentLinkedQueue<>();
+
     /** Deletes file {@code index} with {@code lane}'s writer and drops its shard reference. */
     void delete(Writers.Lane lane, long index) {
+        delete(lane, index, true);
+    }
+
+    private void delete(Writers.Lane lane, long index, boolean firstTry) {
         Shards.Shard s = shards.holding(index, lane.recentShard);
         if (s == null) {
             return; // cannot happen: a kept file holds a reference to its shard
@@ -51,9 +62,15 @@ final class Sweeper {
             lane.writer().delete(s.dir, index);
             counters.deleted.increment();
         } catch (FsException e) {
-            counters.fail(FileStorm.Op.DELETE, e.errno() == Errno.ENOENT
-                    ? "file " + s.dir.path() + "/" + Layout.fileName(index) + " vanished before kiln deleted it (removed by someone else?)"
-                    : e.getMessage());
+            if (e.errno() != Errno.ENOENT) {
+                if (firstTry) {
+                    counters.fail(FileStorm.Op.DELETE, e.errno(), e.getMessage());
+                }
+                undeleted.add(index); // keeps its shard reference for the next try
+                return;
+            }
+            counters.fail(FileStorm.Op.DELETE, e.errno(),
+                    "file " + s.dir.path() + "/" + Layout.fileName(index) + " vanished before kiln deleted it (removed by someone else?)");
         }
         shards.release(s);
     }
@@ -78,6 +95,7 @@ final class Sweeper {
                         if (index >= 0) {
                             delete(lane, index);
                         } else if (writers.done()) {
+                            retryUndeleted(lane);
                             return;
                         } else {
                             LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
@@ -92,10 +110,19 @@ final class Sweeper {
         } finally {
             Threads.shutdown(cleaners, Duration.ofMillis(200));
         }
-        long left = kept.size() + counters.inFlight.get();
+        long left = kept.size() + counters.inFlight.get() + undeleted.size();
         if (left > 0) {
             LOG.warn("{}stop deadline reached with {} files still in {}", logPrefix, left, dir);
         }
         return left;
+    }
+
+    /** Tries once more each file whose delete failed during the run; those that fail again stay counted as left. */
+    private void retryUndeleted(Writers.Lane lane) {
+        int tries = undeleted.size();
+        Long index;
+        while (tries-- > 0 && (index = undeleted.poll()) != null) {
+            delete(lane, index, false);
+        }
     }
 }

@@ -126,10 +126,82 @@ final class SmallFileSystemTest {
         await().atMost(Duration.ofSeconds(10)).until(() -> s.errors(FileStorm.Op.CREATE) >= 3);
         assertEquals(0, s.created(), "nothing can be made on a read-only file system");
         assertEquals(0, s.errors(FileStorm.Op.TAMPER), "a read-only file system is not tampering");
+        assertTrue(s.readOnlyFailures() >= 3, "each counted as EROFS too: " + s.readOnlyFailures());
+        assertEquals(0, s.deviceFaults(), "and not as a failing disk");
+        kiln.link.WorkerStats.Files stats = s.stats(0);
+        assertEquals(s.errors(FileStorm.Op.CREATE) + s.errors(FileStorm.Op.WRITE), stats.ioErrors(), "counted once as I/O errors");
         assertEquals(0, s.stopAndClean(Duration.ofSeconds(10)), "stops cleanly with nothing left to remove");
         try (var list = Files.list(mount.resolve("w0"))) {
             assertEquals(0, list.count());
         }
+    }
+
+    /** mount -o remount with {@code how}; a writer holding a file open makes it EBUSY now and then, so it is tried again. */
+    private void remount(String how) throws Exception {
+        for (int i = 0; i < 200; i++) {
+            if (sh("mount", "-o", "remount," + how, mount.toString()) == 0) {
+                return;
+            }
+            Thread.sleep(10);
+        }
+        throw new AssertionError("cannot remount " + how);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("kiln.stress.files.Storms#ios")
+    void aFileSystemThatGoesReadOnlyMidRun_isCountedAsSuch_andTheStormCleansUpOnceItIsWritableAgain(FileIo io) throws Exception {
+        // churn (300 kept) so that the storm goes on making files for as long as the test needs; the
+        // free space it is told is ours, so that it can be paused with no file open while the file
+        // system goes read-only (a remount finds a file open for writing and refuses, EBUSY)
+        java.util.concurrent.atomic.AtomicLong free = new java.util.concurrent.atomic.AtomicLong(16 * MIB);
+        var options = new StormOptions(mount.resolve("w0"), 1024, 1000, 2, 300, MIB, false, false, 1);
+        FileStorm s = storms.track(new FileStorm(options, io, 0, Ticker.SYSTEM, new Storms.Asked(free::get), store.getBlockSize()));
+        s.start();
+        await().atMost(Duration.ofSeconds(10)).until(() -> s.created() > 500);
+        free.set(0);
+        await().atMost(Duration.ofSeconds(10)).until(() -> s.paused() && s.inFlight() == 0);
+        remount("ro");
+        try {
+            free.set(16 * MIB);
+            await().atMost(Duration.ofSeconds(10)).until(() -> s.readOnlyFailures() >= 3);
+        } finally {
+            remount("rw");
+        }
+        assertEquals(0, s.deviceFaults(), "EROFS is not EIO");
+        assertEquals(0, s.errors(FileStorm.Op.TAMPER));
+        long before = s.created();
+        await().atMost(Duration.ofSeconds(10)).until(() -> s.created() > before + 1000);
+        assertEquals(0, s.stopAndClean(Duration.ofSeconds(20)), "nothing left");
+        assertEquals(s.created(), s.deleted(), "every file it made is gone, those whose delete failed while read-only too");
+        try (var list = Files.list(mount)) {
+            assertEquals(0, list.count(), "nothing left on the file system");
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("kiln.stress.files.Storms#ios")
+    void filesThatCannotBeDeleted_areCountedAsLeft_notForgotten(FileIo io) throws Exception {
+        java.util.concurrent.atomic.AtomicLong free = new java.util.concurrent.atomic.AtomicLong(16 * MIB);
+        var options = new StormOptions(mount.resolve("w0"), 1024, 1000, 2, 300, MIB, false, false, 1);
+        FileStorm s = storms.track(new FileStorm(options, io, 0, Ticker.SYSTEM, new Storms.Asked(free::get), store.getBlockSize()));
+        s.start();
+        await().atMost(Duration.ofSeconds(10)).until(() -> s.created() > 500);
+        free.set(0);
+        await().atMost(Duration.ofSeconds(10)).until(() -> s.paused() && s.inFlight() == 0);
+        remount("ro");
+        long left;
+        try {
+            left = s.stopAndClean(Duration.ofSeconds(5));
+        } finally {
+            remount("rw");
+        }
+        long onDisk;
+        try (var walk = Files.walk(mount)) {
+            onDisk = walk.filter(Files::isRegularFile).count();
+        }
+        assertTrue(onDisk > 0, "a read-only file system keeps the files");
+        assertEquals(onDisk, left, "every file still there is reported left, for the supervisor to say so and the next kiln to sweep");
+        assertEquals(s.created() - s.deleted(), left);
     }
 
     private FileStorm big(FileIo io, String dir, int size, long minFree, int share) throws IOException {
