@@ -147,13 +147,14 @@ final class SmallFileSystemTest {
         throw new AssertionError("cannot remount " + how);
     }
 
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("kiln.stress.files.Storms#ios")
-    void aFileSystemThatGoesReadOnlyMidRun_isCountedAsSuch_andTheStormCleansUpOnceItIsWritableAgain(FileIo io) throws Exception {
-        // churn (300 kept) so that the storm goes on making files for as long as the test needs; the
-        // free space it is told is ours, so that it can be paused with no file open while the file
-        // system goes read-only (a remount finds a file open for writing and refuses, EBUSY)
-        java.util.concurrent.atomic.AtomicLong free = new java.util.concurrent.atomic.AtomicLong(16 * MIB);
+    /**
+     * A churning storm (300 kept, so that it goes on making files as long as a test needs) on a
+     * file system that has just gone read-only. The free space it is told is {@code free}, so that
+     * it could be paused with no file open for the remount (a file open for writing makes it
+     * refuse, EBUSY); it is left at 0, paused, for the caller to give room again.
+     */
+    private FileStorm stormOnReadOnly(FileIo io, java.util.concurrent.atomic.AtomicLong free) throws Exception {
+        free.set(16 * MIB);
         var options = new StormOptions(mount.resolve("w0"), 1024, 1000, 2, 300, MIB, false, false, 1);
         FileStorm s = storms.track(new FileStorm(options, io, 0, Ticker.SYSTEM, new Storms.Asked(free::get), store.getBlockSize()));
         s.start();
@@ -161,6 +162,14 @@ final class SmallFileSystemTest {
         free.set(0);
         await().atMost(Duration.ofSeconds(10)).until(() -> s.paused() && s.inFlight() == 0);
         remount("ro");
+        return s;
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("kiln.stress.files.Storms#ios")
+    void aFileSystemThatGoesReadOnlyMidRun_isCountedAsSuch_andTheStormCleansUpOnceItIsWritableAgain(FileIo io) throws Exception {
+        java.util.concurrent.atomic.AtomicLong free = new java.util.concurrent.atomic.AtomicLong();
+        FileStorm s = stormOnReadOnly(io, free);
         try {
             free.set(16 * MIB);
             await().atMost(Duration.ofSeconds(10)).until(() -> s.readOnlyFailures() >= 3);
@@ -181,14 +190,7 @@ final class SmallFileSystemTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("kiln.stress.files.Storms#ios")
     void filesThatCannotBeDeleted_areCountedAsLeft_notForgotten(FileIo io) throws Exception {
-        java.util.concurrent.atomic.AtomicLong free = new java.util.concurrent.atomic.AtomicLong(16 * MIB);
-        var options = new StormOptions(mount.resolve("w0"), 1024, 1000, 2, 300, MIB, false, false, 1);
-        FileStorm s = storms.track(new FileStorm(options, io, 0, Ticker.SYSTEM, new Storms.Asked(free::get), store.getBlockSize()));
-        s.start();
-        await().atMost(Duration.ofSeconds(10)).until(() -> s.created() > 500);
-        free.set(0);
-        await().atMost(Duration.ofSeconds(10)).until(() -> s.paused() && s.inFlight() == 0);
-        remount("ro");
+        FileStorm s = stormOnReadOnly(io, new java.util.concurrent.atomic.AtomicLong());
         long left;
         try {
             left = s.stopAndClean(Duration.ofSeconds(5));
