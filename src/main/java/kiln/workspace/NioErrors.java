@@ -6,7 +6,6 @@ import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileStore;
 import java.nio.file.FileSystemException;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
@@ -40,7 +39,7 @@ final class NioErrors {
         } else if (in != null && name != null && op.equals("open") && in.kind(name) != EntryKind.DIRECTORY
                 && in.kind(name) != EntryKind.MISSING) {
             errno = Errno.ENOTDIR;
-        } else if (in != null && isReadOnlyNow(in)) {
+        } else if (in != null && in.readOnlyNow()) {
             errno = Errno.EROFS;
         } else if (e instanceof AccessDeniedException) {
             errno = Errno.EACCES;
@@ -51,21 +50,6 @@ final class NioErrors {
         }
         String detail = e instanceof FileSystemException fse && fse.getReason() != null ? fse.getReason() : e.toString();
         return new FsException(errno, op, where, detail);
-    }
-
-    /**
-     * Whether {@code in}'s file system is read-only now. The JDK's FileStore keeps the mount
-     * options it read when it was made, so the one held since the directory was opened misses a
-     * remount during the run (the native path sees EROFS itself); a store looked up now does not.
-     * Only the error's classification depends on it.
-     */
-    private static boolean isReadOnlyNow(SecureDir in) {
-        try {
-            return Files.getFileStore(Path.of(in.path())).isReadOnly();
-        } catch (IOException | RuntimeException e) {
-            FileStore held = in.store();
-            return held != null && held.isReadOnly();
-        }
     }
 
     private static long usable(FileStore store) {
