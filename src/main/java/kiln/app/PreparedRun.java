@@ -49,16 +49,13 @@ record PreparedRun(Run run, Workspace workspace) {
         if (s.http().port() != base.http().port() && nameOfKey.containsValue("metrics-port")) {
             throw new Refused(Reply.error(400, "metrics-port: cannot change while the daemon serves on " + base.http().port()));
         }
-        if (s.run().report() != null) {
-            try {
-                kiln.report.ReportFile.check(s.run().report());
-            } catch (kiln.report.ReportFile.Unwritable e) {
-                String name = nameOfKey.getOrDefault("kiln.run.report", "kiln.run.report");
-                throw new Refused(Reply.error(400, name + ": " + e.getMessage()));
-            }
-        }
         s = Budget.fitCpuQuota(s, kiln.sampler.CpuQuota.cores(), System.err);
-        Run.rampWarning(s).ifPresent(w -> System.err.println("kiln: " + w));
+        try {
+            RunSession.checkBeforeStart(s);
+        } catch (RunSession.CannotRun e) {
+            // only the report can be refused here
+            throw new Refused(Reply.error(400, nameOfKey.getOrDefault("kiln.run.report", "kiln.run.report") + ": " + e.getMessage()));
+        }
         long memoryPerWorker = Budget.memoryPerWorker(s, MemoryLimits.read(), System.err);
         Workspace workspace;
         try {

@@ -103,14 +103,7 @@ public final class RunSession {
     }
 
     private int stress() throws CannotRun {
-        Run.rampWarning(settings).ifPresent(w -> System.err.println("kiln: " + w));
-        if (settings.run().report() != null) {
-            try {
-                ReportFile.check(settings.run().report()); // now, not after hours of burn-in
-            } catch (ReportFile.Unwritable e) {
-                throw new CannotRun(e.getMessage());
-            }
-        }
+        checkBeforeStart(settings);
         Settings.Files f = settings.files();
         long memoryPerWorker = Budget.memoryPerWorker(settings, MemoryLimits.read(), System.err);
         try (Workspace workspace = openWorkspace(f);
@@ -175,6 +168,22 @@ public final class RunSession {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return ExitCode.CANNOT_RUN;
+        }
+    }
+
+    /**
+     * What a run checks of its settings before anything starts, for kiln run and the daemon alike:
+     * the report can be written (now, not after hours of burn-in); a ramp longer than the run is
+     * warned of.
+     */
+    static void checkBeforeStart(Settings s) throws CannotRun {
+        Run.rampWarning(s).ifPresent(w -> System.err.println("kiln: " + w));
+        if (s.run().report() != null) {
+            try {
+                ReportFile.check(s.run().report());
+            } catch (ReportFile.Unwritable e) {
+                throw new CannotRun(e.getMessage());
+            }
         }
     }
 

@@ -42,13 +42,13 @@ public final class ReportFile {
     public static void check(Path path) throws Unwritable {
         Path abs = path.toAbsolutePath().normalize();
         if (Files.isDirectory(abs, LinkOption.NOFOLLOW_LINKS)) {
-            throw new Unwritable("cannot write the report " + abs + ": it is a directory");
+            throw unwritable(abs, "it is a directory");
         }
         Path dir = directoryOf(abs);
         try {
             Files.delete(Files.createTempFile(dir, ".kiln-report-", ".probe", MODE));
         } catch (IOException e) {
-            throw new Unwritable("cannot write the report " + abs + ": " + dir + ": " + Errno.inWords(e, dir));
+            throw unwritable(abs, dir + ": " + Errno.inWords(e, dir));
         }
     }
 
@@ -60,13 +60,13 @@ public final class ReportFile {
         try {
             tmp = Files.createTempFile(dir, "." + abs.getFileName() + ".", ".tmp", MODE);
         } catch (IOException e) {
-            throw new Unwritable("cannot write the report " + abs + ": " + dir + ": " + Errno.inWords(e, dir));
+            throw unwritable(abs, dir + ": " + Errno.inWords(e, dir));
         }
         try {
             Files.writeString(tmp, text, StandardCharsets.UTF_8);
             Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException e) {
-            throw new Unwritable("cannot write the report " + abs + ": " + Errno.inWords(e, abs));
+            throw unwritable(abs, Errno.inWords(e, abs));
         } finally {
             try {
                 Files.deleteIfExists(tmp); // gone already when the rename worked
@@ -76,14 +76,18 @@ public final class ReportFile {
         }
     }
 
+    private static Unwritable unwritable(Path abs, String why) {
+        return new Unwritable("cannot write the report " + abs + ": " + why);
+    }
+
     private static Path directoryOf(Path abs) throws Unwritable {
         Path dir = abs.getParent();
         try {
             Files.createDirectories(dir);
         } catch (java.nio.file.FileAlreadyExistsException e) {
-            throw new Unwritable("cannot write the report " + abs + ": cannot make " + dir + ": a file stands there");
+            throw unwritable(abs, "cannot make " + dir + ": a file stands there");
         } catch (IOException e) {
-            throw new Unwritable("cannot write the report " + abs + ": cannot make " + dir + ": " + Errno.inWords(e, dir));
+            throw unwritable(abs, "cannot make " + dir + ": " + Errno.inWords(e, dir));
         }
         return dir;
     }
