@@ -274,7 +274,7 @@ public final class RunSession {
         }
         if (v.outcome() == Verdict.Outcome.DEGRADED) {
             System.err.println("kiln: degraded: " + String.join("; ", v.reasons())
-                    + (report.unhealthyWorkers().isEmpty() ? "" : "; the others ran the whole run (see STALLED and the worker log above)"));
+                    + (report.unhealthyWorkers().isEmpty() ? "" : "; the others ran the whole run (see the worker log above)"));
             return ExitCode.DEGRADED;
         }
         if (settings.run().untilReady() && end == Run.End.DURATION) {

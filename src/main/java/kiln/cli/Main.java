@@ -16,7 +16,7 @@ import picocli.CommandLine.Command;
                         "1:fail: wrong results, or new hardware errors (machine checks, memory errors)",
                         "2:bad usage or configuration",
                         "3:the stress could not run (directory, port, workers, report), or files it made could not be removed",
-                        "4:degraded: throttling, corrected memory errors, or a worker that stalled, crash-looped or ran slow",
+                        "4:degraded: throttling, corrected memory errors, or a worker that stalled, hung at start, crash-looped or ran slow",
                         "5:inconclusive: a stressor did no work, the run was cut short (a signal, POST /api/v1/stop)," +
                         " or links were planted where kiln's files go"})
 public final class Main implements Runnable {

@@ -145,9 +145,11 @@ public final class HtmlReport {
         if (report.get("workers") instanceof Map<?, ?> w) {
             StringBuilder shown = new StringBuilder(String.valueOf(w.get("count")));
             List<String> notes = new ArrayList<>();
-            for (String k : new String[] {"restarts", "failed", "stalls"}) {
-                if (number(w.get(k)) > 0) {
-                    notes.add(String.format(Locale.ROOT, "%.0f %s", number(w.get(k)), k));
+            for (String k : new String[] {"restarts", "failed", "stalls", "hung_at_start"}) {
+                double n = number(w.get(k));
+                if (n > 0) {
+                    String what = n == 1 && k.endsWith("s") ? k.substring(0, k.length() - 1) : k; // "1 restart", "2 restarts"
+                    notes.add(String.format(Locale.ROOT, "%.0f %s", n, what.replace('_', ' ')));
                 }
             }
             if (!notes.isEmpty()) {

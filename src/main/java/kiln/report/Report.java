@@ -93,8 +93,17 @@ public record Report(Settings settings, List<WorkerView> workers, WorkerStats to
         return workers.stream().mapToLong(WorkerView::stalls).sum();
     }
 
+    /** Worker lives that never reported in within the start wait. */
+    public long hungAtStart() {
+        return workers.stream().mapToLong(WorkerView::hungAtStart).sum();
+    }
+
+    private static String times(long n) {
+        return n == 1 ? "once" : n == 2 ? "twice" : n + " times";
+    }
+
     /**
-     * Workers that did not hold up: "w1 stalled 2 times", "w3 failed". A core that stops answering
+     * Workers that did not hold up: "w1 stalled twice", "w2 hung at start once (…)", "w3 failed". A core that stops answering
      * or crash-loops during burn-in is what burn-in exists to see.
      */
     public java.util.List<String> unhealthyWorkers() {
@@ -102,8 +111,17 @@ public record Report(Settings settings, List<WorkerView> workers, WorkerStats to
         for (WorkerView w : workers) {
             if (w.state() == kiln.supervisor.WorkerState.FAILED) {
                 out.add("w" + w.id() + " failed (crash loop)");
-            } else if (w.stalls() > 0) {
-                out.add("w" + w.id() + " stalled " + (w.stalls() == 1 ? "once" : w.stalls() + " times"));
+                continue;
+            }
+            List<String> what = new java.util.ArrayList<>();
+            if (w.hungAtStart() > 0) {
+                what.add("hung at start " + times(w.hungAtStart()) + " (never reported in: killed and restarted)");
+            }
+            if (w.stalls() > 0) {
+                what.add("stalled " + times(w.stalls()));
+            }
+            if (!what.isEmpty()) {
+                out.add("w" + w.id() + " " + String.join(" and ", what));
             }
         }
         return out;

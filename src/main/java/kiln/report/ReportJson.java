@@ -36,7 +36,7 @@ final class ReportJson {
             m.put("outcome", r.findings().outcome());
         }
         m.put("workers", Map.of("count", r.workers().size(), "restarts", r.restarts(), "failed", r.failedWorkers(), "stalls", r.stalls(),
-                "unhealthy", r.unhealthyWorkers()));
+                "hung_at_start", r.hungAtStart(), "unhealthy", r.unhealthyWorkers()));
         Map<String, Object> files = new LinkedHashMap<>();
         files.put("enabled", r.settings().files().enabled());
         files.put("io", r.fileIo() == null ? "none" : r.fileIo());

@@ -21,8 +21,8 @@ public final class Summary {
         String took = r.findings().cutShort()
                 ? Durations.format(r.elapsed()) + " of " + Durations.format(r.settings().run().duration()) + " (" + r.findings().outcome() + ")"
                 : Durations.format(r.elapsed());
-        out.printf(Locale.ROOT, "kiln run: %s, %d worker%s (%d restarts, %d failed)%n", took, r.workers().size(),
-                r.workers().size() == 1 ? "" : "s", r.restarts(), r.failedWorkers());
+        out.printf(Locale.ROOT, "kiln run: %s, %d worker%s (%d restart%s, %d failed)%n", took, r.workers().size(),
+                r.workers().size() == 1 ? "" : "s", r.restarts(), r.restarts() == 1 ? "" : "s", r.failedWorkers());
         out.println("  stressor  done                 rate               verify errors  notes");
         if (r.settings().files().enabled()) {
             row("files", String.format(Locale.ROOT, "%,d files", t.files().created()),

@@ -46,6 +46,8 @@ final class WorkerLife {
     volatile boolean readerDone;
     volatile boolean byeSeen;
     volatile long filesLeft;
+    /** Killed by the supervisor for hanging at start: its death is on its way. */
+    volatile boolean killed;
     private long deathSeenNanos = -1;
     private final FrameWriter stdin;
 

@@ -29,6 +29,8 @@ public final class WorkerPool implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(WorkerPool.class);
     /** How long a worker may take to stop and clean up after a stop command. */
     public static final Duration STOP_GRACE = Duration.ofSeconds(10);
+    /** Workers not all in after this long: the wait is said, not sat through in silence. */
+    private static final long SLOW_START_NANOS = TimeUnit.SECONDS.toNanos(5);
 
     private final List<WorkerSlot> slots = new ArrayList<>();
     private final VerifyErrorLog verifyErrors = new VerifyErrorLog();
@@ -98,7 +100,7 @@ public final class WorkerPool implements AutoCloseable {
         List<WorkerView> out = new ArrayList<>(slots.size());
         for (WorkerSlot s : slots) {
             out.add(new WorkerView(s.id(), s.state(), s.totals(), s.restarts(),
-                    s.malformedFrames(), s.pid(), s.stalls(), s.cpus()));
+                    s.malformedFrames(), s.pid(), s.stalls(), s.hungAtStart(), s.cpus()));
         }
         return out;
     }
@@ -163,16 +165,26 @@ public final class WorkerPool implements AutoCloseable {
 
     /**
      * Waits until every worker sent its first stats frame or gave up, or {@code abandon} says to
-     * stop waiting (a stop was asked for).
+     * stop waiting (a stop was asked for). A worker still silent {@code timeout} after its launch,
+     * now or in a later life, is hung: it is killed and restarted, and counted against the run.
      *
      * @return whether at least one worker is running
      */
     public boolean awaitStarted(Duration timeout, java.util.function.BooleanSupplier abandon) throws InterruptedException {
-        long deadline = ticker.nanoTime() + timeout.toNanos();
+        slots.forEach(s -> s.startTimeout(timeout.toNanos())); // and every later life gets as long
+        long begun = ticker.nanoTime();
+        long deadline = begun + timeout.toNanos();
+        boolean told = false;
         while (ticker.nanoTime() < deadline && !abandon.getAsBoolean()) {
             Map<WorkerState, Integer> st = states();
             if (st.get(WorkerState.RUNNING) + st.get(WorkerState.FAILED) == slots.size()) {
                 break;
+            }
+            if (!told && ticker.nanoTime() - begun > SLOW_START_NANOS) {
+                told = true; // silence here looks like a hang of kiln itself: say whom it waits for, and how long at most
+                LOG.warn("waiting for {} to report in (the run starts when every worker has, or after {})",
+                        String.join(", ", slots.stream().filter(sl -> sl.state() == WorkerState.STARTING || sl.state() == WorkerState.BACKOFF)
+                                .map(sl -> "w" + sl.id()).toList()), kiln.config.Durations.format(timeout));
             }
             ticker.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
             if (Thread.interrupted()) {

@@ -42,6 +42,10 @@ final class WorkerSlot {
     static final long STALL_NANOS = TimeUnit.SECONDS.toNanos(4);
     /** Stalled this long: it is killed and restarted, as if it had died. */
     static final long STALL_KILL_NANOS = TimeUnit.SECONDS.toNanos(20);
+    /** How long a life may take to send its first frame (the run's start wait); unlimited until the pool says. */
+    private long startTimeoutNanos = Long.MAX_VALUE;
+    /** Lives that never reported in within {@link #startTimeoutNanos}: killed and restarted, and the run is not clean. */
+    private long hungAtStart;
     private long malformedFrames;
     private long restartAt;
     private final RestartPolicy restartPolicy = new RestartPolicy();
@@ -164,9 +168,21 @@ final class WorkerSlot {
         watchForStall(now);
     }
 
-    /** A running worker whose frames stop is stalled; one that stays stalled is killed (and so restarted). */
+    /**
+     * A running worker whose frames stop is stalled; one that stays stalled is killed (and so
+     * restarted). A life that has not reported in within the start wait is hung at start: killed
+     * at once, since it has already had as long as the run gives every worker to start.
+     */
     private void watchForStall(long now) {
-        if (life == null || !life.process.isAlive()) {
+        if (life == null || !life.process.isAlive() || life.killed) {
+            return;
+        }
+        if (state == WorkerState.STARTING && now - life.startedNanos > startTimeoutNanos) {
+            hungAtStart++;
+            life.killed = true;
+            LOG.error("w{}: worker {} has not reported in {} s after its launch (hung, or starved of CPU or memory): killing it",
+                    id, life.process.pid(), TimeUnit.NANOSECONDS.toSeconds(now - life.startedNanos));
+            life.process.destroyForcibly(); // noticed as a death on a next tick, then restarted with back-off
             return;
         }
         long silent = now - life.lastFrameNanos;
@@ -184,6 +200,15 @@ final class WorkerSlot {
 
     synchronized long stalls() {
         return stalls;
+    }
+
+    synchronized long hungAtStart() {
+        return hungAtStart;
+    }
+
+    /** From now on, a life that sends no frame within {@code nanos} of its launch is hung at start. */
+    synchronized void startTimeout(long nanos) {
+        startTimeoutNanos = nanos;
     }
 
     private void endLife(boolean clean) {

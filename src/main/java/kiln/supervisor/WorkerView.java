@@ -12,8 +12,9 @@ import kiln.link.WorkerStats;
  * @param malformedFrames link lines skipped as malformed
  * @param pid             process id of the current life, or null
  * @param stalls          times it went silent while running (stopped, hung, starved)
+ * @param hungAtStart     lives that never reported in within the start wait (killed and restarted)
  * @param cpus            the cpus it runs on as Linux lists them ("3" when pinned), "?" before it said
  */
 public record WorkerView(int id, WorkerState state, WorkerStats totals, long restarts, long malformedFrames, Long pid,
-                         long stalls, String cpus) {
+                         long stalls, long hungAtStart, String cpus) {
 }

@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 final class SlowCoresTest {
     private static WorkerView w(int id, long ops, long restarts) {
         WorkerStats s = new WorkerStats(1, WorkerStats.Files.NONE, new WorkerStats.Cpu(Map.of("int", ops), 0), 0, Map.of(), 0);
-        return new WorkerView(id, WorkerState.RUNNING, s, restarts, 0, 100L + id, 0, Integer.toString(id));
+        return new WorkerView(id, WorkerState.RUNNING, s, restarts, 0, 100L + id, 0, 0, Integer.toString(id));
     }
 
     @Test

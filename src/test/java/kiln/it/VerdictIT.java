@@ -105,6 +105,33 @@ final class VerdictIT {
     }
 
     @org.junit.jupiter.api.Test
+    void aWorkerThatHangsBeforeItsFirstReport_isKilledAfterTheStartWait_restarted_andTheRunIsDegraded() throws Exception {
+        try (KilnProcess k = new KilnProcess("run", "--duration", "6s", "--workers", "2", "--no-files", "--cpu-load", "20",
+                "--metrics-port", "0")) {
+            // stopped as soon as it is exec'd: a worker JVM takes far longer than this poll to send its first frame
+            long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+            List<Long> pids = k.workerPids();
+            while (pids.isEmpty() && System.nanoTime() < deadline) {
+                Thread.onSpinWait();
+                pids = k.workerPids();
+            }
+            long hung = pids.get(0);
+            assertEquals(0, new ProcessBuilder("kill", "-STOP", Long.toString(hung)).start().waitFor());
+            ProcessHandle handle = ProcessHandle.of(hung).orElseThrow();
+            await().atMost(Duration.ofSeconds(40)).until(() -> !handle.isAlive());
+            assertEquals(4, k.waitFor(Duration.ofSeconds(60)), k.output());
+            assertTrue(k.output().contains("has not reported in 20 s after its launch (hung, or starved of CPU or memory): killing it"),
+                    k.output());
+            assertTrue(k.output().matches("(?s).*verdict: DEGRADED \\(w[01] hung at start once \\(never reported in: killed and restarted\\)\\).*"),
+                    k.output());
+            assertTrue(k.output().matches("(?s).*waiting for w[01] to report in \\(the run starts when every worker has, or after 20s\\).*"),
+                    "kiln says whom it waits for: " + k.output());
+            assertTrue(k.output().contains("2 workers (1 restart, 0 failed)"), k.output());
+            assertTrue(k.workerPids().isEmpty(), "no worker left behind");
+        }
+    }
+
+    @org.junit.jupiter.api.Test
     void aCoreThatDisagreesOnTheCrossCoreWork_failsTheRun_named() throws Exception {
         Path report = tmp.resolve("cross.json");
         try (KilnProcess k = new KilnProcess("run", "--duration", "8s", "--workers", "2", "--no-files", "--cpu-load", "40",

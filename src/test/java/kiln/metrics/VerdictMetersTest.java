@@ -21,8 +21,8 @@ final class VerdictMetersTest {
                 Map.of("cpu", 1L), 0);
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         VerdictMeters meters = new VerdictMeters(registry, new Work(), HostFacts.read(), List.of("cpu", "files", "memory"), id -> stats);
-        List<WorkerView> views = List.of(new WorkerView(0, WorkerState.RUNNING, stats, 0, 0, 10L, 0, "0"),
-                new WorkerView(1, WorkerState.RUNNING, stats, 0, 0, 11L, 0, "1"));
+        List<WorkerView> views = List.of(new WorkerView(0, WorkerState.RUNNING, stats, 0, 0, 10L, 0, 0, "0"),
+                new WorkerView(1, WorkerState.RUNNING, stats, 0, 0, 11L, 0, 0, "1"));
         meters.onWorkers(views);
         System.gc();
         String text = registry.scrape();

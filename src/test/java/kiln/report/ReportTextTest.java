@@ -32,8 +32,8 @@ final class ReportTextTest {
         WorkerStats totals = new WorkerStats(9,
                 new WorkerStats.Files(1000, 990, 1000 * 1024, 62, errors, 0, 10, false, lat, 0),
                 new WorkerStats.Cpu(Map.of("int", 50L, "float", 30L), 0), 0, verify, 0);
-        List<WorkerView> workers = List.of(new WorkerView(0, WorkerState.STOPPED, totals, 0, 0, null, 0, "0"),
-                new WorkerView(1, WorkerState.FAILED, WorkerStats.zero(), 5, 0, null, 0, "1"));
+        List<WorkerView> workers = List.of(new WorkerView(0, WorkerState.STOPPED, totals, 0, 0, null, 0, 0, "0"),
+                new WorkerView(1, WorkerState.FAILED, WorkerStats.zero(), 5, 0, null, 0, 0, "1"));
         return new Report(s, workers, totals, Duration.ofSeconds(10), 0.5, 5, 0, false, "native", findings);
     }
 
@@ -52,6 +52,22 @@ final class ReportTextTest {
         assertTrue(text.contains("cpu       80 ops               8 ops/s"), text);
         assertTrue(text.contains("host busy 50.0%, int 50, float 30\n"), "methods in a fixed order, not a map: " + text);
         assertTrue(text.contains("  verdict: DEGRADED (w1 failed (crash loop))"), "a worker given up on is not a pass: " + text);
+    }
+
+    @Test
+    void aWorkerHungAtStart_degradesTheRun_andSaysSo() {
+        Settings s = new SettingsLoader(2).load(null, Map.of("kiln.memory.size", "0"));
+        WorkerStats totals = new WorkerStats(9, new WorkerStats.Files(1000, 990, 1000 * 1024, 62, Map.of(), 0, 10, false,
+                new long[LatencyBuckets.COUNT], 0), new WorkerStats.Cpu(Map.of("int", 50L), 0), 0, Map.of(), 0);
+        List<WorkerView> workers = List.of(new WorkerView(0, WorkerState.STOPPED, totals, 0, 0, null, 0, 0, "0"),
+                new WorkerView(1, WorkerState.STOPPED, WorkerStats.zero(), 1, 0, null, 1, 1, "1"));
+        Report r = new Report(s, workers, totals, Duration.ofSeconds(10), 0.5, 5, 0, false, "native", Report.Findings.none());
+        assertEquals(List.of("w1 hung at start once (never reported in: killed and restarted) and stalled once"), r.unhealthyWorkers());
+        assertEquals("degraded", r.verdict());
+        @SuppressWarnings("unchecked")
+        Map<String, Object> w = (Map<String, Object>) r.toMap().get("workers");
+        assertEquals(1L, w.get("hung_at_start"));
+        assertTrue(HtmlReport.render(r.toMap(), new History()).contains("2 (5 restarts, 1 stall, 1 hung at start)"), "the HTML report says it too");
     }
 
     @Test

@@ -100,6 +100,47 @@ final class WorkerPoolTest {
     }
 
     @Test
+    void workerThatNeverReportsIn_isKilledOnceTheStartWaitIsOver_restarted_andCounted() throws Exception {
+        // w1's first life says nothing at all (a JVM hung before its first frame); its second life reports
+        String healthy = "i=1; while :; do printf 'kiln/1 stats seq=%d files_created=2\\n' $i; i=$((i+1)); sleep 0.02; done";
+        String hung = "while read line; do :; done";
+        java.util.concurrent.atomic.AtomicInteger w1Lives = new java.util.concurrent.atomic.AtomicInteger();
+        pool = new WorkerPool(List.of(spec(0), spec(1)),
+                id -> shell(id == 1 && w1Lives.getAndIncrement() == 0 ? hung : healthy).launch(id), Ticker.of(clock::get));
+        pool.start();
+        java.util.concurrent.CompletableFuture<Boolean> wait = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try {
+                return pool.awaitStarted(Duration.ofSeconds(20), () -> false);
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        await().atMost(Duration.ofSeconds(10)).until(() -> pool.workers().get(0).state() == WorkerState.RUNNING);
+        Long hungPid = pool.workers().get(1).pid();
+        clock.addAndGet(TimeUnit.SECONDS.toNanos(15));
+        sleep(400);
+        assertEquals(WorkerState.STARTING, pool.workers().get(1).state(), "within the start wait: left to start");
+        assertEquals(0, pool.workers().get(1).hungAtStart());
+        assertTrue(!wait.isDone(), "the wait goes on while a worker may still report in");
+        clock.addAndGet(TimeUnit.SECONDS.toNanos(6));
+        assertTrue(wait.get(10, TimeUnit.SECONDS), "w0 runs: the run goes on without w1");
+        await().atMost(Duration.ofSeconds(10)).until(() -> pool.workers().get(1).hungAtStart() == 1);
+        // killed, noticed as a death, restarted after the back-off: the new life reports in
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (pool.workers().get(1).state() != WorkerState.RUNNING && System.nanoTime() < deadline) {
+            clock.addAndGet(TimeUnit.MILLISECONDS.toNanos(200));
+            sleep(50);
+        }
+        WorkerView w1 = pool.workers().get(1);
+        assertEquals(WorkerState.RUNNING, w1.state(), "the second life reports in");
+        assertTrue(!hungPid.equals(w1.pid()), "the hung process was replaced");
+        assertTrue(started.stream().filter(Process::isAlive).count() == 2, "the hung process is gone, not left behind");
+        assertEquals(1, w1.restarts());
+        assertEquals(1, w1.hungAtStart(), "counted once, and it stays counted: the run is not clean");
+        assertEquals(0, w1.stalls(), "a hang at start is not a stall while running");
+    }
+
+    @Test
     void garbageOnStdout_isSkipped_andTheValidFramesCount() throws Exception {
         String script = "head -c 200000 /dev/urandom; printf '\\n'; "
                 + "printf 'kiln/1 stats seq=1 files_created=5 cpu_ops.int=9 verify.cpu=0\\n'; "
