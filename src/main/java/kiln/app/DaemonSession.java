@@ -171,6 +171,9 @@ public final class DaemonSession {
         body.put("state", RunState.STARTING.label());
         body.put("workers", s.workers().count());
         body.put("duration_seconds", s.run().duration().toSeconds());
+        if (!p.warnings().isEmpty()) {
+            body.put("warnings", p.warnings());
+        }
         return Reply.json(202, Json.object(body));
     }
 
@@ -193,6 +196,9 @@ public final class DaemonSession {
         stopping();
         Run.Result r = run.stop(end);
         Map<String, Object> result = new LinkedHashMap<>(r.report().toMap());
+        if (!p.warnings().isEmpty()) {
+            result.put("warnings", p.warnings()); // still there for whoever reads the result, not the 202
+        }
         Path reportPath = run.stress().settings().run().report();
         if (reportPath != null) {
             try {

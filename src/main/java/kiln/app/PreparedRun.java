@@ -16,9 +16,10 @@ import kiln.workspace.Workspace;
  * A daemon run asked for ({@code POST /api/v1/run} or {@code --start run}), ready to launch: its
  * settings read with the request's overrides and fitted to the CPU quota and memory limit, its
  * directory opened and held until it ends. A request that cannot run is {@link Refused} with the
- * reply that says why.
+ * reply that says why. What was cut or will not go as asked ({@link #warnings}) is printed as for
+ * {@code kiln run}, and also told to the client that asked, who does not read the daemon's log.
  */
-record PreparedRun(Run run, Workspace workspace) {
+record PreparedRun(Run run, Workspace workspace, java.util.List<String> warnings) {
     /** A run request that cannot start: the reply says why. */
     static final class Refused extends Exception {
         private static final long serialVersionUID = 1L;
@@ -49,14 +50,18 @@ record PreparedRun(Run run, Workspace workspace) {
         if (s.http().port() != base.http().port() && nameOfKey.containsValue("metrics-port")) {
             throw new Refused(Reply.error(400, "metrics-port: cannot change while the daemon serves on " + base.http().port()));
         }
-        s = Budget.fitCpuQuota(s, kiln.sampler.CpuQuota.cores(), System.err);
+        java.io.ByteArrayOutputStream said = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream warn = new java.io.PrintStream(said, true, java.nio.charset.StandardCharsets.UTF_8);
+        s = Budget.fitCpuQuota(s, kiln.sampler.CpuQuota.cores(), warn);
         try {
-            RunSession.checkBeforeStart(s);
+            RunSession.checkBeforeStart(s, warn);
         } catch (RunSession.CannotRun e) {
             // only the report can be refused here
             throw new Refused(Reply.error(400, nameOfKey.getOrDefault("kiln.run.report", "kiln.run.report") + ": " + e.getMessage()));
         }
-        long memoryPerWorker = Budget.memoryPerWorker(s, MemoryLimits.read(), System.err);
+        long memoryPerWorker = Budget.memoryPerWorker(s, MemoryLimits.read(), warn);
+        java.util.List<String> warnings = said.toString(java.nio.charset.StandardCharsets.UTF_8).lines()
+                .peek(System.err::println).map(line -> line.replaceFirst("^kiln: ", "")).toList();
         Workspace workspace;
         try {
             workspace = RunSession.openWorkspace(s.files());
@@ -66,6 +71,6 @@ record PreparedRun(Run run, Workspace workspace) {
         Stress stress = new Stress(s, workspace, memoryPerWorker, Stress.jvmLauncher(s, workspace, memoryPerWorker),
                 Ticker.SYSTEM);
         work.begin(stress);
-        return new PreparedRun(new Run(stress, Ticker.SYSTEM), workspace);
+        return new PreparedRun(new Run(stress, Ticker.SYSTEM), workspace, warnings);
     }
 }

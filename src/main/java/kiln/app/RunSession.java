@@ -103,7 +103,7 @@ public final class RunSession {
     }
 
     private int stress() throws CannotRun {
-        checkBeforeStart(settings);
+        checkBeforeStart(settings, System.err);
         Settings.Files f = settings.files();
         long memoryPerWorker = Budget.memoryPerWorker(settings, MemoryLimits.read(), System.err);
         try (Workspace workspace = openWorkspace(f);
@@ -176,8 +176,8 @@ public final class RunSession {
      * the report can be written (now, not after hours of burn-in); a ramp longer than the run is
      * warned of.
      */
-    static void checkBeforeStart(Settings s) throws CannotRun {
-        Run.rampWarning(s).ifPresent(w -> System.err.println("kiln: " + w));
+    static void checkBeforeStart(Settings s, java.io.PrintStream warnings) throws CannotRun {
+        Run.rampWarning(s).ifPresent(w -> warnings.println("kiln: " + w));
         if (s.run().report() != null) {
             try {
                 ReportFile.check(s.run().report());

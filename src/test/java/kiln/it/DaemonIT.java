@@ -60,8 +60,10 @@ final class DaemonIT {
             assertEquals("idle", state(k), "no refused request started anything");
 
             HttpResponse<String> run = k.post("/api/v1/run",
-                    "{\"duration\": \"60s\", \"workers\": 2, \"cpu-load\": 20, \"memory\": \"32m\"}");
+                    "{\"duration\": \"60s\", \"workers\": 2, \"cpu-load\": 20, \"memory\": \"32m\", \"ramp\": \"2m\"}");
             assertEquals(202, run.statusCode(), run.body());
+            assertEquals(List.of("the CPU ramp (2m00s) is longer than the run (1m00s): the load reaches 10% of its 20% target by the end"),
+                    json(run).getStringList("warnings"), "the client that asked is told, not only the daemon's log");
             await().atMost(Duration.ofSeconds(30)).until(() -> state(k).equals("running"));
             assertEquals(409, k.post("/api/v1/run", "{}").statusCode(), "one run at a time");
             await().atMost(Duration.ofSeconds(20)).until(() -> k.scrape().getOrDefault("kiln_files_created_total{worker=\"1\"}", 0.0) > 0);
@@ -70,6 +72,7 @@ final class DaemonIT {
             Config status = json(k.get("/api/v1/status"));
             assertEquals("inconclusive", status.getString("last_run.verdict"), "stopped before its 60 s");
             assertEquals("stopped on request", status.getString("last_run.outcome"));
+            assertEquals(json(run).getStringList("warnings"), status.getStringList("last_run.warnings"));
             assertTrue(status.getStringList("last_run.verdict_reasons").get(0).startsWith("the run was cut short: stopped on request after "),
                     status.toString());
             assertEquals(1.0, k.scrape().get("kiln_last_run_verdict{verdict=\"inconclusive\"}"));
