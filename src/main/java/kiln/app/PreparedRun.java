@@ -60,8 +60,9 @@ record PreparedRun(Run run, Workspace workspace, java.util.List<String> warnings
             throw new Refused(Reply.error(400, nameOfKey.getOrDefault("kiln.run.report", "kiln.run.report") + ": " + e.getMessage()));
         }
         long memoryPerWorker = Budget.memoryPerWorker(s, MemoryLimits.read(), warn);
-        java.util.List<String> warnings = said.toString(java.nio.charset.StandardCharsets.UTF_8).lines()
-                .peek(System.err::println).map(line -> line.replaceFirst("^kiln: ", "")).toList();
+        String text = said.toString(java.nio.charset.StandardCharsets.UTF_8);
+        System.err.print(text); // the daemon's log, as kiln run prints them
+        java.util.List<String> warnings = text.lines().map(line -> line.replaceFirst("^kiln: ", "")).toList();
         Workspace workspace;
         try {
             workspace = RunSession.openWorkspace(s.files());
