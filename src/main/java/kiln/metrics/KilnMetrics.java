@@ -182,6 +182,10 @@ public final class KilnMetrics {
         }
         FunctionCounter.builder("kiln.worker.restarts", this, m -> m.work.restarts())
                 .description("Worker JVMs restarted after dying").register(registry);
+        for (boolean atStart : new boolean[] {false, true}) {
+            FunctionCounter.builder("kiln.worker.hangs", this, m -> m.work.hangs(atStart)).tag("when", atStart ? "start" : "running")
+                    .description("Times a worker hung: went silent while running (stalled), or never reported in at start").register(registry);
+        }
         FunctionCounter.builder("kiln.link.malformed.frames", this,
                         m -> m.work.malformedFrames())
                 .description("Lines from workers skipped as malformed").register(registry);

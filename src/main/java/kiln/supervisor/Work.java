@@ -14,6 +14,8 @@ public final class Work {
     private final Map<Integer, WorkerStats> ended = new TreeMap<>();
     private long endedRestarts;
     private long endedMalformed;
+    private long endedStalls;
+    private long endedStartHangs;
     private volatile Stress current;
     private volatile int workerIds;
 
@@ -38,6 +40,8 @@ public final class Work {
         }
         endedRestarts += s.pool().restarts();
         endedMalformed += views.stream().mapToLong(WorkerView::malformedFrames).sum();
+        endedStalls += views.stream().mapToLong(WorkerView::stalls).sum();
+        endedStartHangs += views.stream().mapToLong(WorkerView::hungAtStart).sum();
         current = null;
     }
 
@@ -112,6 +116,15 @@ public final class Work {
     public synchronized long restarts() {
         Stress s = current;
         return endedRestarts + (s == null ? 0 : s.pool().restarts());
+    }
+
+    /**
+     * Times workers hung, over all runs: {@code atStart}, lives that never reported in within the
+     * start wait; otherwise, running workers that went silent (stalled).
+     */
+    public synchronized long hangs(boolean atStart) {
+        return (atStart ? endedStartHangs : endedStalls)
+                + workers().stream().mapToLong(atStart ? WorkerView::hungAtStart : WorkerView::stalls).sum();
     }
 
     /** Link lines skipped as malformed, over all runs. */

@@ -98,6 +98,8 @@ final class VerdictIT {
             }
             await().atMost(Duration.ofSeconds(10)).until(() -> k.scrape().getOrDefault("kiln_workers{state=\"running\"}", 0.0) == 2.0);
             assertTrue(worker.isAlive(), "resumed within the kill limit: the same process goes on");
+            assertEquals(1.0, k.scrape().get("kiln_worker_hangs_total{when=\"running\"}"), "Prometheus is told during the run");
+            assertEquals(0.0, k.scrape().get("kiln_worker_hangs_total{when=\"start\"}"));
             assertEquals(4, k.waitFor(Duration.ofSeconds(60)), k.output());
             assertTrue(k.output().contains("verdict: DEGRADED (w0 stalled once)"), k.output());
             assertTrue(k.output().contains("STALLED: no stats from worker " + w0), k.output());
@@ -119,6 +121,8 @@ final class VerdictIT {
             assertEquals(0, new ProcessBuilder("kill", "-STOP", Long.toString(hung)).start().waitFor());
             ProcessHandle handle = ProcessHandle.of(hung).orElseThrow();
             await().atMost(Duration.ofSeconds(40)).until(() -> !handle.isAlive());
+            await().atMost(Duration.ofSeconds(10)).until(() -> k.port() > 0 || !k.process.isAlive());
+            assertEquals(1.0, k.scrape().get("kiln_worker_hangs_total{when=\"start\"}"), "Prometheus is told during the run");
             assertEquals(4, k.waitFor(Duration.ofSeconds(60)), k.output());
             assertTrue(k.output().contains("has not reported in 20 s after its launch (hung, or starved of CPU or memory): killing it"),
                     k.output());

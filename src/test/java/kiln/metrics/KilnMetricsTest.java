@@ -41,6 +41,8 @@ final class KilnMetricsTest {
                 "# TYPE kiln_memory_bytes_total counter",
                 "# TYPE kiln_files_per_second gauge",
                 "# TYPE kiln_worker_restarts_total counter",
+                "kiln_worker_hangs_total{when=\"running\"} 0.0",
+                "kiln_worker_hangs_total{when=\"start\"} 0.0",
             }) {
                 assertTrue(text.contains(line), "missing: " + line + "\n" + text.lines().filter(l -> l.contains("build")).toList());
             }
