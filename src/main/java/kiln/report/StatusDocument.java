@@ -10,6 +10,7 @@ import kiln.supervisor.WorkerView;
 
 /** The JSON body of {@code GET /api/v1/status}. */
 public final class StatusDocument {
+    private static final kiln.sampler.Evidence NO_EVIDENCE = new kiln.sampler.Evidence(Map.of());
     private StatusDocument() {
     }
 
@@ -28,6 +29,8 @@ public final class StatusDocument {
             m.put("state", w.state().label());
             m.put("pid", w.pid() == null ? -1 : w.pid());
             m.put("restarts", w.restarts());
+            m.put("stalls", w.stalls());
+            m.put("hung_at_start", w.hungAtStart());
             m.put("files_created", w.totals().files().created());
             m.put("first_stats_ms", firstFrames.get(w.id()));
             workers.add(m);
@@ -40,7 +43,13 @@ public final class StatusDocument {
         doc.put("memory_bytes", t.memoryBytes());
         doc.put("verify_errors", new java.util.TreeMap<>(t.verifyErrors()));
         doc.put("ready", stress.monitor().ready());
-        doc.put("verdict_so_far", WorkerStats.total(t.verifyErrors()) > 0 ? "fail" : "pass");
+        // the verdict's own rules on what is known now (the hardware evidence is read at the end):
+        // a stalled worker or a failing disk shows here while the run goes on, not only after it
+        Report.Findings known = new Report.Findings(stress.pool().verifyErrors().entries(), NO_EVIDENCE, NO_EVIDENCE,
+                stress.pool().crossCore().disagreeing(), List.of(), Map.of(), "", false);
+        Verdict v = Report.of(stress, stress.monitor().elapsed(), Double.NaN, known).judgement();
+        doc.put("verdict_so_far", v.outcome().label());
+        doc.put("verdict_reasons_so_far", v.reasons());
         return doc;
     }
 }

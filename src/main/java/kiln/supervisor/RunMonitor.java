@@ -84,6 +84,12 @@ public final class RunMonitor {
         begun = ticker.nanoTime();
     }
 
+    /** Time since {@link #begin}, zero before it. */
+    public Duration elapsed() {
+        long b = begun;
+        return b < 0 ? Duration.ZERO : Duration.ofNanos(Math.max(1, ticker.nanoTime() - b));
+    }
+
     /** One sampler tick. */
     public synchronized void onSample(HostSample sample) {
         long now = ticker.nanoTime();

@@ -104,6 +104,9 @@ final class KilnRunIT {
             Config status = ConfigFactory.parseString(k.get("/api/v1/status").body());
             assertEquals("running", status.getString("state"));
             assertEquals(2, status.getConfigList("workers").size());
+            // once every stressor has done some work, a healthy run passes so far
+            await().atMost(Duration.ofSeconds(10)).until(() ->
+                    ConfigFactory.parseString(k.get("/api/v1/status").body()).getString("verdict_so_far").equals("pass"));
 
             assertEquals(0, k.waitFor(Duration.ofSeconds(60)), k.output());
             assertTrue(k.output().contains("verdict: PASS"), k.output());

@@ -100,6 +100,10 @@ final class VerdictIT {
             assertTrue(worker.isAlive(), "resumed within the kill limit: the same process goes on");
             assertEquals(1.0, k.scrape().get("kiln_worker_hangs_total{when=\"running\"}"), "Prometheus is told during the run");
             assertEquals(0.0, k.scrape().get("kiln_worker_hangs_total{when=\"start\"}"));
+            Config status = ConfigFactory.parseString(k.get("/api/v1/status").body());
+            assertEquals(1, status.getConfigList("workers").get(0).getLong("stalls"), "the status names the worker");
+            assertEquals("degraded", status.getString("verdict_so_far"), "a run already degraded is not said to pass so far");
+            assertEquals(List.of("w0 stalled once"), status.getStringList("verdict_reasons_so_far"));
             assertEquals(4, k.waitFor(Duration.ofSeconds(60)), k.output());
             assertTrue(k.output().contains("verdict: DEGRADED (w0 stalled once)"), k.output());
             assertTrue(k.output().contains("STALLED: no stats from worker " + w0), k.output());
@@ -123,6 +127,8 @@ final class VerdictIT {
             await().atMost(Duration.ofSeconds(40)).until(() -> !handle.isAlive());
             await().atMost(Duration.ofSeconds(10)).until(() -> k.port() > 0 || !k.process.isAlive());
             assertEquals(1.0, k.scrape().get("kiln_worker_hangs_total{when=\"start\"}"), "Prometheus is told during the run");
+            assertEquals(1, ConfigFactory.parseString(k.get("/api/v1/status").body()).getConfigList("workers").stream()
+                    .mapToLong(w -> w.getLong("hung_at_start")).sum(), "the status names the worker");
             assertEquals(4, k.waitFor(Duration.ofSeconds(60)), k.output());
             assertTrue(k.output().contains("has not reported in 20 s after its launch (hung, or starved of CPU or memory): killing it"),
                     k.output());
