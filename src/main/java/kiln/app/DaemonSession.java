@@ -196,9 +196,6 @@ public final class DaemonSession {
         stopping();
         Run.Result r = run.stop(end);
         Map<String, Object> result = new LinkedHashMap<>(r.report().toMap());
-        if (!p.warnings().isEmpty()) {
-            result.put("warnings", p.warnings()); // still there for whoever reads the result, not the 202
-        }
         Path reportPath = run.stress().settings().run().report();
         if (reportPath != null) {
             try {

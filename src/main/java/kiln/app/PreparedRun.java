@@ -50,8 +50,8 @@ record PreparedRun(Run run, Workspace workspace, java.util.List<String> warnings
         if (s.http().port() != base.http().port() && nameOfKey.containsValue("metrics-port")) {
             throw new Refused(Reply.error(400, "metrics-port: cannot change while the daemon serves on " + base.http().port()));
         }
-        java.io.ByteArrayOutputStream said = new java.io.ByteArrayOutputStream();
-        java.io.PrintStream warn = new java.io.PrintStream(said, true, java.nio.charset.StandardCharsets.UTF_8);
+        Warnings said = new Warnings(System.err); // the daemon's log, as kiln run prints them
+        java.io.PrintStream warn = said.stream();
         s = Budget.fitCpuQuota(s, kiln.sampler.CpuQuota.cores(), warn);
         try {
             RunSession.checkBeforeStart(s, warn);
@@ -60,9 +60,7 @@ record PreparedRun(Run run, Workspace workspace, java.util.List<String> warnings
             throw new Refused(Reply.error(400, nameOfKey.getOrDefault("kiln.run.report", "kiln.run.report") + ": " + e.getMessage()));
         }
         long memoryPerWorker = Budget.memoryPerWorker(s, MemoryLimits.read(), warn);
-        String text = said.toString(java.nio.charset.StandardCharsets.UTF_8);
-        System.err.print(text); // the daemon's log, as kiln run prints them
-        java.util.List<String> warnings = text.lines().map(line -> line.replaceFirst("^kiln: ", "")).toList();
+        java.util.List<String> warnings = said.lines();
         Workspace workspace;
         try {
             workspace = RunSession.openWorkspace(s.files());
@@ -72,6 +70,6 @@ record PreparedRun(Run run, Workspace workspace, java.util.List<String> warnings
         Stress stress = new Stress(s, workspace, memoryPerWorker, Stress.jvmLauncher(s, workspace, memoryPerWorker),
                 Ticker.SYSTEM);
         work.begin(stress);
-        return new PreparedRun(new Run(stress, Ticker.SYSTEM), workspace, warnings);
+        return new PreparedRun(new Run(stress, Ticker.SYSTEM, warnings), workspace, warnings);
     }
 }

@@ -63,10 +63,13 @@ final class Run {
     private long started;
     private kiln.sampler.Evidence evidenceBefore;
     private java.time.Instant startedAt;
+    /** What was said at start will not go as asked, for the report. */
+    private final List<String> warnings;
 
-    Run(Stress stress, Ticker ticker) {
+    Run(Stress stress, Ticker ticker, List<String> warnings) {
         this.stress = stress;
         this.ticker = ticker;
+        this.warnings = List.copyOf(warnings);
     }
 
     Stress stress() {
@@ -177,7 +180,8 @@ final class Run {
         Report.Findings findings = new Report.Findings(stress.pool().verifyErrors().entries(),
                 evidenceBefore == null ? after : evidenceBefore, after, stress.pool().crossCore().disagreeing(),
                 slow(stress),
-                Identity.of(stress.settings(), startedAt == null ? endedAt : startedAt, endedAt), end.text(), end == End.STOPPED);
+                Identity.of(stress.settings(), startedAt == null ? endedAt : startedAt, endedAt), end.text(), end == End.STOPPED,
+                warnings);
         return new Result(Report.of(stress, elapsed, load, findings), end);
     }
 }

@@ -59,9 +59,11 @@ public final class RunSession {
     /** A stop asked for before the run existed (a signal during start-up). */
     private volatile boolean stopAsked;
     private volatile Path workspaceDir;
+    /** What the run said at start will not go as asked: printed, and kept for its report. */
+    private final Warnings warnings = new Warnings(System.err);
 
     public RunSession(Settings settings, PrintWriter out, Output output) {
-        this.settings = Budget.fitCpuQuota(settings, kiln.sampler.CpuQuota.cores(), System.err);
+        this.settings = Budget.fitCpuQuota(settings, kiln.sampler.CpuQuota.cores(), warnings.stream());
         this.out = out;
         this.output = output;
         // progress lines go nowhere in the quiet and JSON modes
@@ -103,13 +105,13 @@ public final class RunSession {
     }
 
     private int stress() throws CannotRun {
-        checkBeforeStart(settings, System.err);
+        checkBeforeStart(settings, warnings.stream());
         Settings.Files f = settings.files();
-        long memoryPerWorker = Budget.memoryPerWorker(settings, MemoryLimits.read(), System.err);
+        long memoryPerWorker = Budget.memoryPerWorker(settings, MemoryLimits.read(), warnings.stream());
         try (Workspace workspace = openWorkspace(f);
              Stress stress = new Stress(settings, workspace, memoryPerWorker, Stress.jvmLauncher(settings, workspace, memoryPerWorker),
                      Ticker.SYSTEM)) {
-            Run run = new Run(stress, Ticker.SYSTEM);
+            Run run = new Run(stress, Ticker.SYSTEM, warnings.lines());
             active = run;
             if (stopAsked) {
                 run.requestStop(); // a signal that came while the directory was being prepared

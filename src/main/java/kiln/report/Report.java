@@ -33,15 +33,24 @@ public record Report(Settings settings, List<WorkerView> workers, WorkerStats to
      * @param identity    what machine, kernel, JVM and kiln this was, and when
      * @param outcome     how the run ended, in words ("duration reached", "stopped on request")
      * @param cutShort    whether it ended before the time it was given, by a stop (a signal, the API)
+     * @param warnings    what was said at start would not go as asked (memory cut, a ramp longer than the run)
      */
     public record Findings(List<VerifyErrorLog.Entry> errors, Evidence before, Evidence after, List<String> disagreeing,
-                           List<String> slowCores, Map<String, Object> identity, String outcome, boolean cutShort) {
+                           List<String> slowCores, Map<String, Object> identity, String outcome, boolean cutShort,
+                           List<String> warnings) {
         public Findings {
             outcome = outcome == null ? "" : outcome;
+            warnings = List.copyOf(warnings);
             errors = List.copyOf(errors);
             disagreeing = List.copyOf(disagreeing);
             slowCores = List.copyOf(slowCores);
             identity = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(identity));
+        }
+
+        /** Findings of a run that was told nothing at start. */
+        public Findings(List<VerifyErrorLog.Entry> errors, Evidence before, Evidence after, List<String> disagreeing,
+                        List<String> slowCores, Map<String, Object> identity, String outcome, boolean cutShort) {
+            this(errors, before, after, disagreeing, slowCores, identity, outcome, cutShort, List.of());
         }
 
         /** Nothing beyond the counters: no details, no evidence. */

@@ -35,6 +35,9 @@ final class ReportJson {
         if (!r.findings().outcome().isEmpty()) {
             m.put("outcome", r.findings().outcome());
         }
+        if (!r.findings().warnings().isEmpty()) {
+            m.put("warnings", r.findings().warnings());
+        }
         m.put("workers", Map.of("count", r.workers().size(), "restarts", r.restarts(), "failed", r.failedWorkers(), "stalls", r.stalls(),
                 "hung_at_start", r.hungAtStart(), "unhealthy", r.unhealthyWorkers()));
         Map<String, Object> files = new LinkedHashMap<>();

@@ -237,6 +237,19 @@ final class KilnRunIT {
     }
 
     @Test
+    void whatWasSaidAtStart_isInTheReportItKeeps() throws Exception {
+        Path out = tmp.resolve("told/run.json");
+        try (KilnProcess k = new KilnProcess("run", "--duration", "2s", "--ramp", "4s", "--workers", "1", "--no-files", "--cpu-load", "20",
+                "--metrics-port", "0", "--report", out.toString())) {
+            assertEquals(0, k.waitFor(Duration.ofSeconds(60)), k.output());
+            String said = "the CPU ramp (4s) is longer than the run (2s): the load reaches 10% of its 20% target by the end";
+            assertTrue(k.err.contains("kiln: " + said), "printed at start, as ever: " + k.output());
+            assertEquals(List.of(said), ConfigFactory.parseFile(out.toFile()).getStringList("warnings"),
+                    "the report kept for later says it too: whoever reads it hours on never saw the terminal");
+        }
+    }
+
+    @Test
     void version_andHelp() throws Exception {
         try (KilnProcess k = new KilnProcess("--version")) {
             assertEquals(0, k.waitFor(Duration.ofSeconds(30)));

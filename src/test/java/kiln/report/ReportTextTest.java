@@ -71,6 +71,19 @@ final class ReportTextTest {
     }
 
     @Test
+    void warningsSaidAtStart_areKeptInTheReport_jsonAndHtml() {
+        Report.Findings told = new Report.Findings(List.of(), new kiln.sampler.Evidence(Map.of()), new kiln.sampler.Evidence(Map.of()),
+                List.of(), List.of(), Map.of(), "duration reached", false,
+                List.of("the CPU ramp (2m) is longer than the run (1m): the load reaches 50% of its 100% target by the end"));
+        Map<String, Object> m = report(Map.of(), Map.of(), told).toMap();
+        assertEquals(List.of("the CPU ramp (2m) is longer than the run (1m): the load reaches 50% of its 100% target by the end"), m.get("warnings"));
+        String html = HtmlReport.render(m, new History());
+        assertTrue(html.contains("<tr><th>warning</th><td>the CPU ramp (2m) is longer than the run (1m): the load reaches 50% of its 100% target by the end</td></tr>"),
+                "the kept report says what was said at start, not only the terminal");
+        assertFalse(report(Map.of(), Map.of()).toMap().containsKey("warnings"), "a run told nothing has no warnings field");
+    }
+
+    @Test
     void summary_failAndTampering_sayWhy() {
         assertTrue(summary(report(Map.of(), Map.of("memory", 3L))).contains("verdict: FAIL (3 verification errors, first: 3 in memory)"));
         String tampered = summary(report(Map.of("tamper", 2L), Map.of()));
