@@ -199,6 +199,7 @@ public final class FileStorm implements AutoCloseable {
         long left = sweeper.cleanUntil(deadline, writers);
         if (left == 0) {
             shards.closeAll();
+            shards.retryUnremoved();
         }
         writers.closeLanes();
         workerDir.close();

@@ -18,6 +18,11 @@ final class Shards {
     private final Dir workerDir;
     private final FileCounters counters;
     private final ConcurrentHashMap<Long, Shard> open = new ConcurrentHashMap<>();
+    /**
+     * Shards kiln made whose removal failed though they were still there (a file system gone
+     * read-only for a while): still kiln's, tried again at the end, never forgotten on the disk.
+     */
+    private final java.util.Queue<Shard> unremoved = new java.util.concurrent.ConcurrentLinkedQueue<>();
 
     Shards(Dir workerDir, FileCounters counters) {
         this.workerDir = workerDir;
@@ -92,12 +97,24 @@ final class Shards {
         }
     }
 
+    /** Tries once more to remove each shard whose removal failed during the run; one that fails again is logged and left. */
+    void retryUnremoved() {
+        int tries = unremoved.size();
+        Shard s;
+        while (tries-- > 0 && (s = unremoved.poll()) != null) {
+            remove(s, false);
+        }
+    }
+
     private void close(Shard s) {
         open.remove(s.number, s);
         s.dir.close();
-        if (!s.owned) {
-            return;
+        if (s.owned) {
+            remove(s, true);
         }
+    }
+
+    private void remove(Shard s, boolean firstTry) {
         try {
             workerDir.removeDir(s.name);
         } catch (FsException e) {
@@ -107,8 +124,11 @@ final class Shards {
                 counters.tampered("shard " + s.dir.path() + " was replaced by a link or a file during the run");
             } else if (e.errno() == Errno.ENOENT) {
                 counters.tampered("shard " + s.dir.path() + " was moved away during the run");
-            } else {
+            } else if (firstTry) {
                 counters.fail(FileStorm.Op.DELETE, e.errno(), "cannot remove " + s.dir.path() + ": " + e.getMessage());
+                unremoved.add(s);
+            } else {
+                LOG.warn("leaving {}: {}", s.dir.path(), e.getMessage());
             }
         }
     }
