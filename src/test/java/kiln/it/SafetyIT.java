@@ -161,10 +161,15 @@ final class SafetyIT {
             await().atMost(Duration.ofSeconds(30)).until(() -> k.port() > 0
                     && k.scrape().getOrDefault("kiln_files_created_total{worker=\"0\"}", 0.0) > 3000 || !k.process.isAlive());
             // a remount to read-only is refused while a file is open for writing, which a storm always has:
-            // shrink the file system below the floor first, so that kiln pauses with nothing open
+            // shrink the file system below the floor first, so that kiln pauses with nothing open. At the
+            // floor kiln deletes its own files to make room and goes on, so it pauses only once the file
+            // system is too small even without them: shrink it to what is used, again, until then
             java.nio.file.FileStore store = Files.getFileStore(fs);
-            long usedMib = (store.getTotalSpace() - store.getUnallocatedSpace()) >> 20;
-            remount(fs, "size=" + (usedMib + 4) + "m");
+            for (int i = 0; i < 10 && k.scrape().getOrDefault("kiln_files_paused", 0.0) == 0.0; i++) {
+                long usedMib = (store.getTotalSpace() - store.getUnallocatedSpace()) >> 20;
+                remount(fs, "size=" + (usedMib + 4) + "m");
+                Thread.sleep(500); // kiln reads the free space ten times a second
+            }
             await().atMost(Duration.ofSeconds(10)).until(() -> k.scrape().getOrDefault("kiln_files_paused", 0.0) == 1.0);
             remount(fs, "ro");
             try {

@@ -31,8 +31,8 @@ import org.slf4j.LoggerFactory;
  * deleted with {@code unlinkat} in the shard kiln holds. A link where kiln expects its own entry
  * is refused and counted ({@link Op#TAMPER}), never followed. Files go to
  * {@link Layout}'s {@code d<shard>/<index>.kiln}. Past {@code maxFiles} the oldest finished
- * file is deleted for each new one (steady churn); below the free-space floor creation pauses
- * ({@link SpaceGuard}). {@link #stopAndClean} deletes exactly what this storm created. Counters
+ * file is deleted for each new one (steady churn); at the free-space floor the oldest files are
+ * deleted to make room, and creation pauses only when none is left to delete ({@link SpaceGuard}). {@link #stopAndClean} deletes exactly what this storm created. Counters
  * are thread-safe and cumulative.
  */
 public final class FileStorm implements AutoCloseable {
@@ -68,6 +68,11 @@ public final class FileStorm implements AutoCloseable {
     private volatile boolean running;
     private volatile boolean producerParked;
     private volatile long leftAfterStop;
+    /** Files deleted at the floor since a reading last showed room, and the least free space read meanwhile; producer thread only. */
+    private int roomMade;
+    private long lowestFreeAtFloor;
+    /** Whether the storm has said it churns at the floor (once: at the floor it does so every batch). */
+    private boolean floorSaid;
 
     /**
      * Prepares (does not start) a storm: opens the parent of {@code options.dir()}, then makes or
@@ -123,9 +128,13 @@ public final class FileStorm implements AutoCloseable {
         while (running) {
             int granted = space.grant(batch);
             if (granted == 0) {
-                LockSupport.parkNanos(this, SpaceGuard.CHECK_NANOS);
+                if (!space.atFloor() || !makeRoom()) {
+                    LockSupport.parkNanos(this, SpaceGuard.CHECK_NANOS);
+                }
                 continue;
             }
+            roomMade = 0; // the reading shows room again
+            space.roomToMake(true);
             if (!permits.tryAcquire(granted)) {
                 // park until half the window is free, not once per finished file or batch (see writerDone)
                 producerParked = true;
@@ -163,6 +172,39 @@ public final class FileStorm implements AutoCloseable {
         if (shard != null) {
             shards.release(shard);
         }
+    }
+
+    /**
+     * At the floor: deletes up to a batch of the storm's oldest files, so that it goes on creating
+     * and deleting there rather than stopping with a disk's worth of files held; when someone else
+     * fills the file system, the storm's files make way. Gives up (false) when it keeps none, or
+     * when a window's worth ({@code in-flight}) of deletes has not raised the free space read above
+     * the least read meanwhile: the file system frees lazily (btrfs, at its next commit), and a
+     * reading that rises lets it go on. Producer thread only.
+     */
+    private boolean makeRoom() {
+        long free = space.lastFree();
+        if (roomMade >= options.inFlight() && free > lowestFreeAtFloor) {
+            roomMade = 0; // the deletes show in the readings: someone else is filling the file system, or it caught up
+        }
+        lowestFreeAtFloor = roomMade == 0 ? free : Math.min(lowestFreeAtFloor, free);
+        int n = 0;
+        if (roomMade < options.inFlight()) {
+            Writers.Lane lane = writers.lane();
+            long index;
+            while (n < batch && (index = kept.pollOldest()) >= 0) {
+                sweeper.delete(lane, index);
+                n++;
+            }
+        }
+        if (n > 0 && !floorSaid) {
+            floorSaid = true;
+            LOG.info("{}at the free-space floor of {}: deleting the oldest files to make room, so the storm goes on there",
+                    logPrefix, kiln.util.Sizes.human(options.minFree()));
+        }
+        roomMade += n;
+        space.roomToMake(n > 0);
+        return n > 0;
     }
 
     /** Hands {@code count} creations (as many permits, taken) to a writer; each permit returns as its file is done. */

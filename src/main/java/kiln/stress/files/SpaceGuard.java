@@ -10,7 +10,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Holds the free-space floor: after each reading of the usable space, only the creations that
  * fit above the floor are allowed, so the file system never goes below it by more than what is
- * in flight. Every worker of a run writes to the same file system, so each takes its share of
+ * in flight. At the floor the storm makes room by deleting its own oldest files and goes on
+ * there ({@link #atFloor}); creation pauses only when that cannot help. Every worker of a run writes to the same file system, so each takes its share of
  * the room ({@code share} = the number of workers): together they cannot overshoot N times.
  * Large files get as many creations as fit, down to one, rather than pausing for want of a
  * whole batch. A full disk (ENOSPC) backs creation off for a second. The allowance is the
@@ -20,6 +21,8 @@ final class SpaceGuard {
     private static final Logger LOG = LoggerFactory.getLogger(FileStorm.class);
     static final long CHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
     static final long FULL_BACKOFF_NANOS = TimeUnit.SECONDS.toNanos(1);
+    /** How long a pause lasts before it is logged (and so its end too). */
+    static final long PAUSE_SAID_AFTER_NANOS = TimeUnit.SECONDS.toNanos(1);
 
     private final long minFree;
     private final long bytesPerFile;
@@ -33,8 +36,17 @@ final class SpaceGuard {
     private long allowance;
     private long lastCheck;
     private volatile boolean paused;
+    /** When creation last paused or went on, and whether that pause was logged; producer thread only. */
+    private long pausedSince;
+    private boolean pauseSaid;
     /** nanoTime until which creation backs off after the file system reported itself full. */
     private volatile long fullUntil;
+    /** The last reading of the usable space; producer thread only. */
+    private long lastFree;
+    /** Whether the last reading of the free space worked; producer thread only. */
+    private boolean readable = true;
+    /** Whether the producer can still make room at the floor by deleting the storm's own oldest files. */
+    private volatile boolean roomToMake = true;
 
     SpaceGuard(long minFree, long bytesPerFile, int batch, int share, LongSupplier usableSpace, Ticker ticker, String prefix,
                FileCounters counters) {
@@ -59,7 +71,7 @@ final class SpaceGuard {
         long now = ticker.nanoTime();
         if (now - lastCheck >= CHECK_NANOS || (minFree > 0 && allowance < wanted)) {
             lastCheck = now;
-            check();
+            check(now);
         }
         if (paused || now - fullUntil < 0) {
             return 0;
@@ -72,30 +84,59 @@ final class SpaceGuard {
         allowance -= n;
     }
 
-    private void check() {
+    /**
+     * Producer thread: whether what stops creation now is the floor itself (a reading, just
+     * taken, with no room above it), not a full disk's back-off or a reading that failed.
+     */
+    boolean atFloor() {
+        return minFree > 0 && readable && allowance == 0 && ticker.nanoTime() - fullUntil >= 0;
+    }
+
+    /** Producer thread: the usable space last read. */
+    long lastFree() {
+        return lastFree;
+    }
+
+    /**
+     * Producer thread: whether deleting the storm's oldest files can still make room at the floor.
+     * Creation counts as paused only when it cannot: a storm that churns at the floor is working.
+     */
+    void roomToMake(boolean can) {
+        roomToMake = can;
+    }
+
+    private void check(long now) {
         long free;
         try {
             free = usableSpace.getAsLong();
         } catch (RuntimeException e) {
+            readable = false;
             counters.fail(FileStorm.Op.CREATE, "cannot read the free space: " + e);
             return;
         }
+        readable = true;
+        lastFree = free;
         // Creations granted but not finished take space the reading does not show yet: this
         // worker's own are subtracted; the other workers' cannot be seen, so each takes only half
         // of its share per reading and the room above the floor shrinks geometrically instead of
         // being claimed twice. With gigabytes of room this changes nothing.
         allowance = minFree == 0 ? Long.MAX_VALUE
                 : Math.max(0, (free - minFree) / bytesPerFile / (share > 1 ? 2L * share : 1) - counters.inFlight.get());
-        boolean below = allowance == 0 && counters.inFlight.get() == 0;
+        boolean below = allowance == 0 && counters.inFlight.get() == 0 && !roomToMake;
         if (below != paused) {
             paused = below;
-            if (below) {
-                LOG.warn("{}pausing file creation: {} usable, no room for a {} file above the floor of {}{}", prefix,
-                        Sizes.human(free), Sizes.human(bytesPerFile), Sizes.human(minFree),
-                        share > 1 ? " (this worker's share: 1/" + share + ")" : "");
-            } else {
+            pausedSince = now;
+            if (!below && pauseSaid) {
+                pauseSaid = false;
                 LOG.info("{}resuming file creation: {} usable", prefix, Sizes.human(free));
             }
+        }
+        // said once it has lasted: a storm holding few files at the floor can stop and go every reading
+        if (paused && !pauseSaid && now - pausedSince >= PAUSE_SAID_AFTER_NANOS) {
+            pauseSaid = true;
+            LOG.warn("{}pausing file creation: {} usable, no room for a {} file above the floor of {}{}", prefix,
+                    Sizes.human(free), Sizes.human(bytesPerFile), Sizes.human(minFree),
+                    share > 1 ? " (this worker's share: 1/" + share + ")" : "");
         }
     }
 
