@@ -5,7 +5,7 @@
 #   src/bench/chaos.sh [SECONDS]        (after: mvn -B package; as root it mounts a 64 MiB tmpfs)
 #
 # In order: slow and oversized HTTP clients (while /metrics is scraped twice a second), SIGSTOP of
-# one worker for 10 s, kill -9 of the other, the file system filled to below kiln's floor for 10 s.
+# one worker for 10 s, kill -9 of the other, the file system filled to below kiln's floor for 10 s (kiln deletes its own files to give the floor back).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 jar="$here/../../target/kiln.jar"
@@ -123,7 +123,7 @@ echo "  scrapes of /metrics          $scrapes, failed $failed${failures:+ (at$fa
 echo "  exit code                    $rc (4 = degraded: a worker stalled or was killed)"
 echo "  report                       $verdict"
 echo "  kiln files left in the dir   $left"
-echo "  lowest free space seen       ${min_free_mib} MiB (floor ${floor_mib} MiB; the filler took it below on purpose)"
+echo "  lowest free space seen       ${min_free_mib} MiB (floor ${floor_mib} MiB; the filler takes it below on purpose, then kiln deletes its own files to give the floor back)"
 echo "  processes left               $( (pgrep -f "$work/kiln.jar" || true) | wc -l)"
 echo
 tail -12 "$log"
