@@ -32,8 +32,9 @@ import org.slf4j.LoggerFactory;
  * is refused and counted ({@link Op#TAMPER}), never followed. Files go to
  * {@link Layout}'s {@code d<shard>/<index>.kiln}. Past {@code maxFiles} the oldest finished
  * file is deleted for each new one (steady churn); at the free-space floor the oldest files are
- * deleted to make room, and creation pauses only when none is left to delete ({@link SpaceGuard}). {@link #stopAndClean} deletes exactly what this storm created. Counters
- * are thread-safe and cumulative.
+ * deleted to make room, and creation pauses only when none is left to delete ({@link SpaceGuard}).
+ * {@link #stopAndClean} deletes exactly what this storm created. Counters are thread-safe and
+ * cumulative.
  */
 public final class FileStorm implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(FileStorm.class);
@@ -68,7 +69,7 @@ public final class FileStorm implements AutoCloseable {
     private volatile boolean running;
     private volatile boolean producerParked;
     private volatile long leftAfterStop;
-    /** Files deleted at the floor since a reading last showed room, and the least free space read meanwhile; producer thread only. */
+    /** Files deleted at the floor since a reading last showed room, and the least free space read since; producer thread. */
     private int roomMade;
     private long lowestFreeAtFloor;
     /** Whether the storm has said it churns at the floor (once: at the floor it does so every batch). */

@@ -11,8 +11,9 @@ import org.slf4j.LoggerFactory;
  * Holds the free-space floor: after each reading of the usable space, only the creations that
  * fit above the floor are allowed, so the file system never goes below it by more than what is
  * in flight. At the floor the storm makes room by deleting its own oldest files and goes on
- * there ({@link #atFloor}); creation pauses only when that cannot help. Every worker of a run writes to the same file system, so each takes its share of
- * the room ({@code share} = the number of workers): together they cannot overshoot N times.
+ * there ({@link #atFloor}); creation pauses only when that cannot help. Every worker of a run
+ * writes to the same file system, so each takes its share of the room ({@code share} = the
+ * number of workers): together they cannot overshoot N times.
  * Large files get as many creations as fit, down to one, rather than pausing for want of a
  * whole batch. A full disk (ENOSPC) backs creation off for a second. The allowance is the
  * producer thread's; {@link #paused()} and {@link #full()} may be called from any thread.
