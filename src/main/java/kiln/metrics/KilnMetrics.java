@@ -175,7 +175,7 @@ public final class KilnMetrics {
         Gauge.builder("kiln.cpu.target.load.ratio", this, m -> m.work.load() / 100.0)
                 .description("CPU load the burners are told to hold now, 0-1 (rises during a ramp)").register(registry);
         Gauge.builder("kiln.files.paused", this, m -> m.totals().files().paused() ? 1 : 0)
-                .description("1 while file creation is paused by the free-space floor").register(registry);
+                .description("1 while file creation is paused by the free-space floor, with none of kiln's own files left to delete").register(registry);
         for (kiln.supervisor.WorkerState state : kiln.supervisor.WorkerState.values()) {
             Gauge.builder("kiln.workers", this, m -> m.snapshot().views().stream().filter(v -> v.state() == state).count())
                     .tag("state", state.label()).description("Worker JVMs by state").register(registry);
