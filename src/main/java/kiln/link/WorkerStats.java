@@ -51,11 +51,18 @@ public record WorkerStats(long seq, Files files, Cpu cpu, long memoryBytes, Map<
      * @param paused          creation paused by the free-space floor
      * @param latencyCounts   create latencies per {@link LatencyBuckets} bucket (not cumulative over buckets)
      * @param latencySumNanos sum of all create latencies
+     * @param floorDeleted    of {@code deleted}, those removed to make room at the free-space floor
      */
     public record Files(long created, long deleted, long bytes, long verified, Map<String, Long> errors,
-                        long inFlight, long kept, boolean paused, long[] latencyCounts, long latencySumNanos) {
+                        long inFlight, long kept, boolean paused, long[] latencyCounts, long latencySumNanos, long floorDeleted) {
         /** A storm that has done nothing (or does not run). */
         public static final Files NONE = new Files(0, 0, 0, 0, Map.of(), 0, 0, false, new long[LatencyBuckets.COUNT], 0);
+
+        /** A storm that never reached the free-space floor. */
+        public Files(long created, long deleted, long bytes, long verified, Map<String, Long> errors,
+                     long inFlight, long kept, boolean paused, long[] latencyCounts, long latencySumNanos) {
+            this(created, deleted, bytes, verified, errors, inFlight, kept, paused, latencyCounts, latencySumNanos, 0);
+        }
 
         public Files {
             if (latencyCounts.length != LatencyBuckets.COUNT) {
@@ -91,11 +98,12 @@ public record WorkerStats(long seq, Files files, Cpu cpu, long memoryBytes, Map<
                 lat[i] = latencyCounts[i] + next.latencyCounts[i];
             }
             return new Files(created + next.created, deleted + next.deleted, bytes + next.bytes, verified + next.verified,
-                    sum(errors, next.errors), next.inFlight, next.kept, next.paused, lat, latencySumNanos + next.latencySumNanos);
+                    sum(errors, next.errors), next.inFlight, next.kept, next.paused, lat, latencySumNanos + next.latencySumNanos,
+                    floorDeleted + next.floorDeleted);
         }
 
         Files countersOnly() {
-            return new Files(created, deleted, bytes, verified, errors, 0, 0, false, latencyCounts, latencySumNanos);
+            return new Files(created, deleted, bytes, verified, errors, 0, 0, false, latencyCounts, latencySumNanos, floorDeleted);
         }
 
         @Override
@@ -103,20 +111,21 @@ public record WorkerStats(long seq, Files files, Cpu cpu, long memoryBytes, Map<
             return o instanceof Files f && created == f.created && deleted == f.deleted && bytes == f.bytes
                     && verified == f.verified && errors.equals(f.errors) && inFlight == f.inFlight && kept == f.kept
                     && paused == f.paused && Arrays.equals(latencyCounts, f.latencyCounts)
-                    && latencySumNanos == f.latencySumNanos;
+                    && latencySumNanos == f.latencySumNanos && floorDeleted == f.floorDeleted;
         }
 
         @Override
         public int hashCode() {
             return java.util.Objects.hash(created, deleted, bytes, verified, errors, inFlight, kept, paused,
-                    Arrays.hashCode(latencyCounts), latencySumNanos);
+                    Arrays.hashCode(latencyCounts), latencySumNanos, floorDeleted);
         }
 
         @Override
         public String toString() {
             return "Files[created=" + created + ", deleted=" + deleted + ", bytes=" + bytes + ", verified=" + verified
                     + ", errors=" + errors + ", inFlight=" + inFlight + ", kept=" + kept + ", paused=" + paused
-                    + ", latencyCounts=" + Arrays.toString(latencyCounts) + ", latencySumNanos=" + latencySumNanos + "]";
+                    + ", latencyCounts=" + Arrays.toString(latencyCounts) + ", latencySumNanos=" + latencySumNanos
+                    + ", floorDeleted=" + floorDeleted + "]";
         }
     }
 
@@ -166,7 +175,7 @@ public record WorkerStats(long seq, Files files, Cpu cpu, long memoryBytes, Map<
     public WorkerStats plusSwept(long swept, long keptAtDeath) {
         Files f = files;
         Files more = new Files(f.created + Math.max(0, swept - keptAtDeath), f.deleted + swept, f.bytes, f.verified, f.errors,
-                f.inFlight, f.kept, f.paused, f.latencyCounts, f.latencySumNanos);
+                f.inFlight, f.kept, f.paused, f.latencyCounts, f.latencySumNanos, f.floorDeleted);
         return new WorkerStats(seq, more, cpu, memoryBytes, verifyErrors, processCpuNanos);
     }
 
@@ -193,7 +202,7 @@ public record WorkerStats(long seq, Files files, Cpu cpu, long memoryBytes, Map<
                 .put("file_bytes", files.bytes).put("in_flight", files.inFlight).put("files_kept", files.kept)
                 .put("paused", files.paused).put("lat_sum_ns", files.latencySumNanos).put("cpu_busy_ns", cpu.busyNanos)
                 .put("mem_bytes", memoryBytes).put("files_verified", files.verified)
-                .put("proc_cpu_ns", processCpuNanos);
+                .put("proc_cpu_ns", processCpuNanos).put("floor_deleted", files.floorDeleted);
         StringBuilder lat = new StringBuilder();
         for (int i = 0; i < files.latencyCounts.length; i++) {
             lat.append(i == 0 ? "" : ",").append(files.latencyCounts[i]);
@@ -236,7 +245,7 @@ public record WorkerStats(long seq, Files files, Cpu cpu, long memoryBytes, Map<
         }
         Files files = new Files(count(f, "files_created"), count(f, "files_deleted"), count(f, "file_bytes"),
                 count(f, "files_verified"), errors, count(f, "in_flight"), count(f, "files_kept"),
-                f.getLong("paused", 0) == 1, lat, count(f, "lat_sum_ns"));
+                f.getLong("paused", 0) == 1, lat, count(f, "lat_sum_ns"), count(f, "floor_deleted"));
         return new WorkerStats(count(f, "seq"), files, new Cpu(cpuOps, count(f, "cpu_busy_ns")), count(f, "mem_bytes"),
                 verify, count(f, "proc_cpu_ns"));
     }

@@ -127,6 +127,9 @@ public final class KilnMetrics {
             Tags w = Tags.of("worker", Integer.toString(id));
             FunctionCounter.builder("kiln.files.deleted", this, m -> m.worker(id).files().deleted())
                     .tags(w).description("Files removed by churn or cleanup").register(registry);
+            FunctionCounter.builder("kiln.files.floor.deleted", this, m -> m.worker(id).files().floorDeleted())
+                    .tags(w).description("Files removed to make room at the free-space floor (counted in kiln_files_deleted_total too)")
+                    .register(registry);
             FunctionCounter.builder("kiln.file.write", this, m -> m.worker(id).files().bytes()).baseUnit("bytes")
                     .tags(w).description("Payload bytes written").register(registry);
             Gauge.builder("kiln.file.ops.in.flight", this, m -> m.worker(id).files().inFlight())

@@ -48,6 +48,7 @@ final class ReportJson {
         files.put("per_second", round(r.filesPerSecond(), 1));
         files.put("bytes_written", r.totals().files().bytes());
         files.put("deleted", r.totals().files().deleted());
+        files.put("deleted_at_floor", r.totals().files().floorDeleted());
         files.put("verified", r.totals().files().verified());
         files.put("errors", r.totals().ioErrors());
         files.put("device_errors", r.deviceFaults());

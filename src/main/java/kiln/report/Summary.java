@@ -27,9 +27,9 @@ public final class Summary {
         if (r.settings().files().enabled()) {
             row("files", String.format(Locale.ROOT, "%,d files", t.files().created()),
                     String.format(Locale.ROOT, "%,.0f files/s", r.filesPerSecond()), r.verifyErrors(Stressor.FILES),
-                    String.format(Locale.ROOT, "%s written, %,d deleted, %,d read back, %,d I/O errors, create p50≤%s p99≤%s",
-                            Sizes.human(t.files().bytes()), t.files().deleted(), t.files().verified(), t.ioErrors(),
-                            latency(r.latencyQuantile(0.5)), latency(r.latencyQuantile(0.99))));
+                    String.format(Locale.ROOT, "%s written, %,d deleted%s, %,d read back, %,d I/O errors, create p50≤%s p99≤%s",
+                            Sizes.human(t.files().bytes()), t.files().deleted(), atFloor(t.files().floorDeleted()),
+                            t.files().verified(), t.ioErrors(), latency(r.latencyQuantile(0.5)), latency(r.latencyQuantile(0.99))));
         }
         if (r.settings().cpu().enabled()) {
             row("cpu", String.format(Locale.ROOT, "%,d ops", r.cpuOps()),
@@ -66,6 +66,11 @@ public final class Summary {
 
     private void row(String stressor, String done, String rate, long verifyErrors, String notes) {
         out.printf(Locale.ROOT, "  %-9s %-20s %-18s %-14d %s%n", stressor, done, rate, verifyErrors, notes);
+    }
+
+    /** "(N at the free-space floor)" when the storm deleted files to make room there: why files/s is what it is. */
+    private static String atFloor(long floorDeleted) {
+        return floorDeleted == 0 ? "" : String.format(Locale.ROOT, " (%,d to make room at the free-space floor)", floorDeleted);
     }
 
     private static String latency(double seconds) {

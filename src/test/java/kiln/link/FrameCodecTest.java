@@ -41,10 +41,11 @@ final class FrameCodecTest {
         lat[0] = 5;
         lat[LatencyBuckets.COUNT - 1] = 1;
         WorkerStats stats = new WorkerStats(7,
-                new WorkerStats.Files(100, 40, 102_400, 6, Map.of("create", 2L, "delete", 0L), 12, 60, true, lat, 999),
+                new WorkerStats.Files(100, 40, 102_400, 6, Map.of("create", 2L, "delete", 0L), 12, 60, true, lat, 999, 25),
                 new WorkerStats.Cpu(Map.of("int", 11L, "sha256", 4L), 5_000), 1L << 30, Map.of("cpu", 1L, "files", 0L), 123_456_789);
         WorkerStats back = WorkerStats.fromFrame(FrameCodec.decode(FrameCodec.encode(stats.toFrame()).strip()));
         assertEquals(stats, back);
+        assertEquals(25, back.files().floorDeleted(), "the files deleted at the floor cross the pipe");
         assertEquals(5, back.files().latencyCount(0));
         assertEquals(Map.of("int", 11L, "sha256", 4L), back.cpu().ops());
     }
@@ -54,10 +55,10 @@ final class FrameCodecTest {
         long[] lat = new long[LatencyBuckets.COUNT];
         lat[2] = 3;
         WorkerStats a = new WorkerStats(9,
-                new WorkerStats.Files(10, 1, 100, 3, Map.of("create", 1L), 5, 7, true, lat, 30),
+                new WorkerStats.Files(10, 1, 100, 3, Map.of("create", 1L), 5, 7, true, lat, 30, 2),
                 new WorkerStats.Cpu(Map.of("int", 2L), 1), 100, Map.of("cpu", 1L), 10);
         WorkerStats b = new WorkerStats(2,
-                new WorkerStats.Files(4, 0, 40, 4, Map.of("create", 2L, "write", 1L), 1, 3, false, lat, 10),
+                new WorkerStats.Files(4, 0, 40, 4, Map.of("create", 2L, "write", 1L), 1, 3, false, lat, 10, 3),
                 new WorkerStats.Cpu(Map.of("float", 5L), 2), 50, Map.of(), 5);
         WorkerStats s = a.countersOnly().plus(b);
         assertEquals(14, s.files().created());
@@ -71,6 +72,7 @@ final class FrameCodecTest {
         assertEquals(150, s.memoryBytes());
         assertEquals(7, s.files().verified());
         assertEquals(15, s.processCpuNanos());
+        assertEquals(5, s.files().floorDeleted(), "a counter: summed across lives");
     }
 
     @Test

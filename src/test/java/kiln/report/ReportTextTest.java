@@ -71,6 +71,20 @@ final class ReportTextTest {
     }
 
     @Test
+    void filesDeletedAtTheFloor_areSaid_inTheSummaryAndTheReport() {
+        Settings s = new SettingsLoader(2).load(null, Map.of("kiln.memory.size", "0"));
+        WorkerStats totals = new WorkerStats(9, new WorkerStats.Files(1000, 990, 1000 * 1024, 62, Map.of(), 0, 10, false,
+                new long[LatencyBuckets.COUNT], 0, 700), new WorkerStats.Cpu(Map.of("int", 50L), 0), 0, Map.of(), 0);
+        Report r = new Report(s, List.of(new WorkerView(0, WorkerState.STOPPED, totals, 0, 0, null, 0, 0, "0")), totals,
+                Duration.ofSeconds(10), 0.5, 0, 0, false, "native", Report.Findings.none());
+        assertTrue(summary(r).contains("990 deleted (700 to make room at the free-space floor), 62 read back"), summary(r));
+        @SuppressWarnings("unchecked")
+        Map<String, Object> files = (Map<String, Object>) r.toMap().get("files");
+        assertEquals(700L, files.get("deleted_at_floor"));
+        assertFalse(summary(report(Map.of(), Map.of())).contains("free-space floor"), "said only when it happened");
+    }
+
+    @Test
     void warningsSaidAtStart_areKeptInTheReport_jsonAndHtml() {
         Report.Findings told = new Report.Findings(List.of(), new kiln.sampler.Evidence(Map.of()), new kiln.sampler.Evidence(Map.of()),
                 List.of(), List.of(), Map.of(), "duration reached", false,

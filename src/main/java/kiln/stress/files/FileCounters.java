@@ -15,6 +15,8 @@ final class FileCounters {
 
     final LongAdder created = new LongAdder();
     final LongAdder deleted = new LongAdder();
+    /** Files handed to delete to make room at the free-space floor. */
+    final LongAdder floorDeleted = new LongAdder();
     final LongAdder bytes = new LongAdder();
     final LongAdder verified = new LongAdder();
     final LongAdder verifyErrors = new LongAdder();

@@ -204,6 +204,7 @@ public final class FileStorm implements AutoCloseable {
                     logPrefix, kiln.util.Sizes.human(options.minFree()));
         }
         roomMade += n;
+        counters.floorDeleted.add(n);
         space.roomToMake(n > 0);
         return n > 0;
     }
@@ -292,7 +293,7 @@ public final class FileStorm implements AutoCloseable {
         errors.put(kiln.link.WorkerStats.DEVICE, counters.deviceFaults.sum());
         errors.put(kiln.link.WorkerStats.READ_ONLY, counters.readOnly.sum());
         return new kiln.link.WorkerStats.Files(created(), deleted(), bytesWritten(), verified(), errors, inFlight(),
-                filesKept(), paused(), counters.latencyCounts(), counters.latencySumNanos()); // buckets: kiln.link.LatencyBuckets
+                filesKept(), paused(), counters.latencyCounts(), counters.latencySumNanos(), floorDeleted()); // buckets: LatencyBuckets
     }
 
     /** Writer threads this storm runs. */
@@ -348,6 +349,11 @@ public final class FileStorm implements AutoCloseable {
     /** Highest number of creations in flight seen at once: never above the permits. */
     public int maxInFlightSeen() {
         return counters.inFlightMax.get();
+    }
+
+    /** Files deleted to make room at the free-space floor (counted in {@link #deleted()} too once gone). */
+    public long floorDeleted() {
+        return counters.floorDeleted.sum();
     }
 
     public long filesKept() {

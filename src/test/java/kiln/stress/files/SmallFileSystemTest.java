@@ -109,6 +109,9 @@ final class SmallFileSystemTest {
                 "at the floor the storm goes on, making and deleting files: " + (s.created() - created) + " made, "
                         + (s.deleted() - deleted) + " deleted in a second");
         assertTrue(!s.paused(), "a storm churning at the floor is not paused");
+        assertTrue(s.floorDeleted() > 500 && s.floorDeleted() <= s.deleted() + s.inFlight(),
+                "the deletes made at the floor are counted as such: " + s.floorDeleted() + " of " + s.deleted());
+        assertEquals(s.floorDeleted(), s.stats(0).floorDeleted(), "and reported to the supervisor");
         assertEquals(0, s.errors(FileStorm.Op.CREATE) + s.errors(FileStorm.Op.WRITE) + s.errors(FileStorm.Op.DELETE),
                 "the floor kept ENOSPC away");
         s.stopAndClean(Duration.ofSeconds(20));
@@ -163,6 +166,7 @@ final class SmallFileSystemTest {
         long created = s.created();
         assertTrue(created > 1000, "filled the disk first: " + created);
         assertTrue(s.paused(), "backs off from a full disk instead of spinning");
+        assertEquals(0, s.floorDeleted(), "no floor (0): a full disk makes no room by deleting");
         long errorsNow = s.errors(FileStorm.Op.CREATE) + s.errors(FileStorm.Op.WRITE);
         Thread.sleep(500);
         assertTrue(s.errors(FileStorm.Op.CREATE) + s.errors(FileStorm.Op.WRITE) - errorsNow <= 1000,
