@@ -40,6 +40,8 @@ public final class FileStorm implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(FileStorm.class);
     /** With verify on, one file in this many is read back. */
     public static final int VERIFY_EVERY = 16;
+    /** At the floor, at most {@code in-flight} files are deleted per window while no reading shows room. */
+    static final Duration ROOM_WINDOW = Duration.ofSeconds(1);
 
     /** File operations that can fail, and tampering refused; each is a count. */
     public enum Op { CREATE, WRITE, DELETE, VERIFY, TAMPER }
@@ -69,9 +71,9 @@ public final class FileStorm implements AutoCloseable {
     private volatile boolean running;
     private volatile boolean producerParked;
     private volatile long leftAfterStop;
-    /** Files deleted at the floor since a reading last showed room, and the least free space read since; producer thread. */
+    /** Files deleted at the floor since a reading last showed room or the window began, and when it began; producer thread. */
     private int roomMade;
-    private long lowestFreeAtFloor;
+    private long roomWindowStart;
     /** Whether the storm has said it churns at the floor (once: at the floor it does so every batch). */
     private boolean floorSaid;
 
@@ -179,16 +181,18 @@ public final class FileStorm implements AutoCloseable {
      * At the floor: deletes up to a batch of the storm's oldest files, so that it goes on creating
      * and deleting there rather than stopping with a disk's worth of files held; when someone else
      * fills the file system, the storm's files make way. Gives up (false) when it keeps none, or
-     * when a window's worth ({@code in-flight}) of deletes has not raised the free space read above
-     * the least read meanwhile: the file system frees lazily (btrfs, at its next commit), and a
-     * reading that rises lets it go on. Producer thread only.
+     * when it has deleted a window's worth ({@code in-flight}) in the last {@link #ROOM_WINDOW}
+     * without a reading that shows room: a file system that frees space lazily (btrfs, at its next
+     * commit) is drained at most that fast, not emptied at once. Producer thread only.
      */
     private boolean makeRoom() {
-        long free = space.lastFree();
-        if (roomMade >= options.inFlight() && free > lowestFreeAtFloor) {
-            roomMade = 0; // the deletes show in the readings: someone else is filling the file system, or it caught up
+        long now = ticker.nanoTime();
+        if (roomMade >= options.inFlight() && now - roomWindowStart >= ROOM_WINDOW.toNanos()) {
+            roomMade = 0;
         }
-        lowestFreeAtFloor = roomMade == 0 ? free : Math.min(lowestFreeAtFloor, free);
+        if (roomMade == 0) {
+            roomWindowStart = now;
+        }
         int n = 0;
         if (roomMade < options.inFlight()) {
             Writers.Lane lane = writers.lane();

@@ -22,8 +22,11 @@ final class SpaceGuard {
     private static final Logger LOG = LoggerFactory.getLogger(FileStorm.class);
     static final long CHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
     static final long FULL_BACKOFF_NANOS = TimeUnit.SECONDS.toNanos(1);
-    /** How long a pause lasts before it is logged (and so its end too). */
-    static final long PAUSE_SAID_AFTER_NANOS = TimeUnit.SECONDS.toNanos(1);
+    /**
+     * How long a pause lasts before it is logged (and so its end too): longer than a storm waits at
+     * the floor between windows of deletes ({@link FileStorm#ROOM_WINDOW}), so that neither floods the log.
+     */
+    static final long PAUSE_SAID_AFTER_NANOS = TimeUnit.SECONDS.toNanos(2);
 
     private final long minFree;
     private final long bytesPerFile;
@@ -42,8 +45,6 @@ final class SpaceGuard {
     private boolean pauseSaid;
     /** nanoTime until which creation backs off after the file system reported itself full. */
     private volatile long fullUntil;
-    /** The last reading of the usable space; producer thread only. */
-    private long lastFree;
     /** Whether the last reading of the free space worked; producer thread only. */
     private boolean readable = true;
     /** Whether the producer can still make room at the floor by deleting the storm's own oldest files. */
@@ -93,11 +94,6 @@ final class SpaceGuard {
         return minFree > 0 && readable && allowance == 0 && ticker.nanoTime() - fullUntil >= 0;
     }
 
-    /** Producer thread: the usable space last read. */
-    long lastFree() {
-        return lastFree;
-    }
-
     /**
      * Producer thread: whether deleting the storm's oldest files can still make room at the floor.
      * Creation counts as paused only when it cannot: a storm that churns at the floor is working.
@@ -116,7 +112,6 @@ final class SpaceGuard {
             return;
         }
         readable = true;
-        lastFree = free;
         // Creations granted but not finished take space the reading does not show yet: this
         // worker's own are subtracted; the other workers' cannot be seen, so each takes only half
         // of its share per reading and the room above the floor shrinks geometrically instead of

@@ -111,10 +111,10 @@ final class SmallFileSystemTest {
         assertTrue(!s.paused(), "a storm churning at the floor is not paused");
         assertTrue(s.floorDeleted() > 500 && s.floorDeleted() <= s.deleted() + s.inFlight(),
                 "the deletes made at the floor are counted as such: " + s.floorDeleted() + " of " + s.deleted());
-        assertEquals(s.floorDeleted(), s.stats(0).floorDeleted(), "and reported to the supervisor");
         assertEquals(0, s.errors(FileStorm.Op.CREATE) + s.errors(FileStorm.Op.WRITE) + s.errors(FileStorm.Op.DELETE),
                 "the floor kept ENOSPC away");
         s.stopAndClean(Duration.ofSeconds(20));
+        assertEquals(s.floorDeleted(), s.stats(0).floorDeleted(), "and reported to the supervisor");
         assertEquals(s.created(), s.deleted());
         assertTrue(store.getUsableSpace() > 15 * MIB, "all given back");
     }
@@ -230,9 +230,9 @@ final class SmallFileSystemTest {
         await().atMost(Duration.ofSeconds(10)).until(() -> s.created() > 500);
         free.set(0);
         await().atMost(Duration.ofSeconds(10)).until(() -> s.paused() && s.inFlight() == 0);
-        // at the floor it deleted its oldest files to make room, but a window's worth (100) that the
-        // free space read never showed is where it stops: a file system that frees lazily is not emptied
-        assertTrue(s.filesKept() >= 300 - 100 - 12 && s.filesKept() < 300, "kept " + s.filesKept());
+        // at the floor it deleted its oldest files to make room, but while no reading shows room, at most
+        // a window's worth (100 here, in batches of 12) a second: a file system that frees lazily is not emptied
+        assertTrue(s.filesKept() >= 300 - 2 * (100 + 12) && s.filesKept() < 300, "kept " + s.filesKept());
         remount("ro");
         return s;
     }
