@@ -171,8 +171,8 @@ public final class DaemonSession {
         body.put("state", RunState.STARTING.label());
         body.put("workers", s.workers().count());
         body.put("duration_seconds", s.run().duration().toSeconds());
-        if (!p.warnings().isEmpty()) {
-            body.put("warnings", p.warnings());
+        if (!p.run().warnings().isEmpty()) {
+            body.put("warnings", p.run().warnings());
         }
         return Reply.json(202, Json.object(body));
     }

@@ -16,10 +16,10 @@ import kiln.workspace.Workspace;
  * A daemon run asked for ({@code POST /api/v1/run} or {@code --start run}), ready to launch: its
  * settings read with the request's overrides and fitted to the CPU quota and memory limit, its
  * directory opened and held until it ends. A request that cannot run is {@link Refused} with the
- * reply that says why. What was cut or will not go as asked ({@link #warnings}) is printed as for
+ * reply that says why. What was cut or will not go as asked ({@link Run#warnings}) is printed as for
  * {@code kiln run}, and also told to the client that asked, who does not read the daemon's log.
  */
-record PreparedRun(Run run, Workspace workspace, java.util.List<String> warnings) {
+record PreparedRun(Run run, Workspace workspace) {
     /** A run request that cannot start: the reply says why. */
     static final class Refused extends Exception {
         private static final long serialVersionUID = 1L;
@@ -60,7 +60,6 @@ record PreparedRun(Run run, Workspace workspace, java.util.List<String> warnings
             throw new Refused(Reply.error(400, nameOfKey.getOrDefault("kiln.run.report", "kiln.run.report") + ": " + e.getMessage()));
         }
         long memoryPerWorker = Budget.memoryPerWorker(s, MemoryLimits.read(), warn);
-        java.util.List<String> warnings = said.lines();
         Workspace workspace;
         try {
             workspace = RunSession.openWorkspace(s.files());
@@ -70,6 +69,6 @@ record PreparedRun(Run run, Workspace workspace, java.util.List<String> warnings
         Stress stress = new Stress(s, workspace, memoryPerWorker, Stress.jvmLauncher(s, workspace, memoryPerWorker),
                 Ticker.SYSTEM);
         work.begin(stress);
-        return new PreparedRun(new Run(stress, Ticker.SYSTEM, warnings), workspace, warnings);
+        return new PreparedRun(new Run(stress, Ticker.SYSTEM, said.lines()), workspace);
     }
 }

@@ -72,6 +72,11 @@ final class Run {
         this.warnings = List.copyOf(warnings);
     }
 
+    /** What was said at start will not go as asked (memory cut, CPU quota, a ramp longer than the run). */
+    List<String> warnings() {
+        return warnings;
+    }
+
     Stress stress() {
         return stress;
     }
