@@ -178,7 +178,8 @@ public final class KilnMetrics {
         Gauge.builder("kiln.cpu.target.load.ratio", this, m -> m.work.load() / 100.0)
                 .description("CPU load the burners are told to hold now, 0-1 (rises during a ramp)").register(registry);
         Gauge.builder("kiln.files.paused", this, m -> m.totals().files().paused() ? 1 : 0)
-                .description("1 while file creation is paused by the free-space floor, with none of kiln's own files left to delete").register(registry);
+                .description("1 while file creation is paused by the free-space floor, with none of kiln's own files left to delete")
+                .register(registry);
         for (kiln.supervisor.WorkerState state : kiln.supervisor.WorkerState.values()) {
             Gauge.builder("kiln.workers", this, m -> m.snapshot().views().stream().filter(v -> v.state() == state).count())
                     .tag("state", state.label()).description("Worker JVMs by state").register(registry);
@@ -187,7 +188,8 @@ public final class KilnMetrics {
                 .description("Worker JVMs restarted after dying").register(registry);
         for (boolean atStart : new boolean[] {false, true}) {
             FunctionCounter.builder("kiln.worker.hangs", this, m -> m.work.hangs(atStart)).tag("when", atStart ? "start" : "running")
-                    .description("Times a worker hung: went silent while running (stalled), or never reported in at start").register(registry);
+                    .description("Times a worker hung: went silent while running (stalled), or never reported in at start")
+                    .register(registry);
         }
         FunctionCounter.builder("kiln.link.malformed.frames", this,
                         m -> m.work.malformedFrames())

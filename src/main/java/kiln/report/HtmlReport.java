@@ -140,7 +140,8 @@ public final class HtmlReport {
             tr(h, "ended by", String.valueOf(report.get("outcome")));
         }
         if (report.get("warnings") instanceof List<?> said && !said.isEmpty()) {
-            tr(h, said.size() == 1 ? "warning" : "warnings", said.stream().map(String::valueOf).collect(java.util.stream.Collectors.joining("; ")));
+            tr(h, said.size() == 1 ? "warning" : "warnings",
+                    said.stream().map(String::valueOf).collect(java.util.stream.Collectors.joining("; ")));
         }
         if (report.get("profile") instanceof String p && !p.isEmpty()) {
             tr(h, "profile", p);

@@ -183,7 +183,8 @@ public final class WorkerPool implements AutoCloseable {
             if (!told && ticker.nanoTime() - begun > SLOW_START_NANOS) {
                 told = true; // silence here looks like a hang of kiln itself: say whom it waits for, and how long at most
                 LOG.warn("waiting for {} to report in (the run starts when every worker has, or after {})",
-                        String.join(", ", slots.stream().filter(sl -> sl.state() == WorkerState.STARTING || sl.state() == WorkerState.BACKOFF)
+                        String.join(", ", slots.stream()
+                                .filter(sl -> sl.state() == WorkerState.STARTING || sl.state() == WorkerState.BACKOFF)
                                 .map(sl -> "w" + sl.id()).toList()), kiln.config.Durations.format(timeout));
             }
             ticker.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
