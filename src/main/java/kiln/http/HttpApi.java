@@ -8,12 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeSet;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import kiln.util.Threads;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.server.ConnectionLimit;
@@ -143,10 +138,8 @@ public final class HttpApi implements AutoCloseable {
     private final Map<String, Map<String, Handler>> routes = new LinkedHashMap<>();
     private final Map<String, Post> posts = new LinkedHashMap<>();
     private final Map<String, Handler> prefixRoutes = new LinkedHashMap<>();
-    /** Runs POST handlers: a few threads and a short queue, apart from the threads that answer scrapes. */
-    private final ThreadPoolExecutor control;
-    /** Request deadlines: bodies (one task each) and headers (one periodic sweep). */
-    private final ScheduledThreadPoolExecutor timer;
+    /** POST requests: bodies as they arrive, handlers on their own executor; owns the request deadlines' timer. */
+    private final PostLane postLane;
 
     /** @throws IOException when the address cannot be bound (in use, not local, no permission) */
     public HttpApi(String host, int port) throws IOException {
@@ -184,18 +177,14 @@ public final class HttpApi implements AutoCloseable {
             }
         });
         server.setStopTimeout(1000);
-        control = new ThreadPoolExecutor(limits.controlThreads(), limits.controlThreads(), 30, TimeUnit.SECONDS,
-                new ArrayBlockingQueue<>(8), Threads.factory("kiln-http-control", true));
-        control.allowCoreThreadTimeOut(true);
-        timer = new ScheduledThreadPoolExecutor(1, Threads.factory("kiln-http-deadline", false));
-        timer.setRemoveOnCancelPolicy(true);
+        postLane = new PostLane(limits);
         try {
             connector.open(); // bind now, so a taken port is the caller's error before anything starts
         } catch (IOException e) {
-            closeExecutors();
+            postLane.close();
             throw e;
         } catch (Exception e) {
-            closeExecutors();
+            postLane.close();
             throw new IOException(e.getMessage(), e);
         }
     }
@@ -260,48 +249,8 @@ public final class HttpApi implements AutoCloseable {
             // GET and HEAD: answered here and now; a body some client sent along is never read
             send(method, response, callback, unread(request, response, run(h, new Request(method, path, headers(request), ""))));
         } else {
-            post(request, response, callback, posts.get(path), new Request(method, path, headers(request), ""));
-        }
-    }
-
-    /** Gate, size, then the body as it arrives, then the handler on the control executor. */
-    private void post(org.eclipse.jetty.server.Request request, Response response, Callback callback, Post route, Request head) {
-        Reply denied = runGate(route.gate(), head);
-        if (denied != null) {
-            send(head.method(), response, callback, unread(request, response, denied));
-            return;
-        }
-        if (request.getHeaders().contains(HttpHeader.TRANSFER_ENCODING)) {
-            send(head.method(), response, callback, refuseBody(response,
-                    "chunked request bodies are not accepted; send Content-Length (at most " + MAX_BODY + " bytes)"));
-            return;
-        }
-        long length = request.getLength();
-        if (length > MAX_BODY) {
-            send(head.method(), response, callback, refuseBody(response, "request body larger than " + MAX_BODY + " bytes"));
-            return;
-        }
-        if (length <= 0) {
-            dispatch(route.handler(), head, response, callback);
-            return;
-        }
-        Duration left = limits.requestTimeout().minusNanos(Math.max(0, System.nanoTime() - request.getHeadersNanoTime()));
-        new BodyReader(request, (int) length, left.isNegative() ? Duration.ZERO : left, limits.minBodyRate(), System::nanoTime,
-                body -> dispatch(route.handler(), new Request(head.method(), head.path(), head.headers(), body), response, callback),
-                why -> {
-                    LOG.debug("{} {}: {}", head.method(), head.path(), why);
-                    response.getHeaders().put(HttpHeader.CONNECTION, "close");
-                    send(head.method(), response, callback, Reply.error(408, why));
-                }).start(timer);
-    }
-
-    /** Runs a POST handler on the control executor; 503 when it is full. */
-    private void dispatch(Handler h, Request req, Response response, Callback callback) {
-        try {
-            control.execute(() -> send(req.method(), response, callback, run(h, req)));
-        } catch (RejectedExecutionException e) {
-            response.getHeaders().put(HttpHeader.RETRY_AFTER, 1);
-            send(req.method(), response, callback, Reply.error(503, "busy with other control requests; try again"));
+            Post route = posts.get(path);
+            postLane.handle(request, response, callback, route.gate(), route.handler(), new Request(method, path, headers(request), ""));
         }
     }
 
@@ -309,29 +258,14 @@ public final class HttpApi implements AutoCloseable {
      * The answer to a request whose body is not read: the connection is closed after it (rather
      * than read or wait for a body the client may be trickling).
      */
-    private static Reply unread(org.eclipse.jetty.server.Request request, Response response, Reply reply) {
+    static Reply unread(org.eclipse.jetty.server.Request request, Response response, Reply reply) {
         if (request.getLength() > 0 || request.getHeaders().contains(HttpHeader.TRANSFER_ENCODING)) {
             response.getHeaders().put(HttpHeader.CONNECTION, "close");
         }
         return reply;
     }
 
-    /** 413 and close: the body is never read, so a client cannot make the server wait on it. */
-    private static Reply refuseBody(Response response, String message) {
-        response.getHeaders().put(HttpHeader.CONNECTION, "close");
-        return Reply.error(413, message);
-    }
-
-    private static Reply runGate(Gate gate, Request head) {
-        try {
-            return gate.check(head);
-        } catch (RuntimeException | StackOverflowError e) {
-            LOG.warn("{} {}: check failed: {}", head.method(), head.path(), e.toString(), e);
-            return Reply.error(500, "internal error: " + e.getClass().getSimpleName());
-        }
-    }
-
-    private static Reply run(Handler h, Request req) {
+    static Reply run(Handler h, Request req) {
         try {
             return h.handle(req);
         } catch (RuntimeException | StackOverflowError e) {
@@ -348,7 +282,7 @@ public final class HttpApi implements AutoCloseable {
         return out;
     }
 
-    private static void send(String method, Response response, Callback callback, Reply reply) {
+    static void send(String method, Response response, Callback callback, Reply reply) {
         byte[] body = reply.body().getBytes(StandardCharsets.UTF_8);
         response.setStatus(reply.code());
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, reply.contentType());
@@ -363,8 +297,8 @@ public final class HttpApi implements AutoCloseable {
     /** Starts serving; the port was bound in the constructor. */
     public void start() {
         long period = HeaderDeadline.PERIOD.toNanos();
-        timer.scheduleAtFixedRate(new HeaderDeadline(connector, limits.requestTimeout(), System::nanoTime), period, period,
-                TimeUnit.NANOSECONDS);
+        postLane.timer().scheduleAtFixedRate(new HeaderDeadline(connector, limits.requestTimeout(), System::nanoTime), period,
+                period, TimeUnit.NANOSECONDS);
         try {
             server.start();
         } catch (Exception e) {
@@ -385,11 +319,6 @@ public final class HttpApi implements AutoCloseable {
             LOG.debug("HTTP server stop: {}", e.toString());
         }
         connector.close();
-        closeExecutors();
-    }
-
-    private void closeExecutors() {
-        Threads.shutdown(timer, Duration.ofSeconds(1));
-        Threads.shutdown(control, Duration.ofSeconds(1));
+        postLane.close();
     }
 }

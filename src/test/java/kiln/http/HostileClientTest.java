@@ -286,4 +286,46 @@ final class HostileClientTest {
             strict.close();
         }
     }
+
+    /**
+     * Control requests that take long (a run being prepared: its directory swept, workers forked)
+     * run on their own few threads: however many wait, scrapes answer, and past the queue a
+     * control request is told 503 at once instead of waiting.
+     */
+    @Test
+    void slowControlHandlers_doNotTakeTheThreadsScrapesNeed() throws Exception {
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        HttpApi daemon = new HttpApi("127.0.0.1", 0, HttpApi.Limits.DEFAULT)
+                .get("/metrics", r -> new HttpApi.Reply(200, "text/plain; charset=utf-8", "kiln_up 1\n"))
+                .get("/healthz", r -> new HttpApi.Reply(200, "text/plain; charset=utf-8", "ok\n"))
+                .post("/api/v1/slow", r -> {
+                    try {
+                        release.await(30, java.util.concurrent.TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    return HttpApi.Reply.json(200, "{}");
+                });
+        daemon.start();
+        try {
+            List<java.util.concurrent.CompletableFuture<HttpResponse<String>>> posts = new ArrayList<>();
+            for (int i = 0; i < 20; i++) {
+                posts.add(client.sendAsync(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + daemon.port() + "/api/v1/slow"))
+                        .timeout(Duration.ofSeconds(40)).POST(HttpRequest.BodyPublishers.ofString("{}")).build(),
+                        HttpResponse.BodyHandlers.ofString()));
+            }
+            Thread.sleep(500);
+            scrapeAnswers(daemon);
+            release.countDown();
+            List<Integer> codes = new ArrayList<>();
+            for (var f : posts) {
+                codes.add(f.get(40, java.util.concurrent.TimeUnit.SECONDS).statusCode());
+            }
+            assertTrue(codes.contains(503), "past the queue, told at once: " + codes);
+            assertTrue(codes.stream().allMatch(c -> c == 200 || c == 503), codes.toString());
+        } finally {
+            release.countDown();
+            daemon.close();
+        }
+    }
 }
