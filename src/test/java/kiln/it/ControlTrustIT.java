@@ -115,6 +115,32 @@ final class ControlTrustIT {
     }
 
     @Test
+    void aTokenWithANewline_isRefusedAtStart_butOneTrailingNewlineInTheFileIsDropped() throws Exception {
+        Path bad = Files.writeString(tmp.resolve("bad.conf"), "kiln.http.port = 0\nkiln.http.token = \"s3cret\\n\"\n"
+                + "kiln.files.dir = \"" + tmp.resolve("data") + "\"\n");
+        try (KilnProcess k = new KilnProcess("daemon", "--config", bad.toString())) {
+            assertEquals(2, k.waitFor(Duration.ofSeconds(30)), "accepted and never matching before: " + k.output());
+            assertEquals(List.of("kiln: kiln.http.token = <7 characters, not shown>: expected visible ASCII characters without spaces,"
+                    + " but character 7 of 7 is a line feed (\\n) (a newline from $(cat file) or an env file?)"), k.err);
+        }
+        Path state = Files.createDirectory(tmp.resolve("state"), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        Path file = Files.writeString(state.resolve("token"), "chosen-by-the-operator\n"); // echo chosen-by-the-operator > token
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+        try (KilnProcess k = daemon()) {
+            assertEquals(409, k.post("/api/v1/stop", "", "Authorization", "Bearer chosen-by-the-operator").statusCode(), k.output());
+            k.signal(false);
+            assertEquals(0, k.waitFor(Duration.ofSeconds(20)), k.output());
+        }
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
+        Path conf = tmp.resolve("kiln.conf");
+        try (KilnProcess k = new KilnProcess("daemon", "--config", conf.toString())) {
+            assertEquals(2, k.waitFor(Duration.ofSeconds(30)), k.output());
+            assertTrue(k.err.get(0).startsWith("kiln: kiln.http.token-file = " + file + ": the token file can be used by others (mode 0644)"),
+                    k.output());
+        }
+    }
+
+    @Test
     void probesAnswerWithin2s_whileFiftyClientsTrickleBodies_andFiftyTrickleHeaders() throws Exception {
         List<Socket> sockets = new ArrayList<>();
         ScheduledExecutorService drip = Executors.newSingleThreadScheduledExecutor();
