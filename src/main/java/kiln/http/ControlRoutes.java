@@ -70,9 +70,16 @@ public final class ControlRoutes {
      * operator knows and hands out, not one made up on the spot.
      */
     public static void checkAuth(Settings s) {
-        if (s.http().token().isEmpty() && !isLoopback(s.http().host())) {
+        if (s.http().token().isEmpty()) {
+            requireLoopback(s.http().host());
+        }
+    }
+
+    /** Refuses {@code host} unless it is a loopback address: the daemon has no token the operator chose. */
+    static void requireLoopback(String host) {
+        if (!isLoopback(host)) {
             throw new SettingsException("kiln.http.token", "\"\"", "a token is required when kiln.http.host ("
-                    + s.http().host() + ") is not a loopback address");
+                    + host + ") is not a loopback address");
         }
     }
 

@@ -77,10 +77,7 @@ public final class ControlToken {
             }
             return new Found(fromEnv, "the environment's " + ENV);
         }
-        if (!ControlRoutes.isLoopback(http.host())) {
-            throw new SettingsException("kiln.http.token", "\"\"", "a token is required when kiln.http.host ("
-                    + http.host() + ") is not a loopback address");
-        }
+        ControlRoutes.requireLoopback(http.host());
         Path file = http.tokenFile() != null ? http.tokenFile() : defaultFile(env);
         return new Found(readOrMake(file), "the token file " + file);
     }
