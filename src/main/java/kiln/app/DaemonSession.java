@@ -12,6 +12,7 @@ import kiln.http.Routes;
 import kiln.report.Report;
 import kiln.report.StatusDocument;
 import kiln.http.ControlRoutes;
+import kiln.http.ControlToken;
 import kiln.http.HttpApi;
 import kiln.http.HttpApi.Reply;
 import kiln.http.Json;
@@ -36,6 +37,7 @@ public final class DaemonSession {
     private final Path configFile;
     private final Settings base;
     private final boolean startNow;
+    private final ControlToken.Found token;
     private final Work work = new Work();
     private final CountDownLatch shutdown = new CountDownLatch(1);
     private HardwareSampler sampler;
@@ -62,10 +64,12 @@ public final class DaemonSession {
     private volatile String startProblem;
     private RunState state = RunState.IDLE;
 
-    public DaemonSession(Path configFile, Settings base, boolean startNow) {
+    /** @param token what control requests must carry (never empty), and where it came from */
+    public DaemonSession(Path configFile, Settings base, boolean startNow, ControlToken.Found token) {
         this.configFile = configFile;
         this.base = base;
         this.startNow = startNow;
+        this.token = token;
     }
 
     /** A signal asks the daemon to stop: the run in progress stops cleanly first. Returns at once. */
@@ -103,7 +107,7 @@ public final class DaemonSession {
                     ? new Reply(200, "text/plain; charset=utf-8", "ok\n")
                     : Reply.json(503, Json.object(Map.of("ready", false, "problem", problem()))));
             kept.install(http);
-            ControlRoutes.install(http, base.http().token(), control);
+            ControlRoutes.install(http, token.token(), control);
             http.start();
         } catch (IOException | RuntimeException e) {
             sampler.close();
@@ -113,7 +117,7 @@ public final class DaemonSession {
         }
 
         LOG.info("kiln {} daemon: metrics and control at http://{}:{}/ (control {})", Version.current(), base.http().host(),
-                http.port(), base.http().token().isEmpty() ? "open: loopback only" : "needs the bearer token");
+                http.port(), "needs the bearer token from " + token.source());
         if (startNow) {
             Reply r = startRun(Map.of(), Map.of());
             if (r.code() != 202) {
@@ -141,7 +145,13 @@ public final class DaemonSession {
      * opening and sweeping the directory and forking workers happen outside it, so
      * {@code GET /api/v1/status} never waits on them ("starting" keeps a second run out meanwhile).
      */
-    private Reply startRun(Map<String, Object> overrides, Map<String, String> nameOfKey) {
+    private Reply startRun(Map<String, Object> requested, Map<String, String> nameOfKey) {
+        Map<String, Object> overrides = new LinkedHashMap<>(requested);
+        try {
+            RequestedDir.apply(base.files().dir(), overrides, nameOfKey);
+        } catch (RequestedDir.Refused e) {
+            return Reply.error(400, e.getMessage());
+        }
         synchronized (this) {
             if (state != RunState.IDLE) {
                 return Reply.error(409, "a run is " + state.label() + "; POST /api/v1/stop first");

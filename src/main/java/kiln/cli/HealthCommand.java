@@ -5,9 +5,12 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import kiln.app.ExitCode;
+import kiln.config.SettingsException;
+import kiln.http.ControlToken;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -15,7 +18,13 @@ import picocli.CommandLine.Option;
 /**
  * {@code kiln health}: asks a running kiln whether it is ready, for a container's HEALTHCHECK or
  * a script, without curl in the image. Exit 0 when ready; 1 when it answers not ready (and says
- * why); 3 when nothing answers.
+ * why); 3 when nothing answers; 2 for a token file it refuses.
+ *
+ * <p>It sends the daemon's bearer token when it finds one ({@link ControlToken#forClient}:
+ * {@code --token-file}, then {@code KILN_TOKEN}, then the daemon's default token file): the
+ * routes it asks are open today, and a daemon configured to guard them gets the token. A token
+ * from the default file goes only to a loopback address; one given explicitly goes where
+ * {@code --url} points.
  */
 @Command(name = "health", mixinStandardHelpOptions = true,
         description = "Ask a running kiln whether it is ready (GET /readyz): exit 0 ready, 1 not ready (why is printed),"
@@ -32,10 +41,34 @@ final class HealthCommand implements Callable<Integer> {
             description = "How long to wait for the answer (default ${DEFAULT-VALUE}).")
     Duration timeout;
 
+    @Option(names = "--token-file", paramLabel = "FILE",
+            description = "The daemon's token (kiln.http.token-file); default: KILN_TOKEN, else the daemon's default token file.")
+    Path tokenFile;
+
     @Override
     public Integer call() {
+        String token;
+        try {
+            token = token(System.getenv());
+        } catch (SettingsException e) {
+            spec.commandLine().getErr().println("kiln: " + e.getMessage());
+            return ExitCode.USAGE;
+        } catch (IOException e) {
+            spec.commandLine().getErr().println("kiln: --token-file = " + tokenFile + ": cannot read it: " + e);
+            return ExitCode.USAGE;
+        }
         HttpClient client = HttpClient.newBuilder().connectTimeout(timeout).build();
-        HttpRequest req = HttpRequest.newBuilder(url).timeout(timeout).GET().build();
+        HttpRequest req;
+        try {
+            HttpRequest.Builder b = HttpRequest.newBuilder(url).timeout(timeout).GET();
+            if (token != null) {
+                b.header("Authorization", "Bearer " + token);
+            }
+            req = b.build();
+        } catch (IllegalArgumentException e) {
+            spec.commandLine().getErr().println("kiln: --url = " + url + ": expected an http URL");
+            return ExitCode.USAGE;
+        }
         try {
             HttpResponse<String> r = client.send(req, HttpResponse.BodyHandlers.ofString());
             String body = r.body().strip();
@@ -55,6 +88,21 @@ final class HealthCommand implements Callable<Integer> {
             spec.commandLine().getErr().println("kiln: --url = " + url + ": expected an http URL");
             return ExitCode.USAGE;
         }
+    }
+
+    /** The token to send, or null: explicit ones always, the default file's only to loopback. */
+    String token(java.util.Map<String, String> env) throws IOException {
+        if (tokenFile != null || env.containsKey(ControlToken.ENV)) {
+            return ControlToken.forClient(tokenFile, env);
+        }
+        String host = url.getHost();
+        boolean loopback;
+        try {
+            loopback = host != null && java.net.InetAddress.getByName(host).isLoopbackAddress();
+        } catch (java.net.UnknownHostException e) {
+            loopback = false;
+        }
+        return loopback ? ControlToken.forClient(null, env) : null;
     }
 
     /**

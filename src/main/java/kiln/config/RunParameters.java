@@ -47,6 +47,13 @@ public final class RunParameters {
         value("report", "kiln.run.report");
     }
 
+    /**
+     * Parameters a request to the daemon may not give, with why: they name a file the daemon,
+     * running as root, would write. On the command line they are the operator's.
+     */
+    public static final Map<String, String> NOT_IN_REQUESTS = Map.of("report",
+            "a request never names a file to write; the daemon keeps each run's report by id (GET /api/v1/runs/{id})");
+
     private static void value(String name, String key) {
         ALL.put(name, new Parameter(key, Kind.VALUE));
     }
@@ -110,6 +117,22 @@ public final class RunParameters {
                 throw new BadParameter(name + " = " + v.render(com.typesafe.config.ConfigRenderOptions.concise()) + ": expected a string, number or boolean");
             }
             put(overrides, nameOfKey, name, name, v.unwrapped());
+        }
+        return overrides;
+    }
+
+    /**
+     * Overrides from the body of a request to the daemon: as {@link #fromJson}, and refusing
+     * {@link #NOT_IN_REQUESTS}. (A requested {@code dir} is checked by the daemon, which knows its own.)
+     *
+     * @throws BadParameter naming the field and the rule
+     */
+    public static Map<String, Object> fromRequest(String body, Map<String, String> nameOfKey) {
+        Map<String, Object> overrides = fromJson(body, nameOfKey);
+        for (Map.Entry<String, String> refused : NOT_IN_REQUESTS.entrySet()) {
+            if (overrides.containsKey(ALL.get(refused.getKey()).key())) {
+                throw new BadParameter(refused.getKey() + ": not accepted in a request: " + refused.getValue());
+            }
         }
         return overrides;
     }

@@ -92,15 +92,16 @@ public record Settings(Workers workers, Files files, Cpu cpu, Memory memory, Run
     }
 
     /**
-     * @param host  address to bind
-     * @param port  port to bind, 0 = any free port
-     * @param token bearer token for control endpoints, "" for none
-     */
-    /**
+     * @param host      address to bind
+     * @param port      port to bind, 0 = any free port
+     * @param token     bearer token for control endpoints, "" when not set (the daemon then takes
+     *                  KILN_TOKEN or its token file)
+     * @param tokenFile where the daemon keeps its generated token; null for the default
+     *                  ({@code kiln.http.ControlToken#defaultFile})
      * @param portGiven whether the port was chosen (a flag, the file or the API) rather than the default:
      *                  a taken default port falls back to a free one, a chosen one is an error
      */
-    public record Http(String host, int port, String token, boolean portGiven) {
+    public record Http(String host, int port, String token, Path tokenFile, boolean portGiven) {
     }
 
     /** @param interval time between two hardware readings */

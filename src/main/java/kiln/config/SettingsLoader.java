@@ -194,14 +194,16 @@ public final class SettingsLoader {
             throw new SettingsException("kiln.http.host", "\"\"", "expected an address such as 127.0.0.1");
         }
         String token = r.string("kiln.http.token");
-        if (!token.isEmpty() && token.isBlank()) {
-            throw new SettingsException("kiln.http.token", SettingsException.quoted(token), "expected a token that is not only white space");
+        if (!token.isEmpty() && TokenText.problem(token) != null) {
+            throw new SettingsException("kiln.http.token", TokenText.shown(token), TokenText.problem(token));
         }
+        String tokenFile = r.string("kiln.http.token-file");
         if (!files.enabled() && !cpu.enabled() && !memory.enabled()) {
             throw new SettingsException("kiln.files.enabled", "false", "expected at least one stressor: files, cpu"
                     + " (kiln.cpu.enabled) or memory (kiln.memory.size); a run of nothing would pass with nothing tested");
         }
-        var http = new Settings.Http(host, r.intIn("kiln.http.port", 0, 65535), token, portGiven);
+        var http = new Settings.Http(host, r.intIn("kiln.http.port", 0, 65535), token,
+                tokenFile.isBlank() ? null : Path.of(tokenFile).toAbsolutePath().normalize(), portGiven);
         var ready = new Settings.Ready(r.durationIn("kiln.ready.window", Duration.ofSeconds(5), Duration.ofHours(1)),
                 r.intIn("kiln.ready.tolerance", 1, 50) / 100.0);
         var sampler = new Settings.Sampler(r.durationIn("kiln.sampler.interval", Duration.ofMillis(200), Duration.ofMinutes(1)));

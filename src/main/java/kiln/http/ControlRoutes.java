@@ -13,8 +13,11 @@ import kiln.http.HttpApi.Reply;
 
 /**
  * {@code POST /api/v1/run} and {@code POST /api/v1/stop}, with their bearer-token check: the
- * control side of the daemon's API. The body of a run request is {@code kiln run}'s parameters
- * without dashes, parsed by the one parameter table ({@link RunParameters}).
+ * control side of the daemon's API. Control is never anonymous: the token is checked on the
+ * request's headers, before its body is read, so a client without it cannot make the daemon read
+ * or wait for anything. The body of a run request is {@code kiln run}'s parameters without dashes,
+ * parsed by the one parameter table ({@link RunParameters}), at most {@link Json#MAX_DEPTH} deep;
+ * it never names a file to write ({@link RunParameters#fromRequest}).
  */
 public final class ControlRoutes {
     private ControlRoutes() {
@@ -34,33 +37,49 @@ public final class ControlRoutes {
         Reply stop();
     }
 
-    /** Installs both routes; with a non-empty {@code token}, each needs {@code Authorization: Bearer <token>}. */
+    /**
+     * Installs both routes; each needs {@code Authorization: Bearer <token>}.
+     *
+     * @throws IllegalArgumentException for an empty token: control is never open to anyone
+     */
     public static void install(HttpApi http, String token, Control control) {
-        http.post("/api/v1/run", req -> {
-            Reply denied = authorize(token, req);
-            if (denied != null) {
-                return denied;
+        if (token.isEmpty()) {
+            throw new IllegalArgumentException("control needs a token");
+        }
+        HttpApi.Gate gate = req -> authorize(token, req);
+        http.post("/api/v1/run", gate, req -> {
+            String deep = Json.tooDeep(req.body());
+            if (deep != null) {
+                return Reply.error(400, "the body is not a run request: " + deep);
             }
             Map<String, String> nameOfKey = new LinkedHashMap<>();
             Map<String, Object> overrides;
             try {
-                overrides = RunParameters.fromJson(req.body(), nameOfKey);
+                overrides = RunParameters.fromRequest(req.body(), nameOfKey);
             } catch (RunParameters.BadParameter e) {
                 return Reply.error(400, e.getMessage());
             }
             return control.start(overrides, nameOfKey);
         });
-        http.post("/api/v1/stop", req -> {
-            Reply denied = authorize(token, req);
-            return denied != null ? denied : control.stop();
-        });
+        http.post("/api/v1/stop", gate, req -> control.stop());
     }
 
-    /** Refuses control on a non-loopback address without a token. */
+    /**
+     * Refuses a non-loopback address without a token the operator chose (in the configuration; the
+     * daemon also takes {@link ControlToken#ENV}): a token that leaves the machine is one the
+     * operator knows and hands out, not one made up on the spot.
+     */
     public static void checkAuth(Settings s) {
-        if (s.http().token().isEmpty() && !isLoopback(s.http().host())) {
+        if (s.http().token().isEmpty()) {
+            requireLoopback(s.http().host());
+        }
+    }
+
+    /** Refuses {@code host} unless it is a loopback address: the daemon has no token the operator chose. */
+    static void requireLoopback(String host) {
+        if (!isLoopback(host)) {
             throw new SettingsException("kiln.http.token", "\"\"", "a token is required when kiln.http.host ("
-                    + s.http().host() + ") is not a loopback address");
+                    + host + ") is not a loopback address");
         }
     }
 
@@ -74,15 +93,13 @@ public final class ControlRoutes {
 
     /** Null when allowed; otherwise the 401 to answer. Constant-time comparison of the token. */
     static Reply authorize(String token, HttpApi.Request req) {
-        if (token.isEmpty()) {
-            return null;
-        }
         String given = req.header("Authorization");
         byte[] expected = ("Bearer " + token).getBytes(StandardCharsets.UTF_8);
         byte[] actual = given == null ? new byte[0] : given.strip().getBytes(StandardCharsets.UTF_8);
         if (MessageDigest.isEqual(expected, actual)) {
             return null;
         }
-        return Reply.error(401, "control needs the header Authorization: Bearer <kiln.http.token>");
+        return Reply.error(401, "control needs the header Authorization: Bearer <token> (kiln.http.token, "
+                + ControlToken.ENV + ", or the daemon's token file)");
     }
 }

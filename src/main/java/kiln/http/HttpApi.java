@@ -8,9 +8,9 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpHeader;
-import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.ConnectionLimit;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
@@ -25,14 +25,25 @@ import org.slf4j.LoggerFactory;
 /**
  * kiln's HTTP face, on Jetty's core server (no servlets). Routes are registered per method and
  * exact path before {@link #start}. An unknown path answers 404, a known path with another method
- * 405 (with {@code Allow}), a handler that throws 500 — each with a JSON error body — and the
- * server goes on.
+ * 405 (with {@code Allow}), a handler that throws 500 — each with a JSON error body, never a page
+ * with a stack trace — and the server goes on.
  *
- * <p>No client can hold the others up (see {@link Limits}): headers are parsed by a selector, not
- * by a thread waiting on a slow client; a connection that sends nothing for the idle timeout is
- * closed, so is a body that stops short of its Content-Length; a body announced larger than
- * {@link #MAX_BODY}, or sent chunked, is answered 413 and the connection closed without reading
- * it; past {@code maxConnections} the server stops accepting and closes idle connections sooner.
+ * <p>No handler thread waits on a client (see {@link Limits}), so probes and scrapes answer
+ * whatever other clients do:
+ * <ul>
+ * <li>headers are parsed as they arrive, by whichever thread Jetty has, which returns at once; a
+ *     request whose headers are not complete within the request timeout is closed
+ *     ({@link HeaderDeadline}), as is a connection that sends nothing for the idle timeout;
+ * <li>a request is routed and its gate (the token) checked on its headers alone: a 404, 405 or 401
+ *     never reads the body, and closes the connection rather than wait for it;
+ * <li>a body announced larger than {@link #MAX_BODY}, or sent chunked, is answered 413 unread;
+ *     otherwise it is read as it arrives ({@link BodyReader}) and must come whole within the
+ *     request timeout, at a minimum rate after the first second, or is answered 408;
+ * <li>GET routes (metrics, health, status) are answered on the spot; POST routes (control) run on
+ *     their own small executor with a bounded queue (503 when full), so a slow start of a run never
+ *     takes a thread a scrape needs;
+ * <li>past {@code maxConnections} the server stops accepting and closes idle connections sooner.
+ * </ul>
  * {@link #close} is idempotent.
  */
 public final class HttpApi implements AutoCloseable {
@@ -58,21 +69,35 @@ public final class HttpApi implements AutoCloseable {
     /**
      * What one client may take.
      *
-     * @param idleTimeout how long a connection may send nothing (headers, body or next request)
+     * @param idleTimeout    how long a connection may send nothing (headers, body or next request)
      * @param maxConnections connections open at once; beyond it accepting pauses
-     * @param threads handler threads (the acceptor and selector take two more)
+     * @param threads        Jetty's threads for parsing and answering GETs (the acceptor and selector take two more)
+     * @param requestTimeout how long a request's headers may take to arrive, and its body after them
+     * @param minBodyRate    bytes a second a body must arrive at, after its first second
+     * @param controlThreads threads running POST handlers (control), apart from Jetty's
      */
-    public record Limits(Duration idleTimeout, int maxConnections, int threads) {
-        public static final Limits DEFAULT = new Limits(Duration.ofSeconds(10), 64, 8);
+    public record Limits(Duration idleTimeout, int maxConnections, int threads, Duration requestTimeout, long minBodyRate,
+                         int controlThreads) {
+        public static final Limits DEFAULT = new Limits(Duration.ofSeconds(10), 256, 8, Duration.ofSeconds(10), 1024, 2);
 
         public Limits {
-            if (idleTimeout.isNegative() || idleTimeout.isZero() || maxConnections < 1 || threads < 1) {
-                throw new IllegalArgumentException("bad HTTP limits: " + idleTimeout + ", " + maxConnections + ", " + threads);
+            if (idleTimeout.isNegative() || idleTimeout.isZero() || maxConnections < 1 || threads < 1
+                    || requestTimeout.isNegative() || requestTimeout.isZero() || minBodyRate < 0 || controlThreads < 1) {
+                throw new IllegalArgumentException("bad HTTP limits: " + idleTimeout + ", " + maxConnections + ", " + threads
+                        + ", " + requestTimeout + ", " + minBodyRate + ", " + controlThreads);
             }
+        }
+
+        /** With the default request timeout, minimum body rate and control threads. */
+        public Limits(Duration idleTimeout, int maxConnections, int threads) {
+            this(idleTimeout, maxConnections, threads, DEFAULT.requestTimeout, DEFAULT.minBodyRate, DEFAULT.controlThreads);
         }
     }
 
-    /** A request as handlers see it: method, path, one header lookup, the body as text. */
+    /**
+     * A request as handlers see it: method, path, one header lookup, the body as text (empty for a
+     * {@link Gate}, which runs before the body is read).
+     */
     public record Request(String method, String path, Map<String, String> headers, String body) {
         /** A header by case-insensitive name, or null. */
         public String header(String name) {
@@ -97,10 +122,24 @@ public final class HttpApi implements AutoCloseable {
         Reply handle(Request request);
     }
 
+    /** Decides on a request's headers alone, before its body is read: null lets it through, a reply refuses it. */
+    @FunctionalInterface
+    public interface Gate {
+        Reply check(Request headersOnly);
+    }
+
+    /** A POST route: its gate and its handler. */
+    private record Post(Gate gate, Handler handler) {
+    }
+
     private final Server server;
     private final ServerConnector connector;
+    private final Limits limits;
     private final Map<String, Map<String, Handler>> routes = new LinkedHashMap<>();
+    private final Map<String, Post> posts = new LinkedHashMap<>();
     private final Map<String, Handler> prefixRoutes = new LinkedHashMap<>();
+    /** POST requests: bodies as they arrive, handlers on their own executor; owns the request deadlines' timer. */
+    private final PostLane postLane;
 
     /** @throws IOException when the address cannot be bound (in use, not local, no permission) */
     public HttpApi(String host, int port) throws IOException {
@@ -109,6 +148,7 @@ public final class HttpApi implements AutoCloseable {
 
     /** @throws IOException when the address cannot be bound (in use, not local, no permission) */
     public HttpApi(String host, int port, Limits limits) throws IOException {
+        this.limits = limits;
         QueuedThreadPool pool = new QueuedThreadPool(limits.threads() + 2, 2);
         pool.setName("kiln-http");
         pool.setDaemon(true);
@@ -117,15 +157,18 @@ public final class HttpApi implements AutoCloseable {
         http.setSendServerVersion(false);
         http.setSendXPoweredBy(false);
         http.setRequestHeaderSize(MAX_HEADERS);
+        // Jetty's core does not enforce this itself (BodyReader does); set so that it shows in Jetty's dump
+        http.setMinRequestDataRate(limits.minBodyRate());
         connector = new ServerConnector(server, 1, 1, new HttpConnectionFactory(http));
         connector.setHost(host);
         connector.setPort(port);
         connector.setIdleTimeout(limits.idleTimeout().toMillis());
-        connector.setAcceptQueueSize(16);
+        connector.setAcceptQueueSize(64);
         server.addConnector(connector);
         ConnectionLimit limit = new ConnectionLimit(limits.maxConnections(), server);
         limit.setIdleTimeout(Math.max(1, limits.idleTimeout().toMillis() / 4));
         server.addBean(limit);
+        server.setErrorHandler(new JsonErrors());
         server.setHandler(new org.eclipse.jetty.server.Handler.Abstract() {
             @Override
             public boolean handle(org.eclipse.jetty.server.Request request, Response response, Callback callback) {
@@ -134,11 +177,14 @@ public final class HttpApi implements AutoCloseable {
             }
         });
         server.setStopTimeout(1000);
+        postLane = new PostLane(limits);
         try {
             connector.open(); // bind now, so a taken port is the caller's error before anything starts
         } catch (IOException e) {
+            postLane.close();
             throw e;
         } catch (Exception e) {
+            postLane.close();
             throw new IOException(e.getMessage(), e);
         }
     }
@@ -161,9 +207,18 @@ public final class HttpApi implements AutoCloseable {
         return this;
     }
 
-    /** Registers a POST route. */
+    /** Registers a POST route that anyone may use (its body is still bounded in size and time). */
     public HttpApi post(String path, Handler h) {
+        return post(path, r -> null, h);
+    }
+
+    /**
+     * Registers a POST route whose {@code gate} decides on the headers alone: a refused request's
+     * body is never read. The handler runs on the control executor, not on a thread scrapes need.
+     */
+    public HttpApi post(String path, Gate gate, Handler h) {
         routes.computeIfAbsent(path, p -> new LinkedHashMap<>()).put("POST", h);
+        posts.put(path, new Post(gate, h));
         return this;
     }
 
@@ -180,46 +235,40 @@ public final class HttpApi implements AutoCloseable {
             }
         }
         Handler h = byMethod == null ? null : byMethod.get("HEAD".equals(method) ? "GET" : method);
-        Reply reply;
         if (byMethod == null) {
-            reply = Reply.error(404, "no such path: " + path);
+            send(method, response, callback, unread(request, response, Reply.error(404, "no such path: " + path)));
         } else if (h == null) {
             TreeSet<String> allowed = new TreeSet<>(byMethod.keySet());
             if (allowed.contains("GET")) {
                 allowed.add("HEAD");
             }
             response.getHeaders().put(HttpHeader.ALLOW, String.join(", ", allowed));
-            reply = Reply.error(405, method + " is not allowed on " + path + "; use " + String.join(" or ", byMethod.keySet()));
-        } else if (request.getHeaders().contains(HttpHeader.TRANSFER_ENCODING)) {
-            reply = refuseBody(response, "chunked request bodies are not accepted; send Content-Length (at most " + MAX_BODY + " bytes)");
-        } else if (request.getLength() > MAX_BODY) {
-            reply = refuseBody(response, "request body larger than " + MAX_BODY + " bytes");
+            send(method, response, callback, unread(request, response,
+                    Reply.error(405, method + " is not allowed on " + path + "; use " + String.join(" or ", byMethod.keySet()))));
+        } else if (!"POST".equals(method)) {
+            // GET and HEAD: answered here and now; a body some client sent along is never read
+            send(method, response, callback, unread(request, response, run(h, new Request(method, path, headers(request), ""))));
         } else {
-            String body;
-            try {
-                body = request.getLength() > 0 ? Content.Source.asString(request, StandardCharsets.UTF_8) : "";
-            } catch (IOException e) {
-                // The client stopped short of its Content-Length (idle timeout) or went away.
-                LOG.debug("{} {}: body not received: {}", method, path, e.toString());
-                response.getHeaders().put(HttpHeader.CONNECTION, "close");
-                send(method, response, callback, Reply.error(408, "request body not received in time"));
-                return;
-            }
-            reply = run(h, new Request(method, path, headers(request), body));
+            Post route = posts.get(path);
+            postLane.handle(request, response, callback, route.gate(), route.handler(), new Request(method, path, headers(request), ""));
         }
-        send(method, response, callback, reply);
     }
 
-    /** 413 and close: the body is never read, so a client cannot make the server wait on it. */
-    private static Reply refuseBody(Response response, String message) {
-        response.getHeaders().put(HttpHeader.CONNECTION, "close");
-        return Reply.error(413, message);
+    /**
+     * The answer to a request whose body is not read: the connection is closed after it (rather
+     * than read or wait for a body the client may be trickling).
+     */
+    static Reply unread(org.eclipse.jetty.server.Request request, Response response, Reply reply) {
+        if (request.getLength() > 0 || request.getHeaders().contains(HttpHeader.TRANSFER_ENCODING)) {
+            response.getHeaders().put(HttpHeader.CONNECTION, "close");
+        }
+        return reply;
     }
 
-    private static Reply run(Handler h, Request req) {
+    static Reply run(Handler h, Request req) {
         try {
             return h.handle(req);
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | StackOverflowError e) {
             LOG.warn("{} {} failed: {}", req.method(), req.path(), e.toString(), e);
             return Reply.error(500, "internal error: " + e.getClass().getSimpleName());
         }
@@ -233,7 +282,7 @@ public final class HttpApi implements AutoCloseable {
         return out;
     }
 
-    private static void send(String method, Response response, Callback callback, Reply reply) {
+    static void send(String method, Response response, Callback callback, Reply reply) {
         byte[] body = reply.body().getBytes(StandardCharsets.UTF_8);
         response.setStatus(reply.code());
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, reply.contentType());
@@ -247,6 +296,9 @@ public final class HttpApi implements AutoCloseable {
 
     /** Starts serving; the port was bound in the constructor. */
     public void start() {
+        long period = HeaderDeadline.PERIOD.toNanos();
+        postLane.timer().scheduleAtFixedRate(new HeaderDeadline(connector, limits.requestTimeout(), System::nanoTime), period,
+                period, TimeUnit.NANOSECONDS);
         try {
             server.start();
         } catch (Exception e) {
@@ -267,5 +319,6 @@ public final class HttpApi implements AutoCloseable {
             LOG.debug("HTTP server stop: {}", e.toString());
         }
         connector.close();
+        postLane.close();
     }
 }

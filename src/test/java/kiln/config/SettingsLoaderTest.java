@@ -123,6 +123,8 @@ final class SettingsLoaderTest {
         Settings s = loader.load(Path.of("config/kiln.conf"), Map.of());
         assertEquals(Path.of("/var/lib/kiln/data"), s.files().dir());
         assertEquals(80, s.cpu().load());
+        assertEquals(Path.of("/var/lib/kiln/token"), s.http().tokenFile(), "the service's StateDirectory, whatever user it runs as");
+        assertEquals(null, loader.load(null, Map.of()).http().tokenFile(), "unset: the default by user");
     }
 
     @Test
@@ -221,8 +223,12 @@ final class SettingsLoaderTest {
 
     @Test
     void aTokenOfWhiteSpace_andARunOfNothing_areRefused() {
-        assertEquals("kiln.http.token = \"   \": expected a token that is not only white space",
-                error(() -> loader.load(null, Map.of("kiln.http.token", "   "))));
+        assertEquals("kiln.http.token = <3 characters, not shown>: expected visible ASCII characters without spaces, but"
+                + " character 1 of 3 is a space", error(() -> loader.load(null, Map.of("kiln.http.token", "   "))));
+        // accepted but never matching before: no header can carry the newline
+        assertEquals("kiln.http.token = <7 characters, not shown>: expected visible ASCII characters without spaces, but"
+                + " character 7 of 7 is a line feed (\\n) (a newline from $(cat file) or an env file?)",
+                error(() -> loader.load(null, Map.of("kiln.http.token", "s3cret\n"))));
         assertTrue(error(() -> loader.load(null, Map.of("kiln.files.enabled", false, "kiln.cpu.enabled", false)))
                 .startsWith("kiln.files.enabled = false: expected at least one stressor"));
         loader.load(null, Map.of("kiln.files.enabled", false, "kiln.cpu.enabled", false, "kiln.memory.size", "64m"));

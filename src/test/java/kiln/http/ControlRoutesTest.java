@@ -4,10 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -74,10 +77,60 @@ final class ControlRoutesTest {
 
     @Test
     void badBody_isRefusedNamingTheField_beforeTheDaemonSeesIt() throws Exception {
-        serve("");
-        HttpResponse<String> r = post("/api/v1/run", "{\"cpu-lod\": 80}");
+        serve("s3cret");
+        HttpResponse<String> r = post("/api/v1/run", "{\"cpu-lod\": 80}", "Authorization", "Bearer s3cret");
         assertEquals(400, r.statusCode());
         assertTrue(r.body().contains("cpu-lod"), r.body());
+        assertEquals(List.of(), started);
+    }
+
+    @Test
+    void controlIsNeverOpen_anEmptyTokenIsRefusedAtInstall() throws Exception {
+        api = new HttpApi("127.0.0.1", 0);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ControlRoutes.install(api, "", null));
+        assertEquals("control needs a token", e.getMessage());
+    }
+
+    @Test
+    void aRequestWithoutTheToken_is401AtOnce_andItsBodyIsNeverRead() throws Exception {
+        serve("s3cret");
+        // announces a body and sends none of it: the 401 must not wait for it
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress("127.0.0.1", api.port()), 2000);
+            s.setSoTimeout(2000);
+            s.getOutputStream().write(("POST /api/v1/run HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\n{")
+                    .getBytes(StandardCharsets.ISO_8859_1));
+            long t0 = System.nanoTime();
+            String answer = new String(s.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+            assertTrue(answer.startsWith("HTTP/1.1 401"), answer);
+            assertTrue(answer.toLowerCase(java.util.Locale.ROOT).contains("connection: close"), answer);
+            assertTrue(Duration.ofNanos(System.nanoTime() - t0).compareTo(Duration.ofSeconds(1)) < 0, "answered at once");
+        }
+        assertEquals(List.of(), started);
+    }
+
+    @Test
+    void aDeeplyNestedBody_isAJson400_notA500() throws Exception {
+        serve("s3cret");
+        for (String deep : List.of("[".repeat(60_000), "{\"duration\": " + "[".repeat(65) + "]".repeat(65) + "}")) {
+            HttpResponse<String> r = post("/api/v1/run", deep, "Authorization", "Bearer s3cret");
+            assertEquals(400, r.statusCode(), r.body());
+            assertEquals("application/json", r.headers().firstValue("Content-Type").orElse(""));
+            assertEquals("{\"error\":\"the body is not a run request: JSON nested deeper than 64 levels of objects and arrays\"}\n",
+                    r.body());
+        }
+        assertEquals(400, post("/api/v1/run", "{\"duration\": " + "[".repeat(10) + "]".repeat(10) + "}",
+                "Authorization", "Bearer s3cret").statusCode(), "shallow enough: refused for its type, not its depth");
+        assertEquals(List.of(), started);
+    }
+
+    @Test
+    void aRequestNamingAReportFile_isRefused_namingTheFieldAndTheRule() throws Exception {
+        serve("s3cret");
+        HttpResponse<String> r = post("/api/v1/run", "{\"report\": \"/etc/shadow\"}", "Authorization", "Bearer s3cret");
+        assertEquals(400, r.statusCode());
+        assertEquals("{\"error\":\"report: not accepted in a request: a request never names a file to write; the daemon keeps"
+                + " each run's report by id (GET /api/v1/runs/{id})\"}\n", r.body());
         assertEquals(List.of(), started);
     }
 

@@ -58,9 +58,13 @@ final class HostileClientTest {
     }
 
     private Socket open(String sent) throws IOException {
+        return open(api, sent);
+    }
+
+    private Socket open(HttpApi server, String sent) throws IOException {
         Socket s = new Socket();
         sockets.add(s);
-        s.connect(new InetSocketAddress("127.0.0.1", api.port()), 2000);
+        s.connect(new InetSocketAddress("127.0.0.1", server.port()), 2000);
         s.setSoTimeout(10_000);
         if (!sent.isEmpty()) {
             s.getOutputStream().write(sent.getBytes(StandardCharsets.ISO_8859_1));
@@ -71,14 +75,23 @@ final class HostileClientTest {
 
     /** Scrapes both read-only routes, each within {@link #SCRAPE_BOUND}. */
     private void scrapeAnswers() throws Exception {
+        scrapeAnswers(api);
+    }
+
+    /** Scrapes both read-only routes of {@code server}, each within {@link #SCRAPE_BOUND}; returns the slower. */
+    private Duration scrapeAnswers(HttpApi server) throws Exception {
+        Duration slowest = Duration.ZERO;
         for (String path : List.of("/metrics", "/healthz")) {
-            HttpRequest req = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + api.port() + path))
+            HttpRequest req = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path))
                     .timeout(SCRAPE_BOUND).GET().build();
             long t0 = System.nanoTime();
             HttpResponse<String> r = client.send(req, HttpResponse.BodyHandlers.ofString());
             assertEquals(200, r.statusCode(), path);
-            assertTrue(Duration.ofNanos(System.nanoTime() - t0).compareTo(SCRAPE_BOUND) < 0, path + " took too long");
+            Duration took = Duration.ofNanos(System.nanoTime() - t0);
+            assertTrue(took.compareTo(SCRAPE_BOUND) < 0, path + " took too long: " + took);
+            slowest = took.compareTo(slowest) > 0 ? took : slowest;
         }
+        return slowest;
     }
 
     /** Reads what the server sends until it closes (or the socket's read timeout). */
@@ -191,5 +204,128 @@ final class HostileClientTest {
         assertTrue(answer.startsWith("HTTP/1.1 200"), answer);
         assertTrue(answer.contains("{\"length\":5}"), answer);
         assertTrue(answer.indexOf("HTTP/1.1 200", 1) > 0, "second request on the connection not answered: " + answer);
+    }
+
+    /**
+     * The attack of issue #30: clients that declare a body and trickle it a byte at a time, each
+     * byte resetting the idle timeout. Fifty of them, against the daemon's default limits: scrapes
+     * answer within the bound all along, and each trickler is answered 408 once it falls behind
+     * the minimum rate, not when (if ever) its body is complete.
+     */
+    @Test
+    @Timeout(90)
+    void fiftyClientsTricklingABody_doNotStopScrapes_andAreCutOff() throws Exception {
+        HttpApi daemon = new HttpApi("127.0.0.1", 0, HttpApi.Limits.DEFAULT)
+                .get("/metrics", r -> new HttpApi.Reply(200, "text/plain; charset=utf-8", "kiln_up 1\n"))
+                .get("/healthz", r -> new HttpApi.Reply(200, "text/plain; charset=utf-8", "ok\n"))
+                .post("/api/v1/echo", r -> HttpApi.Reply.json(200, Json.object(java.util.Map.of("length", r.body().length()))));
+        daemon.start();
+        java.util.concurrent.ScheduledExecutorService drip = java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
+        try {
+            List<Socket> tricklers = new ArrayList<>();
+            for (int i = 0; i < 50; i++) {
+                tricklers.add(open(daemon, "POST /api/v1/echo HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\nx"));
+            }
+            drip.scheduleAtFixedRate(() -> {
+                for (Socket s : tricklers) {
+                    try {
+                        s.getOutputStream().write('x');
+                        s.getOutputStream().flush();
+                    } catch (IOException closedByTheServer) {
+                        // what the test waits for
+                    }
+                }
+            }, 500, 500, java.util.concurrent.TimeUnit.MILLISECONDS);
+            Duration slowest = Duration.ZERO;
+            long until = System.nanoTime() + Duration.ofSeconds(6).toNanos();
+            int scrapes = 0;
+            while (System.nanoTime() < until) {
+                Duration took = scrapeAnswers(daemon);
+                slowest = took.compareTo(slowest) > 0 ? took : slowest;
+                scrapes++;
+                Thread.sleep(100);
+            }
+            System.out.printf(java.util.Locale.ROOT, "50 tricklers: %d scrape pairs, slowest %d ms%n", scrapes, slowest.toMillis());
+            for (Socket s : tricklers) {
+                String answer = readAll(s);
+                assertTrue(answer.startsWith("HTTP/1.1 408"), answer);
+                assertTrue(answer.contains("slower than 1024 bytes a second"), answer);
+            }
+        } finally {
+            drip.shutdownNow();
+            daemon.close();
+        }
+    }
+
+    @Test
+    void headersTrickledPastTheRequestTimeout_areClosed() throws Exception {
+        HttpApi.Limits limits = new HttpApi.Limits(Duration.ofSeconds(5), 16, 8, Duration.ofSeconds(1), 1024, 1);
+        HttpApi strict = new HttpApi("127.0.0.1", 0, limits).get("/healthz", r -> new HttpApi.Reply(200, "text/plain", "ok\n"));
+        strict.start();
+        try {
+            Socket s = open(strict, "GET /healthz HTTP/1.1\r\n");
+            long t0 = System.nanoTime();
+            String answer = "";
+            // a header byte every 300 ms keeps the idle timeout (5 s) from ever firing
+            for (int i = 0; i < 30 && answer.isEmpty(); i++) {
+                try {
+                    s.getOutputStream().write(("X-" + i + ": y\r\n").getBytes(StandardCharsets.ISO_8859_1));
+                    s.getOutputStream().flush();
+                } catch (IOException closed) {
+                    answer = "<closed>";
+                    break;
+                }
+                Thread.sleep(300);
+                if (s.getInputStream().available() > 0) {
+                    answer = readAll(s);
+                }
+            }
+            Duration took = Duration.ofNanos(System.nanoTime() - t0);
+            assertTrue(took.compareTo(Duration.ofSeconds(4)) < 0, "closed after " + took + ": " + answer);
+        } finally {
+            strict.close();
+        }
+    }
+
+    /**
+     * Control requests that take long (a run being prepared: its directory swept, workers forked)
+     * run on their own few threads: however many wait, scrapes answer, and past the queue a
+     * control request is told 503 at once instead of waiting.
+     */
+    @Test
+    void slowControlHandlers_doNotTakeTheThreadsScrapesNeed() throws Exception {
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        HttpApi daemon = new HttpApi("127.0.0.1", 0, HttpApi.Limits.DEFAULT)
+                .get("/metrics", r -> new HttpApi.Reply(200, "text/plain; charset=utf-8", "kiln_up 1\n"))
+                .get("/healthz", r -> new HttpApi.Reply(200, "text/plain; charset=utf-8", "ok\n"))
+                .post("/api/v1/slow", r -> {
+                    try {
+                        release.await(30, java.util.concurrent.TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    return HttpApi.Reply.json(200, "{}");
+                });
+        daemon.start();
+        try {
+            List<java.util.concurrent.CompletableFuture<HttpResponse<String>>> posts = new ArrayList<>();
+            for (int i = 0; i < 20; i++) {
+                posts.add(client.sendAsync(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + daemon.port() + "/api/v1/slow"))
+                        .timeout(Duration.ofSeconds(40)).POST(HttpRequest.BodyPublishers.ofString("{}")).build(),
+                        HttpResponse.BodyHandlers.ofString()));
+            }
+            Thread.sleep(500);
+            scrapeAnswers(daemon);
+            release.countDown();
+            List<Integer> codes = new ArrayList<>();
+            for (var f : posts) {
+                codes.add(f.get(40, java.util.concurrent.TimeUnit.SECONDS).statusCode());
+            }
+            assertTrue(codes.contains(503), "past the queue, told at once: " + codes);
+            assertTrue(codes.stream().allMatch(c -> c == 200 || c == 503), codes.toString());
+        } finally {
+            release.countDown();
+            daemon.close();
+        }
     }
 }

@@ -98,4 +98,20 @@ final class HttpApiTest {
         failStatus.set(false);
         assertEquals(200, send("GET", "/api/v1/status").statusCode());
     }
+
+    @Test
+    void errorsJettyAnswersItself_areJson_neverAnHtmlPage() throws Exception {
+        for (String bad : java.util.List.of("GET /metrics HTTP/1.1\r\nHost: x\r\nNo colon here\r\n\r\n",
+                "GET /metrics HTTP/1.1\r\nHost: x\r\nX-Big: " + "y".repeat(HttpApi.MAX_HEADERS) + "\r\n\r\n")) {
+            try (java.net.Socket s = new java.net.Socket("127.0.0.1", api.port())) {
+                s.setSoTimeout(5000);
+                s.getOutputStream().write(bad.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+                String answer = new String(s.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.ISO_8859_1);
+                assertTrue(answer.startsWith("HTTP/1.1 400") || answer.startsWith("HTTP/1.1 431"), answer);
+                assertTrue(answer.contains("Content-Type: application/json"), answer);
+                assertTrue(answer.contains("{\"error\":\""), answer);
+                assertTrue(!answer.contains("<html") && !answer.contains("\tat "), answer);
+            }
+        }
+    }
 }

@@ -24,8 +24,20 @@ final class DaemonIT {
 
     private Path config(String extra) throws Exception {
         return Files.writeString(tmp.resolve("kiln.conf"), "kiln.http.port = 0\n"
+                + "kiln.http.token-file = \"" + tokenFile() + "\"\n"
                 + "kiln.files.dir = \"" + tmp.resolve("data") + "\"\n"
                 + "kiln.files.min-free = 64m\nkiln.files.max-files = 2000\n" + extra);
+    }
+
+    /** Where the daemons of this test keep the token they make (never /var/lib/kiln of the machine). */
+    private Path tokenFile() {
+        return tmp.resolve("state/token");
+    }
+
+    /** A control request with the token the daemon made. */
+    private HttpResponse<String> control(KilnProcess k, String path, String body) throws Exception {
+        String token = Files.readString(tokenFile()).strip();
+        return k.post(path, body, "Authorization", "Bearer " + token);
     }
 
     private static Config json(HttpResponse<String> r) {
@@ -43,31 +55,31 @@ final class DaemonIT {
             assertEquals("idle", state(k));
             assertEquals(503, k.get("/api/v1/ready").statusCode(), "not warm while idle");
 
-            assertEquals(400, k.post("/api/v1/run", "{not json").statusCode());
-            HttpResponse<String> bad = k.post("/api/v1/run", "{\"cpu-load\": 150}");
+            assertEquals(400, control(k, "/api/v1/run", "{not json").statusCode());
+            HttpResponse<String> bad = control(k, "/api/v1/run", "{\"cpu-load\": 150}");
             assertEquals(400, bad.statusCode());
             assertEquals("cpu-load = 150: expected a whole number from 0 to 100", json(bad).getString("error"));
-            HttpResponse<String> unknown = k.post("/api/v1/run", "{\"turbo\": true}");
+            HttpResponse<String> unknown = control(k, "/api/v1/run", "{\"turbo\": true}");
             assertEquals(400, unknown.statusCode());
             assertTrue(json(unknown).getString("error").startsWith("turbo: unknown parameter"), unknown.body());
-            assertEquals(400, k.post("/api/v1/run", "[1, 2]").statusCode());
-            HttpResponse<String> report = k.post("/api/v1/run", "{\"report\": \"/proc/kiln-nope/run.json\"}");
+            assertEquals(400, control(k, "/api/v1/run", "[1, 2]").statusCode());
+            HttpResponse<String> report = control(k, "/api/v1/run", "{\"report\": \"/proc/kiln-nope/run.json\"}");
             assertEquals(400, report.statusCode(), report.body());
-            assertTrue(json(report).getString("error").startsWith("report: cannot write the report /proc/kiln-nope/run.json: cannot make "),
+            assertTrue(json(report).getString("error").startsWith("report: not accepted in a request: a request never names a file"),
                     report.body());
-            assertEquals(409, k.post("/api/v1/stop", "").statusCode(), "nothing to stop");
+            assertEquals(409, control(k, "/api/v1/stop", "").statusCode(), "nothing to stop");
             assertEquals(405, k.get("/api/v1/run").statusCode());
             assertEquals("idle", state(k), "no refused request started anything");
 
-            HttpResponse<String> run = k.post("/api/v1/run",
+            HttpResponse<String> run = control(k, "/api/v1/run",
                     "{\"duration\": \"60s\", \"workers\": 2, \"cpu-load\": 20, \"memory\": \"32m\", \"ramp\": \"2m\"}");
             assertEquals(202, run.statusCode(), run.body());
             assertEquals(List.of("the CPU ramp (2m00s) is longer than the run (1m00s): the load reaches 10% of its 20% target by the end"),
                     json(run).getStringList("warnings"), "the client that asked is told, not only the daemon's log");
             await().atMost(Duration.ofSeconds(30)).until(() -> state(k).equals("running"));
-            assertEquals(409, k.post("/api/v1/run", "{}").statusCode(), "one run at a time");
+            assertEquals(409, control(k, "/api/v1/run", "{}").statusCode(), "one run at a time");
             await().atMost(Duration.ofSeconds(20)).until(() -> k.scrape().getOrDefault("kiln_files_created_total{worker=\"1\"}", 0.0) > 0);
-            assertEquals(202, k.post("/api/v1/stop", "").statusCode());
+            assertEquals(202, control(k, "/api/v1/stop", "").statusCode());
             await().atMost(Duration.ofSeconds(30)).until(() -> state(k).equals("idle"));
             Config status = json(k.get("/api/v1/status"));
             assertEquals("inconclusive", status.getString("last_run.verdict"), "stopped before its 60 s");
@@ -81,20 +93,23 @@ final class DaemonIT {
             assertTrue(firstRun > 0 && worker1 > 0);
 
             java.nio.file.Path reportFile = tmp.resolve("reports/second.json");
-            assertEquals(202, k.post("/api/v1/run", "{\"duration\": \"3s\", \"workers\": 1, \"no-cpu\": true, \"report\": \""
-                    + reportFile + "\"}").statusCode());
+            assertEquals(400, control(k, "/api/v1/run", "{\"duration\": \"3s\", \"workers\": 1, \"no-cpu\": true, \"report\": \""
+                    + reportFile + "\"}").statusCode(), "a request never names a file");
+            assertEquals(202, control(k, "/api/v1/run", "{\"duration\": \"3s\", \"workers\": 1, \"no-cpu\": true}").statusCode());
             await().atMost(Duration.ofSeconds(40)).until(() -> state(k).equals("idle")
                     && json(k.get("/api/v1/status")).getString("last_run.outcome").equals("duration reached"));
-            assertTrue(Files.readString(reportFile).contains("\"verdict\" : \"pass\""), "the API's report field is honoured");
-            assertEquals(reportFile.toString(), json(k.get("/api/v1/status")).getString("last_run.report"));
+            assertTrue(Files.notExists(reportFile), "nothing written where the request pointed");
+            List<? extends Config> kept = json(k.get("/api/v1/runs")).getConfigList("runs");
+            assertEquals(2, kept.size(), kept.toString());
+            assertTrue(kept.stream().anyMatch(r -> r.getString("verdict").equals("pass")), "the report is kept by id instead: " + kept);
             double afterSecond = k.scrape().get("kiln_files_created_total{worker=\"0\"}");
             assertTrue(afterSecond > firstRun, "counters carry on across runs: " + firstRun + " then " + afterSecond);
             assertEquals(worker1, k.scrape().get("kiln_files_created_total{worker=\"1\"}"),
                     "worker 1's series stays where run 1 left it; the second run had one worker");
 
             // a stop that comes while the run starts: from the reply on, the status says stopping, never starting or running
-            assertEquals(202, k.post("/api/v1/run", "{\"duration\": \"60s\", \"workers\": 2, \"no-cpu\": true}").statusCode());
-            HttpResponse<String> stop = k.post("/api/v1/stop", "");
+            assertEquals(202, control(k, "/api/v1/run", "{\"duration\": \"60s\", \"workers\": 2, \"no-cpu\": true}").statusCode());
+            HttpResponse<String> stop = control(k, "/api/v1/stop", "");
             assertEquals(202, stop.statusCode(), stop.body());
             List<String> seen = new java.util.ArrayList<>();
             long until = System.nanoTime() + Duration.ofSeconds(30).toNanos();
@@ -137,7 +152,7 @@ final class DaemonIT {
         try (KilnProcess k = new KilnProcess("daemon", "--config", conf.toString())) {
             await().atMost(Duration.ofSeconds(30)).until(() -> k.port() > 0 || !k.process.isAlive());
             assertEquals(0.0, k.scrape().get("kiln_last_run_verdict{verdict=\"fail\"}"), "no run yet");
-            assertEquals(202, k.post("/api/v1/run", "{\"duration\": 4, \"workers\": 2, \"no-files\": true, \"cpu-load\": 30,"
+            assertEquals(202, control(k, "/api/v1/run", "{\"duration\": 4, \"workers\": 2, \"no-files\": true, \"cpu-load\": 30,"
                     + " \"inject-fault\": \"cpu\"}").statusCode());
             await().atMost(Duration.ofSeconds(40)).until(() -> state(k).equals("idle")
                     && json(k.get("/api/v1/status")).hasPath("last_run.verdict"));
@@ -166,7 +181,7 @@ final class DaemonIT {
             int traversal = k.get("/api/v1/runs/..%2F..%2Fetc%2Fpasswd").statusCode();
             assertTrue(traversal == 400 || traversal == 404, "refused: " + traversal);
 
-            assertEquals(202, k.post("/api/v1/run", "{\"duration\": 3, \"workers\": 1, \"no-files\": true, \"cpu-load\": 20}")
+            assertEquals(202, control(k, "/api/v1/run", "{\"duration\": 3, \"workers\": 1, \"no-files\": true, \"cpu-load\": 20}")
                     .statusCode());
             await().atMost(Duration.ofSeconds(40)).until(() -> state(k).equals("idle")
                     && json(k.get("/api/v1/runs")).getConfigList("runs").size() == 2);
@@ -193,7 +208,8 @@ final class DaemonIT {
     @Test
     void aDaemonThatCannotUseItsDirectory_saysSo_andIsNotReady() throws Exception {
         Path blocker = Files.writeString(tmp.resolve("file"), "not a directory");
-        Path conf = Files.writeString(tmp.resolve("bad.conf"), "kiln.http.port = 0\nkiln.files.dir = \"" + blocker.resolve("data") + "\"\n");
+        Path conf = Files.writeString(tmp.resolve("bad.conf"), "kiln.http.port = 0\nkiln.files.dir = \"" + blocker.resolve("data") + "\"\n"
+                + "kiln.http.token-file = \"" + tokenFile() + "\"\n");
         try (KilnProcess k = new KilnProcess("daemon", "--config", conf.toString(), "--start", "run")) {
             await().atMost(Duration.ofSeconds(30)).until(() -> k.port() > 0 || !k.process.isAlive());
             assertEquals(200, k.get("/healthz").statusCode(), "alive: restarting it would not help");
