@@ -95,7 +95,13 @@ public final class ClassDataCache implements AutoCloseable {
     static String buildKey() {
         StringBuilder b = new StringBuilder(System.getProperty("java.home")).append('|')
                 .append(System.getProperty("java.vm.version"));
-        for (String entry : WorkerClassPath.get().split(File.pathSeparator)) {
+        String classPath;
+        try {
+            classPath = WorkerClassPath.get();
+        } catch (java.io.UncheckedIOException e) {
+            classPath = ""; // no worker will start: the launcher says why
+        }
+        for (String entry : classPath.split(File.pathSeparator)) {
             Path p = Path.of(entry);
             try {
                 b.append('|').append(p.toAbsolutePath()).append(':').append(Files.size(p)).append(':')
