@@ -28,8 +28,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The JVM opens the archive by path. The path given is {@code /proc/<supervisor>/fd/<n>/…}:
  * it goes through the descriptor kiln holds, not through {@code <dir>}, so nobody who can write
- * in {@code <dir>} can swap in a link or an archive of their own. A cache directory that is a
- * link, not kiln's own (owner) or open to others is not used. Thread-safe.
+ * in {@code <dir>} can swap in a link or an archive of their own, whatever the directories above
+ * {@code <dir>} are. A cache directory that is a link, not kiln's own (owner) or open to others is
+ * not used; nor is an archive in it that is not a regular file of kiln's user or root, writable
+ * by no one else and with one name ({@link #ready}). Thread-safe.
  */
 public final class ClassDataCache implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ClassDataCache.class);
@@ -42,6 +44,8 @@ public final class ClassDataCache implements AutoCloseable {
     private final Path through;
     private final boolean aot;
     private final String name;
+    /** Whether a foreign archive at {@link #name} was said already: once per cache, not per worker. */
+    private volatile boolean refusedSaid;
 
     private ClassDataCache(SecureDir dir, Path through, boolean aot) {
         this.dir = dir;
@@ -115,9 +119,49 @@ public final class ClassDataCache implements AutoCloseable {
         return Runtime.version().feature() + "-" + Long.toHexString(crc.getValue());
     }
 
-    /** Whether a finished archive for this build is there. */
+    /**
+     * Whether a finished archive for this build is there that no one else could have written: the
+     * JVM maps it as code. It must be a regular file of kiln's user (or root) that no one else may
+     * write, with no other name (a hard link); one that is not is said once and replaced by the
+     * next run's.
+     */
     public boolean ready() {
-        return dir.kind(name) == EntryKind.FILE;
+        if (dir.kind(name) != EntryKind.FILE) {
+            return false;
+        }
+        Optional<String> why = whyNotOurs(name);
+        if (why.isPresent()) {
+            if (!refusedSaid) {
+                refusedSaid = true;
+                LOG.warn("not using the class-data archive {}/{}: {}; the next run writes its own", dir.path(), name, why.get());
+            }
+            return false;
+        }
+        return true;
+    }
+
+    /** Why file {@code n} in the cache is not kiln's own archive; read through the descriptor, not following a link. */
+    private Optional<String> whyNotOurs(String n) {
+        try {
+            java.util.Map<String, Object> a = Files.readAttributes(through.resolve(n), "unix:uid,mode,nlink",
+                    java.nio.file.LinkOption.NOFOLLOW_LINKS);
+            int uid = (Integer) a.get("uid");
+            int mode = (Integer) a.get("mode");
+            int links = (Integer) a.get("nlink");
+            int self = PathTrust.euid();
+            if (uid != 0 && uid != self) {
+                return Optional.of("owned by uid " + uid + ", not by root or this user (uid " + self + ")");
+            }
+            if ((mode & 0022) != 0) {
+                return Optional.of(String.format(java.util.Locale.ROOT, "writable by its group or by others (mode %04o)", mode & 07777));
+            }
+            if (links != 1) {
+                return Optional.of("it has " + links + " names (a hard link)");
+            }
+            return Optional.empty();
+        } catch (IOException | RuntimeException e) {
+            return Optional.of("cannot read its owner and mode: " + e.getMessage());
+        }
     }
 
     /**

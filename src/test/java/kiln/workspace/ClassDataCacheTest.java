@@ -140,4 +140,38 @@ final class ClassDataCacheTest {
             assertTrue(ws.classData().isEmpty(), "a directory others may write in could hold their archive");
         }
     }
+
+    /** The JVM maps the archive as code: one that others could have written is not used, and the next run's replaces it. */
+    @Test
+    void anArchiveOthersCouldHaveWritten_isNotMapped_andIsReplaced() throws Exception {
+        Path data = Files.createDirectories(tmp.resolve("data"));
+        Path dir = data.resolve(Layout.CLASS_DATA_DIR);
+        try (SecureDir root = SecureDir.openRoot(data); ClassDataCache cache = ClassDataCache.open(root, false).orElseThrow()) {
+            Path partial = fileOf(cache.jvmOptions(true).get(0));
+            Files.writeString(partial, "archive");
+            cache.runEnded(true);
+            assertTrue(cache.ready());
+            Path archive = partial.resolveSibling(partial.getFileName().toString().replace(".partial", ""));
+            Files.setPosixFilePermissions(archive, PosixFilePermissions.fromString("rw-rw-rw-"));
+            assertFalse(cache.ready(), "world-writable");
+            assertTrue(cache.jvmOptions(true).get(0).startsWith("-XX:ArchiveClassesAtExit="), "a new one is written instead");
+            Files.setPosixFilePermissions(archive, PosixFilePermissions.fromString("r--r--r--"));
+            assertTrue(cache.ready());
+            Path elsewhere = tmp.resolve("second-name");
+            Files.createLink(elsewhere, archive);
+            assertFalse(cache.ready(), "a hard link: the file has a name outside kiln's private directory");
+            Files.delete(elsewhere);
+            try (kiln.testing.OtherUser other = kiln.testing.OtherUser.create()) {
+                Files.setAttribute(archive, "unix:uid", other.uid());
+                assertFalse(cache.ready(), "another user's");
+                Files.writeString(partial, "the next run's archive");
+                cache.runEnded(true);
+                assertTrue(cache.ready(), "the next run's archive took the name");
+                assertEquals("the next run's archive", Files.readString(archive));
+            }
+            try (var s = Files.list(dir)) {
+                assertEquals(1, s.count());
+            }
+        }
+    }
 }
