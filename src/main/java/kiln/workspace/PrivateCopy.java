@@ -93,6 +93,17 @@ final class PrivateCopy {
         }
     }
 
+    /** Removes the copy {@code name} (one that failed its check), if it is there; quietly otherwise. */
+    static void discard(String name) {
+        try (SecureDir d = SecureDir.openRoot(dir())) {
+            if (d.kind(name) == EntryKind.FILE) {
+                d.deleteFile(name);
+            }
+        } catch (FsException e) {
+            // a copy that failed its check is never a class path: leaving it does no harm
+        }
+    }
+
     private static boolean same(SecureDir d, String name, byte[] bytes) {
         ByteBuffer have = ByteBuffer.allocate(bytes.length + 1);
         try {

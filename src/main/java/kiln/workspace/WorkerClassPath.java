@@ -158,6 +158,7 @@ public final class WorkerClassPath {
         }
         Optional<String> why = mismatch(full, copy);
         if (why.isPresent()) {
+            PrivateCopy.discard(name);
             throw new Unusable(why.get());
         }
         return new Choice(copy.toString(), name, bytes, null);
@@ -207,6 +208,7 @@ public final class WorkerClassPath {
             if (why.isEmpty()) {
                 return Choice.of(copy.toString()); // 11 MiB are not kept on the heap: a removed copy is not made again
             }
+            PrivateCopy.discard(name);
             LOG.warn("{} is not the jar this process runs: {}", full, why.get());
         } catch (IOException e) {
             LOG.warn("cannot keep a private copy of {}: {}", full, e.getMessage());

@@ -232,9 +232,14 @@ class WorkerClassPathTest {
         assertMismatch(why);
     }
 
-    private void assertMismatch(String why) {
+    private void assertMismatch(String why) throws IOException {
         Optional<String> said = WorkerClassPath.mismatch(full, lean);
         assertTrue(said.isPresent() && said.get().contains(why), said.toString());
         assertEquals(full.toString(), chosen());
+        if (Files.isDirectory(tmp.resolve("private"))) {
+            try (var s = Files.list(tmp.resolve("private"))) {
+                assertEquals(java.util.List.of(), s.toList(), "a copy that failed its check is not kept");
+            }
+        }
     }
 }
