@@ -190,6 +190,11 @@ public final class ClassDataCache implements AutoCloseable {
         if (!aot || ready() || dir.kind(name + CONFIG) != EntryKind.FILE) {
             return Optional.empty();
         }
+        Optional<String> why = whyNotOurs(name + CONFIG);
+        if (why.isPresent()) {
+            LOG.warn("not assembling the AOT cache from {}/{}{}: {}", dir.path(), name, CONFIG, why.get());
+            return Optional.empty(); // what goes into code the workers map is only what kiln's own worker recorded
+        }
         return Optional.of(List.of("-XX:AOTMode=create", "-XX:AOTConfiguration=" + through.resolve(name + CONFIG),
                 "-XX:AOTCache=" + through.resolve(name + PARTIAL)));
     }

@@ -79,6 +79,9 @@ final class ClassDataCacheTest {
             assertTrue(cache.assemblyOptions().isEmpty(), "nothing recorded yet: nothing to assemble");
 
             Files.writeString(config, "recorded"); // what the recording worker's JVM does at exit
+            Files.setPosixFilePermissions(config, PosixFilePermissions.fromString("rw-rw-rw-"));
+            assertTrue(cache.assemblyOptions().isEmpty(), "a record others could have written goes into no cache");
+            Files.setPosixFilePermissions(config, PosixFilePermissions.fromString("rw-------"));
             List<String> assembly = cache.assemblyOptions().orElseThrow();
             assertEquals(List.of("-XX:AOTMode=create", writer.get(1)), assembly.subList(0, 2));
             assertTrue(assembly.get(2).startsWith("-XX:AOTCache=/proc/") && assembly.get(2).endsWith(".aot.partial"), assembly.toString());
