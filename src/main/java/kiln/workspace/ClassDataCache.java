@@ -140,6 +140,25 @@ public final class ClassDataCache implements AutoCloseable {
         return true;
     }
 
+    /**
+     * Makes file {@code n}, which a worker or the assembly JVM wrote, readable by its owner only: the
+     * JVM creates it 0666 less the umask, so under {@code umask 000} it would be world-writable and
+     * then refused. Only a regular file of this user with one name, not following a link.
+     */
+    private void narrow(String n) {
+        try {
+            java.util.Map<String, Object> a = Files.readAttributes(through.resolve(n), "unix:uid,nlink",
+                    java.nio.file.LinkOption.NOFOLLOW_LINKS);
+            if (dir.kind(n) == EntryKind.FILE && (Integer) a.get("uid") == PathTrust.euid() && (Integer) a.get("nlink") == 1) {
+                dir.stream().getFileAttributeView(java.nio.file.Path.of(n), java.nio.file.attribute.PosixFileAttributeView.class,
+                        java.nio.file.LinkOption.NOFOLLOW_LINKS).setPermissions(
+                        java.nio.file.attribute.PosixFilePermissions.fromString("r--------"));
+            }
+        } catch (IOException | RuntimeException e) {
+            // left as it is: the check after says whether it will do
+        }
+    }
+
     /** Why file {@code n} in the cache is not kiln's own archive; read through the descriptor, not following a link. */
     private Optional<String> whyNotOurs(String n) {
         try {
@@ -190,6 +209,7 @@ public final class ClassDataCache implements AutoCloseable {
         if (!aot || ready() || dir.kind(name + CONFIG) != EntryKind.FILE) {
             return Optional.empty();
         }
+        narrow(name + CONFIG);
         Optional<String> why = whyNotOurs(name + CONFIG);
         if (why.isPresent()) {
             LOG.warn("not assembling the AOT cache from {}/{}{}: {}", dir.path(), name, CONFIG, why.get());
@@ -208,6 +228,7 @@ public final class ClassDataCache implements AutoCloseable {
         try {
             for (String n : dir.list()) {
                 if (n.equals(name + PARTIAL) && writerExitedCleanly && !ready()) {
+                    narrow(n);
                     dir.rename(n, name);
                     LOG.info("worker class-data archive written: {}/{}", dir.path(), name);
                 } else if (n.startsWith(PREFIX) && !n.equals(name) && dir.kind(n) == EntryKind.FILE) {
