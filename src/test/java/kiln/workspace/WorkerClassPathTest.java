@@ -141,6 +141,19 @@ class WorkerClassPathTest {
         assertNotUsed("writable by its group or by others (mode 0646)");
     }
 
+    /** A directory of another user's: they can replace what is in it, however closed its mode. */
+    @Test
+    void jarsInADirectoryOfAnotherUser_notUsed() throws IOException {
+        write(WorkerClassPath.JAR, workerShare());
+        Path home = Files.createDirectory(tmp.resolve("home"));
+        Path jar = Files.move(lean, home.resolve(WorkerClassPath.JAR));
+        try (OtherUser other = OtherUser.create()) {
+            Files.setAttribute(home, "unix:uid", other.uid());
+            Optional<String> said = PathTrust.whyNotTrusted(jar);
+            assertEquals(Optional.of(home + " is owned by uid " + other.uid() + ", who can replace what is in it"), said);
+        }
+    }
+
     /** In a directory others can write, the jars beside each other are anyone's: a root kiln refuses to start workers. */
     @Test
     void jarsInADirectoryOthersCanWrite_refused() throws IOException {
