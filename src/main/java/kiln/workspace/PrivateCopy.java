@@ -24,6 +24,8 @@ import java.util.concurrent.ThreadLocalRandom;
 final class PrivateCopy {
     /** The system property naming the directory instead of {@code <java.io.tmpdir>/kiln-<uid>}, for tests. */
     static final String PROPERTY = "kiln.private-dir";
+    /** How long a copy of another build is kept unread: a week (reads update its access time at least daily). */
+    static final java.time.Duration STALE = java.time.Duration.ofDays(7);
 
     private PrivateCopy() {
     }
@@ -67,6 +69,7 @@ final class PrivateCopy {
             if (why.isPresent()) {
                 throw new Refused(dir + ": " + why.get());
             }
+            sweepStale(d, name, java.time.Instant.now());
             if (d.kind(name) == EntryKind.FILE && same(d, name, bytes)) {
                 return dir.resolve(name);
             }
@@ -90,6 +93,35 @@ final class PrivateCopy {
         } catch (FsException e) {
             throw new Refused("cannot open " + dir + ": " + e.getMessage()
                     + (e.errno().isTampering() ? " (a link or not a directory: not kiln's)" : ""));
+        }
+    }
+
+    /**
+     * Removes the copies of other builds (and temporary names a kill left) that nothing has read or
+     * written for {@link #STALE}: one per build would otherwise pile up, on a tmpfs in memory. A
+     * kiln still running on one it removed writes it again before its next worker starts.
+     */
+    static void sweepStale(SecureDir d, String keep, java.time.Instant now) {
+        try {
+            for (String n : d.list()) {
+                if (n.equals(keep) || !(n.startsWith("kiln-") && n.endsWith(".jar") || n.startsWith(".kiln-"))) {
+                    continue;
+                }
+                java.nio.file.attribute.BasicFileAttributes a;
+                try {
+                    a = d.stream().getFileAttributeView(Path.of(n), java.nio.file.attribute.BasicFileAttributeView.class,
+                            java.nio.file.LinkOption.NOFOLLOW_LINKS).readAttributes();
+                } catch (IOException e) {
+                    continue; // removed meanwhile
+                }
+                java.time.Instant last = a.lastAccessTime().toInstant().isAfter(a.lastModifiedTime().toInstant())
+                        ? a.lastAccessTime().toInstant() : a.lastModifiedTime().toInstant();
+                if (a.isRegularFile() && last.isBefore(now.minus(STALE))) {
+                    d.deleteFile(n);
+                }
+            }
+        } catch (FsException e) {
+            // an old copy left is only space: the next start tries again
         }
     }
 

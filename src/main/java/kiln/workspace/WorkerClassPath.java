@@ -67,28 +67,37 @@ public final class WorkerClassPath {
         static final Choice VALUE = choose(System.getProperty("java.class.path"));
     }
 
+    /** Writes a private copy again; its path. */
+    @FunctionalInterface
+    interface Remake {
+        Path again() throws IOException;
+    }
+
     /**
-     * The class path chosen, and for a private copy the bytes that go into it again should it be
-     * removed meanwhile (a cleaner of old files in {@code /tmp}): a long-running daemon's next
-     * worker must still start, on the same bytes.
+     * The class path chosen, and for a private copy how to make it again should it be removed
+     * meanwhile (a cleaner of old files in {@code /tmp}): a long-running daemon's next worker must
+     * still start, on the same checked bytes.
+     *
+     * @param remake  null unless the class path is a private copy
+     * @param refusal why no worker may start, or null
      */
-    record Choice(String classPath, String copyName, byte[] bytes, String refusal) {
+    record Choice(String classPath, Remake remake, String refusal) {
         static Choice of(String classPath) {
-            return new Choice(classPath, null, null, null);
+            return new Choice(classPath, null, null);
         }
 
         synchronized String current() {
             if (refusal != null) {
                 throw new java.io.UncheckedIOException(new IOException(refusal));
             }
-            if (bytes == null || Files.isRegularFile(Path.of(classPath), LinkOption.NOFOLLOW_LINKS)) {
+            if (remake == null || Files.isRegularFile(Path.of(classPath), LinkOption.NOFOLLOW_LINKS)) {
                 return classPath;
             }
             try {
-                Path again = PrivateCopy.keep(copyName, bytes);
+                Path again = remake.again();
                 LOG.warn("the workers' private copy of their class path was gone: written again at {}", again);
                 return again.toString();
-            } catch (PrivateCopy.Refused e) {
+            } catch (IOException e) {
                 LOG.warn("the workers' private copy of their class path is gone and cannot be written again: {}", e.getMessage());
                 return classPath;
             }
@@ -161,7 +170,7 @@ public final class WorkerClassPath {
             PrivateCopy.discard(name);
             throw new Unusable(why.get());
         }
-        return new Choice(copy.toString(), name, bytes, null);
+        return new Choice(copy.toString(), () -> PrivateCopy.keep(name, bytes), null);
     }
 
     /** The bytes of {@code jar}, read through one descriptor opened without following a link. */
@@ -201,22 +210,29 @@ public final class WorkerClassPath {
         LOG.warn("{} could be replaced by other users: {}. Install kiln where only root can write (e.g. /opt/kiln);"
                 + " workers get a private copy of the jar this process runs", full, doubt);
         try {
-            byte[] bytes = Files.readAllBytes(full);
-            String name = "kiln-" + sha256(bytes).substring(0, 16) + ".jar";
-            Path copy = PrivateCopy.keep(name, bytes);
-            Optional<String> why = differsFromLoaded(copy);
-            if (why.isEmpty()) {
-                return Choice.of(copy.toString()); // 11 MiB are not kept on the heap: a removed copy is not made again
-            }
-            PrivateCopy.discard(name);
-            LOG.warn("{} is not the jar this process runs: {}", full, why.get());
+            Path copy = checkedCopyOfOwnJar(full);
+            // 11 MiB are not kept on the heap: a copy removed meanwhile is read and checked again
+            return new Choice(copy.toString(), () -> checkedCopyOfOwnJar(full), null);
         } catch (IOException e) {
             LOG.warn("cannot keep a private copy of {}: {}", full, e.getMessage());
         }
         if (PathTrust.euid() == 0) {
-            return new Choice(null, null, null, "refusing to start root workers from " + full + ": " + doubt);
+            return new Choice(null, null, "refusing to start root workers from " + full + ": " + doubt);
         }
         return Choice.of(full.toString());
+    }
+
+    /** {@code full} copied privately, every entry of the copy checked against what this JVM loaded from it. */
+    private static Path checkedCopyOfOwnJar(Path full) throws IOException {
+        byte[] bytes = Files.readAllBytes(full);
+        String name = "kiln-" + sha256(bytes).substring(0, 16) + ".jar";
+        Path copy = PrivateCopy.keep(name, bytes);
+        Optional<String> why = differsFromLoaded(copy);
+        if (why.isPresent()) {
+            PrivateCopy.discard(name);
+            throw new IOException(full + " is not the jar this process runs: " + why.get());
+        }
+        return copy;
     }
 
     /** Why {@code jar} differs from what this JVM's class loader holds, entry by entry; empty when it does not. */

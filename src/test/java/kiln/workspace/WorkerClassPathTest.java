@@ -2,6 +2,7 @@ package kiln.workspace;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -98,6 +99,25 @@ class WorkerClassPathTest {
         assertArrayEquals(checked, Files.readAllBytes(Path.of(c.current())));
         Files.delete(Path.of(c.current())); // a cleaner of /tmp: written again from the bytes checked
         assertArrayEquals(checked, Files.readAllBytes(Path.of(c.current())));
+    }
+
+    /** Copies of other builds nothing read for a week go (one per build would pile up in /tmp); recent ones stay. */
+    @Test
+    void staleCopiesOfOtherBuilds_areSwept() throws IOException {
+        Path dir = Files.createDirectories(tmp.resolve("private"));
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
+        Path old = Files.writeString(dir.resolve("kiln-worker-0123456789abcdef.jar"), "an old build's");
+        Path recent = Files.writeString(dir.resolve("kiln-0123456789abcdef.jar"), "a build still in use");
+        Path foreign = Files.writeString(dir.resolve("notes.txt"), "not kiln's name");
+        java.nio.file.attribute.FileTime longAgo = java.nio.file.attribute.FileTime.from(
+                java.time.Instant.now().minus(PrivateCopy.STALE).minusSeconds(60));
+        for (Path p : java.util.List.of(old, foreign)) {
+            Files.getFileAttributeView(p, java.nio.file.attribute.BasicFileAttributeView.class).setTimes(longAgo, longAgo, null);
+        }
+        write(WorkerClassPath.JAR, workerShare());
+        Path copy = Path.of(chosen());
+        assertFalse(Files.exists(old));
+        assertTrue(Files.exists(recent) && Files.exists(foreign) && Files.exists(copy));
     }
 
     @Test
