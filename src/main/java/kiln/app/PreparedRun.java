@@ -62,7 +62,7 @@ record PreparedRun(Run run, Workspace workspace) {
         long memoryPerWorker = Budget.memoryPerWorker(s, MemoryLimits.read(), warn);
         Workspace workspace;
         try {
-            workspace = RunSession.openWorkspace(s.files());
+            workspace = RunSession.openWorkspace(s.files(), warn);
         } catch (RunSession.CannotRun e) {
             throw new Refused(Reply.error(400, e.getMessage()));
         }

@@ -108,7 +108,7 @@ public final class RunSession {
         checkBeforeStart(settings, warnings.stream());
         Settings.Files f = settings.files();
         long memoryPerWorker = Budget.memoryPerWorker(settings, MemoryLimits.read(), warnings.stream());
-        try (Workspace workspace = openWorkspace(f);
+        try (Workspace workspace = openWorkspace(f, warnings.stream());
              Stress stress = new Stress(settings, workspace, memoryPerWorker, Stress.jvmLauncher(settings, workspace, memoryPerWorker),
                      Ticker.SYSTEM)) {
             Run run = new Run(stress, Ticker.SYSTEM, warnings.lines());
@@ -189,8 +189,8 @@ public final class RunSession {
         }
     }
 
-    /** The run's directory, or none when the file stressor is off. */
-    static Workspace openWorkspace(Settings.Files f) throws CannotRun {
+    /** The run's directory, or none when the file stressor is off; what about its path others could change is warned of. */
+    static Workspace openWorkspace(Settings.Files f, java.io.PrintStream warnings) throws CannotRun {
         if (!f.enabled()) {
             return Workspace.none(f.dir().toAbsolutePath());
         }
@@ -205,6 +205,9 @@ public final class RunSession {
         } catch (CannotRun e) {
             w.close(); // and what it made for the run goes again
             throw e;
+        }
+        for (String doubt : w.doubts()) {
+            warnings.println("kiln: the run's directory " + w.dir() + ": " + doubt);
         }
         return w;
     }

@@ -23,6 +23,10 @@ public final class ReportFile {
     private static final FileAttribute<Set<PosixFilePermission>> MODE =
             PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-r--r--"));
 
+    /** Directories made for the report: private, as README says. */
+    private static final FileAttribute<Set<PosixFilePermission>> PRIVATE_DIR =
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------"));
+
     private ReportFile() {
     }
 
@@ -83,7 +87,7 @@ public final class ReportFile {
     private static Path directoryOf(Path abs) throws Unwritable {
         Path dir = abs.getParent();
         try {
-            Files.createDirectories(dir);
+            Files.createDirectories(dir, PRIVATE_DIR); // the umask can only narrow it
         } catch (java.nio.file.FileAlreadyExistsException e) {
             throw unwritable(abs, "cannot make " + dir + ": a file stands there");
         } catch (IOException e) {

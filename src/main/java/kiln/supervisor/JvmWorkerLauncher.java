@@ -179,7 +179,13 @@ public final class JvmWorkerLauncher implements WorkerLauncher {
     @Override
     public WorkerProcess launch(int id) throws IOException {
         boolean writer = classData != null && !classData.ready() && archiveWriter.get() == null;
-        ProcessBuilder pb = new ProcessBuilder(command(id, writer));
+        List<String> command;
+        try {
+            command = command(id, writer);
+        } catch (java.io.UncheckedIOException e) {
+            throw e.getCause(); // no class path kiln may load: the worker is not started, and says why
+        }
+        ProcessBuilder pb = new ProcessBuilder(command);
         // few threads allocate natively in a worker: two malloc arenas, not eight per core
         pb.environment().putIfAbsent("MALLOC_ARENA_MAX", "2");
         pb.redirectInput(ProcessBuilder.Redirect.PIPE);

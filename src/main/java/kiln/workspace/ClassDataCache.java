@@ -28,8 +28,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The JVM opens the archive by path. The path given is {@code /proc/<supervisor>/fd/<n>/…}:
  * it goes through the descriptor kiln holds, not through {@code <dir>}, so nobody who can write
- * in {@code <dir>} can swap in a link or an archive of their own. A cache directory that is a
- * link, not kiln's own (owner) or open to others is not used. Thread-safe.
+ * in {@code <dir>} can swap in a link or an archive of their own, whatever the directories above
+ * {@code <dir>} are. A cache directory that is a link, not kiln's own (owner) or open to others is
+ * not used; nor is an archive in it that is not a regular file of kiln's user or root, writable
+ * by no one else and with one name ({@link #ready}). Thread-safe.
  */
 public final class ClassDataCache implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ClassDataCache.class);
@@ -42,6 +44,8 @@ public final class ClassDataCache implements AutoCloseable {
     private final Path through;
     private final boolean aot;
     private final String name;
+    /** Whether a foreign archive at {@link #name} was said already: once per cache, not per worker. */
+    private volatile boolean refusedSaid;
 
     private ClassDataCache(SecureDir dir, Path through, boolean aot) {
         this.dir = dir;
@@ -95,7 +99,13 @@ public final class ClassDataCache implements AutoCloseable {
     static String buildKey() {
         StringBuilder b = new StringBuilder(System.getProperty("java.home")).append('|')
                 .append(System.getProperty("java.vm.version"));
-        for (String entry : WorkerClassPath.get().split(File.pathSeparator)) {
+        String classPath;
+        try {
+            classPath = WorkerClassPath.get();
+        } catch (java.io.UncheckedIOException e) {
+            classPath = ""; // no worker will start: the launcher says why
+        }
+        for (String entry : classPath.split(File.pathSeparator)) {
             Path p = Path.of(entry);
             try {
                 b.append('|').append(p.toAbsolutePath()).append(':').append(Files.size(p)).append(':')
@@ -109,9 +119,68 @@ public final class ClassDataCache implements AutoCloseable {
         return Runtime.version().feature() + "-" + Long.toHexString(crc.getValue());
     }
 
-    /** Whether a finished archive for this build is there. */
+    /**
+     * Whether a finished archive for this build is there that no one else could have written: the
+     * JVM maps it as code. It must be a regular file of kiln's user (or root) that no one else may
+     * write, with no other name (a hard link); one that is not is said once and replaced by the
+     * next run's.
+     */
     public boolean ready() {
-        return dir.kind(name) == EntryKind.FILE;
+        if (dir.kind(name) != EntryKind.FILE) {
+            return false;
+        }
+        Optional<String> why = whyNotOurs(name);
+        if (why.isPresent()) {
+            if (!refusedSaid) {
+                refusedSaid = true;
+                LOG.warn("not using the class-data archive {}/{}: {}; the next run writes its own", dir.path(), name, why.get());
+            }
+            return false;
+        }
+        return true;
+    }
+
+    /**
+     * Makes file {@code n}, which a worker or the assembly JVM wrote, readable by its owner only: the
+     * JVM creates it 0666 less the umask, so under {@code umask 000} it would be world-writable and
+     * then refused. Only a regular file of this user with one name, not following a link.
+     */
+    private void narrow(String n) {
+        try {
+            java.util.Map<String, Object> a = Files.readAttributes(through.resolve(n), "unix:uid,nlink",
+                    java.nio.file.LinkOption.NOFOLLOW_LINKS);
+            if (dir.kind(n) == EntryKind.FILE && (Integer) a.get("uid") == PathTrust.euid() && (Integer) a.get("nlink") == 1) {
+                dir.stream().getFileAttributeView(java.nio.file.Path.of(n), java.nio.file.attribute.PosixFileAttributeView.class,
+                        java.nio.file.LinkOption.NOFOLLOW_LINKS).setPermissions(
+                        java.nio.file.attribute.PosixFilePermissions.fromString("r--------"));
+            }
+        } catch (IOException | RuntimeException e) {
+            // left as it is: the check after says whether it will do
+        }
+    }
+
+    /** Why file {@code n} in the cache is not kiln's own archive; read through the descriptor, not following a link. */
+    private Optional<String> whyNotOurs(String n) {
+        try {
+            java.util.Map<String, Object> a = Files.readAttributes(through.resolve(n), "unix:uid,mode,nlink",
+                    java.nio.file.LinkOption.NOFOLLOW_LINKS);
+            int uid = (Integer) a.get("uid");
+            int mode = (Integer) a.get("mode");
+            int links = (Integer) a.get("nlink");
+            int self = PathTrust.euid();
+            if (uid != 0 && uid != self) {
+                return Optional.of("owned by uid " + uid + ", not by root or this user (uid " + self + ")");
+            }
+            if ((mode & 0022) != 0) {
+                return Optional.of(String.format(java.util.Locale.ROOT, "writable by its group or by others (mode %04o)", mode & 07777));
+            }
+            if (links != 1) {
+                return Optional.of("it has " + links + " names (a hard link)");
+            }
+            return Optional.empty();
+        } catch (IOException | RuntimeException e) {
+            return Optional.of("cannot read its owner and mode: " + e.getMessage());
+        }
     }
 
     /**
@@ -140,6 +209,12 @@ public final class ClassDataCache implements AutoCloseable {
         if (!aot || ready() || dir.kind(name + CONFIG) != EntryKind.FILE) {
             return Optional.empty();
         }
+        narrow(name + CONFIG);
+        Optional<String> why = whyNotOurs(name + CONFIG);
+        if (why.isPresent()) {
+            LOG.warn("not assembling the AOT cache from {}/{}{}: {}", dir.path(), name, CONFIG, why.get());
+            return Optional.empty(); // what goes into code the workers map is only what kiln's own worker recorded
+        }
         return Optional.of(List.of("-XX:AOTMode=create", "-XX:AOTConfiguration=" + through.resolve(name + CONFIG),
                 "-XX:AOTCache=" + through.resolve(name + PARTIAL)));
     }
@@ -153,6 +228,7 @@ public final class ClassDataCache implements AutoCloseable {
         try {
             for (String n : dir.list()) {
                 if (n.equals(name + PARTIAL) && writerExitedCleanly && !ready()) {
+                    narrow(n);
                     dir.rename(n, name);
                     LOG.info("worker class-data archive written: {}/{}", dir.path(), name);
                 } else if (n.startsWith(PREFIX) && !n.equals(name) && dir.kind(n) == EntryKind.FILE) {

@@ -17,7 +17,9 @@ import org.slf4j.LoggerFactory;
 /**
  * One kiln per directory: an exclusive lock on {@code <dir>/.kiln.lock} for the whole run,
  * opened relative to the directory's descriptor. A link or anything but a regular file at that
- * name is refused without being opened (a FIFO would block an open; a link would lead outside).
+ * name is refused without being opened (a FIFO would block an open; a link would lead outside),
+ * and a file with more than one name (a hard link to another file) is refused before kiln
+ * writes its pid into it.
  * Holding the lock proves no other kiln uses the directory, so what an earlier kiln left can be
  * swept. The OS drops the lock when the holder dies, however it dies.
  *
@@ -100,6 +102,14 @@ final class DirectoryLock implements AutoCloseable {
                 ch.close();
                 throw new WorkspaceException("another kiln is using " + dir.path() + " (" + where + " was replaced meanwhile)");
             }
+            int links = linkCount(dir, identity);
+            if (links != 1) {
+                lock.release();
+                ch.close();
+                throw new WorkspaceException("refusing " + where + ": " + (links < 0 ? "cannot count its links"
+                        : "it is a hard link to a file with " + links + " names, not kiln's lock file (writing kiln's pid"
+                        + " into it would change that other file; remove the name if that was not meant)"));
+            }
             ch.truncate(0);
             ch.write(ByteBuffer.wrap((ProcessHandle.current().pid() + "\n").getBytes(StandardCharsets.US_ASCII)), 0);
             return new DirectoryLock(dir, ch, lock, identity);
@@ -109,6 +119,21 @@ final class DirectoryLock implements AutoCloseable {
         } catch (IOException e) {
             closeQuietly(ch);
             throw new WorkspaceException("cannot lock " + where + ": " + e.getMessage());
+        }
+    }
+
+    /**
+     * How many names the lock file {@code identity} has, or -1 when that cannot be read for it:
+     * more than one means the name is a hard link to a file that is also elsewhere, perhaps one
+     * another user linked there to have a root kiln truncate it.
+     */
+    private static int linkCount(SecureDir dir, Object identity) {
+        try {
+            java.util.Map<String, Object> a = java.nio.file.Files.readAttributes(Path.of(dir.path(), Layout.LOCK),
+                    "unix:nlink,fileKey", LinkOption.NOFOLLOW_LINKS);
+            return identity.equals(a.get("fileKey")) ? (Integer) a.get("nlink") : -1;
+        } catch (IOException | RuntimeException e) {
+            return -1;
         }
     }
 

@@ -20,6 +20,9 @@ import org.slf4j.LoggerFactory;
 public final class Workspace implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Workspace.class);
     private static final int PROBE_TRIES = 3;
+    /** What kiln makes for a run: private (README), whatever the umask. */
+    private static final java.nio.file.attribute.FileAttribute<java.util.Set<java.nio.file.attribute.PosixFilePermission>> PRIVATE =
+            java.nio.file.attribute.PosixFilePermissions.asFileAttribute(java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
     /** {@code -Dkiln.class-data=false} starts workers without the class-data archive. */
     public static final String CLASS_DATA_PROPERTY = "kiln.class-data";
 
@@ -31,11 +34,14 @@ public final class Workspace implements AutoCloseable {
     /** Names (relative to the directory) where a link or foreign entry stood instead of kiln's own: each counted once. */
     private final java.util.Set<String> tampered = new java.util.TreeSet<>();
     private final ClassDataCache classData;
+    /** What about the path lets others choose where kiln writes, read at open: said at start and in the report. */
+    private final java.util.List<String> doubts;
     private boolean closed;
 
     private Workspace(Path dir, java.util.List<Path> made, SecureDir root, DirectoryLock lock, java.util.Collection<String> tampered,
-                      ClassDataCache classData) {
+                      ClassDataCache classData, java.util.List<String> doubts) {
         this.classData = classData;
+        this.doubts = java.util.List.copyOf(doubts);
         this.dir = dir;
         this.made = made;
         this.root = root;
@@ -45,7 +51,7 @@ public final class Workspace implements AutoCloseable {
 
     /** A workspace that holds nothing: the file stressor is off. */
     public static Workspace none(Path dir) {
-        return new Workspace(dir, java.util.List.of(), null, null, java.util.List.of(), null);
+        return new Workspace(dir, java.util.List.of(), null, null, java.util.List.of(), null, java.util.List.of());
     }
 
     /**
@@ -56,6 +62,7 @@ public final class Workspace implements AutoCloseable {
     public static Workspace open(Path dir) throws WorkspaceException {
         Path abs = dir.toAbsolutePath().normalize();
         java.util.List<Path> made = make(abs);
+        java.util.List<String> doubts = PathTrust.doubtsAboutDir(abs);
         SecureDir root = null;
         try {
             root = SecureDir.openRoot(abs);
@@ -67,7 +74,7 @@ public final class Workspace implements AutoCloseable {
             // a directory that stays between runs keeps the workers' class data; one made now goes at the end
             ClassDataCache cache = !made.isEmpty() || "false".equals(System.getProperty(CLASS_DATA_PROPERTY)) ? null
                     : ClassDataCache.open(root).orElse(null);
-            return new Workspace(abs, made, root, lock, tampered, cache);
+            return new Workspace(abs, made, root, lock, tampered, cache, doubts);
         } catch (FsException e) {
             close(root);
             removeIfEmpty(made);
@@ -100,7 +107,7 @@ public final class Workspace implements AutoCloseable {
         java.util.List<Path> made = new java.util.ArrayList<>();
         for (Path p : missing) {
             try {
-                Files.createDirectory(p);
+                Files.createDirectory(p, PRIVATE); // the umask can only narrow it
                 made.add(p);
             } catch (FileAlreadyExistsException e) {
                 // made by someone else meanwhile: theirs; opening the directory decides whether it will do
@@ -159,6 +166,16 @@ public final class Workspace implements AutoCloseable {
     /** The workers' class-data archive, when this directory was there before the run (and so stays after it). */
     public java.util.Optional<ClassDataCache> classData() {
         return java.util.Optional.ofNullable(classData);
+    }
+
+    /**
+     * What about the directory's path lets someone other than root or kiln's user choose where its
+     * files go (a part that is a symbolic link, a directory above it open to others), one line
+     * each, read when it was opened: kiln still writes only through descriptors it opened
+     * without following links, but an operator should know.
+     */
+    public java.util.List<String> doubts() {
+        return doubts;
     }
 
     /** The directory, absolute. */

@@ -109,6 +109,47 @@ final class LauncherIT {
         assertEquals(List.of(), names(open), "a directory others can write would let them hand root's JVM its code");
     }
 
+    /**
+     * The archive is code the supervisor JVM maps: a private directory inside one others can write
+     * (they could rename it away and put theirs in its place) is not used, and an archive in a private
+     * one with a second name (a hard link: the file is reachable from elsewhere) is removed and written again.
+     */
+    @Test
+    void theSupervisorsArchive_notKeptBelowADirectoryOthersCanWrite_norMappedIfOthersCouldWriteIt() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(Runtime.version().feature() >= 19,
+                "-XX:+AutoCreateSharedArchive needs JDK 19; on 17 the launcher adds no archive");
+        Path open = Files.createDirectory(tmp.resolve("open"));
+        Files.setPosixFilePermissions(open, java.nio.file.attribute.PosixFilePermissions.fromString("rwxrwxrwx"));
+        Path below = Files.createDirectory(open.resolve("cache"));
+        Files.setPosixFilePermissions(below, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+        shortRun(below);
+        assertEquals(List.of(), names(below), "a private directory in one others can write is theirs to replace");
+
+        Path cache = Files.createDirectory(tmp.resolve("cache"));
+        Files.setPosixFilePermissions(cache, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+        shortRun(cache);
+        Path archive = cache.resolve(names(cache).get(0));
+        Path elsewhere = Files.writeString(tmp.resolve("planted"), "planted");
+        Files.delete(archive);
+        Files.createLink(archive, elsewhere); // the same file under a name outside the private directory
+        try (KilnProcess k = new KilnProcess(Map.of("KILN_CACHE_DIR", cache.toString()), SHORT_RUN)) {
+            assertEquals(0, k.waitFor(Duration.ofSeconds(60)), k.output());
+            assertTrue(k.err.contains("kiln: removing " + archive.toRealPath().getParent().resolve(archive.getFileName())
+                    + ": not a file only this user or root could have written (it is written again)"), k.output());
+        }
+        assertTrue(Files.size(archive) > 1 << 20, "written again by the JVM");
+        assertEquals("planted", Files.readString(elsewhere), "the other name's file is left alone");
+
+        // as the JVM writes it under umask 000: kiln's own, in its private directory, so narrowed and kept
+        Files.setPosixFilePermissions(archive, java.nio.file.attribute.PosixFilePermissions.fromString("rw-rw-rw-"));
+        Object identity = Files.readAttributes(archive, java.nio.file.attribute.BasicFileAttributes.class).fileKey();
+        shortRun(cache);
+        assertEquals(identity, Files.readAttributes(archive, java.nio.file.attribute.BasicFileAttributes.class).fileKey());
+        assertEquals("rw-r--r--", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(archive)));
+        String mode = java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(archive));
+        assertTrue(mode.charAt(4) == '-' && mode.charAt(7) == '-', mode);
+    }
+
     @Test
     void installedBehindASymlink_findsTheJarBesideIt() throws Exception {
         Path opt = Files.createDirectories(tmp.resolve("opt/kiln/bin"));

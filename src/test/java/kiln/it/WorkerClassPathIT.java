@@ -1,6 +1,7 @@
 package kiln.it;
 
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -66,11 +67,12 @@ final class WorkerClassPathIT {
         assertEquals(List.of(), missing, "named by kiln-worker.jar's classes but in neither it nor the JDK");
     }
 
-    /** The workers of a real run are started on it, and the run is clean. */
+    /** The workers of a real run are started on its bytes, copied where only kiln's user can write, and the run is clean. */
     @Test
-    void aRunsWorkers_haveTheWorkerJarAsTheirClassPath() throws Exception {
+    void aRunsWorkers_haveAPrivateCopyOfTheWorkerJarAsTheirClassPath() throws Exception {
         Path data = Files.createDirectories(tmp.resolve("data"));
-        try (KilnProcess k = new KilnProcess("run", "--duration", "3s", "--workers", "2", "--dir", data.toString(),
+        Path copies = tmp.resolve("private");
+        try (KilnProcess k = new KilnProcess(java.util.Map.of("KILN_JAVA_OPTIONS", "-Dkiln.private-dir=" + copies), "run", "--duration", "3s", "--workers", "2", "--dir", data.toString(),
                 "--metrics-port", "0", "--min-free", "64m")) {
             await().atMost(Duration.ofSeconds(30)).until(() -> k.port() > 0 || !k.process.isAlive());
             List<ProcessHandle> workers = k.process.descendants()
@@ -80,7 +82,9 @@ final class WorkerClassPathIT {
                 List<String> args = List.of(w.info().arguments().orElse(new String[0]));
                 int cp = args.indexOf("-cp");
                 assertTrue(cp >= 0, args.toString());
-                assertEquals(workerJar().toString(), args.get(cp + 1));
+                Path copy = Path.of(args.get(cp + 1));
+                assertEquals(copies, copy.getParent());
+                assertArrayEquals(Files.readAllBytes(workerJar()), Files.readAllBytes(copy));
             }
             assertEquals(0, k.waitFor(Duration.ofSeconds(60)), k.output());
             assertFalse(k.output().contains("not using"), k.output());

@@ -79,7 +79,13 @@ final class ClassDataCacheTest {
             assertTrue(cache.assemblyOptions().isEmpty(), "nothing recorded yet: nothing to assemble");
 
             Files.writeString(config, "recorded"); // what the recording worker's JVM does at exit
+            Path second = Files.createLink(tmp.resolve("second-name"), dir.resolve(config.getFileName()));
+            assertTrue(cache.assemblyOptions().isEmpty(), "a record with a name outside the private directory goes into no cache");
+            Files.delete(second);
+            // the JVM writes it 0666 less the umask: under umask 000 kiln narrows its own record before the check
+            Files.setPosixFilePermissions(config, PosixFilePermissions.fromString("rw-rw-rw-"));
             List<String> assembly = cache.assemblyOptions().orElseThrow();
+            assertEquals("r--------", PosixFilePermissions.toString(Files.getPosixFilePermissions(config)));
             assertEquals(List.of("-XX:AOTMode=create", writer.get(1)), assembly.subList(0, 2));
             assertTrue(assembly.get(2).startsWith("-XX:AOTCache=/proc/") && assembly.get(2).endsWith(".aot.partial"), assembly.toString());
             Files.writeString(fileOf(assembly.get(2)), "cache"); // what the assembly writes
@@ -138,6 +144,41 @@ final class ClassDataCacheTest {
         Files.setPosixFilePermissions(open, PosixFilePermissions.fromString("rwxrwxrwx"));
         try (Workspace ws = Workspace.open(data)) {
             assertTrue(ws.classData().isEmpty(), "a directory others may write in could hold their archive");
+        }
+    }
+
+    /** The JVM maps the archive as code: one that others could have written is not used, and the next run's replaces it. */
+    @Test
+    void anArchiveOthersCouldHaveWritten_isNotMapped_andIsReplaced() throws Exception {
+        Path data = Files.createDirectories(tmp.resolve("data"));
+        Path dir = data.resolve(Layout.CLASS_DATA_DIR);
+        try (SecureDir root = SecureDir.openRoot(data); ClassDataCache cache = ClassDataCache.open(root, false).orElseThrow()) {
+            Path partial = fileOf(cache.jvmOptions(true).get(0));
+            Files.writeString(partial, "archive");
+            Files.setPosixFilePermissions(partial, PosixFilePermissions.fromString("rw-rw-rw-")); // as the JVM writes it under umask 000
+            cache.runEnded(true);
+            assertTrue(cache.ready(), "kiln's own archive, narrowed to r-------- as it took its name");
+            Path archive = partial.resolveSibling(partial.getFileName().toString().replace(".partial", ""));
+            Files.setPosixFilePermissions(archive, PosixFilePermissions.fromString("rw-rw-rw-"));
+            assertFalse(cache.ready(), "world-writable");
+            assertTrue(cache.jvmOptions(true).get(0).startsWith("-XX:ArchiveClassesAtExit="), "a new one is written instead");
+            Files.setPosixFilePermissions(archive, PosixFilePermissions.fromString("r--r--r--"));
+            assertTrue(cache.ready());
+            Path elsewhere = tmp.resolve("second-name");
+            Files.createLink(elsewhere, archive);
+            assertFalse(cache.ready(), "a hard link: the file has a name outside kiln's private directory");
+            Files.delete(elsewhere);
+            try (kiln.testing.OtherUser other = kiln.testing.OtherUser.create()) {
+                Files.setAttribute(archive, "unix:uid", other.uid());
+                assertFalse(cache.ready(), "another user's");
+                Files.writeString(partial, "the next run's archive");
+                cache.runEnded(true);
+                assertTrue(cache.ready(), "the next run's archive took the name");
+                assertEquals("the next run's archive", Files.readString(archive));
+            }
+            try (var s = Files.list(dir)) {
+                assertEquals(1, s.count());
+            }
         }
     }
 }

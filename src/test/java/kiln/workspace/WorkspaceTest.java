@@ -217,4 +217,54 @@ final class WorkspaceTest {
             assertTrue(Files.exists(othersEmpty), "an empty file owned by someone else stays");
         }
     }
+
+    /** A lock file with a second name is another file too: kiln writing its pid there would change it. */
+    @Test
+    void aLockFileThatIsAHardLink_isRefused_andTheOtherFileUntouched() throws Exception {
+        Path data = Files.createDirectory(tmp.resolve("data"));
+        Path victim = Files.writeString(tmp.resolve("victim"), "root:x:0:0:root:/root:/bin/bash\n");
+        Files.createLink(data.resolve(Layout.LOCK), victim);
+        var e = assertThrows(WorkspaceException.class, () -> Workspace.open(data));
+        assertEquals("refusing " + data.resolve(Layout.LOCK) + ": it is a hard link to a file with 2 names, not kiln's lock file"
+                + " (writing kiln's pid into it would change that other file; remove the name if that was not meant)", e.getMessage());
+        assertEquals("root:x:0:0:root:/root:/bin/bash\n", Files.readString(victim));
+        try (Workspace again = Workspace.open(tmp.resolve("other"))) {
+            assertTrue(again.dir().endsWith("other"), "the refused lock is not left held");
+        }
+    }
+
+    /** README: what kiln makes for a run is 0700, parents included (the umask can only narrow it). */
+    @Test
+    void directoriesItMakes_arePrivate() throws Exception {
+        Path dir = tmp.resolve("a/b/data");
+        try (Workspace ws = Workspace.open(dir)) {
+            for (Path p : java.util.List.of(tmp.resolve("a"), tmp.resolve("a/b"), dir)) {
+                assertEquals("rwx------", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(p)), p.toString());
+            }
+        }
+    }
+
+    /** A path others could redirect is flagged: a part that is a link, a directory above open to others. */
+    @Test
+    void aLinkOrADirectoryOthersCanWrite_inThePath_isFlagged() throws Exception {
+        Path open = Files.createDirectory(tmp.resolve("open"));
+        Files.setPosixFilePermissions(open, java.nio.file.attribute.PosixFilePermissions.fromString("rwxrwxrwx"));
+        Path link = Files.createSymbolicLink(tmp.resolve("link"), open);
+        try (Workspace ws = Workspace.open(link.resolve("data"))) {
+            assertEquals(java.util.List.of(link + " is a symbolic link (to " + open + "): whoever can change it chooses where kiln writes",
+                    open + " is writable by its group or by others (mode 0777): they can replace " + open.resolve("data")), ws.doubts());
+        }
+        try (Workspace ws = Workspace.open(tmp.resolve("mine"))) {
+            assertEquals(java.util.List.of(), ws.doubts(), "/tmp is sticky and the rest is root's: nothing to say");
+        }
+        Files.setAttribute(open, "unix:mode", 01777);
+        try (Workspace ws = Workspace.open(open.resolve("data"))) {
+            assertEquals(java.util.List.of(), ws.doubts(), "a sticky directory keeps others from replacing root's entry");
+        }
+        Files.setPosixFilePermissions(open, java.nio.file.attribute.PosixFilePermissions.fromString("rwxrwxrwx"));
+        try (Workspace ws = Workspace.open(open)) {
+            assertEquals(java.util.List.of(open + " itself is writable by its group or by others (mode 0777): they can put entries"
+                    + " where kiln's go"), ws.doubts());
+        }
+    }
 }
