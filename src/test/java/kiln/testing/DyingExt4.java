@@ -71,21 +71,6 @@ public final class DyingExt4 implements AutoCloseable {
         }
     }
 
-    /** kiln's files ({@code *.kiln}) on the file system as it is on disk: unmounted and mounted again, so a dead mount is not what answers. */
-    public long kilnFilesOnDisk() throws IOException, InterruptedException {
-        if (mounted) {
-            sh("umount", mount.toString());
-            mounted = false;
-        }
-        if (sh("mount", "-t", "ext4", device, mount.toString()) != 0) {
-            throw new IOException("cannot mount " + device + " again");
-        }
-        mounted = true;
-        try (var files = Files.walk(mount)) {
-            return files.filter(p -> p.getFileName().toString().endsWith(".kiln")).count();
-        }
-    }
-
     @Override
     public void close() throws IOException, InterruptedException {
         if (mounted) {
