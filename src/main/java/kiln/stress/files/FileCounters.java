@@ -43,8 +43,8 @@ final class FileCounters {
     final LongAdder deviceFaults = new LongAdder();
     /** Operations answered EROFS: the file system went read-only under the run. */
     final LongAdder readOnly = new LongAdder();
-    /** Operations answered ENOSPC or EDQUOT: the file system was full, the floor's business, not a fault. */
-    final LongAdder pressure = new LongAdder();
+    /** Operations answered ENOSPC or EDQUOT: the file system's bytes or inodes ran out (pressure, explained), or a quota. */
+    final LongAdder full = new LongAdder();
 
     /** Counts a failed operation and logs it (a repeated failure once, with a count). */
     void fail(FileStorm.Op op, String what) {
@@ -59,7 +59,7 @@ final class FileCounters {
         } else if (errno == Errno.EROFS) {
             readOnly.increment();
         } else if (errno.isFull()) {
-            pressure.increment();
+            full.increment();
         }
         fail(op, what);
     }
