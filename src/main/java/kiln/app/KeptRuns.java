@@ -35,15 +35,18 @@ final class KeptRuns implements AutoCloseable {
     private final RunHistory history;
     /** Why reports cannot be kept at all (fixed), or null. */
     private final String cannotKeep;
-    /** Kept reports found unreadable at start, until a run's report is kept again; null when none. */
-    private volatile String unreadable;
+    /**
+     * Kept reports found unreadable at start, or the last run's report that could not be kept,
+     * until a run's report is kept again; null when none.
+     */
+    private volatile String keptProblem;
     private final Map<String, Object> last;
     private final Work work;
 
-    private KeptRuns(RunHistory history, String cannotKeep, String unreadable, Map<String, Object> last, Work work) {
+    private KeptRuns(RunHistory history, String cannotKeep, String keptProblem, Map<String, Object> last, Work work) {
         this.history = history;
         this.cannotKeep = cannotKeep;
-        this.unreadable = unreadable;
+        this.keptProblem = keptProblem;
         this.last = last;
         this.work = work;
     }
@@ -136,7 +139,7 @@ final class KeptRuns implements AutoCloseable {
 
     /** Why reports cannot be kept, or why a kept one cannot be used; null when all is well. */
     String problem() {
-        return cannotKeep != null ? cannotKeep : unreadable;
+        return cannotKeep != null ? cannotKeep : keptProblem;
     }
 
     /** The last kept report as a map, or null. */
@@ -165,9 +168,12 @@ final class KeptRuns implements AutoCloseable {
                 return Json.pretty(result);
             });
             result.put("id", id);
-            unreadable = null;
+            keptProblem = null;
         } catch (FsException e) {
-            LOG.error("cannot keep the run's report in {}: {}", history.path(), e.getMessage());
+            // a restart would not remember this verdict: not ready until a report is kept again
+            keptProblem = "cannot keep the last run's report in " + history.path() + " (" + e.getMessage()
+                    + "): a restart would not remember its verdict (" + report.verdict() + ")";
+            LOG.error("{}", keptProblem);
         }
     }
 

@@ -70,4 +70,40 @@ final class DyingFileSystemIT {
             }
         }
     }
+
+    /**
+     * The same in the daemon: the last verdict (status and kiln_last_run_verdict) is the report's,
+     * fail with the files left named; its report cannot be kept on the dead disk, and /readyz says
+     * so, since a restart would not remember the fail.
+     */
+    @org.junit.jupiter.api.Test
+    void aDiskThatDiesUnderTheDaemon_makesTheLastVerdictFail_andReadyzSaysItWasNotKept() throws Exception {
+        try (DyingExt4 fs = DyingExt4.mount(tmp, 256)) {
+            Path data = fs.root().resolve("data");
+            Path conf = java.nio.file.Files.writeString(tmp.resolve("kiln.conf"), "kiln.http.port = 0\nkiln.files.dir = \"" + data
+                    + "\"\nkiln.files.min-free = 1m\nkiln.files.max-files = 5000\nkiln.cpu.enabled = false\nkiln.memory.size = 32m\n"
+                    + "kiln.workers.count = 2\nkiln.run.duration = 12s\n");
+            try (KilnProcess k = new KilnProcess("daemon", "--config", conf.toString(), "--start", "run")) {
+                await().atMost(Duration.ofSeconds(40)).pollInterval(Duration.ofMillis(200))
+                        .until(() -> !k.process.isAlive() || k.port() > 0 && k.scrape().entrySet().stream()
+                                .filter(e -> e.getKey().startsWith("kiln_files_created_total")).mapToDouble(Map.Entry::getValue).sum() > 5000);
+                assertTrue(k.process.isAlive(), k.output());
+                fs.die();
+                await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500))
+                        .until(() -> ConfigFactory.parseString(k.get("/api/v1/status").body()).hasPath("last_run.verdict"));
+                Config last = ConfigFactory.parseString(k.get("/api/v1/status").body()).getConfig("last_run");
+                assertEquals("fail", last.getString("verdict"), last.root().render());
+                assertEquals(1.0, k.scrape().get("kiln_last_run_verdict{verdict=\"fail\"}"));
+                assertEquals(0.0, k.scrape().get("kiln_last_run_verdict{verdict=\"pass\"}"));
+                assertTrue(last.getLong("files.left") > 0, last.root().render());
+                assertTrue(last.getStringList("verdict_reasons").stream().anyMatch(r -> r.contains(" files left in " + data + " (w")),
+                        last.getStringList("verdict_reasons").toString());
+                java.net.http.HttpResponse<String> ready = k.get("/readyz");
+                assertEquals(503, ready.statusCode(), ready.body());
+                assertTrue(ready.body().contains("cannot keep the last run's report in " + data.resolve(".kiln-runs")), ready.body());
+                k.signal(false);
+                assertEquals(0, k.waitFor(Duration.ofSeconds(60)), k.output());
+            }
+        }
+    }
 }
