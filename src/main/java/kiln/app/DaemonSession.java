@@ -204,7 +204,7 @@ public final class DaemonSession {
             end = Run.End.STOPPED;
         }
         stopping();
-        Run.Result r = run.stop(end);
+        Run.Result r = run.stop(end, p.workspace());
         Map<String, Object> result = new LinkedHashMap<>(r.report().toMap());
         Path reportPath = run.stress().settings().run().report();
         if (reportPath != null) {

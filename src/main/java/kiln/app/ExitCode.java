@@ -5,7 +5,7 @@ package kiln.app;
  * contract scripts and CI jobs rely on.
  */
 public final class ExitCode {
-    /** Done: no verification error, every file removed (with until-ready: warm). */
+    /** Done: verdict pass, every file removed (with until-ready: warm). */
     public static final int OK = 0;
     /** Verification errors were found: suspect hardware. */
     public static final int VERIFY_FAILED = 1;
@@ -15,9 +15,22 @@ public final class ExitCode {
     public static final int CANNOT_RUN = 3;
     /** The machine works but did not hold up: a worker stalled (hung, stopped) or crash-looped while others ran. */
     public static final int DEGRADED = 4;
-    /** The run did its work but cannot be called clean: its directory was tampered with. */
+    /**
+     * The run cannot vouch for the machine: a stressor did no work, it was cut short, tampered with,
+     * file operations failed for no reason it can explain, or files it made are left.
+     */
     public static final int INCONCLUSIVE = 5;
 
     private ExitCode() {
+    }
+
+    /** The code of a verdict: pass 0, fail 1, degraded 4, inconclusive 5. */
+    public static int of(kiln.report.Verdict.Outcome verdict) {
+        return switch (verdict) {
+            case PASS -> OK;
+            case FAIL -> VERIFY_FAILED;
+            case DEGRADED -> DEGRADED;
+            case INCONCLUSIVE -> INCONCLUSIVE;
+        };
     }
 }

@@ -10,7 +10,9 @@ import java.util.Optional;
 import kiln.http.HttpApi;
 import kiln.http.HttpApi.Reply;
 import kiln.http.Json;
+import kiln.report.KeptReport;
 import kiln.report.Report;
+import kiln.report.Verdict;
 import kiln.supervisor.Work;
 import kiln.workspace.FsException;
 import kiln.workspace.RunHistory;
@@ -22,26 +24,41 @@ import org.slf4j.LoggerFactory;
  * The daemon's kept run reports ({@code <dir>/.kiln-runs}, see {@link RunHistory}) and the routes
  * that serve them: {@code GET /api/v1/runs} and {@code GET /api/v1/runs/{id}}. Opening them
  * restores the last verdict, so a node that failed stays failed across a restart. When the
- * directory cannot hold them, {@link #problem()} says why and the daemon reports it. Thread-safe
- * (RunHistory is; the rest is set once).
+ * directory cannot hold them, or a kept report cannot be used, {@link #problem()} says why and the
+ * daemon reports it ({@code /readyz} not ok). Thread-safe (RunHistory is; the rest is set once or
+ * volatile).
  */
 final class KeptRuns implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(KeptRuns.class);
     private static final String RUNS = "/api/v1/runs";
 
     private final RunHistory history;
-    private final String problem;
+    /** Why reports cannot be kept at all (fixed), or null. */
+    private final String cannotKeep;
+    /**
+     * Kept reports found unreadable at start, or the last run's report that could not be kept,
+     * until a run's report is kept again; null when none.
+     */
+    private volatile String keptProblem;
     private final Map<String, Object> last;
     private final Work work;
 
-    private KeptRuns(RunHistory history, String problem, Map<String, Object> last, Work work) {
+    private KeptRuns(RunHistory history, String cannotKeep, String keptProblem, Map<String, Object> last, Work work) {
         this.history = history;
-        this.problem = problem;
+        this.cannotKeep = cannotKeep;
+        this.keptProblem = keptProblem;
         this.last = last;
         this.work = work;
     }
 
-    /** Opens the reports kept under {@code dir} and gives the last one's verdict to {@code work}. */
+    /**
+     * Opens the reports kept under {@code dir} and gives the last run's verdict to {@code work}:
+     * that of the report with the highest sequence. Every kept report is read and checked; one
+     * that cannot be used (empty, cut short, too deep, not a report) is logged and makes
+     * {@link #problem()} name it. When the newest is such a one, that run's verdict is unknown:
+     * the last verdict is then inconclusive, or fail if the newest readable report failed (a node
+     * that failed stays failed), never pass.
+     */
     static KeptRuns open(Path dir, Work work) {
         RunHistory history;
         try {
@@ -49,27 +66,80 @@ final class KeptRuns implements AutoCloseable {
         } catch (WorkspaceException e) {
             String problem = "cannot keep run reports: " + e.getMessage();
             LOG.error("{}", problem);
-            return new KeptRuns(null, problem, null, work);
+            return new KeptRuns(null, problem, null, null, work);
         }
-        Map<String, Object> last = null;
+        List<String> ids;
         try {
-            Optional<String> latest = history.latest();
-            if (latest.isPresent()) {
-                last = parse(latest.get());
-                if (last.get("verdict") instanceof String v && last.get("end") instanceof String t) {
-                    work.lastRun(new Work.LastRun(v, Instant.parse(t)));
-                    LOG.info("last run (from {}): verdict {} at {}", history.path(), v, t);
+            ids = history.ids();
+        } catch (FsException e) {
+            String problem = "cannot list the kept run reports in " + history.path() + ": " + e.getMessage();
+            LOG.error("{}", problem);
+            return new KeptRuns(history, null, problem, null, work);
+        }
+        List<String> bad = new ArrayList<>();
+        String newestBad = null;
+        KeptReport newest = null;
+        String newestId = null;
+        for (int i = ids.size() - 1; i >= 0; i--) {
+            String id = ids.get(i);
+            try {
+                KeptReport r = read(history, id);
+                if (newest == null) {
+                    newest = r;
+                    newestId = id;
+                }
+            } catch (KeptReport.Unreadable e) {
+                String what = history.pathOf(id) + " (" + e.getMessage() + ")";
+                LOG.error("kept run report unreadable: {}", what);
+                bad.add(what);
+                if (newest == null && newestBad == null) {
+                    newestBad = id;
                 }
             }
-        } catch (FsException | RuntimeException e) {
-            LOG.warn("cannot read the last run's report in {}: {}", history.path(), e.getMessage());
         }
-        return new KeptRuns(history, null, last, work);
+        Map<String, Object> last = null;
+        if (newestBad != null) {
+            // the newest run's verdict is unknown: not a pass, and a fail before it still stands
+            Verdict.Outcome v = newest != null && newest.verdict() == Verdict.Outcome.FAIL ? Verdict.Outcome.FAIL : Verdict.Outcome.INCONCLUSIVE;
+            Instant at = RunHistory.timeOf(newestBad).orElse(newest == null ? Instant.EPOCH : newest.end());
+            work.lastRun(new Work.LastRun(v.label(), at));
+            last = new LinkedHashMap<>();
+            last.put("id", newestBad);
+            last.put("verdict", v.label());
+            last.put("end", at.toString());
+            last.put("error", "the report of this run is unreadable; the verdict is the worst it can be"
+                    + (newestId == null ? "" : " given " + newestId));
+            LOG.warn("last run ({}): its report is unreadable: verdict taken as {}", newestBad, v.label());
+        } else if (newest != null) {
+            work.lastRun(new Work.LastRun(newest.verdict().label(), newest.end()));
+            last = newest.document();
+            LOG.info("last run (from {}): verdict {} at {}", history.pathOf(newestId), newest.verdict().label(), newest.end());
+        }
+        String problem = bad.isEmpty() ? null : (bad.size() == 1 ? "a kept run report is unreadable: " : bad.size()
+                + " kept run reports are unreadable: ") + String.join("; ", bad.subList(0, Math.min(3, bad.size())))
+                + (bad.size() > 3 ? "; …" : "") + " (the next run's report settles the last verdict)";
+        return new KeptRuns(history, null, problem, last, work);
     }
 
-    /** Why reports cannot be kept, or null. */
+    /** One kept report, checked; whatever is wrong with it (a read error, a parser's) is an Unreadable, nothing escapes. */
+    private static KeptReport read(RunHistory history, String id) throws KeptReport.Unreadable {
+        try {
+            Optional<String> json = history.read(id);
+            if (json.isEmpty()) {
+                throw new KeptReport.Unreadable("gone, or not a regular file");
+            }
+            return KeptReport.parse(json.get());
+        } catch (FsException e) {
+            throw new KeptReport.Unreadable(e.errno() == kiln.workspace.Errno.EFBIG ? "larger than a report kiln writes"
+                    : "cannot be read: " + e.getMessage());
+        } catch (RuntimeException | StackOverflowError e) {
+            throw new KeptReport.Unreadable("not a report: " + e);
+        }
+    }
+
+    /** Why reports cannot be kept, or why a kept one cannot be used; null when all is well. */
     String problem() {
-        return problem;
+        return cannotKeep != null ? cannotKeep : keptProblem;
     }
 
     /** The last kept report as a map, or null. */
@@ -82,13 +152,10 @@ final class KeptRuns implements AutoCloseable {
         http.getUnder(RUNS + "/", r -> one(r.path().substring(RUNS.length() + 1)));
     }
 
-    /** A kept report as a map; throws a RuntimeException when it is not a JSON object. */
-    private static Map<String, Object> parse(String json) {
-        return com.typesafe.config.ConfigFactory.parseString(json,
-                com.typesafe.config.ConfigParseOptions.defaults().setSyntax(com.typesafe.config.ConfigSyntax.JSON)).root().unwrapped();
-    }
-
-    /** Keeps the report of a run that ended (its id goes into {@code result}), and makes its verdict the last one. */
+    /**
+     * Keeps the report of a run that ended (its id and sequence go into {@code result}), and makes
+     * its verdict the last one: it settles what an unreadable kept report left unknown.
+     */
     void keep(Report report, Map<String, Object> result) {
         Instant at = result.get("end") instanceof String t ? Instant.parse(t) : Instant.now();
         work.lastRun(new Work.LastRun(report.verdict(), at));
@@ -96,14 +163,22 @@ final class KeptRuns implements AutoCloseable {
             return;
         }
         try {
-            result.put("id", history.save(at, Json.pretty(result)));
+            String id = history.save(at, sequence -> {
+                result.put(KeptReport.SEQUENCE, sequence);
+                return Json.pretty(result);
+            });
+            result.put("id", id);
+            keptProblem = null;
         } catch (FsException e) {
-            LOG.error("cannot keep the run's report in {}: {}", history.path(), e.getMessage());
+            // a restart would not remember this verdict: not ready until a report is kept again
+            keptProblem = "cannot keep the last run's report in " + history.path() + " (" + e.getMessage()
+                    + "): a restart would not remember its verdict (" + report.verdict() + ")";
+            LOG.error("{}", keptProblem);
         }
     }
 
     private Reply unavailable() {
-        return Reply.error(503, problem == null ? "no run history" : problem);
+        return Reply.error(503, cannotKeep == null ? "no run history" : cannotKeep);
     }
 
     private Reply list() {
@@ -117,11 +192,11 @@ final class KeptRuns implements AutoCloseable {
                 Map<String, Object> one = new LinkedHashMap<>();
                 one.put("id", ids.get(i));
                 try {
-                    Map<String, Object> r = parse(history.read(ids.get(i)).orElse("{}"));
-                    for (String k : new String[] {"verdict", "outcome", "start", "end", "duration_seconds"}) {
+                    Map<String, Object> r = read(history, ids.get(i)).document();
+                    for (String k : new String[] {KeptReport.SEQUENCE, "verdict", "outcome", "start", "end", "duration_seconds"}) {
                         one.put(k, r.get(k));
                     }
-                } catch (RuntimeException e) {
+                } catch (KeptReport.Unreadable e) {
                     one.put("error", "unreadable: " + e.getMessage());
                 }
                 runs.add(one);

@@ -167,6 +167,12 @@ final class Run {
         }
     }
 
+    /** What the workers and the sweep could not remove (or could not look for): part of the verdict, in run and daemon alike. */
+    private static Report.Cleanup left(kiln.workspace.Workspace workspace) {
+        kiln.workspace.Workspace.Leftovers l = workspace.leftovers();
+        return new Report.Cleanup(l.files(), workspace.dir().toString(), l.shards(), l.uncounted());
+    }
+
     /** Cores slower than their siblings, and a clock that dropped under load. */
     private static List<String> slow(Stress stress) {
         List<String> out = new java.util.ArrayList<>(SlowCores.find(stress.pool().workers(), stress.settings().verdict().slowCorePercent()));
@@ -174,8 +180,11 @@ final class Run {
         return out;
     }
 
-    /** Stops the workers (they remove their files) and reports; the stress time ends here, not after cleanup. */
-    Result stop(End end) {
+    /**
+     * Stops the workers (they remove their files) and reports, with what is left in
+     * {@code workspace} after that; the stress time ends here, not after cleanup.
+     */
+    Result stop(End end, kiln.workspace.Workspace workspace) {
         Duration elapsed = end == End.NOT_STARTED ? Duration.ZERO : elapsed();
         double load = sampler == null ? Double.NaN : sampler.averageCpuLoad();
         java.time.Instant endedAt = java.time.Instant.now();
@@ -186,7 +195,7 @@ final class Run {
                 evidenceBefore == null ? after : evidenceBefore, after, stress.pool().crossCore().disagreeing(),
                 slow(stress),
                 Identity.of(stress.settings(), startedAt == null ? endedAt : startedAt, endedAt), end.text(), end == End.STOPPED,
-                warnings);
+                warnings, left(workspace));
         return new Result(Report.of(stress, elapsed, load, findings), end);
     }
 }

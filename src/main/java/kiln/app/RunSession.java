@@ -165,8 +165,8 @@ public final class RunSession {
             }
             chatter.println("stopping: workers are removing their files…");
             chatter.flush();
-            Run.Result result = run.stop(end);
-            return finish(result.report(), end, stress.monitor().history(), workspace.leftovers());
+            Run.Result result = run.stop(end, workspace);
+            return finish(result.report(), end, stress.monitor().history());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return ExitCode.CANNOT_RUN;
@@ -231,7 +231,13 @@ public final class RunSession {
         }
     }
 
-    private int finish(Report report, Run.End end, kiln.supervisor.History history, Workspace.Leftovers left) {
+    /**
+     * Prints the summary, writes the report, and returns the exit code: the verdict's
+     * ({@link ExitCode#of}), which the summary, the report and the metrics all show, except where
+     * the stress could not run at all (every worker crash-looped; not warm in time with
+     * {@code --until-ready}) or the report asked for was lost: exit 3, unless the verdict is fail.
+     */
+    private int finish(Report report, Run.End end, kiln.supervisor.History history) {
         if (output == Output.JSON) {
             out.println(Json.pretty(report.toMap()));
         } else {
@@ -250,16 +256,16 @@ public final class RunSession {
         }
         out.flush();
         Verdict v = report.judgement();
-        if (v.outcome() == Verdict.Outcome.FAIL) {
-            System.err.println("kiln: fail: " + String.join("; ", v.reasons()));
-            return ExitCode.VERIFY_FAILED;
-        }
+        Report.Cleanup left = report.findings().cleanup();
         if (left.files() > 0) {
             System.err.println("kiln: " + left.files() + " files kiln created are still in " + workspaceDir + " ("
                     + String.join(", ", left.shards().subList(0, Math.min(5, left.shards().size())))
                     + (left.shards().size() > 5 ? ", …" : "") + "): they could not be removed; see the log. The next kiln on"
                     + " this directory sweeps them");
-            return ExitCode.CANNOT_RUN;
+        }
+        if (v.outcome() == Verdict.Outcome.FAIL) {
+            System.err.println("kiln: fail: " + String.join("; ", v.reasons()));
+            return ExitCode.VERIFY_FAILED;
         }
         if (reportLost) {
             System.err.println("kiln: the verdict was " + v.outcome().label() + ", but the report asked for is missing");
@@ -275,19 +281,15 @@ public final class RunSession {
                         + workspaceDir + ": refused and not followed, but the run is not clean (see REFUSED above)");
             }
             System.err.println("kiln: inconclusive: " + String.join("; ", v.reasons()));
-            return ExitCode.INCONCLUSIVE;
-        }
-        if (v.outcome() == Verdict.Outcome.DEGRADED) {
+        } else if (v.outcome() == Verdict.Outcome.DEGRADED) {
             System.err.println("kiln: degraded: " + String.join("; ", v.reasons())
                     + (report.unhealthyWorkers().isEmpty() ? "" : "; the others ran the whole run (see the worker log above)"));
-            return ExitCode.DEGRADED;
-        }
-        if (settings.run().untilReady() && end == Run.End.DURATION) {
+        } else if (settings.run().untilReady() && end == Run.End.DURATION) {
             System.err.println("kiln: the machine was not warm after " + kiln.config.Durations.format(settings.run().duration())
                     + " (--duration is the longest --until-ready waits)");
             return ExitCode.CANNOT_RUN;
         }
-        return ExitCode.OK;
+        return ExitCode.of(v.outcome());
     }
 
     private String describe(long memoryPerWorker) {

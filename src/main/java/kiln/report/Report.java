@@ -34,12 +34,14 @@ public record Report(Settings settings, List<WorkerView> workers, WorkerStats to
      * @param outcome     how the run ended, in words ("duration reached", "stopped on request")
      * @param cutShort    whether it ended before the time it was given, by a stop (a signal, the API)
      * @param warnings    what was said at start would not go as asked (memory cut, a ramp longer than the run)
+     * @param cleanup     what the run left in its directory after its workers stopped
      */
     public record Findings(List<VerifyErrorLog.Entry> errors, Evidence before, Evidence after, List<String> disagreeing,
                            List<String> slowCores, Map<String, Object> identity, String outcome, boolean cutShort,
-                           List<String> warnings) {
+                           List<String> warnings, Cleanup cleanup) {
         public Findings {
             outcome = outcome == null ? "" : outcome;
+            cleanup = cleanup == null ? Cleanup.CLEAN : cleanup;
             warnings = List.copyOf(warnings);
             errors = List.copyOf(errors);
             disagreeing = List.copyOf(disagreeing);
@@ -50,12 +52,62 @@ public record Report(Settings settings, List<WorkerView> workers, WorkerStats to
         /** Findings of a run that was told nothing at start. */
         public Findings(List<VerifyErrorLog.Entry> errors, Evidence before, Evidence after, List<String> disagreeing,
                         List<String> slowCores, Map<String, Object> identity, String outcome, boolean cutShort) {
-            this(errors, before, after, disagreeing, slowCores, identity, outcome, cutShort, List.of());
+            this(errors, before, after, disagreeing, slowCores, identity, outcome, cutShort, List.of(), Cleanup.CLEAN);
+        }
+
+        /** Findings of a run that left nothing behind. */
+        public Findings(List<VerifyErrorLog.Entry> errors, Evidence before, Evidence after, List<String> disagreeing,
+                        List<String> slowCores, Map<String, Object> identity, String outcome, boolean cutShort, List<String> warnings) {
+            this(errors, before, after, disagreeing, slowCores, identity, outcome, cutShort, warnings, Cleanup.CLEAN);
+        }
+
+        /** The same findings, with what the run left behind. */
+        public Findings with(Cleanup left) {
+            return new Findings(errors, before, after, disagreeing, slowCores, identity, outcome, cutShort, warnings, left);
         }
 
         /** Nothing beyond the counters: no details, no evidence. */
         public static Findings none() {
             return new Findings(List.of(), new Evidence(Map.of()), new Evidence(Map.of()), List.of(), List.of(), Map.of(), "", false);
+        }
+    }
+
+    /**
+     * What a run left in its directory once its workers stopped and the sweep ran: files kiln
+     * made and could not remove, and places it could not even look into (a dying disk).
+     *
+     * @param files     kiln's files still there
+     * @param dir       the run's directory
+     * @param shards    where they are, relative to {@code dir} ({@code w0/d000001})
+     * @param uncounted why some places could not be looked into, or empty when every one was
+     */
+    public record Cleanup(long files, String dir, List<String> shards, String uncounted) {
+        /** Nothing left. */
+        public static final Cleanup CLEAN = new Cleanup(0, "", List.of(), "");
+
+        public Cleanup {
+            shards = shards.stream().sorted().toList();
+            uncounted = uncounted == null ? "" : uncounted;
+        }
+
+        /** Whether everything kiln made is known to be gone. */
+        public boolean clean() {
+            return files == 0 && uncounted.isEmpty();
+        }
+
+        /** The verdict's reason, or empty when {@link #clean}: "40,000 files left in /data (w0/d000018, …): …". */
+        String reason() {
+            if (clean()) {
+                return "";
+            }
+            if (files == 0) {
+                return "kiln could not tell whether it removed its files from " + dir + ": " + uncounted
+                        + "; the next kiln on this directory sweeps what is left";
+            }
+            return String.format(java.util.Locale.ROOT, "%,d %s left in %s (%s%s): they could not be removed (see the log); the next kiln"
+                    + " on this directory sweeps them%s", files, files == 1 ? "file" : "files", dir,
+                    String.join(", ", shards.subList(0, Math.min(5, shards.size()))), shards.size() > 5 ? ", …" : "",
+                    uncounted.isEmpty() ? "" : "; more may be where kiln could not look: " + uncounted);
         }
     }
 
@@ -95,6 +147,11 @@ public record Report(Settings settings, List<WorkerView> workers, WorkerStats to
     /** File operations answered EROFS: the file system went read-only during the run. */
     public long readOnlyFailures() {
         return totals.files().errors().getOrDefault(WorkerStats.READ_ONLY, 0L);
+    }
+
+    /** File operations that failed for no reason the run can explain: see {@link WorkerStats.Files#unexplainedErrors}. */
+    public long unexplainedErrors() {
+        return totals.files().unexplainedErrors();
     }
 
     /** Times workers went silent while running. */
@@ -140,7 +197,8 @@ public record Report(Settings settings, List<WorkerView> workers, WorkerStats to
     public Verdict judgement() {
         Verdict.Inputs in = new Verdict.Inputs(verifyErrors(), attributedErrors(), idleStressors(), tampered(), unhealthyWorkers(),
                 findings.after().since(findings.before()), findings.disagreeing(), findings.slowCores());
-        in = in.withFileFaults(deviceFaults(), readOnlyFailures());
+        in = in.withFiles(new Verdict.FileFaults(deviceFaults(), readOnlyFailures(), totals.files().unexplainedErrors(),
+                findings.cleanup().reason()));
         return Verdict.decide(findings.cutShort() ? in.endedEarly(shortBy()) : in, settings.verdict());
     }
 

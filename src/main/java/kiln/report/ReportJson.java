@@ -53,6 +53,12 @@ final class ReportJson {
         files.put("errors", r.totals().ioErrors());
         files.put("device_errors", r.deviceFaults());
         files.put("read_only_errors", r.readOnlyFailures());
+        files.put("unexplained_errors", r.unexplainedErrors());
+        Report.Cleanup left = r.findings().cleanup();
+        files.put("left", left.files());
+        if (!left.uncounted().isEmpty()) {
+            files.put("left_uncounted", left.uncounted());
+        }
         files.put("errors_by_op", new TreeMap<>(r.totals().files().errors()));
         files.put("verify_errors", r.verifyErrors(Stressor.FILES));
         files.put("size_bytes", r.settings().files().sizeBytes());

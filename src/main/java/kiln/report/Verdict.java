@@ -53,14 +53,13 @@ public record Verdict(Outcome outcome, List<String> reasons) {
      * @param slowCores        cores measurably slower than their siblings ("cpu2: 31% below the median")
      * @param cutShort         how the run ended before the time it was given ("stopped on request after 1m05s of
      *                         4h00m"), or empty when it went its course
-     * @param deviceFaults     file operations that failed with EIO, EUCLEAN or EBADMSG: the disk or its file system failing
-     * @param readOnlyFailures file operations answered EROFS: the file system went read-only during the run
+     * @param files            what the file operations' errors said of the disk, and what the run left there
      */
     public record Inputs(long verifyErrorCount, List<String> verifyErrors, List<String> idleStressors, long tampered, List<String> unhealthyWorkers,
-                         Evidence evidence, List<String> disagreeing, List<String> slowCores, String cutShort, long deviceFaults,
-                         long readOnlyFailures) {
+                         Evidence evidence, List<String> disagreeing, List<String> slowCores, String cutShort, FileFaults files) {
         public Inputs {
             cutShort = cutShort == null ? "" : cutShort;
+            files = files == null ? FileFaults.NONE : files;
             verifyErrors = List.copyOf(verifyErrors);
             idleStressors = List.copyOf(idleStressors);
             unhealthyWorkers = List.copyOf(unhealthyWorkers);
@@ -71,7 +70,7 @@ public record Verdict(Outcome outcome, List<String> reasons) {
         /** A run that went its course. */
         public Inputs(long verifyErrorCount, List<String> verifyErrors, List<String> idleStressors, long tampered,
                       List<String> unhealthyWorkers, Evidence evidence, List<String> disagreeing, List<String> slowCores) {
-            this(verifyErrorCount, verifyErrors, idleStressors, tampered, unhealthyWorkers, evidence, disagreeing, slowCores, "", 0, 0);
+            this(verifyErrorCount, verifyErrors, idleStressors, tampered, unhealthyWorkers, evidence, disagreeing, slowCores, "", FileFaults.NONE);
         }
 
         /** A run with nothing to hold against it. */
@@ -82,13 +81,36 @@ public record Verdict(Outcome outcome, List<String> reasons) {
         /** The same, for a run that ended before its time ({@link #cutShort}). */
         public Inputs endedEarly(String how) {
             return new Inputs(verifyErrorCount, verifyErrors, idleStressors, tampered, unhealthyWorkers, evidence, disagreeing, slowCores,
-                    how, deviceFaults, readOnlyFailures);
+                    how, files);
         }
 
-        /** The same, with what the file operations' errors said of the disk ({@link #deviceFaults}, {@link #readOnlyFailures}). */
+        /** The same, with what the file operations' errors said of the disk (device faults, read-only failures). */
         public Inputs withFileFaults(long device, long readOnly) {
+            return withFiles(new FileFaults(device, readOnly, 0, ""));
+        }
+
+        /** The same, with what the file operations' errors said of the disk and what the run left there. */
+        public Inputs withFiles(FileFaults f) {
             return new Inputs(verifyErrorCount, verifyErrors, idleStressors, tampered, unhealthyWorkers, evidence, disagreeing, slowCores,
-                    cutShort, device, readOnly);
+                    cutShort, f);
+        }
+    }
+
+    /**
+     * What the file storm's failures and its cleanup say.
+     *
+     * @param deviceFaults     file operations that failed with EIO, EUCLEAN or EBADMSG: the disk or its file system failing
+     * @param readOnlyFailures file operations answered EROFS: the file system went read-only during the run
+     * @param unexplained      file operations that failed with an error that is none of those nor a full file system
+     *                         (ENOSPC, EDQUOT): an errno kiln has no rule for, or one the JDK did not tell
+     * @param leftBehind       what the run could not remove or could not count ("40,000 files left in /data (…): …"), or empty
+     */
+    public record FileFaults(long deviceFaults, long readOnlyFailures, long unexplained, String leftBehind) {
+        /** Nothing to hold against the disk. */
+        public static final FileFaults NONE = new FileFaults(0, 0, 0, "");
+
+        public FileFaults {
+            leftBehind = leftBehind == null ? "" : leftBehind;
         }
     }
 
@@ -101,8 +123,9 @@ public record Verdict(Outcome outcome, List<String> reasons) {
             fail.add(wrong + (wrong == 1 ? " verification error" : " verification errors")
                     + (in.verifyErrors().isEmpty() ? "" : (wrong == 1 ? ": " : ", first: ") + in.verifyErrors().get(0)));
         }
-        if (in.deviceFaults() > 0) {
-            fail.add(in.deviceFaults() + (in.deviceFaults() == 1 ? " file operation" : " file operations")
+        FileFaults files = in.files();
+        if (files.deviceFaults() > 0) {
+            fail.add(files.deviceFaults() + (files.deviceFaults() == 1 ? " file operation" : " file operations")
                     + " failed with an input/output error or a corrupt file system (EIO, EUCLEAN or EBADMSG): the disk, its"
                     + " controller or its file system is failing; the worker log and the kernel log (dmesg) say where");
         }
@@ -126,10 +149,19 @@ public record Verdict(Outcome outcome, List<String> reasons) {
             // a burn-in stopped at minute 1 of 4 h has not shown the machine holds up for 4 h
             inconclusive.add("the run was cut short: " + in.cutShort());
         }
-        if (in.readOnlyFailures() > 0) {
+        if (files.readOnlyFailures() > 0) {
             // the kernel makes a file system read-only when it meets errors, and so can an operator: dmesg tells which
-            inconclusive.add("the file system went read-only during the run (" + in.readOnlyFailures()
-                    + (in.readOnlyFailures() == 1 ? " operation" : " operations") + " refused with EROFS): the kernel log (dmesg) says why");
+            inconclusive.add("the file system went read-only during the run (" + files.readOnlyFailures()
+                    + (files.readOnlyFailures() == 1 ? " operation" : " operations") + " refused with EROFS): the kernel log (dmesg) says why");
+        }
+        if (!files.leftBehind().isEmpty()) {
+            inconclusive.add(files.leftBehind());
+        }
+        if (files.unexplained() > 0) {
+            // not a full disk, not read-only, not known to be the device: the run cannot say the disk is sound
+            inconclusive.add(files.unexplained() + (files.unexplained() == 1 ? " file operation" : " file operations")
+                    + " failed with an error that is not the file system being full (the worker log says which): the run cannot"
+                    + " vouch for the disk");
         }
         inconclusive.addAll(in.idleStressors());
         if (in.tampered() > 0) {

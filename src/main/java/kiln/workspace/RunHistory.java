@@ -16,17 +16,28 @@ import java.util.regex.Pattern;
 /**
  * The daemon's last reports, kept in {@code <dir>/.kiln-runs/} (kiln's private directory, 0700)
  * so that a restarted daemon still knows the last verdict: a node that failed stays failed until
- * a new run passes. One JSON file per run, named by its end time ({@code run-20261122T061530Z.json}),
- * the newest {@link #KEEP} kept. Every operation is relative to the directory's descriptor, as in
- * the rest of the workspace. Thread-safe.
+ * a new run passes. One JSON file per run, named by its sequence and end time
+ * ({@code run-0000000042-20261122T061530Z.json}): runs are ordered by the sequence, one more than
+ * the highest kept, never by the clock, which may have run ahead or back (reports from before
+ * sequences, {@code run-20261122T061530Z.json}, count as sequence 0). The newest {@link #KEEP} are
+ * kept. A report is written whole under a temporary name, synced, renamed to its own and the
+ * directory synced: a crash leaves the report whole or absent, never cut short under its name.
+ * Every operation is relative to the directory's descriptor, as in the rest of the workspace.
+ * Thread-safe.
  */
 public final class RunHistory implements AutoCloseable {
     /** Reports kept; older ones are removed as new ones arrive. */
     public static final int KEEP = 20;
     /** Largest report read back. */
     static final int MAX_REPORT = 4 << 20;
-    private static final Pattern NAME = Pattern.compile("run-\\d{8}T\\d{6}Z(-\\d{1,3})?\\.json");
-    private static final DateTimeFormatter ID = DateTimeFormatter.ofPattern("'run-'yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
+    /** {@code run-<sequence>-<end>.json}, or a report from before sequences: {@code run-<end>[-n].json}. */
+    private static final Pattern NAME = Pattern.compile("run-(?:(\\d{10,18})-)?(\\d{8}T\\d{6}Z)(-\\d{1,3})?\\.json");
+    /** Where a report is written before it is renamed to its own name. */
+    private static final Pattern TEMPORARY = Pattern.compile("\\.tmp-run-\\d{10,18}\\.json");
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
+    /** Oldest first: by sequence, then (for reports from before sequences) by name. */
+    private static final java.util.Comparator<String> ORDER = java.util.Comparator.comparingLong(RunHistory::sequenceOf)
+            .thenComparing(java.util.Comparator.naturalOrder());
 
     private final SecureDir root;
     private final SecureDir runs;
@@ -60,7 +71,9 @@ public final class RunHistory implements AutoCloseable {
                 root.close();
                 throw new WorkspaceException("refusing " + abs.resolve(Layout.RUNS) + ": " + why.get());
             }
-            return new RunHistory(root, runs);
+            RunHistory h = new RunHistory(root, runs);
+            h.sweepTemporaries();
+            return h;
         } catch (FsException e) {
             if (root != null) {
                 root.close();
@@ -71,21 +84,29 @@ public final class RunHistory implements AutoCloseable {
     }
 
     /**
-     * Keeps {@code json} as the report of a run that ended at {@code end}.
+     * Keeps the report of a run that ended at {@code end}: {@code json} is given the run's
+     * sequence and returns the report's text, which is written whole before it takes its name.
      *
      * @return its id
      */
-    public synchronized String save(Instant end, String json) throws FsException {
-        String base = ID.format(end);
+    public synchronized String save(Instant end, java.util.function.LongFunction<String> json) throws FsException {
         List<String> have = ids();
-        String id = base;
-        for (int n = 2; have.contains(id) && n < 1000; n++) {
-            id = base + "-" + n;
+        long sequence = have.isEmpty() ? 1 : sequenceOf(have.get(have.size() - 1)) + 1;
+        String id = String.format(java.util.Locale.ROOT, "run-%010d-%s", sequence, TIME.format(end));
+        String temporary = String.format(java.util.Locale.ROOT, ".tmp-run-%010d.json", sequence);
+        byte[] bytes = json.apply(sequence).getBytes(StandardCharsets.UTF_8);
+        removeIfThere(temporary); // a crash of an earlier daemon between write and rename
+        try {
+            runs.writeNew(temporary, ByteBuffer.wrap(bytes), true);
+        } catch (FileIo.FileFailure e) {
+            throw new FsException(e.errno(), "write", runs.path() + "/" + temporary, e.getMessage());
         }
         try {
-            runs.writeNew(id + ".json", ByteBuffer.wrap(json.getBytes(StandardCharsets.UTF_8)), true);
-        } catch (FileIo.FileFailure e) {
-            throw new FsException(e.errno(), "write", runs.path() + "/" + id + ".json", null);
+            runs.rename(temporary, id + ".json");
+            sync();
+        } catch (FsException e) {
+            removeIfThere(temporary);
+            throw e;
         }
         List<String> all = ids();
         for (int i = 0; i < all.size() - KEEP; i++) {
@@ -94,7 +115,7 @@ public final class RunHistory implements AutoCloseable {
         return id;
     }
 
-    /** Ids of the kept reports, oldest first. */
+    /** Ids of the kept reports, oldest first (by sequence, not by the time in their names). */
     public synchronized List<String> ids() throws FsException {
         List<String> out = new ArrayList<>();
         for (String name : runs.list()) {
@@ -102,17 +123,41 @@ public final class RunHistory implements AutoCloseable {
                 out.add(name.substring(0, name.length() - ".json".length()));
             }
         }
-        out.sort(null);
+        out.sort(ORDER);
         return out;
     }
 
-    /** One report, or empty when there is no such id (or it is not a file kiln keeps). */
+    /** The sequence in an id, 0 for a report from before sequences. */
+    public static long sequenceOf(String id) {
+        java.util.regex.Matcher m = NAME.matcher(id + ".json");
+        return m.matches() && m.group(1) != null ? Long.parseLong(m.group(1)) : 0;
+    }
+
+    /** The end time in an id (the clock of the run that wrote it), if it is an id of kiln's form. */
+    public static Optional<Instant> timeOf(String id) {
+        java.util.regex.Matcher m = NAME.matcher(id + ".json");
+        try {
+            return m.matches() ? Optional.of(Instant.from(TIME.parse(m.group(2)))) : Optional.empty();
+        } catch (java.time.DateTimeException e) {
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * One report, or empty when there is no such id (or it is not a file kiln keeps). At most
+     * {@link #MAX_REPORT} bytes are read: a larger file is not a report kiln wrote.
+     *
+     * @throws FsException when it cannot be read, or is larger than that ({@link Errno#EFBIG})
+     */
     public synchronized Optional<String> read(String id) throws FsException {
         if (!NAME.matcher(id + ".json").matches() || runs.kind(id + ".json") != EntryKind.FILE) {
             return Optional.empty();
         }
-        ByteBuffer buf = ByteBuffer.allocate(MAX_REPORT);
+        ByteBuffer buf = ByteBuffer.allocate(MAX_REPORT + 1);
         runs.read(id + ".json", buf);
+        if (buf.position() > MAX_REPORT) {
+            throw new FsException(Errno.EFBIG, "read", runs.path() + "/" + id + ".json", null);
+        }
         return Optional.of(new String(buf.array(), 0, buf.position(), StandardCharsets.UTF_8));
     }
 
@@ -120,6 +165,45 @@ public final class RunHistory implements AutoCloseable {
     public Optional<String> latest() throws FsException {
         List<String> all = ids();
         return all.isEmpty() ? Optional.empty() : read(all.get(all.size() - 1));
+    }
+
+    /** Where the report {@code id} is: for messages. */
+    public String pathOf(String id) {
+        return runs.path() + "/" + id + ".json";
+    }
+
+    /** Removes what a crash between a report's write and its rename left (kiln's own temporary names only). */
+    private void sweepTemporaries() {
+        try {
+            for (String name : runs.list()) {
+                if (TEMPORARY.matcher(name).matches()) {
+                    removeIfThere(name);
+                }
+            }
+        } catch (FsException e) {
+            // the next save removes the one it needs
+        }
+    }
+
+    private void removeIfThere(String name) {
+        if (runs.kind(name) != EntryKind.FILE) {
+            return;
+        }
+        try {
+            runs.deleteFile(name);
+        } catch (FsException e) {
+            // the write that follows fails on it and says so
+        }
+    }
+
+    /** Syncs the directory itself, so that the rename outlives a crash of the machine. */
+    private void sync() throws FsException {
+        try (java.nio.channels.FileChannel ch = (java.nio.channels.FileChannel) runs.stream().newByteChannel(
+                Path.of("."), java.util.Set.of(java.nio.file.StandardOpenOption.READ))) {
+            ch.force(true);
+        } catch (IOException e) {
+            throw NioErrors.translate(e, "sync", Path.of(runs.path()), null, runs);
+        }
     }
 
     public String path() {

@@ -203,26 +203,44 @@ public final class Workspace implements AutoCloseable {
         }
     }
 
-    /** kiln's files still in this directory: what a run that ends now would leave behind. */
-    public record Leftovers(long files, java.util.List<String> shards) {
-        public static final Leftovers NONE = new Leftovers(0, java.util.List.of());
+    /**
+     * kiln's files still in this directory: what a run that ends now would leave behind.
+     *
+     * @param files     files counted
+     * @param shards    where, relative to the directory ({@code w0/d000001})
+     * @param uncounted why some places could not be looked into (a dying disk answers EIO), or
+     *                  empty when every one was: then {@code files} is at least what is left, not all
+     */
+    public record Leftovers(long files, java.util.List<String> shards, String uncounted) {
+        public static final Leftovers NONE = new Leftovers(0, java.util.List.of(), "");
+
+        public Leftovers {
+            shards = java.util.List.copyOf(shards);
+            uncounted = uncounted == null ? "" : uncounted;
+        }
     }
 
-    /** Counts kiln's files still in the worker directories (after the workers stopped and the sweep). */
+    /**
+     * Counts kiln's files still in the worker directories (after the workers stopped and the
+     * sweep). A directory that cannot be read is said in {@link Leftovers#uncounted}, never
+     * counted as empty.
+     */
     public synchronized Leftovers leftovers() {
         if (root == null || closed) {
             return Leftovers.NONE;
         }
         long files = 0;
         java.util.List<String> where = new java.util.ArrayList<>();
+        java.util.List<String> unread = new java.util.ArrayList<>();
         try {
             for (String w : root.list()) {
-                if (!Layout.isWorkerDir(w) || root.kind(w) != EntryKind.DIRECTORY) {
+                if (!Layout.isWorkerDir(w)) {
                     continue;
                 }
+                // opened, not stat'ed first: a stat that fails with EIO would read as "not there"
                 try (SecureDir worker = root.openDir(w)) {
                     for (String d : worker.list()) {
-                        if (!Layout.isShardDir(d) || worker.kind(d) != EntryKind.DIRECTORY) {
+                        if (!Layout.isShardDir(d)) {
                             continue;
                         }
                         try (SecureDir shard = worker.openDir(d)) {
@@ -231,14 +249,29 @@ public final class Workspace implements AutoCloseable {
                                 files += n;
                                 where.add(w + "/" + d);
                             }
+                        } catch (FsException e) {
+                            unreadable(e, unread);
                         }
                     }
+                } catch (FsException e) {
+                    unreadable(e, unread);
                 }
             }
         } catch (FsException e) {
-            LOG.warn("cannot count what is left in {}: {}", dir, e.getMessage());
+            unread.add(e.getMessage());
         }
-        return new Leftovers(files, where);
+        if (!unread.isEmpty()) {
+            LOG.warn("cannot count what is left in {}: {}{}", dir, unread.get(0), unread.size() > 1 ? " (and " + (unread.size() - 1) + " more)" : "");
+        }
+        return new Leftovers(files, where, unread.isEmpty() ? "" : unread.get(0) + (unread.size() > 1 ? " (and " + (unread.size() - 1)
+                + " more places)" : ""));
+    }
+
+    /** A place {@link #leftovers} could not look into, unless it is gone or not kiln's (a link, a file: not followed). */
+    private static void unreadable(FsException e, java.util.List<String> unread) {
+        if (e.errno() != Errno.ENOENT && !e.errno().isTampering()) {
+            unread.add(e.getMessage());
+        }
     }
 
     @Override

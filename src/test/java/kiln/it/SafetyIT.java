@@ -213,7 +213,7 @@ final class SafetyIT {
     }
 
     @Test
-    void filesThatCannotBeRemoved_makeTheRunExitNonZero_sayingHowManyAndWhere() throws Exception {
+    void filesThatCannotBeRemoved_makeTheRunInconclusive_exit5_sayingHowManyAndWhere() throws Exception {
         org.junit.jupiter.api.Assumptions.assumeTrue("root".equals(System.getProperty("user.name")), "chattr needs root: skipped");
         Path data = tmp.resolve("data");
         Path shard = data.resolve("w0/d000000");
@@ -224,11 +224,12 @@ final class SafetyIT {
             org.junit.jupiter.api.Assumptions.assumeTrue(
                     new ProcessBuilder("chattr", "+a", shard.toString()).start().waitFor() == 0, "no chattr on this file system: skipped");
             try {
-                assertEquals(3, k.waitFor(Duration.ofSeconds(60)), k.output());
+                assertEquals(5, k.waitFor(Duration.ofSeconds(60)), k.output());
                 String why = k.err.stream().filter(l -> l.startsWith("kiln: ")).findFirst().orElse(k.output());
                 assertTrue(why.matches("kiln: \\d+ files kiln created are still in " + java.util.regex.Pattern.quote(data.toString())
                         + " \\(w0/d000000\\): .*"), why);
-                assertTrue(k.output().contains("verdict: PASS"), "the hardware passed; the run is still not clean: " + k.output());
+                assertTrue(k.output().matches("(?s).*verdict: INCONCLUSIVE \\([\\d,]+ files? left in " + java.util.regex.Pattern.quote(data.toString())
+                        + " \\(w0/d000000\\): they could not be removed.*"), "the summary gives the exit code's verdict, not PASS: " + k.output());
             } finally {
                 new ProcessBuilder("chattr", "-a", shard.toString()).start().waitFor();
             }

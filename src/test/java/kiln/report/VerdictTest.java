@@ -73,6 +73,24 @@ final class VerdictTest {
             Arguments.of("the file system went read-only: not clean, and not proof the disk failed", CLEAN.withFileFaults(0, 12),
                     Outcome.INCONCLUSIVE, "the file system went read-only during the run (12 operations refused with EROFS): the kernel"
                     + " log (dmesg) says why"),
+            Arguments.of("errors a full disk does not explain: an errno kiln has no rule for, or one the JDK did not tell",
+                    CLEAN.withFiles(new Verdict.FileFaults(0, 0, 2850, "")), Outcome.INCONCLUSIVE,
+                    "2850 file operations failed with an error that is not the file system being full (the worker log says which): the"
+                    + " run cannot vouch for the disk"),
+            Arguments.of("files left behind: the run is not clean, whatever the hardware did",
+                    CLEAN.withFiles(new Verdict.FileFaults(0, 0, 0, new Report.Cleanup(10_000, "/data", List.of("w0/d000002", "w0/d000001"),
+                            "").reason())), Outcome.INCONCLUSIVE,
+                    "10,000 files left in /data (w0/d000001, w0/d000002): they could not be removed (see the log); the next kiln on this"
+                    + " directory sweeps them"),
+            Arguments.of("files that could not even be counted are not taken for none",
+                    CLEAN.withFiles(new Verdict.FileFaults(0, 0, 0, new Report.Cleanup(0, "/data", List.of(),
+                            "list of /data/w0: input/output error").reason())), Outcome.INCONCLUSIVE,
+                    "kiln could not tell whether it removed its files from /data: list of /data/w0: input/output error; the next kiln on"
+                    + " this directory sweeps what is left"),
+            Arguments.of("a dying disk fails the run, and what it kept is said too",
+                    CLEAN.withFiles(new Verdict.FileFaults(41_854, 0, 0, "40,002 files left in /data (…)")), Outcome.FAIL,
+                    "41854 file operations failed with an input/output error or a corrupt file system (EIO, EUCLEAN or EBADMSG): the disk,"
+                    + " its controller or its file system is failing; the worker log and the kernel log (dmesg) say where"),
             Arguments.of("a core that disagrees", new Inputs(0, List.of(), List.of(), 0, List.of(), CLEAN.evidence(), List.of("cpu3"),
                     List.of()), Outcome.FAIL, "cpu3 computed a different result from its siblings on the same inputs"),
             Arguments.of("fail beats inconclusive and degraded", new Inputs(0, List.of(), List.of("memory: nothing held"), 1,

@@ -296,6 +296,7 @@ public final class FileStorm implements AutoCloseable {
         errors.merge(kiln.link.WorkerStats.TAMPER, tamperedBefore, Long::sum);
         errors.put(kiln.link.WorkerStats.DEVICE, counters.deviceFaults.sum());
         errors.put(kiln.link.WorkerStats.READ_ONLY, counters.readOnly.sum());
+        errors.put(kiln.link.WorkerStats.FULL, counters.full.sum());
         return new kiln.link.WorkerStats.Files(created(), deleted(), bytesWritten(), verified(), errors, inFlight(),
                 filesKept(), paused(), counters.latencyCounts(), counters.latencySumNanos(), floorDeleted()); // buckets: LatencyBuckets
     }
