@@ -89,6 +89,18 @@ public final class FileStorm implements AutoCloseable {
      */
     public FileStorm(StormOptions options, FileIo io, int workerId, Ticker ticker, LongSupplier usableSpace,
                      long blockSize) throws FsException {
+        this(options, io, workerId, ticker, usableSpace, blockSize, () -> -1, Duration.ofMillis(100));
+    }
+
+    /**
+     * The same, holding the inode floor ({@link StormOptions#minFreeInodes}) as well.
+     *
+     * @param freeInodes    free inodes of the target file system, -1 when it counts none; asked at
+     *                      most once per {@code inodeInterval}, or sooner only when that is as short as 100 ms
+     * @param inodeInterval how often a reading of the inodes may be taken
+     */
+    public FileStorm(StormOptions options, FileIo io, int workerId, Ticker ticker, LongSupplier usableSpace,
+                     long blockSize, LongSupplier freeInodes, Duration inodeInterval) throws FsException {
         this.options = options;
         this.workerId = workerId;
         this.ticker = ticker;
@@ -110,7 +122,7 @@ public final class FileStorm implements AutoCloseable {
         this.wakeAt = Math.max(batch, options.inFlight() / 2);
         long block = Math.max(512, blockSize);
         this.space = new SpaceGuard(options.minFree(), (options.fileSize() + block - 1) / block * block, batch, options.share(),
-                usableSpace, ticker, logPrefix, counters);
+                usableSpace, ticker, logPrefix, counters, options.minFreeInodes(), freeInodes, inodeInterval.toNanos());
         this.kept = new FileRing(options.maxFiles());
         int threads = options.writerThreads(Runtime.getRuntime().availableProcessors());
         this.writerThreads = threads;
@@ -204,8 +216,8 @@ public final class FileStorm implements AutoCloseable {
         }
         if (n > 0 && !floorSaid) {
             floorSaid = true;
-            LOG.info("{}at the free-space floor of {}: deleting the oldest files to make room, so the storm goes on there",
-                    logPrefix, kiln.util.Sizes.human(options.minFree()));
+            LOG.info("{}at the {}: deleting the oldest files to make room, so the storm goes on there",
+                    logPrefix, space.floorName());
         }
         roomMade += n;
         counters.floorDeleted.add(n);
