@@ -49,7 +49,8 @@ public final class RunSession {
         JSON
     }
 
-    private final Settings settings;
+    /** The settings asked for, cut to what the machine allows (CPU quota, files held in memory) before the stress starts. */
+    private Settings settings;
     private final PrintWriter out;
     private final PrintWriter chatter;
     private final Output output;
@@ -106,8 +107,16 @@ public final class RunSession {
 
     private int stress() throws CannotRun {
         checkBeforeStart(settings, warnings.stream());
+        MemoryLimits limits = MemoryLimits.read();
+        String fsType = Budget.fileSystemType(settings.files().dir());
+        try {
+            settings = Budget.fitFilePages(settings, limits, fsType, MemoryLimits.pageSize(), warnings.stream());
+        } catch (Budget.NothingFits e) {
+            throw new CannotRun(e.getMessage());
+        }
         Settings.Files f = settings.files();
-        long memoryPerWorker = Budget.memoryPerWorker(settings, MemoryLimits.read(), warnings.stream());
+        long memoryPerWorker = Budget.memoryPerWorker(settings, limits,
+                Budget.filePagesBytes(settings, fsType, MemoryLimits.pageSize()), warnings.stream());
         try (Workspace workspace = openWorkspace(f);
              Stress stress = new Stress(settings, workspace, memoryPerWorker, Stress.jvmLauncher(settings, workspace, memoryPerWorker),
                      Ticker.SYSTEM)) {

@@ -51,6 +51,26 @@ public record MemoryLimits(long totalBytes, long availableBytes, long cgroupLimi
         return new MemoryLimits(Math.max(0, total), Math.max(0, available), limit, headroom);
     }
 
+    /**
+     * The kernel's page size: a file's pages on a tmpfs are charged in whole pages. Read from the
+     * first mapping of {@code /proc/self/smaps} (4 KiB on x86-64, 4 or 64 KiB on ARM); 4 KiB when unreadable.
+     */
+    public static long pageSize() {
+        return pageSize(Path.of("/"));
+    }
+
+    static long pageSize(Path root) {
+        try (var lines = Files.lines(root.resolve("proc/self/smaps"))) {
+            return lines.filter(l -> l.startsWith("KernelPageSize:")).findFirst()
+                    .map(l -> l.substring("KernelPageSize:".length()).trim().split("\\s+"))
+                    .map(f -> Long.parseLong(f[0]) * (f.length > 1 && f[1].equals("kB") ? 1024 : 1))
+                    .filter(n -> n >= 4096)
+                    .orElse(4096L);
+        } catch (IOException | RuntimeException e) {
+            return 4096;
+        }
+    }
+
     /** The most kiln may ask for: {@code share} of what is available, cgroup included. */
     public long allowed(double share) {
         long avail = cgroupHeadroom >= 0 ? Math.min(availableBytes, cgroupHeadroom) : availableBytes;
