@@ -71,6 +71,30 @@ public record MemoryLimits(long totalBytes, long availableBytes, long cgroupLimi
         }
     }
 
+    /**
+     * Processes the kernel's OOM killer has killed, as counters by place: {@code cgroup}, in this
+     * process's memory cgroup and below (v2 {@code memory.events}, v1 {@code memory.oom_control},
+     * kernel 4.13+), and {@code host}, on the whole machine ({@code /proc/vmstat}). A counter the
+     * kernel does not have is absent. Read before and after a run: a worker OOM-killed is evidence.
+     */
+    public static java.util.Map<String, Long> oomKills(Path root) {
+        java.util.Map<String, Long> out = new java.util.TreeMap<>();
+        cgroupDir(root, "memory").ifPresent(dir -> {
+            for (String file : List.of("memory.events", "memory.oom_control")) {
+                long n = statValue(dir.resolve(file), "oom_kill");
+                if (n >= 0) {
+                    out.put("cgroup", n);
+                    break;
+                }
+            }
+        });
+        long host = statValue(root.resolve("proc/vmstat"), "oom_kill");
+        if (host >= 0) {
+            out.put("host", host);
+        }
+        return out;
+    }
+
     /** The most kiln may ask for: {@code share} of what is available, cgroup included. */
     public long allowed(double share) {
         long avail = cgroupHeadroom >= 0 ? Math.min(availableBytes, cgroupHeadroom) : availableBytes;
