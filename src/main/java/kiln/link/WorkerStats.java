@@ -31,6 +31,11 @@ public record WorkerStats(long seq, Files files, Cpu cpu, long memoryBytes, Map<
     public static final String DEVICE = "device";
     /** Key of {@link Files#errors} that counts, again, the failed operations answered EROFS: the file system went read-only. */
     public static final String READ_ONLY = "read_only";
+    /**
+     * Key of {@link Files#errors} that counts, again, the failed operations answered ENOSPC or
+     * EDQUOT: pressure (the file system's bytes or inodes ran out, or a quota), explained, not a fault.
+     */
+    public static final String FULL = "full";
 
     public WorkerStats {
         java.util.Objects.requireNonNull(files, "files");
@@ -77,9 +82,18 @@ public record WorkerStats(long seq, Files files, Cpu cpu, long memoryBytes, Map<
             return new Files(created, deleted, bytes, 0, errors, 0, 0, false, new long[LatencyBuckets.COUNT], 0);
         }
 
-        /** Failed file operations, tampering refused not included (nor the second counts of {@link #DEVICE}, {@link #READ_ONLY}). */
+        /**
+         * Failed file operations, tampering refused not included (nor the second counts of {@link #DEVICE}, {@link #READ_ONLY},
+         * {@link #FULL}).
+         */
         public long ioErrors() {
-            return total(errors) - errors.getOrDefault(TAMPER, 0L) - errors.getOrDefault(DEVICE, 0L) - errors.getOrDefault(READ_ONLY, 0L);
+            return total(errors) - errors.getOrDefault(TAMPER, 0L) - errors.getOrDefault(DEVICE, 0L) - errors.getOrDefault(READ_ONLY, 0L)
+                    - errors.getOrDefault(FULL, 0L);
+        }
+
+        /** Of {@link #ioErrors}, those answered ENOSPC or EDQUOT: the file system full (bytes or inodes) or a quota, not a fault. */
+        public long fullErrors() {
+            return errors.getOrDefault(FULL, 0L);
         }
 
         @Override

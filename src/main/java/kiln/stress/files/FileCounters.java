@@ -43,6 +43,8 @@ final class FileCounters {
     final LongAdder deviceFaults = new LongAdder();
     /** Operations answered EROFS: the file system went read-only under the run. */
     final LongAdder readOnly = new LongAdder();
+    /** Operations answered ENOSPC or EDQUOT: the file system's bytes or inodes ran out (pressure, explained), or a quota. */
+    final LongAdder full = new LongAdder();
 
     /** Counts a failed operation and logs it (a repeated failure once, with a count). */
     void fail(FileStorm.Op op, String what) {
@@ -56,6 +58,8 @@ final class FileCounters {
             deviceFaults.increment();
         } else if (errno == Errno.EROFS) {
             readOnly.increment();
+        } else if (errno.isFull()) {
+            full.increment();
         }
         fail(op, what);
     }

@@ -195,9 +195,13 @@ public final class FileStorm implements AutoCloseable {
      * fills the file system, the storm's files make way. Gives up (false) when it keeps none, or
      * when it has deleted a window's worth ({@code in-flight}) in the last {@link #ROOM_WINDOW}
      * without a reading that shows room: a file system that frees space lazily (btrfs, at its next
-     * commit) is drained at most that fast, not emptied at once. Producer thread only.
+     * commit) is drained at most that fast, not emptied at once. At the inode floor, one batch per
+     * reading of the inodes ({@link SpaceGuard#mayMakeRoomForInodes}). Producer thread only.
      */
     private boolean makeRoom() {
+        if (!space.mayMakeRoomForInodes()) {
+            return false; // a batch made room since the last inode reading: wait for the next to show it
+        }
         long now = ticker.nanoTime();
         if (roomMade >= options.inFlight() && now - roomWindowStart >= ROOM_WINDOW.toNanos()) {
             roomMade = 0;
@@ -308,6 +312,7 @@ public final class FileStorm implements AutoCloseable {
         errors.merge(kiln.link.WorkerStats.TAMPER, tamperedBefore, Long::sum);
         errors.put(kiln.link.WorkerStats.DEVICE, counters.deviceFaults.sum());
         errors.put(kiln.link.WorkerStats.READ_ONLY, counters.readOnly.sum());
+        errors.put(kiln.link.WorkerStats.FULL, counters.full.sum());
         return new kiln.link.WorkerStats.Files(created(), deleted(), bytesWritten(), verified(), errors, inFlight(),
                 filesKept(), paused(), counters.latencyCounts(), counters.latencySumNanos(), floorDeleted()); // buckets: LatencyBuckets
     }
@@ -336,6 +341,11 @@ public final class FileStorm implements AutoCloseable {
     /** Failed operations whose error points at the device or file-system corruption (also counted by op). */
     public long deviceFaults() {
         return counters.deviceFaults.sum();
+    }
+
+    /** Failed operations answered ENOSPC or EDQUOT, bytes or inodes run out (also counted by op): pressure, not a fault. */
+    public long fullFailures() {
+        return counters.full.sum();
     }
 
     /** Failed operations answered EROFS (also counted by op). */

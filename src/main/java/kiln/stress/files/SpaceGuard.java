@@ -64,6 +64,9 @@ final class SpaceGuard {
     private long lastFreeInodes = -1;
     private boolean inodesReadable = true;
     private boolean inodesUncountedSaid;
+    /** Inode readings taken, and how many there were when the storm last made room at the inode floor; producer thread only. */
+    private long inodeReadings;
+    private long inodeReadingsAtRoomMade = -1;
 
     SpaceGuard(long minFree, long bytesPerFile, int batch, int share, LongSupplier usableSpace, Ticker ticker, String prefix,
                FileCounters counters) {
@@ -154,12 +157,14 @@ final class SpaceGuard {
             return;
         }
         lastFreeInodes = free;
+        inodeReadings++;
         // as for bytes: this worker's own creations in flight are subtracted, the others' are met by
         // taking half of the share per reading; a new shard directory takes an inode of its own
         long room = (free - minFreeInodes - 1) / (share > 1 ? 2L * share : 1);
-        // less than a batch of room is the floor: halving it every reading would approach it for ever,
-        // a file or two a reading, instead of making room there by deleting the oldest files
-        inodeFloorReached = room < batch;
+        // read by a process once a second, less than a batch of room is the floor: halving it every
+        // reading would approach it for ever, a file or two a second, instead of making room there by
+        // deleting the oldest files; read natively, the next reading is taken as soon as this is used
+        inodeFloorReached = room < (inodeIntervalNanos <= CHECK_NANOS ? 1 : batch);
         inodeAllowance = inodeFloorReached ? 0 : Math.max(0, room - counters.inFlight.get());
     }
 
@@ -178,6 +183,23 @@ final class SpaceGuard {
     /** Producer thread: whether the last inode reading left no room above the inode floor. */
     boolean inodesAtFloor() {
         return minFreeInodes > 0 && inodesReadable && inodeFloorReached;
+    }
+
+    /**
+     * Producer thread: whether the storm may delete another batch to make room at the inode floor:
+     * once per reading, so that a reading taken once a second does not see the storm delete a whole
+     * window of files before it shows the room the first batch made. True when the inode floor is
+     * not what holds creation.
+     */
+    boolean mayMakeRoomForInodes() {
+        if (!inodesAtFloor() || bytesAtFloor()) {
+            return true;
+        }
+        if (inodeReadings == inodeReadingsAtRoomMade) {
+            return false;
+        }
+        inodeReadingsAtRoomMade = inodeReadings;
+        return true;
     }
 
     /** Producer thread: the floor that holds creation, as a log line says it. */
