@@ -90,7 +90,7 @@ public record Evidence(Map<Source, Map<String, Long>> sources) {
             return Optional.empty();
         }
         if (s == Source.OOM_KILLS) {
-            // the cgroup's kills are among the host's: the larger says how many, not their sum
+            // one place is read (the cgroup, else the host); were there two, the cgroup's kills are among the host's
             return Optional.of(v.values().stream().mapToLong(Long::longValue).max().orElse(0));
         }
         long sum = 0;

@@ -74,7 +74,7 @@ public record MemoryLimits(long totalBytes, long availableBytes, long cgroupLimi
     /**
      * Processes the kernel's OOM killer has killed, as counters by place: {@code cgroup}, in this
      * process's memory cgroup and below (v2 {@code memory.events}, v1 {@code memory.oom_control},
-     * kernel 4.13+), and {@code host}, on the whole machine ({@code /proc/vmstat}). A counter the
+     * kernel 4.13+), or where there is none, {@code host}, on the whole machine ({@code /proc/vmstat}). A counter the
      * kernel does not have is absent. Read before and after a run: a worker OOM-killed is evidence.
      */
     public static java.util.Map<String, Long> oomKills(Path root) {
@@ -88,7 +88,9 @@ public record MemoryLimits(long totalBytes, long availableBytes, long cgroupLimi
                 }
             }
         });
-        long host = statValue(root.resolve("proc/vmstat"), "oom_kill");
+        // the cgroup counts every kill of its processes, by its own limit or the host's; the host's
+        // count is used only without one: in a container it counts every other pod's kills too
+        long host = out.isEmpty() ? statValue(root.resolve("proc/vmstat"), "oom_kill") : -1;
         if (host >= 0) {
             out.put("host", host);
         }

@@ -114,7 +114,7 @@ final class MemoryCgroupIT {
         Path cg = makeCgroup(own.get(), v2);
         List<String> cmd = new ArrayList<>(List.of("sh", "-c", "echo $$ > \"$0\" && exec \"$@\"", cg.resolve("cgroup.procs").toString(),
                 KilnProcess.launcher().toString(), "run", "--duration", "15s", "--workers", "2", "--no-cpu", "--max-files", "200000",
-                "--dir", tmpfs.resolve("data").toString(), "--metrics-port", "0"));
+                "--dir", tmpfs.resolve("data").toString(), "--metrics-port", "0", "--report", tmp.resolve("report.json").toString()));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(tmp.resolve("out.txt").toFile());
         pb.environment().putAll(KilnProcess.environment());
         Process p = pb.start();
@@ -127,6 +127,9 @@ final class MemoryCgroupIT {
         assertTrue(out.contains("the files live in memory (tmpfs at " + tmpfs + ")"), "and why\n" + out);
         assertTrue(out.contains("2 workers (0 restarts, 0 failed)"), out);
         assertTrue(out.contains("verdict: PASS"), out);
+        var evidence = com.typesafe.config.ConfigFactory.parseFile(tmp.resolve("report.json").toFile()).getConfig("evidence");
+        assertTrue(evidence.hasPath("oom_kills.delta_by_place.cgroup"), "the cgroup's OOM kills were read, before and after: " + evidence.root()
+                .render(com.typesafe.config.ConfigRenderOptions.concise()));
         try (Stream<Path> left = Files.list(tmpfs)) {
             assertFalse(left.findAny().isPresent(), "every file and directory kiln made is gone");
         }
