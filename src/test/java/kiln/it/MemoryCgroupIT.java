@@ -135,6 +135,45 @@ final class MemoryCgroupIT {
         }
     }
 
+    /**
+     * Something else in kiln's cgroup takes the memory kiln budgeted for (a writer filling a tmpfs):
+     * the kernel kills a worker, and the run must not pass.
+     */
+    @Test
+    void aWorkerOomKilledDuringTheRun_isNotAPass() throws Exception {
+        Optional<Path> own = ownMemoryCgroup(false);
+        assumeTrue(own.isPresent(), "no cgroup v1 memory controller here: skipped (OomVerdictTest covers the verdict)");
+        Path cg = makeCgroup(own.get(), false);
+        Path procs = cg.resolve("cgroup.procs");
+        ProcessBuilder pb = new ProcessBuilder("sh", "-c", "echo $$ > \"$0\" && exec \"$@\"", procs.toString(),
+                KilnProcess.launcher().toString(), "run", "--duration", "20s", "--workers", "1", "--no-files", "--cpu-load", "10",
+                "--memory", "90%", "--metrics-port", "0")
+                .redirectErrorStream(true).redirectOutput(tmp.resolve("out.txt").toFile());
+        pb.environment().putAll(KilnProcess.environment());
+        Process kiln = pb.start();
+        kiln.getOutputStream().close();
+        Path out = tmp.resolve("out.txt");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (!Files.readString(out).contains("memory ") || !Files.readString(out).contains("started")) {
+            assertTrue(kiln.isAlive() && System.nanoTime() < deadline, "the worker started\n" + Files.readString(out));
+            Thread.sleep(100);
+        }
+        Thread.sleep(3000); // its buffer allocated and touched
+        // a writer in the same cgroup: the tmpfs pages are charged to the cgroup and cannot be reclaimed (no swap is
+        // charged either), and are not the writer's own memory, so the OOM killer takes the largest process: the worker
+        Process fill = new ProcessBuilder("sh", "-c", "echo $$ > \"$0\" && exec dd if=/dev/zero of=\"$1\" bs=1M count=300",
+                procs.toString(), tmpfs.resolve("fill").toString()).redirectErrorStream(true).start();
+        fill.getInputStream().transferTo(java.io.OutputStream.nullOutputStream());
+        fill.waitFor(60, TimeUnit.SECONDS);
+        Files.delete(tmpfs.resolve("fill")); // the memory comes back: the worker is restarted and runs on, as in the field
+        assertTrue(kiln.waitFor(120, TimeUnit.SECONDS), "kiln exited");
+        String text = Files.readString(out);
+        assertTrue(oomKills(cg, false) > 0, "the kernel OOM-killed something in the cgroup\n" + text);
+        assertTrue(kiln.exitValue() != 0, "not a pass: exit " + kiln.exitValue() + "\n" + text);
+        assertTrue(text.contains("killed by the kernel's OOM killer during the run"), text);
+        assertFalse(text.contains("verdict: PASS"), text);
+    }
+
     @Test
     void tmpfsInsideAV1MemoryCgroup_theBudgetCutsMaxFiles_andNothingIsOomKilled() throws Exception {
         runInCgroup(false);
