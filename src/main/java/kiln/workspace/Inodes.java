@@ -15,14 +15,15 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The inodes of the file system holding a path, as {@code statvfs(3)} counts them: through the
- * Foreign Function &amp; Memory API on JDK 22+ ({@code kiln.workspace.NativeStatvfs}), else by
- * {@code stat -f} of coreutils (the JDK has no inode count in NIO), a root-owned binary that no
- * one else may write. A file system that counts no inodes (btrfs, tmpfs mounted with
+ * Foreign Function &amp; Memory API on JDK 22+ ({@code kiln.workspace.NativeStatvfs}), else through
+ * JNA where it is on the class path (the supervisor's, for OSHI), else by {@code stat -f} of
+ * coreutils (the JDK has no inode count in NIO), a root-owned binary that no one else may write. A file system that counts no inodes (btrfs, tmpfs mounted with
  * {@code nr_inodes=0}) reads as {@link Count#NONE}: there is nothing to hold a floor against.
  * Thread-safe; each call reads anew.
  */
 public final class Inodes {
     private static final String NATIVE_CLASS = "kiln.workspace.NativeStatvfs";
+    private static final String JNA_CLASS = "kiln.workspace.JnaStatvfs";
     private static final List<String> STAT = List.of("/usr/bin/stat", "/bin/stat");
     private static final Duration STAT_DEADLINE = Duration.ofSeconds(5);
 
@@ -51,14 +52,19 @@ public final class Inodes {
         Duration interval();
     }
 
-    private static final Reader BEST = loadNative().orElseGet(StatCommand::new);
+    private static final Reader BEST = loadNative().or(Inodes::loadJna).orElseGet(StatCommand::new);
 
     private Inodes() {
     }
 
-    /** The reader this runtime has: native on JDK 22+, else the {@code stat} command. */
+    /** The reader this runtime has: native on JDK 22+, else JNA where present, else the {@code stat} command. */
     public static Reader reader() {
         return BEST;
+    }
+
+    /** The {@code stat -f} reader, as a JDK 17 worker (no JNA on its class path) reads: for tests of that path. */
+    public static Reader statCommand() {
+        return new StatCommand();
     }
 
     /** One reading of the file system holding {@code path} (or its nearest existing ancestor). */
@@ -74,6 +80,16 @@ public final class Inodes {
             return Optional.of((Reader) Class.forName(NATIVE_CLASS).getDeclaredConstructor().newInstance());
         } catch (ReflectiveOperationException | LinkageError | RuntimeException e) {
             return Optional.empty(); // not in this build, or native access denied
+        }
+    }
+
+    private static Optional<Reader> loadJna() {
+        try {
+            var c = Class.forName(JNA_CLASS).getDeclaredConstructor();
+            c.setAccessible(true);
+            return Optional.of((Reader) c.newInstance());
+        } catch (ReflectiveOperationException | LinkageError | RuntimeException e) {
+            return Optional.empty(); // the worker jar has no JNA
         }
     }
 
@@ -116,6 +132,11 @@ public final class Inodes {
         @Override
         public Duration interval() {
             return Duration.ofSeconds(1);
+        }
+
+        @Override
+        public String toString() {
+            return "stat -f";
         }
 
         /** A stat binary kiln (often root) may run: owned by root, a regular file, writable by no one else. */

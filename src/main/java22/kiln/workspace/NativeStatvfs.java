@@ -74,4 +74,9 @@ final class NativeStatvfs implements Inodes.Reader {
     public Duration interval() {
         return Duration.ofMillis(100);
     }
+
+    @Override
+    public String toString() {
+        return "statvfs by FFM";
+    }
 }

@@ -60,17 +60,32 @@ final class InodeFloorTest {
     }
 
     private FileStorm storm(FileIo io, String dir, long minFreeInodes, int share) throws Exception {
-        var options = new StormOptions(mount.resolve(dir), 1024, 1000, 2, 1_000_000, 0, false, false, share, minFreeInodes);
-        return storms.track(new FileStorm(options, io, 0, Ticker.SYSTEM, () -> Long.MAX_VALUE, 4096, this::freeInodes,
-                Inodes.reader().interval()));
+        return storm(io, dir, minFreeInodes, share, Inodes.reader());
     }
 
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("kiln.stress.files.Storms#ios")
-    void twoWorkers_holdTheInodeFloorTogether_andChurnThere(FileIo io) throws Exception {
+    private FileStorm storm(FileIo io, String dir, long minFreeInodes, int share, Inodes.Reader reader) throws Exception {
+        var options = new StormOptions(mount.resolve(dir), 1024, 1000, 2, 1_000_000, 0, false, false, share, minFreeInodes);
+        return storms.track(new FileStorm(options, io, 0, Ticker.SYSTEM, () -> Long.MAX_VALUE, 4096, () -> {
+            try {
+                return reader.read(mount).free();
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }, reader.interval()));
+    }
+
+    static java.util.stream.Stream<org.junit.jupiter.params.provider.Arguments> iosAndReaders() {
+        return Storms.ios().stream().flatMap(io -> java.util.stream.Stream.of(
+                org.junit.jupiter.params.provider.Arguments.of(io, Inodes.reader()),
+                org.junit.jupiter.params.provider.Arguments.of(io, Inodes.statCommand())));
+    }
+
+    @ParameterizedTest(name = "{0}, {1}")
+    @MethodSource("iosAndReaders")
+    void twoWorkers_holdTheInodeFloorTogether_andChurnThere(FileIo io, Inodes.Reader reader) throws Exception {
         long floor = 100;
-        FileStorm a = storm(io, "w0", floor, 2);
-        FileStorm b = storm(io, "w1", floor, 2);
+        FileStorm a = storm(io, "w0", floor, 2, reader);
+        FileStorm b = storm(io, "w1", floor, 2, reader);
         a.start();
         b.start();
         AtomicLong lowest = new AtomicLong(Long.MAX_VALUE);
