@@ -59,7 +59,14 @@ record PreparedRun(Run run, Workspace workspace) {
             // only the report can be refused here
             throw new Refused(Reply.error(400, nameOfKey.getOrDefault("kiln.run.report", "kiln.run.report") + ": " + e.getMessage()));
         }
-        long memoryPerWorker = Budget.memoryPerWorker(s, MemoryLimits.read(), warn);
+        MemoryLimits limits = MemoryLimits.read();
+        String fsType = Budget.fileSystemType(s.files().dir());
+        try {
+            s = Budget.fitFilePages(s, limits, fsType, MemoryLimits.pageSize(), warn);
+        } catch (Budget.NothingFits e) {
+            throw new Refused(Reply.error(400, e.getMessage()));
+        }
+        long memoryPerWorker = Budget.memoryPerWorker(s, limits, Budget.filePagesBytes(s, fsType, MemoryLimits.pageSize()), warn);
         Workspace workspace;
         try {
             workspace = RunSession.openWorkspace(s.files(), warn);

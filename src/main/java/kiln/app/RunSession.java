@@ -49,7 +49,8 @@ public final class RunSession {
         JSON
     }
 
-    private final Settings settings;
+    /** The settings asked for, cut to what the machine allows (CPU quota, files held in memory) before the stress starts. */
+    private Settings settings;
     private final PrintWriter out;
     private final PrintWriter chatter;
     private final Output output;
@@ -106,8 +107,16 @@ public final class RunSession {
 
     private int stress() throws CannotRun {
         checkBeforeStart(settings, warnings.stream());
+        MemoryLimits limits = MemoryLimits.read();
+        String fsType = Budget.fileSystemType(settings.files().dir());
+        try {
+            settings = Budget.fitFilePages(settings, limits, fsType, MemoryLimits.pageSize(), warnings.stream());
+        } catch (Budget.NothingFits e) {
+            throw new CannotRun(e.getMessage());
+        }
         Settings.Files f = settings.files();
-        long memoryPerWorker = Budget.memoryPerWorker(settings, MemoryLimits.read(), warnings.stream());
+        long memoryPerWorker = Budget.memoryPerWorker(settings, limits,
+                Budget.filePagesBytes(settings, fsType, MemoryLimits.pageSize()), warnings.stream());
         try (Workspace workspace = openWorkspace(f, warnings.stream());
              Stress stress = new Stress(settings, workspace, memoryPerWorker, Stress.jvmLauncher(settings, workspace, memoryPerWorker),
                      Ticker.SYSTEM)) {
@@ -180,6 +189,7 @@ public final class RunSession {
      */
     static void checkBeforeStart(Settings s, java.io.PrintStream warnings) throws CannotRun {
         Run.rampWarning(s).ifPresent(w -> warnings.println("kiln: " + w));
+        inodeFloorNotice(s.files(), warnings);
         if (s.run().report() != null) {
             try {
                 ReportFile.check(s.run().report());
@@ -228,6 +238,36 @@ public final class RunSession {
         if (total > 0 && f.minFreeBytes() >= total) {
             throw new CannotRun("the free-space floor (min-free " + Sizes.human(f.minFreeBytes()) + ") is more than the file system of "
                     + f.dir().toAbsolutePath() + " holds (" + Sizes.human(total) + "): no file could be created; lower it");
+        }
+        kiln.workspace.Inodes.Count inodes;
+        try {
+            inodes = kiln.workspace.Inodes.read(where);
+        } catch (IOException e) {
+            return; // the workers say it if they cannot read them either
+        }
+        long inodeFloor = f.minFreeInodes().on(inodes.total());
+        if (inodes.counted() && inodeFloor > 0 && inodeFloor >= inodes.total()) {
+            throw new CannotRun("the free-inode floor (min-free-inodes " + f.minFreeInodes() + ") is at or above the " + inodes.total()
+                    + " inodes the file system of " + f.dir().toAbsolutePath() + " has: no file could be created; lower it");
+        }
+    }
+
+    /**
+     * Said once at start, into the run's warnings: a file system that counts no inodes (btrfs,
+     * tmpfs with {@code nr_inodes=0}) has no inode floor to hold.
+     */
+    static void inodeFloorNotice(Settings.Files f, java.io.PrintStream warnings) {
+        if (!f.enabled() || (f.minFreeInodes().count() == 0 && f.minFreeInodes().percent() == 0)) {
+            return;
+        }
+        try {
+            if (!kiln.workspace.Inodes.read(f.dir()).counted()) {
+                warnings.println("kiln: the file system of " + f.dir() + " counts no inodes (btrfs, or tmpfs with nr_inodes=0):"
+                        + " no free-inode floor there (min-free-inodes " + f.minFreeInodes() + " applies where inodes are counted)");
+            }
+        } catch (IOException e) {
+            warnings.println("kiln: cannot read the inodes of the file system of " + f.dir() + " (" + e.getMessage()
+                    + "): the free-inode floor is held only where the workers can read them");
         }
     }
 

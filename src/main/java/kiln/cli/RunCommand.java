@@ -62,6 +62,10 @@ final class RunCommand implements Callable<Integer> {
             description = "Pause creation below this much usable space (kiln.files.min-free).")
     Long minFree;
 
+    @Option(names = "--min-free-inodes", paramLabel = "N|PCT%",
+            description = "Keep at least this many inodes free, or this share of them, e.g. 5%% (kiln.files.min-free-inodes, default 5%%; 0 = none).")
+    String minFreeInodes;
+
     @Option(names = "--fsync", description = "fsync every file (kiln.files.fsync).")
     boolean fsync;
 

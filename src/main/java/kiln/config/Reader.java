@@ -130,6 +130,38 @@ final class Reader {
         }
     }
 
+    /**
+     * A free-inode floor: a whole count such as {@code 10000}, or a percentage of the file system's
+     * inodes such as {@code 5%} (at most {@code maxPercent}); 0 or 0% is no floor.
+     */
+    Settings.InodeFloor inodeFloor(String key, double maxPercent) {
+        String rule = "a whole number of inodes such as 10000 or a percentage of the file system's inodes from 0% to "
+                + (int) maxPercent + "% such as 5%";
+        ConfigValue raw = config.getValue(key);
+        if (raw.valueType() == ConfigValueType.STRING && ((String) raw.unwrapped()).strip().endsWith("%")) {
+            String text = ((String) raw.unwrapped()).strip();
+            String number = text.substring(0, text.length() - 1).strip();
+            if (number.matches("[0-9]+(\\.[0-9]+)?")) {
+                double pct = Double.parseDouble(number);
+                if (pct <= maxPercent) {
+                    return new Settings.InodeFloor(0, pct);
+                }
+            }
+            throw bad(key, rule);
+        }
+        requireWhole(key, rule);
+        long v;
+        try {
+            v = config.getLong(key);
+        } catch (ConfigException.WrongType | ConfigException.BadValue e) {
+            throw bad(key, rule);
+        }
+        if (v < 0) {
+            throw bad(key, rule);
+        }
+        return new Settings.InodeFloor(v, 0);
+    }
+
     /** A duration by {@link Durations}' rules: a bare number is seconds (not Typesafe's milliseconds). */
     Duration durationIn(String key, Duration min, Duration max) {
         ConfigValue raw = config.getValue(key);

@@ -37,6 +37,7 @@ public final class RunParameters {
         value("file-size", "kiln.files.size");
         value("max-files", "kiln.files.max-files");
         value("min-free", "kiln.files.min-free");
+        value("min-free-inodes", "kiln.files.min-free-inodes");
         ALL.put("fsync", new Parameter("kiln.files.fsync", Kind.SWITCH_ON));
         ALL.put("verify-files", new Parameter("kiln.files.verify", Kind.SWITCH_ON));
         value("ramp", "kiln.run.ramp");

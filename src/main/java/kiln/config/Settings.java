@@ -46,9 +46,33 @@ public record Settings(Workers workers, Files files, Cpu cpu, Memory memory, Run
      * @param minFreeBytes usable-space floor of the target file system
      * @param fsync        fsync every file
      * @param verify       read back a sample of files and check their checksum
+     * @param minFreeInodes free-inode floor of the target file system
      */
     public record Files(boolean enabled, Path dir, int sizeBytes, int inFlight, int threads,
-                        long maxFiles, long minFreeBytes, boolean fsync, boolean verify) {
+                        long maxFiles, long minFreeBytes, boolean fsync, boolean verify, InodeFloor minFreeInodes) {
+    }
+
+    /**
+     * The free-inode floor, as a count or as a share of the file system's inodes (exactly one is
+     * used: a percentage when {@code percent > 0}).
+     *
+     * @param count   inodes to leave free, when given as a count (0 = no floor)
+     * @param percent percent of the file system's inodes to leave free, 0 when given as a count
+     */
+    public record InodeFloor(long count, double percent) {
+        /** The floor on a file system of {@code totalInodes} inodes (0 when it counts none: no floor there). */
+        public long on(long totalInodes) {
+            if (totalInodes <= 0) {
+                return 0;
+            }
+            return percent > 0 ? (long) Math.ceil(totalInodes * percent / 100) : count;
+        }
+
+        /** As an operator writes it: {@code 5%} or {@code 10000}. */
+        @Override
+        public String toString() {
+            return percent > 0 ? new java.math.BigDecimal(Double.toString(percent)).stripTrailingZeros().toPlainString() + "%" : Long.toString(count);
+        }
     }
 
     /**

@@ -163,7 +163,8 @@ public final class SettingsLoader {
                 r.longIn("kiln.files.max-files", 1, 10_000_000),
                 r.bytesIn("kiln.files.min-free", 0, Long.MAX_VALUE),
                 r.bool("kiln.files.fsync"),
-                r.bool("kiln.files.verify"));
+                r.bool("kiln.files.verify"),
+                r.inodeFloor("kiln.files.min-free-inodes", 90));
         var memory = r.sizeOrPercent("kiln.memory.size", 90);
 
         var cpu = new Settings.Cpu(r.bool("kiln.cpu.enabled"),

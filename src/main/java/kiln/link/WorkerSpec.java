@@ -25,11 +25,18 @@ public record WorkerSpec(int id, String dir, Files files, Cpu cpu, long memoryBy
      * @param fsync    fsync every file
      * @param verify   read back a sample of files and check their checksum
      * @param share    workers sharing the free space above the floor (each takes 1/share)
+     * @param minFreeInodes free-inode floor of the file system, as a count the supervisor worked out at start (0 = none)
      */
     public record Files(boolean enabled, int size, int inFlight, int threads, long maxFiles, long minFree, boolean fsync,
-                        boolean verify, int share) {
+                        boolean verify, int share, long minFreeInodes) {
         /** No file stressor. */
-        public static final Files OFF = new Files(false, 1024, 1, 0, 1, 0, false, false, 1);
+        public static final Files OFF = new Files(false, 1024, 1, 0, 1, 0, false, false, 1, 0);
+
+        /** Without an inode floor. */
+        public Files(boolean enabled, int size, int inFlight, int threads, long maxFiles, long minFree, boolean fsync,
+                     boolean verify, int share) {
+            this(enabled, size, inFlight, threads, maxFiles, minFree, fsync, verify, share, 0);
+        }
     }
 
     /**
@@ -70,6 +77,7 @@ public record WorkerSpec(int id, String dir, Files files, Cpu cpu, long memoryBy
                 .put("files", files.enabled).put("file_size", files.size).put("in_flight", files.inFlight)
                 .put("file_threads", files.threads).put("max_files", files.maxFiles).put("min_free", files.minFree)
                 .put("fsync", files.fsync).put("verify_files", files.verify).put("floor_share", files.share)
+                .put("min_free_inodes", files.minFreeInodes)
                 .put("cpu", cpu.enabled).put("cpu_load", cpu.load).put("cpu_method", cpu.method).put("cpu_threads", cpu.threads)
                 .put("memory_bytes", memoryBytes)
                 .put("parent_pid", parent.pid).put("parent_start_ms", parent.startMs)
@@ -88,11 +96,12 @@ public record WorkerSpec(int id, String dir, Files files, Cpu cpu, long memoryBy
         }
         Files files = new Files(f.getLong("files", 0) == 1, (int) f.getLong("file_size", 1024), (int) f.getLong("in_flight", 1000),
                 (int) f.getLong("file_threads", 0), f.getLong("max_files", 20_000), f.getLong("min_free", 0),
-                f.getLong("fsync", 0) == 1, f.getLong("verify_files", 0) == 1, (int) f.getLong("floor_share", 1));
+                f.getLong("fsync", 0) == 1, f.getLong("verify_files", 0) == 1, (int) f.getLong("floor_share", 1),
+                f.getLong("min_free_inodes", 0));
         Cpu cpu = new Cpu(f.getLong("cpu", 0) == 1, (int) f.getLong("cpu_load", 100), method, (int) f.getLong("cpu_threads", 1));
         WorkerSpec spec = new WorkerSpec((int) f.getLong("id", -1), dir, files, cpu, f.getLong("memory_bytes", 0),
                 new Parent(f.getLong("parent_pid", 0), f.getLong("parent_start_ms", 0)));
-        if (spec.id < 0 || files.size < 1 || files.inFlight < 1 || files.maxFiles < 1 || files.threads < 0 || files.share < 1
+        if (spec.id < 0 || files.size < 1 || files.inFlight < 1 || files.maxFiles < 1 || files.threads < 0 || files.share < 1 || files.minFreeInodes < 0
                 || cpu.load < 0 || cpu.load > 100 || cpu.threads < 1 || spec.memoryBytes < 0) {
             throw new MalformedFrameException("start frame with a value out of range: " + f.fields());
         }

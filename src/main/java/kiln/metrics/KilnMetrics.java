@@ -128,7 +128,7 @@ public final class KilnMetrics {
             FunctionCounter.builder("kiln.files.deleted", this, m -> m.worker(id).files().deleted())
                     .tags(w).description("Files removed by churn or cleanup").register(registry);
             FunctionCounter.builder("kiln.files.floor.deleted", this, m -> m.worker(id).files().floorDeleted())
-                    .tags(w).description("Files removed to make room at the free-space floor (counted in kiln_files_deleted_total too)")
+                    .tags(w).description("Files removed to make room at the free-space or free-inode floor (counted in kiln_files_deleted_total too)")
                     .register(registry);
             FunctionCounter.builder("kiln.file.write", this, m -> m.worker(id).files().bytes()).baseUnit("bytes")
                     .tags(w).description("Payload bytes written").register(registry);
@@ -178,7 +178,7 @@ public final class KilnMetrics {
         Gauge.builder("kiln.cpu.target.load.ratio", this, m -> m.work.load() / 100.0)
                 .description("CPU load the burners are told to hold now, 0-1 (rises during a ramp)").register(registry);
         Gauge.builder("kiln.files.paused", this, m -> m.totals().files().paused() ? 1 : 0)
-                .description("1 while file creation is paused by the free-space floor, with none of kiln's own files left to delete")
+                .description("1 while file creation is paused by the free-space or free-inode floor, with none of kiln's own files left to delete")
                 .register(registry);
         for (kiln.supervisor.WorkerState state : kiln.supervisor.WorkerState.values()) {
             Gauge.builder("kiln.workers", this, m -> m.snapshot().views().stream().filter(v -> v.state() == state).count())
@@ -240,6 +240,10 @@ public final class KilnMetrics {
         Gauge.builder("kiln.host.fs.free", this, m -> m.host(s -> s.fs().freeBytes() < 0 ? Double.NaN : s.fs().freeBytes()))
                 .baseUnit("bytes").tag("mountpoint", sampler.mount())
                 .description("Usable space of the file system kiln writes to").register(registry);
+        Gauge.builder("kiln.host.fs.free.inodes", this, m -> m.host(s -> s.fs().freeInodes() < 0 ? Double.NaN : s.fs().freeInodes()))
+                .tag("mountpoint", sampler.mount())
+                .description("Free inodes of the file system kiln writes to (absent where it counts none: btrfs, tmpfs with nr_inodes=0)")
+                .register(registry);
         if (first != null) {
             first.disks().forEach(d -> {
                 diskMeters.add(d.name());

@@ -168,7 +168,7 @@ public final class Console {
         }
         sb.append(p.ready() ? " | READY" : "");
         if (t.files().paused()) {
-            sb.append(" | PAUSED: free space at floor");
+            sb.append(" | PAUSED: free space or inodes at floor");
         }
         if (p.restarts() > 0) {
             sb.append(" | restarts ").append(p.restarts());

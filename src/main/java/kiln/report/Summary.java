@@ -68,9 +68,9 @@ public final class Summary {
         out.printf(Locale.ROOT, "  %-9s %-20s %-18s %-14d %s%n", stressor, done, rate, verifyErrors, notes);
     }
 
-    /** " (N to make room at the free-space floor)" when the storm deleted files to make room there: why files/s is what it is. */
+    /** " (N to make room at the free-space or inode floor)" when the storm deleted files to make room there: why files/s is what it is. */
     private static String atFloor(long floorDeleted) {
-        return floorDeleted == 0 ? "" : String.format(Locale.ROOT, " (%,d to make room at the free-space floor)", floorDeleted);
+        return floorDeleted == 0 ? "" : String.format(Locale.ROOT, " (%,d to make room at the free-space or inode floor)", floorDeleted);
     }
 
     private static String latency(double seconds) {

@@ -163,6 +163,9 @@ public record Verdict(Outcome outcome, List<String> reasons) {
                     + " failed with an error that is not the file system being full (the worker log says which): the run cannot"
                     + " vouch for the disk");
         }
+        e.total(Source.OOM_KILLS).filter(n -> n > 0).ifPresent(n -> inconclusive.add(n + (n == 1 ? " process was" : " processes were")
+                + " killed by the kernel's OOM killer during the run (" + String.join(", ", e.nonZero(Source.OOM_KILLS))
+                + "): memory ran out, so the run did not stress as asked; the kernel log (dmesg) names what was killed"));
         inconclusive.addAll(in.idleStressors());
         if (in.tampered() > 0) {
             inconclusive.add(in.tampered() + " times a link or foreign entry stood where kiln's own should be (refused, not followed)");

@@ -34,7 +34,8 @@ public record Evidence(Map<Source, Map<String, Long>> sources) {
         THRESHOLD_EVENTS("threshold APIC interrupts (/proc/interrupts THR)", "threshold_events"),
         DEFERRED_ERRORS("deferred error interrupts (/proc/interrupts DFR)", "deferred_errors"),
         THROTTLE("thermal throttle events per cpu (thermal_throttle)", "thermal_throttle"),
-        CGROUP_CPU_THROTTLED("cgroup CPU quota throttling (cpu.stat)", "cgroup_cpu_throttled");
+        CGROUP_CPU_THROTTLED("cgroup CPU quota throttling (cpu.stat)", "cgroup_cpu_throttled"),
+        OOM_KILLS("processes killed by the kernel's OOM killer (memory.events, memory.oom_control, /proc/vmstat)", "oom_kills");
 
         private final String description;
         private final String label;
@@ -71,6 +72,10 @@ public record Evidence(Map<Source, Map<String, Long>> sources) {
         interrupts(root, m);
         throttle(root, m);
         cgroupCpu(root, m);
+        Map<String, Long> oom = MemoryLimits.oomKills(root);
+        if (!oom.isEmpty()) {
+            m.put(Source.OOM_KILLS, oom);
+        }
         return new Evidence(m);
     }
 
@@ -83,6 +88,10 @@ public record Evidence(Map<Source, Map<String, Long>> sources) {
         Map<String, Long> v = sources.get(s);
         if (v == null) {
             return Optional.empty();
+        }
+        if (s == Source.OOM_KILLS) {
+            // one place is read (the cgroup, else the host); were there two, the cgroup's kills are among the host's
+            return Optional.of(v.values().stream().mapToLong(Long::longValue).max().orElse(0));
         }
         long sum = 0;
         for (Map.Entry<String, Long> e : v.entrySet()) {

@@ -156,6 +156,15 @@ public final class HardwareSampler implements AutoCloseable {
         } catch (IOException e) {
             LOG.debug("cannot read free space of {}: {}", target, e.toString());
         }
+        long freeInodes = -1;
+        long totalInodes = -1;
+        try {
+            kiln.workspace.Inodes.Count n = kiln.workspace.Inodes.read(target);
+            totalInodes = n.total();
+            freeInodes = n.counted() ? n.free() : -1;
+        } catch (IOException e) {
+            LOG.debug("cannot read the inodes of {}: {}", target, e.toString());
+        }
         double t = clamp(total);
         if (!Double.isNaN(t)) {
             loadSum += t;
@@ -164,7 +173,7 @@ public final class HardwareSampler implements AutoCloseable {
         return new HostSample(new HostSample.Cpu(t, cores, freqs, temp > 0 && temp < 150 ? temp : Double.NaN),
                 new HostSample.LoadAverage(orNaN(la[0]), orNaN(la[1]), orNaN(la[2])),
                 new HostSample.Memory(mem.getTotal(), mem.getTotal() - mem.getAvailable(), vm.getSwapTotal(), vm.getSwapUsed()),
-                diskList, new HostSample.FileSystem(mount, free, size));
+                diskList, new HostSample.FileSystem(mount, free, size, freeInodes, totalInodes));
     }
 
     /** Device names node_exporter leaves out by default: RAM disks, zram swap, loop devices, floppies and optical drives. */

@@ -59,7 +59,13 @@ public record HostSample(Cpu cpu, LoadAverage loadAverage, Memory memory, List<D
      * @param mount     mount point of the file system that holds kiln's directory
      * @param freeBytes usable bytes on it (-1 when unknown)
      * @param totalBytes its size (-1 when unknown)
+     * @param freeInodes inodes free on it (-1 when unknown or not counted)
+     * @param totalInodes its inodes (0 when it counts none, -1 when unknown)
      */
-    public record FileSystem(String mount, long freeBytes, long totalBytes) {
+    public record FileSystem(String mount, long freeBytes, long totalBytes, long freeInodes, long totalInodes) {
+        /** Without inode counts. */
+        public FileSystem(String mount, long freeBytes, long totalBytes) {
+            this(mount, freeBytes, totalBytes, -1, -1);
+        }
     }
 }

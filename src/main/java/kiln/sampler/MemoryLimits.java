@@ -51,6 +51,52 @@ public record MemoryLimits(long totalBytes, long availableBytes, long cgroupLimi
         return new MemoryLimits(Math.max(0, total), Math.max(0, available), limit, headroom);
     }
 
+    /**
+     * The kernel's page size: a file's pages on a tmpfs are charged in whole pages. Read from the
+     * first mapping of {@code /proc/self/smaps} (4 KiB on x86-64, 4 or 64 KiB on ARM); 4 KiB when unreadable.
+     */
+    public static long pageSize() {
+        return pageSize(Path.of("/"));
+    }
+
+    static long pageSize(Path root) {
+        try (var lines = Files.lines(root.resolve("proc/self/smaps"))) {
+            return lines.filter(l -> l.startsWith("KernelPageSize:")).findFirst()
+                    .map(l -> l.substring("KernelPageSize:".length()).trim().split("\\s+"))
+                    .map(f -> Long.parseLong(f[0]) * (f.length > 1 && f[1].equals("kB") ? 1024 : 1))
+                    .filter(n -> n >= 4096)
+                    .orElse(4096L);
+        } catch (IOException | RuntimeException e) {
+            return 4096;
+        }
+    }
+
+    /**
+     * Processes the kernel's OOM killer has killed, as counters by place: {@code cgroup}, in this
+     * process's memory cgroup and below (v2 {@code memory.events}, v1 {@code memory.oom_control},
+     * kernel 4.13+), or where there is none, {@code host}, on the whole machine ({@code /proc/vmstat}). A counter the
+     * kernel does not have is absent. Read before and after a run: a worker OOM-killed is evidence.
+     */
+    public static java.util.Map<String, Long> oomKills(Path root) {
+        java.util.Map<String, Long> out = new java.util.TreeMap<>();
+        cgroupDir(root, "memory").ifPresent(dir -> {
+            for (String file : List.of("memory.events", "memory.oom_control")) {
+                long n = statValue(dir.resolve(file), "oom_kill");
+                if (n >= 0) {
+                    out.put("cgroup", n);
+                    break;
+                }
+            }
+        });
+        // the cgroup counts every kill of its processes, by its own limit or the host's; the host's
+        // count is used only without one: in a container it counts every other pod's kills too
+        long host = out.isEmpty() ? statValue(root.resolve("proc/vmstat"), "oom_kill") : -1;
+        if (host >= 0) {
+            out.put("host", host);
+        }
+        return out;
+    }
+
     /** The most kiln may ask for: {@code share} of what is available, cgroup included. */
     public long allowed(double share) {
         long avail = cgroupHeadroom >= 0 ? Math.min(availableBytes, cgroupHeadroom) : availableBytes;

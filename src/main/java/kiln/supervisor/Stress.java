@@ -59,11 +59,21 @@ public final class Stress implements AutoCloseable {
         return workerHeapBytes(settings) + JvmWorkerLauncher.NON_HEAP_BYTES;
     }
 
+    /** The free-inode floor as a count on the file system of the run's directory: 0 where it counts no inodes. */
+    static long inodeFloor(Settings.Files f) {
+        try {
+            return f.minFreeInodes().on(kiln.workspace.Inodes.read(f.dir()).total());
+        } catch (java.io.IOException e) {
+            // checked at start (RunSession): unreadable now, the workers hold the count they can read
+            return f.minFreeInodes().percent() > 0 ? 0 : f.minFreeInodes().count();
+        }
+    }
+
     private List<WorkerSpec> specs(int cpuLoad) {
         Settings.Files f = settings.files();
         Settings.Cpu c = settings.cpu();
         var files = new WorkerSpec.Files(f.enabled(), f.sizeBytes(), f.inFlight(), f.threads(), f.maxFiles(), f.minFreeBytes(),
-                f.fsync(), f.verify(), settings.workers().count());
+                f.fsync(), f.verify(), settings.workers().count(), f.enabled() ? inodeFloor(f) : 0);
         var cpu = new WorkerSpec.Cpu(c.enabled(), cpuLoad, c.method(), c.threads());
         WorkerSpec.Parent parent = WorkerSpec.Parent.current();
         List<WorkerSpec> specs = new ArrayList<>();

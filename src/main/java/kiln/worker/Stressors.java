@@ -57,16 +57,25 @@ final class Stressors {
         if (f.enabled()) {
             Path dir = Path.of(spec.dir());
             var options = new kiln.stress.files.StormOptions(dir, f.size(), f.inFlight(), f.threads(), f.maxFiles(), f.minFree(),
-                    f.fsync(), f.verify(), f.share());
+                    f.fsync(), f.verify(), f.share(), f.minFreeInodes());
             // the storm creates the directory itself, so that it knows the directory is its own to remove
-            var store = Files.getFileStore(kiln.util.Dirs.existingAncestor(dir));
+            Path existing = kiln.util.Dirs.existingAncestor(dir);
+            var store = Files.getFileStore(existing);
+            var inodes = kiln.workspace.Inodes.reader();
             files = new FileStorm(options, io, spec.id(), Ticker.SYSTEM, () -> {
                 try {
                     return store.getUsableSpace();
                 } catch (IOException e) {
                     throw new java.io.UncheckedIOException(e);
                 }
-            }, store.getBlockSize());
+            }, store.getBlockSize(), () -> {
+                try {
+                    var n = inodes.read(existing);
+                    return n.counted() ? n.free() : -1;
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }, inodes.interval());
         }
         if (spec.cpu().enabled()) {
             WorkerSpec.Cpu c = spec.cpu();

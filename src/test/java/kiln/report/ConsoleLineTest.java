@@ -45,7 +45,7 @@ final class ConsoleLineTest {
         assertTrue(line.contains(" | workers 1/2 | "), line);
         assertTrue(line.contains(" | ram 512.0 MiB/s"), line);
         assertTrue(line.contains(" | ramp 40.0%"), line);
-        assertTrue(line.endsWith(" | READY | PAUSED: free space at floor | restarts 3"), line);
+        assertTrue(line.endsWith(" | READY | PAUSED: free space or inodes at floor | restarts 3"), line);
 
         String before = Console.line(new Console.Progress(Duration.ZERO, Duration.ofHours(1), WorkerStats.zero(), null,
                 0, 2, 0, 0, 0, Double.NaN, false));

@@ -77,7 +77,7 @@ final class ReportTextTest {
                 new long[LatencyBuckets.COUNT], 0, 700), new WorkerStats.Cpu(Map.of("int", 50L), 0), 0, Map.of(), 0);
         Report r = new Report(s, List.of(new WorkerView(0, WorkerState.STOPPED, totals, 0, 0, null, 0, 0, "0")), totals,
                 Duration.ofSeconds(10), 0.5, 0, 0, false, "native", Report.Findings.none());
-        assertTrue(summary(r).contains("990 deleted (700 to make room at the free-space floor), 62 read back"), summary(r));
+        assertTrue(summary(r).contains("990 deleted (700 to make room at the free-space or inode floor), 62 read back"), summary(r));
         @SuppressWarnings("unchecked")
         Map<String, Object> files = (Map<String, Object>) r.toMap().get("files");
         assertEquals(700L, files.get("deleted_at_floor"));

@@ -89,6 +89,18 @@ public final class FileStorm implements AutoCloseable {
      */
     public FileStorm(StormOptions options, FileIo io, int workerId, Ticker ticker, LongSupplier usableSpace,
                      long blockSize) throws FsException {
+        this(options, io, workerId, ticker, usableSpace, blockSize, () -> -1, Duration.ofMillis(100));
+    }
+
+    /**
+     * The same, holding the inode floor ({@link StormOptions#minFreeInodes}) as well.
+     *
+     * @param freeInodes    free inodes of the target file system, -1 when it counts none; asked at
+     *                      most once per {@code inodeInterval}, or sooner only when that is as short as 100 ms
+     * @param inodeInterval how often a reading of the inodes may be taken
+     */
+    public FileStorm(StormOptions options, FileIo io, int workerId, Ticker ticker, LongSupplier usableSpace,
+                     long blockSize, LongSupplier freeInodes, Duration inodeInterval) throws FsException {
         this.options = options;
         this.workerId = workerId;
         this.ticker = ticker;
@@ -110,7 +122,7 @@ public final class FileStorm implements AutoCloseable {
         this.wakeAt = Math.max(batch, options.inFlight() / 2);
         long block = Math.max(512, blockSize);
         this.space = new SpaceGuard(options.minFree(), (options.fileSize() + block - 1) / block * block, batch, options.share(),
-                usableSpace, ticker, logPrefix, counters);
+                usableSpace, ticker, logPrefix, counters, options.minFreeInodes(), freeInodes, inodeInterval.toNanos());
         this.kept = new FileRing(options.maxFiles());
         int threads = options.writerThreads(Runtime.getRuntime().availableProcessors());
         this.writerThreads = threads;
@@ -183,9 +195,13 @@ public final class FileStorm implements AutoCloseable {
      * fills the file system, the storm's files make way. Gives up (false) when it keeps none, or
      * when it has deleted a window's worth ({@code in-flight}) in the last {@link #ROOM_WINDOW}
      * without a reading that shows room: a file system that frees space lazily (btrfs, at its next
-     * commit) is drained at most that fast, not emptied at once. Producer thread only.
+     * commit) is drained at most that fast, not emptied at once. At the inode floor, one batch per
+     * reading of the inodes ({@link SpaceGuard#mayMakeRoomForInodes}). Producer thread only.
      */
     private boolean makeRoom() {
+        if (!space.mayMakeRoomForInodes()) {
+            return false; // a batch made room since the last inode reading: wait for the next to show it
+        }
         long now = ticker.nanoTime();
         if (roomMade >= options.inFlight() && now - roomWindowStart >= ROOM_WINDOW.toNanos()) {
             roomMade = 0;
@@ -204,8 +220,8 @@ public final class FileStorm implements AutoCloseable {
         }
         if (n > 0 && !floorSaid) {
             floorSaid = true;
-            LOG.info("{}at the free-space floor of {}: deleting the oldest files to make room, so the storm goes on there",
-                    logPrefix, kiln.util.Sizes.human(options.minFree()));
+            LOG.info("{}at the {}: deleting the oldest files to make room, so the storm goes on there",
+                    logPrefix, space.floorName());
         }
         roomMade += n;
         counters.floorDeleted.add(n);
@@ -325,6 +341,11 @@ public final class FileStorm implements AutoCloseable {
     /** Failed operations whose error points at the device or file-system corruption (also counted by op). */
     public long deviceFaults() {
         return counters.deviceFaults.sum();
+    }
+
+    /** Failed operations answered ENOSPC or EDQUOT, bytes or inodes run out (also counted by op): pressure, not a fault. */
+    public long fullFailures() {
+        return counters.full.sum();
     }
 
     /** Failed operations answered EROFS (also counted by op). */

@@ -15,9 +15,16 @@ import java.nio.file.Path;
  * @param verify   read back every {@value FileStorm#VERIFY_EVERY}th file and check its checksum
  * @param share    workers writing to the same file system (all of a run's): each takes this share of the room above
  *                 the floor, and of the cpus for its writer threads
+ * @param minFreeInodes free-inode floor of the file system (0 = none), held by all {@code share} workers together
  */
 public record StormOptions(Path dir, int fileSize, int inFlight, int threads, long maxFiles, long minFree, boolean fsync,
-                           boolean verify, int share) {
+                           boolean verify, int share, long minFreeInodes) {
+    /** Without an inode floor. */
+    public StormOptions(Path dir, int fileSize, int inFlight, int threads, long maxFiles, long minFree, boolean fsync,
+                        boolean verify, int share) {
+        this(dir, fileSize, inFlight, threads, maxFiles, minFree, fsync, verify, share, 0);
+    }
+
     /** One storm alone on its file system. */
     public StormOptions(Path dir, int fileSize, int inFlight, int threads, long maxFiles, long minFree, boolean fsync,
                         boolean verify) {
