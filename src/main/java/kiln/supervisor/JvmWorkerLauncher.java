@@ -176,6 +176,22 @@ public final class JvmWorkerLauncher implements WorkerLauncher {
                 .orElse(System.getProperty("java.home") + File.separator + "bin" + File.separator + "java");
     }
 
+    /**
+     * The C library's error messages in the worker untranslated ({@code LC_MESSAGES=C}), the rest of
+     * the locale kept: on JDK 17 an errno the JDK has no exception type for (EIO) reaches kiln only
+     * as strerror's words, which {@code Errno} tells from one table of the C locale's texts; under a
+     * translated locale a dying disk would read as an unexplained error (inconclusive, not fail).
+     * An {@code LC_ALL} would override {@code LC_MESSAGES}, so its value moves to {@code LC_CTYPE}
+     * (the character set of paths and logs) unless that is set.
+     */
+    static void untranslatedErrors(java.util.Map<String, String> env) {
+        String all = env.remove("LC_ALL");
+        if (all != null && !all.isEmpty()) {
+            env.putIfAbsent("LC_CTYPE", all);
+        }
+        env.put("LC_MESSAGES", "C");
+    }
+
     @Override
     public WorkerProcess launch(int id) throws IOException {
         boolean writer = classData != null && !classData.ready() && archiveWriter.get() == null;
@@ -188,6 +204,7 @@ public final class JvmWorkerLauncher implements WorkerLauncher {
         ProcessBuilder pb = new ProcessBuilder(command);
         // few threads allocate natively in a worker: two malloc arenas, not eight per core
         pb.environment().putIfAbsent("MALLOC_ARENA_MAX", "2");
+        untranslatedErrors(pb.environment());
         pb.redirectInput(ProcessBuilder.Redirect.PIPE);
         pb.redirectOutput(ProcessBuilder.Redirect.PIPE);
         pb.redirectError(ProcessBuilder.Redirect.PIPE);

@@ -55,4 +55,18 @@ final class JvmWorkerLauncherTest {
         List<String> cmd = new JvmWorkerLauncher(48L << 20, 0, false).command(0);
         assertFalse(cmd.get(0).endsWith("taskset"), cmd.toString());
     }
+
+    @Test
+    void workerEnvironment_errorMessagesUntranslated_characterSetKept() {
+        java.util.Map<String, String> env = new java.util.HashMap<>(java.util.Map.of("LC_ALL", "de_DE.UTF-8", "LANG", "fr_FR.UTF-8"));
+        JvmWorkerLauncher.untranslatedErrors(env);
+        assertEquals("C", env.get("LC_MESSAGES"), "strerror's words must be the C locale's: " + env);
+        assertEquals(null, env.get("LC_ALL"), "LC_ALL would override LC_MESSAGES: " + env);
+        assertEquals("de_DE.UTF-8", env.get("LC_CTYPE"), "the character set LC_ALL gave is kept: " + env);
+        assertEquals("fr_FR.UTF-8", env.get("LANG"));
+
+        java.util.Map<String, String> plain = new java.util.HashMap<>(java.util.Map.of("LC_CTYPE", "C.UTF-8", "LC_ALL", "de_DE.UTF-8"));
+        JvmWorkerLauncher.untranslatedErrors(plain);
+        assertEquals("C.UTF-8", plain.get("LC_CTYPE"), "an LC_CTYPE already set wins: " + plain);
+    }
 }
