@@ -44,6 +44,9 @@ final class KilnProcess implements AutoCloseable {
         ProcessBuilder pb = new ProcessBuilder(cmd);
         pb.environment().putAll(environment());
         pb.environment().putAll(env);
+        if (env.containsKey("KILN_JAVA_OPTIONS")) { // a test's own options, and still the build's private directory
+            pb.environment().put("KILN_JAVA_OPTIONS", environment().get("KILN_JAVA_OPTIONS") + " " + env.get("KILN_JAVA_OPTIONS"));
+        }
         process = pb.start();
         process.getOutputStream().close();
         drains.add(drain(process.getInputStream(), out, "out"));
@@ -61,10 +64,14 @@ final class KilnProcess implements AutoCloseable {
 
     /**
      * What the launcher is told in every test: the jar under test, the JVM running the tests, and no
-     * cache directory (no supervisor archive in /var/cache/kiln from a test; LauncherIT gives one).
+     * cache directory (no supervisor archive in /var/cache/kiln from a test; LauncherIT gives one),
+     * and the verified copies of the worker jar kept in the build's own directory, not in
+     * {@code /tmp/kiln-<uid>} where they would outlive the build (a test's own
+     * {@code -Dkiln.private-dir}, given later, wins).
      */
     static Map<String, String> environment() {
-        return Map.of("KILN_JAR", jar().toAbsolutePath().toString(), "JAVA", javaBinary(), "KILN_CACHE_DIR", "");
+        return Map.of("KILN_JAR", jar().toAbsolutePath().toString(), "JAVA", javaBinary(), "KILN_CACHE_DIR", "",
+                "KILN_JAVA_OPTIONS", "-Dkiln.private-dir=" + Path.of("target", "kiln-private").toAbsolutePath());
     }
 
     static Path launcher() {
