@@ -74,7 +74,18 @@ final class MainTest {
     void checkConfig_namesTheBadKey(@TempDir Path dir) throws IOException {
         Path f = Files.writeString(dir.resolve("bad.conf"), "kiln.files.min-free = lots\n");
         assertEquals(2, run("check-config", f.toString()));
-        assertEquals("kiln: kiln.files.min-free = \"lots\": expected a size such as 1k, 64m or 5g\n", err.toString());
+        assertEquals("kiln: kiln.files.min-free = \"lots\": expected " + kiln.util.Sizes.RULE + "\n", err.toString());
+    }
+
+    /** {@code --memory 1e} was read as 1 EiB (and cut to what is available): a typo asked for all the machine's memory. */
+    @Test
+    void run_aSizeWithAnUndocumentedUnit_exits2_namingTheFlag() {
+        assertEquals(2, run("run", "--memory", "1e"));
+        assertEquals("kiln: --memory = 1e: expected a size such as 256m (k, m, g or t: powers of 1024) or a percentage of physical"
+                + " memory such as 10%\n", err.toString());
+        err.getBuffer().setLength(0);
+        assertEquals(2, run("run", "--min-free", "1p"));
+        assertEquals("kiln: --min-free = 1p: expected " + kiln.util.Sizes.RULE + "\n(kiln run --help lists the options)\n", err.toString());
     }
 
     @Test
@@ -114,7 +125,7 @@ final class MainTest {
         assertEquals("kiln: --workers = two: expected a whole number\n(kiln run --help lists the options)\n", err.toString());
         err.getBuffer().setLength(0);
         assertEquals(2, run("run", "--file-size", "1q"));
-        assertTrue(err.toString().startsWith("kiln: --file-size = 1q: expected a size such as 1k, 64m or 5g\n"), err.toString());
+        assertTrue(err.toString().startsWith("kiln: --file-size = 1q: expected " + kiln.util.Sizes.RULE + "\n"), err.toString());
         err.getBuffer().setLength(0);
         assertEquals(2, run("run", "--cpu-load", "50.5"));
         assertTrue(err.toString().startsWith("kiln: --cpu-load = 50.5: expected a whole number\n"), err.toString());
