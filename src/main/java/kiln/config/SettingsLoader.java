@@ -164,6 +164,9 @@ public final class SettingsLoader {
                 r.bytesIn("kiln.files.min-free", 0, Long.MAX_VALUE),
                 r.bool("kiln.files.fsync"),
                 r.bool("kiln.files.verify"));
+        if (files.enabled()) {
+            refuseSystemDirectory(dirText, files.dir());
+        }
         var memory = r.sizeOrPercent("kiln.memory.size", 90);
 
         var cpu = new Settings.Cpu(r.bool("kiln.cpu.enabled"),
@@ -208,6 +211,34 @@ public final class SettingsLoader {
         var verdict = new Settings.Verdict(r.longIn("kiln.verdict.max-corrected-errors", 0, Long.MAX_VALUE),
                 r.longIn("kiln.verdict.max-throttle-events", 0, Long.MAX_VALUE), r.intIn("kiln.verdict.slow-core-percent", 1, 90));
         return new Settings(workers, files, cpu, memory, run, http, ready, sampler, verdict);
+    }
+
+    /**
+     * The root and the top-level directories of the system itself. kiln takes its directory for its
+     * own: it locks it, makes {@code w<id>} directories in it, fills it up to the free-space floor
+     * and, at the next start, sweeps what looks like its leftovers. None of that belongs in {@code /}
+     * or {@code /etc}, and {@code /proc}, {@code /sys}, {@code /dev} and {@code /run} are not disks at
+     * all. A directory under any of them ({@code /var/tmp/kiln}, {@code /home/me/kiln-data}) is
+     * fine; so are {@code /tmp}, {@code /mnt} and {@code /srv}, where a disk to burn in is mounted.
+     */
+    static final Set<Path> SYSTEM_DIRECTORIES = Set.of("/", "/bin", "/boot", "/dev", "/etc", "/home", "/lib", "/lib32", "/lib64",
+            "/libx32", "/proc", "/root", "/run", "/sbin", "/sys", "/usr", "/var").stream().map(Path::of)
+            .collect(java.util.stream.Collectors.toUnmodifiableSet());
+
+    /** Refuses {@link #SYSTEM_DIRECTORIES}, as written or through a link ({@code /tmp/x -> /etc}). */
+    private static void refuseSystemDirectory(String written, Path dir) {
+        Path real = dir;
+        try {
+            real = dir.toRealPath();
+        } catch (java.io.IOException e) {
+            // not there yet (kiln makes it), or not readable: opening it says what is wrong
+        }
+        Path hit = SYSTEM_DIRECTORIES.contains(dir) ? dir : SYSTEM_DIRECTORIES.contains(real) ? real : null;
+        if (hit != null) {
+            throw new SettingsException("kiln.files.dir", SettingsException.quoted(written), "expected a directory kiln may take for its own,"
+                    + " not " + (hit.equals(dir) ? "" : "a link to ") + hit + ", which is the root or a system directory (kiln locks its"
+                    + " directory, fills it and sweeps its leftovers there); give one under it, such as /var/tmp/kiln");
+        }
     }
 
     /**

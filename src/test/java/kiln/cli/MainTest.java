@@ -88,6 +88,15 @@ final class MainTest {
         assertEquals("kiln: --min-free = 1p: expected " + kiln.util.Sizes.RULE + "\n(kiln run --help lists the options)\n", err.toString());
     }
 
+    /** {@code --dir /} said "cannot use open of /: invalid argument" and exited 3. */
+    @Test
+    void run_dirOfTheRoot_exits2_namingTheFlagAndTheRule() {
+        assertEquals(2, run("run", "--dir", "/", "--duration", "1s"));
+        assertEquals("kiln: --dir = /: expected a directory kiln may take for its own, not /, which is the root or a system directory"
+                + " (kiln locks its directory, fills it and sweeps its leftovers there); give one under it, such as /var/tmp/kiln\n",
+                err.toString());
+    }
+
     @Test
     void run_flagErrors_nameTheFlag_andExit2() {
         assertEquals(2, run("run", "--cpu-load", "101"));

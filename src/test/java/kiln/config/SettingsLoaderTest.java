@@ -307,4 +307,33 @@ final class SettingsLoaderTest {
         Map<String, Object> fraction = RunParameters.fromJson("{\"min-free\": 0.5}", nameOfKey);
         assertEquals("kiln.files.min-free = 0.5: expected " + Sizes.RULE, error(() -> loader.load(null, fraction)));
     }
+
+    /**
+     * {@code --dir /} made kiln lock {@code /}, make its worker directories there and sweep it
+     * for leftovers, and failed with "cannot use open of /: invalid argument", exit 3. The root
+     * and the system's own top-level directories are refused by name; directories under them are
+     * not, nor are the places disks are mounted.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"/", "/proc", "/sys", "/dev", "/etc", "/usr", "/boot", "/bin", "/lib", "/lib64", "/sbin", "/var", "/home",
+                            "/root", "/run", "/etc/", "/usr/../etc", "//"})
+    void dir_refusesTheRootAndSystemDirectories(String dir) {
+        String shown = java.nio.file.Path.of(dir).toAbsolutePath().normalize().toString();
+        assertEquals("kiln.files.dir = \"" + dir + "\": expected a directory kiln may take for its own, not " + shown + ", which is the root"
+                + " or a system directory (kiln locks its directory, fills it and sweeps its leftovers there); give one under it, such"
+                + " as /var/tmp/kiln", error(() -> loader.load(null, Map.of("kiln.files.dir", dir))));
+    }
+
+    @Test
+    void dir_underASystemDirectory_isFine_aLinkToOneIsNot(@TempDir Path tmp) throws IOException {
+        for (String ok : new String[] {"/var/tmp/kiln", "/home/someone/kiln-data", "/tmp", "/mnt", "/srv/burn"}) {
+            assertEquals(Path.of(ok), loader.load(null, Map.of("kiln.files.dir", ok)).files().dir());
+        }
+        assertEquals(Path.of("/"), loader.load(null, Map.of("kiln.files.dir", "/", "kiln.files.enabled", false)).files().dir(),
+                "with the file stressor off the directory is not used");
+        Path link = Files.createSymbolicLink(tmp.resolve("etc"), Path.of("/etc"));
+        assertTrue(error(() -> loader.load(null, Map.of("kiln.files.dir", link.toString())))
+                .endsWith(": expected a directory kiln may take for its own, not a link to /etc, which is the root or a system directory"
+                        + " (kiln locks its directory, fills it and sweeps its leftovers there); give one under it, such as /var/tmp/kiln"));
+    }
 }
