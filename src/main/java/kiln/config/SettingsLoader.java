@@ -44,7 +44,7 @@ public final class SettingsLoader {
     public Settings load(Path file, Map<String, ?> overrides) {
         Config user = ConfigFactory.parseMap(overrides, "command line");
         if (file != null) {
-            user = user.withFallback(parseFile(file));
+            user = user.withFallback(ConfigFile.parse(file));
         }
         Config reference = ConfigFactory.parseResources(SettingsLoader.class.getClassLoader(), "reference.conf",
                 ConfigParseOptions.defaults().setAllowMissing(false));
@@ -83,17 +83,6 @@ public final class SettingsLoader {
             return ConfigFactory.empty();
         }
         return profiles.getConfig(name).atPath("kiln");
-    }
-
-    private static Config parseFile(Path file) {
-        if (!Files.isRegularFile(file) || !Files.isReadable(file)) {
-            throw new SettingsException(file.toString(), null, "cannot read the config file (missing, not a file, or not readable)");
-        }
-        try {
-            return ConfigFactory.parseFile(file.toFile(), ConfigParseOptions.defaults().setAllowMissing(false));
-        } catch (ConfigException e) {
-            throw new SettingsException(file.toString(), null, "not valid HOCON: " + e.getMessage());
-        }
     }
 
     private static void rejectUnknownKeys(Config user, Config reference) {
@@ -196,6 +185,7 @@ public final class SettingsLoader {
         if (host.isBlank()) {
             throw new SettingsException("kiln.http.host", "\"\"", "expected an address such as 127.0.0.1");
         }
+        requireLocalAddress(host);
         String token = r.string("kiln.http.token");
         if (!token.isEmpty() && token.isBlank()) {
             throw new SettingsException("kiln.http.token", SettingsException.quoted(token), "expected a token that is not only white space");
@@ -239,6 +229,34 @@ public final class SettingsLoader {
                     + " not " + (hit.equals(dir) ? "" : "a link to ") + hit + ", which is the root or a system directory (kiln locks its"
                     + " directory, fills it and sweeps its leftovers there); give one under it, such as /var/tmp/kiln");
         }
+    }
+
+    /**
+     * {@code kiln.http.host} is where kiln listens: it must be an address of this machine (or the
+     * wildcard), or a name that resolves to one. Said at start and by check-config, not as a bind
+     * error after the workers have started, nor never (a daemon whose name no longer resolves).
+     */
+    private static void requireLocalAddress(String host) {
+        java.net.InetAddress[] all;
+        try {
+            all = java.net.InetAddress.getAllByName(host);
+        } catch (java.net.UnknownHostException e) {
+            throw new SettingsException("kiln.http.host", SettingsException.quoted(host),
+                    "expected an address of this machine such as 127.0.0.1, or a name that resolves to one; this name does not resolve");
+        }
+        for (java.net.InetAddress a : all) {
+            try {
+                if (a.isAnyLocalAddress() || a.isLoopbackAddress() || java.net.NetworkInterface.getByInetAddress(a) != null) {
+                    return;
+                }
+            } catch (java.net.SocketException e) {
+                // the interfaces cannot be listed: the next address, then the error below
+            }
+        }
+        throw new SettingsException("kiln.http.host", SettingsException.quoted(host), "expected an address of this machine such as"
+                + " 127.0.0.1, or a name that resolves to one; " + (all.length == 1 && all[0].getHostAddress().equals(host) ? "it is"
+                : "it resolves to " + java.util.Arrays.stream(all).map(java.net.InetAddress::getHostAddress)
+                .collect(java.util.stream.Collectors.joining(", ")) + ",") + " not an address of any interface here");
     }
 
     /**

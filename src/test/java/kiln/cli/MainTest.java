@@ -77,6 +77,25 @@ final class MainTest {
         assertEquals("kiln: kiln.files.min-free = \"lots\": expected " + kiln.util.Sizes.RULE + "\n", err.toString());
     }
 
+    @Test
+    void checkConfig_refusesAKeySetTwice_anInclude_andAHostThatDoesNotResolve(@TempDir Path dir) throws IOException {
+        Path f = Files.writeString(dir.resolve("twice.conf"), "kiln.files.min-free = 5g\nkiln.files.min-free = 0\n");
+        assertEquals(2, run("check-config", f.toString()));
+        assertEquals("kiln: kiln.files.min-free: set more than once in " + f + " (line 1 and again by line 2; the last would win"
+                + " without a word): set each key once\n", err.toString());
+        err.getBuffer().setLength(0);
+        Files.writeString(dir.resolve("other.conf"), "kiln.cpu.load = 1\n");
+        f = Files.writeString(dir.resolve("include.conf"), "include \"other.conf\"\n");
+        assertEquals(2, run("check-config", f.toString()));
+        assertTrue(err.toString().startsWith("kiln: " + f + ": include \"other.conf\": kiln reads one configuration file"), err.toString());
+        err.getBuffer().setLength(0);
+        f = Files.writeString(dir.resolve("host.conf"), "kiln.http.host = \"kiln-metrics.invalid\"\n");
+        assertEquals(2, run("check-config", f.toString()));
+        assertEquals("kiln: kiln.http.host = \"kiln-metrics.invalid\": expected an address of this machine such as 127.0.0.1, or a name"
+                + " that resolves to one; this name does not resolve\n", err.toString());
+        assertEquals("", out.toString(), "no ok for any of them");
+    }
+
     /** {@code --memory 1e} was read as 1 EiB (and cut to what is available): a typo asked for all the machine's memory. */
     @Test
     void run_aSizeWithAnUndocumentedUnit_exits2_namingTheFlag() {

@@ -336,4 +336,50 @@ final class SettingsLoaderTest {
                 .endsWith(": expected a directory kiln may take for its own, not a link to /etc, which is the root or a system directory"
                         + " (kiln locks its directory, fills it and sweeps its leftovers there); give one under it, such as /var/tmp/kiln"));
     }
+
+    /** HOCON keeps the last of two values without a word: the line an operator reads may not be the one in force. */
+    @Test
+    void aKeySetTwiceInTheFile_isRefused_withBothLines(@TempDir Path dir) throws IOException {
+        Path f = dir.resolve("k.conf");
+        Files.writeString(f, "kiln.files.min-free = 5g\nkiln.cpu.load = 50\nkiln.files.min-free = 0\n");
+        SettingsException e = assertThrows(SettingsException.class, () -> loader.load(f, Map.of()));
+        assertEquals("kiln.files.min-free: set more than once in " + f + " (line 1 and again by line 3; the last would win without a"
+                + " word): set each key once", e.getMessage());
+        assertEquals("kiln.files.min-free", e.key());
+        Files.writeString(f, "kiln {\n  files {\n    size = 1k\n  }\n}\nkiln.files.size = 2k\n");
+        assertTrue(error(() -> loader.load(f, Map.of())).startsWith("kiln.files.size: set more than once in " + f + " (line 3 and again"
+                + " by line 6;"), "nested and dotted alike");
+        Files.writeString(f, "kiln.files { size = 1k, size = 1k }\n");
+        assertTrue(error(() -> loader.load(f, Map.of())).startsWith("kiln.files.size: set more than once"), "even to the same value");
+        Files.writeString(f, "kiln.files { size = 2k }\nkiln.files { min-free = 2g }\nkiln.cpu { load = 50 }\n");
+        Settings s = loader.load(f, Map.of());
+        assertEquals(2048, s.files().sizeBytes(), "an object opened twice, each key once, is fine");
+        assertEquals(2L << 30, s.files().minFreeBytes());
+    }
+
+    /** An include would be read by root, unseen by whoever reviews the file, from wherever it points. */
+    @ParameterizedTest
+    @ValueSource(strings = {"include \"other.conf\"", "include file(\"/etc/shadow\")", "include required(file(\"other.conf\"))",
+                            "include url(\"http://127.0.0.1:1/x.conf\")", "include classpath(\"reference.conf\")",
+                            "kiln { include \"other.conf\" }"})
+    void include_isRefused(String include, @TempDir Path dir) throws IOException {
+        Files.writeString(dir.resolve("other.conf"), "kiln.cpu.load = 10\n");
+        Path f = Files.writeString(dir.resolve("k.conf"), "kiln.cpu.load = 50\n" + include + "\n");
+        String message = error(() -> loader.load(f, Map.of()));
+        assertTrue(message.startsWith(f + ": include "), message);
+        assertTrue(message.endsWith(": kiln reads one configuration file and nothing it names (an included file or URL would be read by"
+                + " root unseen); put those settings in " + f + " itself"), message);
+    }
+
+    @Test
+    void httpHost_mustBeAnAddressOfThisMachine() {
+        for (String ok : new String[] {"127.0.0.1", "localhost", "0.0.0.0", "::1", "::"}) {
+            assertEquals(ok, loader.load(null, Map.of("kiln.http.host", ok)).http().host());
+        }
+        assertEquals("kiln.http.host = \"no-such-host.invalid\": expected an address of this machine such as 127.0.0.1, or a name"
+                + " that resolves to one; this name does not resolve",
+                error(() -> loader.load(null, Map.of("kiln.http.host", "no-such-host.invalid"))));
+        assertEquals("kiln.http.host = \"192.0.2.1\": expected an address of this machine such as 127.0.0.1, or a name that resolves"
+                + " to one; it is not an address of any interface here", error(() -> loader.load(null, Map.of("kiln.http.host", "192.0.2.1"))));
+    }
 }
