@@ -110,6 +110,14 @@ final class Budget {
      * failing to keep up), so they ask for what the quota allows.
      */
     static Settings fitCpuQuota(Settings s, java.util.Optional<Double> quotaCores, java.io.PrintStream messages) {
+        Settings fitted = fitLoad(s, quotaCores, messages);
+        // more workers than cores is said too: it is why no core will be compared with its siblings
+        SlowCores.oversubscription(fitted, quotaCores, Runtime.getRuntime().availableProcessors())
+                .ifPresent(w -> messages.println("kiln: " + w));
+        return fitted;
+    }
+
+    private static Settings fitLoad(Settings s, java.util.Optional<Double> quotaCores, java.io.PrintStream messages) {
         if (!s.cpu().enabled() || quotaCores.isEmpty()) {
             return s;
         }

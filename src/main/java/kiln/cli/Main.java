@@ -38,6 +38,12 @@ public final class Main implements Runnable {
             // before the first logger exists: quiet means warnings and errors only, workers included
             System.setProperty(LOG_LEVEL, "warn");
         }
+        // before anything slow: a SIGTERM while the command line and configuration are read is kept for the run to act on
+        if (args.length > 0 && args[0].equals("run")) {
+            Signals.early(Signals.Hangup.STOPS);
+        } else if (args.length > 0 && args[0].equals("daemon")) {
+            Signals.early(Signals.Hangup.IGNORED);
+        }
         System.exit(execute(args));
     }
 

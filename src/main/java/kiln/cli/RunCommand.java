@@ -12,7 +12,7 @@ import kiln.config.Durations;
 import kiln.config.Settings;
 import kiln.config.SettingsException;
 import kiln.config.SettingsLoader;
-import kiln.config.Sizes;
+import kiln.util.Sizes;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;

@@ -4,9 +4,12 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueType;
+import java.math.BigInteger;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Set;
+import java.util.regex.Pattern;
+import kiln.util.Sizes;
 
 /** Typed, range-checked reads of one config tree; every failure is a {@link SettingsException}. */
 final class Reader {
@@ -91,43 +94,38 @@ final class Reader {
         throw bad(key, "auto or a whole number from " + min + " to " + max);
     }
 
-    long bytesIn(String key, long min, long max) {
-        String range = max == Long.MAX_VALUE ? "a size of at least " + kiln.util.Sizes.format(min) + " and at most 8 EiB"
-                : "a size from " + kiln.util.Sizes.format(min) + " to " + kiln.util.Sizes.format(max);
-        requireWhole(key, range);
-        long v;
-        try {
-            v = config.getBytes(key);
-        } catch (ConfigException.BadValue | ConfigException.WrongType e) {
-            throw bad(key, "a size such as 1k, 64m or 5g");
+    /**
+     * The text of a size as written: a string, or a bare number as the file or body wrote it
+     * ({@code 1e3} stays {@code 1e3}, not the double it parses to); null for any other type.
+     */
+    private String sizeText(String key) {
+        ConfigValue raw = config.getValue(key);
+        if (raw.valueType() == ConfigValueType.NUMBER && (raw.unwrapped() instanceof Double d)) {
+            // written with a fraction or an exponent (1e3), or too large for a long: never a size in bytes
+            throw Math.rint(d) == d && Math.abs(d) >= 0x1p63
+                    ? new SettingsException(key, shown(key), "expected a size of at most 8 EiB")
+                    : new SettingsException(key, String.valueOf(d), "expected " + Sizes.RULE);
         }
-        if (v < min || v > max) {
-            throw bad(key, range);
-        }
-        return v;
+        return switch (raw.valueType()) {
+            case STRING -> (String) raw.unwrapped();
+            case NUMBER -> String.valueOf(raw.unwrapped());
+            default -> null;
+        };
     }
 
-    /** A size, or a percentage of physical memory such as {@code 10%} (0 < pct <= maxPercent). */
-    Settings.Memory sizeOrPercent(String key, double maxPercent) {
-        ConfigValue raw = config.getValue(key);
-        if (raw.valueType() == ConfigValueType.STRING && ((String) raw.unwrapped()).strip().endsWith("%")) {
-            String text = ((String) raw.unwrapped()).strip();
-            try {
-                double pct = Double.parseDouble(text.substring(0, text.length() - 1));
-                if (pct >= 0 && pct <= maxPercent) {
-                    return new Settings.Memory(0, pct);
-                }
-            } catch (NumberFormatException e) {
-                // one message below
-            }
-            throw bad(key, "a size such as 256m or a percentage of physical memory from 0% to " + (int) maxPercent + "%");
+    /** A size by {@link Sizes#RULE} (nothing Typesafe Config's own units add, such as 1e for an exbibyte), in range. */
+    long bytesIn(String key, long min, long max) {
+        String range = max == Long.MAX_VALUE ? "a size of at least " + Sizes.format(min) + " and at most 8 EiB"
+                : "a size from " + Sizes.format(min) + " to " + Sizes.format(max);
+        String text = sizeText(key);
+        BigInteger v = text == null ? null : Sizes.exact(text);
+        if (v == null) {
+            throw bad(key, Sizes.RULE);
         }
-        requireWhole(key, "a size such as 256m or a percentage of physical memory such as 10%");
-        try {
-            return new Settings.Memory(config.getBytes(key), 0);
-        } catch (ConfigException.BadValue | ConfigException.WrongType e) {
-            throw bad(key, "a size such as 256m or a percentage of physical memory such as 10%");
+        if (v.compareTo(BigInteger.valueOf(min)) < 0 || v.compareTo(BigInteger.valueOf(max)) > 0) {
+            throw bad(key, range);
         }
+        return v.longValueExact();
     }
 
     /**
@@ -161,6 +159,34 @@ final class Reader {
         }
         return new Settings.InodeFloor(v, 0);
     }
+
+    /**
+     * A size by {@link Sizes#RULE}, or a percentage of physical memory such as {@code 10%} or
+     * {@code 12.5%} (from 0 to {@code maxPercent}); 0 either way is off.
+     */
+    Settings.Memory sizeOrPercent(String key, double maxPercent) {
+        String rule = "a size such as 256m (k, m, g or t: powers of 1024) or a percentage of physical memory such as 10%";
+        String text = sizeText(key);
+        if (text != null && PERCENT.matcher(text.strip()).matches()) {
+            String t = text.strip();
+            double pct = Double.parseDouble(t.substring(0, t.length() - 1));
+            if (pct > maxPercent) {
+                throw bad(key, "a size such as 256m or a percentage of physical memory from 0% to " + (int) maxPercent + "%");
+            }
+            return new Settings.Memory(0, pct);
+        }
+        BigInteger v = text == null ? null : Sizes.exact(text);
+        if (v == null) {
+            throw bad(key, rule);
+        }
+        if (v.bitLength() > 63) {
+            throw bad(key, "a size of at most 8 EiB or a percentage of physical memory such as 10%");
+        }
+        return new Settings.Memory(v.longValueExact(), 0);
+    }
+
+    /** A percentage as people write one: digits, an optional fraction, the sign; no exponent, no sign before it. */
+    private static final Pattern PERCENT = Pattern.compile("\\d+(?:\\.\\d+)?\\s*%");
 
     /** A duration by {@link Durations}' rules: a bare number is seconds (not Typesafe's milliseconds). */
     Duration durationIn(String key, Duration min, Duration max) {

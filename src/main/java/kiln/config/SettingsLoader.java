@@ -44,7 +44,7 @@ public final class SettingsLoader {
     public Settings load(Path file, Map<String, ?> overrides) {
         Config user = ConfigFactory.parseMap(overrides, "command line");
         if (file != null) {
-            user = user.withFallback(parseFile(file));
+            user = user.withFallback(ConfigFile.parse(file));
         }
         Config reference = ConfigFactory.parseResources(SettingsLoader.class.getClassLoader(), "reference.conf",
                 ConfigParseOptions.defaults().setAllowMissing(false));
@@ -83,17 +83,6 @@ public final class SettingsLoader {
             return ConfigFactory.empty();
         }
         return profiles.getConfig(name).atPath("kiln");
-    }
-
-    private static Config parseFile(Path file) {
-        if (!Files.isRegularFile(file) || !Files.isReadable(file)) {
-            throw new SettingsException(file.toString(), null, "cannot read the config file (missing, not a file, or not readable)");
-        }
-        try {
-            return ConfigFactory.parseFile(file.toFile(), ConfigParseOptions.defaults().setAllowMissing(false));
-        } catch (ConfigException e) {
-            throw new SettingsException(file.toString(), null, "not valid HOCON: " + e.getMessage());
-        }
     }
 
     private static void rejectUnknownKeys(Config user, Config reference) {
@@ -165,6 +154,9 @@ public final class SettingsLoader {
                 r.bool("kiln.files.fsync"),
                 r.bool("kiln.files.verify"),
                 r.inodeFloor("kiln.files.min-free-inodes", 90));
+        if (files.enabled()) {
+            refuseSystemDirectory(dirText, files.dir());
+        }
         var memory = r.sizeOrPercent("kiln.memory.size", 90);
 
         var cpu = new Settings.Cpu(r.bool("kiln.cpu.enabled"),
@@ -194,6 +186,7 @@ public final class SettingsLoader {
         if (host.isBlank()) {
             throw new SettingsException("kiln.http.host", "\"\"", "expected an address such as 127.0.0.1");
         }
+        requireLocalAddress(host);
         String token = r.string("kiln.http.token");
         if (!token.isEmpty() && TokenText.problem(token) != null) {
             throw new SettingsException("kiln.http.token", TokenText.shown(token), TokenText.problem(token));
@@ -211,6 +204,62 @@ public final class SettingsLoader {
         var verdict = new Settings.Verdict(r.longIn("kiln.verdict.max-corrected-errors", 0, Long.MAX_VALUE),
                 r.longIn("kiln.verdict.max-throttle-events", 0, Long.MAX_VALUE), r.intIn("kiln.verdict.slow-core-percent", 1, 90));
         return new Settings(workers, files, cpu, memory, run, http, ready, sampler, verdict);
+    }
+
+    /**
+     * The root and the top-level directories of the system itself. kiln takes its directory for its
+     * own: it locks it, makes {@code w<id>} directories in it, fills it up to the free-space floor
+     * and, at the next start, sweeps what looks like its leftovers. None of that belongs in {@code /}
+     * or {@code /etc}, and {@code /proc}, {@code /sys}, {@code /dev} and {@code /run} are not disks at
+     * all. A directory under any of them ({@code /var/tmp/kiln}, {@code /home/me/kiln-data}) is
+     * fine; so are {@code /tmp}, {@code /mnt} and {@code /srv}, where a disk to burn in is mounted.
+     */
+    static final Set<Path> SYSTEM_DIRECTORIES = Set.of("/", "/bin", "/boot", "/dev", "/etc", "/home", "/lib", "/lib32", "/lib64",
+            "/libx32", "/proc", "/root", "/run", "/sbin", "/sys", "/usr", "/var").stream().map(Path::of)
+            .collect(java.util.stream.Collectors.toUnmodifiableSet());
+
+    /** Refuses {@link #SYSTEM_DIRECTORIES}, as written or through a link ({@code /tmp/x -> /etc}). */
+    private static void refuseSystemDirectory(String written, Path dir) {
+        Path real = dir;
+        try {
+            real = dir.toRealPath();
+        } catch (java.io.IOException e) {
+            // not there yet (kiln makes it), or not readable: opening it says what is wrong
+        }
+        Path hit = SYSTEM_DIRECTORIES.contains(dir) ? dir : SYSTEM_DIRECTORIES.contains(real) ? real : null;
+        if (hit != null) {
+            throw new SettingsException("kiln.files.dir", SettingsException.quoted(written), "expected a directory kiln may take for its own,"
+                    + " not " + (hit.equals(dir) ? "" : "a link to ") + hit + ", which is the root or a system directory (kiln locks its"
+                    + " directory, fills it and sweeps its leftovers there); give one under it, such as /var/tmp/kiln");
+        }
+    }
+
+    /**
+     * {@code kiln.http.host} is where kiln listens: it must be an address of this machine (or the
+     * wildcard), or a name that resolves to one. Said at start and by check-config, not as a bind
+     * error after the workers have started, nor never (a daemon whose name no longer resolves).
+     */
+    private static void requireLocalAddress(String host) {
+        java.net.InetAddress[] all;
+        try {
+            all = java.net.InetAddress.getAllByName(host);
+        } catch (java.net.UnknownHostException e) {
+            throw new SettingsException("kiln.http.host", SettingsException.quoted(host),
+                    "expected an address of this machine such as 127.0.0.1, or a name that resolves to one; this name does not resolve");
+        }
+        for (java.net.InetAddress a : all) {
+            try {
+                if (a.isAnyLocalAddress() || a.isLoopbackAddress() || java.net.NetworkInterface.getByInetAddress(a) != null) {
+                    return;
+                }
+            } catch (java.net.SocketException e) {
+                // the interfaces cannot be listed: the next address, then the error below
+            }
+        }
+        throw new SettingsException("kiln.http.host", SettingsException.quoted(host), "expected an address of this machine such as"
+                + " 127.0.0.1, or a name that resolves to one; " + (all.length == 1 && all[0].getHostAddress().equals(host) ? "it is"
+                : "it resolves to " + java.util.Arrays.stream(all).map(java.net.InetAddress::getHostAddress)
+                .collect(java.util.stream.Collectors.joining(", ")) + ",") + " not an address of any interface here");
     }
 
     /**

@@ -74,7 +74,46 @@ final class MainTest {
     void checkConfig_namesTheBadKey(@TempDir Path dir) throws IOException {
         Path f = Files.writeString(dir.resolve("bad.conf"), "kiln.files.min-free = lots\n");
         assertEquals(2, run("check-config", f.toString()));
-        assertEquals("kiln: kiln.files.min-free = \"lots\": expected a size such as 1k, 64m or 5g\n", err.toString());
+        assertEquals("kiln: kiln.files.min-free = \"lots\": expected " + kiln.util.Sizes.RULE + "\n", err.toString());
+    }
+
+    @Test
+    void checkConfig_refusesAKeySetTwice_anInclude_andAHostThatDoesNotResolve(@TempDir Path dir) throws IOException {
+        Path f = Files.writeString(dir.resolve("twice.conf"), "kiln.files.min-free = 5g\nkiln.files.min-free = 0\n");
+        assertEquals(2, run("check-config", f.toString()));
+        assertEquals("kiln: kiln.files.min-free: set more than once in " + f + " (line 1 and again by line 2; the last would win"
+                + " without a word): set each key once\n", err.toString());
+        err.getBuffer().setLength(0);
+        Files.writeString(dir.resolve("other.conf"), "kiln.cpu.load = 1\n");
+        f = Files.writeString(dir.resolve("include.conf"), "include \"other.conf\"\n");
+        assertEquals(2, run("check-config", f.toString()));
+        assertTrue(err.toString().startsWith("kiln: " + f + ": include \"other.conf\": kiln reads one configuration file"), err.toString());
+        err.getBuffer().setLength(0);
+        f = Files.writeString(dir.resolve("host.conf"), "kiln.http.host = \"kiln-metrics.invalid\"\n");
+        assertEquals(2, run("check-config", f.toString()));
+        assertEquals("kiln: kiln.http.host = \"kiln-metrics.invalid\": expected an address of this machine such as 127.0.0.1, or a name"
+                + " that resolves to one; this name does not resolve\n", err.toString());
+        assertEquals("", out.toString(), "no ok for any of them");
+    }
+
+    /** {@code --memory 1e} was read as 1 EiB (and cut to what is available): a typo asked for all the machine's memory. */
+    @Test
+    void run_aSizeWithAnUndocumentedUnit_exits2_namingTheFlag() {
+        assertEquals(2, run("run", "--memory", "1e"));
+        assertEquals("kiln: --memory = 1e: expected a size such as 256m (k, m, g or t: powers of 1024) or a percentage of physical"
+                + " memory such as 10%\n", err.toString());
+        err.getBuffer().setLength(0);
+        assertEquals(2, run("run", "--min-free", "1p"));
+        assertEquals("kiln: --min-free = 1p: expected " + kiln.util.Sizes.RULE + "\n(kiln run --help lists the options)\n", err.toString());
+    }
+
+    /** {@code --dir /} said "cannot use open of /: invalid argument" and exited 3. */
+    @Test
+    void run_dirOfTheRoot_exits2_namingTheFlagAndTheRule() {
+        assertEquals(2, run("run", "--dir", "/", "--duration", "1s"));
+        assertEquals("kiln: --dir = /: expected a directory kiln may take for its own, not /, which is the root or a system directory"
+                + " (kiln locks its directory, fills it and sweeps its leftovers there); give one under it, such as /var/tmp/kiln\n",
+                err.toString());
     }
 
     @Test
@@ -114,7 +153,7 @@ final class MainTest {
         assertEquals("kiln: --workers = two: expected a whole number\n(kiln run --help lists the options)\n", err.toString());
         err.getBuffer().setLength(0);
         assertEquals(2, run("run", "--file-size", "1q"));
-        assertTrue(err.toString().startsWith("kiln: --file-size = 1q: expected a size such as 1k, 64m or 5g\n"), err.toString());
+        assertTrue(err.toString().startsWith("kiln: --file-size = 1q: expected " + kiln.util.Sizes.RULE + "\n"), err.toString());
         err.getBuffer().setLength(0);
         assertEquals(2, run("run", "--cpu-load", "50.5"));
         assertTrue(err.toString().startsWith("kiln: --cpu-load = 50.5: expected a whole number\n"), err.toString());

@@ -74,6 +74,9 @@ final class RunParametersTest {
                 assertThrows(RunParameters.BadParameter.class, () -> RunParameters.fromJson("{\"no-cpu\": 1}", nameOfKey)).getMessage());
         assertEquals("cpu-load = [1]: expected a string, number or boolean",
                 assertThrows(RunParameters.BadParameter.class, () -> RunParameters.fromJson("{\"cpu-load\": [1]}", nameOfKey)).getMessage());
+        assertEquals("the body is not a JSON object: line 1: JSON does not allow duplicate fields: 'memory' was already seen",
+                assertThrows(RunParameters.BadParameter.class, () -> RunParameters.fromJson("{\"memory\": \"64m\", \"memory\": \"1e\"}",
+                        nameOfKey)).getMessage(), "a parameter given twice in a body is refused, as a key set twice in the file is");
     }
 
     @Test

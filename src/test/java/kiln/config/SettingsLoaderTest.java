@@ -15,6 +15,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+import kiln.util.Sizes;
 
 final class SettingsLoaderTest {
     private final SettingsLoader loader = new SettingsLoader(6);
@@ -72,7 +74,7 @@ final class SettingsLoaderTest {
         "kiln.cpu.load       | 150   | kiln.cpu.load = \"150\": expected a whole number from 0 to 100",
         "kiln.cpu.load       | lots  | kiln.cpu.load = \"lots\": expected a whole number from 0 to 100",
         "kiln.files.in-flight| 1001  | kiln.files.in-flight = \"1001\": expected a whole number from 1 to 1000",
-        "kiln.files.size     | 12x   | kiln.files.size = \"12x\": expected a size such as 1k, 64m or 5g",
+        "kiln.files.size     | 12x   | kiln.files.size = \"12x\": expected a size such as 1k, 64m or 5g (a whole number of bytes, or one with k, m, g or t: powers of 1024)",
         "kiln.files.size     | 2m    | kiln.files.size = \"2m\": expected a size from 64 to 1m",
         "kiln.run.duration   | 10x   | kiln.run.duration = \"10x\": expected a duration such as 60 (seconds), 500ms, 8s, 1m30s or 2h",
         "kiln.run.duration   | soon  | kiln.run.duration = \"soon\": expected a duration such as 60 (seconds), 500ms, 8s, 1m30s or 2h",
@@ -152,7 +154,8 @@ final class SettingsLoaderTest {
         assertFalse(loader.load(null, Map.of()).memory().enabled());
         assertEquals("kiln.memory.size = \"95%\": expected a size such as 256m or a percentage of physical memory from 0% to 90%",
                 error(() -> loader.load(null, Map.of("kiln.memory.size", "95%"))));
-        assertEquals("kiln.memory.size = \"lots\": expected a size such as 256m or a percentage of physical memory such as 10%",
+        assertEquals("kiln.memory.size = \"lots\": expected a size such as 256m (k, m, g or t: powers of 1024) or a percentage of"
+                + " physical memory such as 10%",
                 error(() -> loader.load(null, Map.of("kiln.memory.size", "lots"))));
     }
 
@@ -200,7 +203,7 @@ final class SettingsLoaderTest {
             assertEquals("expected a duration such as 60 (seconds), 500ms, 8s, 1m30s or 2h, found \"" + bad + "\"",
                     assertThrows(IllegalArgumentException.class, () -> Durations.parse(bad)).getMessage(), bad);
         }
-        assertEquals("expected a size such as 1k, 64m or 5g, found \"big\"",
+        assertEquals("expected " + Sizes.RULE + ", found \"big\"",
                 assertThrows(IllegalArgumentException.class, () -> Sizes.parse("big")).getMessage());
     }
 
@@ -242,5 +245,147 @@ final class SettingsLoaderTest {
         assertEquals("kiln.run.report = \"" + file.resolve("r.json") + "\": expected a path under a directory, but " + file
                 + " is a file", error(() -> loader.load(null, Map.of("kiln.run.report", file.resolve("r.json").toString()))));
         loader.load(null, Map.of("kiln.run.report", tmp.resolve("new/dir/r.html").toString())); // made at the end
+    }
+
+    /**
+     * Sizes take only the units kiln documents (k, m, g, t, powers of 1024). Typesafe Config's own
+     * reading took {@code 1e} for an exbibyte: {@code --memory 1e}, a slip of the finger, asked for
+     * 1 EiB of RAM; {@code 1p}, {@code 2exabytes} and {@code 1kB} (1000 bytes) went through too.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"1e", "1p", "2exabytes", "1kB", "1KiB", "1e3", "-5m", "0x10", "1.5", "0.3k", "5 g b", "1E", "NaN", "+1m"})
+    void sizes_takeOnlyTheDocumentedUnits_inFlagsFileAndApiAlike(String bad) {
+        for (String key : new String[] {"kiln.files.min-free", "kiln.files.size", "kiln.workers.heap"}) {
+            assertEquals(key + " = \"" + bad + "\": expected " + Sizes.RULE, error(() -> loader.load(null, Map.of(key, bad))), bad);
+        }
+        assertEquals("kiln.memory.size = \"" + bad + "\": expected a size such as 256m (k, m, g or t: powers of 1024) or a percentage"
+                + " of physical memory such as 10%", error(() -> loader.load(null, Map.of("kiln.memory.size", bad))), bad);
+        assertThrows(IllegalArgumentException.class, () -> Sizes.parse(bad), bad);
+    }
+
+    @Test
+    void sizes_documentedUnits_fractionsThatMakeWholeBytes_andTheLimits() {
+        assertEquals(1536, Sizes.parse("1.5k"));
+        assertEquals(5L << 40, Sizes.parse("5T"));
+        assertEquals(64L << 20, Sizes.parse(" 64 M "));
+        assertEquals(8L << 30, loader.load(null, Map.of("kiln.memory.size", "8G")).memory().bytes());
+        assertEquals(new Settings.Memory(0, 0), loader.load(null, Map.of("kiln.memory.size", "0%")).memory(), "0% is off, as 0 is");
+        assertEquals("expected a size of at most 8 EiB, found \"8388608t\"",
+                assertThrows(IllegalArgumentException.class, () -> Sizes.parse("8388608t")).getMessage(), "one past 2^63");
+        assertEquals(Long.MAX_VALUE, Sizes.parse(String.valueOf(Long.MAX_VALUE)));
+        assertEquals("kiln.memory.size = \"99999999t\": expected a size of at most 8 EiB or a percentage of physical memory such as 10%",
+                error(() -> loader.load(null, Map.of("kiln.memory.size", "99999999t"))));
+        assertEquals("kiln.files.min-free = \"9999999999t\": expected a size of at least 0 and at most 8 EiB",
+                error(() -> loader.load(null, Map.of("kiln.files.min-free", "9999999999t"))));
+        assertEquals("kiln.files.size = \"0\": expected a size from 64 to 1m", error(() -> loader.load(null, Map.of("kiln.files.size", "0"))));
+        assertEquals("kiln.memory.size = \"1e2%\": expected a size such as 256m (k, m, g or t: powers of 1024) or a percentage of"
+                + " physical memory such as 10%", error(() -> loader.load(null, Map.of("kiln.memory.size", "1e2%"))));
+        assertEquals("kiln.memory.size = \"-5%\": expected a size such as 256m (k, m, g or t: powers of 1024) or a percentage of"
+                + " physical memory such as 10%", error(() -> loader.load(null, Map.of("kiln.memory.size", "-5%"))));
+    }
+
+    @Test
+    void sizes_inAFile_asWrittenThere(@TempDir Path dir) throws IOException {
+        Path f = dir.resolve("k.conf");
+        Files.writeString(f, "kiln.memory.size = 1e\n");
+        assertEquals("kiln.memory.size = \"1e\": expected a size such as 256m (k, m, g or t: powers of 1024) or a percentage of"
+                + " physical memory such as 10%", error(() -> loader.load(f, Map.of())));
+        Files.writeString(f, "kiln.files.min-free = 1e3\n");
+        assertEquals(1000, loader.load(f, Map.of()).files().minFreeBytes(), "a bare number is bytes, as for max-files: 1e3 is 1000");
+        Files.writeString(f, "kiln.files.min-free = 2.5\n");
+        assertEquals("kiln.files.min-free = 2.5: expected " + Sizes.RULE, error(() -> loader.load(f, Map.of())), "no fraction of a byte");
+        Files.writeString(f, "kiln.files.min-free = \"1e3\"\n");
+        assertEquals("kiln.files.min-free = \"1e3\": expected " + Sizes.RULE, error(() -> loader.load(f, Map.of())),
+                "as text, e is no unit of kiln's");
+        Files.writeString(f, "kiln.files.min-free = 2048\nkiln.memory.size = 64m\n");
+        assertEquals(2048, loader.load(f, Map.of()).files().minFreeBytes());
+    }
+
+    @Test
+    void sizes_inAnApiBody_sameRule_namedByTheParameter() {
+        Map<String, String> nameOfKey = new java.util.LinkedHashMap<>();
+        Map<String, Object> o = RunParameters.fromJson("{\"memory\": \"1e\"}", nameOfKey);
+        SettingsException e = assertThrows(SettingsException.class, () -> loader.load(null, o));
+        assertEquals("memory = \"1e\": expected a size such as 256m (k, m, g or t: powers of 1024) or a percentage of physical memory"
+                + " such as 10%", e.messageFor(nameOfKey.get(e.key())));
+        Map<String, Object> p = RunParameters.fromJson("{\"min-free\": \"1p\"}", nameOfKey);
+        assertEquals("kiln.files.min-free = \"1p\": expected " + Sizes.RULE, error(() -> loader.load(null, p)));
+        Map<String, Object> fraction = RunParameters.fromJson("{\"min-free\": 0.5}", nameOfKey);
+        assertEquals("kiln.files.min-free = 0.5: expected " + Sizes.RULE, error(() -> loader.load(null, fraction)));
+    }
+
+    /**
+     * {@code --dir /} made kiln lock {@code /}, make its worker directories there and sweep it
+     * for leftovers, and failed with "cannot use open of /: invalid argument", exit 3. The root
+     * and the system's own top-level directories are refused by name; directories under them are
+     * not, nor are the places disks are mounted.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"/", "/proc", "/sys", "/dev", "/etc", "/usr", "/boot", "/bin", "/lib", "/lib64", "/sbin", "/var", "/home",
+                            "/root", "/run", "/etc/", "/usr/../etc", "//"})
+    void dir_refusesTheRootAndSystemDirectories(String dir) {
+        String shown = java.nio.file.Path.of(dir).toAbsolutePath().normalize().toString();
+        assertEquals("kiln.files.dir = \"" + dir + "\": expected a directory kiln may take for its own, not " + shown + ", which is the root"
+                + " or a system directory (kiln locks its directory, fills it and sweeps its leftovers there); give one under it, such"
+                + " as /var/tmp/kiln", error(() -> loader.load(null, Map.of("kiln.files.dir", dir))));
+    }
+
+    @Test
+    void dir_underASystemDirectory_isFine_aLinkToOneIsNot(@TempDir Path tmp) throws IOException {
+        for (String ok : new String[] {"/var/tmp/kiln", "/home/someone/kiln-data", "/tmp", "/mnt", "/srv/burn"}) {
+            assertEquals(Path.of(ok), loader.load(null, Map.of("kiln.files.dir", ok)).files().dir());
+        }
+        assertEquals(Path.of("/"), loader.load(null, Map.of("kiln.files.dir", "/", "kiln.files.enabled", false)).files().dir(),
+                "with the file stressor off the directory is not used");
+        Path link = Files.createSymbolicLink(tmp.resolve("etc"), Path.of("/etc"));
+        assertTrue(error(() -> loader.load(null, Map.of("kiln.files.dir", link.toString())))
+                .endsWith(": expected a directory kiln may take for its own, not a link to /etc, which is the root or a system directory"
+                        + " (kiln locks its directory, fills it and sweeps its leftovers there); give one under it, such as /var/tmp/kiln"));
+    }
+
+    /** HOCON keeps the last of two values without a word: the line an operator reads may not be the one in force. */
+    @Test
+    void aKeySetTwiceInTheFile_isRefused_withBothLines(@TempDir Path dir) throws IOException {
+        Path f = dir.resolve("k.conf");
+        Files.writeString(f, "kiln.files.min-free = 5g\nkiln.cpu.load = 50\nkiln.files.min-free = 0\n");
+        SettingsException e = assertThrows(SettingsException.class, () -> loader.load(f, Map.of()));
+        assertEquals("kiln.files.min-free: set more than once in " + f + " (line 1 and again by line 3; the last would win without a"
+                + " word): set each key once", e.getMessage());
+        assertEquals("kiln.files.min-free", e.key());
+        Files.writeString(f, "kiln {\n  files {\n    size = 1k\n  }\n}\nkiln.files.size = 2k\n");
+        assertTrue(error(() -> loader.load(f, Map.of())).startsWith("kiln.files.size: set more than once in " + f + " (line 3 and again"
+                + " by line 6;"), "nested and dotted alike");
+        Files.writeString(f, "kiln.files { size = 1k, size = 1k }\n");
+        assertTrue(error(() -> loader.load(f, Map.of())).startsWith("kiln.files.size: set more than once"), "even to the same value");
+        Files.writeString(f, "kiln.files { size = 2k }\nkiln.files { min-free = 2g }\nkiln.cpu { load = 50 }\n");
+        Settings s = loader.load(f, Map.of());
+        assertEquals(2048, s.files().sizeBytes(), "an object opened twice, each key once, is fine");
+        assertEquals(2L << 30, s.files().minFreeBytes());
+    }
+
+    /** An include would be read by root, unseen by whoever reviews the file, from wherever it points. */
+    @ParameterizedTest
+    @ValueSource(strings = {"include \"other.conf\"", "include file(\"/etc/shadow\")", "include required(file(\"other.conf\"))",
+                            "include url(\"http://127.0.0.1:1/x.conf\")", "include classpath(\"reference.conf\")",
+                            "kiln { include \"other.conf\" }"})
+    void include_isRefused(String include, @TempDir Path dir) throws IOException {
+        Files.writeString(dir.resolve("other.conf"), "kiln.cpu.load = 10\n");
+        Path f = Files.writeString(dir.resolve("k.conf"), "kiln.cpu.load = 50\n" + include + "\n");
+        String message = error(() -> loader.load(f, Map.of()));
+        assertTrue(message.startsWith(f + ": include "), message);
+        assertTrue(message.endsWith(": kiln reads one configuration file and nothing it names (an included file or URL would be read by"
+                + " root unseen); put those settings in " + f + " itself"), message);
+    }
+
+    @Test
+    void httpHost_mustBeAnAddressOfThisMachine() {
+        for (String ok : new String[] {"127.0.0.1", "localhost", "0.0.0.0", "::1", "::"}) {
+            assertEquals(ok, loader.load(null, Map.of("kiln.http.host", ok)).http().host());
+        }
+        assertEquals("kiln.http.host = \"no-such-host.invalid\": expected an address of this machine such as 127.0.0.1, or a name"
+                + " that resolves to one; this name does not resolve",
+                error(() -> loader.load(null, Map.of("kiln.http.host", "no-such-host.invalid"))));
+        assertEquals("kiln.http.host = \"192.0.2.1\": expected an address of this machine such as 127.0.0.1, or a name that resolves"
+                + " to one; it is not an address of any interface here", error(() -> loader.load(null, Map.of("kiln.http.host", "192.0.2.1"))));
     }
 }

@@ -20,13 +20,27 @@ final class SafetyIT {
     @TempDir
     Path tmp;
 
+    /** kiln's files under {@code dir}; an entry removed while the tree is walked (churn empties shards) is passed over. */
     private static long kilnFiles(Path dir) throws Exception {
         if (!Files.exists(dir)) {
             return 0;
         }
-        try (Stream<Path> s = Files.walk(dir)) {
-            return s.filter(p -> p.getFileName().toString().endsWith(".kiln")).count();
-        }
+        long[] n = {0};
+        Files.walkFileTree(dir, new java.nio.file.SimpleFileVisitor<>() {
+            @Override
+            public java.nio.file.FileVisitResult visitFile(Path file, java.nio.file.attribute.BasicFileAttributes attrs) {
+                if (file.getFileName().toString().endsWith(".kiln")) {
+                    n[0]++;
+                }
+                return java.nio.file.FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public java.nio.file.FileVisitResult visitFileFailed(Path file, java.io.IOException e) {
+                return java.nio.file.FileVisitResult.CONTINUE;
+            }
+        });
+        return n[0];
     }
 
     /**
@@ -74,6 +88,86 @@ final class SafetyIT {
         assertFalse(Files.exists(data), "every file and directory kiln made is gone");
     }
 
+    /**
+     * A SIGTERM at any moment of start-up ends the run like one later: workers stopped, files
+     * removed, the summary, exit 5 (cut short). kiln took the signals only once the configuration
+     * was read and the run built, some 300-600 ms in (more on a busy machine): a SIGTERM before
+     * that ended the JVM with 143 and no summary. Now the handlers are the first thing kiln's
+     * main does. To hit the old gap whatever the machine's load, the signal is timed from the
+     * moment the supervisor loads picocli, which it does right after that first thing (and did
+     * long before it took the signals): the JVM's class-loading log, in a file, says when.
+     */
+    @Test
+    @Timeout(400)
+    void sigtermDuringStartUp_endsCleanly_withTheSummary_andExit5() throws Exception {
+        List<String> seen = new java.util.ArrayList<>();
+        for (int round = 0; round < 2; round++) {
+            for (long delayMs : new long[] {0, 100, 300, 700}) {
+                Path data = tmp.resolve("early-" + round + "-" + delayMs);
+                Path classLog = tmp.resolve("classes-" + round + "-" + delayMs + ".log");
+                try (KilnProcess k = new KilnProcess(java.util.Map.of("KILN_JAVA_OPTIONS", "-Xlog:class+load=info:file=" + classLog),
+                        "run", "--duration", "30s", "--workers", "2", "--cpu-load", "20", "--dir", data.toString(), "--metrics-port", "0",
+                        "--min-free", "64m")) {
+                    await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(2)).until(() -> loaded(classLog, "picocli.CommandLine"));
+                    long t0 = System.nanoTime();
+                    Thread.sleep(delayMs);
+                    long sentMs = (System.nanoTime() - t0) / 1_000_000;
+                    k.signal(false);
+                    int code = k.waitFor(Duration.ofSeconds(40));
+                    seen.add(delayMs + " ms: exit " + code);
+                    assertEquals(5, code, "SIGTERM " + sentMs + " ms into kiln's start-up: a run cut short is inconclusive\n" + k.output());
+                    assertTrue(k.output().contains("verdict: INCONCLUSIVE (the run was cut short"), k.output());
+                    assertTrue(k.output().contains("kiln: inconclusive: the run was cut short"), k.output());
+                }
+                assertEquals(0, kilnFiles(data), "files removed");
+                assertFalse(Files.exists(data), "every directory kiln made is gone");
+            }
+        }
+        System.out.println("SIGTERM during start-up: " + seen);
+    }
+
+    /**
+     * Timed from the process's start instead, a signal can still come before any of kiln's code
+     * runs (the launcher script, the JVM's own boot: tens of milliseconds, more under load); then
+     * the JVM ends with 143, and nothing was printed or made. Any later and it is the run's stop.
+     */
+    @Test
+    @Timeout(200)
+    void sigtermFromTheFirstMillisecond_eitherBeforeKilnRan_orACleanStop() throws Exception {
+        List<String> seen = new java.util.ArrayList<>();
+        for (long delayMs : new long[] {0, 50, 100, 200}) {
+            Path data = tmp.resolve("first-" + delayMs);
+            long t0 = System.nanoTime();
+            try (KilnProcess k = new KilnProcess("run", "--duration", "30s", "--workers", "2", "--cpu-load", "20", "--dir",
+                    data.toString(), "--metrics-port", "0", "--min-free", "64m")) {
+                long wait = t0 + delayMs * 1_000_000 - System.nanoTime();
+                if (wait > 0) {
+                    Thread.sleep(wait / 1_000_000);
+                }
+                k.signal(false);
+                int code = k.waitFor(Duration.ofSeconds(40));
+                boolean beforeKiln = code == 143 && k.out.isEmpty() && k.err.isEmpty() && !Files.exists(data);
+                seen.add(delayMs + " ms: " + (beforeKiln ? "before kiln's code, 143" : "exit " + code));
+                if (!beforeKiln) {
+                    assertEquals(5, code, k.output());
+                    assertTrue(k.output().contains("verdict: INCONCLUSIVE (the run was cut short"), k.output());
+                }
+            }
+            assertEquals(0, kilnFiles(data), "files removed");
+            assertFalse(Files.exists(data), "every directory kiln made is gone");
+        }
+        System.out.println("SIGTERM from the process's start: " + seen);
+    }
+
+    private static boolean loaded(Path classLog, String className) throws java.io.IOException {
+        if (!Files.exists(classLog)) {
+            return false;
+        }
+        try (Stream<String> lines = Files.lines(classLog)) {
+            return lines.anyMatch(l -> l.contains(" " + className + " source:"));
+        }
+    }
+
     @Test
     void kill9OfTheSupervisor_workersExitAndRemoveTheirFiles() throws Exception {
         Path data = tmp.resolve("data");
@@ -88,6 +182,38 @@ final class SafetyIT {
             assertTrue(ms < 2_000, "orphans exit within 2 s (stdin EOF), took " + ms + " ms");
             assertEquals(0, kilnFiles(data), "each worker removed its own files on the way out");
         }
+    }
+
+    /**
+     * A kill -9 of the supervisor while the workers hold 30,000 files each (the default keeps
+     * 20,000; more make the old failure certain): five times, each worker removes every one of
+     * its files before it exits. An orphan had 1 s for that, and JDK 17's NIO path deletes
+     * 10-30k files/s on a busy machine: files were left in 2 tries of 5 (2,030 in one here).
+     * Run on JDK 17 and on JDK 25 (the native path).
+     */
+    @Test
+    @Timeout(400)
+    void kill9OfTheSupervisor_holdingManyFiles_fiveTimes_leavesNoFile() throws Exception {
+        List<String> seen = new java.util.ArrayList<>();
+        for (int round = 0; round < 5; round++) {
+            Path data = tmp.resolve("k9-" + round);
+            try (KilnProcess k = new KilnProcess("run", "--duration", "5m", "--workers", "2", "--cpu-load", "50", "--dir",
+                    data.toString(), "--metrics-port", "0", "--min-free", "64m", "--max-files", "30000")) {
+                await().atMost(Duration.ofSeconds(30)).until(() -> k.port() > 0 || !k.process.isAlive());
+                await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).until(() -> kilnFiles(data) >= 50_000);
+                List<Long> workers = k.workerPids();
+                assertEquals(2, workers.size());
+                long held = kilnFiles(data);
+                long t0 = System.nanoTime();
+                k.signal(true);
+                await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(50)).until(() -> allGone(workers));
+                long ms = (System.nanoTime() - t0) / 1_000_000;
+                long left = kilnFiles(data);
+                seen.add(held + " files, workers gone in " + ms + " ms, " + left + " left");
+                assertEquals(0, left, "each worker removed its own files before it exited: " + seen);
+            }
+        }
+        System.out.println("kill -9 of the supervisor (" + Runtime.version().feature() + "): " + seen);
     }
 
     @Test
