@@ -6,6 +6,10 @@
 #
 # In order: slow and oversized HTTP clients (while /metrics is scraped twice a second), SIGSTOP of
 # one worker for 10 s, kill -9 of the other, the file system filled to below kiln's floor for 10 s (kiln deletes its own files to give the floor back).
+# Then, as root, the trust boundary (src/bench/chaos-trust.sh, about two minutes): another local
+# account against the control API and a worker jar in a shared directory, trickled bodies against
+# the probes, a file system with few inodes, a tmpfs inside a memory cgroup, a disk that dies
+# mid-run, hostile kept reports, bad inputs, and signals early and abrupt. CHAOS_TRUST=0 skips it.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 jar="$here/../../target/kiln.jar"
@@ -127,3 +131,8 @@ echo "  lowest free space seen       ${min_free_mib} MiB (floor ${floor_mib} MiB
 echo "  processes left               $( (pgrep -f "$work/kiln.jar" || true) | wc -l)"
 echo
 tail -12 "$log"
+
+if [ "${CHAOS_TRUST:-1}" = 1 ]; then
+  echo
+  "$here/chaos-trust.sh"
+fi
