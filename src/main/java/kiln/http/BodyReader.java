@@ -27,7 +27,8 @@ final class BodyReader implements Runnable {
     static final Duration GRACE = Duration.ofSeconds(1);
 
     private final Request request;
-    private final byte[] body;
+    private final int length;
+    private final byte[] body; // null when the body is drained, not kept
     private final long startNanos;
     private final Duration deadline;
     private final long minRate;
@@ -39,14 +40,16 @@ final class BodyReader implements Runnable {
     private volatile ScheduledFuture<?> timeout;
 
     /**
-     * @param length    the declared Content-Length, at most {@link HttpApi#MAX_BODY}
-     * @param onBody    gets the body as UTF-8 text
+     * @param length    the declared Content-Length, at most {@link HttpApi#MAX_BODY} when kept
+     * @param keep      whether the body is kept; a body read only to be refused is drained (counted and dropped)
+     * @param onBody    gets the body as UTF-8 text (empty when drained)
      * @param onRefused gets why the body was not received (answered 408 by the caller)
      */
-    BodyReader(Request request, int length, Duration deadline, long minRate, LongSupplier nanoTime,
+    BodyReader(Request request, int length, boolean keep, Duration deadline, long minRate, LongSupplier nanoTime,
                Consumer<String> onBody, Consumer<String> onRefused) {
         this.request = request;
-        this.body = new byte[length];
+        this.length = length;
+        this.body = keep ? new byte[length] : null;
         this.deadline = deadline;
         this.minRate = minRate;
         this.nanoTime = nanoTime;
@@ -57,7 +60,7 @@ final class BodyReader implements Runnable {
 
     /** Starts reading; the deadline runs on {@code timer}. Returns at once. */
     void start(ScheduledExecutorService timer) {
-        timeout = timer.schedule(() -> refuse("the request body (" + body.length + " bytes) was not received within "
+        timeout = timer.schedule(() -> refuse("the request body (" + length + " bytes) was not received within "
                 + seconds(deadline)), deadline.toNanos(), TimeUnit.NANOSECONDS);
         run();
     }
@@ -79,14 +82,18 @@ final class BodyReader implements Runnable {
                     return;
                 }
                 ByteBuffer b = chunk.getByteBuffer();
-                int n = Math.min(b.remaining(), body.length - received);
-                b.get(body, received, n);
+                int n = Math.min(b.remaining(), length - received);
+                if (body != null) {
+                    b.get(body, received, n);
+                } else {
+                    b.position(b.position() + n);
+                }
                 received += n;
-                if (chunk.isLast() || received == body.length) {
-                    if (received < body.length) {
-                        refuse("the request body ended after " + received + " of its " + body.length + " bytes");
+                if (chunk.isLast() || received == length) {
+                    if (received < length) {
+                        refuse("the request body ended after " + received + " of its " + length + " bytes");
                     } else if (finish()) {
-                        onBody.accept(new String(body, StandardCharsets.UTF_8));
+                        onBody.accept(body == null ? "" : new String(body, StandardCharsets.UTF_8));
                     }
                     return;
                 }
@@ -95,7 +102,7 @@ final class BodyReader implements Runnable {
             }
             if (tooSlow()) {
                 refuse(String.format(Locale.ROOT, "the request body came slower than %d bytes a second (%d of %d bytes in %s)",
-                        minRate, received, body.length, seconds(Duration.ofNanos(nanoTime.getAsLong() - startNanos))));
+                        minRate, received, length, seconds(Duration.ofNanos(nanoTime.getAsLong() - startNanos))));
                 return;
             }
             if (done.get()) {
@@ -111,7 +118,7 @@ final class BodyReader implements Runnable {
             return false;
         }
         double owed = minRate * (late / 1e9);
-        return received < Math.min(owed, body.length);
+        return received < Math.min(owed, length);
     }
 
     private boolean finish() {

@@ -36,7 +36,8 @@ import org.slf4j.LoggerFactory;
  *     ({@link HeaderDeadline}), as is a connection that sends nothing for the idle timeout;
  * <li>a request is routed and its gate (the token) checked on its headers alone: a 404, 405 or 401
  *     never reads the body, and closes the connection rather than wait for it;
- * <li>a body announced larger than {@link #MAX_BODY}, or sent chunked, is answered 413 unread;
+ * <li>a body announced larger than {@link #MAX_BODY}, or sent chunked, is answered 413 at once (up
+ *     to a MiB of it drained after, under the same deadline, so the close does not reset the 413);
  *     otherwise it is read as it arrives ({@link BodyReader}) and must come whole within the
  *     request timeout, at a minimum rate after the first second, or is answered 408;
  * <li>GET routes (metrics, health, status) are answered on the spot; POST routes (control) run on

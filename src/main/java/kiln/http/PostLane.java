@@ -30,6 +30,13 @@ final class PostLane implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(PostLane.class);
     /** Control requests waiting for a thread; more are answered 503. */
     static final int QUEUE = 8;
+    /**
+     * A body over {@link HttpApi#MAX_BODY} but no larger than this is answered 413 at once, then read
+     * (under the same deadline and minimum rate) and dropped before the connection closes: closing
+     * on a body still arriving makes the kernel reset the connection, and the client loses the 413
+     * (seen with the JDK's client posting 64 KiB + 1). Larger ones are answered and closed unread.
+     */
+    static final int DRAINED_AT_MOST = 1 << 20;
 
     private final Limits limits;
     private final ThreadPoolExecutor control;
@@ -64,21 +71,42 @@ final class PostLane implements AutoCloseable {
         }
         long length = request.getLength();
         if (length > HttpApi.MAX_BODY) {
-            HttpApi.send(head.method(), response, callback, refuseBody(response, "request body larger than " + HttpApi.MAX_BODY + " bytes"));
+            Reply tooLarge = refuseBody(response, "request body larger than " + HttpApi.MAX_BODY + " bytes");
+            if (length > DRAINED_AT_MOST) {
+                HttpApi.send(head.method(), response, callback, tooLarge);
+            } else { // the 413 at once, then what is still coming drained, so the close is not a reset
+                HttpApi.send(head.method(), response, Callback.from(() -> drain(request, (int) length, callback), callback::failed),
+                        tooLarge);
+            }
             return;
         }
         if (length <= 0) {
             dispatch(handler, head, response, callback);
             return;
         }
-        Duration left = limits.requestTimeout().minusNanos(Math.max(0, System.nanoTime() - request.getHeadersNanoTime()));
-        new BodyReader(request, (int) length, left.isNegative() ? Duration.ZERO : left, limits.minBodyRate(), System::nanoTime,
+        new BodyReader(request, (int) length, true, timeLeft(request), limits.minBodyRate(), System::nanoTime,
                 body -> dispatch(handler, new Request(head.method(), head.path(), head.headers(), body), response, callback),
                 why -> {
                     LOG.debug("{} {}: {}", head.method(), head.path(), why);
                     response.getHeaders().put(HttpHeader.CONNECTION, "close");
                     HttpApi.send(head.method(), response, callback, Reply.error(408, why));
                 }).start(timer);
+    }
+
+    /** The request's deadline less the time since its headers came. */
+    private Duration timeLeft(org.eclipse.jetty.server.Request request) {
+        Duration left = limits.requestTimeout().minusNanos(Math.max(0, System.nanoTime() - request.getHeadersNanoTime()));
+        return left.isNegative() ? Duration.ZERO : left;
+    }
+
+    /**
+     * Reads and drops a refused body (under the same deadline and minimum rate), then ends the
+     * exchange; the connection closes after it. Closing while the body still arrives makes the
+     * kernel reset the connection, and the client can lose the 413 it was already sent.
+     */
+    private void drain(org.eclipse.jetty.server.Request request, int length, Callback callback) {
+        new BodyReader(request, length, false, timeLeft(request), limits.minBodyRate(), System::nanoTime,
+                drained -> callback.succeeded(), why -> callback.succeeded()).start(timer);
     }
 
     /** Runs a POST handler on the control executor; 503 when it is full. */
@@ -91,7 +119,7 @@ final class PostLane implements AutoCloseable {
         }
     }
 
-    /** 413 and close: the body is never read, so a client cannot make the server wait on it. */
+    /** 413 and close: a body is never kept, so a client cannot make the server hold it. */
     private static Reply refuseBody(Response response, String message) {
         response.getHeaders().put(HttpHeader.CONNECTION, "close");
         return Reply.error(413, message);
