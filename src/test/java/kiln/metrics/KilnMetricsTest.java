@@ -67,19 +67,11 @@ final class KilnMetricsTest {
      */
     @Test
     void workerThatSaidItsCpus_hasItsPerCpuMeters_inTheNextScrape_withoutASample() throws Exception {
-        kiln.config.Settings settings = new kiln.config.SettingsLoader(2).load(null,
-                java.util.Map.of("kiln.workers.count", "1", "kiln.files.enabled", "false"));
         String worker = "printf 'kiln/1 hello pid=%d id=0 io=none cpus=1\\n' $$; "
                 + "printf 'kiln/1 stats seq=1 cpu_ops.int=3\\n'; while read line; do :; done";
         java.util.List<Process> started = new java.util.concurrent.CopyOnWriteArrayList<>();
-        kiln.supervisor.WorkerLauncher shell = id -> {
-            Process p = new ProcessBuilder("sh", "-c", worker).start();
-            started.add(p);
-            return kiln.supervisor.WorkerProcess.of(p);
-        };
         try (HardwareSampler sampler = new HardwareSampler(tmp, Duration.ofSeconds(1));
-             kiln.supervisor.Stress stress = new kiln.supervisor.Stress(settings, kiln.workspace.Workspace.none(tmp), 0, shell,
-                     kiln.util.Ticker.SYSTEM)) {
+             kiln.supervisor.Stress stress = ServedFamilies.oneShellWorker(tmp, worker, started)) {
             Work work = new Work();
             KilnMetrics m = new KilnMetrics(work, sampler, "9.9.9");
             assertFalse(m.scrape(null).contains("kiln_verify_errors_total{"), "no worker yet, no per-worker counter");
