@@ -292,7 +292,8 @@ public final class WorkerClassPath {
             }
             for (Enumeration<? extends ZipEntry> e = f.entries(); e.hasMoreElements(); ) {
                 String name = e.nextElement().getName();
-                if (name.endsWith(".class") && packages.contains(packageOf(name)) && l.getEntry(name) == null) {
+                if (name.endsWith(".class") && packages.contains(packageOf(name)) && l.getEntry(name) == null
+                        && !name.startsWith(SUPERVISOR_ONLY)) {
                     // a versioned class too: without it the worker would quietly take the fallback
                     return Optional.of("it lacks " + name);
                 }
@@ -343,6 +344,12 @@ public final class WorkerClassPath {
             }
         }
     }
+
+    /**
+     * Classes of the workers' packages that the build leaves out of the worker jar: the
+     * supervisor's inode reader on JDK 17, which needs JNA (the pom's worker-jar filter says the same).
+     */
+    static final String SUPERVISOR_ONLY = "kiln/workspace/JnaStatvfs";
 
     /** A class entry's package directory, without a multi-release jar's version prefix. */
     private static String packageOf(String name) {
