@@ -37,7 +37,7 @@ public record KeptReport(long sequence, Verdict.Outcome verdict, Instant end, Ma
         if (json.isBlank()) {
             throw new Unreadable("empty (a write that never finished)");
         }
-        if (depth(json) > MAX_DEPTH) {
+        if (kiln.http.Json.depth(json, MAX_DEPTH) > MAX_DEPTH) { // counted before the parser, which recurses once a level
             throw new Unreadable("nested deeper than " + MAX_DEPTH + " levels: not a report kiln wrote");
         }
         Map<String, Object> doc;
@@ -75,34 +75,6 @@ public record KeptReport(long sequence, Verdict.Outcome verdict, Instant end, Ma
             }
         }
         return Optional.empty();
-    }
-
-    /**
-     * How deep arrays and objects nest in {@code json}, strings skipped; counted before the parser
-     * sees it, since the parser recurses once per level (100,000 {@code [} overflowed the stack
-     * of the daemon's main thread).
-     */
-    static int depth(String json) {
-        int depth = 0;
-        int max = 0;
-        boolean inString = false;
-        for (int i = 0; i < json.length(); i++) {
-            char c = json.charAt(i);
-            if (inString) {
-                if (c == '\\') {
-                    i++;
-                } else if (c == '"') {
-                    inString = false;
-                }
-            } else if (c == '"') {
-                inString = true;
-            } else if (c == '[' || c == '{') {
-                max = Math.max(max, ++depth);
-            } else if (c == ']' || c == '}') {
-                depth--;
-            }
-        }
-        return max;
     }
 
     private static String shorten(String s) {
