@@ -166,7 +166,8 @@ public final class RunSession {
             console.finishLine();
             switch (end) {
                 case STOPPED -> chatter.println("signal received: stopping early");
-                case READY -> chatter.println("the machine is warm after " + kiln.config.Durations.format(run.elapsed()));
+                case READY -> chatter.println("the machine is warm after " + kiln.config.Durations.format(run.elapsed()) + ": "
+                        + stress.monitor().judged());
                 case ALL_FAILED -> chatter.println("every worker has failed: stopping");
                 default -> {
                     // the duration is over: the summary says so
