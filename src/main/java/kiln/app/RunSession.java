@@ -107,6 +107,7 @@ public final class RunSession {
 
     private int stress() throws CannotRun {
         checkBeforeStart(settings, warnings.stream());
+        settings = WarmUpFiles.fit(settings, warnings.stream());
         MemoryLimits limits = MemoryLimits.read();
         String fsType = Budget.fileSystemType(settings.files().dir());
         try {
