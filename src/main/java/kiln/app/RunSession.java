@@ -159,9 +159,10 @@ public final class RunSession {
             }
             stressIo = stress.pool().fileIo();
             workspaceDir = workspace.dir();
-            chatter.printf("kiln %s: %d worker%s%s, metrics at http://%s:%d/metrics%n", Version.current(), stress.pool().size(),
-                    stress.pool().size() == 1 ? "" : "s",
-                    describe(memoryPerWorker), settings.http().host(), http.port());
+            // two lines, each kept to 120 columns: the start line with a data directory's path ran past a terminal's edge
+            chatter.printf("kiln %s: %d worker%s, metrics at http://%s:%d/metrics%n", Version.current(), stress.pool().size(),
+                    stress.pool().size() == 1 ? "" : "s", settings.http().host(), http.port());
+            chatter.println(kiln.util.Wrap.hangingText("  ", describe(memoryPerWorker), kiln.util.Wrap.COLUMNS));
             chatter.flush();
             Run.End end = run.awaitEnd(console::update);
             console.finishLine();
@@ -347,7 +348,7 @@ public final class RunSession {
         if (memoryPerWorker > 0) {
             parts.add("memory " + Sizes.human(memoryPerWorker) + " per worker");
         }
-        return parts.isEmpty() ? " (no stressor enabled)" : " (" + String.join(", ", parts) + ")";
+        return parts.isEmpty() ? "no stressor enabled" : String.join(", ", parts);
     }
 
     private HttpApi startHttp(KilnMetrics metrics, Stress stress, Work work) throws CannotRun {

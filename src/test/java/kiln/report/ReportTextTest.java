@@ -37,15 +37,24 @@ final class ReportTextTest {
         return new Report(s, workers, totals, Duration.ofSeconds(10), 0.5, 5, 0, false, "native", findings);
     }
 
+    /**
+     * The summary, each line checked to keep to 119 columns, with its continuation lines (indented
+     * past the row's start) joined back, so that what it says can be asserted whatever the wrapping.
+     */
     private static String summary(Report r) {
         StringWriter w = new StringWriter();
         new Summary(new PrintWriter(w, true)).print(r);
-        return w.toString();
+        for (String line : w.toString().lines().toList()) {
+            assertTrue(line.length() <= kiln.util.Wrap.COLUMNS, "fits 120 columns: " + line.length() + ": " + line);
+        }
+        return w.toString().replaceAll("\n {12,}", " ");
     }
 
     @Test
     void summary_tellsWhatEachStressorDid_andTheVerdict() {
         String text = summary(report(Map.of("create", 2L, "full", 2L), Map.of("cpu", 0L))); // a full disk: not held against it
+        assertTrue(text.contains("files     1,000 files          100 files/s        0              1000.0 KiB written, 990 deleted,"),
+                "the row starts with its first notes: " + text);
         assertTrue(text.contains("kiln run: 10s, 2 workers (5 restarts, 1 failed)"), text);
         assertTrue(text.contains("files     1,000 files          100 files/s"), text);
         assertTrue(text.contains("1000.0 KiB written, 990 deleted, 62 read back, 2 I/O errors"), text);
