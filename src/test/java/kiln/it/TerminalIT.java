@@ -87,7 +87,7 @@ final class TerminalIT {
                         + " --max-files 3000 --metrics-port 0",
                 "echo \"EXIT=$?\"",
                 "sleep 120", ""));
-        tmux("new-session", "-d", "-s", "kiln", "-x", "250", "-y", "50", "sh " + script);
+        tmux("new-session", "-d", "-s", "kiln", "-x", "250", "-y", "50", String.join(" ", KilnProcess.defaultSignals()) + " sh " + script);
 
         await().atMost(Duration.ofSeconds(40)).pollInterval(Duration.ofMillis(200))
                 .until(() -> screen().contains("/metrics") && STATUS.matcher(screen()).find());
@@ -147,7 +147,7 @@ final class TerminalIT {
                         + " --min-free 64m --max-files 2000 --metrics-port 0",
                 "echo \"EXIT=$?\"",
                 "sleep 120", ""));
-        tmux("new-session", "-d", "-s", "kiln", "-x", "80", "-y", "40", "sh " + script);
+        tmux("new-session", "-d", "-s", "kiln", "-x", "80", "-y", "40", String.join(" ", KilnProcess.defaultSignals()) + " sh " + script);
         await().atMost(Duration.ofSeconds(40)).pollInterval(Duration.ofMillis(200)).until(() -> STATUS.matcher(screen()).find());
         Thread.sleep(4000); // a few redraws at 80 columns
         for (String line : statusRows(screen())) {
