@@ -51,6 +51,10 @@ public final class Summary {
         for (String reason : v.reasons().subList(Math.min(1, v.reasons().size()), Math.min(10, v.reasons().size()))) {
             print(kiln.util.Wrap.hanging("           also: ", reason, kiln.util.Wrap.COLUMNS));
         }
+        if (!r.starvedWorkers().isEmpty()) {
+            print(kiln.util.Wrap.hanging("  not held against the machine: ", String.join(", ", r.starvedWorkers())
+                    + " (runnable but given no CPU: other load on the host, or steal)", kiln.util.Wrap.COLUMNS));
+        }
     }
 
     /** Operations per CPU method in the methods' fixed order: {@code int 1,200, float 300, sha256 0, factorial 12}. */

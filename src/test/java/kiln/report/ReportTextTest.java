@@ -209,4 +209,21 @@ final class ReportTextTest {
         assertEquals("degraded", whole.verdict(), "the same run gone its course: only the failed worker counts");
         assertTrue(summary(whole).contains("kiln run: 10s, 2 workers"), summary(whole));
     }
+
+    @Test
+    void aWorkerStarvedByTheHost_isSaid_andTheRunStillPasses() {
+        Settings s = new SettingsLoader(2).load(null, Map.of("kiln.memory.size", "0"));
+        WorkerStats totals = new WorkerStats(9, new WorkerStats.Files(1000, 1000, 1000 * 1024, 62, Map.of(), 0, 0, false,
+                new long[LatencyBuckets.COUNT], 0), new WorkerStats.Cpu(Map.of("int", 50L), 0), 0, Map.of(), 0);
+        List<WorkerView> workers = List.of(new WorkerView(0, WorkerState.STOPPED, totals, 0, 0, null, 0, 0, "0"),
+                new WorkerView(1, WorkerState.STOPPED, WorkerStats.zero(), 0, 0, null, 0, 0, "1", 2));
+        Report r = new Report(s, workers, totals, Duration.ofSeconds(10), 0.5, 0, 0, false, "native", Report.Findings.none());
+        assertEquals("pass", r.verdict(), "the host's load is not the hardware's fault");
+        String text = summary(r);
+        assertTrue(text.contains("  not held against the machine: w1 starved of CPU by the host twice (runnable but given no CPU:"
+                + " other load on the host, or steal)"), text);
+        @SuppressWarnings("unchecked")
+        Map<String, Object> w = (Map<String, Object>) r.toMap().get("workers");
+        assertEquals(List.of("w1 starved of CPU by the host twice"), w.get("starved"));
+    }
 }
