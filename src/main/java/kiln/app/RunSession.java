@@ -51,6 +51,8 @@ public final class RunSession {
 
     /** The settings asked for, cut to what the machine allows (CPU quota, files held in memory) before the stress starts. */
     private Settings settings;
+    /** What readiness still waited for when the run ended, said when an until-ready run ends not warm. */
+    private String notWarmBecause = "";
     private final PrintWriter out;
     private final PrintWriter chatter;
     private final Output output;
@@ -178,6 +180,7 @@ public final class RunSession {
             chatter.println("stopping: workers are removing their files…");
             chatter.flush();
             Run.Result result = run.stop(end, workspace);
+            notWarmBecause = stress.monitor().waitingFor();
             return finish(result.report(), end, stress.monitor().history());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -329,7 +332,7 @@ public final class RunSession {
                     + (report.unhealthyWorkers().isEmpty() ? "" : "; the others ran the whole run (see the worker log above)"));
         } else if (settings.run().untilReady() && end == Run.End.DURATION) {
             System.err.println("kiln: the machine was not warm after " + kiln.config.Durations.format(settings.run().duration())
-                    + " (--duration is the longest --until-ready waits)");
+                    + " (--duration is the longest --until-ready waits)" + (notWarmBecause.isEmpty() ? "" : ": " + notWarmBecause));
             return ExitCode.CANNOT_RUN;
         }
         return ExitCode.of(v.outcome());
