@@ -48,13 +48,16 @@ final class ProgressLog {
      *
      * @param cpuOpsPerSecond over the last 5 s
      * @param memoryPerSecond bytes written plus verified per second, over the last 5 s
+     * @param notWarmYet      for an until-ready run not warm yet, what readiness waits for; else empty
      */
     record Snapshot(Duration elapsed, Duration planned, double filesPerSecond, double cpuOpsPerSecond, double memoryPerSecond,
-                    List<WorkerView> workers, WorkerStats totals, boolean ready) {
+                    List<WorkerView> workers, WorkerStats totals, boolean ready, String notWarmYet) {
         static Snapshot of(Stress stress, Duration elapsed) {
             var m = stress.monitor();
+            boolean ready = m.ready();
             return new Snapshot(elapsed, stress.settings().run().duration(), m.filesPerSecond(), m.cpuOpsPerSecond(),
-                    m.memoryBytesPerSecond(), stress.pool().workers(), stress.pool().totals(), m.ready());
+                    m.memoryBytesPerSecond(), stress.pool().workers(), stress.pool().totals(), ready,
+                    stress.settings().run().untilReady() && !ready ? m.waitingFor() : "");
         }
     }
 
@@ -70,6 +73,8 @@ final class ProgressLog {
                 s.totals().ioErrors(), verify));
         if (s.ready()) {
             sb.append("; warm");
+        } else if (!s.notWarmYet().isEmpty()) {
+            sb.append("; not warm yet: ").append(s.notWarmYet());
         }
         sb.append("; so far: ").append(soFar(s.workers(), verify));
         return sb.toString();
