@@ -195,7 +195,8 @@ public final class DaemonSession {
             if (!run.awaitStarted(sampler)) {
                 end = run.stopRequested() ? Run.End.STOPPED : Run.End.NOT_STARTED;
             } else if (upUnlessStopping()) {
-                end = run.awaitEnd(elapsed -> { });
+                ProgressLog progress = new ProgressLog(kiln.util.Ticker.SYSTEM, LOG::info);
+                end = run.awaitEnd(elapsed -> progress.tick(() -> ProgressLog.line(ProgressLog.Snapshot.of(run.stress(), elapsed))));
             } else {
                 end = Run.End.STOPPED; // stopped while it was starting: it never shows as running
             }

@@ -59,6 +59,7 @@ record PreparedRun(Run run, Workspace workspace) {
             // only the report can be refused here
             throw new Refused(Reply.error(400, nameOfKey.getOrDefault("kiln.run.report", "kiln.run.report") + ": " + e.getMessage()));
         }
+        s = WarmUpFiles.fit(s, warn);
         MemoryLimits limits = MemoryLimits.read();
         String fsType = Budget.fileSystemType(s.files().dir());
         try {

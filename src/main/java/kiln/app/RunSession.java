@@ -51,6 +51,8 @@ public final class RunSession {
 
     /** The settings asked for, cut to what the machine allows (CPU quota, files held in memory) before the stress starts. */
     private Settings settings;
+    /** What readiness still waited for when the run ended, said when an until-ready run ends not warm. */
+    private String notWarmBecause = "";
     private final PrintWriter out;
     private final PrintWriter chatter;
     private final Output output;
@@ -107,6 +109,7 @@ public final class RunSession {
 
     private int stress() throws CannotRun {
         checkBeforeStart(settings, warnings.stream());
+        settings = WarmUpFiles.fit(settings, warnings.stream());
         MemoryLimits limits = MemoryLimits.read();
         String fsType = Budget.fileSystemType(settings.files().dir());
         try {
@@ -158,15 +161,17 @@ public final class RunSession {
             }
             stressIo = stress.pool().fileIo();
             workspaceDir = workspace.dir();
-            chatter.printf("kiln %s: %d worker%s%s, metrics at http://%s:%d/metrics%n", Version.current(), stress.pool().size(),
-                    stress.pool().size() == 1 ? "" : "s",
-                    describe(memoryPerWorker), settings.http().host(), http.port());
+            // two lines, each kept to 120 columns: the start line with a data directory's path ran past a terminal's edge
+            chatter.printf("kiln %s: %d worker%s, metrics at http://%s:%d/metrics%n", Version.current(), stress.pool().size(),
+                    stress.pool().size() == 1 ? "" : "s", settings.http().host(), http.port());
+            chatter.println(kiln.util.Wrap.hangingText("  ", describe(memoryPerWorker), kiln.util.Wrap.COLUMNS));
             chatter.flush();
             Run.End end = run.awaitEnd(console::update);
             console.finishLine();
             switch (end) {
                 case STOPPED -> chatter.println("signal received: stopping early");
-                case READY -> chatter.println("the machine is warm after " + kiln.config.Durations.format(run.elapsed()));
+                case READY -> chatter.println("the machine is warm after " + kiln.config.Durations.format(run.elapsed()) + ": "
+                        + stress.monitor().judged());
                 case ALL_FAILED -> chatter.println("every worker has failed: stopping");
                 default -> {
                     // the duration is over: the summary says so
@@ -175,6 +180,7 @@ public final class RunSession {
             chatter.println("stopping: workers are removing their files…");
             chatter.flush();
             Run.Result result = run.stop(end, workspace);
+            notWarmBecause = stress.monitor().waitingFor();
             return finish(result.report(), end, stress.monitor().history());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -326,7 +332,7 @@ public final class RunSession {
                     + (report.unhealthyWorkers().isEmpty() ? "" : "; the others ran the whole run (see the worker log above)"));
         } else if (settings.run().untilReady() && end == Run.End.DURATION) {
             System.err.println("kiln: the machine was not warm after " + kiln.config.Durations.format(settings.run().duration())
-                    + " (--duration is the longest --until-ready waits)");
+                    + " (--duration is the longest --until-ready waits)" + (notWarmBecause.isEmpty() ? "" : ": " + notWarmBecause));
             return ExitCode.CANNOT_RUN;
         }
         return ExitCode.of(v.outcome());
@@ -345,7 +351,7 @@ public final class RunSession {
         if (memoryPerWorker > 0) {
             parts.add("memory " + Sizes.human(memoryPerWorker) + " per worker");
         }
-        return parts.isEmpty() ? " (no stressor enabled)" : " (" + String.join(", ", parts) + ")";
+        return parts.isEmpty() ? "no stressor enabled" : String.join(", ", parts);
     }
 
     private HttpApi startHttp(KilnMetrics metrics, Stress stress, Work work) throws CannotRun {

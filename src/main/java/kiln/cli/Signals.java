@@ -114,6 +114,7 @@ final class Signals {
      */
     static void install(Runnable onStop, Runnable onForce, Hangup hangup) {
         early(hangup);
+        ignoredAtStart().ifPresent(System.err::println);
         String before;
         synchronized (Signals.class) {
             Signals.onStop = onStop;
@@ -125,5 +126,34 @@ final class Signals {
             Log.LOG.info("SIG{} during start-up: stopping; send it again to force", before);
             onStop.run();
         }
+    }
+
+    /**
+     * What to tell the operator when kiln was started with SIGINT ignored (a background job of a
+     * script, {@code cmd &}, and what it starts): the JVM cannot take back an ignored SIGINT, so
+     * Ctrl-C does nothing, and the operator should know before pressing it. Read from
+     * {@code /proc/self/status}; empty where that cannot be read or SIGINT is not ignored.
+     */
+    static java.util.Optional<String> ignoredAtStart() {
+        try {
+            return ignoredNotice(java.nio.file.Files.readString(java.nio.file.Path.of("/proc/self/status")), ProcessHandle.current().pid());
+        } catch (java.io.IOException e) {
+            return java.util.Optional.empty();
+        }
+    }
+
+    /** The notice for a {@code /proc/<pid>/status} text whose SigIgn mask has SIGINT (bit 2: mask 0x2). */
+    static java.util.Optional<String> ignoredNotice(String procStatus, long pid) {
+        for (String line : procStatus.split("\n")) {
+            if (line.startsWith("SigIgn:")) {
+                String hex = line.substring("SigIgn:".length()).strip();
+                if (!hex.matches("[0-9a-fA-F]{1,16}") || (Long.parseUnsignedLong(hex, 16) & 0x2L) == 0) {
+                    return java.util.Optional.empty();
+                }
+                return java.util.Optional.of("kiln: SIGINT is ignored (started in the background by a script or its caller):"
+                        + " Ctrl-C cannot stop this run; stop it with SIGTERM: kill " + pid);
+            }
+        }
+        return java.util.Optional.empty();
     }
 }

@@ -173,7 +173,7 @@ public final class KilnMetrics {
         FunctionCounter.builder("kiln.file.verified", this, m -> m.totals().files().verified())
                 .description("Files read back and checked against their checksum").register(registry);
         Gauge.builder("kiln.ready", this, m -> m.work.ready() ? 1 : 0)
-                .description("1 once the machine is warm (files/s, frequency and temperature stopped trending)")
+                .description("1 once the machine is warm (its work rates steady, frequency and temperature flat where reported)")
                 .register(registry);
         Gauge.builder("kiln.cpu.target.load.ratio", this, m -> m.work.load() / 100.0)
                 .description("CPU load the burners are told to hold now, 0-1 (rises during a ramp)").register(registry);

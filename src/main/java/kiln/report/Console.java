@@ -15,8 +15,9 @@ import kiln.supervisor.WorkerPool;
 import kiln.supervisor.WorkerView;
 
 /**
- * The live status line of {@code kiln run}: redrawn in place on a terminal, printed as a new line
- * every few seconds otherwise (logs, CI), so neither floods.
+ * The live status line of {@code kiln run}: redrawn in place on a terminal, fitted to its width
+ * (the most important parts kept, following a resize), printed whole as a new line every few
+ * seconds otherwise (logs, CI), so neither floods.
  */
 public final class Console {
     private static final long PLAIN_EVERY_NANOS = TimeUnit.SECONDS.toNanos(5);
@@ -28,6 +29,8 @@ public final class Console {
     private final HardwareSampler sampler;
     private final RunMonitor monitor;
     private final kiln.util.Ticker ticker;
+    /** The terminal's width, on a terminal; null otherwise (a log line is not cut). */
+    private final kiln.util.TerminalWidth width;
     private long lastPlain;
     /** The live line is on screen (tty only), and what it says. */
     private boolean lineOpen;
@@ -43,6 +46,7 @@ public final class Console {
         this.pool = pool;
         this.sampler = sampler;
         this.monitor = monitor;
+        this.width = tty ? new kiln.util.TerminalWidth(ticker).followingResizes() : null;
     }
 
     public void update(Duration elapsed) {
@@ -131,7 +135,7 @@ public final class Console {
         long restarts = views.stream().mapToLong(WorkerView::restarts).sum();
         return line(new Progress(elapsed, total, pool.totals(), sampler.latest(), running, pool.size(), restarts,
                 monitor.filesPerSecond(), monitor.memoryBytesPerSecond(), monitor.ramping() ? monitor.load() : Double.NaN,
-                monitor.ready()));
+                monitor.ready()), width == null ? Integer.MAX_VALUE : width.columns());
     }
 
     /**
@@ -144,34 +148,114 @@ public final class Console {
                     long restarts, double filesPerSecond, double memoryBytesPerSecond, double rampLoad, boolean ready) {
     }
 
-    /** The status line for {@code p}: one line, the parts a run does not have left out. */
+    /** The status line for {@code p}, whole: every part the run has. */
     static String line(Progress p) {
+        return fit(parts(p), Integer.MAX_VALUE);
+    }
+
+    /** The status line for {@code p} fitted to {@code columns}: see {@link #fit}. */
+    static String line(Progress p, int columns) {
+        return fit(parts(p), columns);
+    }
+
+    /**
+     * One part of the status line.
+     *
+     * @param rank  how soon it goes when the line is too wide: the highest rank first
+     * @param text  what it says
+     * @param glued joined to the part before with a space, not a bar ("(1.5k kept)" after the files rate)
+     * @param brief what it says when even the parts of rank 1 do not fit
+     */
+    record Part(int rank, String text, boolean glued, String brief) {
+        Part(int rank, String text) {
+            this(rank, text, false, text);
+        }
+
+        Part(int rank, String text, boolean glued) {
+            this(rank, text, glued, text);
+        }
+
+        Part briefly() {
+            return new Part(rank, brief, glued, brief);
+        }
+    }
+
+    /** The parts of the status line, in the order shown; the parts a run does not have left out. */
+    static List<Part> parts(Progress p) {
         WorkerStats t = p.totals();
         HostSample h = p.host();
-        StringBuilder sb = new StringBuilder();
-        sb.append(String.format(Locale.ROOT, "[%s/%s] files %s/s (%s kept)", Durations.format(p.elapsed()),
-                Durations.format(p.total()), compact(p.filesPerSecond()), compact(t.files().kept())));
+        List<Part> parts = new java.util.ArrayList<>();
+        parts.add(new Part(0, String.format(Locale.ROOT, "[%s/%s] files %s/s", Durations.format(p.elapsed()), Durations.format(p.total()),
+                compact(p.filesPerSecond()))));
+        parts.add(new Part(7, "(" + compact(t.files().kept()) + " kept)", true));
         if (h != null) {
-            sb.append(String.format(Locale.ROOT, " | cpu %.0f%% | mem %s/%s", h.cpu().load() * 100,
-                    Sizes.human(h.memory().usedBytes()), Sizes.human(h.memory().totalBytes())));
+            parts.add(new Part(3, String.format(Locale.ROOT, "cpu %.0f%%", h.cpu().load() * 100)));
+            parts.add(new Part(6, "host mem " + Sizes.human(h.memory().usedBytes()) + "/" + Sizes.human(h.memory().totalBytes())));
             if (!Double.isNaN(h.cpu().temperatureC())) {
-                sb.append(String.format(Locale.ROOT, " | %.0f°C", h.cpu().temperatureC()));
+                parts.add(new Part(5, String.format(Locale.ROOT, "%.0f°C", h.cpu().temperatureC())));
             }
         }
-        sb.append(String.format(Locale.ROOT, " | workers %d/%d | errors %d io, %d verify", p.running(), p.workers(),
-                t.ioErrors(), WorkerStats.total(t.verifyErrors())));
+        parts.add(new Part(2, String.format(Locale.ROOT, "workers %d/%d", p.running(), p.workers())));
+        parts.add(new Part(1, String.format(Locale.ROOT, "errors %d io, %d verify", t.ioErrors(), WorkerStats.total(t.verifyErrors()))));
         if (t.memoryBytes() > 0) {
-            sb.append(String.format(Locale.ROOT, " | ram %s/s", Sizes.human(p.memoryBytesPerSecond())));
+            parts.add(new Part(4, "ram " + Sizes.human(p.memoryBytesPerSecond()) + "/s"));
         }
         if (!Double.isNaN(p.rampLoad())) {
-            sb.append(" | ramp ").append(p.rampLoad()).append('%');
+            parts.add(new Part(3, String.format(Locale.ROOT, "ramp %.0f%%", p.rampLoad())));
         }
-        sb.append(p.ready() ? " | READY" : "");
+        if (p.ready()) {
+            parts.add(new Part(1, "READY"));
+        }
         if (t.files().paused()) {
-            sb.append(" | PAUSED: free space or inodes at floor");
+            parts.add(new Part(1, "PAUSED: free space or inodes at floor", false, "PAUSED (floor)"));
         }
         if (p.restarts() > 0) {
-            sb.append(" | restarts ").append(p.restarts());
+            parts.add(new Part(2, "restarts " + p.restarts()));
+        }
+        return parts;
+    }
+
+    /**
+     * The parts joined, shortened to fit {@code columns - 1} characters (a line as wide as the
+     * terminal makes some terminals wrap on the last column, and a wrapped line leaves a row behind
+     * at every redraw): the parts of the highest rank go first, the last of them first; before a
+     * part of rank 1 goes, every part takes its brief words; what still does not fit is cut with an
+     * ellipsis.
+     */
+    static String fit(List<Part> parts, int columns) {
+        int room = columns == Integer.MAX_VALUE ? columns : Math.max(10, columns - 1);
+        List<Part> kept = new java.util.ArrayList<>(parts);
+        String line = join(kept);
+        boolean brief = false;
+        while (line.length() > room) {
+            int drop = -1;
+            for (int i = 0; i < kept.size(); i++) {
+                if (kept.get(i).rank() > 0 && (drop < 0 || kept.get(i).rank() >= kept.get(drop).rank())) {
+                    drop = i;
+                }
+            }
+            if (!brief && (drop < 0 || kept.get(drop).rank() <= 1)) {
+                brief = true; // the essentials in their brief words before any of them goes
+                kept.replaceAll(Part::briefly);
+                line = join(kept);
+                continue;
+            }
+            if (drop < 0) {
+                return line.substring(0, room - 1) + "…";
+            }
+            kept.remove(drop);
+            line = join(kept);
+        }
+        return line;
+    }
+
+    private static String join(List<Part> parts) {
+        StringBuilder sb = new StringBuilder();
+        for (Part part : parts) {
+            if (sb.length() > 0) {
+                sb.append(part.glued() ? " " : " | ");
+            }
+            sb.append(part.text());
         }
         return sb.toString();
     }

@@ -193,6 +193,21 @@ public record Report(Settings settings, List<WorkerView> workers, WorkerStats to
         return out;
     }
 
+    /**
+     * Workers the host starved of CPU (runnable, waiting: other load or steal), which the verdict does
+     * not hold against the machine: "w1 starved of CPU by the host once". Said, so that a run whose
+     * only blemish this is reads as what it is.
+     */
+    public java.util.List<String> starvedWorkers() {
+        java.util.List<String> out = new java.util.ArrayList<>();
+        for (WorkerView w : workers) {
+            if (w.starved() > 0) {
+                out.add("w" + w.id() + " starved of CPU by the host " + times(w.starved()));
+            }
+        }
+        return out;
+    }
+
     /** The verdict and its reasons: see {@link Verdict}. */
     public Verdict judgement() {
         Verdict.Inputs in = new Verdict.Inputs(verifyErrors(), attributedErrors(), idleStressors(), tampered(), unhealthyWorkers(),

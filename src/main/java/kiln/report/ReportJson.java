@@ -39,7 +39,8 @@ final class ReportJson {
             m.put("warnings", r.findings().warnings());
         }
         m.put("workers", Map.of("count", r.workers().size(), "restarts", r.restarts(), "failed", r.failedWorkers(), "stalls", r.stalls(),
-                "hung_at_start", r.hungAtStart(), "unhealthy", r.unhealthyWorkers()));
+                "hung_at_start", r.hungAtStart(), "unhealthy", r.unhealthyWorkers(),
+                "starved", r.starvedWorkers()));
         Map<String, Object> files = new LinkedHashMap<>();
         files.put("enabled", r.settings().files().enabled());
         files.put("io", r.fileIo() == null ? "none" : r.fileIo());

@@ -45,10 +45,15 @@ public final class Summary {
             out.println("  warm: " + (r.ready() ? "yes" : "no"));
         }
         Verdict v = r.judgement();
-        out.printf("  verdict: %s%n", v.outcome().label().toUpperCase(Locale.ROOT)
-                + (v.reasons().isEmpty() ? "" : " (" + v.reasons().get(0) + ")"));
+        String outcome = v.outcome().label().toUpperCase(Locale.ROOT);
+        print(kiln.util.Wrap.hanging("  verdict: ", v.reasons().isEmpty() ? outcome : outcome + " (" + v.reasons().get(0) + ")",
+                kiln.util.Wrap.COLUMNS));
         for (String reason : v.reasons().subList(Math.min(1, v.reasons().size()), Math.min(10, v.reasons().size()))) {
-            out.println("           also: " + reason);
+            print(kiln.util.Wrap.hanging("           also: ", reason, kiln.util.Wrap.COLUMNS));
+        }
+        if (!r.starvedWorkers().isEmpty()) {
+            print(kiln.util.Wrap.hanging("  not held against the machine: ", String.join(", ", r.starvedWorkers())
+                    + " (runnable but given no CPU: other load on the host, or steal)", kiln.util.Wrap.COLUMNS));
         }
     }
 
@@ -64,8 +69,18 @@ public final class Summary {
         return String.join(", ", parts);
     }
 
+    /**
+     * One stressor's row: its notes wrapped onto continuation lines under the notes column, so that
+     * the table keeps to {@link kiln.util.Wrap#COLUMNS} (a 120-column terminal wrapped a ~165-character
+     * row mid-note).
+     */
     private void row(String stressor, String done, String rate, long verifyErrors, String notes) {
-        out.printf(Locale.ROOT, "  %-9s %-20s %-18s %-14d %s%n", stressor, done, rate, verifyErrors, notes);
+        print(kiln.util.Wrap.hanging(String.format(Locale.ROOT, "  %-9s %-20s %-18s %-14d ", stressor, done, rate, verifyErrors), notes,
+                kiln.util.Wrap.COLUMNS));
+    }
+
+    private void print(java.util.List<String> lines) {
+        lines.forEach(out::println);
     }
 
     /** " (N to make room at the free-space or inode floor)" when the storm deleted files to make room there: why files/s is what it is. */

@@ -32,6 +32,7 @@ public final class RunMonitor {
     private final Ticker ticker;
     private final RateWindow filesRate = new RateWindow(TimeUnit.SECONDS.toNanos(5));
     private final RateWindow memoryRate = new RateWindow(TimeUnit.SECONDS.toNanos(5));
+    private final RateWindow cpuOpsRate = new RateWindow(TimeUnit.SECONDS.toNanos(5));
     private final History history = new History();
     /** nanoTime of the common start, -1 before: written by the run thread, read by the sampler and HTTP threads. */
     private volatile long begun = -1;
@@ -96,6 +97,7 @@ public final class RunMonitor {
         var totals = pool.totals();
         filesRate.add(now, totals.files().created());
         memoryRate.add(now, totals.memoryBytes());
+        cpuOpsRate.add(now, kiln.link.WorkerStats.total(totals.cpu().ops()));
         if (begun < 0) {
             return;
         }
@@ -119,8 +121,9 @@ public final class RunMonitor {
             return;
         }
         boolean wasReady = readiness.ready();
-        if (readiness.observe(now, filesRate.perSecond(), freq, temp) && !wasReady) {
-            LOG.info("the machine is warm: files/s, frequency and temperature have stopped trending");
+        var reading = new Readiness.Reading(filesRate.perSecond(), cpuOpsRate.perSecond(), memoryRate.perSecond(), freq, temp);
+        if (readiness.observe(now, reading) && !wasReady) {
+            LOG.info("the machine is warm: {}", readiness.judged());
         }
     }
 
@@ -163,6 +166,16 @@ public final class RunMonitor {
 
     public String waitingFor() {
         return readiness.waitingFor();
+    }
+
+    /** CPU burner operations per second, over the last 5 s. */
+    public double cpuOpsPerSecond() {
+        return cpuOpsRate.perSecond();
+    }
+
+    /** Once warm, what was found steady (see {@link Readiness#judged}); empty before. */
+    public String judged() {
+        return readiness.judged();
     }
 
     /** Bytes written plus verified by the memory stressor per second, over the last 5 s. */

@@ -100,7 +100,7 @@ public final class WorkerPool implements AutoCloseable {
         List<WorkerView> out = new ArrayList<>(slots.size());
         for (WorkerSlot s : slots) {
             out.add(new WorkerView(s.id(), s.state(), s.totals(), s.restarts(),
-                    s.malformedFrames(), s.pid(), s.stalls(), s.hungAtStart(), s.cpus()));
+                    s.malformedFrames(), s.pid(), s.stalls(), s.hungAtStart(), s.cpus(), s.starved()));
         }
         return out;
     }

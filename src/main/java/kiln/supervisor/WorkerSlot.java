@@ -35,9 +35,18 @@ final class WorkerSlot {
     private int lives;
     private WorkerStats base = WorkerStats.zero();
     private long restarts;
-    /** Times this worker went silent while running: each one means the run is not clean. */
+    /** Times this worker went silent while running, stopped or hung: each one means the run is not clean. */
     private long stalls;
+    /** Times it went silent because the host gave it no CPU (runnable, waiting): not held against the machine. */
+    private long starved;
     private long stalledSince;
+    /** Why the current silence is: set when it turns into a stall. */
+    private Scheduling.Cause stallCause;
+    /** The scheduler's reading of the silent worker half-way to a stall, and at the stall. */
+    private Scheduling.Snapshot silentAt;
+    private Scheduling.Snapshot stalledAt;
+    /** Reads the scheduler's view of a process (normally /proc): how a silence is told starved from stopped or hung. */
+    private final java.util.function.LongFunction<Scheduling.Snapshot> scheduling;
     /** No stats frame for this long (16 reporting periods): the worker is stalled. */
     static final long STALL_NANOS = TimeUnit.SECONDS.toNanos(4);
     /** Stalled this long: it is killed and restarted, as if it had died. */
@@ -71,6 +80,12 @@ final class WorkerSlot {
 
     WorkerSlot(int id, WorkerSpec spec, WorkerLauncher launcher, Ticker ticker, VerifyErrorLog verifyErrors,
                java.util.function.Supplier<CrossCoreCheck> crossCore) {
+        this(id, spec, launcher, ticker, verifyErrors, crossCore, pid -> Scheduling.read(Path.of("/proc"), pid));
+    }
+
+    WorkerSlot(int id, WorkerSpec spec, WorkerLauncher launcher, Ticker ticker, VerifyErrorLog verifyErrors,
+               java.util.function.Supplier<CrossCoreCheck> crossCore, java.util.function.LongFunction<Scheduling.Snapshot> scheduling) {
+        this.scheduling = scheduling;
         this.verifyErrors = verifyErrors;
         this.crossCore = crossCore;
         this.id = id;
@@ -137,6 +152,7 @@ final class WorkerSlot {
         WorkerSpec spec = baseSpec.withDir(dir);
         lives++;
         state = WorkerState.STARTING;
+        silentAt = null;
         try {
             life = new WorkerLife(id, launcher.launch(id), Path.of(dir), ticker.nanoTime(), hears);
         } catch (IOException e) {
@@ -186,20 +202,48 @@ final class WorkerSlot {
             return;
         }
         long silent = now - life.lastFrameNanos;
+        if (state == WorkerState.RUNNING && silent > STALL_NANOS / 2 && silentAt == null) {
+            // the reading the stall is judged against: reading /proc is cheap, and only a silent worker's is read
+            silentAt = scheduling.apply(life.process.pid());
+        }
         if (state == WorkerState.RUNNING && silent > STALL_NANOS) {
             state = WorkerState.STALLED;
-            stalls++;
             stalledSince = life.lastFrameNanos;
-            LOG.warn("w{}: STALLED: no stats from worker {} for {} ms (stopped, hung or starved); killed if silent for {} s",
-                    id, life.process.pid(), TimeUnit.NANOSECONDS.toMillis(silent), TimeUnit.NANOSECONDS.toSeconds(STALL_KILL_NANOS));
+            stalledAt = scheduling.apply(life.process.pid());
+            stallCause = Scheduling.classify(silentAt, stalledAt);
+            LOG.debug("w{}: scheduling {} -> {}", id, silentAt, stalledAt);
+            if (stallCause == Scheduling.Cause.STARVED) {
+                starved++;
+                LOG.warn("w{}: no stats from worker {} for {} ms: it is {}; not counted as a stall",
+                        id, life.process.pid(), TimeUnit.NANOSECONDS.toMillis(silent), stallCause.words);
+            } else {
+                stalls++;
+                LOG.warn("w{}: STALLED: no stats from worker {} for {} ms ({}); killed if silent for {} s",
+                        id, life.process.pid(), TimeUnit.NANOSECONDS.toMillis(silent), stallCause.words,
+                        TimeUnit.NANOSECONDS.toSeconds(STALL_KILL_NANOS));
+            }
         } else if (state == WorkerState.STALLED && silent > STALL_KILL_NANOS) {
-            LOG.error("w{}: worker {} silent for {} s: killing it", id, life.process.pid(), TimeUnit.NANOSECONDS.toSeconds(silent));
+            if (stallCause == Scheduling.Cause.STARVED) {
+                Scheduling.Cause now2 = Scheduling.classify(stalledAt, scheduling.apply(life.process.pid()));
+                if (now2 == Scheduling.Cause.STARVED) {
+                    return; // killing it would not give it a CPU: it reports once the host lets it run
+                }
+                stallCause = now2;
+                stalls++; // starved no more, and still silent: stopped or hung after all
+            }
+            LOG.error("w{}: worker {} silent for {} s ({}): killing it", id, life.process.pid(), TimeUnit.NANOSECONDS.toSeconds(silent),
+                    stallCause.words);
             life.process.destroyForcibly(); // noticed as a death on a next tick, then restarted with back-off
         }
     }
 
     synchronized long stalls() {
         return stalls;
+    }
+
+    /** Times this worker was silent because the host starved it of CPU: not stalls. */
+    synchronized long starved() {
+        return starved;
     }
 
     synchronized long hungAtStart() {
@@ -292,6 +336,7 @@ final class WorkerSlot {
         if (m instanceof WorkerStats stats) {
             from.latest = stats;
             from.lastFrameNanos = ticker.nanoTime();
+            silentAt = null;
             if (state == WorkerState.STALLED) {
                 state = WorkerState.RUNNING;
                 LOG.warn("w{}: worker reports again after {} ms of silence", id,

@@ -39,7 +39,8 @@ final class KilnProcess implements AutoCloseable {
 
     /** With {@code env} added to the environment. */
     KilnProcess(Map<String, String> env, String... args) throws IOException {
-        List<String> cmd = new ArrayList<>(List.of(launcher().toString()));
+        List<String> cmd = new ArrayList<>(defaultSignals());
+        cmd.add(launcher().toString());
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd);
         pb.environment().putAll(environment());
@@ -72,6 +73,34 @@ final class KilnProcess implements AutoCloseable {
     static Map<String, String> environment() {
         return Map.of("KILN_JAR", jar().toAbsolutePath().toString(), "JAVA", javaBinary(), "KILN_CACHE_DIR", "",
                 "KILN_JAVA_OPTIONS", "-Dkiln.private-dir=" + Path.of("target", "kiln-private").toAbsolutePath());
+    }
+
+    /**
+     * The command that starts what follows it with every signal's default disposition: a build run
+     * in the background ({@code nohup mvn verify &}) ignores SIGINT and SIGHUP, its test JVMs and
+     * their children inherit that, a JVM cannot take an ignored SIGINT back, and the tests that
+     * send kiln SIGINT or SIGHUP failed. GNU env's {@code --default-signal} (coreutils 8.31) resets
+     * them and execs, so the pid stays kiln's; without it, nothing is put in front.
+     */
+    static List<String> defaultSignals() {
+        return DefaultSignals.PREFIX;
+    }
+
+    private static final class DefaultSignals {
+        static final List<String> PREFIX = probe();
+
+        private static List<String> probe() {
+            try {
+                Process p = new ProcessBuilder("env", "--default-signal", "true").redirectErrorStream(true).start();
+                p.getInputStream().readAllBytes();
+                return p.waitFor() == 0 ? List.of("env", "--default-signal") : List.of();
+            } catch (IOException e) {
+                return List.of();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return List.of();
+            }
+        }
     }
 
     static Path launcher() {

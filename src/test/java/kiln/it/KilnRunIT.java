@@ -271,7 +271,9 @@ final class KilnRunIT {
     void aSignalToTheProcessGroup_stopsThroughTheSupervisor_andEveryFileIsCountedAsDeleted(String signal) throws Exception {
         Path data = tmp.resolve("pg");
         // setsid: kiln leads its own process group, as a shell's foreground job does; Ctrl-C signals all of it
-        List<String> cmd = new java.util.ArrayList<>(List.of("setsid", KilnProcess.launcher().toString(), "run", "--duration", "60s",
+        // with SIGINT and SIGHUP at their defaults: a build in the background (nohup mvn verify &) ignores both, and its children would
+        List<String> cmd = new java.util.ArrayList<>(KilnProcess.defaultSignals());
+        cmd.addAll(List.of("setsid", KilnProcess.launcher().toString(), "run", "--duration", "60s",
                 "--workers", "2", "--no-cpu", "--dir", data.toString(), "--min-free", "64m", "--max-files", "3000",
                 "--metrics-port", "0"));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);

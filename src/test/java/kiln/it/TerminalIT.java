@@ -87,7 +87,7 @@ final class TerminalIT {
                         + " --max-files 3000 --metrics-port 0",
                 "echo \"EXIT=$?\"",
                 "sleep 120", ""));
-        tmux("new-session", "-d", "-s", "kiln", "-x", "250", "-y", "50", "sh " + script);
+        tmux("new-session", "-d", "-s", "kiln", "-x", "250", "-y", "50", String.join(" ", KilnProcess.defaultSignals()) + " sh " + script);
 
         await().atMost(Duration.ofSeconds(40)).pollInterval(Duration.ofMillis(200))
                 .until(() -> screen().contains("/metrics") && STATUS.matcher(screen()).find());
@@ -124,5 +124,50 @@ final class TerminalIT {
         assertTrue(files.find(), all);
         assertEquals(files.group(1), files.group(2), "every file created was removed, the killed life's too: " + all);
         assertFalse(Files.exists(data), "nothing left");
+    }
+
+    /**
+     * At 80 columns with the memory stressor on, the whole status line is wider than the terminal:
+     * fitted, it is redrawn in place (a wider one left a row at every redraw and filled a 40-row pane
+     * in 12 s), and it follows the pane when it is widened.
+     */
+    @Test
+    void at80Columns_theStatusLineFits_isRedrawnInPlace_andFollowsAResize() throws Exception {
+        try {
+            assumeTrue(new ProcessBuilder("tmux", "-V").start().waitFor() == 0, "tmux installed");
+        } catch (IOException e) {
+            assumeTrue(false, "tmux not installed (Debian package tmux)");
+        }
+        Path data = tmp.resolve("data");
+        Path script = tmp.resolve("run.sh");
+        Files.writeString(script, String.join("\n",
+                "export " + KilnProcess.environment().entrySet().stream().map(e -> e.getKey() + "='" + e.getValue() + "'")
+                        .sorted().collect(java.util.stream.Collectors.joining(" ")),
+                "'" + KilnProcess.launcher() + "' run --duration 14s --workers 2 --memory 64m --cpu-load 30 --dir '" + data + "'"
+                        + " --min-free 64m --max-files 2000 --metrics-port 0",
+                "echo \"EXIT=$?\"",
+                "sleep 120", ""));
+        tmux("new-session", "-d", "-s", "kiln", "-x", "80", "-y", "40", String.join(" ", KilnProcess.defaultSignals()) + " sh " + script);
+        await().atMost(Duration.ofSeconds(40)).pollInterval(Duration.ofMillis(200)).until(() -> STATUS.matcher(screen()).find());
+        Thread.sleep(4000); // a few redraws at 80 columns
+        for (String line : statusRows(screen())) {
+            assertTrue(line.length() < 80, "fits 80 columns: " + line.length() + ": " + line);
+        }
+
+        assertFalse(statusRows(screen()).stream().anyMatch(l -> l.contains("host mem")), "the least important part left out at 80");
+        // widened (a narrowing terminal reflows the rows already drawn, whatever kiln does), it shows everything again
+        tmux("resize-window", "-t", "kiln", "-x", "200");
+        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(200))
+                .until(() -> screen().contains("EXIT=") || statusRows(screen()).stream().anyMatch(l -> l.contains("host mem")));
+        assertTrue(statusRows(screen()).stream().anyMatch(l -> l.contains("host mem")), "follows the resize: " + screen());
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(300)).until(() -> screen().contains("EXIT="));
+        String all = screen();
+        long logLines = all.lines().filter(l -> l.matches(".*\\b(INFO|WARN|ERROR)\\b.*|w\\d+\\| .*")).count();
+        assertTrue(statusRows(all).size() <= 3 + logLines, "redrawn in place, not a row per redraw ("
+                + statusRows(all).size() + " status rows, " + logLines + " log lines):\n" + all);
+    }
+
+    private static List<String> statusRows(String screen) {
+        return screen.lines().filter(l -> STATUS.matcher(l).find()).toList();
     }
 }

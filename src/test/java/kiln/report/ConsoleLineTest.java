@@ -31,7 +31,7 @@ final class ConsoleLineTest {
         String line = Console.line(new Console.Progress(Duration.ofSeconds(10), Duration.ofMinutes(1),
                 totals(1_500, Map.of("create", 1L, WorkerStats.TAMPER, 4L), false, 0, Map.of("cpu", 2L)), HOST,
                 2, 2, 0, 12_345, 0, Double.NaN, false));
-        assertEquals("[10s/1m00s] files 12.3k/s (1.5k kept) | cpu 50% | mem 1.0 GiB/2.0 GiB | 61°C | workers 2/2"
+        assertEquals("[10s/1m00s] files 12.3k/s (1.5k kept) | cpu 50% | host mem 1.0 GiB/2.0 GiB | 61°C | workers 2/2"
                 + " | errors 1 io, 2 verify", line, "tampering refused is not an I/O error");
     }
 
@@ -44,12 +44,45 @@ final class ConsoleLineTest {
         assertFalse(line.contains("°C"), "no sensor, no temperature: " + line);
         assertTrue(line.contains(" | workers 1/2 | "), line);
         assertTrue(line.contains(" | ram 512.0 MiB/s"), line);
-        assertTrue(line.contains(" | ramp 40.0%"), line);
+        assertTrue(line.contains(" | ramp 40% | "), line);
         assertTrue(line.endsWith(" | READY | PAUSED: free space or inodes at floor | restarts 3"), line);
 
         String before = Console.line(new Console.Progress(Duration.ZERO, Duration.ofHours(1), WorkerStats.zero(), null,
                 0, 2, 0, 0, 0, Double.NaN, false));
         assertEquals("[0ms/1h00m] files 0/s (0 kept) | workers 0/2 | errors 0 io, 0 verify", before,
                 "before the first hardware reading: no machine part, no ram, ramp, READY or restarts");
+    }
+
+    @Test
+    void ramp_isAWholePercent_notARawDouble() {
+        String line = Console.line(new Console.Progress(Duration.ofSeconds(17), Duration.ofMinutes(15), totals(0, Map.of(), false, 0, Map.of()),
+                HOST, 2, 2, 0, 100, 0, 28.023581716666666, false));
+        assertTrue(line.contains(" | ramp 28% | ") || line.endsWith(" | ramp 28%"), line);
+        assertFalse(line.matches(".*\\d\\.\\d{4,}.*"), "no raw double: " + line);
+    }
+
+    @Test
+    void fit_at80Columns_keepsTheMostImportantParts_andNeverReachesTheLastColumn() {
+        Console.Progress busy = new Console.Progress(Duration.ofSeconds(754), Duration.ofMinutes(15),
+                totals(19_000, Map.of("create", 3L), true, 4L << 30, Map.of("cpu", 1L)), HOST, 15, 16, 2, 12_345, 912L << 20, 64.5, true);
+        String whole = Console.line(busy);
+        assertTrue(whole.length() > 150, "the whole line is wide: " + whole);
+        String at80 = Console.line(busy, 80);
+        assertTrue(at80.length() <= 79, at80.length() + ": " + at80);
+        assertTrue(at80.startsWith("[12m34s/15m00s] files 12.3k/s"), at80);
+        assertTrue(at80.contains("errors 3 io, 1 verify") && at80.contains("READY") && at80.contains("PAUSED"),
+                "errors and the run's state outrank the machine's readings: " + at80);
+        assertFalse(at80.contains("host mem") || at80.contains("kept"), "the least important went first: " + at80);
+        for (int columns = 20; columns <= 200; columns++) {
+            assertTrue(Console.line(busy, columns).length() < Math.max(11, columns), "fits " + columns + ": " + Console.line(busy, columns));
+        }
+        assertEquals(whole, Console.line(busy, whole.length() + 1), "room for all: nothing left out");
+    }
+
+    @Test
+    void fit_cutsWithAnEllipsis_whenEvenTheFirstPartIsTooWide() {
+        String cut = Console.fit(List.of(new Console.Part(0, "x".repeat(50))), 30);
+        assertEquals(29, cut.length());
+        assertTrue(cut.endsWith("…"), cut);
     }
 }

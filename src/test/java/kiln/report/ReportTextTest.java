@@ -37,15 +37,24 @@ final class ReportTextTest {
         return new Report(s, workers, totals, Duration.ofSeconds(10), 0.5, 5, 0, false, "native", findings);
     }
 
+    /**
+     * The summary, each line checked to keep to 119 columns, with its continuation lines (indented
+     * past the row's start) joined back, so that what it says can be asserted whatever the wrapping.
+     */
     private static String summary(Report r) {
         StringWriter w = new StringWriter();
         new Summary(new PrintWriter(w, true)).print(r);
-        return w.toString();
+        for (String line : w.toString().lines().toList()) {
+            assertTrue(line.length() <= kiln.util.Wrap.COLUMNS, "fits 120 columns: " + line.length() + ": " + line);
+        }
+        return w.toString().replaceAll("\n {12,}", " ");
     }
 
     @Test
     void summary_tellsWhatEachStressorDid_andTheVerdict() {
         String text = summary(report(Map.of("create", 2L, "full", 2L), Map.of("cpu", 0L))); // a full disk: not held against it
+        assertTrue(text.contains("files     1,000 files          100 files/s        0              1000.0 KiB written, 990 deleted,"),
+                "the row starts with its first notes: " + text);
         assertTrue(text.contains("kiln run: 10s, 2 workers (5 restarts, 1 failed)"), text);
         assertTrue(text.contains("files     1,000 files          100 files/s"), text);
         assertTrue(text.contains("1000.0 KiB written, 990 deleted, 62 read back, 2 I/O errors"), text);
@@ -199,5 +208,22 @@ final class ReportTextTest {
                 new kiln.sampler.Evidence(Map.of()), List.of(), List.of(), Map.of(), "duration reached", false));
         assertEquals("degraded", whole.verdict(), "the same run gone its course: only the failed worker counts");
         assertTrue(summary(whole).contains("kiln run: 10s, 2 workers"), summary(whole));
+    }
+
+    @Test
+    void aWorkerStarvedByTheHost_isSaid_andTheRunStillPasses() {
+        Settings s = new SettingsLoader(2).load(null, Map.of("kiln.memory.size", "0"));
+        WorkerStats totals = new WorkerStats(9, new WorkerStats.Files(1000, 1000, 1000 * 1024, 62, Map.of(), 0, 0, false,
+                new long[LatencyBuckets.COUNT], 0), new WorkerStats.Cpu(Map.of("int", 50L), 0), 0, Map.of(), 0);
+        List<WorkerView> workers = List.of(new WorkerView(0, WorkerState.STOPPED, totals, 0, 0, null, 0, 0, "0"),
+                new WorkerView(1, WorkerState.STOPPED, WorkerStats.zero(), 0, 0, null, 0, 0, "1", 2));
+        Report r = new Report(s, workers, totals, Duration.ofSeconds(10), 0.5, 0, 0, false, "native", Report.Findings.none());
+        assertEquals("pass", r.verdict(), "the host's load is not the hardware's fault");
+        String text = summary(r);
+        assertTrue(text.contains("  not held against the machine: w1 starved of CPU by the host twice (runnable but given no CPU:"
+                + " other load on the host, or steal)"), text);
+        @SuppressWarnings("unchecked")
+        Map<String, Object> w = (Map<String, Object>) r.toMap().get("workers");
+        assertEquals(List.of("w1 starved of CPU by the host twice"), w.get("starved"));
     }
 }

@@ -44,7 +44,7 @@ final class ReadinessTest {
     void risingTemperature_holdsReadinessBack() {
         Readiness r = new Readiness(30 * SECOND, 0.05);
         assertEquals(-1, feed(r, 60, t -> 5000, t -> 3e9, t -> 40 + t * 0.2), "6 °C over the window is a trend");
-        assertTrue(r.waitingFor().startsWith("temperature still trending"), r.waitingFor());
+        assertTrue(r.waitingFor().startsWith("cpu temperature still trending"), r.waitingFor());
     }
 
     @Test
@@ -75,5 +75,42 @@ final class ReadinessTest {
         assertTrue(r.ready());
         r.reset();
         assertTrue(r.observe(30 * SECOND, 1, Double.NaN, Double.NaN), "once warm, always warm");
+    }
+
+    /**
+     * files/s as recorded on a VM disk while "warm" was declared: 1-s readings of the 5-s rate
+     * swinging between 38 and 816 with no trend. That is not a steady machine.
+     */
+    @Test
+    void swingingFilesRate_withoutTrend_isNotReady() {
+        double[] recorded = {816, 640, 102, 38, 410, 790, 655, 120, 41, 388, 801, 700, 95, 52, 430, 760, 610, 140, 60, 402,
+                812, 690, 88, 44, 415, 780, 630, 110, 50, 395};
+        Readiness r = new Readiness(30 * SECOND, 0.05);
+        assertEquals(-1, feed(r, 120, t -> recorded[t % recorded.length], t -> Double.NaN, t -> Double.NaN));
+        assertTrue(r.waitingFor().startsWith("files/s unsteady"), r.waitingFor());
+        assertTrue(r.waitingFor().contains("at most 10%"), "names the measure: " + r.waitingFor());
+    }
+
+    @Test
+    void unsteadyCpuOrMemoryRate_holdsReadinessBack_andTheMessageNamesOnlyWhatExists() {
+        Random rnd = new Random(2);
+        Readiness r = new Readiness(20 * SECOND, 0.05);
+        for (int t = 0; t < 60; t++) {
+            double mem = t % 2 == 0 ? 2e9 : 0.5e9; // memory stressor stuttering
+            assertFalse(r.observe(t * SECOND, new Readiness.Reading(5000 * (1 + 0.02 * rnd.nextDouble()), 1e6, mem, Double.NaN, Double.NaN)));
+        }
+        assertTrue(r.waitingFor().startsWith("memory rate unsteady"), r.waitingFor());
+
+        Readiness steady = new Readiness(20 * SECOND, 0.05);
+        boolean ready = false;
+        for (int t = 0; t < 60 && !ready; t++) {
+            ready = steady.observe(t * SECOND, new Readiness.Reading(5000 * (1 + 0.02 * rnd.nextDouble()), 1e6 * (1 + 0.01 * rnd.nextDouble()),
+                    0, Double.NaN, Double.NaN));
+        }
+        assertTrue(ready);
+        String judged = steady.judged();
+        assertTrue(judged.startsWith("files/s steady (±") && judged.contains("cpu ops/s steady") && judged.endsWith("over 20s"), judged);
+        assertFalse(judged.contains("temperature") || judged.contains("frequency") || judged.contains("memory"),
+                "no sensor, no frequency reading, memory stressor off: not named: " + judged);
     }
 }
