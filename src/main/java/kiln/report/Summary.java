@@ -50,7 +50,20 @@ public final class Summary {
         for (String reason : v.reasons().subList(Math.min(1, v.reasons().size()), Math.min(10, v.reasons().size()))) {
             out.println("           also: " + reason);
         }
+        replays(r.findings().errors());
     }
+
+    /** Up to {@link #REPLAYS} distinct replay commands of the CPU errors: what to run again, or hand to the vendor. */
+    private void replays(java.util.List<kiln.supervisor.VerifyErrorLog.Entry> errors) {
+        java.util.Set<String> shown = new java.util.LinkedHashSet<>();
+        for (kiln.supervisor.VerifyErrorLog.Entry e : errors) {
+            if (e.cpu() != null && shown.size() < REPLAYS && shown.add(e.cpu().replay())) {
+                out.println("  replay: " + e.cpu().replay() + "   (" + e.cpu().kind() + ": " + e.cpu().rate() + ")");
+            }
+        }
+    }
+
+    private static final int REPLAYS = 5;
 
     /** Operations per CPU method in the methods' fixed order: {@code int 1,200, float 300, sha256 0, factorial 12}. */
     static String methods(java.util.Map<String, Long> ops) {

@@ -39,6 +39,7 @@ public final class CpuBurner implements AutoCloseable {
     private final List<DutyCycle> cycles = new ArrayList<>();
     private final Map<CpuMethod, LongAdder> ops = new LinkedHashMap<>(); // filled once, in the constructor
     private final LongAdder verifyErrors = new LongAdder();
+    private final Map<CpuMethod, LongAdder> verifyByMethod = new LinkedHashMap<>(); // filled once, in the constructor
     private final Mismatches mismatches = new Mismatches();
     private final Retester retester;
     private final LongAdder busy = new LongAdder();
@@ -65,6 +66,7 @@ public final class CpuBurner implements AutoCloseable {
         this.methods = List.copyOf(methods);
         for (CpuMethod m : this.methods) {
             ops.put(m, new LongAdder());
+            verifyByMethod.put(m, new LongAdder());
         }
         this.retester = new Retester(workerId, ALLOWED_CPUS, mismatches);
         for (int i = 0; i < threadCount; i++) {
@@ -166,13 +168,14 @@ public final class CpuBurner implements AutoCloseable {
         int element = CpuMethod.firstDifference(expected, lane.out);
         if (element >= 0) {
             verifyErrors.increment();
+            verifyByMethod.get(m).increment();
             long mask = expected[element] ^ lane.out[element];
             LOG.error("w{}: CPU VERIFICATION ERROR on cpu {}: method {} seed {} element {} lane {} computed {} but the answer is {}"
                             + " (mask {}, thread {}); retesting", workerId, ALLOWED_CPUS, m.word(), Long.toHexString(seed), element,
                     element % m.lanes(), Long.toHexString(lane.out[element]), Long.toHexString(expected[element]),
                     Long.toHexString(mask), Thread.currentThread().getName());
             retester.submit(new Retester.Failure(m, seed, element, expected[element], lane.out[element],
-                    CpuMethod.differences(expected, lane.out), System.currentTimeMillis()));
+                    CpuMethod.differences(expected, lane.out), System.currentTimeMillis(), Retester.clock(ALLOWED_CPUS)));
         }
     }
 
@@ -213,6 +216,17 @@ public final class CpuBurner implements AutoCloseable {
     /** Details of the wrong results, for the supervisor, once their retest is done. */
     public Mismatches mismatches() {
         return mismatches;
+    }
+
+    /** Wrong results so far by method's word, the methods with none left out (as the stats frame carries them). */
+    public Map<String, Long> verifyErrorsByMethod() {
+        Map<String, Long> out = new TreeMap<>();
+        verifyByMethod.forEach((k, v) -> {
+            if (v.sum() > 0) {
+                out.put(k.word(), v.sum());
+            }
+        });
+        return out;
     }
 
     public long verifyErrors() {

@@ -34,9 +34,9 @@ public final class Mismatches {
         pending.offer(new Mismatch(stressor, method, expected, actual, where, System.currentTimeMillis(), null));
     }
 
-    /** A CPU method's wrong result, found at {@code atMillis}, with its miscompare details. */
-    public void addCpu(String method, String expected, String actual, long atMillis, kiln.link.CpuMiscompare cpu) {
-        pending.offer(new Mismatch(Stressor.CPU, method, expected, actual, "", atMillis, cpu));
+    /** A CPU method's wrong result, found at {@code atMillis} ({@code where}: the core's clock then), with its miscompare details. */
+    public void addCpu(String method, String expected, String actual, String where, long atMillis, kiln.link.CpuMiscompare cpu) {
+        pending.offer(new Mismatch(Stressor.CPU, method, expected, actual, where, atMillis, cpu));
     }
 
     /** Moves what is waiting, at most {@code max}, into {@code out}. */

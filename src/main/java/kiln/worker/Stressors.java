@@ -200,7 +200,7 @@ final class Stressors {
         }
         WorkerStats.Cpu cpuStats = WorkerStats.Cpu.NONE;
         if (cpu != null) {
-            cpuStats = new WorkerStats.Cpu(cpu.ops(), cpu.busyNanos());
+            cpuStats = new WorkerStats.Cpu(cpu.ops(), cpu.busyNanos(), cpu.verifyErrorsByMethod());
             verify.put(Stressor.CPU.label(), cpu.verifyErrors());
         }
         return new WorkerStats(seq, fileStats, cpuStats, memBytes, verify, kiln.util.ProcessCpu.nanos());

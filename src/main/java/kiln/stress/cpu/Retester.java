@@ -30,7 +30,37 @@ public final class Retester implements AutoCloseable {
     private static final long OTHER_CPU_TIMEOUT_SECONDS = 60;
 
     /** A wrong result waiting for its retest. */
-    public record Failure(CpuMethod method, long seed, int element, long expected, long actual, int differing, long atMillis) {
+    public record Failure(CpuMethod method, long seed, int element, long expected, long actual, int differing, long atMillis,
+                          String clock) {
+    }
+
+    /**
+     * The clock of the one cpu this process runs on, read when a failure is found ({@code 2600 MHz}),
+     * from cpufreq or else /proc/cpuinfo; "" when not pinned to one cpu or not known.
+     */
+    public static String clock(String cpus) {
+        List<Integer> one = Replay.cpuList(cpus);
+        if (one.size() != 1) {
+            return "";
+        }
+        int cpu = one.get(0);
+        try {
+            java.nio.file.Path f = java.nio.file.Path.of("/sys/devices/system/cpu/cpu" + cpu + "/cpufreq/scaling_cur_freq");
+            if (java.nio.file.Files.isReadable(f)) {
+                return Long.parseLong(java.nio.file.Files.readString(f).strip()) / 1000 + " MHz";
+            }
+            int current = -1;
+            for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/cpuinfo"))) {
+                if (line.startsWith("processor")) {
+                    current = Integer.parseInt(line.substring(line.indexOf(':') + 1).strip());
+                } else if (current == cpu && line.startsWith("cpu MHz")) {
+                    return Math.round(Double.parseDouble(line.substring(line.indexOf(':') + 1).strip())) + " MHz";
+                }
+            }
+        } catch (java.io.IOException | RuntimeException e) {
+            return "";
+        }
+        return "";
     }
 
     private final int workerId;
@@ -97,13 +127,14 @@ public final class Retester implements AutoCloseable {
     }
 
     private void report(Failure f, List<CpuMiscompare.Trial> trials) {
+        String clock = f.clock();
         int lanes = f.method().lanes();
         CpuMiscompare c = new CpuMiscompare(f.seed(), f.element(), f.element() % lanes, f.expected() ^ f.actual(), f.differing(),
                 trials, Replay.commandLine(cpus, f.method().word(), f.seed()));
         if (!trials.isEmpty()) {
             LOG.error("w{}: retest of {} seed {}: {} ({})", workerId, f.method().word(), Long.toHexString(f.seed()), c.rate(), c.kind());
         }
-        out.addCpu(f.method().word(), Long.toHexString(f.expected()), Long.toHexString(f.actual()), f.atMillis(), c);
+        out.addCpu(f.method().word(), Long.toHexString(f.expected()), Long.toHexString(f.actual()), clock, f.atMillis(), c);
     }
 
     /** Stops the retest thread; a failure still queued is reported without its retest. Idempotent. */
