@@ -80,6 +80,11 @@ public final class CpuBurner implements AutoCloseable {
         }
     }
 
+    /** Tests only: retest on this cpu alone, without a JVM pinned to another cpu per failure. */
+    void retestHereOnly() {
+        retester.withoutOtherCpu();
+    }
+
     public void start() {
         running = true;
         for (CpuMethod m : methods) {

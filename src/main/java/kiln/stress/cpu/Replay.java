@@ -1,7 +1,7 @@
 package kiln.stress.cpu;
 
 import java.io.IOException;
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,6 +26,17 @@ public final class Replay {
     public static final int WRONG = 1;
     public static final int USAGE = 2;
     public static final int CANNOT_RUN = 3;
+    private static final String VECTOR_MODULE = "jdk.incubator.vector";
+
+    /**
+     * Whether this JVM could run the Vector API (JDK 22+ with the module, as a worker does) but was
+     * started without it: a replay then runs in a JVM that has it, so that it runs what the worker ran.
+     */
+    static boolean vectorApiMissing() {
+        return Runtime.version().feature() >= 22 && ModuleLayer.boot().findModule(VECTOR_MODULE).isEmpty()
+                && java.lang.module.ModuleFinder.ofSystem().find(VECTOR_MODULE).isPresent();
+    }
+
     /** Set in the re-executed child so that it never re-executes again. */
     static final String PINNED_PROPERTY = "kiln.replay.pinned";
 
@@ -128,9 +139,8 @@ public final class Replay {
                 cmd.add(a);
             }
         }
-        if (ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()
-                && cmd.stream().noneMatch(a -> a.startsWith("--add-modules"))) {
-            cmd.add("--add-modules=jdk.incubator.vector");
+        if (vectorApiMissing() && cmd.stream().noneMatch(a -> a.startsWith("--add-modules"))) {
+            cmd.add("--add-modules=" + VECTOR_MODULE);
         }
         cmd.add("-D" + PINNED_PROPERTY + "=true");
         cmd.add("-Xshare:auto");
@@ -185,6 +195,31 @@ public final class Replay {
         }
     }
 
+    /** Runs the replay again in a JVM pinned to {@code cpu} (with the Vector API where a worker has it) and returns its exit code. */
+    private static int reexecute(String cpu, String methodWord, String seedText, String runsText, PrintWriter err) {
+        Optional<List<String>> cmd = pinnedCommand(cpu, List.of("--cpu", cpu, "--method", methodWord, "--seed", seedText,
+                "--runs", runsText));
+        if (cmd.isEmpty()) {
+            err.println("kiln replay: cannot pin to cpu " + cpu + ": taskset (util-linux) is not installed");
+            return CANNOT_RUN;
+        }
+        err.flush();
+        try {
+            Process p = new ProcessBuilder(cmd.get()).inheritIO().start();
+            try {
+                return p.waitFor();
+            } finally {
+                p.destroyForcibly(); // a no-op once it has exited
+            }
+        } catch (IOException e) {
+            err.println("kiln replay: cannot start a pinned JVM: " + e);
+            return CANNOT_RUN;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return CANNOT_RUN;
+        }
+    }
+
     /** {@code 1.234 s, 800.1 ops/s, 40.12 GFLOP/s; second half 850.3 ops/s, 42.10 GFLOP/s}. */
     static String rate(CpuMethod m, Outcome o) {
         int secondHalf = o.runs() - o.runs() / 2;
@@ -203,14 +238,19 @@ public final class Replay {
     }
 
     public static void main(String[] args) {
-        System.exit(execute(args, System.out, System.err));
+        PrintWriter out = new PrintWriter(System.out, true);
+        PrintWriter err = new PrintWriter(System.err, true);
+        int code = execute(args, out, err);
+        out.flush();
+        err.flush();
+        System.exit(code);
     }
 
     /**
      * {@code --cpu N --method M --seed S [--runs R]}: pins (re-executing under taskset when needed),
      * runs, prints one line per outcome, returns the exit code.
      */
-    public static int execute(String[] args, PrintStream out, PrintStream err) {
+    public static int execute(String[] args, PrintWriter out, PrintWriter err) {
         String cpu = null;
         String methodWord = null;
         String seedText = null;
@@ -236,7 +276,7 @@ public final class Replay {
         return execute(cpu, methodWord, seedText, runsText, out, err);
     }
 
-    static int execute(String cpu, String methodWord, String seedText, String runsText, PrintStream out, PrintStream err) {
+    static int execute(String cpu, String methodWord, String seedText, String runsText, PrintWriter out, PrintWriter err) {
         if (cpuList(cpu).isEmpty()) {
             err.println("kiln replay: --cpu = " + cpu + ": expected a cpu number or a list such as 0-3,8");
             return USAGE;
@@ -269,27 +309,13 @@ public final class Replay {
             err.println("kiln replay: --runs = " + runsText + ": expected a whole number 1..1000000");
             return USAGE;
         }
-        if (!cpuList(allowedCpus()).equals(cpuList(cpu))) {
-            if (Boolean.getBoolean(PINNED_PROPERTY)) {
-                err.println("kiln replay: could not pin to cpu " + cpu + " (allowed: " + allowedCpus() + ")");
-                return CANNOT_RUN;
-            }
-            Optional<List<String>> cmd = pinnedCommand(cpu, List.of("--cpu", cpu, "--method", methodWord, "--seed", seedText,
-                    "--runs", runsText));
-            if (cmd.isEmpty()) {
-                err.println("kiln replay: cannot pin to cpu " + cpu + ": taskset (util-linux) is not installed");
-                return CANNOT_RUN;
-            }
-            try {
-                Process p = new ProcessBuilder(cmd.get()).inheritIO().start();
-                return p.waitFor();
-            } catch (IOException e) {
-                err.println("kiln replay: cannot start a pinned JVM: " + e);
-                return CANNOT_RUN;
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return CANNOT_RUN;
-            }
+        boolean pinned = cpuList(allowedCpus()).equals(cpuList(cpu));
+        if (!Boolean.getBoolean(PINNED_PROPERTY) && (!pinned || vectorApiMissing())) {
+            return reexecute(cpu, methodWord, seedText, runsText, err);
+        }
+        if (!pinned) {
+            err.println("kiln replay: could not pin to cpu " + cpu + " (allowed: " + allowedCpus() + ")");
+            return CANNOT_RUN;
         }
         CpuMethod m = method.get();
         Outcome o = run(m, seed, runs);
