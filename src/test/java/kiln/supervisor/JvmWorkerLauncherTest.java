@@ -18,6 +18,12 @@ final class JvmWorkerLauncherTest {
         if (l.pinning()) {
             assertEquals(List.of("-c", Integer.toString(1 % Runtime.getRuntime().availableProcessors())), cmd.subList(1, 3));
         }
+
+    @org.junit.jupiter.api.Test
+    void vectorApi_onlyOnJdk22AndNewer() {
+        assertFalse(JvmWorkerLauncher.vectorApi(Runtime.Version.parse("17.0.9")));
+        assertFalse(JvmWorkerLauncher.vectorApi(Runtime.Version.parse("21.0.4")), "21's incubator API differs from 22's");
+    }
         assertTrue(cmd.contains("-Xmx48m"), cmd.toString());
         assertTrue(cmd.contains("-XX:MaxDirectMemorySize=320m"), "the memory stressor's buffer and 64 MiB for I/O: " + cmd);
         assertTrue(cmd.contains("-XX:-UsePerfData"), "no hsperfdata in /tmp");
@@ -26,6 +32,8 @@ final class JvmWorkerLauncherTest {
                 : "-Xlog:all=warning,cds=error:stderr"), "JVM warnings never land in the frame stream: " + cmd);
         assertTrue(cmd.contains("-XX:+DisplayVMOutputToStderr"), "nor what the VM prints outside its log: " + cmd);
         assertEquals(Runtime.version().feature() >= 22, cmd.contains("--enable-native-access=ALL-UNNAMED"));
+        assertEquals(Runtime.version().feature() >= 22, cmd.contains("--add-modules=jdk.incubator.vector"),
+                "the fma method's Vector API on JDK 22+, where kiln's vector kernel is built: " + cmd);
         assertEquals(JvmWorkerLauncher.trimsNativeHeap(Runtime.version()), cmd.contains("-XX:TrimNativeHeapInterval=1000"),
                 "a flag the JVM does not know would stop it from starting");
         assertTrue(cmd.indexOf("-XX:+UnlockDiagnosticVMOptions") >= 0
