@@ -18,12 +18,6 @@ final class JvmWorkerLauncherTest {
         if (l.pinning()) {
             assertEquals(List.of("-c", Integer.toString(1 % Runtime.getRuntime().availableProcessors())), cmd.subList(1, 3));
         }
-
-    @org.junit.jupiter.api.Test
-    void vectorApi_onlyOnJdk22AndNewer() {
-        assertFalse(JvmWorkerLauncher.vectorApi(Runtime.Version.parse("17.0.9")));
-        assertFalse(JvmWorkerLauncher.vectorApi(Runtime.Version.parse("21.0.4")), "21's incubator API differs from 22's");
-    }
         assertTrue(cmd.contains("-Xmx48m"), cmd.toString());
         assertTrue(cmd.contains("-XX:MaxDirectMemorySize=320m"), "the memory stressor's buffer and 64 MiB for I/O: " + cmd);
         assertTrue(cmd.contains("-XX:-UsePerfData"), "no hsperfdata in /tmp");
@@ -76,5 +70,11 @@ final class JvmWorkerLauncherTest {
         java.util.Map<String, String> plain = new java.util.HashMap<>(java.util.Map.of("LC_CTYPE", "C.UTF-8", "LC_ALL", "de_DE.UTF-8"));
         JvmWorkerLauncher.untranslatedErrors(plain);
         assertEquals("C.UTF-8", plain.get("LC_CTYPE"), "an LC_CTYPE already set wins: " + plain);
+    }
+
+    @org.junit.jupiter.api.Test
+    void vectorApi_onlyOnJdk22AndNewer() {
+        assertFalse(JvmWorkerLauncher.vectorApi(Runtime.Version.parse("17.0.9")));
+        assertFalse(JvmWorkerLauncher.vectorApi(Runtime.Version.parse("21.0.4")), "21's incubator API differs from 22's");
     }
 }
