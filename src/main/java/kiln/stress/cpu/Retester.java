@@ -17,7 +17,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Retests a CPU method's wrong result as OpenDCDiag does, on its own thread so that no burner
  * waits: the same unit (method and seed) again in this process, which runs on the failing cpu (the
- * worker is pinned), 20 times after the unit's first failure and 10 after later ones; then once in
+ * worker is pinned), 20 times after the unit's first failure and 10 after later ones; then, for the unit's first
+ * {@link #OTHER_CPU_RETESTS} failures, once in
  * a new JVM pinned with {@code taskset} to another online cpu ({@link Replay#onCpu}). Then the
  * mismatch goes to the supervisor with its reproduction rate and replay command. {@link #close}
  * is idempotent; a failure still waiting when it is called is reported without its retest.
@@ -28,6 +29,11 @@ public final class Retester implements AutoCloseable {
     public static final int FIRST_RUNS = 20;
     public static final int LATER_RUNS = 10;
     private static final long OTHER_CPU_TIMEOUT_SECONDS = 60;
+    /**
+     * Failures of one unit retested on another cpu: a JVM start each, on a core another worker
+     * burns; past these the answer is known and a failing core would make a storm of them.
+     */
+    static final int OTHER_CPU_RETESTS = 3;
 
     /** A wrong result waiting for its retest. */
     public record Failure(CpuMethod method, long seed, int element, long expected, long actual, int differing, long atMillis,
@@ -119,7 +125,7 @@ public final class Retester implements AutoCloseable {
         Replay.Outcome here = Replay.run(f.method(), f.seed(), runs);
         List<CpuMiscompare.Trial> trials = new ArrayList<>();
         trials.add(new CpuMiscompare.Trial(cpus, here.runs(), here.failed()));
-        if (otherCpu && !closed) {
+        if (otherCpu && !closed && nth <= OTHER_CPU_RETESTS) {
             Optional<Integer> other = Replay.otherCpu(cpus);
             other.flatMap(c -> Replay.onCpu(c, f.method().word(), f.seed(), OTHER_CPU_TIMEOUT_SECONDS)).ifPresent(trials::add);
         }
