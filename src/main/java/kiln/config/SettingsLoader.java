@@ -64,6 +64,31 @@ public final class SettingsLoader {
     /** The preset named by kiln.run.profile (from flags, file or reference), re-rooted under kiln. */
     /** "" (no fault) or a stressor's word. */
 
+    /**
+     * {@code kiln.run.inject-fault = "cpu:<method>"}: one fault in the named CPU method, which must be
+     * one the burners run; empty for any other value (checked against {@link #faultChoices()}).
+     */
+    private static java.util.Optional<String> cpuMethodFault(Reader r, Settings.Cpu cpu) {
+        String v = r.string("kiln.run.inject-fault").toLowerCase(java.util.Locale.ROOT);
+        if (!v.startsWith(Message.Fault.CPU_METHOD_PREFIX)) {
+            return java.util.Optional.empty();
+        }
+        String word = v.substring(Message.Fault.CPU_METHOD_PREFIX.length());
+        if (kiln.stress.CpuMethod.parse(word).isEmpty()) {
+            java.util.List<String> words = kiln.stress.CpuMethod.values().stream().map(kiln.stress.CpuMethod::word).toList();
+            throw new SettingsException("kiln.run.inject-fault", SettingsException.quoted(v),
+                    "expected cpu:<method> with a method of " + String.join(", ", words));
+        }
+        if (!cpu.enabled()) {
+            throw new SettingsException("kiln.run.inject-fault", SettingsException.quoted(v), "that stressor is not enabled");
+        }
+        if (!cpu.method().equals(kiln.stress.CpuMethod.ALL) && !cpu.method().equals(word)) {
+            throw new SettingsException("kiln.run.inject-fault", SettingsException.quoted(v),
+                    "that cpu method does not run (kiln.cpu.method = " + cpu.method() + ")");
+        }
+        return java.util.Optional.of(v);
+    }
+
     private static TreeSet<String> faultChoices() {
         TreeSet<String> choices = new TreeSet<>(Set.of(""));
         for (Stressor s : Stressor.values()) {
@@ -161,7 +186,7 @@ public final class SettingsLoader {
 
         var cpu = new Settings.Cpu(r.bool("kiln.cpu.enabled"),
                 r.intIn("kiln.cpu.load", 0, 100),
-                r.oneOf("kiln.cpu.method", new TreeSet<>(CPU_METHODS)),
+                r.oneOf("kiln.cpu.method", new TreeSet<>(kiln.stress.CpuMethod.settingWords())),
                 r.intIn("kiln.cpu.threads", 1, 64));
 
         String report = r.string("kiln.run.report");
@@ -170,7 +195,7 @@ public final class SettingsLoader {
                 r.durationIn("kiln.run.duration", Duration.ofSeconds(1), Duration.ofDays(365)),
                 r.durationIn("kiln.run.ramp", Duration.ZERO, Duration.ofDays(1)),
                 r.bool("kiln.run.until-ready"),
-                r.oneOf("kiln.run.inject-fault", faultChoices()),
+                cpuMethodFault(r, cpu).orElseGet(() -> r.oneOf("kiln.run.inject-fault", faultChoices())),
                 report.isBlank() ? null : Path.of(report).toAbsolutePath().normalize());
         String fault = run.injectFault();
         boolean faultable = fault.equals(Message.Fault.CROSS_CORE) ? cpu.enabled() : Stressor.parse(fault).map(s -> switch (s) {

@@ -60,13 +60,16 @@ public sealed interface Message permits Message.ToWorker, Message.FromWorker {
     /**
      * Inject one wrong result, to prove that verification catches it.
      *
-     * @param target a stressor's label, or {@link #CROSS_CORE} for the cross-core digest
+     * @param target a stressor's label, {@link #CPU_METHOD_PREFIX} and a CPU method's word, or {@link #CROSS_CORE} for
+     *               the cross-core digest
      * @param offset where in memory (memory stressor only)
      */
     record Fault(String target, long offset) implements ToWorker {
         static final String TYPE = "fault";
         /** The target that corrupts this worker's cross-core digests from then on, as a defective core would. */
         public static final String CROSS_CORE = "cross-core";
+        /** {@code cpu:<method>}: the one fault goes into that CPU method's next result. */
+        public static final String CPU_METHOD_PREFIX = "cpu:";
 
         @Override
         public Frame toFrame() {
@@ -100,15 +103,37 @@ public sealed interface Message permits Message.ToWorker, Message.FromWorker {
      * @param actual   what was found
      * @param where    where, when it says more than the cpu: a memory offset, a file
      * @param atMillis when, in epoch milliseconds
+     * @param cpu      for a CPU method: seed, lane, mask, retest and replay; null otherwise
      */
-    record Mismatch(String stressor, String method, String expected, String actual, String where, long atMillis)
-            implements FromWorker {
+    record Mismatch(String stressor, String method, String expected, String actual, String where, long atMillis,
+                    CpuMiscompare cpu) implements FromWorker {
         static final String TYPE = "mismatch";
+
+        public Mismatch(String stressor, String method, String expected, String actual, String where, long atMillis) {
+            this(stressor, method, expected, actual, where, atMillis, null);
+        }
 
         @Override
         public Frame toFrame() {
-            return Frame.of(TYPE).put("stressor", stressor).put("method", method).put("expected", expected)
-                    .put("actual", actual).put("where", where).put("at", atMillis).build();
+            Frame.Builder b = Frame.of(TYPE).put("stressor", stressor).put("method", method).put("expected", expected)
+                    .put("actual", actual).put("where", where).put("at", atMillis);
+            if (cpu != null) {
+                b.put("seed", Long.toHexString(cpu.seed())).put("element", cpu.element()).put("lane", cpu.lane())
+                        .put("mask", Long.toHexString(cpu.mask())).put("differing", cpu.differing())
+                        .put("retest", cpu.retestText()).put("replay", cpu.replay());
+            }
+            return b.build();
+        }
+
+        static Mismatch fromFrame(Frame f) throws MalformedFrameException {
+            CpuMiscompare cpu = null;
+            if (f.get("seed", null) != null) {
+                cpu = new CpuMiscompare(hex(f.get("seed", "")), (int) f.getLong("element", 0), (int) f.getLong("lane", 0),
+                        hex(f.get("mask", "")), (int) f.getLong("differing", 1), CpuMiscompare.parseRetest(f.get("retest", "")),
+                        f.get("replay", ""));
+            }
+            return new Mismatch(f.get("stressor", "?"), f.get("method", "?"), f.get("expected", "?"),
+                    f.get("actual", "?"), f.get("where", ""), f.getLong("at", 0), cpu);
         }
     }
 
@@ -157,8 +182,7 @@ public sealed interface Message permits Message.ToWorker, Message.FromWorker {
         return switch (f.type()) {
             case WorkerStats.TYPE -> WorkerStats.fromFrame(f);
             case Hello.TYPE -> new Hello(f.getLong("pid", 0), (int) f.getLong("id", -1), f.get("io", "none"), f.get("cpus", ""));
-            case Mismatch.TYPE -> new Mismatch(f.get("stressor", "?"), f.get("method", "?"), f.get("expected", "?"),
-                    f.get("actual", "?"), f.get("where", ""), f.getLong("at", 0));
+            case Mismatch.TYPE -> Mismatch.fromFrame(f);
             case Digest.TYPE -> new Digest(f.getLong("batch", -1), hex(f.get("value", "")));
             case Bye.TYPE -> new Bye(Math.max(0, f.getLong("files_left", 0)));
             default -> new Unknown(f.type());
@@ -181,7 +205,7 @@ public sealed interface Message permits Message.ToWorker, Message.FromWorker {
         try {
             return Long.parseUnsignedLong(text, 16);
         } catch (NumberFormatException e) {
-            throw new MalformedFrameException("digest value is not hexadecimal: " + FrameCodec.abbreviate(text));
+            throw new MalformedFrameException("value is not hexadecimal: " + FrameCodec.abbreviate(text));
         }
     }
 }

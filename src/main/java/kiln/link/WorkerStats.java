@@ -157,17 +157,23 @@ public record WorkerStats(long seq, Files files, Cpu cpu, long memoryBytes, Map<
      *
      * @param ops       operations by method's word
      * @param busyNanos time the burners spent busy
+     * @param verifyErrors wrong results by method's word (their sum is the cpu stressor's verification errors)
      */
-    public record Cpu(Map<String, Long> ops, long busyNanos) {
+    public record Cpu(Map<String, Long> ops, long busyNanos, Map<String, Long> verifyErrors) {
         /** Burners that have done nothing (or do not run). */
         public static final Cpu NONE = new Cpu(Map.of(), 0);
 
         public Cpu {
             ops = Map.copyOf(ops);
+            verifyErrors = Map.copyOf(verifyErrors);
+        }
+
+        public Cpu(Map<String, Long> ops, long busyNanos) {
+            this(ops, busyNanos, Map.of());
         }
 
         Cpu plus(Cpu next) {
-            return new Cpu(sum(ops, next.ops), busyNanos + next.busyNanos);
+            return new Cpu(sum(ops, next.ops), busyNanos + next.busyNanos, sum(verifyErrors, next.verifyErrors));
         }
     }
 
@@ -233,6 +239,7 @@ public record WorkerStats(long seq, Files files, Cpu cpu, long memoryBytes, Map<
         b.put("lat", lat.toString());
         new TreeMap<>(files.errors).forEach((k, v) -> b.put("err." + k, v));
         new TreeMap<>(cpu.ops).forEach((k, v) -> b.put("cpu_ops." + k, v));
+        new TreeMap<>(cpu.verifyErrors).forEach((k, v) -> b.put("cpu_verify." + k, v));
         new TreeMap<>(verifyErrors).forEach((k, v) -> b.put("verify." + k, v));
         return b.build();
     }
@@ -255,6 +262,7 @@ public record WorkerStats(long seq, Files files, Cpu cpu, long memoryBytes, Map<
         }
         Map<String, Long> errors = new TreeMap<>();
         Map<String, Long> cpuOps = new TreeMap<>();
+        Map<String, Long> cpuVerify = new TreeMap<>();
         Map<String, Long> verify = new TreeMap<>();
         for (var e : f.fields().entrySet()) {
             String k = e.getKey();
@@ -262,6 +270,8 @@ public record WorkerStats(long seq, Files files, Cpu cpu, long memoryBytes, Map<
                 errors.put(k.substring(4), nonNegative(k, e.getValue()));
             } else if (k.startsWith("cpu_ops.")) {
                 cpuOps.put(k.substring(8), nonNegative(k, e.getValue()));
+            } else if (k.startsWith("cpu_verify.")) {
+                cpuVerify.put(k.substring(11), nonNegative(k, e.getValue()));
             } else if (k.startsWith("verify.")) {
                 verify.put(k.substring(7), nonNegative(k, e.getValue()));
             }
@@ -269,7 +279,7 @@ public record WorkerStats(long seq, Files files, Cpu cpu, long memoryBytes, Map<
         Files files = new Files(count(f, "files_created"), count(f, "files_deleted"), count(f, "file_bytes"),
                 count(f, "files_verified"), errors, count(f, "in_flight"), count(f, "files_kept"),
                 f.getLong("paused", 0) == 1, lat, count(f, "lat_sum_ns"), count(f, "floor_deleted"));
-        return new WorkerStats(count(f, "seq"), files, new Cpu(cpuOps, count(f, "cpu_busy_ns")), count(f, "mem_bytes"),
+        return new WorkerStats(count(f, "seq"), files, new Cpu(cpuOps, count(f, "cpu_busy_ns"), cpuVerify), count(f, "mem_bytes"),
                 verify, count(f, "proc_cpu_ns"));
     }
 

@@ -68,14 +68,21 @@ final class VerdictMeters {
                 }
             }
             for (String stressor : stressors) {
-                String key = v.id() + "/" + v.cpus() + "/" + stressor;
-                if (verifyMeters.add(key)) {
-                    int id = v.id();
-                    FunctionCounter.builder("kiln.verify.errors", this,
-                                    m -> m.snapshots.worker(id).verifyErrors().getOrDefault(stressor, 0L))
-                            .tags(Tags.of("stressor", stressor, "worker", Integer.toString(id), "cpu", v.cpus()))
-                            .description("Wrong results found, by the worker and the cpu it runs on: the burn-in verdict")
-                            .register(registry);
+                // a CPU error is counted by its method; the other stressors have none ("")
+                List<String> methods = stressor.equals(kiln.link.Stressor.CPU.label())
+                        ? kiln.stress.CpuMethod.values().stream().map(kiln.stress.CpuMethod::word).toList() : List.of("");
+                for (String method : methods) {
+                    String key = v.id() + "/" + v.cpus() + "/" + stressor + "/" + method;
+                    if (verifyMeters.add(key)) {
+                        int id = v.id();
+                        FunctionCounter.builder("kiln.verify.errors", this, m -> method.isEmpty()
+                                        ? m.snapshots.worker(id).verifyErrors().getOrDefault(stressor, 0L)
+                                        : m.snapshots.worker(id).cpu().verifyErrors().getOrDefault(method, 0L))
+                                .tags(Tags.of("stressor", stressor, "method", method, "worker", Integer.toString(id), "cpu", v.cpus()))
+                                .description("Wrong results found, by the worker, the cpu it runs on and the CPU method:"
+                                        + " the burn-in verdict")
+                                .register(registry);
+                    }
                 }
             }
         }

@@ -193,13 +193,18 @@ public final class HtmlReport {
     private static void errors(StringBuilder h, Map<String, Object> report) {
         if (report.get("errors") instanceof Map<?, ?> errors && errors.get("first") instanceof List<?> first && !first.isEmpty()) {
             h.append("<h2>Verification errors</h2>\n<table class=\"errors\"><tr><th>time</th><th>worker</th><th>cpu</th>"
-                    + "<th>stressor</th><th>method</th><th>expected</th><th>actual</th><th>where</th></tr>\n");
+                    + "<th>stressor</th><th>method</th><th>expected</th><th>actual</th><th>where</th><th>lane</th><th>mask</th>"
+                    + "<th>retest</th><th>replay</th></tr>\n");
             for (Object o : first) {
                 Map<?, ?> e = (Map<?, ?>) o;
                 h.append("<tr>");
-                for (String k : new String[] {"time", "worker", "cpu", "stressor", "method", "expected", "actual", "where"}) {
+                for (String k : new String[] {"time", "worker", "cpu", "stressor", "method", "expected", "actual", "where", "lane",
+                                              "mask"}) {
                     h.append("<td>").append(esc(String.valueOf(e.get(k) == null ? "" : e.get(k)))).append("</td>");
                 }
+                String retest = e.get("retest") instanceof Map<?, ?> rt ? rt.get("kind") + ": " + rt.get("rate") : "";
+                h.append("<td>").append(esc(retest)).append("</td><td><code>")
+                        .append(esc(String.valueOf(e.get("replay") == null ? "" : e.get("replay")))).append("</code></td>");
                 h.append("</tr>\n");
             }
             h.append("</table>\n");

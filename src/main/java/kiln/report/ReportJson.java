@@ -73,6 +73,7 @@ final class ReportJson {
         cpu.put("ops", r.cpuOps());
         cpu.put("ops_per_second", round(r.cpuOps() / r.seconds(), 1));
         cpu.put("ops_by_method", new TreeMap<>(r.totals().cpu().ops()));
+        cpu.put("methods", cpuMethods(r.totals().cpu().ops(), r.seconds()));
         cpu.put("verify_errors", r.verifyErrors(Stressor.CPU));
         cpu.put("target_load", r.settings().cpu().enabled() ? r.settings().cpu().load() : 0);
         cpu.put("measured_load", nullIfNaN(round(r.measuredCpuLoad() * 100, 1)));
@@ -99,6 +100,63 @@ final class ReportJson {
         return m;
     }
 
+    /**
+     * Per CPU method that ran, in registration order: ops, ops per second, and flops or bytes per
+     * second where that is the honest measure. A method this supervisor does not know (a newer
+     * worker's) gives its ops alone.
+     */
+    static Map<String, Object> cpuMethods(Map<String, Long> ops, double seconds) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        Map<String, Long> left = new TreeMap<>(ops);
+        for (kiln.stress.CpuMethod cm : kiln.stress.CpuMethod.values()) {
+            Long n = left.remove(cm.word());
+            if (n == null) {
+                continue;
+            }
+            Map<String, Object> one = new LinkedHashMap<>();
+            one.put("ops", n);
+            one.put("ops_per_second", round(n / seconds, 1));
+            switch (cm.measure()) {
+                case FLOPS -> one.put("flops_per_second", round((double) n * cm.perOp() / seconds, 0));
+                case BYTES -> one.put("bytes_per_second", round((double) n * cm.perOp() / seconds, 0));
+                case OPS -> { }
+            }
+            out.put(cm.word(), one);
+        }
+        left.forEach((word, n) -> {
+            Map<String, Object> one = new LinkedHashMap<>();
+            one.put("ops", n);
+            one.put("ops_per_second", round(n / seconds, 1));
+            out.put(word, one);
+        });
+        return out;
+    }
+
+    /** A CPU method's miscompare as the report gives it: seed, element, lane, mask, retest per cpu, replay. */
+    static void putCpuMiscompare(Map<String, Object> one, kiln.link.CpuMiscompare c) {
+        one.put("seed", Long.toHexString(c.seed()));
+        one.put("element", c.element());
+        one.put("lane", c.lane());
+        one.put("mask", c.maskHex());
+        one.put("differing", c.differing());
+        Map<String, Object> retest = new LinkedHashMap<>();
+        retest.put("runs", c.retest().stream().mapToInt(kiln.link.CpuMiscompare.Trial::runs).sum());
+        retest.put("failed", c.retest().stream().mapToInt(kiln.link.CpuMiscompare.Trial::failed).sum());
+        retest.put("kind", c.kind());
+        retest.put("rate", c.rate());
+        List<Map<String, Object>> perCpu = new ArrayList<>();
+        for (kiln.link.CpuMiscompare.Trial t : c.retest()) {
+            Map<String, Object> one1 = new LinkedHashMap<>();
+            one1.put("cpu", t.cpu());
+            one1.put("runs", t.runs());
+            one1.put("failed", t.failed());
+            perCpu.add(one1);
+        }
+        retest.put("per_cpu", perCpu);
+        one.put("retest", retest);
+        one.put("replay", c.replay());
+    }
+
     /** The first errors in full, then how many there were. */
     private static Map<String, Object> errorsMap(Report r) {
         Map<String, Object> m = new LinkedHashMap<>();
@@ -114,6 +172,9 @@ final class ReportJson {
             one.put("actual", e.actual());
             if (!e.where().isEmpty()) {
                 one.put("where", e.where());
+            }
+            if (e.cpu() != null) {
+                putCpuMiscompare(one, e.cpu());
             }
             one.put("time", java.time.Instant.ofEpochMilli(e.atMillis()).toString());
             list.add(one);

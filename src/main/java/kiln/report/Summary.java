@@ -55,7 +55,20 @@ public final class Summary {
             print(kiln.util.Wrap.hanging("  not held against the machine: ", String.join(", ", r.starvedWorkers())
                     + " (runnable but given no CPU: other load on the host, or steal)", kiln.util.Wrap.COLUMNS));
         }
+        replays(r.findings().errors());
     }
+
+    /** Up to {@link #REPLAYS} distinct replay commands of the CPU errors: what to run again, or hand to the vendor. */
+    private void replays(java.util.List<kiln.supervisor.VerifyErrorLog.Entry> errors) {
+        java.util.Set<String> shown = new java.util.LinkedHashSet<>();
+        for (kiln.supervisor.VerifyErrorLog.Entry e : errors) {
+            if (e.cpu() != null && shown.size() < REPLAYS && shown.add(e.cpu().replay())) {
+                out.println("  replay: " + e.cpu().replay() + "   (" + e.cpu().kind() + ": " + e.cpu().rate() + ")");
+            }
+        }
+    }
+
+    private static final int REPLAYS = 5;
 
     /** Operations per CPU method in the methods' fixed order: {@code int 1,200, float 300, sha256 0, factorial 12}. */
     static String methods(java.util.Map<String, Long> ops) {

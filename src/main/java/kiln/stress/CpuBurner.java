@@ -1,42 +1,54 @@
 package kiln.stress;
 
+import kiln.stress.cpu.Replay;
+import kiln.stress.cpu.Retester;
 import kiln.util.Ticker;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
-import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Burner threads that keep a CPU busy at a target share with a {@link CpuMethod}, checking every
- * result against the method's known answer. {@code all} rotates the methods once a second. A wrong
- * result is a verification error: counted and logged with the worker and method. Counters are
- * thread-safe and cumulative.
+ * Burner threads that keep a CPU busy at a target share with {@link CpuMethod}s, checking every
+ * result word against the method's known answer. {@code all} rotates the methods once a second;
+ * each period runs the next seed. A wrong result is a verification error: counted at once, then
+ * retested ({@link Retester}) and reported with its lane, mask, reproduction rate and replay
+ * command. Counters are thread-safe and cumulative.
  */
 public final class CpuBurner implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(CpuBurner.class);
     private static final int PERIODS_PER_METHOD = 10;
     /** The cpus this process may run on (one when pinned with taskset), as Linux lists them. */
-    static final String ALLOWED_CPUS = allowedCpus();
+    static final String ALLOWED_CPUS = Replay.allowedCpus();
+    /** The element a deliberate fault flips in: lane 2 of the second accumulator for fma. */
+    static final int FAULT_ELEMENT = 6;
+    /** The bit it flips, as a bad core would. */
+    static final int FAULT_BIT = 17;
 
     private final int workerId;
     private final List<CpuMethod> methods;
-    private final Ticker ticker;
     private final List<Thread> threads = new ArrayList<>();
     private final List<DutyCycle> cycles = new ArrayList<>();
-    private final Map<CpuMethod, LongAdder> ops = new java.util.EnumMap<>(CpuMethod.class); // filled once, in the constructor
+    private final Map<CpuMethod, LongAdder> ops = new LinkedHashMap<>(); // filled once, in the constructor
     private final LongAdder verifyErrors = new LongAdder();
+    private final Map<CpuMethod, LongAdder> verifyByMethod = new LinkedHashMap<>(); // filled once, in the constructor
     private final Mismatches mismatches = new Mismatches();
+    private final Retester retester;
     private final LongAdder busy = new LongAdder();
-    private final AtomicBoolean injectFault = new AtomicBoolean();
+    /** A fault asked for: the method's word, or {@link #ANY_METHOD}; null when none is pending. */
+    private final AtomicReference<String> injectFault = new AtomicReference<>();
+    private static final String ANY_METHOD = "";
     private final AtomicBoolean injectCrossCoreFault = new AtomicBoolean();
     /** Completed cross-core batches ({batch, digest}) not yet sent to the supervisor. */
-    private final java.util.concurrent.ArrayBlockingQueue<long[]> digests = new java.util.concurrent.ArrayBlockingQueue<>(64);
+    private final ArrayBlockingQueue<long[]> digests = new ArrayBlockingQueue<>(64);
     /** One period in this many, the first burner thread works on the cross-core batch instead. */
     static final int CROSS_CORE_EVERY = 8;
     private volatile boolean running;
@@ -52,10 +64,11 @@ public final class CpuBurner implements AutoCloseable {
         }
         this.workerId = workerId;
         this.methods = List.copyOf(methods);
-        this.ticker = ticker;
         for (CpuMethod m : this.methods) {
             ops.put(m, new LongAdder());
+            verifyByMethod.put(m, new LongAdder());
         }
+        this.retester = new Retester(workerId, ALLOWED_CPUS, mismatches);
         for (int i = 0; i < threadCount; i++) {
             DutyCycle cycle = new DutyCycle(load, ticker);
             cycles.add(cycle);
@@ -67,29 +80,59 @@ public final class CpuBurner implements AutoCloseable {
         }
     }
 
+    /** Tests only: retest on this cpu alone, without a JVM pinned to another cpu per failure. */
+    void retestHereOnly() {
+        retester.withoutOtherCpu();
+    }
+
     public void start() {
         running = true;
+        for (CpuMethod m : methods) {
+            LOG.info("w{}: cpu method {} runs {}", workerId, m.word(), m.path());
+        }
         threads.forEach(Thread::start);
     }
 
+    /** One thread's state for one method: its work, its seeds, their answers, the result buffer. */
+    private static final class Lane {
+        final CpuMethod method;
+        final CpuMethod.Work work;
+        final long[] seeds;
+        final long[][] expected;
+        final long[] out;
+        final LongAdder counter;
+        int seedIndex;
+
+        Lane(CpuMethod method, LongAdder counter) {
+            this.method = method;
+            this.work = method.newWork();
+            this.seeds = method.seeds();
+            this.expected = new long[seeds.length][];
+            for (int i = 0; i < seeds.length; i++) {
+                expected[i] = method.answer(seeds[i]);
+            }
+            this.out = new long[expected[0].length];
+            this.counter = counter;
+        }
+    }
+
     private void burn(DutyCycle cycle, boolean crossCoreHere) {
-        List<CpuWork> instances = methods.stream().map(CpuMethod::newWork).toList();
-        List<LongAdder> counters = methods.stream().map(ops::get).toList();
+        List<Lane> lanes = methods.stream().map(m -> new Lane(m, ops.get(m))).toList();
         CrossCore crossCore = crossCoreHere ? new CrossCore() : null;
         int current = 0;
         long periods = 0;
         while (running) {
-            CpuWork m = instances.get(current);
-            LongAdder counter = counters.get(current);
+            Lane lane = lanes.get(current);
             long busyBefore = cycle.busyNanos();
             if (crossCore != null && periods % CROSS_CORE_EVERY == 0) {
                 cycle.runPeriod(() -> crossCoreStep(crossCore));
             } else {
-                cycle.runPeriod(() -> check(m, counter));
+                cycle.runPeriod(() -> check(lane));
+                lane.seedIndex = (lane.seedIndex + 1) % lane.seeds.length;
             }
             busy.add(cycle.busyNanos() - busyBefore);
             if (++periods % PERIODS_PER_METHOD == 0) {
-                current = (current + 1) % instances.size();
+                current = (current + 1) % lanes.size();
             }
         }
     }
@@ -117,19 +160,27 @@ public final class CpuBurner implements AutoCloseable {
         injectCrossCoreFault.set(true);
     }
 
-    private void check(CpuWork work, LongAdder counter) {
-        CpuMethod m = work.method();
-        long result = work.op();
-        if (injectFault.compareAndSet(true, false)) {
-            result ^= 1L << 17; // a deliberate single-bit error, as a bad core would make
+    private void check(Lane lane) {
+        CpuMethod m = lane.method;
+        long seed = lane.seeds[lane.seedIndex];
+        long[] expected = lane.expected[lane.seedIndex];
+        lane.work.run(seed, lane.out);
+        String fault = injectFault.get();
+        if (fault != null && (fault.equals(ANY_METHOD) || fault.equals(m.word())) && injectFault.compareAndSet(fault, null)) {
+            lane.out[FAULT_ELEMENT % lane.out.length] ^= 1L << FAULT_BIT; // a deliberate single-bit error in one lane
         }
-        counter.increment();
-        if (result != m.expected()) {
+        lane.counter.increment();
+        int element = CpuMethod.firstDifference(expected, lane.out);
+        if (element >= 0) {
             verifyErrors.increment();
-            mismatches.add(kiln.link.Stressor.CPU, m.word(), Long.toHexString(m.expected()), Long.toHexString(result), "");
-            LOG.error("w{}: CPU VERIFICATION ERROR on cpu {}: method {} computed {} but the answer is {} (thread {})",
-                    workerId, ALLOWED_CPUS, m.word(), Long.toHexString(result), Long.toHexString(m.expected()),
-                    Thread.currentThread().getName());
+            verifyByMethod.get(m).increment();
+            long mask = expected[element] ^ lane.out[element];
+            LOG.error("w{}: CPU VERIFICATION ERROR on cpu {}: method {} seed {} element {} lane {} computed {} but the answer is {}"
+                            + " (mask {}, thread {}); retesting", workerId, ALLOWED_CPUS, m.word(), Long.toHexString(seed), element,
+                    element % m.lanes(), Long.toHexString(lane.out[element]), Long.toHexString(expected[element]),
+                    Long.toHexString(mask), Thread.currentThread().getName());
+            retester.submit(new Retester.Failure(m, seed, element, expected[element], lane.out[element],
+                    CpuMethod.differences(expected, lane.out), System.currentTimeMillis(), Retester.clock(ALLOWED_CPUS)));
         }
     }
 
@@ -138,22 +189,22 @@ public final class CpuBurner implements AutoCloseable {
         return ALLOWED_CPUS;
     }
 
-    private static String allowedCpus() {
-        try {
-            for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/self/status"))) {
-                if (line.startsWith("Cpus_allowed_list:")) {
-                    return line.substring(line.indexOf(':') + 1).strip();
-                }
-            }
-        } catch (java.io.IOException | RuntimeException e) {
-            LOG.debug("cannot read this process's cpu affinity: {}", e.toString());
-        }
-        return "?";
+    /** Makes the next result of whichever method runs wrong once, to prove that errors are caught and reported. */
+    public void injectFault() {
+        injectFault.set(ANY_METHOD);
     }
 
-    /** Makes the next result wrong once, to prove that errors are caught and reported. */
-    public void injectFault() {
-        injectFault.set(true);
+    /**
+     * Makes the next result of {@code method} wrong once.
+     *
+     * @return false when this burner does not run that method
+     */
+    public boolean injectFault(CpuMethod method) {
+        if (!ops.containsKey(method)) {
+            return false;
+        }
+        injectFault.set(method.word());
+        return true;
     }
 
     public void setLoad(double load) {
@@ -167,9 +218,20 @@ public final class CpuBurner implements AutoCloseable {
         return out;
     }
 
-    /** Details of the wrong results, for the supervisor. */
+    /** Details of the wrong results, for the supervisor, once their retest is done. */
     public Mismatches mismatches() {
         return mismatches;
+    }
+
+    /** Wrong results so far by method's word, the methods with none left out (as the stats frame carries them). */
+    public Map<String, Long> verifyErrorsByMethod() {
+        Map<String, Long> out = new TreeMap<>();
+        verifyByMethod.forEach((k, v) -> {
+            if (v.sum() > 0) {
+                out.put(k.word(), v.sum());
+            }
+        });
+        return out;
     }
 
     public long verifyErrors() {
@@ -180,10 +242,11 @@ public final class CpuBurner implements AutoCloseable {
         return busy.sum();
     }
 
-    /** Stops the burners and waits briefly for them. Idempotent. */
+    /** Stops the burners and the retester and waits briefly for them. Idempotent. */
     @Override
     public void close() {
         running = false;
+        retester.close();
         for (Thread t : threads) {
             try {
                 t.join(TimeUnit.MILLISECONDS.toMillis(500));

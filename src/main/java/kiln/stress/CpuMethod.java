@@ -1,58 +1,145 @@
 package kiln.stress;
 
+import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * The kinds of CPU work a burner checks, each with its known answer. {@link #word()} is the name
- * in the configuration ({@code kiln.cpu.method}), on the wire ({@code ops.<word>}), in metric
- * labels and reports; everywhere else the enum is compared, never the word.
+ * One kind of CPU work a burner checks: its work, its known answers and its unit. Each method is
+ * one class (the built-in ones in {@code kiln.stress.cpu}), registered once in
+ * {@code kiln.stress.cpu.CpuMethods}; everything else iterates {@link #values()}. {@link #word()}
+ * is the name in the configuration ({@code kiln.cpu.method}), on the wire ({@code ops.<word>}), in
+ * metric labels and reports.
+ *
+ * <p>A unit of work is (method, seed): {@link Work#run} computes from a seed a fixed vector of
+ * 64-bit result words, and {@link #answer} gives, for every seed in {@link #seeds()}, the words a
+ * healthy CPU computes. The answers are constants in the method's class, deterministic IEEE,
+ * integer or crypto results checked by unit tests, never computed on the core under test. A result
+ * word is an element; methods that compute vectors say how many lanes an element group has
+ * ({@link #lanes()}), so a miscompare names the lane. Instances are immutable and thread-safe.
  */
-public enum CpuMethod {
-    /** Integer multiply, add, xor-shift, rotate and divide: the ALU and the divider. */
-    INT("int", 0x15f7b6903b7ce3aeL),
-    /** 48x48 double matrix multiply: the floating-point units and L1 cache. */
-    FLOAT("float", 0x7670507372afdbdaL),
-    /** SHA-256 chained over an 8 KiB block: the hashing units (SHA-NI where present). */
-    SHA256("sha256", 0xcd04f88833855c4eL),
-    /** 600! with BigInteger: multi-word multiply and allocation. */
-    FACTORIAL("factorial", 0x2cd85204L);
-
-    /** The setting that rotates through every method, in declaration order. */
+public abstract class CpuMethod {
+    /** The setting that rotates through every method, in registration order. */
     public static final String ALL = "all";
 
-    private final String word;
-    private final long expected;
+    /** What one op is honestly measured in, beside ops. */
+    public enum Measure { OPS, FLOPS, BYTES }
 
-    CpuMethod(String word, long expected) {
+    private static final List<CpuMethod> REGISTERED = new CopyOnWriteArrayList<>();
+
+    private final String word;
+
+    protected CpuMethod(String word) {
         this.word = word;
-        this.expected = expected;
     }
 
-    public String word() {
+    public final String word() {
         return word;
     }
 
-    /** The result every {@code op} of this method must give. */
-    public long expected() {
-        return expected;
+    /** The seeds that have known answers, in the order burners run them; at least one. */
+    public abstract long[] seeds();
+
+    /**
+     * The result words of {@code seed} on a healthy CPU (a copy).
+     *
+     * @throws IllegalArgumentException for a seed without a known answer
+     */
+    public final long[] answer(long seed) {
+        long[][] table = answers();
+        long[] seeds = seeds();
+        for (int i = 0; i < seeds.length; i++) {
+            if (seeds[i] == seed) {
+                return table[i].clone();
+            }
+        }
+        throw new IllegalArgumentException("cpu method " + word + " has no known answer for seed " + Long.toHexString(seed)
+                + " (seeds: " + seedList() + ")");
+    }
+
+    /** The answers, one row per seed in {@link #seeds()} order; the caller does not modify them. */
+    protected abstract long[][] answers();
+
+    /** Whether {@code seed} has a known answer here. */
+    public final boolean knows(long seed) {
+        for (long s : seeds()) {
+            if (s == seed) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The seeds in hex, for messages: {@code 5deece66d, 1}. */
+    public final String seedList() {
+        return String.join(", ", Arrays.stream(seeds()).mapToObj(Long::toHexString).toList());
+    }
+
+    /** Result words per element group: the vector width for vector methods, 1 for scalar ones. */
+    public int lanes() {
+        return 1;
+    }
+
+    /** The honest measure beside ops: flops, bytes, or none. */
+    public Measure measure() {
+        return Measure.OPS;
+    }
+
+    /** Flops or bytes one op does ({@link #measure()}); 0 for {@link Measure#OPS}. */
+    public long perOp() {
+        return 0;
+    }
+
+    /** How this JVM runs the method: the instruction path or the fallback, and why ("AES-NI intrinsic"). */
+    public String path() {
+        return "Java";
     }
 
     /** A fresh instance of the work, for one thread. */
-    CpuWork newWork() {
-        return switch (this) {
-            case INT -> new CpuWork.IntegerMix();
-            case FLOAT -> new CpuWork.MatrixMultiply();
-            case SHA256 -> new CpuWork.Sha256Chain();
-            case FACTORIAL -> new CpuWork.Factorial();
-        };
+    public abstract Work newWork();
+
+    /** The work of a method for one thread: not thread-safe. */
+    public abstract static class Work {
+        /**
+         * Does one unit of work (tens of microseconds to a millisecond, so a duty cycle stops near its target).
+         *
+         * @param out receives the result words; as long as the method's answers
+         */
+        public abstract void run(long seed, long[] out);
+    }
+
+    /**
+     * Adds a method to the registry: for a built-in one, {@code CpuMethods}; for a test, its own.
+     *
+     * @throws IllegalArgumentException when the word is taken or is {@link #ALL}
+     */
+    public static void register(CpuMethod m) {
+        synchronized (REGISTERED) {
+            if (ALL.equals(m.word) || parse(m.word).isPresent()) {
+                throw new IllegalArgumentException("cpu method word taken: " + m.word);
+            }
+            REGISTERED.add(m);
+        }
+    }
+
+    /** Removes a method a test registered. */
+    public static void unregister(CpuMethod m) {
+        REGISTERED.remove(m);
+    }
+
+    /** Every registered method, built-in ones first, in registration order. */
+    public static List<CpuMethod> values() {
+        kiln.stress.cpu.CpuMethods.load();
+        return List.copyOf(REGISTERED);
     }
 
     /** The method named {@code word}, if any. */
     public static Optional<CpuMethod> parse(String word) {
-        for (CpuMethod m : values()) {
+        kiln.stress.cpu.CpuMethods.load();
+        for (CpuMethod m : REGISTERED) {
             if (m.word.equals(word)) {
                 return Optional.of(m);
             }
@@ -67,7 +154,7 @@ public enum CpuMethod {
      */
     public static List<CpuMethod> select(String setting) {
         if (ALL.equals(setting)) {
-            return List.of(values());
+            return values();
         }
         return List.of(parse(setting).orElseThrow(() ->
                 new IllegalArgumentException("unknown cpu method: " + setting + " (expected one of " + settingWords() + ")")));
@@ -81,5 +168,33 @@ public enum CpuMethod {
         }
         words.add(ALL);
         return words;
+    }
+
+    /**
+     * The first element where {@code actual} differs from {@code expected}, or -1.
+     */
+    public static int firstDifference(long[] expected, long[] actual) {
+        for (int i = 0; i < expected.length; i++) {
+            if (expected[i] != actual[i]) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** How many elements differ. */
+    public static int differences(long[] expected, long[] actual) {
+        int n = 0;
+        for (int i = 0; i < expected.length; i++) {
+            if (expected[i] != actual[i]) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    @Override
+    public String toString() {
+        return word;
     }
 }

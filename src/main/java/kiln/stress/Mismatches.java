@@ -22,14 +22,21 @@ public final class Mismatches {
      * @param actual   what was found
      * @param where    where it was found, when it says more than the cpu: a memory offset, a file
      * @param atMillis when, in epoch milliseconds
+     * @param cpu      a CPU method's miscompare (seed, lane, mask, retest, replay); null for other stressors
      */
-    public record Mismatch(Stressor stressor, String method, String expected, String actual, String where, long atMillis) {
+    public record Mismatch(Stressor stressor, String method, String expected, String actual, String where, long atMillis,
+                           kiln.link.CpuMiscompare cpu) {
     }
 
     private final ArrayBlockingQueue<Mismatch> pending = new ArrayBlockingQueue<>(CAPACITY);
 
     public void add(Stressor stressor, String method, String expected, String actual, String where) {
-        pending.offer(new Mismatch(stressor, method, expected, actual, where, System.currentTimeMillis()));
+        pending.offer(new Mismatch(stressor, method, expected, actual, where, System.currentTimeMillis(), null));
+    }
+
+    /** A CPU method's wrong result, found at {@code atMillis} ({@code where}: the core's clock then), with its miscompare details. */
+    public void addCpu(String method, String expected, String actual, String where, long atMillis, kiln.link.CpuMiscompare cpu) {
+        pending.offer(new Mismatch(Stressor.CPU, method, expected, actual, where, atMillis, cpu));
     }
 
     /** Moves what is waiting, at most {@code max}, into {@code out}. */

@@ -2,10 +2,12 @@ package kiln.supervisor;
 
 import java.util.ArrayList;
 import java.util.List;
+import kiln.link.CpuMiscompare;
 
 /**
  * Every verification error of a run, attributed: worker, the cpus it runs on, stressor, method,
- * expected and actual, where and when. The first {@link #KEPT} in full, then a count. Thread-safe.
+ * expected and actual, where and when, and for a CPU method the seed, lane, mask, retest and
+ * replay command. The first {@link #KEPT} in full, then a count. Thread-safe.
  */
 public final class VerifyErrorLog {
     /** Errors kept in full; past that only counted. */
@@ -15,13 +17,27 @@ public final class VerifyErrorLog {
      * One wrong result.
      *
      * @param cpus the worker's cpus as Linux lists them: one when pinned
+     * @param cpu  a CPU method's miscompare details; null for other stressors
      */
     public record Entry(int worker, String cpus, String stressor, String method, String expected, String actual, String where,
-                        long atMillis) {
-        /** One line: {@code w1 cpu 1 cpu/float: expected 3ff0 got 3ff2}. */
+                        long atMillis, CpuMiscompare cpu) {
+        public Entry(int worker, String cpus, String stressor, String method, String expected, String actual, String where,
+                     long atMillis) {
+            this(worker, cpus, stressor, method, expected, actual, where, atMillis, null);
+        }
+
+        /**
+         * One line: {@code w1 cpu 1 cpu/float: expected 3ff0 got 3ff2}, and for a CPU method the
+         * element, lane, mask, what the retest makes of it and the replay command.
+         */
         public String describe() {
-            return "w" + worker + " cpu " + cpus + " " + stressor + "/" + method + ": expected " + expected + " got " + actual
+            String line = "w" + worker + " cpu " + cpus + " " + stressor + "/" + method + ": expected " + expected + " got " + actual
                     + (where.isEmpty() ? "" : " at " + where);
+            if (cpu == null) {
+                return line;
+            }
+            return line + " (seed " + Long.toHexString(cpu.seed()) + ", element " + cpu.element() + " lane " + cpu.lane()
+                    + ", mask " + Long.toHexString(cpu.mask()) + "); " + cpu.kind() + ": " + cpu.rate() + "; replay: " + cpu.replay();
         }
     }
 

@@ -111,7 +111,9 @@ final class WorkerLife {
      * makes of it.
      */
     static boolean jvmNotice(String line) {
-        return line.strip().startsWith("AOTConfiguration recorded: ");
+        String s = line.strip();
+        // the fma cpu method's Vector API is an incubator module: the JVM says so once at start
+        return s.startsWith("AOTConfiguration recorded: ") || s.startsWith("WARNING: Using incubator modules:");
     }
 
     /**

@@ -134,6 +134,15 @@ final class Stressors {
             cpu.injectCrossCoreFault();
             return;
         }
+        if (word.startsWith(Message.Fault.CPU_METHOD_PREFIX) && cpu != null) {
+            var method = kiln.stress.CpuMethod.parse(word.substring(Message.Fault.CPU_METHOD_PREFIX.length()));
+            if (method.isPresent() && cpu.injectFault(method.get())) {
+                LOG.warn("{}injecting a fault into the {} cpu method, as asked", prefix, method.get().word());
+            } else {
+                LOG.warn("{}cannot inject a fault into {}: not running here", prefix, word);
+            }
+            return;
+        }
         Stressor stressor = Stressor.parse(word).orElse(null);
         boolean running = stressor != null && switch (stressor) {
             case CPU -> cpu != null;
@@ -170,7 +179,7 @@ final class Stressors {
             }
         }
         for (Mismatches.Mismatch m : found) {
-            out.write(new Message.Mismatch(m.stressor().label(), m.method(), m.expected(), m.actual(), m.where(), m.atMillis()));
+            out.write(new Message.Mismatch(m.stressor().label(), m.method(), m.expected(), m.actual(), m.where(), m.atMillis(), m.cpu()));
         }
     }
 
@@ -191,7 +200,7 @@ final class Stressors {
         }
         WorkerStats.Cpu cpuStats = WorkerStats.Cpu.NONE;
         if (cpu != null) {
-            cpuStats = new WorkerStats.Cpu(cpu.ops(), cpu.busyNanos());
+            cpuStats = new WorkerStats.Cpu(cpu.ops(), cpu.busyNanos(), cpu.verifyErrorsByMethod());
             verify.put(Stressor.CPU.label(), cpu.verifyErrors());
         }
         return new WorkerStats(seq, fileStats, cpuStats, memBytes, verify, kiln.util.ProcessCpu.nanos());

@@ -82,7 +82,7 @@ final class SettingsLoaderTest {
         "kiln.files.fsync    | maybe | kiln.files.fsync = \"maybe\": expected true or false",
         "kiln.workers.count  | many  | kiln.workers.count = \"many\": expected auto or a whole number from 1 to 1024",
         "kiln.workers.count  | 0     | kiln.workers.count = \"0\": expected auto or a whole number from 1 to 1024",
-        "kiln.cpu.method     | fft   | kiln.cpu.method = \"fft\": expected one of all, factorial, float, int, sha256",
+        "kiln.cpu.method     | fft   | kiln.cpu.method = \"fft\": expected one of aes, all, copy, crc32c, deflate, factorial, float, fma, int, sha256, transcendental",
         "kiln.http.port      | 70000 | kiln.http.port = \"70000\": expected a whole number from 0 to 65535",
         "kiln.sampler.interval | 10ms | kiln.sampler.interval = \"10ms\": expected a duration from 200ms to 1m00s",
     })
@@ -169,6 +169,19 @@ final class SettingsLoaderTest {
         assertEquals("kiln.run.inject-fault = \"cross-core\": that stressor is not enabled",
                 error(() -> loader.load(null, Map.of("kiln.run.inject-fault", "cross-core", "kiln.cpu.enabled", false))),
                 "the cross-core digest is the CPU burners' work");
+    }
+
+    @Test
+    void injectFault_cpuMethod_namesAMethodTheBurnersRun() {
+        assertEquals("cpu:fma", loader.load(null, Map.of("kiln.run.inject-fault", "cpu:fma")).run().injectFault());
+        assertEquals("cpu:aes", loader.load(null, Map.of("kiln.run.inject-fault", "cpu:aes", "kiln.cpu.method", "aes")).run().injectFault());
+        assertEquals("kiln.run.inject-fault = \"cpu:fft\": expected cpu:<method> with a method of int, float, sha256, factorial, fma,"
+                        + " aes, crc32c, deflate, copy, transcendental",
+                error(() -> loader.load(null, Map.of("kiln.run.inject-fault", "cpu:fft"))));
+        assertEquals("kiln.run.inject-fault = \"cpu:fma\": that cpu method does not run (kiln.cpu.method = sha256)",
+                error(() -> loader.load(null, Map.of("kiln.run.inject-fault", "cpu:fma", "kiln.cpu.method", "sha256"))));
+        assertEquals("kiln.run.inject-fault = \"cpu:fma\": that stressor is not enabled",
+                error(() -> loader.load(null, Map.of("kiln.run.inject-fault", "cpu:fma", "kiln.cpu.enabled", false))));
     }
 
     @Test

@@ -48,6 +48,36 @@ final class FrameCodecTest {
         assertEquals(25, back.files().floorDeleted(), "the files deleted at the floor cross the pipe");
         assertEquals(5, back.files().latencyCount(0));
         assertEquals(Map.of("int", 11L, "sha256", 4L), back.cpu().ops());
+
+        WorkerStats withErrors = new WorkerStats(8, WorkerStats.Files.NONE,
+                new WorkerStats.Cpu(Map.of("fma", 3L), 5, Map.of("fma", 2L)), 0, Map.of("cpu", 2L), 1);
+        assertEquals(Map.of("fma", 2L), WorkerStats.fromFrame(FrameCodec.decode(FrameCodec.encode(withErrors.toFrame()).strip()))
+                .cpu().verifyErrors(), "a CPU error's method crosses the pipe");
+    }
+
+    @Test
+    void cpuMismatch_carriesSeedLaneMaskRetestAndReplay() throws Exception {
+        CpuMiscompare c = new CpuMiscompare(0xC0FFEEL, 6, 2, 1L << 17, 1,
+                java.util.List.of(new CpuMiscompare.Trial("3", 20, 20), new CpuMiscompare.Trial("5", 1, 0)),
+                "kiln replay --cpu 3 --method fma --seed c0ffee");
+        Message.Mismatch m = new Message.Mismatch("cpu", "fma", "3fe2", "3fe3", "2600 MHz", 1234, c);
+        Message.FromWorker back = Message.fromWorker(FrameCodec.decode(FrameCodec.encode(m.toFrame()).strip()));
+        assertEquals(m, back);
+        assertEquals("20 of 20 on cpu 3, 0 of 1 on cpu 5", c.rate());
+        assertEquals("mercurial core", c.kind());
+        assertEquals("0000000000020000", c.maskHex());
+        Message.Mismatch plain = new Message.Mismatch("files", "readback", "a", "b", "f", 1);
+        assertEquals(plain, Message.fromWorker(FrameCodec.decode(FrameCodec.encode(plain.toFrame()).strip())));
+    }
+
+    @Test
+    void cpuMiscompare_kind_readsTheRetest() {
+        java.util.function.Function<java.util.List<CpuMiscompare.Trial>, String> kind =
+                t -> new CpuMiscompare(1, 0, 0, 1, 1, t, "").kind();
+        assertEquals("transient", kind.apply(java.util.List.of(new CpuMiscompare.Trial("3", 20, 0), new CpuMiscompare.Trial("5", 1, 0))));
+        assertEquals("not retested", kind.apply(java.util.List.of()));
+        assertEquals("reproducible on every cpu tried",
+                kind.apply(java.util.List.of(new CpuMiscompare.Trial("3", 10, 10), new CpuMiscompare.Trial("5", 1, 1))));
     }
 
     @Test

@@ -79,7 +79,7 @@ final class KilnMetricsTest {
             stress.start();
             await().atMost(Duration.ofSeconds(20)).until(() -> stress.pool().workers().get(0).totals().cpu().ops().containsKey("int"));
             String text = m.scrape(null);
-            assertTrue(text.contains("kiln_verify_errors_total{cpu=\"1\",stressor=\"cpu\",worker=\"0\"} 0.0"), text);
+            assertTrue(text.contains("kiln_verify_errors_total{cpu=\"1\",method=\"int\",stressor=\"cpu\",worker=\"0\"} 0.0"), text);
             assertTrue(text.contains("kiln_core_cpu_ops_total{cpu=\"1\",method=\"int\",worker=\"0\"} 3.0"), text);
             stress.pool().kill();
         } finally {

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 final class VerdictMetersTest {
     @Test
     void verifyErrorsAndCoreOps_carryWorkerAndCpu_andSurviveAGc() {
-        WorkerStats stats = new WorkerStats(1, WorkerStats.Files.NONE, new WorkerStats.Cpu(Map.of("int", 42L), 0), 0,
+        WorkerStats stats = new WorkerStats(1, WorkerStats.Files.NONE, new WorkerStats.Cpu(Map.of("int", 42L), 0, Map.of("int", 1L)), 0,
                 Map.of("cpu", 1L), 0);
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         VerdictMeters meters = new VerdictMeters(registry, new Work(), HostFacts.read(), List.of("cpu", "files", "memory"), id -> stats);
@@ -26,7 +26,11 @@ final class VerdictMetersTest {
         meters.onWorkers(views);
         System.gc();
         String text = registry.scrape();
-        assertTrue(text.contains("kiln_verify_errors_total{cpu=\"1\",stressor=\"cpu\",worker=\"1\"} 1.0"), text);
+        assertTrue(text.contains("kiln_verify_errors_total{cpu=\"1\",method=\"int\",stressor=\"cpu\",worker=\"1\"} 1.0"), text);
+        assertTrue(text.contains("kiln_verify_errors_total{cpu=\"1\",method=\"fma\",stressor=\"cpu\",worker=\"1\"} 0.0"),
+                "every registered method has its series: " + text);
+        assertTrue(text.contains("kiln_verify_errors_total{cpu=\"1\",method=\"\",stressor=\"files\",worker=\"1\"} 0.0"),
+                "stressors without methods keep their series: " + text);
         assertTrue(text.contains("kiln_core_cpu_ops_total{cpu=\"0\",method=\"int\",worker=\"0\"} 42.0"), text);
     }
 }

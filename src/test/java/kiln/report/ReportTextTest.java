@@ -154,6 +154,50 @@ final class ReportTextTest {
     }
 
     @Test
+    void aCpuError_saysItsLaneMaskRetestAndReplay_inTheJsonTheSummaryAndThePage() {
+        Report plain = report(Map.of(), Map.of("cpu", 1L));
+        kiln.link.CpuMiscompare c = new kiln.link.CpuMiscompare(0xC0FFEEL, 6, 2, 1L << 17, 1,
+                List.of(new kiln.link.CpuMiscompare.Trial("3", 20, 20), new kiln.link.CpuMiscompare.Trial("5", 1, 0)),
+                "kiln replay --cpu 3 --method fma --seed c0ffee");
+        kiln.supervisor.VerifyErrorLog.Entry e = new kiln.supervisor.VerifyErrorLog.Entry(1, "3", "cpu", "fma", "3fe2", "3fe3",
+                "2600 MHz", 1_800_000_000_000L, c);
+        Report r = new Report(plain.settings(), plain.workers(), plain.totals(), plain.elapsed(), 0.5, 5, 0, false, "native",
+                new Report.Findings(List.of(e), plain.findings().before(), plain.findings().after(), List.of(), List.of(), Map.of(),
+                        "duration reached", false));
+        Map<String, Object> m = r.toMap();
+        Map<?, ?> first = (Map<?, ?>) ((List<?>) ((Map<?, ?>) m.get("errors")).get("first")).get(0);
+        assertEquals("c0ffee", first.get("seed"));
+        assertEquals(6, first.get("element"));
+        assertEquals(2, first.get("lane"));
+        assertEquals("0000000000020000", first.get("mask"));
+        Map<?, ?> retest = (Map<?, ?>) first.get("retest");
+        assertEquals(21, retest.get("runs"));
+        assertEquals(20, retest.get("failed"));
+        assertEquals("mercurial core", retest.get("kind"));
+        assertEquals(List.of(Map.of("cpu", "3", "runs", 20, "failed", 20), Map.of("cpu", "5", "runs", 1, "failed", 0)),
+                retest.get("per_cpu"));
+        assertEquals("kiln replay --cpu 3 --method fma --seed c0ffee", first.get("replay"));
+        List<?> reasons = (List<?>) m.get("verdict_reasons");
+        assertTrue(reasons.get(0).toString().contains("mercurial core: 20 of 20 on cpu 3, 0 of 1 on cpu 5"), "the reason says which kind: "
+                + reasons);
+        String text = summary(r);
+        assertTrue(text.contains("  replay: kiln replay --cpu 3 --method fma --seed c0ffee   (mercurial core: 20 of 20 on cpu 3, 0 of 1"
+                + " on cpu 5)"), text);
+        String page = HtmlReport.render(m, new History());
+        assertTrue(page.contains("<td>2</td><td>0000000000020000</td><td>mercurial core: 20 of 20 on cpu 3, 0 of 1 on cpu 5</td>"
+                + "<td><code>kiln replay --cpu 3 --method fma --seed c0ffee</code></td>"), page);
+    }
+
+    @Test
+    void cpuMethods_giveOpsAndTheHonestRate() {
+        Map<?, ?> cpu = (Map<?, ?>) report(Map.of(), Map.of()).toMap().get("cpu");
+        Map<?, ?> methods = (Map<?, ?>) cpu.get("methods");
+        assertEquals(List.of("int", "float"), List.copyOf(methods.keySet()), "the methods that ran, in registration order");
+        assertEquals(Map.of("ops", 50L, "ops_per_second", 5.0), methods.get("int"));
+        assertEquals(Map.of("ops", 30L, "ops_per_second", 3.0, "flops_per_second", 3.0 * 2 * 48 * 48 * 48), methods.get("float"));
+    }
+
+    @Test
     void html_showsWhoWhereAndTheErrors_atTheTop() {
         Report plain = report(Map.of(), Map.of("cpu", 1L));
         kiln.supervisor.VerifyErrorLog.Entry e = new kiln.supervisor.VerifyErrorLog.Entry(1, "1", "cpu", "float", "3ff0", "3ff2", "",

@@ -2,6 +2,7 @@ package kiln.stress;
 
 import kiln.util.Ticker;
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -15,20 +16,51 @@ import org.junit.jupiter.api.Timeout;
 final class CpuTest {
 
     @Test
-    void everyMethod_computesItsKnownAnswer() {
+    void everyMethod_computesItsKnownAnswer_forEverySeed() {
         for (CpuMethod method : CpuMethod.values()) {
-            CpuWork m = method.newWork();
-            assertEquals(method, m.method());
-            for (int i = 0; i < 3; i++) {
-                assertEquals(method.expected(), m.op(), method.word() + " result " + i);
+            CpuMethod.Work w = method.newWork();
+            for (long seed : method.seeds()) {
+                long[] expected = method.answer(seed);
+                long[] out = new long[expected.length];
+                for (int i = 0; i < 2; i++) {
+                    w.run(seed, out);
+                    assertArrayEquals(expected, out, method.word() + " seed " + Long.toHexString(seed) + " run " + i);
+                }
             }
         }
     }
 
     @Test
+    void theOldMethods_keepTheirOneSeedAndTheirAnswers() {
+        long classic = 0x5DEECE66DL;
+        assertArrayEquals(new long[] {0x15f7b6903b7ce3aeL}, CpuMethod.parse("int").orElseThrow().answer(classic));
+        assertArrayEquals(new long[] {0x7670507372afdbdaL}, CpuMethod.parse("float").orElseThrow().answer(classic));
+        assertArrayEquals(new long[] {0xcd04f88833855c4eL}, CpuMethod.parse("sha256").orElseThrow().answer(classic));
+        assertArrayEquals(new long[] {0x2cd85204L}, CpuMethod.parse("factorial").orElseThrow().answer(classic));
+    }
+
+    @Test
+    void fma_comparesTwelveAccumulatorsOfFourLanes() {
+        CpuMethod fma = CpuMethod.parse("fma").orElseThrow();
+        assertEquals(4, fma.lanes());
+        for (long seed : fma.seeds()) {
+            assertEquals(48, fma.answer(seed).length);
+        }
+        assertEquals(CpuMethod.Measure.FLOPS, fma.measure());
+        assertTrue(fma.perOp() > 1_000_000, "an op is tens of microseconds of FMAs: " + fma.perOp());
+    }
+
+    @Test
+    void answer_ofAnUnknownSeed_isRefusedWithTheSeedsItKnows() {
+        var e = assertThrows(IllegalArgumentException.class, () -> CpuMethod.parse("aes").orElseThrow().answer(0x42));
+        assertTrue(e.getMessage().contains("no known answer for seed 42") && e.getMessage().contains("c0ffee"), e.getMessage());
+    }
+
+    @Test
     void settingWords_selectOneMethodOrAllOfThem() {
-        assertEquals(java.util.List.of("int", "float", "sha256", "factorial", "all"), java.util.List.copyOf(CpuMethod.settingWords()));
-        assertEquals(java.util.List.of(CpuMethod.values()), CpuMethod.select("all"));
+        assertEquals(java.util.List.of("int", "float", "sha256", "factorial", "fma", "aes", "crc32c", "deflate", "copy",
+                "transcendental", "all"), java.util.List.copyOf(CpuMethod.settingWords()));
+        assertEquals(CpuMethod.values(), CpuMethod.select("all"));
         for (CpuMethod m : CpuMethod.values()) {
             assertEquals(java.util.List.of(m), CpuMethod.select(m.word()));
             assertEquals(java.util.Optional.of(m), CpuMethod.parse(m.word()));
@@ -41,36 +73,97 @@ final class CpuTest {
     @Test
     void everyMethod_dependsOnItsInput() {
         for (CpuMethod method : CpuMethod.values()) {
-            CpuWork m = method.newWork();
-            assertNotEquals(m.compute(0x5DEECE66DL), m.compute(0x5DEECE66DL + 1), method.word() + " is not a constant");
+            CpuMethod.Work w = method.newWork();
+            long seed = method.seeds()[0];
+            long[] a = method.answer(seed);
+            long[] b = new long[a.length];
+            w.run(seed + 1, b);
+            assertNotEquals(java.util.Arrays.toString(a), java.util.Arrays.toString(b), method.word() + " is not a constant");
         }
     }
 
     @Test
-    @Timeout(30)
-    void burner_countsAWrongAnswerAsAVerificationError() {
+    @Timeout(120)
+    void burner_catchesAFaultInEveryMethod_withItsMaskLaneRetestAndReplay() {
         for (CpuMethod cm : CpuMethod.values()) {
             String method = cm.word();
             try (CpuBurner b = new CpuBurner(0, java.util.List.of(cm), 1, 100, Ticker.SYSTEM)) {
+                b.retestHereOnly();
                 b.start();
-                await().atMost(Duration.ofSeconds(10)).until(() -> b.ops().get(method) > 10);
+                await().atMost(Duration.ofSeconds(20)).until(() -> b.ops().get(method) > 3);
                 assertEquals(0, b.verifyErrors(), method + ": a healthy CPU gives right answers");
-                b.injectFault();
-                await().atMost(Duration.ofSeconds(10)).until(() -> b.verifyErrors() == 1);
+                assertTrue(b.injectFault(cm));
+                await().atMost(Duration.ofSeconds(20)).until(() -> b.verifyErrors() == 1);
+                java.util.List<Mismatches.Mismatch> found = new java.util.ArrayList<>();
+                await().atMost(Duration.ofSeconds(30)).until(() -> {
+                    b.mismatches().drainTo(found, 10);
+                    return !found.isEmpty();
+                });
                 long ops = b.ops().get(method);
-                await().atMost(Duration.ofSeconds(10)).until(() -> b.ops().get(method) > ops + 10);
+                await().atMost(Duration.ofSeconds(20)).until(() -> b.ops().get(method) > ops + 3);
                 assertEquals(1, b.verifyErrors(), method + ": exactly the one corrupted result is counted");
+                assertEquals(java.util.Map.of(method, 1L), b.verifyErrorsByMethod());
+                Mismatches.Mismatch m = found.get(0);
+                kiln.link.CpuMiscompare c = m.cpu();
+                assertEquals(method, m.method());
+                assertEquals(1L << CpuBurner.FAULT_BIT, c.mask(), method + ": the mask is the flipped bit");
+                int words = cm.answer(c.seed()).length;
+                assertEquals(CpuBurner.FAULT_ELEMENT % words, c.element(), method);
+                assertEquals(CpuBurner.FAULT_ELEMENT % words % cm.lanes(), c.lane(), method);
+                assertEquals(1, c.differing(), method);
+                assertEquals(Long.toHexString(cm.answer(c.seed())[c.element()]), m.expected(), method);
+                assertEquals(Long.toHexString(cm.answer(c.seed())[c.element()] ^ c.mask()), m.actual(), method);
+                assertEquals(java.util.List.of(new kiln.link.CpuMiscompare.Trial(CpuBurner.cpus(), 20, 0)), c.retest(),
+                        method + ": a one-off fault reproduces 0 of 20 on its cpu");
+                assertEquals("transient", c.kind());
+                assertEquals("kiln replay --cpu " + CpuBurner.cpus() + " --method " + method + " --seed "
+                        + Long.toHexString(c.seed()), c.replay());
             }
         }
     }
 
     @Test
-    @Timeout(30)
+    @Timeout(60)
+    void fma_fault_namesItsLane_andIsRetestedOnAnotherCpu() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(kiln.stress.cpu.Replay.otherCpu(CpuBurner.cpus()).isPresent()
+                        || kiln.stress.cpu.Replay.cpuList(CpuBurner.cpus()).size() > 1,
+                "needs a second cpu");
+        CpuMethod fma = CpuMethod.parse("fma").orElseThrow();
+        try (CpuBurner b = new CpuBurner(0, java.util.List.of(fma), 1, 100, Ticker.SYSTEM)) {
+            b.start();
+            await().atMost(Duration.ofSeconds(20)).until(() -> b.ops().get("fma") > 3);
+            b.injectFault();
+            java.util.List<Mismatches.Mismatch> found = new java.util.ArrayList<>();
+            await().atMost(Duration.ofSeconds(50)).until(() -> {
+                b.mismatches().drainTo(found, 10);
+                return !found.isEmpty();
+            });
+            kiln.link.CpuMiscompare c = found.get(0).cpu();
+            assertEquals(6, c.element());
+            assertEquals(2, c.lane(), "accumulator 1, lane 2");
+            if (kiln.stress.cpu.Replay.otherCpu(CpuBurner.cpus()).isPresent()) {
+                assertEquals(2, c.retest().size(), c.rate());
+                assertEquals(1, c.retest().get(1).runs());
+                assertEquals(0, c.retest().get(1).failed());
+                assertEquals("transient", c.kind());
+            }
+        }
+    }
+
+    @Test
+    @Timeout(60)
     void burner_all_rotatesThroughEveryMethod() {
         try (CpuBurner b = new CpuBurner(0, CpuMethod.select(CpuMethod.ALL), 1, 100, Ticker.SYSTEM)) {
             b.start();
-            await().atMost(Duration.ofSeconds(15)).until(() -> b.ops().values().stream().allMatch(v -> v > 0));
+            await().atMost(Duration.ofSeconds(50)).until(() -> b.ops().values().stream().allMatch(v -> v > 0));
             assertEquals(CpuMethod.settingWords().size() - 1, b.ops().size());
+        }
+    }
+
+    @Test
+    void injectFault_intoAMethodTheBurnerDoesNotRun_isRefused() {
+        try (CpuBurner b = new CpuBurner(0, CpuMethod.select("int"), 1, 100, Ticker.SYSTEM)) {
+            assertEquals(false, b.injectFault(CpuMethod.parse("fma").orElseThrow()));
         }
     }
 

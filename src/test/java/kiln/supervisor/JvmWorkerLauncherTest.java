@@ -26,6 +26,8 @@ final class JvmWorkerLauncherTest {
                 : "-Xlog:all=warning,cds=error:stderr"), "JVM warnings never land in the frame stream: " + cmd);
         assertTrue(cmd.contains("-XX:+DisplayVMOutputToStderr"), "nor what the VM prints outside its log: " + cmd);
         assertEquals(Runtime.version().feature() >= 22, cmd.contains("--enable-native-access=ALL-UNNAMED"));
+        assertEquals(Runtime.version().feature() >= 22, cmd.contains("--add-modules=jdk.incubator.vector"),
+                "the fma method's Vector API on JDK 22+, where kiln's vector kernel is built: " + cmd);
         assertEquals(JvmWorkerLauncher.trimsNativeHeap(Runtime.version()), cmd.contains("-XX:TrimNativeHeapInterval=1000"),
                 "a flag the JVM does not know would stop it from starting");
         assertTrue(cmd.indexOf("-XX:+UnlockDiagnosticVMOptions") >= 0
@@ -68,5 +70,11 @@ final class JvmWorkerLauncherTest {
         java.util.Map<String, String> plain = new java.util.HashMap<>(java.util.Map.of("LC_CTYPE", "C.UTF-8", "LC_ALL", "de_DE.UTF-8"));
         JvmWorkerLauncher.untranslatedErrors(plain);
         assertEquals("C.UTF-8", plain.get("LC_CTYPE"), "an LC_CTYPE already set wins: " + plain);
+    }
+
+    @org.junit.jupiter.api.Test
+    void vectorApi_onlyOnJdk22AndNewer() {
+        assertFalse(JvmWorkerLauncher.vectorApi(Runtime.Version.parse("17.0.9")));
+        assertFalse(JvmWorkerLauncher.vectorApi(Runtime.Version.parse("21.0.4")), "21's incubator API differs from 22's");
     }
 }
