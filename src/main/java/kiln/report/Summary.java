@@ -41,6 +41,9 @@ public final class Summary {
             row("memory", Sizes.human(t.memoryBytes()), Sizes.human(t.memoryBytes() / r.seconds()) + "/s",
                     r.verifyErrors(Stressor.MEMORY), Sizes.human(r.memoryBytes()) + " held, written and read back");
         }
+        if (r.settings().files().enabled()) {
+            out.println("  file rate held by: " + String.join("; ", Tested.fileRateBounds(r)));
+        }
         if (r.settings().run().untilReady()) {
             out.println("  warm: " + (r.ready() ? "yes" : "no"));
         }
@@ -49,6 +52,13 @@ public final class Summary {
                 + (v.reasons().isEmpty() ? "" : " (" + v.reasons().get(0) + ")"));
         for (String reason : v.reasons().subList(Math.min(1, v.reasons().size()), Math.min(10, v.reasons().size()))) {
             out.println("           also: " + reason);
+        }
+        if (r.faultInjected()) {
+            out.println("  !! " + Tested.injectedNote(r.settings().run().injectFault()));
+        }
+        String caveat = Tested.RestsOn.of(r.findings()).caveat(v.outcome().label());
+        if (caveat != null) {
+            out.println("  note: " + caveat);
         }
     }
 
