@@ -27,6 +27,7 @@ final class Identity {
         m.put("cores", h.cores());
         m.put("threads", h.threads());
         m.put("memory_bytes", h.memoryBytes());
+        m.put("hardware", kiln.sampler.MachineInventory.serials(java.nio.file.Path.of("/")));
         m.put("configuration", asMap(settings));
         return m;
     }

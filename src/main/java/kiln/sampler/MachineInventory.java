@@ -38,6 +38,71 @@ public final class MachineInventory {
         return m;
     }
 
+    /**
+     * The machine's serials for a hardware record, from sysfs under {@code root} ({@code /} on a
+     * real machine): the DMI product name, vendor and serial ({@code sys/class/dmi/id/}; the serial
+     * is readable by root only), and each block device's model and serial
+     * ({@code sys/block/NAME/device/model}; the serial from {@code device/serial}, {@code serial} (virtio) or {@code device/wwid}). A value that cannot be
+     * read or is blank is left out; virtual devices (loop, ram, dm) are skipped.
+     */
+    public static Map<String, Object> serials(java.nio.file.Path root) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        java.nio.file.Path dmi = root.resolve("sys/class/dmi/id");
+        for (String[] k : new String[][] {{"sys_vendor", "vendor"}, {"product_name", "product"}, {"product_serial", "serial"},
+                {"board_serial", "board_serial"}}) {
+            String v = readLine(dmi.resolve(k[0]));
+            if (v != null) {
+                m.put(k[1], v);
+            }
+        }
+        List<Map<String, Object>> disks = new ArrayList<>();
+        java.nio.file.Path block = root.resolve("sys/block");
+        List<java.nio.file.Path> names = new ArrayList<>();
+        try (java.util.stream.Stream<java.nio.file.Path> list = java.nio.file.Files.list(block)) {
+            list.sorted().forEach(names::add);
+        } catch (java.io.IOException | RuntimeException e) {
+            // no sysfs here: no disks to name
+        }
+        for (java.nio.file.Path dev : names) {
+            String name = dev.getFileName().toString();
+            if (name.startsWith("loop") || name.startsWith("ram") || name.startsWith("dm-") || name.startsWith("zram")) {
+                continue;
+            }
+            Map<String, Object> d = new LinkedHashMap<>();
+            d.put("name", name);
+            String model = readLine(dev.resolve("device/model"));
+            String serial = readLine(dev.resolve("device/serial"));
+            if (serial == null) {
+                serial = readLine(dev.resolve("serial")); // virtio-blk keeps it beside the device
+            }
+            if (serial == null) {
+                serial = readLine(dev.resolve("device/wwid"));
+            }
+            if (model != null) {
+                d.put("model", model);
+            }
+            if (serial != null) {
+                d.put("serial", serial);
+            }
+            if (d.size() > 1) {
+                disks.add(d);
+            }
+        }
+        if (!disks.isEmpty()) {
+            m.put("disks", disks);
+        }
+        return m;
+    }
+
+    private static String readLine(java.nio.file.Path file) {
+        try {
+            String v = java.nio.file.Files.readString(file).strip();
+            return v.isEmpty() ? null : v;
+        } catch (java.io.IOException | RuntimeException e) {
+            return null; // absent, or root-only and we are not root
+        }
+    }
+
     private static Map<String, Object> cpu(CentralProcessor p) {
         Map<String, Object> c = new LinkedHashMap<>();
         c.put("model", p.getProcessorIdentifier().getName().strip());
