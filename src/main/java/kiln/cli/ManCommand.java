@@ -54,7 +54,7 @@ final class ManCommand implements Runnable {
                 out.println(roff(String.join(" ", p.description())));
             }
             for (OptionSpec o : s.options()) {
-                if (o.usageHelp() || o.versionHelp()) {
+                if (o.usageHelp() || o.versionHelp() || o.hidden()) {
                     continue;
                 }
                 out.println(".TP");
@@ -99,7 +99,7 @@ final class ManCommand implements Runnable {
     private static String synopsis(CommandSpec s) {
         StringBuilder sb = new StringBuilder();
         for (OptionSpec o : s.options()) {
-            if (o.usageHelp() || o.versionHelp()) {
+            if (o.usageHelp() || o.versionHelp() || o.hidden()) {
                 continue;
             }
             sb.append('[').append(o.longestName()).append(o.arity().max() > 0 ? " " + o.paramLabel() : "").append("] ");
