@@ -87,6 +87,120 @@ final class DashboardMetricsIT {
         }
     }
 
+    /** Labels Prometheus adds to every series it scrapes. */
+    private static final Set<String> TARGET_LABELS = Set.of("job", "instance");
+    private static final Pattern AGGREGATION = Pattern.compile("^\\s*(?:sum|max|min|avg|count)\\s*(?:by\\s*\\(([^)]*)\\))?\\s*\\(");
+    private static final Pattern QUANTILE = Pattern.compile("^\\s*histogram_quantile\\s*\\(\\s*[0-9.]+\\s*,\\s*(.*)\\)\\s*$");
+    private static final Pattern LEGEND_LABEL = Pattern.compile("\\{\\{\\s*([a-zA-Z_][a-zA-Z0-9_]*)\\s*\\}\\}");
+
+    /**
+     * The labels a query's series carry: an aggregation's {@code by} list (none without one), a
+     * quantile's less {@code le}, otherwise its metric's labels (from a live scrape) and the target's.
+     */
+    static Set<String> labelsOf(String expr, Map<String, Set<String>> labelsByMetric) {
+        Matcher q = QUANTILE.matcher(expr);
+        if (q.find()) {
+            Set<String> inner = labelsOf(q.group(1), labelsByMetric);
+            inner.remove("le");
+            return inner;
+        }
+        Matcher agg = AGGREGATION.matcher(expr);
+        if (agg.find()) {
+            Set<String> by = new TreeSet<>();
+            if (agg.group(1) != null) {
+                for (String l : agg.group(1).split(",")) {
+                    by.add(l.strip());
+                }
+            }
+            return by;
+        }
+        Set<String> out = new TreeSet<>(TARGET_LABELS);
+        for (String metric : namesIn(expr)) {
+            out.addAll(labelsByMetric.getOrDefault(metric.replaceFirst("_bucket$", ""), Set.of()));
+        }
+        return out;
+    }
+
+    @Test
+    void everyLegend_namesOnlyLabelsItsSeriesHave_inALiveScrape() throws Exception {
+        var dashboard = ConfigFactory.parseFile(Path.of("docker/grafana/dashboards/kiln.json").toFile());
+        Map<String, Set<String>> labelsByMetric = new java.util.HashMap<>();
+        try (KilnProcess k = new KilnProcess("run", "--duration", "4s", "--workers", "1", "--dir", tmp.resolve("d").toString(),
+                "--metrics-port", "0", "--min-free", "64m", "--max-files", "500", "--cpu-load", "20")) {
+            await().atMost(Duration.ofSeconds(30)).until(() -> k.port() > 0 || !k.process.isAlive());
+            await().atMost(Duration.ofSeconds(20)).until(() -> k.scrape().getOrDefault("kiln_files_per_second", 0.0) > 0);
+            Pattern label = Pattern.compile("([a-zA-Z_][a-zA-Z0-9_]*)=\"");
+            for (String sample : k.scrape().keySet()) {
+                String name = sample.replaceFirst("\\{.*", "");
+                Set<String> labels = new TreeSet<>();
+                Matcher m = label.matcher(sample.contains("{") ? sample.substring(sample.indexOf('{')) : "");
+                while (m.find()) {
+                    labels.add(m.group(1));
+                }
+                labelsByMetric.computeIfAbsent(name.replaceFirst("_(bucket|count|sum)$", ""), n -> new TreeSet<>()).addAll(labels);
+                labelsByMetric.computeIfAbsent(name, n -> new TreeSet<>()).addAll(labels);
+            }
+            assertEquals(0, k.waitFor(Duration.ofSeconds(60)), k.output());
+        }
+        assertTrue(labelsByMetric.getOrDefault("kiln_host_disk_write_bytes_total", Set.of()).contains("device"),
+                "the disk metrics name their device: " + labelsByMetric.get("kiln_host_disk_write_bytes_total"));
+        java.util.List<String> wrong = new java.util.ArrayList<>();
+        int legends = 0;
+        for (var panel : dashboard.getConfigList("panels")) {
+            for (var target : panel.getConfigList("targets")) {
+                if (!target.hasPath("legendFormat")) {
+                    continue;
+                }
+                Set<String> has = labelsOf(target.getString("expr"), labelsByMetric);
+                Matcher m = LEGEND_LABEL.matcher(target.getString("legendFormat"));
+                while (m.find()) {
+                    legends++;
+                    if (!has.contains(m.group(1))) {
+                        wrong.add(panel.getString("title") + ": legend " + target.getString("legendFormat") + " names " + m.group(1)
+                                + ", its series have " + has);
+                    }
+                }
+            }
+        }
+        assertTrue(legends >= 10, "legends with labels were checked: " + legends);
+        assertEquals(java.util.List.of(), wrong);
+    }
+
+    /**
+     * The verdict panel's query, evaluated by Prometheus's own engine (promtool test rules): a
+     * scraped kiln before its first run shows "no run yet", not Grafana's "No data"; after a run,
+     * its verdict; a kiln not scraped at all, nothing.
+     */
+    @Test
+    void theVerdictPanel_saysNoRunYet_ratherThanNoData() throws Exception {
+        Path promtool = Path.of("/usr/bin/promtool");
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isExecutable(promtool), "promtool not installed (Debian package prometheus)");
+        var dashboard = ConfigFactory.parseFile(Path.of("docker/grafana/dashboards/kiln.json").toFile());
+        var verdict = dashboard.getConfigList("panels").stream().filter(p -> p.getString("title").equals("Verdict of the last run"))
+                .findFirst().orElseThrow();
+        var target = verdict.getConfigList("targets").get(0);
+        assertEquals("{{verdict}}", target.getString("legendFormat"));
+        assertEquals("name", verdict.getString("options.textMode"), "the panel shows the series' name: its verdict label");
+        String expr = target.getString("expr").replace("$job", ".*").replace("$instance", ".*").replace("'", "''");
+        StringBuilder series = new StringBuilder();
+        for (String v : new String[] {"pass", "fail", "degraded", "inconclusive"}) {
+            series.append("      - series: 'kiln_last_run_verdict{job=\"kiln\",instance=\"a:9464\",verdict=\"").append(v)
+                    .append("\"}'\n        values: '").append(v.equals("fail") ? "0 0 1 1" : "0 0 0 0").append("'\n");
+        }
+        String test = "evaluation_interval: 1m\ntests:\n  - interval: 1m\n    input_series:\n" + series
+                + "    promql_expr_test:\n"
+                + "      - expr: '" + expr + "'\n        eval_time: 1m\n        exp_samples:\n"
+                + "          - labels: '{verdict=\"no run yet\"}'\n            value: 4\n"
+                + "      - expr: '" + expr + "'\n        eval_time: 3m\n        exp_samples:\n"
+                + "          - labels: '{verdict=\"fail\"}'\n            value: 1\n"
+                + "      - expr: '" + expr + "'\n        eval_time: 20m\n        exp_samples: []\n";
+        Path file = Files.writeString(tmp.resolve("verdict-panel-test.yml"), test);
+        Process p = new ProcessBuilder(promtool.toString(), "test", "rules", file.toString()).redirectErrorStream(true).start();
+        String said = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS));
+        assertEquals(0, p.exitValue(), test + "\n" + said);
+    }
+
     /** Whether this machine reports what a sensor-dependent metric shows. */
     private static boolean sensorPresent(String metric) throws RuntimeException {
         try (KilnProcess s = new KilnProcess("sensors", "--json")) {
