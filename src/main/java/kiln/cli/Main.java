@@ -145,7 +145,7 @@ public final class Main implements java.util.concurrent.Callable<Integer> {
             if (java.nio.file.Files.isRegularFile(path)) {
                 try (java.util.jar.JarFile j = new java.util.jar.JarFile(path.toFile())) {
                     String spec = j.getManifest() == null ? null : j.getManifest().getMainAttributes().getValue("Build-Jdk-Spec");
-                    builtWith = spec == null ? "" : ", built for JDK " + spec + " and later";
+                    builtWith = spec == null ? "" : " (built for JDK " + spec + " and later)";
                 }
             }
         } catch (java.io.IOException | java.net.URISyntaxException | RuntimeException e) {
@@ -153,7 +153,8 @@ public final class Main implements java.util.concurrent.Callable<Integer> {
         }
         String io = kiln.workspace.FileIo.best().name();
         return new String[] {
-            "kiln " + version() + " (" + jar + builtWith + ")",
+            "kiln " + version(), // alone on the first line, for scripts that read it
+            "build: " + jar + builtWith,
             "Java " + Runtime.version() + " (" + System.getProperty("java.vendor") + ", " + System.getProperty("java.vm.name") + ") in "
                     + System.getProperty("java.home"),
             "file I/O: " + io + (io.equals("native") ? " (FFM)" : " (the native path needs JDK 22 or later)"),

@@ -120,9 +120,12 @@ final class Tested {
             return new RestsOn(read, absent);
         }
 
-        /** Null when most sources were read; otherwise the caveat a pass needs. */
+        /**
+         * The caveat a pass (or a degraded run) needs when most sources are absent; null when most
+         * were read, and for a fail or an inconclusive run, whose reasons say what they rest on.
+         */
         String caveat(String verdict) {
-            if (absent.size() * 2 < read.size() + absent.size()) {
+            if (absent.size() * 2 < read.size() + absent.size() || verdict.equals("fail") || verdict.equals("inconclusive")) {
                 return null;
             }
             return String.format(Locale.ROOT, "%s rests on kiln's own checks (every result compared with its known answer) and %d of %d "

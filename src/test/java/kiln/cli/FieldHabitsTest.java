@@ -94,7 +94,7 @@ final class FieldHabitsTest {
     void version_namesTheBuild_andTheJdkItRunsOn() {
         assertEquals(0, run("--version"));
         String text = out.toString();
-        assertTrue(text.startsWith("kiln " + Main.version() + " ("), text);
+        assertTrue(text.startsWith("kiln " + Main.version() + "\nbuild: "), "the version alone on the first line, for scripts: " + text);
         assertTrue(text.contains("Java " + Runtime.version() + " (" + System.getProperty("java.vendor")), text);
         assertTrue(text.contains(System.getProperty("java.home")), text);
         assertTrue(text.contains("file I/O: " + kiln.workspace.FileIo.best().name()), text);

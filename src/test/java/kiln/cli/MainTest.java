@@ -36,6 +36,9 @@ final class MainTest {
         assertTrue(man.contains("POST /api/v1/stop, GET /api/v1/status"), "the daemon's control API, from its --help footer");
         assertTrue(man.contains("\"memory\": \"10%\""), "one % sign");
         assertTrue(man.contains(".SH SIGNALS") && man.contains("SIGHUP is logged and changes nothing"), man);
+        assertTrue(man.contains(".I /var/cache/kiln\n") && man.contains("${XDG_CACHE_HOME:\\-$HOME/.cache}/kiln"),
+                "where the launcher keeps its archive, for root and for a user: " + man.substring(man.indexOf(".SH FILES")));
+        assertTrue(!man.contains("metrics\\-brief"), "hidden options stay hidden");
         assertEquals("", err.toString());
     }
 
