@@ -169,7 +169,7 @@ public final class HtmlReport {
         }
         h.append("<h2>Per core</h2>\n<table class=\"per-core\" id=\"per-core\"><tr><th>worker</th><th>cpus</th><th>state</th>"
                 + "<th>cpu ops by method</th><th>files</th><th>memory</th><th>verification errors</th><th>I/O errors</th>"
-                + "<th>restarts</th><th>stalls</th></tr>\n");
+                + "<th>restarts</th><th>stalls</th><th>clock at the end</th></tr>\n");
         for (Object o : workers) {
             Map<?, ?> w = (Map<?, ?>) o;
             String ops = w.get("cpu_ops_by_method") instanceof Map<?, ?> m ? m.entrySet().stream()
@@ -179,7 +179,8 @@ public final class HtmlReport {
             for (String cell : new String[] {"w" + w.get("worker"), String.valueOf(w.get("cpus")), String.valueOf(w.get("state")), ops,
                     String.format(Locale.ROOT, "%,.0f", number(w.get("files_created"))), kiln.util.Sizes.human(number(w.get("memory_bytes"))),
                     String.valueOf(w.get("verify_errors")), String.valueOf(w.get("io_errors")), String.valueOf(w.get("restarts")),
-                    String.valueOf(w.get("stalls"))}) {
+                    String.valueOf(w.get("stalls")), w.get("frequency_hz_at_end") instanceof Number hz
+                            ? String.format(Locale.ROOT, "%.2f GHz", hz.doubleValue() / 1e9) : "not reported"}) {
                 h.append("<td>").append(esc(cell)).append("</td>");
             }
             h.append("</tr>\n");

@@ -169,11 +169,14 @@ final class ReportJson {
     /** Per worker (and so per core when pinned): its cpus, state, work per method, files, errors, restarts. */
     private static List<Map<String, Object>> perWorker(Report r) {
         List<Map<String, Object>> out = new ArrayList<>();
+        Map<?, ?> clocks = r.findings().identity().get("cpu_frequency_at_end_hz") instanceof Map<?, ?> m ? m : Map.of();
         for (kiln.supervisor.WorkerView w : r.workers()) {
             Map<String, Object> one = new LinkedHashMap<>();
             one.put("worker", w.id());
             one.put("cpus", w.cpus());
             one.put("state", w.state().name().toLowerCase(java.util.Locale.ROOT));
+            Object clock = clocks.get(w.cpus()); // a pinned worker's one cpu
+            one.put("frequency_hz_at_end", clock instanceof Number ? clock : null);
             Map<String, Object> ops = new LinkedHashMap<>();
             for (kiln.stress.CpuMethod method : kiln.stress.CpuMethod.values()) {
                 Long n = w.totals().cpu().ops().get(method.word());

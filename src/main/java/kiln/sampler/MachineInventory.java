@@ -94,6 +94,52 @@ public final class MachineInventory {
         return m;
     }
 
+    /**
+     * Each cpu's clock now, in Hz, by cpu number: {@code sys/devices/system/cpu/cpuN/cpufreq/scaling_cur_freq}
+     * (kHz) where cpufreq exists, else the "cpu MHz" of each processor in {@code proc/cpuinfo} (x86
+     * VMs); empty where neither says. Read at a run's end, while the load is still on, it shows a
+     * core held back (throttled) beside its siblings.
+     */
+    public static Map<String, Long> coreFrequenciesHz(java.nio.file.Path root) {
+        Map<String, Long> out = new java.util.TreeMap<>(java.util.Comparator.comparingInt(Integer::parseInt));
+        java.nio.file.Path cpus = root.resolve("sys/devices/system/cpu");
+        try (java.util.stream.Stream<java.nio.file.Path> list = java.nio.file.Files.list(cpus)) {
+            list.forEach(dir -> {
+                String name = dir.getFileName().toString();
+                if (name.matches("cpu\\d+")) {
+                    String khz = readLine(dir.resolve("cpufreq/scaling_cur_freq"));
+                    if (khz != null && khz.matches("\\d+")) {
+                        out.put(name.substring(3), Long.parseLong(khz) * 1000);
+                    }
+                }
+            });
+        } catch (java.io.IOException | RuntimeException e) {
+            // no cpufreq here: try cpuinfo
+        }
+        if (!out.isEmpty()) {
+            return out;
+        }
+        try {
+            String cpu = null;
+            for (String line : java.nio.file.Files.readAllLines(root.resolve("proc/cpuinfo"))) {
+                int colon = line.indexOf(':');
+                if (colon < 0) {
+                    continue;
+                }
+                String key = line.substring(0, colon).strip();
+                String value = line.substring(colon + 1).strip();
+                if (key.equals("processor")) {
+                    cpu = value;
+                } else if (key.equals("cpu MHz") && cpu != null) {
+                    out.put(cpu, Math.round(Double.parseDouble(value) * 1e6));
+                }
+            }
+        } catch (java.io.IOException | RuntimeException e) {
+            out.clear(); // neither source readable: nothing said, rather than part of it
+        }
+        return out;
+    }
+
     private static String readLine(java.nio.file.Path file) {
         try {
             String v = java.nio.file.Files.readString(file).strip();

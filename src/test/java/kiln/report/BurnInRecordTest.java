@@ -190,15 +190,19 @@ final class BurnInRecordTest {
 
     @Test
     void perCore_section_showsEachWorkersWorkPerMethod() {
-        Report r = report(Map.of());
+        Report r = report(Map.of(), Duration.ofMinutes(3), new Report.Findings(List.of(), new Evidence(Map.of()), new Evidence(Map.of()),
+                List.of(), List.of(), Map.of("cpu_frequency_at_end_hz", Map.of("0", 2_600_000_000L)), "", false));
         Config c = ConfigFactory.parseString(r.toJson());
         List<? extends Config> w = c.getConfigList("per_worker");
         assertEquals(2, w.size());
         assertEquals("0", w.get(0).getString("cpus"));
         assertEquals(50, w.get(0).getLong("cpu_ops_by_method.int"));
+        assertEquals(2_600_000_000L, w.get(0).getLong("frequency_hz_at_end"), "its cpu's clock as the run ended");
+        assertTrue(w.get(1).getIsNull("frequency_hz_at_end"), "none said for cpu 1");
         String html = HtmlReport.render(r.toMap(), new History());
         assertTrue(html.contains("<h2>Per core</h2>"), html);
         assertTrue(html.contains("<tr><td>w0</td><td>0</td><td>stopped</td><td>int 50, float 30</td><td>1,000</td>"), html);
+        assertTrue(html.contains("<td>2.60 GHz</td></tr>") && html.contains("<td>not reported</td></tr>"), html);
     }
 
     @Test

@@ -44,6 +44,28 @@ final class SerialsTest {
     }
 
     @Test
+    void coreClocks_fromCpufreq_inKhz_orFromCpuinfo_inMhz() throws Exception {
+        file("proc/cpuinfo", "processor\t: 0\nmodel name\t: X\ncpu MHz\t\t: 2599.998\n\nprocessor\t: 1\ncpu MHz\t\t: 1200.000\n");
+        assertEquals(Map.of("0", 2_599_998_000L, "1", 1_200_000_000L), MachineInventory.coreFrequenciesHz(root),
+                "a VM without cpufreq: cpuinfo");
+        file("sys/devices/system/cpu/cpu0/cpufreq/scaling_cur_freq", "3400000\n");
+        file("sys/devices/system/cpu/cpu10/cpufreq/scaling_cur_freq", "800000\n");
+        file("sys/devices/system/cpu/cpufreq/policy0/scaling_cur_freq", "1\n"); // not a cpu
+        assertEquals(List.of("0", "10"), List.copyOf(MachineInventory.coreFrequenciesHz(root).keySet()), "in cpu order, cpufreq first");
+        assertEquals(3_400_000_000L, MachineInventory.coreFrequenciesHz(root).get("0"));
+        assertEquals(800_000_000L, MachineInventory.coreFrequenciesHz(root).get("10"));
+    }
+
+    @Test
+    void coreClocks_ofThisMachine_areClocksInHz_whereItSaysAny() {
+        Map<String, Long> clocks = MachineInventory.coreFrequenciesHz(Path.of("/"));
+        if (Files.exists(Path.of("/proc/cpuinfo")) && Files.exists(Path.of("/sys/devices/system/cpu/cpu0"))) {
+            assertTrue(clocks.isEmpty() || clocks.containsKey("0"), "cpu 0 first among them: " + clocks);
+        }
+        clocks.values().forEach(hz -> assertTrue(hz > 100_000_000L && hz < 10_000_000_000L, "a clock in Hz: " + hz));
+    }
+
+    @Test
     void serials_ofAMachineWithoutSysfs_areEmpty() {
         assertTrue(MachineInventory.serials(root).isEmpty());
     }
