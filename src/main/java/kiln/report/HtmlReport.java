@@ -81,8 +81,9 @@ public final class HtmlReport {
             h.append("</ul>\n");
         }
         if (report.get("injected_fault") instanceof Map<?, ?> injected) {
-            h.append("<div class=\"injected\" id=\"injected-fault\">FAULT INJECTED ON PURPOSE: ")
-                    .append(esc(String.valueOf(injected.get("note")))).append("</div>\n");
+            // the note begins by saying what the banner's title says: "(--inject-fault cpu): one cpu result was …"
+            h.append("<div class=\"injected\" id=\"injected-fault\">FAULT INJECTED ON PURPOSE ")
+                    .append(esc(String.valueOf(injected.get("note")).replaceFirst("^a fault was INJECTED on purpose ", ""))).append("</div>\n");
         }
         if (report.get("verdict_rests_on") instanceof Map<?, ?> on && on.get("caveat") instanceof String caveat) {
             h.append("<p class=\"caveat\" id=\"verdict-rests-on\">").append(esc(caveat)).append("</p>\n");

@@ -70,7 +70,7 @@ final class HtmlReportBrowserTest {
         Files.writeString(page, HtmlReport.render(r.toMap(), new History()));
 
         String dom = browse(page, "--dump-dom");
-        assertTrue(dom.contains("id=\"injected-fault\">FAULT INJECTED ON PURPOSE: a fault was INJECTED on purpose (--inject-fault cpu)"),
+        assertTrue(dom.contains("id=\"injected-fault\">FAULT INJECTED ON PURPOSE (--inject-fault cpu): one cpu result was corrupted by kiln"),
                 "the browser's DOM holds the banner: " + dom);
         assertTrue(dom.contains("<h2>What was tested</h2>"), dom);
         assertTrue(dom.contains("<tr><th>time</th><td>3m</td></tr>"), dom);
