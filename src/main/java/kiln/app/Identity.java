@@ -27,6 +27,8 @@ final class Identity {
         m.put("cores", h.cores());
         m.put("threads", h.threads());
         m.put("memory_bytes", h.memoryBytes());
+        m.put("hardware", kiln.sampler.MachineInventory.serials(java.nio.file.Path.of("/")));
+        m.put("cpu_frequency_at_end_hz", kiln.sampler.MachineInventory.coreFrequenciesHz(java.nio.file.Path.of("/")));
         m.put("configuration", asMap(settings));
         return m;
     }

@@ -165,7 +165,7 @@ final class KeptRuns implements AutoCloseable {
         try {
             String id = history.save(at, sequence -> {
                 result.put(KeptReport.SEQUENCE, sequence);
-                return Json.pretty(result);
+                return kiln.report.JsonText.pretty(result); // the report's order and plain numbers, as kiln run --report writes it
             });
             result.put("id", id);
             keptProblem = null;

@@ -188,13 +188,15 @@ final class Run {
         Duration elapsed = end == End.NOT_STARTED ? Duration.ZERO : elapsed();
         double load = sampler == null ? Double.NaN : sampler.averageCpuLoad();
         java.time.Instant endedAt = java.time.Instant.now();
+        // before the workers stop: the identity carries each core's clock under the run's load
+        java.util.Map<String, Object> identity = Identity.of(stress.settings(), startedAt == null ? endedAt : startedAt, endedAt);
         stress.close();
         kiln.sampler.Evidence after = kiln.sampler.Evidence.read();
         stress.pool().crossCore().flush();
         Report.Findings findings = new Report.Findings(stress.pool().verifyErrors().entries(),
                 evidenceBefore == null ? after : evidenceBefore, after, stress.pool().crossCore().disagreeing(),
                 slow(stress),
-                Identity.of(stress.settings(), startedAt == null ? endedAt : startedAt, endedAt), end.text(), end == End.STOPPED,
+                identity, end.text(), end == End.STOPPED,
                 warnings, left(workspace));
         return new Result(Report.of(stress, elapsed, load, findings), end);
     }

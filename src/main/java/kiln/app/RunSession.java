@@ -19,7 +19,6 @@ import kiln.report.StatusDocument;
 import kiln.report.Summary;
 import kiln.util.Sizes;
 import kiln.http.HttpApi;
-import kiln.http.Json;
 import kiln.metrics.KilnMetrics;
 import kiln.sampler.HardwareSampler;
 import kiln.sampler.MemoryLimits;
@@ -285,7 +284,7 @@ public final class RunSession {
      */
     private int finish(Report report, Run.End end, kiln.supervisor.History history) {
         if (output == Output.JSON) {
-            out.println(Json.pretty(report.toMap()));
+            out.println(report.toJson());
         } else {
             new Summary(chatter).print(report);
         }

@@ -20,7 +20,7 @@ import picocli.CommandLine.Command;
                         "4:degraded: throttling, corrected memory errors, or a worker that stalled, hung at start, crash-looped or ran slow",
                         "5:inconclusive: a stressor did no work, the run was cut short (a signal, POST /api/v1/stop)," +
                         " or links were planted where kiln's files go"})
-public final class Main implements Runnable {
+public final class Main implements java.util.concurrent.Callable<Integer> {
     public static final int EXIT_OK = kiln.app.ExitCode.OK;
     public static final int EXIT_VERIFY_FAILED = kiln.app.ExitCode.VERIFY_FAILED;
     public static final int EXIT_USAGE = kiln.app.ExitCode.USAGE;
@@ -77,6 +77,11 @@ public final class Main implements Runnable {
     static int badUsage(CommandLine.ParameterException ex, String[] args) {
         CommandLine cmd = ex.getCommandLine();
         String message = ex.getMessage();
+        if (ex instanceof CommandLine.UnmatchedArgumentException u && !u.getUnmatched().isEmpty()) {
+            String first = u.getUnmatched().stream().filter(a -> a.startsWith("-")).findFirst().orElse(null);
+            message = first != null ? FieldHabits.explain(first, cmd.getCommandSpec())
+                    : "unexpected argument " + u.getUnmatched().get(0) + nearCommand(u.getUnmatched().get(0), cmd);
+        }
         if (ex.getArgSpec() instanceof CommandLine.Model.OptionSpec option && ex.getValue() != null) {
             Throwable cause = ex.getCause();
             String rule = cause instanceof CommandLine.TypeConversionException && cause.getMessage() != null
@@ -100,9 +105,26 @@ public final class Main implements Runnable {
         return "a value of the form shown by --help";
     }
 
+    private static String nearCommand(String typed, CommandLine cmd) {
+        if (cmd.getSubcommands().isEmpty()) {
+            return "";
+        }
+        String near = FieldHabits.nearest(typed, cmd.getCommandSpec());
+        return near == null || near.startsWith("-") ? "" : ": did you mean " + near + "?";
+    }
+
+    /** {@code kiln} alone: every command, one line each, and exit 2. */
     @Override
-    public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "a command is required: run, daemon or check-config");
+    public Integer call() {
+        java.io.PrintWriter err = spec.commandLine().getErr();
+        err.println("kiln: a command is required; the commands are:");
+        for (java.util.Map.Entry<String, CommandLine> c : spec.commandLine().getSubcommands().entrySet()) {
+            String[] about = c.getValue().getCommandSpec().usageMessage().description();
+            err.printf(java.util.Locale.ROOT, "  %-20s %s%n", c.getKey(), about.length == 0 ? "" : about[0].replace("%%", "%"));
+        }
+        err.println("(kiln COMMAND --help lists a command's options; kiln --version names this build)");
+        err.flush();
+        return EXIT_USAGE;
     }
 
     /** The version from the build. */
@@ -110,10 +132,40 @@ public final class Main implements Runnable {
         return kiln.util.Version.current();
     }
 
+    /**
+     * The build and the JDK it runs on, for a bug report: kiln's version and jar, the JDK built with
+     * and the one running (version, vendor, VM, home), and the file path that JDK gives the workers.
+     */
+    static String[] versionLines() {
+        String jar = "";
+        String builtWith = "";
+        try {
+            java.net.URL where = Main.class.getProtectionDomain().getCodeSource().getLocation();
+            java.nio.file.Path path = java.nio.file.Path.of(where.toURI());
+            jar = path.toString();
+            if (java.nio.file.Files.isRegularFile(path)) {
+                try (java.util.jar.JarFile j = new java.util.jar.JarFile(path.toFile())) {
+                    String spec = j.getManifest() == null ? null : j.getManifest().getMainAttributes().getValue("Build-Jdk-Spec");
+                    builtWith = spec == null ? "" : " (built for JDK " + spec + " and later)";
+                }
+            }
+        } catch (java.io.IOException | java.net.URISyntaxException | RuntimeException e) {
+            jar = "an unknown location";
+        }
+        String io = kiln.workspace.FileIo.best().name();
+        return new String[] {
+            "kiln " + version(), // alone on the first line, for scripts that read it
+            "build: " + jar + builtWith,
+            "Java " + Runtime.version() + " (" + System.getProperty("java.vendor") + ", " + System.getProperty("java.vm.name") + ") in "
+                    + System.getProperty("java.home"),
+            "file I/O: " + io + (io.equals("native") ? " (FFM)" : " (the native path needs JDK 22 or later)"),
+        };
+    }
+
     static final class Version implements CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() {
-            return new String[] {"kiln " + version(), "Java " + Runtime.version() + " (" + System.getProperty("java.vendor") + ")"};
+            return versionLines();
         }
     }
 }

@@ -54,7 +54,7 @@ final class ManCommand implements Runnable {
                 out.println(roff(String.join(" ", p.description())));
             }
             for (OptionSpec o : s.options()) {
-                if (o.usageHelp() || o.versionHelp()) {
+                if (o.usageHelp() || o.versionHelp() || o.hidden()) {
                     continue;
                 }
                 out.println(".TP");
@@ -78,6 +78,10 @@ final class ManCommand implements Runnable {
         out.println(".TP");
         out.println(".I /etc/kiln/kiln.conf");
         out.println("configuration read by the systemd unit (HOCON; every key is documented in reference.conf)");
+        out.println(".TP");
+        out.println(".I /var/cache/kiln");
+        out.println(roff("the launcher's class-data archive of the supervisor (JDK 19+), where that directory is the user's;"
+                + " otherwise ${XDG_CACHE_HOME:-$HOME/.cache}/kiln; KILN_CACHE_DIR chooses another, empty for none"));
         out.println(".SH SEE ALSO");
         out.println("stress-ng(1), systemd.service(5)");
         out.flush();
@@ -99,7 +103,7 @@ final class ManCommand implements Runnable {
     private static String synopsis(CommandSpec s) {
         StringBuilder sb = new StringBuilder();
         for (OptionSpec o : s.options()) {
-            if (o.usageHelp() || o.versionHelp()) {
+            if (o.usageHelp() || o.versionHelp() || o.hidden()) {
                 continue;
             }
             sb.append('[').append(o.longestName()).append(o.arity().max() > 0 ? " " + o.paramLabel() : "").append("] ");

@@ -29,8 +29,8 @@ final class RunCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Option(names = {"-t", "--duration"}, paramLabel = "TIME", converter = DurationConverter.class,
-            description = "How long to stress (kiln.run.duration, default 10m).")
+    @Option(names = {"-t", "--duration", "--timeout"}, paramLabel = "TIME", converter = DurationConverter.class,
+            description = "How long to stress (kiln.run.duration, default 10m; --timeout as in stress-ng).")
     Duration duration;
 
     @Option(names = "--workers", paramLabel = "N", description = "Worker JVMs (kiln.workers.count, default one per logical core).")
@@ -39,7 +39,7 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--cpu-load", paramLabel = "PCT", description = "Busy percentage of each CPU burner, 0-100 (kiln.cpu.load).")
     Integer cpuLoad;
 
-    @Option(names = "--cpu-method", paramLabel = "M", description = "int, float, sha256, factorial or all (kiln.cpu.method).")
+    @Option(names = "--cpu-method", paramLabel = "M", completionCandidates = Candidates.CpuMethods.class, description = "int, float, sha256, factorial or all (kiln.cpu.method).")
     String cpuMethod;
 
     @Option(names = "--no-cpu", description = "No CPU burners.")
@@ -69,7 +69,8 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--fsync", description = "fsync every file (kiln.files.fsync).")
     boolean fsync;
 
-    @Option(names = "--verify-files", description = "Read back a sample of files and check their checksum (kiln.files.verify).")
+    @Option(names = {"--verify-files", "--verify"},
+            description = "Read back a sample of files and check their checksum (kiln.files.verify); CPU and memory results are always checked.")
     boolean verifyFiles;
 
     @Option(names = "--memory", paramLabel = "SIZE|PCT%",
@@ -83,10 +84,10 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--until-ready", description = "Stop, exit 0, as soon as the machine is warm; --duration is the longest wait.")
     boolean untilReady;
 
-    @Option(names = "--profile", paramLabel = "NAME", description = "Preset: warmup or burnin (kiln.run.profile).")
+    @Option(names = "--profile", paramLabel = "NAME", completionCandidates = Candidates.Profiles.class, description = "Preset: warmup or burnin (kiln.run.profile).")
     String profile;
 
-    @Option(names = "--inject-fault", paramLabel = "STRESSOR",
+    @Option(names = "--inject-fault", paramLabel = "STRESSOR", completionCandidates = Candidates.Faults.class,
             description = "Corrupt one result of cpu, memory or files on purpose: the run must end with verdict fail, exit 1.")
     String injectFault;
 
@@ -105,6 +106,10 @@ final class RunCommand implements Callable<Integer> {
 
     @Option(names = "--json", description = "No status line; print the JSON report on stdout at the end instead of the summary.")
     boolean json;
+
+    /** stress-ng's habit, taken and changing nothing: kiln prints its per-stressor rates at the end of every run. */
+    @Option(names = {"--metrics-brief", "--metrics"}, hidden = true)
+    boolean metricsBrief;
 
     /**
      * Config keys set by the flags given on this command line, and the flag that set each (for
@@ -145,6 +150,13 @@ final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (duration != null && duration.isZero()) {
+            // stress-ng's -t 0 runs until stopped; a kiln run has an end, so its verdict says what was tested for how long
+            spec.commandLine().getErr().println("kiln: --duration = " + typed().get("--duration") + ": expected a duration from 1s to 8760h00m;"
+                    + " kiln calls running until stopped kiln daemon (started and stopped over its API), or give a run the longest"
+                    + " time, --duration 8760h, and stop it with Ctrl-C (its verdict is then inconclusive: cut short)");
+            return Main.EXIT_USAGE;
+        }
         Map<String, String> flagOfKey = new LinkedHashMap<>();
         Settings settings;
         try {

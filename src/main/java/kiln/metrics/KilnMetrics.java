@@ -142,6 +142,18 @@ public final class KilnMetrics {
         verdictMeters.onWorkers(work.workers());
     }
 
+    /** The stressor the current run (or, between runs, the last one) injects a fault into; "" for none. */
+    private volatile String lastInjected = "";
+
+    private String injectedFault() {
+        kiln.supervisor.Stress current = work.current();
+        if (current != null) {
+            String fault = current.settings().run().injectFault();
+            lastInjected = fault == null ? "" : fault;
+        }
+        return lastInjected;
+    }
+
     private void registerWorkMeters() {
         for (String path : new String[] {"native", "nio"}) {
             Gauge.builder("kiln.files.io.info", this, m -> path.equals(m.work.fileIo()) ? 1 : 0).tag("path", path)
@@ -164,6 +176,13 @@ public final class KilnMetrics {
             String method = cm.word();
             FunctionCounter.builder("kiln.cpu.ops", this, m -> m.totals().cpu().ops().getOrDefault(method, 0L))
                     .tag("method", method).description("CPU burner operations, each checked against its known answer")
+                    .register(registry);
+        }
+        for (kiln.link.Stressor stressor : kiln.link.Stressor.values()) {
+            String target = stressor.label();
+            Gauge.builder("kiln.fault.injected", this, m -> target.equals(m.injectedFault()) ? 1 : 0).tag("target", target)
+                    .description("1 when the current or last run was started with --inject-fault for this stressor: a fail it"
+                            + " shows is kiln proving its checks, not the hardware failing")
                     .register(registry);
         }
         Gauge.builder("kiln.files.per.second", this, m -> m.work.filesPerSecond())

@@ -5,7 +5,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import kiln.http.Json;
 import kiln.supervisor.History;
 
 /**
@@ -67,6 +66,8 @@ public final class HtmlReport {
                 .append("svg{background:#fafafa;border:1px solid #e4e4e4}.axis{font-size:11px;fill:#555}\n")
                 .append(".grid line,.frame{shape-rendering:crispEdges}.grid line{stroke:#e0e0e0;stroke-width:1}.frame{stroke:#888;stroke-width:1}h3{margin:16px 0 4px;font-size:14px}\n")
                 .append(".line{fill:none;stroke:#1565c0;stroke-width:1.5}.none{fill:#999;font-size:13px}\n")
+                .append(".injected{border:3px solid #c62828;background:#ffebee;color:#b71c1c;font-weight:700;padding:10px 14px;margin:12px 0}\n")
+                .append(".caveat{border-left:4px solid #ef6c00;background:#fff3e0;padding:8px 12px;margin:12px 0}\n")
                 .append("</style></head><body>\n");
         h.append("<h1>kiln ").append(esc(String.valueOf(report.get("kiln_version")))).append(" burn-in report</h1>\n");
         String verdict = String.valueOf(report.get("verdict"));
@@ -79,6 +80,15 @@ public final class HtmlReport {
             }
             h.append("</ul>\n");
         }
+        if (report.get("injected_fault") instanceof Map<?, ?> injected) {
+            // the note begins by saying what the banner's title says: "(--inject-fault cpu): one cpu result was …"
+            h.append("<div class=\"injected\" id=\"injected-fault\">FAULT INJECTED ON PURPOSE ")
+                    .append(esc(String.valueOf(injected.get("note")).replaceFirst("^a fault was INJECTED on purpose ", ""))).append("</div>\n");
+        }
+        if (report.get("verdict_rests_on") instanceof Map<?, ?> on && on.get("caveat") instanceof String caveat) {
+            h.append("<p class=\"caveat\" id=\"verdict-rests-on\">").append(esc(caveat)).append("</p>\n");
+        }
+        tested(h, report);
         identity(h, report);
         run(h, report);
         errors(h, report);
@@ -86,18 +96,31 @@ public final class HtmlReport {
         row(h, report, "files", "created", "per_second", "files/s");
         row(h, report, "cpu", "ops", "ops_per_second", "ops/s");
         row(h, report, "memory", "bytes", "bytes_per_second", "bytes/s");
-        h.append("</table>\n<h2>Over time</h2>\n");
+        h.append("</table>\n");
+        perWorker(h, report);
+        h.append("<h2>Over time</h2>\n");
         java.time.Instant start = startOf(report);
         h.append("<p class=\"note\">Times are UTC").append(start == null ? "" : "; the run started at " + esc(clock(start)))
                 .append(".</p>\n");
         List<Double> t = cols.get("seconds");
+        double end = report.get("duration_seconds") instanceof Number n ? n.doubleValue() : Double.POSITIVE_INFINITY;
+        List<String> allZero = new ArrayList<>();
         for (Map.Entry<String, String> e : TITLES.entrySet()) {
             String stressor = STRESSOR_OF.get(e.getKey());
             if (stressor != null && !ran(report, stressor)) {
                 continue; // no chart of a stressor that did not run
             }
+            List<Double> v = withinRun(t, cols.get(e.getKey()), end);
+            if (COUNTERS.contains(e.getKey()) && v.stream().allMatch(d -> d == null || d == 0)) {
+                allZero.add(e.getValue());
+                continue; // a flat line at zero says less than one sentence
+            }
             h.append("<h3>").append(esc(e.getValue())).append("</h3>\n");
-            chart(h, e.getKey(), t, cols.get(e.getKey()), start);
+            chart(h, e.getKey(), t, v, start);
+        }
+        if (!allZero.isEmpty()) {
+            h.append("<p class=\"zero\" id=\"zero-counters\">Zero throughout the run: ")
+                    .append(esc(String.join("; ", allZero))).append(".</p>\n");
         }
         h.append("<h2>All figures</h2>\n<table>\n");
         flatten("", report, h);
@@ -106,8 +129,64 @@ public final class HtmlReport {
         data.put("report", report);
         data.put("series", cols);
         h.append("<script type=\"application/json\" id=\"kiln-report\">\n")
-                .append(Json.object(data).replace("</", "<\\/")).append("\n</script>\n</body></html>\n");
+                .append(JsonText.compact(data).replace("</", "<\\/")).append("\n</script>\n</body></html>\n");
         return h.toString();
+    }
+
+    /** Cumulative counters: charted only when one counted something. */
+    private static final java.util.Set<String> COUNTERS = java.util.Set.of("verify_errors", "file_errors");
+
+    /**
+     * The values read while the run was under load: a reading taken after its end (the stop phase,
+     * when workers report their last totals and delete their files) is left out, so no spike from
+     * the stop shows as the machine's behaviour.
+     */
+    static List<Double> withinRun(List<Double> t, List<Double> v, double endSeconds) {
+        List<Double> out = new ArrayList<>(v == null ? List.of() : v);
+        for (int i = 0; i < out.size(); i++) {
+            if (t == null || i >= t.size() || t.get(i) == null || t.get(i) > endSeconds) {
+                out.set(i, null);
+            }
+        }
+        return out;
+    }
+
+    /** What was tested, in words, near the top: the time, the workers, and one row per stressor that ran. */
+    private static void tested(StringBuilder h, Map<String, Object> report) {
+        if (!(report.get("tested") instanceof Map<?, ?> tested) || tested.isEmpty()) {
+            return;
+        }
+        h.append("<h2>What was tested</h2>\n<table class=\"tested\" id=\"tested\">\n");
+        for (Map.Entry<?, ?> e : tested.entrySet()) {
+            tr(h, String.valueOf(e.getKey()), String.valueOf(e.getValue()));
+        }
+        h.append("</table>\n");
+    }
+
+    /** Per worker (per core when pinned): the work each method did, errors, restarts. */
+    private static void perWorker(StringBuilder h, Map<String, Object> report) {
+        if (!(report.get("per_worker") instanceof List<?> workers) || workers.isEmpty()) {
+            return;
+        }
+        h.append("<h2>Per core</h2>\n<table class=\"per-core\" id=\"per-core\"><tr><th>worker</th><th>cpus</th><th>state</th>"
+                + "<th>cpu ops by method</th><th>files</th><th>memory</th><th>verification errors</th><th>I/O errors</th>"
+                + "<th>restarts</th><th>stalls</th><th>clock at the end</th></tr>\n");
+        for (Object o : workers) {
+            Map<?, ?> w = (Map<?, ?>) o;
+            String ops = w.get("cpu_ops_by_method") instanceof Map<?, ?> m ? m.entrySet().stream()
+                    .map(e -> String.format(Locale.ROOT, "%s %,.0f", e.getKey(), number(e.getValue())))
+                    .collect(java.util.stream.Collectors.joining(", ")) : "";
+            h.append("<tr>");
+            for (String cell : new String[] {"w" + w.get("worker"), String.valueOf(w.get("cpus")), String.valueOf(w.get("state")), ops,
+                    String.format(Locale.ROOT, "%,.0f", number(w.get("files_created"))), kiln.util.Sizes.human(number(w.get("memory_bytes"))),
+                    String.valueOf(w.get("verify_errors")), String.valueOf(w.get("io_errors")), String.valueOf(w.get("restarts")),
+                    String.valueOf(w.get("stalls")), w.get("frequency_hz_at_end") instanceof Number hz
+                            ? String.format(Locale.ROOT, "%.2f GHz", hz.doubleValue() / 1e9) : "not reported"}) {
+                h.append("<td>").append(esc(cell)).append("</td>");
+            }
+            h.append("</tr>\n");
+        }
+        h.append("</table>\n");
     }
 
     /** Which machine, kernel, JVM and kiln: what a kept report must say about itself. */
@@ -120,6 +199,18 @@ public final class HtmlReport {
                 String shown = k.equals("memory_bytes") ? kiln.util.Sizes.human(number(v)) : String.valueOf(v);
                 String label = k.equals("memory_bytes") ? "memory" : k.replace('_', ' ');
                 tr(h, label, shown);
+            }
+        }
+        if (report.get("hardware") instanceof Map<?, ?> hw) {
+            for (Map.Entry<?, ?> e : hw.entrySet()) {
+                if (e.getValue() instanceof List<?> list) {
+                    for (Object one : list) {
+                        tr(h, String.valueOf(e.getKey()).replace('_', ' '), one instanceof Map<?, ?> d ? d.entrySet().stream()
+                                .map(x -> x.getKey() + " " + x.getValue()).collect(java.util.stream.Collectors.joining(", ")) : String.valueOf(one));
+                    }
+                } else {
+                    tr(h, String.valueOf(e.getKey()).replace('_', ' '), String.valueOf(e.getValue()));
+                }
             }
         }
         h.append("</table>\n");

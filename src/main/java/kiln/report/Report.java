@@ -295,6 +295,16 @@ public record Report(Settings settings, List<WorkerView> workers, WorkerStats to
         return ReportJson.of(this);
     }
 
+    /** The JSON report as text: keys in the report's order, numbers plain ({@link JsonText}). */
+    public String toJson() {
+        return JsonText.pretty(toMap());
+    }
+
+    /** Whether a fault was injected on purpose (--inject-fault): a fail then shows kiln's checks work, not bad hardware. */
+    public boolean faultInjected() {
+        return settings.run().injectFault() != null && !settings.run().injectFault().isEmpty();
+    }
+
     /** Version of the report's JSON shape; bumped when a field changes meaning or goes away. */
     public static final int SCHEMA_VERSION = 2;
 
@@ -306,6 +316,6 @@ public record Report(Settings settings, List<WorkerView> workers, WorkerStats to
     public void writeTo(java.nio.file.Path path, kiln.supervisor.History history) throws ReportFile.Unwritable {
         String name = path.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
         boolean html = name.endsWith(".html") || name.endsWith(".htm");
-        ReportFile.write(path, html ? HtmlReport.render(toMap(), history) : kiln.http.Json.pretty(toMap()) + "\n");
+        ReportFile.write(path, html ? HtmlReport.render(toMap(), history) : toJson() + "\n");
     }
 }

@@ -22,8 +22,13 @@ final class ReportJson {
     static Map<String, Object> of(Report r) {
         Map<String, Object> head = new LinkedHashMap<>();
         head.put("schema_version", Report.SCHEMA_VERSION);
-        head.putAll(r.findings().identity());
+        Map<String, Object> identity = new LinkedHashMap<>(r.findings().identity());
+        Object configuration = identity.remove("configuration");
+        head.putAll(identity);
         head.putAll(body(r));
+        if (configuration != null) {
+            head.put("configuration", configuration); // the raw settings, last: "tested" says them in words
+        }
         return head;
     }
 
@@ -32,6 +37,22 @@ final class ReportJson {
         m.put("kiln_version", kiln.util.Version.current());
         m.put("profile", r.settings().run().profile());
         m.put("duration_seconds", round(r.seconds(), 3));
+        String fault = r.settings().run().injectFault();
+        if (fault != null && !fault.isEmpty()) {
+            Map<String, Object> injected = new LinkedHashMap<>();
+            injected.put("target", fault);
+            injected.put("note", Tested.injectedNote(fault));
+            m.put("injected_fault", injected);
+        } else {
+            m.put("injected_fault", null);
+        }
+        m.put("tested", Tested.of(r));
+        Tested.RestsOn on = Tested.RestsOn.of(r.findings());
+        Map<String, Object> restsOn = new LinkedHashMap<>();
+        restsOn.put("evidence_read", on.read());
+        restsOn.put("evidence_absent", on.absent());
+        restsOn.put("caveat", on.caveat(r.verdict()));
+        m.put("verdict_rests_on", restsOn);
         if (!r.findings().outcome().isEmpty()) {
             m.put("outcome", r.findings().outcome());
         }
@@ -47,6 +68,7 @@ final class ReportJson {
         files.put("tampered", r.tampered());
         files.put("created", r.totals().files().created());
         files.put("per_second", round(r.filesPerSecond(), 1));
+        files.put("rate_bounded_by", Tested.fileRateBounds(r));
         files.put("bytes_written", r.totals().files().bytes());
         files.put("deleted", r.totals().files().deleted());
         files.put("deleted_at_floor", r.totals().files().floorDeleted());
@@ -66,6 +88,7 @@ final class ReportJson {
         files.put("fsync", r.settings().files().fsync());
         files.put("create_seconds_p50_le", nullIfNaN(r.latencyQuantile(0.5)));
         files.put("create_seconds_p99_le", nullIfNaN(r.latencyQuantile(0.99)));
+        files.put("create_latency_seconds", latency(r));
         m.put("files", files);
         Map<String, Object> cpu = new LinkedHashMap<>();
         cpu.put("enabled", r.settings().cpu().enabled());
@@ -97,6 +120,7 @@ final class ReportJson {
         m.put("verdict_reasons", v.reasons());
         m.put("errors", errorsMap(r));
         m.put("evidence", evidenceMap(r.findings()));
+        m.put("per_worker", perWorker(r));
         return m;
     }
 
@@ -155,6 +179,81 @@ final class ReportJson {
         retest.put("per_cpu", perCpu);
         one.put("retest", retest);
         one.put("replay", c.replay());
+    }
+
+    /**
+     * File-create latency as fio gives it: count, mean (exact), min and max, percentiles. Min, max
+     * and percentiles are the bounds of the histogram bucket that holds them (min at least, the
+     * others at most), said in {@code resolution}.
+     */
+    private static Map<String, Object> latency(Report r) {
+        Buckets v = new Buckets(r);
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("count", v.count);
+        m.put("mean", v.count == 0 ? null : round(r.totals().files().latencySumNanos() / 1e9 / v.count, 9));
+        m.put("min", v.count == 0 ? null : v.minAtLeast);
+        m.put("max", v.count == 0 ? null : nullIfNaN(v.maxAtMost));
+        Map<String, Object> p = new LinkedHashMap<>();
+        for (double q : new double[] {50, 90, 95, 99, 99.9}) {
+            p.put(JsonText.number(q), nullIfNaN(r.latencyQuantile(q / 100)));
+        }
+        m.put("percentiles", p);
+        m.put("resolution", "histogram buckets: min is the lower bound of the first bucket used, max and percentiles upper bounds");
+        return m;
+    }
+
+    /** Bounds of the first and last latency buckets that hold a count. */
+    private static final class Buckets {
+        long count;
+        double minAtLeast;
+        double maxAtMost = Double.NaN;
+
+        Buckets(Report r) {
+            double[] bounds = kiln.link.LatencyBuckets.upperBoundsSeconds();
+            int first = -1;
+            int last = -1;
+            for (int i = 0; i < bounds.length; i++) {
+                long n = r.totals().files().latencyCount(i);
+                count += n;
+                if (n > 0) {
+                    first = first < 0 ? i : first;
+                    last = i;
+                }
+            }
+            minAtLeast = first <= 0 ? 0 : bounds[first - 1];
+            maxAtMost = last < 0 ? Double.NaN : bounds[last];
+        }
+    }
+
+    /** Per worker (and so per core when pinned): its cpus, state, work per method, files, errors, restarts. */
+    private static List<Map<String, Object>> perWorker(Report r) {
+        List<Map<String, Object>> out = new ArrayList<>();
+        Map<?, ?> clocks = r.findings().identity().get("cpu_frequency_at_end_hz") instanceof Map<?, ?> m ? m : Map.of();
+        for (kiln.supervisor.WorkerView w : r.workers()) {
+            Map<String, Object> one = new LinkedHashMap<>();
+            one.put("worker", w.id());
+            one.put("cpus", w.cpus());
+            one.put("state", w.state().name().toLowerCase(java.util.Locale.ROOT));
+            Object clock = clocks.get(w.cpus()); // a pinned worker's one cpu
+            one.put("frequency_hz_at_end", clock instanceof Number ? clock : null);
+            Map<String, Object> ops = new LinkedHashMap<>();
+            for (kiln.stress.CpuMethod method : kiln.stress.CpuMethod.values()) {
+                Long n = w.totals().cpu().ops().get(method.word());
+                if (n != null) {
+                    ops.put(method.word(), n);
+                }
+            }
+            w.totals().cpu().ops().forEach(ops::putIfAbsent); // a method this build does not list still shows
+            one.put("cpu_ops_by_method", ops);
+            one.put("files_created", w.totals().files().created());
+            one.put("memory_bytes", w.totals().memoryBytes());
+            one.put("verify_errors", kiln.link.WorkerStats.total(w.totals().verifyErrors()));
+            one.put("io_errors", w.totals().ioErrors());
+            one.put("restarts", w.restarts());
+            one.put("stalls", w.stalls());
+            out.add(one);
+        }
+        return out;
     }
 
     /** The first errors in full, then how many there were. */

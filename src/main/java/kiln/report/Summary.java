@@ -41,6 +41,9 @@ public final class Summary {
             row("memory", Sizes.human(t.memoryBytes()), Sizes.human(t.memoryBytes() / r.seconds()) + "/s",
                     r.verifyErrors(Stressor.MEMORY), Sizes.human(r.memoryBytes()) + " held, written and read back");
         }
+        if (r.settings().files().enabled()) {
+            print(kiln.util.Wrap.hanging("  file rate held by: ", String.join("; ", Tested.fileRateBounds(r)), kiln.util.Wrap.COLUMNS));
+        }
         if (r.settings().run().untilReady()) {
             out.println("  warm: " + (r.ready() ? "yes" : "no"));
         }
@@ -56,6 +59,13 @@ public final class Summary {
                     + " (runnable but given no CPU: other load on the host, or steal)", kiln.util.Wrap.COLUMNS));
         }
         replays(r.findings().errors());
+        if (r.faultInjected()) {
+            print(kiln.util.Wrap.hanging("  !! ", Tested.injectedNote(r.settings().run().injectFault()), kiln.util.Wrap.COLUMNS));
+        }
+        String caveat = Tested.RestsOn.of(r.findings()).caveat(v.outcome().label());
+        if (caveat != null) {
+            print(kiln.util.Wrap.hanging("  note: ", caveat, kiln.util.Wrap.COLUMNS));
+        }
     }
 
     /** Up to {@link #REPLAYS} distinct replay commands of the CPU errors: what to run again, or hand to the vendor. */

@@ -38,6 +38,117 @@ public final class MachineInventory {
         return m;
     }
 
+    /**
+     * The machine's serials for a hardware record, from sysfs under {@code root} ({@code /} on a
+     * real machine): the DMI product name, vendor and serial ({@code sys/class/dmi/id/}; the serial
+     * is readable by root only), and each block device's model and serial
+     * ({@code sys/block/NAME/device/model}; the serial from {@code device/serial}, {@code serial} (virtio) or {@code device/wwid}). A value that cannot be
+     * read or is blank is left out; virtual devices (loop, ram, dm) are skipped.
+     */
+    public static Map<String, Object> serials(java.nio.file.Path root) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        java.nio.file.Path dmi = root.resolve("sys/class/dmi/id");
+        for (String[] k : new String[][] {{"sys_vendor", "vendor"}, {"product_name", "product"}, {"product_serial", "serial"},
+                {"board_serial", "board_serial"}}) {
+            String v = readLine(dmi.resolve(k[0]));
+            if (v != null) {
+                m.put(k[1], v);
+            }
+        }
+        List<Map<String, Object>> disks = new ArrayList<>();
+        java.nio.file.Path block = root.resolve("sys/block");
+        List<java.nio.file.Path> names = new ArrayList<>();
+        try (java.util.stream.Stream<java.nio.file.Path> list = java.nio.file.Files.list(block)) {
+            list.sorted().forEach(names::add);
+        } catch (java.io.IOException | RuntimeException e) {
+            // no sysfs here: no disks to name
+        }
+        for (java.nio.file.Path dev : names) {
+            String name = dev.getFileName().toString();
+            if (name.startsWith("loop") || name.startsWith("ram") || name.startsWith("dm-") || name.startsWith("zram")) {
+                continue;
+            }
+            Map<String, Object> d = new LinkedHashMap<>();
+            d.put("name", name);
+            String model = readLine(dev.resolve("device/model"));
+            String serial = readLine(dev.resolve("device/serial"));
+            if (serial == null) {
+                serial = readLine(dev.resolve("serial")); // virtio-blk keeps it beside the device
+            }
+            if (serial == null) {
+                serial = readLine(dev.resolve("device/wwid"));
+            }
+            if (model != null) {
+                d.put("model", model);
+            }
+            if (serial != null) {
+                d.put("serial", serial);
+            }
+            if (d.size() > 1) {
+                disks.add(d);
+            }
+        }
+        if (!disks.isEmpty()) {
+            m.put("disks", disks);
+        }
+        return m;
+    }
+
+    /**
+     * Each cpu's clock now, in Hz, by cpu number: {@code sys/devices/system/cpu/cpuN/cpufreq/scaling_cur_freq}
+     * (kHz) where cpufreq exists, else the "cpu MHz" of each processor in {@code proc/cpuinfo} (x86
+     * VMs); empty where neither says. Read at a run's end, while the load is still on, it shows a
+     * core held back (throttled) beside its siblings.
+     */
+    public static Map<String, Long> coreFrequenciesHz(java.nio.file.Path root) {
+        Map<String, Long> out = new java.util.TreeMap<>(java.util.Comparator.comparingInt(Integer::parseInt));
+        java.nio.file.Path cpus = root.resolve("sys/devices/system/cpu");
+        try (java.util.stream.Stream<java.nio.file.Path> list = java.nio.file.Files.list(cpus)) {
+            list.forEach(dir -> {
+                String name = dir.getFileName().toString();
+                if (name.matches("cpu\\d+")) {
+                    String khz = readLine(dir.resolve("cpufreq/scaling_cur_freq"));
+                    if (khz != null && khz.matches("\\d+")) {
+                        out.put(name.substring(3), Long.parseLong(khz) * 1000);
+                    }
+                }
+            });
+        } catch (java.io.IOException | RuntimeException e) {
+            // no cpufreq here: try cpuinfo
+        }
+        if (!out.isEmpty()) {
+            return out;
+        }
+        try {
+            String cpu = null;
+            for (String line : java.nio.file.Files.readAllLines(root.resolve("proc/cpuinfo"))) {
+                int colon = line.indexOf(':');
+                if (colon < 0) {
+                    continue;
+                }
+                String key = line.substring(0, colon).strip();
+                String value = line.substring(colon + 1).strip();
+                if (key.equals("processor")) {
+                    cpu = value;
+                } else if (key.equals("cpu MHz") && cpu != null) {
+                    out.put(cpu, Math.round(Double.parseDouble(value) * 1e6));
+                }
+            }
+        } catch (java.io.IOException | RuntimeException e) {
+            out.clear(); // neither source readable: nothing said, rather than part of it
+        }
+        return out;
+    }
+
+    private static String readLine(java.nio.file.Path file) {
+        try {
+            String v = java.nio.file.Files.readString(file).strip();
+            return v.isEmpty() ? null : v;
+        } catch (java.io.IOException | RuntimeException e) {
+            return null; // absent, or root-only and we are not root
+        }
+    }
+
     private static Map<String, Object> cpu(CentralProcessor p) {
         Map<String, Object> c = new LinkedHashMap<>();
         c.put("model", p.getProcessorIdentifier().getName().strip());

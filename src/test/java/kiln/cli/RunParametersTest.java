@@ -15,7 +15,8 @@ import picocli.CommandLine;
 /** The one table of run parameters, as flags and as the API's JSON names. */
 final class RunParametersTest {
     /** Options of {@code kiln run} that are about the command, not the run's configuration. */
-    private static final Set<String> NOT_PARAMETERS = Set.of("--config", "--quiet", "--json", "--help", "--version");
+    private static final Set<String> NOT_PARAMETERS = Set.of("--config", "--quiet", "--json", "--help", "--version",
+            "--metrics-brief"); // stress-ng's habit, changing nothing
 
     private static RunCommand parse(String... args) {
         CommandLine top = Main.commandLine();

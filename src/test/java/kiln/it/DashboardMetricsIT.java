@@ -87,6 +87,187 @@ final class DashboardMetricsIT {
         }
     }
 
+    /** Labels Prometheus adds to every series it scrapes. */
+    private static final Set<String> TARGET_LABELS = Set.of("job", "instance");
+    private static final Pattern AGGREGATION = Pattern.compile("^\\s*(?:sum|max|min|avg|count)\\s*(?:by\\s*\\(([^)]*)\\))?\\s*\\(");
+    private static final Pattern QUANTILE = Pattern.compile("^\\s*histogram_quantile\\s*\\(\\s*[0-9.]+\\s*,\\s*(.*)\\)\\s*$");
+    private static final Pattern LEGEND_LABEL = Pattern.compile("\\{\\{\\s*([a-zA-Z_][a-zA-Z0-9_]*)\\s*\\}\\}");
+
+    /**
+     * The labels a query's series carry: an aggregation's {@code by} list (none without one), a
+     * quantile's less {@code le}, otherwise its metric's labels (from a live scrape) and the target's.
+     */
+    static Set<String> labelsOf(String expr, Map<String, Set<String>> labelsByMetric) {
+        Matcher q = QUANTILE.matcher(expr);
+        if (q.find()) {
+            Set<String> inner = labelsOf(q.group(1), labelsByMetric);
+            inner.remove("le");
+            return inner;
+        }
+        Matcher agg = AGGREGATION.matcher(expr);
+        if (agg.find()) {
+            Set<String> by = new TreeSet<>();
+            if (agg.group(1) != null) {
+                for (String l : agg.group(1).split(",")) {
+                    by.add(l.strip());
+                }
+            }
+            return by;
+        }
+        Set<String> out = new TreeSet<>(TARGET_LABELS);
+        for (String metric : namesIn(expr)) {
+            out.addAll(labelsByMetric.getOrDefault(metric.replaceFirst("_bucket$", ""), Set.of()));
+        }
+        return out;
+    }
+
+    @Test
+    void everyLegend_namesOnlyLabelsItsSeriesHave_inALiveScrape() throws Exception {
+        var dashboard = ConfigFactory.parseFile(Path.of("docker/grafana/dashboards/kiln.json").toFile());
+        Map<String, Set<String>> labelsByMetric = new java.util.HashMap<>();
+        Map<String, java.util.List<Set<String>>> answered = new java.util.HashMap<>(); // query → its series' labels, from Prometheus
+        try (KilnProcess k = new KilnProcess("run", "--duration", "60s", "--workers", "1", "--dir", tmp.resolve("d").toString(),
+                "--metrics-port", "0", "--min-free", "64m", "--max-files", "500", "--cpu-load", "20")) {
+            await().atMost(Duration.ofSeconds(30)).until(() -> k.port() > 0 || !k.process.isAlive());
+            await().atMost(Duration.ofSeconds(20)).until(() -> k.scrape().getOrDefault("kiln_files_per_second", 0.0) > 0);
+            Pattern label = Pattern.compile("([a-zA-Z_][a-zA-Z0-9_]*)=\"");
+            for (String sample : k.scrape().keySet()) {
+                String name = sample.replaceFirst("\\{.*", "");
+                Set<String> labels = new TreeSet<>();
+                Matcher m = label.matcher(sample.contains("{") ? sample.substring(sample.indexOf('{')) : "");
+                while (m.find()) {
+                    labels.add(m.group(1));
+                }
+                labelsByMetric.computeIfAbsent(name.replaceFirst("_(bucket|count|sum)$", ""), n -> new TreeSet<>()).addAll(labels);
+                labelsByMetric.computeIfAbsent(name, n -> new TreeSet<>()).addAll(labels);
+            }
+            askPrometheus(k.port(), dashboard, answered);
+            k.process.destroy();
+            assertEquals(5, k.waitFor(Duration.ofSeconds(60)), "stopped early: " + k.output());
+        }
+        assertTrue(labelsByMetric.getOrDefault("kiln_host_disk_write_bytes_total", Set.of()).contains("device"),
+                "the disk metrics name their device: " + labelsByMetric.get("kiln_host_disk_write_bytes_total"));
+        java.util.List<String> wrong = new java.util.ArrayList<>();
+        int legends = 0;
+        for (var panel : dashboard.getConfigList("panels")) {
+            for (var target : panel.getConfigList("targets")) {
+                if (!target.hasPath("legendFormat")) {
+                    continue;
+                }
+                java.util.List<Set<String>> series = answered.getOrDefault(target.getString("expr"), java.util.List.of());
+                // Prometheus's own answer where the query returned series; else the labels its metric has in the scrape
+                Set<String> has = series.isEmpty() ? labelsOf(target.getString("expr"), labelsByMetric) : series.stream()
+                        .reduce((a, b) -> { Set<String> both = new TreeSet<>(a); both.retainAll(b); return both; }).orElseThrow();
+                Matcher m = LEGEND_LABEL.matcher(target.getString("legendFormat"));
+                while (m.find()) {
+                    legends++;
+                    if (!has.contains(m.group(1))) {
+                        wrong.add(panel.getString("title") + ": legend " + target.getString("legendFormat") + " names " + m.group(1)
+                                + ", its series have " + has);
+                    }
+                }
+            }
+        }
+        assertTrue(legends >= 10, "legends with labels were checked: " + legends);
+        assertEquals(java.util.List.of(), wrong);
+    }
+
+    /**
+     * The verdict panel's query, evaluated by Prometheus's own engine (promtool test rules): a
+     * scraped kiln before its first run shows "no run yet", not Grafana's "No data"; after a run,
+     * its verdict; a kiln not scraped at all, nothing.
+     */
+    /**
+     * Runs a real Prometheus scraping kiln once a second and asks it every dashboard query (the
+     * dashboard's variables set to match all); each query's series' label sets go into {@code answered}.
+     * Nothing is asked where Prometheus is not installed (the labels then come from the scrape alone).
+     */
+    private void askPrometheus(int kilnPort, com.typesafe.config.Config dashboard, Map<String, java.util.List<Set<String>>> answered)
+            throws Exception {
+        Path binary = Path.of("/usr/bin/prometheus");
+        if (!Files.isExecutable(binary)) {
+            return;
+        }
+        int port;
+        try (java.net.ServerSocket free = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            port = free.getLocalPort();
+        }
+        Path conf = Files.writeString(tmp.resolve("prometheus.yml"), "global:\n  scrape_interval: 1s\n"
+                + "scrape_configs:\n  - job_name: kiln\n    static_configs:\n      - targets: ['127.0.0.1:" + kilnPort + "']\n");
+        Process prometheus = new ProcessBuilder(binary.toString(), "--config.file=" + conf, "--storage.tsdb.path=" + tmp.resolve("tsdb"),
+                "--web.listen-address=127.0.0.1:" + port).redirectErrorStream(true).redirectOutput(tmp.resolve("prometheus.log").toFile())
+                .start();
+        try {
+            java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+            java.util.function.Function<String, com.typesafe.config.Config> query = q -> {
+                try {
+                    var req = java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port + "/api/v1/query?query="
+                            + java.net.URLEncoder.encode(q, java.nio.charset.StandardCharsets.UTF_8))).build();
+                    return ConfigFactory.parseString(http.send(req, java.net.http.HttpResponse.BodyHandlers.ofString()).body());
+                } catch (java.io.IOException e) {
+                    return ConfigFactory.empty();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException(e);
+                }
+            };
+            // a few scrapes in: rate() over 10s needs two samples
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).until(() -> {
+                var r = query.apply("count_over_time(up{job=\"kiln\"}[1m]) >= 4 and up{job=\"kiln\"} == 1");
+                return r.hasPath("data.result") && !r.getConfigList("data.result").isEmpty();
+            });
+            for (var panel : dashboard.getConfigList("panels")) {
+                for (var target : panel.getConfigList("targets")) {
+                    String expr = target.getString("expr");
+                    var r = query.apply(expr.replace("$job", ".*").replace("$instance", ".*").replace("$__rate_interval", "10s"));
+                    assertEquals("success", r.getString("status"), expr + ": " + r.root().render());
+                    java.util.List<Set<String>> labels = new java.util.ArrayList<>();
+                    for (var one : r.getConfigList("data.result")) {
+                        labels.add(new TreeSet<>(one.getConfig("metric").root().keySet()));
+                    }
+                    answered.put(expr, labels);
+                }
+            }
+            assertTrue(answered.values().stream().filter(l -> !l.isEmpty()).count() >= 15,
+                    "Prometheus answered most of the dashboard's queries: " + answered);
+        } finally {
+            prometheus.destroy();
+            if (!prometheus.waitFor(20, java.util.concurrent.TimeUnit.SECONDS)) {
+                prometheus.destroyForcibly();
+            }
+        }
+    }
+
+    @Test
+    void theVerdictPanel_saysNoRunYet_ratherThanNoData() throws Exception {
+        Path promtool = Path.of("/usr/bin/promtool");
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isExecutable(promtool), "promtool not installed (Debian package prometheus)");
+        var dashboard = ConfigFactory.parseFile(Path.of("docker/grafana/dashboards/kiln.json").toFile());
+        var verdict = dashboard.getConfigList("panels").stream().filter(p -> p.getString("title").equals("Verdict of the last run"))
+                .findFirst().orElseThrow();
+        var target = verdict.getConfigList("targets").get(0);
+        assertEquals("{{verdict}}", target.getString("legendFormat"));
+        assertEquals("name", verdict.getString("options.textMode"), "the panel shows the series' name: its verdict label");
+        String expr = target.getString("expr").replace("$job", ".*").replace("$instance", ".*").replace("'", "''");
+        StringBuilder series = new StringBuilder();
+        for (String v : new String[] {"pass", "fail", "degraded", "inconclusive"}) {
+            series.append("      - series: 'kiln_last_run_verdict{job=\"kiln\",instance=\"a:9464\",verdict=\"").append(v)
+                    .append("\"}'\n        values: '").append(v.equals("fail") ? "0 0 1 1" : "0 0 0 0").append("'\n");
+        }
+        String test = "evaluation_interval: 1m\ntests:\n  - interval: 1m\n    input_series:\n" + series
+                + "    promql_expr_test:\n"
+                + "      - expr: '" + expr + "'\n        eval_time: 1m\n        exp_samples:\n"
+                + "          - labels: '{verdict=\"no run yet\"}'\n            value: 4\n"
+                + "      - expr: '" + expr + "'\n        eval_time: 3m\n        exp_samples:\n"
+                + "          - labels: '{verdict=\"fail\"}'\n            value: 1\n"
+                + "      - expr: '" + expr + "'\n        eval_time: 20m\n        exp_samples: []\n";
+        Path file = Files.writeString(tmp.resolve("verdict-panel-test.yml"), test);
+        Process p = new ProcessBuilder(promtool.toString(), "test", "rules", file.toString()).redirectErrorStream(true).start();
+        String said = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS));
+        assertEquals(0, p.exitValue(), test + "\n" + said);
+    }
+
     /** Whether this machine reports what a sensor-dependent metric shows. */
     private static boolean sensorPresent(String metric) throws RuntimeException {
         try (KilnProcess s = new KilnProcess("sensors", "--json")) {
