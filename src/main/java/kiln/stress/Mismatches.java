@@ -1,6 +1,7 @@
 package kiln.stress;
 
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import kiln.link.Stressor;
 
@@ -22,14 +23,30 @@ public final class Mismatches {
      * @param actual   what was found
      * @param where    where it was found, when it says more than the cpu: a memory offset, a file
      * @param atMillis when, in epoch milliseconds
+     * @param detail   what else the stressor knows, by name, in order: for memory {@code pass},
+     *                 {@code offset} (bytes, decimal), {@code mask} (0x hex), {@code reread}
+     *                 ({@code stored} or {@code transient}); names are {@code [a-z0-9_]+}
      */
-    public record Mismatch(Stressor stressor, String method, String expected, String actual, String where, long atMillis) {
+    public record Mismatch(Stressor stressor, String method, String expected, String actual, String where, long atMillis,
+                           Map<String, String> detail) {
+        public Mismatch {
+            detail = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(detail));
+        }
+
+        public Mismatch(Stressor stressor, String method, String expected, String actual, String where, long atMillis) {
+            this(stressor, method, expected, actual, where, atMillis, Map.of());
+        }
     }
 
     private final ArrayBlockingQueue<Mismatch> pending = new ArrayBlockingQueue<>(CAPACITY);
 
     public void add(Stressor stressor, String method, String expected, String actual, String where) {
-        pending.offer(new Mismatch(stressor, method, expected, actual, where, System.currentTimeMillis()));
+        add(stressor, method, expected, actual, where, Map.of());
+    }
+
+    /** @param detail see {@link Mismatch#detail()} */
+    public void add(Stressor stressor, String method, String expected, String actual, String where, Map<String, String> detail) {
+        pending.offer(new Mismatch(stressor, method, expected, actual, where, System.currentTimeMillis(), detail));
     }
 
     /** Moves what is waiting, at most {@code max}, into {@code out}. */
