@@ -1,6 +1,7 @@
 package kiln.link;
 
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * The link's messages as types. The supervisor sends {@link ToWorker} messages on a worker's stdin;
@@ -101,14 +102,36 @@ public sealed interface Message permits Message.ToWorker, Message.FromWorker {
      * @param where    where, when it says more than the cpu: a memory offset, a file
      * @param atMillis when, in epoch milliseconds
      */
-    record Mismatch(String stressor, String method, String expected, String actual, String where, long atMillis)
-            implements FromWorker {
+    record Mismatch(String stressor, String method, String expected, String actual, String where, long atMillis,
+                    Map<String, String> detail) implements FromWorker {
         static final String TYPE = "mismatch";
+
+        /** @param detail what else the stressor knows, by name ({@code [a-z0-9_]+}), in order: travels as {@code d.<name>} */
+        public Mismatch {
+            detail = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(detail));
+        }
+
+        public Mismatch(String stressor, String method, String expected, String actual, String where, long atMillis) {
+            this(stressor, method, expected, actual, where, atMillis, Map.of());
+        }
 
         @Override
         public Frame toFrame() {
-            return Frame.of(TYPE).put("stressor", stressor).put("method", method).put("expected", expected)
-                    .put("actual", actual).put("where", where).put("at", atMillis).build();
+            Frame.Builder b = Frame.of(TYPE).put("stressor", stressor).put("method", method).put("expected", expected)
+                    .put("actual", actual).put("where", where).put("at", atMillis);
+            detail.forEach((k, v) -> b.put("d." + k, v));
+            return b.build();
+        }
+
+        static Mismatch fromFrame(Frame f) throws MalformedFrameException {
+            Map<String, String> detail = new java.util.LinkedHashMap<>();
+            f.fields().forEach((k, v) -> {
+                if (k.startsWith("d.") && k.length() > 2) {
+                    detail.put(k.substring(2), v);
+                }
+            });
+            return new Mismatch(f.get("stressor", "?"), f.get("method", "?"), f.get("expected", "?"), f.get("actual", "?"),
+                    f.get("where", ""), f.getLong("at", 0), detail);
         }
     }
 
@@ -157,8 +180,7 @@ public sealed interface Message permits Message.ToWorker, Message.FromWorker {
         return switch (f.type()) {
             case WorkerStats.TYPE -> WorkerStats.fromFrame(f);
             case Hello.TYPE -> new Hello(f.getLong("pid", 0), (int) f.getLong("id", -1), f.get("io", "none"), f.get("cpus", ""));
-            case Mismatch.TYPE -> new Mismatch(f.get("stressor", "?"), f.get("method", "?"), f.get("expected", "?"),
-                    f.get("actual", "?"), f.get("where", ""), f.getLong("at", 0));
+            case Mismatch.TYPE -> Mismatch.fromFrame(f);
             case Digest.TYPE -> new Digest(f.getLong("batch", -1), hex(f.get("value", "")));
             case Bye.TYPE -> new Bye(Math.max(0, f.getLong("files_left", 0)));
             default -> new Unknown(f.type());

@@ -17,11 +17,27 @@ public final class VerifyErrorLog {
      * @param cpus the worker's cpus as Linux lists them: one when pinned
      */
     public record Entry(int worker, String cpus, String stressor, String method, String expected, String actual, String where,
-                        long atMillis) {
-        /** One line: {@code w1 cpu 1 cpu/float: expected 3ff0 got 3ff2}. */
+                        long atMillis, java.util.Map<String, String> detail) {
+        /** @param detail what else the stressor said, by name, in order (memory: pass, offset, mask, reread) */
+        public Entry {
+            detail = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(detail));
+        }
+
+        public Entry(int worker, String cpus, String stressor, String method, String expected, String actual, String where,
+                     long atMillis) {
+            this(worker, cpus, stressor, method, expected, actual, where, atMillis, java.util.Map.of());
+        }
+
+        /** One line: {@code w1 cpu 1 cpu/float: expected 3ff0 got 3ff2}, then the details ({@code mask 0x4, reread stored}). */
         public String describe() {
+            StringBuilder more = new StringBuilder();
+            detail.forEach((k, v) -> {
+                if (!k.equals("offset")) {
+                    more.append(more.length() == 0 ? " (" : ", ").append(k).append(' ').append(v);
+                }
+            });
             return "w" + worker + " cpu " + cpus + " " + stressor + "/" + method + ": expected " + expected + " got " + actual
-                    + (where.isEmpty() ? "" : " at " + where);
+                    + (where.isEmpty() ? "" : " at " + where) + (more.length() == 0 ? "" : more.append(')'));
         }
     }
 

@@ -315,7 +315,8 @@ final class WorkerSlot {
         } else if (m instanceof Message.Digest digest) {
             crossCore.get().record(id, cpus, digest.batch(), digest.value());
         } else if (m instanceof Message.Mismatch x) {
-            verifyErrors.add(new VerifyErrorLog.Entry(id, cpus, x.stressor(), x.method(), x.expected(), x.actual(), x.where(), x.atMillis()));
+            verifyErrors.add(new VerifyErrorLog.Entry(id, cpus, x.stressor(), x.method(), x.expected(), x.actual(), x.where(), x.atMillis(),
+                    x.detail()));
         }
         // Unknown: a newer worker's message, nothing to do
     }
