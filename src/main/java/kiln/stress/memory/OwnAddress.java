@@ -41,25 +41,29 @@ final class OwnAddress implements Pattern {
             int n = p.blockWords(at);
             cells.read(at, a, n);
             p.read(n);
-            if (!matches(a, at ^ key, n)) {
-                fill(e, at ^ key, n);
+            fill(e, at ^ key, n);
+            if (java.util.Arrays.mismatch(e, 0, n, a, 0, n) >= 0) {
                 p.check(at, e, a, n);
             }
         }
     }
 
-    /** Word {@code at + i} holds {@code (at + i) ^ key}: a block starts at a multiple of its size, so that is {@code i ^ (at ^ key)}. */
-    private static void fill(long[] e, long blockKey, int n) {
-        for (int i = 0; i < n; i++) {
-            e[i] = i ^ blockKey;
+    /** 0, 1, 2, …: a table, because a loop over {@code (long) i} is not vectorized by every JDK's JIT. */
+    private static final long[] INDEX = new long[Cells.BLOCK_WORDS];
+
+    static {
+        for (int i = 0; i < INDEX.length; i++) {
+            INDEX[i] = i;
         }
     }
 
-    private static boolean matches(long[] a, long blockKey, int n) {
-        long diff = 0;
+    /**
+     * Word {@code at + i} holds {@code (at + i) ^ key}: a block starts at a multiple of its size,
+     * so that is {@code i ^ (at ^ key)}.
+     */
+    private static void fill(long[] e, long blockKey, int n) {
         for (int i = 0; i < n; i++) {
-            diff |= a[i] ^ (i ^ blockKey);
+            e[i] = INDEX[i] ^ blockKey;
         }
-        return diff == 0;
     }
 }

@@ -77,6 +77,15 @@ final class FaultModelsTest {
     }
 
     @Test
+    void theRealBuffer_isASegmentOnJdk22_andDirectBuffersBefore() {
+        String expected = Runtime.version().feature() >= 22 && Boolean.getBoolean("kiln.expect-native-io") ? "segment" : "buffer";
+        Cells cells = Cells.allocate(1 << 20);
+        assertEquals(expected, cells.kind());
+        assertEquals(1 << 17, cells.words());
+        assertEquals(0, cells.get(12345), "zeroed, so every page is touched");
+    }
+
+    @Test
     void ownAddress_catchesTwoOffsetsThatAliasOneCell_andTheMaskNamesTheAddressBits() {
         long a = 123;
         long b = a | (1L << 16); // address line 16 shorted: b reaches a's cell
