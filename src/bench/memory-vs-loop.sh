@@ -12,7 +12,8 @@
 # On a busy machine the rates follow the CPU share each run happens to get, so each run's bytes per
 # CPU-second (user + system time of all its processes, start and first touch included: kiln's
 # supervisor and worker JVMs, the loop's threads) are given too, with their ratio: what a byte
-# costs, whatever else the machine was doing.
+# costs, whatever else the machine was doing. kiln runs through its launcher with its class-data
+# archives kept between runs (made by a first, uncounted run on each JDK), as an installed kiln does.
 #
 #   src/bench/memory-vs-loop.sh [BYTES_PER_CORE] [SECONDS] [ROUNDS] [JAVA…]   (after: mvn -B package on JDK 22+)
 set -euo pipefail
@@ -34,12 +35,13 @@ cores=$(nproc)
 bytes=$(numfmt --from=iec "${per^^}")
 bin=$(mktemp -d)
 trap 'rm -rf "$bin"' EXIT
+trap 'echo "memory-vs-loop.sh: failed at line $LINENO" >&2' ERR
 gcc -O3 -march=native -pthread -o "$bin/memloop" "$here/memloop.c"
 
 declare -A rate whole name percpu
 TIMEFORMAT='%U %S' # bash's time: user and system seconds of the command and every process it waited for
 cpus() { awk '{ print $1 + $2 }' "$1"; }
-moved() { curl -s "http://127.0.0.1:$1/metrics" | awk '/^kiln_memory_bytes_total / {print $2}'; }
+moved() { curl -s --max-time 5 "http://127.0.0.1:$1/metrics" | awk '/^kiln_memory_bytes_total / {print $2}'; }
 name[loop]="C loop"
 runloop() { # round $1
   { time "$bin/memloop" "$cores" "$bytes" "$secs" >"$bin/lout"; } 2>"$bin/lcpu"
@@ -47,10 +49,22 @@ runloop() { # round $1
   whole[loop,$1]=${rate[loop,$1]}
   percpu[loop,$1]=$(awk -v b="$(sed -E 's/^bytes=([0-9]+).*/\1/' "$bin/lout")" -v c="$(cpus "$bin/lcpu")" 'BEGIN { printf "%.0f", b / c }')
 }
+# kiln as installed: through its launcher (the supervisor's JVM options and class-data archive),
+# in a directory that stays between runs and keeps the workers' class-data archive (the AOT cache
+# on JDK 25), both made by a first run on each JDK that is not counted, as an installed kiln's are
+kiln() {
+  local java=$1; shift
+  JAVA="$java" KILN_JAR="$jar" KILN_CACHE_DIR="$bin/cache" KILN_JAVA_OPTIONS="" sh "$here/../main/sh/kiln" "$@"
+}
+mkdir -p -m 700 "$bin/cache" "$bin/kiln"
+for j in "${!javas[@]}"; do
+  kiln "${javas[$j]}" run --no-files --no-cpu --memory 64m --duration 2s --dir "$bin/kiln" --metrics-port 0 >/dev/null 2>&1 \
+    || { echo "kiln did not run on ${javas[$j]}" >&2; exit 1; }
+done
 runkiln() { # JDK index $1, round $2
   local j=$1 r=$2 kp port a b ta tb v
-  { time JAVA="${javas[$j]}" KILN_JAR="$jar" KILN_CACHE_DIR="" KILN_JAVA_OPTIONS="" sh "$here/../main/sh/kiln" run --no-files --no-cpu \
-    --memory "$((bytes * cores))" --duration "${secs}s" --metrics-port 0 --report "$bin/r.json" >"$bin/out" 2>"$bin/err"; } 2>"$bin/kcpu" &
+  { time kiln "${javas[$j]}" run --no-files --no-cpu --memory "$((bytes * cores))" --duration "${secs}s" --dir "$bin/kiln" \
+    --metrics-port 0 --report "$bin/r.json" >"$bin/out" 2>"$bin/err"; } 2>"$bin/kcpu" &
   kp=$!
   port=""
   for _ in $(seq 2000); do
