@@ -77,6 +77,10 @@ final class RunCommand implements Callable<Integer> {
             description = "RAM to stress in total, e.g. 256m or 10%% of physical memory (kiln.memory.size).")
     String memory;
 
+    @Option(names = "--memory-patterns", paramLabel = "P,P",
+            description = "Memory fault models, in turn: own-address, moving-inversions, random, copy, bit-fade, or all (kiln.memory.patterns).")
+    String memoryPatterns;
+
     @Option(names = "--ramp", paramLabel = "TIME", converter = DurationConverter.class,
             description = "Raise the CPU load linearly from 0 over this time (kiln.run.ramp).")
     Duration ramp;

@@ -33,6 +33,7 @@ public final class RunParameters {
         ALL.put("no-cpu", new Parameter("kiln.cpu.enabled", Kind.SWITCH_OFF));
         ALL.put("no-files", new Parameter("kiln.files.enabled", Kind.SWITCH_OFF));
         value("memory", "kiln.memory.size");
+        value("memory-patterns", "kiln.memory.patterns");
         value("dir", "kiln.files.dir");
         value("file-size", "kiln.files.size");
         value("max-files", "kiln.files.max-files");

@@ -80,8 +80,28 @@ public record Settings(Workers workers, Files files, Cpu cpu, Memory memory, Run
      *
      * @param bytes   a fixed size, 0 when given as a percentage or off
      * @param percent a share of physical memory 0..90, 0 when given as a size or off
+     * @param patterns the fault models to run, by name, in the order they run pass after pass
+     * @param bitFade  how long the bit-fade pattern leaves the memory untouched before it checks
      */
-    public record Memory(long bytes, double percent) {
+    public record Memory(long bytes, double percent, java.util.List<String> patterns, Duration bitFade) {
+        /** What runs unless {@code kiln.memory.patterns} says otherwise. */
+        public static final java.util.List<String> DEFAULT_PATTERNS = kiln.stress.memory.Patterns.DEFAULT;
+        /** {@code kiln.memory.bit-fade}'s default. */
+        public static final Duration DEFAULT_BIT_FADE = kiln.stress.memory.Patterns.Options.DEFAULT.bitFadeWait();
+
+        public Memory {
+            patterns = java.util.List.copyOf(patterns);
+        }
+
+        /** The default patterns. */
+        public Memory(long bytes, double percent) {
+            this(bytes, percent, DEFAULT_PATTERNS, DEFAULT_BIT_FADE);
+        }
+
+        public Memory with(java.util.List<String> patterns, Duration bitFade) {
+            return new Memory(bytes, percent, patterns, bitFade);
+        }
+
         public boolean enabled() {
             return bytes > 0 || percent > 0;
         }

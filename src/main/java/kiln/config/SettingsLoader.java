@@ -182,7 +182,8 @@ public final class SettingsLoader {
         if (files.enabled()) {
             refuseSystemDirectory(dirText, files.dir());
         }
-        var memory = r.sizeOrPercent("kiln.memory.size", 90);
+        var memory = r.sizeOrPercent("kiln.memory.size", 90).with(memoryPatterns(r.string("kiln.memory.patterns")),
+                r.durationIn("kiln.memory.bit-fade", Duration.ofSeconds(1), Duration.ofDays(1)));
 
         var cpu = new Settings.Cpu(r.bool("kiln.cpu.enabled"),
                 r.intIn("kiln.cpu.load", 0, 100),
@@ -229,6 +230,14 @@ public final class SettingsLoader {
         var verdict = new Settings.Verdict(r.longIn("kiln.verdict.max-corrected-errors", 0, Long.MAX_VALUE),
                 r.longIn("kiln.verdict.max-throttle-events", 0, Long.MAX_VALUE), r.intIn("kiln.verdict.slow-core-percent", 1, 90));
         return new Settings(workers, files, cpu, memory, run, http, ready, sampler, verdict);
+    }
+
+    private static List<String> memoryPatterns(String text) {
+        try {
+            return kiln.stress.memory.Patterns.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw new SettingsException("kiln.memory.patterns", SettingsException.quoted(text), e.getMessage());
+        }
     }
 
     /**

@@ -1,6 +1,7 @@
 package kiln.link;
 
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * The link's messages as types. The supervisor sends {@link ToWorker} messages on a worker's stdin;
@@ -104,13 +105,29 @@ public sealed interface Message permits Message.ToWorker, Message.FromWorker {
      * @param where    where, when it says more than the cpu: a memory offset, a file
      * @param atMillis when, in epoch milliseconds
      * @param cpu      for a CPU method: seed, lane, mask, retest and replay; null otherwise
+     * @param detail   what else the stressor knows, by name: a memory error's pass, offset, mask, re-read
      */
     record Mismatch(String stressor, String method, String expected, String actual, String where, long atMillis,
-                    CpuMiscompare cpu) implements FromWorker {
+                    CpuMiscompare cpu, Map<String, String> detail) implements FromWorker {
         static final String TYPE = "mismatch";
 
+        /** @param detail what else the stressor knows, by name ({@code [a-z0-9_]+}), in order: travels as {@code d.<name>} */
+        public Mismatch {
+            detail = detail == null ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(detail));
+        }
+
         public Mismatch(String stressor, String method, String expected, String actual, String where, long atMillis) {
-            this(stressor, method, expected, actual, where, atMillis, null);
+            this(stressor, method, expected, actual, where, atMillis, null, Map.of());
+        }
+
+        public Mismatch(String stressor, String method, String expected, String actual, String where, long atMillis,
+                        CpuMiscompare cpu) {
+            this(stressor, method, expected, actual, where, atMillis, cpu, Map.of());
+        }
+
+        public Mismatch(String stressor, String method, String expected, String actual, String where, long atMillis,
+                        Map<String, String> detail) {
+            this(stressor, method, expected, actual, where, atMillis, null, detail);
         }
 
         @Override
@@ -122,6 +139,7 @@ public sealed interface Message permits Message.ToWorker, Message.FromWorker {
                         .put("mask", Long.toHexString(cpu.mask())).put("differing", cpu.differing())
                         .put("retest", cpu.retestText()).put("replay", cpu.replay());
             }
+            detail.forEach((k, v) -> b.put("d." + k, v));
             return b.build();
         }
 
@@ -132,8 +150,14 @@ public sealed interface Message permits Message.ToWorker, Message.FromWorker {
                         hex(f.get("mask", "")), (int) f.getLong("differing", 1), CpuMiscompare.parseRetest(f.get("retest", "")),
                         f.get("replay", ""));
             }
+            Map<String, String> detail = new java.util.LinkedHashMap<>();
+            f.fields().forEach((k, v) -> {
+                if (k.startsWith("d.") && k.length() > 2) {
+                    detail.put(k.substring(2), v);
+                }
+            });
             return new Mismatch(f.get("stressor", "?"), f.get("method", "?"), f.get("expected", "?"),
-                    f.get("actual", "?"), f.get("where", ""), f.getLong("at", 0), cpu);
+                    f.get("actual", "?"), f.get("where", ""), f.getLong("at", 0), cpu, detail);
         }
     }
 

@@ -10,10 +10,26 @@ package kiln.link;
  * @param cpu         the CPU burners
  * @param memoryBytes off-heap buffer to stress, 0 = off
  * @param parent      the supervisor, watched so that the worker never outlives it
+ * @param memory      what the memory stressor runs over its buffer
  */
-public record WorkerSpec(int id, String dir, Files files, Cpu cpu, long memoryBytes, Parent parent) implements Message.ToWorker {
+public record WorkerSpec(int id, String dir, Files files, Cpu cpu, long memoryBytes, Parent parent, Memory memory)
+        implements Message.ToWorker {
 
     static final String TYPE = "start";
+
+    /** The default memory patterns. */
+    public WorkerSpec(int id, String dir, Files files, Cpu cpu, long memoryBytes, Parent parent) {
+        this(id, dir, files, cpu, memoryBytes, parent, Memory.DEFAULT);
+    }
+
+    /**
+     * @param patterns      the memory patterns' names, comma-separated, in the order they run ("" = the default ones)
+     * @param bitFadeMillis how long the bit-fade pattern leaves the memory alone
+     */
+    public record Memory(String patterns, long bitFadeMillis) {
+        /** The worker's defaults. */
+        public static final Memory DEFAULT = new Memory("", 300_000);
+    }
 
     /**
      * @param enabled  run the file stressor
@@ -67,7 +83,7 @@ public record WorkerSpec(int id, String dir, Files files, Cpu cpu, long memoryBy
 
     /** The same spec for another life of the worker, writing to {@code otherDir}. */
     public WorkerSpec withDir(String otherDir) {
-        return new WorkerSpec(id, otherDir, files, cpu, memoryBytes, parent);
+        return new WorkerSpec(id, otherDir, files, cpu, memoryBytes, parent, memory);
     }
 
     @Override
@@ -79,7 +95,7 @@ public record WorkerSpec(int id, String dir, Files files, Cpu cpu, long memoryBy
                 .put("fsync", files.fsync).put("verify_files", files.verify).put("floor_share", files.share)
                 .put("min_free_inodes", files.minFreeInodes)
                 .put("cpu", cpu.enabled).put("cpu_load", cpu.load).put("cpu_method", cpu.method).put("cpu_threads", cpu.threads)
-                .put("memory_bytes", memoryBytes)
+                .put("memory_bytes", memoryBytes).put("memory_patterns", memory.patterns).put("bit_fade_ms", memory.bitFadeMillis)
                 .put("parent_pid", parent.pid).put("parent_start_ms", parent.startMs)
                 .build();
     }
@@ -100,9 +116,11 @@ public record WorkerSpec(int id, String dir, Files files, Cpu cpu, long memoryBy
                 f.getLong("min_free_inodes", 0));
         Cpu cpu = new Cpu(f.getLong("cpu", 0) == 1, (int) f.getLong("cpu_load", 100), method, (int) f.getLong("cpu_threads", 1));
         WorkerSpec spec = new WorkerSpec((int) f.getLong("id", -1), dir, files, cpu, f.getLong("memory_bytes", 0),
-                new Parent(f.getLong("parent_pid", 0), f.getLong("parent_start_ms", 0)));
+                new Parent(f.getLong("parent_pid", 0), f.getLong("parent_start_ms", 0)),
+                new Memory(f.get("memory_patterns", ""), f.getLong("bit_fade_ms", Memory.DEFAULT.bitFadeMillis)));
         if (spec.id < 0 || files.size < 1 || files.inFlight < 1 || files.maxFiles < 1 || files.threads < 0 || files.share < 1 || files.minFreeInodes < 0
-                || cpu.load < 0 || cpu.load > 100 || cpu.threads < 1 || spec.memoryBytes < 0) {
+                || cpu.load < 0 || cpu.load > 100 || cpu.threads < 1 || spec.memoryBytes < 0
+                || spec.memory.bitFadeMillis < 0) {
             throw new MalformedFrameException("start frame with a value out of range: " + f.fields());
         }
         return spec;

@@ -15,9 +15,11 @@ import java.util.TreeMap;
  * @param memoryBytes     bytes written plus bytes verified by the memory stressor
  * @param verifyErrors    wrong results by stressor: cpu, files, memory
  * @param processCpuNanos CPU time of the whole worker process (all threads)
+ * @param memoryPatterns  the memory stressor's counters per pattern, keyed {@code <pattern>.<counter>}: passes
+ *                        (complete), bytes (moved), errors (wrong words), e.g. {@code own-address.bytes}
  */
 public record WorkerStats(long seq, Files files, Cpu cpu, long memoryBytes, Map<String, Long> verifyErrors,
-                          long processCpuNanos) implements Message.FromWorker {
+                          long processCpuNanos, Map<String, Long> memoryPatterns) implements Message.FromWorker {
 
     static final String TYPE = "stats";
 
@@ -41,6 +43,24 @@ public record WorkerStats(long seq, Files files, Cpu cpu, long memoryBytes, Map<
         java.util.Objects.requireNonNull(files, "files");
         java.util.Objects.requireNonNull(cpu, "cpu");
         verifyErrors = Map.copyOf(verifyErrors);
+        memoryPatterns = Map.copyOf(memoryPatterns);
+    }
+
+    /** Without per-pattern memory counters. */
+    public WorkerStats(long seq, Files files, Cpu cpu, long memoryBytes, Map<String, Long> verifyErrors, long processCpuNanos) {
+        this(seq, files, cpu, memoryBytes, verifyErrors, processCpuNanos, Map.of());
+    }
+
+    /** Names of the memory patterns that have counters here, sorted. */
+    public java.util.SortedSet<String> memoryPatternNames() {
+        java.util.SortedSet<String> out = new java.util.TreeSet<>();
+        memoryPatterns.keySet().forEach(k -> out.add(k.substring(0, k.lastIndexOf('.'))));
+        return out;
+    }
+
+    /** One memory pattern's counter: {@code passes}, {@code bytes} or {@code errors}; 0 when it has none. */
+    public long memoryPattern(String pattern, String counter) {
+        return memoryPatterns.getOrDefault(pattern + "." + counter, 0L);
     }
 
     /**
@@ -193,7 +213,7 @@ public record WorkerStats(long seq, Files files, Cpu cpu, long memoryBytes, Map<
      */
     public WorkerStats plus(WorkerStats next) {
         return new WorkerStats(next.seq, files.plus(next.files), cpu.plus(next.cpu), memoryBytes + next.memoryBytes,
-                sum(verifyErrors, next.verifyErrors), processCpuNanos + next.processCpuNanos);
+                sum(verifyErrors, next.verifyErrors), processCpuNanos + next.processCpuNanos, sum(memoryPatterns, next.memoryPatterns));
     }
 
     /**
@@ -205,12 +225,12 @@ public record WorkerStats(long seq, Files files, Cpu cpu, long memoryBytes, Map<
         Files f = files;
         Files more = new Files(f.created + Math.max(0, swept - keptAtDeath), f.deleted + swept, f.bytes, f.verified, f.errors,
                 f.inFlight, f.kept, f.paused, f.latencyCounts, f.latencySumNanos, f.floorDeleted);
-        return new WorkerStats(seq, more, cpu, memoryBytes, verifyErrors, processCpuNanos);
+        return new WorkerStats(seq, more, cpu, memoryBytes, verifyErrors, processCpuNanos, memoryPatterns);
     }
 
     /** Only the counters, with gauges zeroed: what an ended life leaves behind. */
     public WorkerStats countersOnly() {
-        return new WorkerStats(seq, files.countersOnly(), cpu, memoryBytes, verifyErrors, processCpuNanos);
+        return new WorkerStats(seq, files.countersOnly(), cpu, memoryBytes, verifyErrors, processCpuNanos, memoryPatterns);
     }
 
     private static Map<String, Long> sum(Map<String, Long> a, Map<String, Long> b) {
@@ -241,6 +261,8 @@ public record WorkerStats(long seq, Files files, Cpu cpu, long memoryBytes, Map<
         new TreeMap<>(cpu.ops).forEach((k, v) -> b.put("cpu_ops." + k, v));
         new TreeMap<>(cpu.verifyErrors).forEach((k, v) -> b.put("cpu_verify." + k, v));
         new TreeMap<>(verifyErrors).forEach((k, v) -> b.put("verify." + k, v));
+        // a field name has no '-': pattern names travel with '_' (a pattern name has none)
+        new TreeMap<>(memoryPatterns).forEach((k, v) -> b.put("mem." + k.replace('-', '_'), v));
         return b.build();
     }
 
@@ -264,6 +286,7 @@ public record WorkerStats(long seq, Files files, Cpu cpu, long memoryBytes, Map<
         Map<String, Long> cpuOps = new TreeMap<>();
         Map<String, Long> cpuVerify = new TreeMap<>();
         Map<String, Long> verify = new TreeMap<>();
+        Map<String, Long> patterns = new TreeMap<>();
         for (var e : f.fields().entrySet()) {
             String k = e.getKey();
             if (k.startsWith("err.")) {
@@ -274,13 +297,15 @@ public record WorkerStats(long seq, Files files, Cpu cpu, long memoryBytes, Map<
                 cpuVerify.put(k.substring(11), nonNegative(k, e.getValue()));
             } else if (k.startsWith("verify.")) {
                 verify.put(k.substring(7), nonNegative(k, e.getValue()));
+            } else if (k.startsWith("mem.") && k.indexOf('.', 4) > 4) {
+                patterns.put(k.substring(4).replace('_', '-'), nonNegative(k, e.getValue()));
             }
         }
         Files files = new Files(count(f, "files_created"), count(f, "files_deleted"), count(f, "file_bytes"),
                 count(f, "files_verified"), errors, count(f, "in_flight"), count(f, "files_kept"),
                 f.getLong("paused", 0) == 1, lat, count(f, "lat_sum_ns"), count(f, "floor_deleted"));
         return new WorkerStats(count(f, "seq"), files, new Cpu(cpuOps, count(f, "cpu_busy_ns"), cpuVerify), count(f, "mem_bytes"),
-                verify, count(f, "proc_cpu_ns"));
+                verify, count(f, "proc_cpu_ns"), patterns);
     }
 
     private static long count(Frame f, String name) throws MalformedFrameException {

@@ -189,6 +189,14 @@ public final class KilnMetrics {
                 .description("File creation rate over the last 5 seconds").register(registry);
         FunctionCounter.builder("kiln.memory", this, m -> m.totals().memoryBytes()).baseUnit("bytes")
                 .description("Bytes written plus bytes read back and compared by the memory stressor").register(registry);
+        for (String pattern : kiln.stress.memory.Patterns.names()) {
+            FunctionCounter.builder("kiln.memory.pattern", this, m -> m.totals().memoryPattern(pattern, "bytes")).baseUnit("bytes")
+                    .tag("pattern", pattern).description("Bytes written plus bytes read back by one memory fault model (a copy counts twice)")
+                    .register(registry);
+            FunctionCounter.builder("kiln.memory.pattern.passes", this, m -> m.totals().memoryPattern(pattern, "passes"))
+                    .tag("pattern", pattern).description("Complete passes of one memory fault model over the worker's buffer")
+                    .register(registry);
+        }
         FunctionCounter.builder("kiln.file.verified", this, m -> m.totals().files().verified())
                 .description("Files read back and checked against their checksum").register(registry);
         Gauge.builder("kiln.ready", this, m -> m.work.ready() ? 1 : 0)

@@ -97,6 +97,7 @@ public final class HtmlReport {
         row(h, report, "cpu", "ops", "ops_per_second", "ops/s");
         row(h, report, "memory", "bytes", "bytes_per_second", "bytes/s");
         h.append("</table>\n");
+        memoryPatterns(h, report);
         perWorker(h, report);
         h.append("<h2>Over time</h2>\n");
         java.time.Instant start = startOf(report);
@@ -285,12 +286,12 @@ public final class HtmlReport {
         if (report.get("errors") instanceof Map<?, ?> errors && errors.get("first") instanceof List<?> first && !first.isEmpty()) {
             h.append("<h2>Verification errors</h2>\n<table class=\"errors\"><tr><th>time</th><th>worker</th><th>cpu</th>"
                     + "<th>stressor</th><th>method</th><th>expected</th><th>actual</th><th>where</th><th>lane</th><th>mask</th>"
-                    + "<th>retest</th><th>replay</th></tr>\n");
+                    + "<th>re-read</th><th>retest</th><th>replay</th></tr>\n");
             for (Object o : first) {
                 Map<?, ?> e = (Map<?, ?>) o;
                 h.append("<tr>");
                 for (String k : new String[] {"time", "worker", "cpu", "stressor", "method", "expected", "actual", "where", "lane",
-                                              "mask"}) {
+                                              "mask", "reread"}) {
                     h.append("<td>").append(esc(String.valueOf(e.get(k) == null ? "" : e.get(k)))).append("</td>");
                 }
                 String retest = e.get("retest") instanceof Map<?, ?> rt ? rt.get("kind") + ": " + rt.get("rate") : "";
@@ -329,6 +330,20 @@ public final class HtmlReport {
             }
         }
         return label;
+    }
+
+    /** Which memory fault models ran: passes, bytes moved and errors of each. */
+    private static void memoryPatterns(StringBuilder h, Map<String, Object> report) {
+        if (!(report.get("memory") instanceof Map<?, ?> m) || !(m.get("patterns") instanceof Map<?, ?> patterns) || patterns.isEmpty()) {
+            return;
+        }
+        h.append("<h3>Memory fault models</h3>\n<table><tr><th>pattern</th><th>passes</th><th>moved</th><th>errors</th></tr>\n");
+        for (Map.Entry<?, ?> e : patterns.entrySet()) {
+            Map<?, ?> one = (Map<?, ?>) e.getValue();
+            h.append(String.format(Locale.ROOT, "<tr><td>%s</td><td>%,.0f</td><td>%s</td><td>%,.0f</td></tr>%n", esc(String.valueOf(e.getKey())),
+                    number(one.get("passes")), kiln.util.Sizes.human(number(one.get("bytes"))), number(one.get("errors"))));
+        }
+        h.append("</table>\n");
     }
 
     private static void row(StringBuilder h, Map<String, Object> report, String name, String done, String rate, String unit) {

@@ -107,6 +107,7 @@ final class ReportJson {
         memory.put("bytes", r.totals().memoryBytes());
         memory.put("bytes_per_second", round(r.totals().memoryBytes() / r.seconds(), 0));
         memory.put("verify_errors", r.verifyErrors(Stressor.MEMORY));
+        memory.put("patterns", memoryPatterns(r.totals()));
         m.put("memory", memory);
         Map<String, Object> verify = new TreeMap<>();
         for (Stressor s : Stressor.values()) {
@@ -256,6 +257,19 @@ final class ReportJson {
         return out;
     }
 
+    /** Per memory pattern that ran, by its name: complete passes, bytes moved, wrong words found. */
+    static Map<String, Object> memoryPatterns(kiln.link.WorkerStats totals) {
+        Map<String, Object> out = new TreeMap<>();
+        for (String name : totals.memoryPatternNames()) {
+            Map<String, Object> one = new LinkedHashMap<>();
+            one.put("passes", totals.memoryPattern(name, "passes"));
+            one.put("bytes", totals.memoryPattern(name, "bytes"));
+            one.put("errors", totals.memoryPattern(name, "errors"));
+            out.put(name, one);
+        }
+        return out;
+    }
+
     /** The first errors in full, then how many there were. */
     private static Map<String, Object> errorsMap(Report r) {
         Map<String, Object> m = new LinkedHashMap<>();
@@ -275,6 +289,8 @@ final class ReportJson {
             if (e.cpu() != null) {
                 putCpuMiscompare(one, e.cpu());
             }
+            // what else the stressor said (memory: pass, offset, mask, reread); whole numbers as numbers
+            e.detail().forEach((k, v) -> one.putIfAbsent(k, v.matches("-?[0-9]{1,18}") ? (Object) Long.parseLong(v) : v));
             one.put("time", java.time.Instant.ofEpochMilli(e.atMillis()).toString());
             list.add(one);
         }

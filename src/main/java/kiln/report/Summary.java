@@ -39,7 +39,8 @@ public final class Summary {
         }
         if (r.memoryBytes() > 0) {
             row("memory", Sizes.human(t.memoryBytes()), Sizes.human(t.memoryBytes() / r.seconds()) + "/s",
-                    r.verifyErrors(Stressor.MEMORY), Sizes.human(r.memoryBytes()) + " held, written and read back");
+                    r.verifyErrors(Stressor.MEMORY), Sizes.human(r.memoryBytes()) + " held, written and read back"
+                            + (t.memoryPatternNames().isEmpty() ? "" : "; fault models: " + patterns(t)));
         }
         if (r.settings().files().enabled()) {
             print(kiln.util.Wrap.hanging("  file rate held by: ", String.join("; ", Tested.fileRateBounds(r)), kiln.util.Wrap.COLUMNS));
@@ -79,6 +80,18 @@ public final class Summary {
     }
 
     private static final int REPLAYS = 5;
+
+    /** Each memory pattern that ran, with its complete passes and errors: {@code own-address 3 passes, copy 2 passes (1 error)}. */
+    static String patterns(WorkerStats t) {
+        java.util.List<String> parts = new java.util.ArrayList<>();
+        for (String name : t.memoryPatternNames()) {
+            long passes = t.memoryPattern(name, "passes");
+            long errors = t.memoryPattern(name, "errors");
+            parts.add(String.format(Locale.ROOT, "%s %,d pass%s%s", name, passes, passes == 1 ? "" : "es",
+                    errors == 0 ? "" : String.format(Locale.ROOT, " (%,d error%s)", errors, errors == 1 ? "" : "s")));
+        }
+        return String.join(", ", parts);
+    }
 
     /** Operations per CPU method in the methods' fixed order: {@code int 1,200, float 300, sha256 0, factorial 12}. */
     static String methods(java.util.Map<String, Long> ops) {

@@ -1,31 +1,48 @@
 package kiln.stress;
 
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.LongBuffer;
-import java.util.ArrayList;
+import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
+import kiln.link.Stressor;
+import kiln.stress.memory.Cells;
+import kiln.stress.memory.Pass;
+import kiln.stress.memory.Pattern;
+import kiln.stress.memory.Patterns;
+import kiln.util.Ticker;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Writes patterns over an off-heap buffer and reads them back, pass after pass: walking ones,
- * checkerboard, then seeded random, each shifted by the pass number so no cell keeps one value.
- * A word that does not read back as written is a verification error, logged with its offset.
- * Counts bytes written plus bytes verified. One thread; counters are thread-safe.
+ * Runs the memory fault models ({@link Patterns}) over an off-heap buffer, one pattern per pass
+ * in turn, at bus speed. A word that does not read back as written is a verification error: the
+ * first {@value #LOGGED_ERRORS_PER_PASS} of a pass go to the supervisor in full (pattern, pass,
+ * offset, expected, actual, XOR mask, and whether a re-read still saw it wrong), the rest are
+ * counted. Counts bytes written plus bytes read back, in total and per pattern. One thread;
+ * counters are thread-safe.
  */
 public final class MemoryStress implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(MemoryStress.class);
-    static final int CHUNK_BYTES = 64 << 20;
-    private static final int LOGGED_ERRORS_PER_PASS = 5;
+    static final int LOGGED_ERRORS_PER_PASS = 5;
+    /** The seed of the random data: fixed, so a pass's data can be made again from its number. */
+    static final long SEED = 0x6b696c6eL;
 
-    /** Pattern names in the order they run. */
+    /** What one pattern has done. */
+    private static final class Tally {
+        final LongAdder passes = new LongAdder();
+        final LongAdder bytes = new LongAdder();
+        final LongAdder errors = new LongAdder();
+    }
 
     private final int workerId;
-    private final long size;
-    private final List<LongBuffer> chunks = new ArrayList<>();
+    private final Cells cells;
+    private final List<Pattern> patterns;
+    private final Ticker ticker;
+    private final Map<String, Tally> tallies = new java.util.concurrent.ConcurrentHashMap<>();
+    private final long[][] scratch = new long[3][Cells.BLOCK_WORDS];
     private final Thread thread;
     private final LongAdder bytes = new LongAdder();
     private final LongAdder verifyErrors = new LongAdder();
@@ -34,18 +51,32 @@ public final class MemoryStress implements AutoCloseable {
     private volatile boolean stopping;
     private long pass;
 
-    /**
-     * @param bytes buffer size, rounded down to whole 8-byte words; allocated here, off-heap
-     * @throws OutOfMemoryError when the JVM's direct-memory limit does not allow it
-     */
+    /** The default fault models over {@code bytes} of off-heap memory. */
     public MemoryStress(int workerId, long bytes) {
+        this(workerId, bytes, Patterns.DEFAULT, Patterns.Options.DEFAULT);
+    }
+
+    /**
+     * @param bytes    buffer size, rounded down to whole 8-byte words; allocated here, off-heap, and touched
+     * @param patterns names of registered patterns, run in this order pass after pass
+     * @throws OutOfMemoryError         when the JVM's direct-memory limit does not allow it
+     * @throws IllegalArgumentException for an unknown pattern or none
+     */
+    public MemoryStress(int workerId, long bytes, List<String> patterns, Patterns.Options options) {
+        this(workerId, Cells.allocate(bytes), Patterns.make(patterns, options), Ticker.SYSTEM);
+    }
+
+    /** Over any cells (a test's faulty memory), with the patterns given. */
+    public MemoryStress(int workerId, Cells cells, List<Pattern> patterns, Ticker ticker) {
+        if (patterns.isEmpty()) {
+            throw new IllegalArgumentException("no memory pattern to run");
+        }
         this.workerId = workerId;
-        long left = bytes & ~7L;
-        this.size = left;
-        while (left > 0) {
-            int n = (int) Math.min(CHUNK_BYTES, left);
-            chunks.add(ByteBuffer.allocateDirect(n).order(ByteOrder.nativeOrder()).asLongBuffer());
-            left -= n;
+        this.cells = cells;
+        this.patterns = List.copyOf(patterns);
+        this.ticker = ticker;
+        for (Pattern p : patterns) {
+            tallies.putIfAbsent(p.name(), new Tally());
         }
         thread = new Thread(this::loop, "kiln-w" + workerId + "-memory");
         thread.setDaemon(true);
@@ -57,63 +88,85 @@ public final class MemoryStress implements AutoCloseable {
 
     private void loop() {
         while (!stopping) {
-            MemoryPattern pattern = MemoryPattern.forPass(pass);
-            runPass(pattern, pass);
+            runPass(patterns.get((int) (pass % patterns.size())), pass);
             pass++;
         }
     }
 
-    /** Fills the buffer with one pattern and checks it; returns the mismatches found. */
-    long runPass(MemoryPattern pattern, long passNumber) {
-        long base = 0;
-        for (LongBuffer c : chunks) {
-            int n = c.capacity();
-            for (int i = 0; i < n && !stopping; i++) {
-                c.put(i, pattern.word(passNumber, base + i));
-            }
-            base += n;
-            bytes.add(n * 8L);
+    /** Runs one pass of {@code pattern}; returns the wrong words it found. */
+    public long runPass(Pattern pattern, long number) {
+        Tally tally = tallies.computeIfAbsent(pattern.name(), n -> new Tally());
+        Pass p = new Pass(cells, pattern, number, tally.passes.sum(), SEED, scratch, new Runner(tally));
+        pattern.run(p);
+        if (!stopping) {
+            tally.passes.increment();
         }
-        long fault = faultAt.getAndSet(-1);
-        if (fault >= 0 && size > 0) {
-            flipBit(fault % size);
+        if (p.errors() > LOGGED_ERRORS_PER_PASS) {
+            LOG.error("w{}: {} more memory mismatches in pass {} ({}) not shown", workerId, p.errors() - LOGGED_ERRORS_PER_PASS,
+                    number, pattern.name());
         }
-        long errors = 0;
-        base = 0;
-        for (LongBuffer c : chunks) {
-            int n = c.capacity();
-            for (int i = 0; i < n && !stopping; i++) {
-                long expected = pattern.word(passNumber, base + i);
-                long found = c.get(i);
-                if (found != expected) {
-                    errors++;
-                    if (errors <= LOGGED_ERRORS_PER_PASS) {
-                        mismatches.add(kiln.link.Stressor.MEMORY, pattern.label(), Long.toHexString(expected), Long.toHexString(found),
-                                "offset 0x" + Long.toHexString((base + i) * 8));
-                        LOG.error("w{}: MEMORY VERIFICATION ERROR: pattern {} pass {}: offset 0x{} read {} expected {} (bits {})",
-                                workerId, pattern.label(), passNumber, Long.toHexString((base + i) * 8), Long.toHexString(found),
-                                Long.toHexString(expected), Long.toHexString(found ^ expected));
-                    }
-                }
-            }
-            base += n;
-            bytes.add(n * 8L);
-        }
-        if (errors > LOGGED_ERRORS_PER_PASS) {
-            LOG.error("w{}: {} more memory mismatches in pass {} not shown", workerId, errors - LOGGED_ERRORS_PER_PASS, passNumber);
-        }
-        verifyErrors.add(errors);
-        return errors;
+        return p.errors();
     }
 
-    private void flipBit(long byteOffset) {
-        long word = byteOffset / 8;
-        for (LongBuffer c : chunks) {
-            if (word < c.capacity()) {
-                c.put((int) word, c.get((int) word) ^ (1L << ((byteOffset % 8) * 8)));
+    /** The stressor's side of a pass: counters, the stop flag, the injected fault, the errors' details. */
+    private final class Runner implements Pass.Runner {
+        private final Tally tally;
+
+        Runner(Tally tally) {
+            this.tally = tally;
+        }
+
+        @Override
+        public boolean stopping() {
+            return stopping;
+        }
+
+        @Override
+        public void idle(Duration wait) {
+            long end = ticker.nanoTime() + wait.toNanos();
+            for (long left = wait.toNanos(); left > 0 && !stopping; left = end - ticker.nanoTime()) {
+                ticker.parkNanos(Math.min(left, 100_000_000L));
+            }
+        }
+
+        @Override
+        public void filled(Cells c, long words) {
+            long fault = faultAt.getAndSet(-1);
+            long size = words * 8;
+            if (fault >= 0 && size > 0) {
+                long offset = fault % size;
+                c.set(offset / 8, c.get(offset / 8) ^ (1L << ((offset % 8) * 8)));
+            }
+        }
+
+        @Override
+        public void moved(long n) {
+            bytes.add(n);
+            tally.bytes.add(n);
+        }
+
+        @Override
+        public void error(Pass p, Pass.Miscompare m) {
+            verifyErrors.increment();
+            tally.errors.increment();
+            if (p.errors() > LOGGED_ERRORS_PER_PASS) {
                 return;
             }
-            word -= c.capacity();
+            String pattern = p.pattern().name() + (p.variant().isEmpty() ? "" : "/" + p.variant());
+            Map<String, String> detail = new LinkedHashMap<>();
+            detail.put("pass", Long.toString(p.number()));
+            if (!p.variant().isEmpty()) {
+                detail.put("variant", p.variant());
+            }
+            detail.put("offset", Long.toString(m.offset()));
+            detail.put("mask", "0x" + Long.toHexString(m.mask()));
+            detail.put("reread", m.rereadWord());
+            mismatches.add(Stressor.MEMORY, p.pattern().name(), Long.toHexString(m.expected()), Long.toHexString(m.actual()),
+                    "offset 0x" + Long.toHexString(m.offset()), detail);
+            LOG.error("w{}: MEMORY VERIFICATION ERROR: pattern {} pass {}: offset 0x{} read {} expected {} (bits {}), {} on a second read",
+                    workerId, pattern, p.number(), Long.toHexString(m.offset()), Long.toHexString(m.actual()),
+                    Long.toHexString(m.expected()), Long.toHexString(m.mask()),
+                    m.stored() ? "still wrong (stored)" : "right (a bad read, transient)");
         }
     }
 
@@ -126,12 +179,36 @@ public final class MemoryStress implements AutoCloseable {
     }
 
     public long sizeBytes() {
-        return size;
+        return cells.words() * 8;
     }
 
-    /** Bytes written plus bytes read back and compared. */
+    /** How the buffer is held: {@code segment} (JDK 22+) or {@code buffer}. */
+    public String kind() {
+        return cells.kind();
+    }
+
+    /** Bytes written plus bytes read back and compared (a copy counts twice). */
     public long bytes() {
         return bytes.sum();
+    }
+
+    /**
+     * Per pattern run so far, by name: {@code passes} (complete), {@code bytes}, {@code errors};
+     * keys are {@code <name>.<counter>}.
+     */
+    public Map<String, Long> patternStats() {
+        Map<String, Long> out = new LinkedHashMap<>();
+        tallies.forEach((name, t) -> {
+            out.put(name + ".passes", t.passes.sum());
+            out.put(name + ".bytes", t.bytes.sum());
+            out.put(name + ".errors", t.errors.sum());
+        });
+        return out;
+    }
+
+    /** The patterns' names, in the order they run. */
+    public String describe() {
+        return String.join(", ", patterns.stream().map(Pattern::name).toList()).toLowerCase(Locale.ROOT);
     }
 
     /** Details of the wrong results, for the supervisor. */
@@ -143,7 +220,7 @@ public final class MemoryStress implements AutoCloseable {
         return verifyErrors.sum();
     }
 
-    /** Stops after the word in progress. Idempotent. The buffers are freed with this object. */
+    /** Stops after the block in progress. Idempotent. The buffer is freed with this object. */
     @Override
     public void close() {
         stopping = true;

@@ -76,10 +76,11 @@ public final class Stress implements AutoCloseable {
                 f.fsync(), f.verify(), settings.workers().count(), f.enabled() ? inodeFloor(f) : 0);
         var cpu = new WorkerSpec.Cpu(c.enabled(), cpuLoad, c.method(), c.threads());
         WorkerSpec.Parent parent = WorkerSpec.Parent.current();
+        var memory = new WorkerSpec.Memory(String.join(",", settings.memory().patterns()), settings.memory().bitFade().toMillis());
         List<WorkerSpec> specs = new ArrayList<>();
         for (int i = 0; i < settings.workers().count(); i++) {
             specs.add(new WorkerSpec(i, workspace.dir().resolve(Layout.workerDir(i, 0)).toString(), files, cpu, memoryPerWorker,
-                    parent));
+                    parent, memory));
         }
         return specs;
     }

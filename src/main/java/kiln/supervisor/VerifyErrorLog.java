@@ -20,24 +20,46 @@ public final class VerifyErrorLog {
      * @param cpu  a CPU method's miscompare details; null for other stressors
      */
     public record Entry(int worker, String cpus, String stressor, String method, String expected, String actual, String where,
-                        long atMillis, CpuMiscompare cpu) {
+                        long atMillis, CpuMiscompare cpu, java.util.Map<String, String> detail) {
+        /** @param detail what else the stressor said, by name, in order (memory: pass, offset, mask, reread) */
+        public Entry {
+            detail = detail == null ? java.util.Map.of() : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(detail));
+        }
+
         public Entry(int worker, String cpus, String stressor, String method, String expected, String actual, String where,
                      long atMillis) {
-            this(worker, cpus, stressor, method, expected, actual, where, atMillis, null);
+            this(worker, cpus, stressor, method, expected, actual, where, atMillis, null, java.util.Map.of());
+        }
+
+        public Entry(int worker, String cpus, String stressor, String method, String expected, String actual, String where,
+                     long atMillis, CpuMiscompare cpu) {
+            this(worker, cpus, stressor, method, expected, actual, where, atMillis, cpu, java.util.Map.of());
+        }
+
+        public Entry(int worker, String cpus, String stressor, String method, String expected, String actual, String where,
+                     long atMillis, java.util.Map<String, String> detail) {
+            this(worker, cpus, stressor, method, expected, actual, where, atMillis, null, detail);
         }
 
         /**
-         * One line: {@code w1 cpu 1 cpu/float: expected 3ff0 got 3ff2}, and for a CPU method the
-         * element, lane, mask, what the retest makes of it and the replay command.
+         * One line: {@code w1 cpu 1 cpu/float: expected 3ff0 got 3ff2}, then for a CPU method the
+         * element, lane, mask, what the retest makes of it and the replay command, and for others
+         * their details ({@code mask 0x4, reread stored}).
          */
         public String describe() {
             String line = "w" + worker + " cpu " + cpus + " " + stressor + "/" + method + ": expected " + expected + " got " + actual
                     + (where.isEmpty() ? "" : " at " + where);
-            if (cpu == null) {
-                return line;
+            if (cpu != null) {
+                return line + " (seed " + Long.toHexString(cpu.seed()) + ", element " + cpu.element() + " lane " + cpu.lane()
+                        + ", mask " + Long.toHexString(cpu.mask()) + "); " + cpu.kind() + ": " + cpu.rate() + "; replay: " + cpu.replay();
             }
-            return line + " (seed " + Long.toHexString(cpu.seed()) + ", element " + cpu.element() + " lane " + cpu.lane()
-                    + ", mask " + Long.toHexString(cpu.mask()) + "); " + cpu.kind() + ": " + cpu.rate() + "; replay: " + cpu.replay();
+            StringBuilder more = new StringBuilder();
+            detail.forEach((k, v) -> {
+                if (!k.equals("offset")) {
+                    more.append(more.length() == 0 ? " (" : ", ").append(k).append(' ').append(v);
+                }
+            });
+            return line + (more.length() == 0 ? "" : more.append(')'));
         }
     }
 

@@ -132,7 +132,7 @@ public final class WorkerPool implements AutoCloseable {
         WorkerStats.Files f = sum.files();
         WorkerStats.Files files = new WorkerStats.Files(f.created(), f.deleted(), f.bytes(), f.verified(), errors, inFlight, kept,
                 paused, f.latencyCounts(), f.latencySumNanos(), f.floorDeleted());
-        return new WorkerStats(0, files, sum.cpu(), sum.memoryBytes(), sum.verifyErrors(), sum.processCpuNanos());
+        return new WorkerStats(0, files, sum.cpu(), sum.memoryBytes(), sum.verifyErrors(), sum.processCpuNanos(), sum.memoryPatterns());
     }
 
     /** Workers per state, every state present. */

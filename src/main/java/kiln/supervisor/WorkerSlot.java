@@ -361,7 +361,7 @@ final class WorkerSlot {
             crossCore.get().record(id, cpus, digest.batch(), digest.value());
         } else if (m instanceof Message.Mismatch x) {
             verifyErrors.add(new VerifyErrorLog.Entry(id, cpus, x.stressor(), x.method(), x.expected(), x.actual(), x.where(), x.atMillis(),
-                    x.cpu()));
+                    x.cpu(), x.detail()));
         }
         // Unknown: a newer worker's message, nothing to do
     }

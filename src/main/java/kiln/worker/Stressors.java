@@ -82,7 +82,10 @@ final class Stressors {
             cpu = new CpuBurner(spec.id(), kiln.stress.CpuMethod.select(c.method()), c.threads(), c.load(), Ticker.SYSTEM);
         }
         if (spec.memoryBytes() > 0) {
-            memory = new MemoryStress(spec.id(), spec.memoryBytes());
+            WorkerSpec.Memory m = spec.memory();
+            memory = new MemoryStress(spec.id(), spec.memoryBytes(),
+                    m.patterns().isBlank() ? kiln.stress.memory.Patterns.DEFAULT : List.of(m.patterns().split(",")),
+                    new kiln.stress.memory.Patterns.Options(java.time.Duration.ofMillis(m.bitFadeMillis())));
         }
     }
 
@@ -104,7 +107,7 @@ final class Stressors {
         LOG.info("{}started (pid {}): files={} cpu={} memory={}", prefix, ProcessHandle.current().pid(),
                 files == null ? "off" : io.name() + " (" + plural(files.writerThreads(), "writer") + ")",
                 cpu != null ? spec.cpu().method() + "@" + spec.cpu().load() + "%" : "off",
-                memory == null ? "off" : kiln.util.Sizes.human(memory.sizeBytes()));
+                memory == null ? "off" : kiln.util.Sizes.human(memory.sizeBytes()) + " (" + memory.kind() + "; " + memory.describe() + ")");
     }
 
     private static String plural(int n, String what) {
@@ -179,7 +182,8 @@ final class Stressors {
             }
         }
         for (Mismatches.Mismatch m : found) {
-            out.write(new Message.Mismatch(m.stressor().label(), m.method(), m.expected(), m.actual(), m.where(), m.atMillis(), m.cpu()));
+            out.write(new Message.Mismatch(m.stressor().label(), m.method(), m.expected(), m.actual(), m.where(), m.atMillis(),
+                    m.cpu(), m.detail()));
         }
     }
 
@@ -194,8 +198,10 @@ final class Stressors {
                     : WorkerStats.Files.NONE;
         }
         long memBytes = 0;
+        Map<String, Long> memPatterns = Map.of();
         if (memory != null) {
             memBytes = memory.bytes();
+            memPatterns = memory.patternStats();
             verify.put(Stressor.MEMORY.label(), memory.verifyErrors());
         }
         WorkerStats.Cpu cpuStats = WorkerStats.Cpu.NONE;
@@ -203,6 +209,6 @@ final class Stressors {
             cpuStats = new WorkerStats.Cpu(cpu.ops(), cpu.busyNanos(), cpu.verifyErrorsByMethod());
             verify.put(Stressor.CPU.label(), cpu.verifyErrors());
         }
-        return new WorkerStats(seq, fileStats, cpuStats, memBytes, verify, kiln.util.ProcessCpu.nanos());
+        return new WorkerStats(seq, fileStats, cpuStats, memBytes, verify, kiln.util.ProcessCpu.nanos(), memPatterns);
     }
 }

@@ -184,7 +184,7 @@ final class ReportTextTest {
         assertTrue(text.contains("  replay: kiln replay --cpu 3 --method fma --seed c0ffee   (mercurial core: 20 of 20 on cpu 3, 0 of 1"
                 + " on cpu 5)"), text);
         String page = HtmlReport.render(m, new History());
-        assertTrue(page.contains("<td>2</td><td>0000000000020000</td><td>mercurial core: 20 of 20 on cpu 3, 0 of 1 on cpu 5</td>"
+        assertTrue(page.contains("<td>2</td><td>0000000000020000</td><td></td><td>mercurial core: 20 of 20 on cpu 3, 0 of 1 on cpu 5</td>"
                 + "<td><code>kiln replay --cpu 3 --method fma --seed c0ffee</code></td>"), page);
     }
 
