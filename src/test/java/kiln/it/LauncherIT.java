@@ -32,7 +32,7 @@ final class LauncherIT {
                 "run", "--duration", "20s", "--workers", "1", "--no-files", "--cpu-load", "10", "--metrics-port", "0")) {
             long pid = k.process.pid();
             List<String> args = cmdline(pid);
-            for (int i = 0; i < 100 && args.get(0).endsWith("sh"); i++) { // until the shell has exec'd
+            for (int i = 0; i < 100 && !args.get(0).endsWith("java"); i++) { // until env, then the shell, have exec'd
                 Thread.sleep(50);
                 args = cmdline(pid);
             }
