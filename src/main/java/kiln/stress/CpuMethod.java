@@ -30,10 +30,38 @@ public abstract class CpuMethod {
 
     private static final List<CpuMethod> REGISTERED = new CopyOnWriteArrayList<>();
 
-    private final String word;
+    /** The seeds of the built-in methods that compute from a seed: one per row of their answer tables. */
+    protected static final long[] STANDARD_SEEDS = {0x5DEECE66DL, 0x1L, 0xC0FFEEL, 0x2545F4914F6CDD1DL};
 
+    private final String word;
+    private final long[] givenSeeds;
+    private final long[][] givenAnswers;
+    private final Measure givenMeasure;
+    private final long givenPerOp;
+
+    /** A method that overrides {@link #seeds()} and {@link #answers()} (and its measure) itself. */
     protected CpuMethod(String word) {
         this.word = word;
+        this.givenSeeds = null;
+        this.givenAnswers = null;
+        this.givenMeasure = Measure.OPS;
+        this.givenPerOp = 0;
+    }
+
+    /**
+     * A method with a row of known answers for each of {@link #STANDARD_SEEDS}, measured in
+     * {@code measure} ({@code perOp} flops or bytes an op; 0 with {@link Measure#OPS}).
+     */
+    protected CpuMethod(String word, long[][] answers, Measure measure, long perOp) {
+        if (answers.length != STANDARD_SEEDS.length) {
+            throw new IllegalArgumentException("cpu method " + word + ": " + answers.length + " rows of answers for "
+                    + STANDARD_SEEDS.length + " seeds");
+        }
+        this.word = word;
+        this.givenSeeds = STANDARD_SEEDS;
+        this.givenAnswers = answers;
+        this.givenMeasure = measure;
+        this.givenPerOp = perOp;
     }
 
     public final String word() {
@@ -41,7 +69,12 @@ public abstract class CpuMethod {
     }
 
     /** The seeds that have known answers, in the order burners run them; at least one. */
-    public abstract long[] seeds();
+    public long[] seeds() {
+        if (givenSeeds == null) {
+            throw new IllegalStateException("cpu method " + word + " gives no seeds");
+        }
+        return givenSeeds.clone();
+    }
 
     /**
      * The result words of {@code seed} on a healthy CPU (a copy).
@@ -61,7 +94,12 @@ public abstract class CpuMethod {
     }
 
     /** The answers, one row per seed in {@link #seeds()} order; the caller does not modify them. */
-    protected abstract long[][] answers();
+    protected long[][] answers() {
+        if (givenAnswers == null) {
+            throw new IllegalStateException("cpu method " + word + " gives no answers");
+        }
+        return givenAnswers;
+    }
 
     /** Whether {@code seed} has a known answer here. */
     public final boolean knows(long seed) {
@@ -85,12 +123,12 @@ public abstract class CpuMethod {
 
     /** The honest measure beside ops: flops, bytes, or none. */
     public Measure measure() {
-        return Measure.OPS;
+        return givenMeasure;
     }
 
     /** Flops or bytes one op does ({@link #measure()}); 0 for {@link Measure#OPS}. */
     public long perOp() {
-        return 0;
+        return givenPerOp;
     }
 
     /** How this JVM runs the method: the instruction path or the fallback, and why ("AES-NI intrinsic"). */

@@ -12,7 +12,6 @@ import javax.crypto.spec.SecretKeySpec;
  */
 final class Aes extends kiln.stress.CpuMethod {
     static final int SIZE = 64 * 1024;
-    private static final long[] SEEDS = {0x5DEECE66DL, 0x1L, 0xC0FFEEL, 0x2545F4914F6CDD1DL};
     private static final long[][] ANSWERS = {
         {0xb14cdd9140aba7caL, 0x73e72e82152f75adL, 0x10000L, 0xa78c7d6c87a653feL},
         {0x1ca1b6fa3bb8175aL, 0x9fb5ff7c07d84619L, 0x10000L, 0x572da1f075bc037eL},
@@ -21,27 +20,7 @@ final class Aes extends kiln.stress.CpuMethod {
     };
 
     Aes() {
-        super("aes");
-    }
-
-    @Override
-    public long[] seeds() {
-        return SEEDS.clone();
-    }
-
-    @Override
-    protected long[][] answers() {
-        return ANSWERS;
-    }
-
-    @Override
-    public Measure measure() {
-        return Measure.BYTES;
-    }
-
-    @Override
-    public long perOp() {
-        return 2L * SIZE;
+        super("aes", ANSWERS, Measure.BYTES, 2L * SIZE);
     }
 
     @Override

@@ -7,7 +7,6 @@ package kiln.stress.cpu;
 final class Copy extends kiln.stress.CpuMethod {
     static final int SIZE = 256 * 1024;
     private static final int BLOCK = 4096;
-    private static final long[] SEEDS = {0x5DEECE66DL, 0x1L, 0xC0FFEEL, 0x2545F4914F6CDD1DL};
     private static final long[][] ANSWERS = {
         {0x811ca3c23aa41ac2L, 0xdedb0fac093fe9d3L, 0x470298b87a973280L},
         {0x4261a4ceda806113L, 0x5245537d4f8c68f8L, 0xf73ca4ac800172d9L},
@@ -16,27 +15,7 @@ final class Copy extends kiln.stress.CpuMethod {
     };
 
     Copy() {
-        super("copy");
-    }
-
-    @Override
-    public long[] seeds() {
-        return SEEDS.clone();
-    }
-
-    @Override
-    protected long[][] answers() {
-        return ANSWERS;
-    }
-
-    @Override
-    public Measure measure() {
-        return Measure.BYTES;
-    }
-
-    @Override
-    public long perOp() {
-        return 3L * SIZE; // copied bytes (the checksums read as much again)
+        super("copy", ANSWERS, Measure.BYTES, 3L * SIZE /* copied bytes (the checksums read as much again) */);
     }
 
     @Override

@@ -16,7 +16,6 @@ final class Deflate extends kiln.stress.CpuMethod {
     private static final String[] WORDS = ("the core computes a wrong answer only sometimes and only on one lane of one unit so "
             + "burn in runs every unit of every core hot for hours checks each result against a constant known before the "
             + "run and when one differs retests it on the same core and on another one then hands the vendor a replay").split(" ");
-    private static final long[] SEEDS = {0x5DEECE66DL, 0x1L, 0xC0FFEEL, 0x2545F4914F6CDD1DL};
     private static final long[][] ANSWERS = {
         {0x204cL, 0x541b75aeadc16925L, 0x8000L, 0x9fdf6b6880ab8b3L},
         {0x202bL, 0x86b97a8f8ec636f2L, 0x8000L, 0xa42c54a0053311ceL},
@@ -25,27 +24,7 @@ final class Deflate extends kiln.stress.CpuMethod {
     };
 
     Deflate() {
-        super("deflate");
-    }
-
-    @Override
-    public long[] seeds() {
-        return SEEDS.clone();
-    }
-
-    @Override
-    protected long[][] answers() {
-        return ANSWERS;
-    }
-
-    @Override
-    public Measure measure() {
-        return Measure.BYTES;
-    }
-
-    @Override
-    public long perOp() {
-        return SIZE; // corpus bytes compressed (and inflated back)
+        super("deflate", ANSWERS, Measure.BYTES, SIZE /* corpus bytes compressed (and inflated back) */);
     }
 
     @Override

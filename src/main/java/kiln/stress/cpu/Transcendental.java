@@ -7,7 +7,6 @@ package kiln.stress.cpu;
 final class Transcendental extends kiln.stress.CpuMethod {
     static final int CHAINS = 4;
     static final int STEPS = 500;
-    private static final long[] SEEDS = {0x5DEECE66DL, 0x1L, 0xC0FFEEL, 0x2545F4914F6CDD1DL};
     private static final long[][] ANSWERS = {
         {0x8ce0252266028361L, 0x95263fe762200e5dL, 0x567b17f40dff9bceL, 0x5180d7e7ed93c208L},
         {0x8ee918b6c5c88347L, 0xd298c42f18675b24L, 0x66e40cab38a0f76L, 0xe5b637a7761f1b60L},
@@ -16,17 +15,7 @@ final class Transcendental extends kiln.stress.CpuMethod {
     };
 
     Transcendental() {
-        super("transcendental");
-    }
-
-    @Override
-    public long[] seeds() {
-        return SEEDS.clone();
-    }
-
-    @Override
-    protected long[][] answers() {
-        return ANSWERS;
+        super("transcendental", ANSWERS, Measure.OPS, 0);
     }
 
     @Override
