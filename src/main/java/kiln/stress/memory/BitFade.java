@@ -30,30 +30,10 @@ final class BitFade implements Pattern {
 
     @Override
     public void run(Pass p) {
-        Cells cells = p.cells();
-        long[] e = p.expected();
-        long[] a = p.actual();
         for (long value : new long[] {~0L, 0L}) {
             p.variant(value == 0 ? "zeros" : "ones");
-            Arrays.fill(e, value);
-            for (long at = 0; at < cells.words(); at += Cells.BLOCK_WORDS) {
-                if (p.stopping()) {
-                    return;
-                }
-                int n = p.blockWords(at);
-                cells.write(at, e, n);
-                p.wrote(n);
-            }
-            p.filled();
-            p.idle(wait);
-            for (long at = 0; at < cells.words(); at += Cells.BLOCK_WORDS) {
-                if (p.stopping()) {
-                    return;
-                }
-                int n = p.blockWords(at);
-                cells.read(at, a, n);
-                p.read(n);
-                p.check(at, e, a, n);
+            if (!p.writeThenVerify((e, at, n) -> Arrays.fill(e, 0, n, value), wait)) {
+                return;
             }
         }
     }

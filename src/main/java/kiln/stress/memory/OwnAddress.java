@@ -20,32 +20,8 @@ final class OwnAddress implements Pattern {
 
     @Override
     public void run(Pass p) {
-        Cells cells = p.cells();
-        long[] e = p.expected();
-        long[] a = p.actual();
         long key = p.key();
-        for (long at = 0; at < cells.words(); at += Cells.BLOCK_WORDS) {
-            if (p.stopping()) {
-                return;
-            }
-            int n = p.blockWords(at);
-            fill(e, at ^ key, n);
-            cells.write(at, e, n);
-            p.wrote(n);
-        }
-        p.filled();
-        for (long at = 0; at < cells.words(); at += Cells.BLOCK_WORDS) {
-            if (p.stopping()) {
-                return;
-            }
-            int n = p.blockWords(at);
-            cells.read(at, a, n);
-            p.read(n);
-            fill(e, at ^ key, n);
-            if (java.util.Arrays.mismatch(e, 0, n, a, 0, n) >= 0) {
-                p.check(at, e, a, n);
-            }
-        }
+        p.writeThenVerify((e, at, n) -> fill(e, at ^ key, n), java.time.Duration.ZERO);
     }
 
     /** 0, 1, 2, …: a table, because a loop over {@code (long) i} is not vectorized by every JDK's JIT. */

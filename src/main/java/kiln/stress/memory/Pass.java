@@ -190,6 +190,52 @@ public final class Pass {
         runner.idle(wait);
     }
 
+    /** What a block of cells should hold, made the same way for the write and for the check. */
+    @FunctionalInterface
+    public interface Blocks {
+        /** Puts into {@code into[0..n)} what the {@code n} words from word {@code at} hold. */
+        void fill(long[] into, long at, int n);
+    }
+
+    /**
+     * The plain write-then-verify pass: every block written as {@code blocks} makes it, the cells
+     * left alone for {@code wait} (zero: not at all), then every block read back and compared
+     * with the same block made again (the bulk compare first; the words that differ re-read and
+     * reported).
+     *
+     * @return false when the run stopped the pass part-way
+     */
+    public boolean writeThenVerify(Blocks blocks, Duration wait) {
+        long[] e = expected();
+        long[] a = actual();
+        for (long at = 0; at < cells.words(); at += Cells.BLOCK_WORDS) {
+            if (stopping()) {
+                return false;
+            }
+            int n = blockWords(at);
+            blocks.fill(e, at, n);
+            cells.write(at, e, n);
+            wrote(n);
+        }
+        filled();
+        if (!wait.isZero()) {
+            idle(wait);
+        }
+        for (long at = 0; at < cells.words(); at += Cells.BLOCK_WORDS) {
+            if (stopping()) {
+                return false;
+            }
+            int n = blockWords(at);
+            cells.read(at, a, n);
+            read(n);
+            blocks.fill(e, at, n);
+            if (java.util.Arrays.mismatch(e, 0, n, a, 0, n) >= 0) {
+                check(at, e, a, n);
+            }
+        }
+        return true;
+    }
+
     /**
      * Compares a block read back ({@code actual[0..n)}) with what it should hold; each wrong
      * word is re-read from the cells and reported.
