@@ -115,6 +115,7 @@ public final class RunMonitor {
         double freq = sample == null || sample.cpu().coreFrequencyHz().isEmpty() ? Double.NaN
                 : sample.cpu().coreFrequencyHz().stream().mapToLong(Long::longValue).average().orElse(Double.NaN);
         double temp = sample == null ? Double.NaN : sample.cpu().temperatureC();
+        pool.verifyErrors().temperature(temp);
         record(since, sample, totals, freq, temp);
         if (since < rampNanos) {
             readiness.reset();

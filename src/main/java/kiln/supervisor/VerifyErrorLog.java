@@ -65,8 +65,21 @@ public final class VerifyErrorLog {
 
     private final List<Entry> kept = new ArrayList<>();
     private long reported;
+    /** The CPU's temperature at the last sample, °C; NaN where no sensor answers. */
+    private volatile double temperatureC = Double.NaN;
+
+    /** The CPU temperature the sampler read last (NaN: none): a CPU mismatch records it beside the core's clock. */
+    public void temperature(double celsius) {
+        temperatureC = celsius;
+    }
 
     synchronized void add(Entry e) {
+        double t = temperatureC;
+        if (e.cpu() != null && !Double.isNaN(t)) { // silent corruption rises with temperature: the record says how hot
+            String hot = String.format(java.util.Locale.ROOT, "%.0f °C", t);
+            e = new Entry(e.worker(), e.cpus(), e.stressor(), e.method(), e.expected(), e.actual(),
+                    e.where().isEmpty() ? hot : e.where() + ", " + hot, e.atMillis(), e.cpu(), e.detail());
+        }
         reported++;
         if (kept.size() < KEPT) {
             kept.add(e);
