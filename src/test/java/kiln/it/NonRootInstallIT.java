@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * kiln installed and run by a user who is not root, as README's PREFIX lines say: the launcher, man
+ * kiln installed and run by a user who is not root, as docs/deployment.md's PREFIX lines say: the launcher, man
  * page and completion under $HOME/.local, and the supervisor's class-data archive in the user's
  * cache directory, since /var/cache/kiln is not theirs.
  */
@@ -39,7 +39,7 @@ final class NonRootInstallIT {
             java.nio.file.attribute.UserPrincipalLookupService users = home.getFileSystem().getUserPrincipalLookupService();
             Files.setOwner(home, users.lookupPrincipalByName(user.name()));
             String javaHome = System.getProperty("java.home");
-            // the README's lines, as that user, in a shell with only the environment a login gives
+            // the PREFIX lines of docs/deployment.md, as that user, in a shell with only the environment a login gives
             String install = String.join("\n",
                     "set -eu",
                     "PREFIX=$HOME/.local",
