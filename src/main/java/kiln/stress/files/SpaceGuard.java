@@ -136,6 +136,11 @@ final class SpaceGuard {
             return;
         }
         lastInodeCheck = now;
+        // in flight before the reading, not after it: a creation that completes while a stat process
+        // is read (a tenth of a second and more on a busy host) may or may not be in the count it
+        // gives, so it is subtracted as if it were not (after the reading it had left the in-flight
+        // count and was granted again: two workers went 15 inodes below a floor of 100)
+        long inFlight = counters.inFlight.get();
         long free;
         try {
             free = freeInodes.getAsLong();
@@ -165,7 +170,7 @@ final class SpaceGuard {
         // reading would approach it for ever, a file or two a second, instead of making room there by
         // deleting the oldest files; read natively, the next reading is taken as soon as this is used
         inodeFloorReached = room < (inodeIntervalNanos <= CHECK_NANOS ? 1 : batch);
-        inodeAllowance = inodeFloorReached ? 0 : Math.max(0, room - counters.inFlight.get());
+        inodeAllowance = inodeFloorReached ? 0 : Math.max(0, room - inFlight);
     }
 
     /**
@@ -217,6 +222,7 @@ final class SpaceGuard {
     }
 
     private void check(long now) {
+        long inFlight = counters.inFlight.get(); // before the reading, as for inodes
         long free;
         try {
             free = usableSpace.getAsLong();
@@ -231,7 +237,7 @@ final class SpaceGuard {
         // of its share per reading and the room above the floor shrinks geometrically instead of
         // being claimed twice. With gigabytes of room this changes nothing.
         allowance = minFree == 0 ? Long.MAX_VALUE
-                : Math.max(0, (free - minFree) / bytesPerFile / (share > 1 ? 2L * share : 1) - counters.inFlight.get());
+                : Math.max(0, (free - minFree) / bytesPerFile / (share > 1 ? 2L * share : 1) - inFlight);
         boolean below = (allowance == 0 || inodeFloorReached) && counters.inFlight.get() == 0 && !roomToMake;
         if (below != paused) {
             paused = below;
