@@ -53,6 +53,11 @@ final class SegmentCells implements Cells {
     }
 
     @Override
+    public long address(long at) {
+        return segment.address() + (at << 3);
+    }
+
+    @Override
     public String kind() {
         return "segment";
     }
