@@ -88,6 +88,9 @@ public final class MemoryStress implements AutoCloseable {
         }
         thread = new Thread(this::loop, "kiln-w" + workerId + "-memory");
         thread.setDaemon(true);
+        if (cells.words() > 0) {
+            LOG.info("w{}: memory: {} {}", workerId, kiln.util.Sizes.human(cells.words() * 8), cells.residency().text());
+        }
     }
 
     public void start() {
@@ -191,6 +194,11 @@ public final class MemoryStress implements AutoCloseable {
 
     public long sizeBytes() {
         return cells.words() * 8;
+    }
+
+    /** Whether the buffer is locked and advised to huge pages, and why not. */
+    public kiln.stress.memory.Residency residency() {
+        return cells.residency();
     }
 
     /** How the buffer is held: {@code segment} (JDK 22+) or {@code buffer}. */

@@ -40,6 +40,11 @@ public interface Cells {
         return -1;
     }
 
+    /** Whether the memory is locked and advised to huge pages, and why not. */
+    default Residency residency() {
+        return Residency.NONE;
+    }
+
     /**
      * Off-heap memory of {@code bytes} rounded down to whole words, zeroed (so every page is
      * touched and resident before the first pass): a {@code MemorySegment} on JDK 22 and newer,
