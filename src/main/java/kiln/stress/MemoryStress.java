@@ -172,13 +172,13 @@ public final class MemoryStress implements AutoCloseable {
             detail.put("offset", Long.toString(m.offset()));
             detail.put("mask", "0x" + Long.toHexString(m.mask()));
             detail.put("reread", m.rereadWord());
-            String[] where = physical.describe(cells.address(m.word()));
-            detail.put("phys", where[0]);
-            detail.put("node", where[1]);
+            PhysicalAddress.Place where = physical.describe(cells.address(m.word()));
+            detail.put("phys", where.phys());
+            detail.put("node", where.node());
             mismatches.add(Stressor.MEMORY, p.pattern().name(), Long.toHexString(m.expected()), Long.toHexString(m.actual()),
                     "offset 0x" + Long.toHexString(m.offset()), detail);
             LOG.error("w{}: MEMORY VERIFICATION ERROR: pattern {} pass {}: offset 0x{} (physical {}, node {}) read {} expected {} (bits {}), {} on a second read",
-                    workerId, pattern, p.number(), Long.toHexString(m.offset()), where[0], where[1], Long.toHexString(m.actual()),
+                    workerId, pattern, p.number(), Long.toHexString(m.offset()), where.phys(), where.node(), Long.toHexString(m.actual()),
                     Long.toHexString(m.expected()), Long.toHexString(m.mask()),
                     m.stored() ? "still wrong (stored)" : "right (a bad read, transient)");
         }

@@ -106,11 +106,20 @@ public final class PhysicalAddress {
         return -1;
     }
 
-    /** {@code phys} and {@code node} of {@code vaddr} as an error's details say them: {@code 0x…} and a number, or {@link #UNKNOWN}. */
-    public String[] describe(long vaddr) {
+    /**
+     * Where a word is, as an error's details say it.
+     *
+     * @param phys {@code 0x…}, or {@link #UNKNOWN}
+     * @param node a number, or {@link #UNKNOWN}
+     */
+    public record Place(String phys, String node) {
+    }
+
+    /** The {@link Place} of virtual address {@code vaddr} (-1: none known). */
+    public Place describe(long vaddr) {
         long phys = physical(vaddr);
         int node = node(phys);
-        return new String[] {phys < 0 ? UNKNOWN : "0x" + Long.toHexString(phys), node < 0 ? UNKNOWN : Integer.toString(node)};
+        return new Place(phys < 0 ? UNKNOWN : "0x" + Long.toHexString(phys), node < 0 ? UNKNOWN : Integer.toString(node));
     }
 
     /** The page size from the auxiliary vector ({@code AT_PAGESZ}, pairs of native-endian u64); 4096 where it cannot be read. */

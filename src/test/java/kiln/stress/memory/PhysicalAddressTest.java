@@ -61,8 +61,8 @@ final class PhysicalAddressTest {
         PhysicalAddress pa = machine(pagemap);
         assertEquals(pfn * PAGE + 0xabc, pa.physical(vaddr));
         assertEquals(1, pa.node(pa.physical(vaddr)));
-        assertEquals("0x28001abc", pa.describe(vaddr)[0]);
-        assertEquals("1", pa.describe(vaddr)[1]);
+        assertEquals("0x28001abc", pa.describe(vaddr).phys());
+        assertEquals("1", pa.describe(vaddr).node());
         assertEquals(0, pa.node(0x7ff_ffffL), "block 0 is node0's");
     }
 
@@ -76,7 +76,7 @@ final class PhysicalAddressTest {
         assertEquals(-1, pa.physical(0x20000));
         assertEquals(-1, pa.physical(0x4000_0000L), "past the end of the file");
         assertEquals(-1, pa.physical(-1), "no virtual address (a direct buffer's)");
-        assertEquals(List.of("unknown", "unknown"), List.of(pa.describe(0x20000)));
+        assertEquals(new PhysicalAddress.Place("unknown", "unknown"), pa.describe(0x20000));
         assertEquals(-1, new PhysicalAddress(dir.resolve("none"), dir.resolve("none"), dir.resolve("none"), PAGE).physical(0x10000));
     }
 
@@ -158,10 +158,10 @@ final class PhysicalAddressTest {
             long p = PhysicalAddress.SYSTEM.physical(vaddr);
             assertTrue(p > 0 && p % PAGE == vaddr % PAGE, "the buffer's word has a frame: " + p);
             assertEquals(PhysicalAddress.SYSTEM.node(p) >= 0 ? Integer.toString(PhysicalAddress.SYSTEM.node(p)) : "unknown",
-                    PhysicalAddress.SYSTEM.describe(vaddr)[1]);
+                    PhysicalAddress.SYSTEM.describe(vaddr).node());
         } else {
             assertEquals(-1, cells.address(12345), "a direct buffer's address is not public on JDK 17");
-            assertEquals("unknown", PhysicalAddress.SYSTEM.describe(cells.address(12345))[0]);
+            assertEquals("unknown", PhysicalAddress.SYSTEM.describe(cells.address(12345)).phys());
         }
     }
 }
