@@ -285,12 +285,12 @@ public final class HtmlReport {
     private static void errors(StringBuilder h, Map<String, Object> report) {
         if (report.get("errors") instanceof Map<?, ?> errors && errors.get("first") instanceof List<?> first && !first.isEmpty()) {
             h.append("<h2>Verification errors</h2>\n<table class=\"errors\"><tr><th>time</th><th>worker</th><th>cpu</th>"
-                    + "<th>stressor</th><th>method</th><th>expected</th><th>actual</th><th>where</th><th>lane</th><th>mask</th>"
+                    + "<th>stressor</th><th>method</th><th>expected</th><th>actual</th><th>where</th><th>physical</th><th>node</th><th>lane</th><th>mask</th>"
                     + "<th>re-read</th><th>retest</th><th>replay</th></tr>\n");
             for (Object o : first) {
                 Map<?, ?> e = (Map<?, ?>) o;
                 h.append("<tr>");
-                for (String k : new String[] {"time", "worker", "cpu", "stressor", "method", "expected", "actual", "where", "lane",
+                for (String k : new String[] {"time", "worker", "cpu", "stressor", "method", "expected", "actual", "where", "phys", "node", "lane",
                                               "mask", "reread"}) {
                     h.append("<td>").append(esc(String.valueOf(e.get(k) == null ? "" : e.get(k)))).append("</td>");
                 }

@@ -12,6 +12,7 @@ import kiln.stress.memory.Cells;
 import kiln.stress.memory.Pass;
 import kiln.stress.memory.Pattern;
 import kiln.stress.memory.Patterns;
+import kiln.stress.memory.PhysicalAddress;
 import kiln.util.Ticker;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,6 +42,7 @@ public final class MemoryStress implements AutoCloseable {
     private final Cells cells;
     private final List<Pattern> patterns;
     private final Ticker ticker;
+    private final PhysicalAddress physical;
     private final Map<String, Tally> tallies = new java.util.concurrent.ConcurrentHashMap<>();
     private final long[][] scratch = new long[3][Cells.BLOCK_WORDS];
     private final Thread thread;
@@ -68,6 +70,11 @@ public final class MemoryStress implements AutoCloseable {
 
     /** Over any cells (a test's faulty memory), with the patterns given. */
     public MemoryStress(int workerId, Cells cells, List<Pattern> patterns, Ticker ticker) {
+        this(workerId, cells, patterns, ticker, PhysicalAddress.SYSTEM);
+    }
+
+    /** Over any cells, with where their physical addresses are read from (a test's fixture files). */
+    public MemoryStress(int workerId, Cells cells, List<Pattern> patterns, Ticker ticker, PhysicalAddress physical) {
         if (patterns.isEmpty()) {
             throw new IllegalArgumentException("no memory pattern to run");
         }
@@ -75,11 +82,15 @@ public final class MemoryStress implements AutoCloseable {
         this.cells = cells;
         this.patterns = List.copyOf(patterns);
         this.ticker = ticker;
+        this.physical = physical;
         for (Pattern p : patterns) {
             tallies.putIfAbsent(p.name(), new Tally());
         }
         thread = new Thread(this::loop, "kiln-w" + workerId + "-memory");
         thread.setDaemon(true);
+        if (cells.words() > 0) {
+            LOG.info("w{}: memory: {} {}", workerId, kiln.util.Sizes.human(cells.words() * 8), cells.residency().text());
+        }
     }
 
     public void start() {
@@ -161,10 +172,13 @@ public final class MemoryStress implements AutoCloseable {
             detail.put("offset", Long.toString(m.offset()));
             detail.put("mask", "0x" + Long.toHexString(m.mask()));
             detail.put("reread", m.rereadWord());
+            PhysicalAddress.Place where = physical.describe(cells.address(m.word()));
+            detail.put("phys", where.phys());
+            detail.put("node", where.node());
             mismatches.add(Stressor.MEMORY, p.pattern().name(), Long.toHexString(m.expected()), Long.toHexString(m.actual()),
                     "offset 0x" + Long.toHexString(m.offset()), detail);
-            LOG.error("w{}: MEMORY VERIFICATION ERROR: pattern {} pass {}: offset 0x{} read {} expected {} (bits {}), {} on a second read",
-                    workerId, pattern, p.number(), Long.toHexString(m.offset()), Long.toHexString(m.actual()),
+            LOG.error("w{}: MEMORY VERIFICATION ERROR: pattern {} pass {}: offset 0x{} (physical {}, node {}) read {} expected {} (bits {}), {} on a second read",
+                    workerId, pattern, p.number(), Long.toHexString(m.offset()), where.phys(), where.node(), Long.toHexString(m.actual()),
                     Long.toHexString(m.expected()), Long.toHexString(m.mask()),
                     m.stored() ? "still wrong (stored)" : "right (a bad read, transient)");
         }
@@ -180,6 +194,11 @@ public final class MemoryStress implements AutoCloseable {
 
     public long sizeBytes() {
         return cells.words() * 8;
+    }
+
+    /** Whether the buffer is locked and advised to huge pages, and why not. */
+    public kiln.stress.memory.Residency residency() {
+        return cells.residency();
     }
 
     /** How the buffer is held: {@code segment} (JDK 22+) or {@code buffer}. */

@@ -25,7 +25,11 @@ final class MemoryFaultIT {
                 "--inject-fault", "memory", "--metrics-port", "0", "--report", report.toString())) {
             assertEquals(1, k.waitFor(Duration.ofSeconds(150)), k.output());
             assertTrue(k.output().contains("MEMORY VERIFICATION ERROR: pattern "), k.output());
-            assertTrue(k.output().contains("fault models: "), "the summary says which ran: " + k.output());
+            // the summary's notes wrap under their column: joined again, they say it whole
+            assertTrue(k.output().replaceAll("\\n {3,}", " ").contains("fault models: "), "the summary says which ran: " + k.output());
+            boolean root = "root".equals(System.getProperty("user.name"));
+            assertTrue(k.output().contains(Runtime.version().feature() < 22 ? "MiB neither locked nor advised"
+                    : root ? "MiB locked, huge pages " : "memory: "), "each worker says how its buffer is held: " + k.output());
         }
         Config r = ConfigFactory.parseFile(report.toFile());
         assertEquals("fail", r.getString("verdict"));
@@ -37,6 +41,14 @@ final class MemoryFaultIT {
         assertEquals("0x1", first.getString("mask"), "the one bit flipped");
         assertEquals("stored", first.getString("reread"), "a flipped cell stays flipped");
         assertTrue(first.getLong("pass") >= 0);
+        if (Runtime.version().feature() >= 22 && "root".equals(System.getProperty("user.name"))) {
+            assertTrue(first.getString("phys").startsWith("0x"), "root reads the frame from pagemap: " + first);
+            if (java.nio.file.Files.isDirectory(Path.of("/sys/devices/system/node/node0"))) {
+                assertTrue(first.getInt("node") >= 0, first.toString());
+            }
+        } else {
+            assertEquals("unknown", first.getString("phys"), "no address, not a wrong one: " + first);
+        }
         Config memory = r.getConfig("memory");
         assertTrue(memory.getDouble("bytes_per_second") > 0);
         assertTrue(memory.getConfig("patterns").root().keySet().containsAll(List.of("own-address")), memory.root().render());

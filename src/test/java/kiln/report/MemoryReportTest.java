@@ -32,6 +32,8 @@ final class MemoryReportTest {
         detail.put("offset", "4096");
         detail.put("mask", "0x100");
         detail.put("reread", "transient");
+        detail.put("phys", "0x12345678");
+        detail.put("node", "1");
         VerifyErrorLog.Entry e = new VerifyErrorLog.Entry(0, "0", "memory", "copy", "aaaa", "abaa", "offset 0x1000", 1_800_000_000_000L,
                 detail);
         List<WorkerView> workers = List.of(new WorkerView(0, WorkerState.STOPPED, totals, 0, 0, null, 0, 0, "0"));
@@ -77,5 +79,20 @@ final class MemoryReportTest {
         assertTrue(page.contains("<h3>Memory fault models</h3>"), page);
         assertTrue(page.contains("<tr><td>own-address</td><td>3</td><td>3.0 GiB</td><td>0</td></tr>"), page);
         assertTrue(page.contains("<td>0x100</td><td>transient</td>"), "the error's mask and re-read: " + page);
+    }
+
+    @Test
+    void anErrorsPhysicalAddressAndNode_areInTheJsonTheSummaryAndTheHtml() {
+        Report r = report();
+        @SuppressWarnings("unchecked")
+        Map<String, Object> first = ((List<Map<String, Object>>) ((Map<String, Object>) r.toMap().get("errors")).get("first")).get(0);
+        assertEquals("0x12345678", first.get("phys"));
+        assertEquals(1L, first.get("node"));
+        StringWriter w = new StringWriter();
+        new Summary(new PrintWriter(w, true)).print(r);
+        assertTrue(w.toString().replaceAll("\\n {3,}", " ").contains("phys 0x12345678, node 1"), w.toString());
+        String page = HtmlReport.render(r.toMap(), new History());
+        assertTrue(page.contains("<th>where</th><th>physical</th><th>node</th>"), page);
+        assertTrue(page.contains("<td>offset 0x1000</td><td>0x12345678</td><td>1</td>"), page);
     }
 }

@@ -33,6 +33,19 @@ public interface Cells {
     String kind();
 
     /**
+     * The virtual address of word {@code at}, for {@link PhysicalAddress}; -1 where it is not
+     * known (direct buffers: their address is not public before JDK 22, and a test's memory has none).
+     */
+    default long address(long at) {
+        return -1;
+    }
+
+    /** Whether the memory is locked and advised to huge pages, and why not. */
+    default Residency residency() {
+        return Residency.NONE;
+    }
+
+    /**
      * Off-heap memory of {@code bytes} rounded down to whole words, zeroed (so every page is
      * touched and resident before the first pass): a {@code MemorySegment} on JDK 22 and newer,
      * direct buffers before.

@@ -15,11 +15,15 @@ final class SegmentCells implements Cells {
 
     private final MemorySegment segment;
     private final long words;
+    private final Residency residency;
 
     SegmentCells(long bytes) {
         words = Math.max(0, bytes) >>> 3;
         long align = words * 8 >= 2L << 20 ? 2L << 20 : 8;
         segment = Arena.ofAuto().allocate(Math.max(8, words * 8), align);
+        // advised and locked only when it covers whole pages of its own (a small one shares its pages with the heap's malloc)
+        residency = align > 8 ? NativeMemory.keepResident(segment, Residency.thpMode())
+                : new Residency(false, false, "neither locked nor advised to huge pages (under 2 MiB)");
     }
 
     @Override
@@ -50,6 +54,16 @@ final class SegmentCells implements Cells {
     @Override
     public void set(long at, long value) {
         segment.setAtIndex(WORD, at, value);
+    }
+
+    @Override
+    public long address(long at) {
+        return segment.address() + (at << 3);
+    }
+
+    @Override
+    public Residency residency() {
+        return residency;
     }
 
     @Override

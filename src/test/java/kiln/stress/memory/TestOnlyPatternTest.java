@@ -70,7 +70,7 @@ final class TestOnlyPatternTest {
             List<Mismatches.Mismatch> found = new ArrayList<>();
             m.mismatches().drainTo(found, 5);
             assertEquals("test-zeros", found.get(0).method());
-            assertEquals(Map.of("pass", "0", "offset", "616", "mask", "0x4", "reread", "stored"), found.get(0).detail());
+            assertEquals(Map.of("pass", "0", "offset", "616", "mask", "0x4", "reread", "stored", "phys", "unknown", "node", "unknown"), found.get(0).detail());
             WorkerStats s = new WorkerStats(1, WorkerStats.Files.NONE, WorkerStats.Cpu.NONE, m.bytes(), Map.of(), 0, stats);
             assertEquals(java.util.Set.of("test-zeros"), s.memoryPatternNames(), "the supervisor's side reads names from the stats");
         }

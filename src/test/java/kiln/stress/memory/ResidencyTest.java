@@ -1,0 +1,149 @@
+package kiln.stress.memory;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The buffer kept resident: locked where the process may lock memory, advised to huge pages where the kernel offers them. */
+@Timeout(120)
+final class ResidencyTest {
+    private static final int EPERM = 1;
+    private static final int ENOMEM = 12;
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void thpMode_isTheBracketedWord_ofTheKernelsFile() throws IOException {
+        Path f = dir.resolve("enabled");
+        Files.writeString(f, "always [madvise] never\n");
+        assertEquals("madvise", Residency.thpMode(f));
+        Files.writeString(f, "[always] madvise never\n");
+        assertEquals("always", Residency.thpMode(f));
+        Files.writeString(f, "always madvise [never]\n");
+        assertEquals("never", Residency.thpMode(f));
+        assertNull(Residency.thpMode(dir.resolve("absent")), "a kernel without THP");
+    }
+
+    @Test
+    void refusedLock_goesOnUnlocked_andSaysWhy() {
+        Residency r = Residency.of(ENOMEM, "madvise", 0);
+        assertFalse(r.locked());
+        assertTrue(r.advised());
+        assertEquals("not locked (mlock: ENOMEM, over RLIMIT_MEMLOCK; raise it with ulimit -l or LimitMEMLOCK=, or run as root), "
+                + "huge pages advised", r.text());
+        assertTrue(Residency.of(EPERM, "always", 0).text().startsWith("not locked (mlock: EPERM"));
+        assertEquals("locked, huge pages not offered (transparent_hugepage [never])", Residency.of(0, "never", Residency.NOT_TRIED).text());
+        assertEquals("locked, huge pages not offered (transparent_hugepage absent)", Residency.of(0, null, Residency.NOT_TRIED).text());
+        assertFalse(Residency.of(0, "never", Residency.NOT_TRIED).advised());
+        assertEquals("locked, huge pages advised (in huge pages now)", Residency.of(0, "madvise", 0, true).text());
+        assertTrue(Residency.of(0, "always", 0).locked());
+    }
+
+    private static long vmLckKiB() throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+            if (line.startsWith("VmLck:")) {
+                return Long.parseLong(line.replaceAll("[^0-9]", ""));
+            }
+        }
+        return -1;
+    }
+
+    /** AnonHugePages of the mapping of /proc/self/smaps that holds {@code address}, KiB. */
+    private static long anonHugeKiB(long address) throws IOException {
+        boolean inside = false;
+        for (String line : Files.readAllLines(Path.of("/proc/self/smaps"))) {
+            if (line.matches("^[0-9a-f]+-[0-9a-f]+ .*")) {
+                String[] range = line.substring(0, line.indexOf(' ')).split("-");
+                inside = Long.compareUnsigned(Long.parseUnsignedLong(range[0], 16), address) <= 0
+                        && Long.compareUnsigned(address, Long.parseUnsignedLong(range[1], 16)) < 0;
+            } else if (inside && line.startsWith("AnonHugePages:")) {
+                return Long.parseLong(line.replaceAll("[^0-9]", ""));
+            }
+        }
+        return 0;
+    }
+
+    /** The VmFlags of the mapping of /proc/self/smaps that holds {@code address}. */
+    private static String vmFlags(long address) throws IOException {
+        boolean inside = false;
+        for (String line : Files.readAllLines(Path.of("/proc/self/smaps"))) {
+            if (line.matches("^[0-9a-f]+-[0-9a-f]+ .*")) {
+                String[] range = line.substring(0, line.indexOf(' ')).split("-");
+                inside = Long.compareUnsigned(Long.parseUnsignedLong(range[0], 16), address) <= 0
+                        && Long.compareUnsigned(address, Long.parseUnsignedLong(range[1], 16)) < 0;
+            } else if (inside && line.startsWith("VmFlags:")) {
+                return line;
+            }
+        }
+        return "";
+    }
+
+    @Test
+    void realBuffer_onJdk22_asRoot_isLocked_andAdvisedWhereTheKernelOffersHugePages() throws IOException {
+        assumeTrue("root".equals(System.getProperty("user.name")), "root may lock any amount: skipped");
+        long before = vmLckKiB();
+        Cells cells = Cells.allocate(8 << 20);
+        if (Runtime.version().feature() < 22) {
+            assertEquals(Residency.NONE, cells.residency(), "JDK 17: no native calls");
+            assertTrue(cells.residency().text().startsWith("neither locked nor advised"));
+            return;
+        }
+        assertTrue(cells.residency().locked(), cells.residency().text());
+        assertTrue(vmLckKiB() - before >= 8 << 10, "VmLck grew by the buffer: " + before + " -> " + vmLckKiB() + " KiB");
+        String thp = Residency.thpMode();
+        String flags = vmFlags(cells.address(0));
+        assertTrue(flags.contains(" lo"), "the mapping is locked: " + flags);
+        if (thp != null && !thp.equals("never")) {
+            assertTrue(cells.residency().advised(), cells.residency().text());
+            assertTrue(flags.contains(" hg"), "the mapping is advised MADV_HUGEPAGE: " + flags);
+            assertTrue(cells.residency().text().startsWith("locked, huge pages advised"), cells.residency().text());
+            if (cells.residency().text().endsWith("(in huge pages now)")) {
+                assertTrue(anonHugeKiB(cells.address(0)) >= 2048, "the mapping holds huge pages");
+            }
+        } else {
+            assertFalse(cells.residency().advised());
+        }
+    }
+
+    /** A child JVM without CAP_IPC_LOCK and RLIMIT_MEMLOCK 0: mlock is refused, and the buffer is used unlocked. */
+    @Test
+    void refusedLock_inARealProcess_isSaid_andTheBufferStillWorks() throws Exception {
+        assumeTrue(Runtime.version().feature() >= 22, "JDK 17 makes no native calls: skipped");
+        assumeTrue(Files.isExecutable(Path.of("/usr/bin/prlimit")) && Files.isExecutable(Path.of("/usr/bin/setpriv")),
+                "needs prlimit and setpriv: skipped");
+        Path classes = Path.of("target/classes").toAbsolutePath();
+        String cp = String.join(":", classes.resolve("META-INF/versions/22").toString(), classes.toString(),
+                Path.of("target/test-classes").toAbsolutePath().toString());
+        Process p = new ProcessBuilder(List.of("/usr/bin/prlimit", "--memlock=0:0", "/usr/bin/setpriv", "--inh-caps=-ipc_lock",
+                "--bounding-set=-ipc_lock", Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--enable-native-access=ALL-UNNAMED", "-Xmx64m", "-cp", cp, Probe.class.getName()))
+                .redirectErrorStream(true).start();
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS), "the child ends");
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+        assertEquals(0, p.exitValue(), out);
+        assertTrue(out.contains("not locked (mlock: E"), out);
+        assertTrue(out.endsWith("words 1048576 read back 42"), out);
+    }
+
+    /** The child: a real buffer, its residency, and one word written and read. */
+    static final class Probe {
+        public static void main(String[] args) {
+            Cells cells = Cells.allocate(8 << 20);
+            cells.set(1000, 42);
+            System.out.println(cells.kind() + ": " + cells.residency().text() + "; words " + cells.words() + " read back " + cells.get(1000));
+        }
+    }
+}
