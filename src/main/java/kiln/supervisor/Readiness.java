@@ -66,10 +66,26 @@ public final class Readiness {
 
     private final long windowNanos;
     private final double tolerance;
+    /** What the CPU series measures, in the messages' words: ops/s, or the burners' busy time (see {@link #cpuMeasuredAs}). */
+    private volatile String cpuWord = Series.CPU_OPS.word;
     private final Deque<Timed> readings = new ArrayDeque<>();
     private volatile boolean ready;
     private volatile String waitingFor = "not enough readings yet";
     private volatile String judged = "";
+
+    /**
+     * Names what the CPU series holds from now on, when it is not ops/s: the burners' busy time
+     * when they rotate through methods whose ops differ by orders of magnitude in cost (a second of
+     * {@code factorial} is a few hundred ops, of {@code int} millions), so that ops/s follows the
+     * rotation and never holds a level however warm the machine is.
+     */
+    public void cpuMeasuredAs(String word) {
+        cpuWord = word;
+    }
+
+    private String word(Series s) {
+        return s == Series.CPU_OPS ? cpuWord : s.word;
+    }
 
     /**
      * @param windowNanos how far back the rates are judged
@@ -125,25 +141,25 @@ public final class Readiness {
             double change = Math.abs(st.slopePerSecond * span / 1e9);
             if (s == Series.TEMPERATURE) {
                 if (change > TEMPERATURE_TOLERANCE_C) {
-                    waitingFor = String.format(Locale.ROOT, "%s still trending (%.1f °C over the window, at most %.0f °C)", s.word,
+                    waitingFor = String.format(Locale.ROOT, "%s still trending (%.1f °C over the window, at most %.0f °C)", word(s),
                             change, TEMPERATURE_TOLERANCE_C);
                     return false;
                 }
-                steady.add(s.word + " flat");
+                steady.add(word(s) + " flat");
                 continue;
             }
             double mean = Math.abs(st.mean);
             if (s.rate && st.cv > cvLimit()) {
                 waitingFor = String.format(Locale.ROOT, "%s unsteady (varies %.0f%% around its mean over the window, at most %.0f%%)",
-                        s.word, 100 * st.cv, 100 * cvLimit());
+                        word(s), 100 * st.cv, 100 * cvLimit());
                 return false;
             }
             if (change > tolerance * mean) {
-                waitingFor = String.format(Locale.ROOT, "%s still trending (%.1f%% over the window, at most %.0f%%)", s.word,
+                waitingFor = String.format(Locale.ROOT, "%s still trending (%.1f%% over the window, at most %.0f%%)", word(s),
                         100 * change / mean, 100 * tolerance);
                 return false;
             }
-            steady.add(s.rate ? String.format(Locale.ROOT, "%s steady (±%.1f%%)", s.word, 100 * st.cv) : s.word + " flat");
+            steady.add(s.rate ? String.format(Locale.ROOT, "%s steady (±%.1f%%)", word(s), 100 * st.cv) : word(s) + " flat");
         }
         judged = steady.isEmpty() ? "no rate to judge (every stressor idle), the window went by"
                 : String.join(", ", steady) + " over " + windowNanos / 1_000_000_000 + "s";

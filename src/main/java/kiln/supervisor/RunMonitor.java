@@ -33,6 +33,7 @@ public final class RunMonitor {
     private final RateWindow filesRate = new RateWindow(TimeUnit.SECONDS.toNanos(5));
     private final RateWindow memoryRate = new RateWindow(TimeUnit.SECONDS.toNanos(5));
     private final RateWindow cpuOpsRate = new RateWindow(TimeUnit.SECONDS.toNanos(5));
+    private final RateWindow cpuBusyRate = new RateWindow(TimeUnit.SECONDS.toNanos(5));
     private final History history = new History();
     /** nanoTime of the common start, -1 before: written by the run thread, read by the sampler and HTTP threads. */
     private volatile long begun = -1;
@@ -98,6 +99,7 @@ public final class RunMonitor {
         filesRate.add(now, totals.files().created());
         memoryRate.add(now, totals.memoryBytes());
         cpuOpsRate.add(now, kiln.link.WorkerStats.total(totals.cpu().ops()));
+        cpuBusyRate.add(now, totals.cpu().busyNanos());
         if (begun < 0) {
             return;
         }
@@ -122,7 +124,12 @@ public final class RunMonitor {
             return;
         }
         boolean wasReady = readiness.ready();
-        var reading = new Readiness.Reading(filesRate.perSecond(), cpuOpsRate.perSecond(), memoryRate.perSecond(), freq, temp);
+        // several methods in rotation: ops/s follows which one runs, so the CPU is judged by the
+        // burners' busy time (which the duty cycle holds at the load asked when the host gives it)
+        boolean rotating = totals.cpu().ops().values().stream().filter(n -> n > 0).count() > 1;
+        readiness.cpuMeasuredAs(rotating ? "cpu busy" : "cpu ops/s");
+        double cpu = rotating ? cpuBusyRate.perSecond() : cpuOpsRate.perSecond();
+        var reading = new Readiness.Reading(filesRate.perSecond(), cpu, memoryRate.perSecond(), freq, temp);
         if (readiness.observe(now, reading) && !wasReady) {
             LOG.info("the machine is warm: {}", readiness.judged());
         }

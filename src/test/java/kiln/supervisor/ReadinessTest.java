@@ -113,4 +113,28 @@ final class ReadinessTest {
         assertFalse(judged.contains("temperature") || judged.contains("frequency") || judged.contains("memory"),
                 "no sensor, no frequency reading, memory stressor off: not named: " + judged);
     }
+
+    @Test
+    void rotatingMethods_areJudgedByTheBurnersBusyTime_andSaidSo() {
+        // --cpu-method all: a second each of methods whose ops differ a thousandfold in cost; the
+        // ops/s of a 5 s window follow the rotation, the burners' busy time holds the load asked
+        Readiness byOps = new Readiness(20 * SECOND, 0.05);
+        double[] opsOfMethod = {4e6, 3e3, 2e5, 5e2, 8e5, 1e5, 6e4, 9e3, 2e6, 4e4};
+        for (int t = 0; t < 60; t++) {
+            double ops = 0;
+            for (int k = 0; k < 5; k++) {
+                ops += opsOfMethod[(t + k) % opsOfMethod.length] / 5;
+            }
+            assertFalse(byOps.observe(t * SECOND, new Readiness.Reading(0, ops, 0, Double.NaN, Double.NaN)),
+                    "ops/s of a rotation never hold a level: " + byOps.waitingFor());
+        }
+        Readiness byBusy = new Readiness(20 * SECOND, 0.05);
+        byBusy.cpuMeasuredAs("cpu busy");
+        boolean ready = false;
+        for (int t = 0; t < 60 && !ready; t++) {
+            ready = byBusy.observe(t * SECOND, new Readiness.Reading(0, 1e9 * (1 + 0.01 * Math.sin(t)), 0, Double.NaN, Double.NaN));
+        }
+        assertTrue(ready, byBusy.waitingFor());
+        assertTrue(byBusy.judged().startsWith("cpu busy steady (±"), byBusy.judged());
+    }
 }
