@@ -97,8 +97,27 @@ final class WorkerClassPathIT {
             Class.forName(internalName.replace('/', '.'), false, ClassLoader.getPlatformClassLoader());
             return true;
         } catch (ClassNotFoundException | LinkageError e) {
-            return false;
+            return inSystemModule(internalName);
         }
+    }
+
+    /**
+     * Whether a module of this JDK that is not resolved by default holds the class: the Vector API
+     * (jdk.incubator.vector), which the workers get with --add-modules on JDK 22+.
+     */
+    private static boolean inSystemModule(String internalName) {
+        String pkg = internalName.substring(0, Math.max(0, internalName.lastIndexOf('/'))).replace('/', '.');
+        for (java.lang.module.ModuleReference ref : java.lang.module.ModuleFinder.ofSystem().findAll()) {
+            if (!ref.descriptor().packages().contains(pkg)) {
+                continue;
+            }
+            try (java.lang.module.ModuleReader r = ref.open()) {
+                return r.find(internalName + ".class").isPresent();
+            } catch (IOException e) {
+                return false;
+            }
+        }
+        return false;
     }
 
     /**
