@@ -7,9 +7,11 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * How the buffer is kept resident: locked ({@code mlock}) where the process may lock memory, and
- * advised to transparent huge pages ({@code madvise(MADV_HUGEPAGE)}) where the kernel offers them.
- * Said once in the worker's log, e.g. {@code locked, huge pages advised}.
+ * How the buffer is kept resident: advised to transparent huge pages ({@code madvise(MADV_HUGEPAGE)})
+ * where the kernel offers them, and not locked, on purpose (an OOM-killed worker's locked memory is
+ * not reaped, and the kernel takes a second process meanwhile: see {@code NativeMemory}). Said once
+ * in the worker's log, e.g. {@code not locked (on purpose: …), huge pages advised}; the errno
+ * texts remain for a lock asked for by other means.
  *
  * @param locked  the whole buffer is locked
  * @param advised {@code MADV_HUGEPAGE} was applied to the whole buffer
@@ -47,7 +49,7 @@ public record Residency(boolean locked, boolean advised, String text) {
         } else if (mlockErrno == EPERM) {
             lock = "not locked (mlock: EPERM, no permission to lock memory)";
         } else if (mlockErrno == NOT_TRIED) {
-            lock = "not locked";
+            lock = "not locked (on purpose: the OOM reaper cannot free locked memory)";
         } else {
             lock = "not locked (mlock: errno " + mlockErrno + ")";
         }

@@ -14,9 +14,15 @@ import java.lang.invoke.MethodHandle;
 import java.lang.invoke.VarHandle;
 
 /**
- * {@code mlock} and {@code madvise(MADV_HUGEPAGE)} through the Foreign Function &amp; Memory API,
- * each linked once with {@code errno} captured. Linux only; where the calls cannot be linked
- * (native access denied, another OS) nothing is locked or advised and {@link #keepResident} says so.
+ * {@code madvise(MADV_HUGEPAGE)} through the Foreign Function &amp; Memory API, linked once with
+ * {@code errno} captured. Linux only; where the call cannot be linked (native access denied,
+ * another OS) nothing is advised and {@link #keepResident} says so.
+ *
+ * <p>The buffer is not {@code mlock}ed, on purpose: the kernel's OOM reaper skips locked memory,
+ * so an OOM-killed worker's buffer would come back only once the process had fully exited, and
+ * the kernel takes further processes meanwhile (out of memory in a cgroup it already took kiln's
+ * supervisor within 4-94 ms of a worker, unlocked; locked memory only widens that gap). With no
+ * swap, which is how the machines kiln burns in run, the buffer stays in RAM without it.
  */
 final class NativeMemory {
     private NativeMemory() {
@@ -29,38 +35,32 @@ final class NativeMemory {
 
     private static final StructLayout STATE = Linker.Option.captureStateLayout();
     private static final VarHandle ERRNO = STATE.varHandle(MemoryLayout.PathElement.groupElement("errno"));
-    private static final MethodHandle MLOCK;
     private static final MethodHandle MADVISE;
 
     static {
-        MethodHandle mlock = null;
         MethodHandle madvise = null;
         if (System.getProperty("os.name").equals("Linux")) {
             try {
                 Linker linker = Linker.nativeLinker();
                 Linker.Option capture = Linker.Option.captureCallState("errno");
-                mlock = linker.downcallHandle(linker.defaultLookup().find("mlock").orElseThrow(),
-                        FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG), capture);
                 madvise = linker.downcallHandle(linker.defaultLookup().find("madvise").orElseThrow(),
                         FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT), capture);
             } catch (RuntimeException | LinkageError e) {
-                mlock = null;
                 madvise = null;
             }
         }
-        MLOCK = mlock;
         MADVISE = madvise;
     }
 
     /**
      * Advises {@code segment} to huge pages where the kernel offers them and asks the kernel to
      * collapse it into huge pages now (the allocation has already touched it in small pages; an
-     * older kernel or fragmented memory leaves that to khugepaged), then locks it. On a failure
-     * goes on without. The segment must start on a page boundary.
+     * older kernel or fragmented memory leaves that to khugepaged). On a failure goes on without.
+     * The segment must start on a page boundary.
      */
     static Residency keepResident(MemorySegment segment, String thp) {
-        if (MLOCK == null) {
-            return new Residency(false, false, "neither locked nor advised to huge pages (mlock and madvise not linked)");
+        if (MADVISE == null) {
+            return new Residency(false, false, "neither locked nor advised to huge pages (madvise not linked)");
         }
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = arena.allocate(STATE);
@@ -70,8 +70,7 @@ final class NativeMemory {
             }
             boolean collapsed = advised == 0
                     && (int) MADVISE.invokeExact(state, segment, segment.byteSize(), MADV_COLLAPSE) == 0;
-            int locked = (int) MLOCK.invokeExact(state, segment, segment.byteSize()) == 0 ? 0 : errno(state);
-            return Residency.of(locked, thp, advised, collapsed);
+            return Residency.of(Residency.NOT_TRIED, thp, advised, collapsed);
         } catch (Throwable t) {
             return new Residency(false, false, "neither locked nor advised to huge pages (" + t + ")");
         }

@@ -92,8 +92,7 @@ final class ResidencyTest {
     }
 
     @Test
-    void realBuffer_onJdk22_asRoot_isLocked_andAdvisedWhereTheKernelOffersHugePages() throws IOException {
-        assumeTrue("root".equals(System.getProperty("user.name")), "root may lock any amount: skipped");
+    void realBuffer_onJdk22_isAdvisedWhereTheKernelOffersHugePages_andNotLocked() throws IOException {
         long before = vmLckKiB();
         Cells cells = Cells.allocate(8 << 20);
         if (Runtime.version().feature() < 22) {
@@ -101,49 +100,22 @@ final class ResidencyTest {
             assertTrue(cells.residency().text().startsWith("neither locked nor advised"));
             return;
         }
-        assertTrue(cells.residency().locked(), cells.residency().text());
-        assertTrue(vmLckKiB() - before >= 8 << 10, "VmLck grew by the buffer: " + before + " -> " + vmLckKiB() + " KiB");
+        // not locked, whoever runs it: the OOM reaper skips locked memory, so an OOM-killed worker
+        // would give its buffer back late, and the kernel takes further processes meanwhile
+        assertFalse(cells.residency().locked(), cells.residency().text());
+        assertTrue(cells.residency().text().startsWith("not locked (on purpose"), cells.residency().text());
+        assertTrue(vmLckKiB() - before < 8 << 10, "VmLck did not grow by the buffer: " + before + " -> " + vmLckKiB() + " KiB");
         String thp = Residency.thpMode();
         String flags = vmFlags(cells.address(0));
-        assertTrue(flags.contains(" lo"), "the mapping is locked: " + flags);
+        assertFalse(flags.contains(" lo"), "the mapping is not locked: " + flags);
         if (thp != null && !thp.equals("never")) {
             assertTrue(cells.residency().advised(), cells.residency().text());
             assertTrue(flags.contains(" hg"), "the mapping is advised MADV_HUGEPAGE: " + flags);
-            assertTrue(cells.residency().text().startsWith("locked, huge pages advised"), cells.residency().text());
             if (cells.residency().text().endsWith("(in huge pages now)")) {
                 assertTrue(anonHugeKiB(cells.address(0)) >= 2048, "the mapping holds huge pages");
             }
         } else {
             assertFalse(cells.residency().advised());
-        }
-    }
-
-    /** A child JVM without CAP_IPC_LOCK and RLIMIT_MEMLOCK 0: mlock is refused, and the buffer is used unlocked. */
-    @Test
-    void refusedLock_inARealProcess_isSaid_andTheBufferStillWorks() throws Exception {
-        assumeTrue(Runtime.version().feature() >= 22, "JDK 17 makes no native calls: skipped");
-        assumeTrue(Files.isExecutable(Path.of("/usr/bin/prlimit")) && Files.isExecutable(Path.of("/usr/bin/setpriv")),
-                "needs prlimit and setpriv: skipped");
-        Path classes = Path.of("target/classes").toAbsolutePath();
-        String cp = String.join(":", classes.resolve("META-INF/versions/22").toString(), classes.toString(),
-                Path.of("target/test-classes").toAbsolutePath().toString());
-        Process p = new ProcessBuilder(List.of("/usr/bin/prlimit", "--memlock=0:0", "/usr/bin/setpriv", "--inh-caps=-ipc_lock",
-                "--bounding-set=-ipc_lock", Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--enable-native-access=ALL-UNNAMED", "-Xmx64m", "-cp", cp, Probe.class.getName()))
-                .redirectErrorStream(true).start();
-        assertTrue(p.waitFor(60, TimeUnit.SECONDS), "the child ends");
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-        assertEquals(0, p.exitValue(), out);
-        assertTrue(out.contains("not locked (mlock: E"), out);
-        assertTrue(out.endsWith("words 1048576 read back 42"), out);
-    }
-
-    /** The child: a real buffer, its residency, and one word written and read. */
-    static final class Probe {
-        public static void main(String[] args) {
-            Cells cells = Cells.allocate(8 << 20);
-            cells.set(1000, 42);
-            System.out.println(cells.kind() + ": " + cells.residency().text() + "; words " + cells.words() + " read back " + cells.get(1000));
         }
     }
 }
