@@ -129,7 +129,7 @@ final class OpsFilesTest {
     void systemdUnit_runsTheDaemonHardened_andNeverLeavesWorkers() throws IOException {
         String unit = Files.readString(ROOT.resolve("systemd/kiln.service"));
         for (String line : List.of("DynamicUser=yes", "StateDirectory=kiln", "NoNewPrivileges=yes", "ProtectSystem=strict",
-                "ProtectHome=yes", "PrivateTmp=yes", "Restart=on-failure", "KillMode=control-group")) {
+                "ProtectHome=yes", "PrivateTmp=yes", "Restart=on-failure", "KillMode=control-group", "OOMScoreAdjust=-500")) {
             assertTrue(unit.contains("\n" + line + "\n"), line);
         }
         Matcher exec = Pattern.compile("\nExecStart=(.*)\n").matcher(unit);
