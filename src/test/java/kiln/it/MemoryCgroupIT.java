@@ -76,8 +76,14 @@ final class MemoryCgroupIT {
             sh("umount", "-l", tmpfs.toString());
         }
         if (cgroup != null) {
-            // the run has exited: its processes are gone, so the cgroup is empty and may go
-            for (int i = 0; i < 50 && Files.exists(cgroup); i++) {
+            // the run has exited, but a worker orphaned by an OOM-killed supervisor may still be
+            // removing its files (up to a stop's 8 s): whatever is left in the cgroup is ended first
+            for (String pid : Files.readString(cgroup.resolve("cgroup.procs")).split("\\s+")) {
+                if (!pid.isEmpty()) {
+                    ProcessHandle.of(Long.parseLong(pid)).ifPresent(ProcessHandle::destroyForcibly);
+                }
+            }
+            for (int i = 0; i < 100 && Files.exists(cgroup); i++) {
                 try {
                     Files.delete(cgroup);
                 } catch (IOException e) {
