@@ -53,12 +53,17 @@ public abstract class CpuMethod {
      * {@code measure} ({@code perOp} flops or bytes an op; 0 with {@link Measure#OPS}).
      */
     protected CpuMethod(String word, long[][] answers, Measure measure, long perOp) {
-        if (answers.length != STANDARD_SEEDS.length) {
+        this(word, STANDARD_SEEDS, answers, measure, perOp);
+    }
+
+    /** A method with a row of known answers for each of {@code seeds}, measured as above. */
+    protected CpuMethod(String word, long[] seeds, long[][] answers, Measure measure, long perOp) {
+        if (answers.length != seeds.length) {
             throw new IllegalArgumentException("cpu method " + word + ": " + answers.length + " rows of answers for "
-                    + STANDARD_SEEDS.length + " seeds");
+                    + seeds.length + " seeds");
         }
         this.word = word;
-        this.givenSeeds = STANDARD_SEEDS;
+        this.givenSeeds = seeds.clone();
         this.givenAnswers = answers;
         this.givenMeasure = measure;
         this.givenPerOp = perOp;

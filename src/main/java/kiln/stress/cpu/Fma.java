@@ -17,32 +17,13 @@ final class Fma extends kiln.stress.CpuMethod {
     private static final FmaKernel KERNEL = FmaKernels.pick();
 
     Fma() {
-        super("fma");
-    }
-
-    @Override
-    public long[] seeds() {
-        return FmaAnswers.SEEDS.clone();
-    }
-
-    @Override
-    protected long[][] answers() {
-        return FmaAnswers.ANSWERS;
+        super("fma", FmaAnswers.ANSWERS, Measure.FLOPS,
+                2L * 2 * ELEMENTS * ITERATIONS * CALLS); // two FMAs of two flops per element per iteration
     }
 
     @Override
     public int lanes() {
         return LANES;
-    }
-
-    @Override
-    public Measure measure() {
-        return Measure.FLOPS;
-    }
-
-    @Override
-    public long perOp() {
-        return 2L * 2 * ELEMENTS * ITERATIONS * CALLS; // two FMAs of two flops per element per iteration
     }
 
     @Override

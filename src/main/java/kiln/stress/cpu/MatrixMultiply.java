@@ -3,25 +3,9 @@ package kiln.stress.cpu;
 /** 48x48 double matrix multiply written {@code a*b + c} (never fused in Java): the floating-point units and L1 cache. */
 final class MatrixMultiply extends Scalar {
     private static final int N = 48;
-    private static final long[][] ANSWERS = {{0x7670507372afdbdaL}};
 
     MatrixMultiply() {
-        super("float");
-    }
-
-    @Override
-    protected long[][] answers() {
-        return ANSWERS;
-    }
-
-    @Override
-    public Measure measure() {
-        return Measure.FLOPS;
-    }
-
-    @Override
-    public long perOp() {
-        return 2L * N * N * N;
+        super("float", 0x7670507372afdbdaL, Measure.FLOPS, 2L * N * N * N);
     }
 
     @Override

@@ -7,13 +7,9 @@ abstract class Scalar extends CpuMethod {
     /** The seed today's methods have always run with. */
     static final long CLASSIC_SEED = 0x5DEECE66DL;
 
-    Scalar(String word) {
-        super(word);
-    }
-
-    @Override
-    public long[] seeds() {
-        return new long[] {CLASSIC_SEED};
+    /** @param answer the one result word of {@link #CLASSIC_SEED} on a healthy CPU */
+    Scalar(String word, long answer, Measure measure, long perOp) {
+        super(word, new long[] {CLASSIC_SEED}, new long[][] {{answer}}, measure, perOp);
     }
 
     /** Work computing one word. */

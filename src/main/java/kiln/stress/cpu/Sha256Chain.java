@@ -6,25 +6,9 @@ import java.security.NoSuchAlgorithmException;
 
 /** SHA-256 chained over an 8 KiB block: the hashing units (SHA-NI where present). */
 final class Sha256Chain extends Scalar {
-    private static final long[][] ANSWERS = {{0xcd04f88833855c4eL}};
 
     Sha256Chain() {
-        super("sha256");
-    }
-
-    @Override
-    protected long[][] answers() {
-        return ANSWERS;
-    }
-
-    @Override
-    public Measure measure() {
-        return Measure.BYTES;
-    }
-
-    @Override
-    public long perOp() {
-        return 4L * 8192 + 3 * 32;
+        super("sha256", 0xcd04f88833855c4eL, Measure.BYTES, 4L * 8192 + 3 * 32);
     }
 
     @Override
