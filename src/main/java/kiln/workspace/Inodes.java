@@ -41,6 +41,20 @@ public final class Inodes {
         public boolean counted() {
             return total > 0;
         }
+
+        /**
+         * A reading from {@code statvfs}'s {@code f_files}, {@code f_ffree} and {@code f_favail}:
+         * f_favail (free to an unprivileged user) where the file system fills it in, else f_ffree;
+         * {@link #NONE} where it counts no inodes.
+         */
+        public static Count ofStatvfs(long files, long ffree, long favail) {
+            return of(files, favail > 0 || ffree == 0 ? favail : ffree);
+        }
+
+        /** {@code total} and {@code free} as read, free kept within 0..total; {@link #NONE} for no count. */
+        public static Count of(long total, long free) {
+            return total <= 0 ? NONE : new Count(total, Math.max(0, Math.min(free, total)));
+        }
     }
 
     /** How one reading is taken: {@code statvfs} by FFM, or by {@code stat -f}. */
@@ -123,7 +137,7 @@ public final class Inodes {
             try {
                 long total = Long.parseLong(f[0]);
                 long free = Long.parseLong(f[1]);
-                return total <= 0 ? Count.NONE : new Count(total, Math.max(0, Math.min(free, total)));
+                return Count.of(total, free);
             } catch (NumberFormatException e) {
                 throw new IOException(binary + " -f " + path + " printed " + out);
             }

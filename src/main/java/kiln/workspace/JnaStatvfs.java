@@ -33,14 +33,7 @@ final class JnaStatvfs implements Inodes.Reader {
             int errno = Native.getLastError();
             throw new FsException(Errno.of(errno), "statvfs", path.toString(), "errno " + errno);
         }
-        long total = buf.f_files.longValue();
-        long ffree = buf.f_ffree.longValue();
-        long favail = buf.f_favail.longValue();
-        if (total <= 0) {
-            return Inodes.Count.NONE;
-        }
-        long free = favail > 0 || ffree == 0 ? favail : ffree;
-        return new Inodes.Count(total, Math.max(0, Math.min(free, total)));
+        return Inodes.Count.ofStatvfs(buf.f_files.longValue(), buf.f_ffree.longValue(), buf.f_favail.longValue());
     }
 
     @Override

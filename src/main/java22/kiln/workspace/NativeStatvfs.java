@@ -59,14 +59,7 @@ final class NativeStatvfs implements Inodes.Reader {
                 Errno errno = Errno.of((int) ERRNO.get(state, 0L));
                 throw new FsException(errno, "statvfs", path.toString(), "errno " + errno);
             }
-            long total = buf.get(JAVA_LONG, F_FILES);
-            long ffree = buf.get(JAVA_LONG, F_FFREE);
-            long favail = buf.get(JAVA_LONG, F_FAVAIL);
-            if (total <= 0) {
-                return Inodes.Count.NONE;
-            }
-            long free = favail > 0 || ffree == 0 ? favail : ffree;
-            return new Inodes.Count(total, Math.max(0, Math.min(free, total)));
+            return Inodes.Count.ofStatvfs(buf.get(JAVA_LONG, F_FILES), buf.get(JAVA_LONG, F_FFREE), buf.get(JAVA_LONG, F_FAVAIL));
         }
     }
 
