@@ -10,49 +10,30 @@ import java.util.regex.Pattern;
  * How the buffer is kept resident: advised to transparent huge pages ({@code madvise(MADV_HUGEPAGE)})
  * where the kernel offers them, and not locked, on purpose (an OOM-killed worker's locked memory is
  * not reaped, and the kernel takes a second process meanwhile: see {@code NativeMemory}). Said once
- * in the worker's log, e.g. {@code not locked (on purpose: …), huge pages advised}; the errno
- * texts remain for a lock asked for by other means.
+ * in the worker's log, e.g. {@code not locked (on purpose: …), huge pages advised}.
  *
- * @param locked  the whole buffer is locked
+ * @param locked  the whole buffer is locked (never, on purpose; kept for what reads it)
  * @param advised {@code MADV_HUGEPAGE} was applied to the whole buffer
  * @param text    what held and, for what did not, why
  */
 public record Residency(boolean locked, boolean advised, String text) {
     /** Not attempted (the call was not made). */
     public static final int NOT_TRIED = -1;
-    private static final int EPERM = 1;
-    private static final int EAGAIN = 11;
-    private static final int ENOMEM = 12;
     private static final Pattern CHOSEN = Pattern.compile("\\[([a-z]+)]");
 
     /** Direct buffers (JDK 17–21) make no native calls. */
     public static final Residency NONE = new Residency(false, false,
             "neither locked nor advised to huge pages (direct buffers: no native calls before JDK 22)");
 
+    /** Why the buffer is not locked: said in every worker's line. */
+    static final String NOT_LOCKED = "not locked (on purpose: the OOM reaper cannot free locked memory)";
+
     /**
-     * @param mlockErrno   0: {@code mlock} succeeded; an errno: it failed; {@link #NOT_TRIED}
      * @param thp          the kernel's transparent huge page mode ({@link #thpMode}): {@code always}, {@code madvise}, {@code never}, or null where there is none
      * @param madviseErrno 0: {@code madvise} succeeded; an errno; {@link #NOT_TRIED} (not offered)
+     * @param collapsed    the kernel made the advised range huge pages at once ({@code MADV_COLLAPSE})
      */
-    public static Residency of(int mlockErrno, String thp, int madviseErrno) {
-        return of(mlockErrno, thp, madviseErrno, false);
-    }
-
-    /** @param collapsed the kernel made the advised range huge pages at once ({@code MADV_COLLAPSE}) */
-    public static Residency of(int mlockErrno, String thp, int madviseErrno, boolean collapsed) {
-        String lock;
-        if (mlockErrno == 0) {
-            lock = "locked";
-        } else if (mlockErrno == ENOMEM || mlockErrno == EAGAIN) {
-            lock = "not locked (mlock: " + (mlockErrno == ENOMEM ? "ENOMEM" : "EAGAIN")
-                    + ", over RLIMIT_MEMLOCK; raise it with ulimit -l or LimitMEMLOCK=, or run as root)";
-        } else if (mlockErrno == EPERM) {
-            lock = "not locked (mlock: EPERM, no permission to lock memory)";
-        } else if (mlockErrno == NOT_TRIED) {
-            lock = "not locked (on purpose: the OOM reaper cannot free locked memory)";
-        } else {
-            lock = "not locked (mlock: errno " + mlockErrno + ")";
-        }
+    public static Residency of(String thp, int madviseErrno, boolean collapsed) {
         String advice;
         if (thp == null || thp.equals("never")) {
             advice = "huge pages not offered (transparent_hugepage " + (thp == null ? "absent" : "[never]") + ")";
@@ -63,7 +44,7 @@ public record Residency(boolean locked, boolean advised, String text) {
         } else {
             advice = "huge pages not advised (madvise: errno " + madviseErrno + ")";
         }
-        return new Residency(mlockErrno == 0, thp != null && !thp.equals("never") && madviseErrno == 0, lock + ", " + advice);
+        return new Residency(false, thp != null && !thp.equals("never") && madviseErrno == 0, NOT_LOCKED + ", " + advice);
     }
 
     /**

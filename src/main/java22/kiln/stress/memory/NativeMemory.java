@@ -70,7 +70,7 @@ final class NativeMemory {
             }
             boolean collapsed = advised == 0
                     && (int) MADVISE.invokeExact(state, segment, segment.byteSize(), MADV_COLLAPSE) == 0;
-            return Residency.of(Residency.NOT_TRIED, thp, advised, collapsed);
+            return Residency.of(thp, advised, collapsed);
         } catch (Throwable t) {
             return new Residency(false, false, "neither locked nor advised to huge pages (" + t + ")");
         }

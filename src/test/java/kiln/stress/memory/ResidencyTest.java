@@ -19,8 +19,6 @@ import org.junit.jupiter.api.io.TempDir;
 /** The buffer kept resident: locked where the process may lock memory, advised to huge pages where the kernel offers them. */
 @Timeout(120)
 final class ResidencyTest {
-    private static final int EPERM = 1;
-    private static final int ENOMEM = 12;
 
     @TempDir
     Path dir;
@@ -38,18 +36,18 @@ final class ResidencyTest {
     }
 
     @Test
-    void refusedLock_goesOnUnlocked_andSaysWhy() {
-        Residency r = Residency.of(ENOMEM, "madvise", 0);
+    void saysWhatHeld_theAdviceAndWhyNotLocked() {
+        Residency r = Residency.of("madvise", 0, false);
         assertFalse(r.locked());
         assertTrue(r.advised());
-        assertEquals("not locked (mlock: ENOMEM, over RLIMIT_MEMLOCK; raise it with ulimit -l or LimitMEMLOCK=, or run as root), "
-                + "huge pages advised", r.text());
-        assertTrue(Residency.of(EPERM, "always", 0).text().startsWith("not locked (mlock: EPERM"));
-        assertEquals("locked, huge pages not offered (transparent_hugepage [never])", Residency.of(0, "never", Residency.NOT_TRIED).text());
-        assertEquals("locked, huge pages not offered (transparent_hugepage absent)", Residency.of(0, null, Residency.NOT_TRIED).text());
-        assertFalse(Residency.of(0, "never", Residency.NOT_TRIED).advised());
-        assertEquals("locked, huge pages advised (in huge pages now)", Residency.of(0, "madvise", 0, true).text());
-        assertTrue(Residency.of(0, "always", 0).locked());
+        assertEquals("not locked (on purpose: the OOM reaper cannot free locked memory), huge pages advised", r.text());
+        assertEquals(Residency.NOT_LOCKED + ", huge pages not offered (transparent_hugepage [never])",
+                Residency.of("never", Residency.NOT_TRIED, false).text());
+        assertEquals(Residency.NOT_LOCKED + ", huge pages not offered (transparent_hugepage absent)",
+                Residency.of(null, Residency.NOT_TRIED, false).text());
+        assertFalse(Residency.of("never", Residency.NOT_TRIED, false).advised());
+        assertEquals(Residency.NOT_LOCKED + ", huge pages advised (in huge pages now)", Residency.of("madvise", 0, true).text());
+        assertEquals(Residency.NOT_LOCKED + ", huge pages not advised (madvise: errno 22)", Residency.of("always", 22, false).text());
     }
 
     private static long vmLckKiB() throws IOException {
