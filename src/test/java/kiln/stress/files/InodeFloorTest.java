@@ -99,9 +99,11 @@ final class InodeFloorTest {
         }
         assertTrue(lowest.get() >= floor, "free inodes went down to " + lowest.get() + ", below the floor of " + floor);
         assertEquals(0, a.stats(0).ioErrors() + b.stats(0).ioErrors(), "no creation failed: the floor kept the inodes from running out");
-        // 600 inodes less the floor, the directories, and at most a batch (64) per worker per half-share read by a process
+        // 600 inodes less the floor, the directories, and at most a batch (64) per worker per half-share read by a
+        // process; read once a second by stat, with what is in flight at a reading held back, two workers keep less
         long kept = a.filesKept() + b.filesKept();
-        assertTrue(kept > 200, "the room above the floor is used: " + kept + " files kept");
+        long least = reader.interval().compareTo(Duration.ofMillis(500)) >= 0 ? 100 : 200;
+        assertTrue(kept > least, "the room above the floor is used: " + kept + " files kept (reader " + reader + ")");
     }
 
     @ParameterizedTest(name = "{0}")
