@@ -68,7 +68,7 @@ final class CheckCommand implements Callable<Integer> {
                 url = config != null && settings.http().port() > 0
                         ? URI.create("http://" + hostInUrl(settings.http().host()) + ":" + settings.http().port()) : DEFAULT_URL;
             }
-            token = HealthCommand.token(url, tokenFile, System.getenv());
+            token = token();
         } catch (SettingsException e) {
             return usage(e.getMessage());
         } catch (IOException e) {
@@ -115,6 +115,23 @@ final class CheckCommand implements Callable<Integer> {
         }
     }
 
+    /**
+     * The token to send, or null. One the operator named (--token-file, KILN_TOKEN) must be good;
+     * the daemon's default file only helps (the routes a check asks are open by default), so one
+     * refused there is said and the check goes on without it.
+     */
+    private String token() throws IOException {
+        try {
+            return HealthCommand.token(url, tokenFile, System.getenv());
+        } catch (SettingsException e) {
+            if (tokenFile != null || System.getenv(kiln.http.ControlToken.ENV) != null) {
+                throw e;
+            }
+            spec.commandLine().getErr().println("kiln: not sending the default token: " + e.getMessage());
+            return null;
+        }
+    }
+
     /** Bad usage: exit 2, which node-problem-detector reads as unknown, and the line says what is wrong. */
     private int usage(String message) {
         spec.commandLine().getOut().println(new Check.Answer(Main.EXIT_USAGE, "unknown: bad usage: " + message).line());
@@ -122,8 +139,11 @@ final class CheckCommand implements Callable<Integer> {
         return Main.EXIT_USAGE;
     }
 
-    /** An IPv6 address in a URL goes in brackets. */
+    /** Where to reach a daemon that listens on {@code host}: loopback for a wildcard, an IPv6 address in brackets. */
     private static String hostInUrl(String host) {
+        if (host.equals("0.0.0.0") || host.equals("::") || host.equals("[::]")) {
+            return "127.0.0.1";
+        }
         return host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host;
     }
 }
