@@ -167,6 +167,17 @@ final class CheckTest {
     }
 
     @Test
+    void keptReportsBehindALink_areRefused_notFollowed() throws Exception {
+        Path elsewhere = Files.createDirectories(dir.resolve("elsewhere"));
+        Files.setPosixFilePermissions(elsewhere, PosixFilePermissions.fromString("rwx------"));
+        Files.writeString(elsewhere.resolve("run-0000000001-20261206T120000Z.json"), report("pass", "2026-12-06T12:00:00Z", null));
+        Files.createSymbolicLink(dir.resolve(".kiln-runs"), elsewhere);
+        kiln.workspace.WorkspaceException e = org.junit.jupiter.api.Assertions.assertThrows(kiln.workspace.WorkspaceException.class,
+                () -> KeptFacts.read(dir, "kept reports"));
+        assertTrue(e.getMessage().contains("it is a link or not a directory"), e.getMessage());
+    }
+
+    @Test
     void aLongReason_isCutToOneLineOf80Bytes() {
         String reason = "w1 stalled once\nand then °C " + "x".repeat(200);
         String line = Check.fit("degraded: " + reason);
