@@ -110,9 +110,14 @@ final class Budget {
      * failing to keep up), so they ask for what the quota allows.
      */
     static Settings fitCpuQuota(Settings s, java.util.Optional<Double> quotaCores, java.io.PrintStream messages) {
+        return fitCpuQuota(s, quotaCores, Runtime.getRuntime().availableProcessors(), messages);
+    }
+
+    /** The same, on a host of {@code processors} logical CPUs. */
+    static Settings fitCpuQuota(Settings s, java.util.Optional<Double> quotaCores, int processors, java.io.PrintStream messages) {
         Settings fitted = fitLoad(s, quotaCores, messages);
         // more workers than cores is said too: it is why no core will be compared with its siblings
-        SlowCores.oversubscription(fitted, quotaCores, Runtime.getRuntime().availableProcessors())
+        SlowCores.oversubscription(fitted, quotaCores, processors)
                 .ifPresent(w -> messages.println("kiln: " + w));
         return fitted;
     }
