@@ -1,5 +1,6 @@
 package kiln.app;
 
+import static kiln.app.ShellMachine.until;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -7,28 +8,16 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
-import java.util.concurrent.locks.LockSupport;
-import java.util.function.BooleanSupplier;
 import kiln.config.Settings;
 import kiln.config.SettingsLoader;
 import kiln.http.HttpApi.Reply;
-import kiln.sampler.Evidence;
 import kiln.sampler.HardwareSampler;
-import kiln.sampler.HostFacts;
-import kiln.sampler.MemoryLimits;
 import kiln.supervisor.Work;
-import kiln.supervisor.WorkerProcess;
-import kiln.util.Ticker;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -43,31 +32,15 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Timeout(60)
 final class DaemonRunsTest {
-    /** Says hello and one stats frame, then waits for stop (or the end of its stdin). */
-    private static final String REPORTING = "printf 'kiln/1 hello pid=%d id=%s io=nio cpus=0\\n' $$ \"$ID\";"
-            + " printf 'kiln/1 stats seq=1 files_created=5\\n';"
-            + " while read l; do case \"$l\" in 'kiln/1 stop'*) printf 'kiln/1 bye files_left=0\\n'; exit 0;; esac; done";
-    /** Never reports in: a JVM hung before its first frame. */
-    private static final String SILENT = "while read l; do case \"$l\" in 'kiln/1 stop'*) exit 0;; esac; done";
-    private static final Evidence NO_ERRORS = edacUncorrected(0);
-
     @TempDir
     Path dir;
-    private final AtomicLong clock = new AtomicLong(1_000_000_000L);
-    private final AtomicReference<Evidence> evidence = new AtomicReference<>(NO_ERRORS);
-    private final List<Process> processes = new CopyOnWriteArrayList<>();
+    private final ShellMachine host = new ShellMachine();
     private final List<RunState> moves = new CopyOnWriteArrayList<>();
-    private volatile String script = REPORTING;
-    private volatile CountDownLatch preparing = new CountDownLatch(0);
     private Path data;
     private Work work;
     private KeptRuns kept;
     private HardwareSampler sampler;
     private DaemonRuns runs;
-
-    private static Evidence edacUncorrected(long count) {
-        return new Evidence(Map.of(Evidence.Source.EDAC_UNCORRECTED, Map.of("mc0", count)));
-    }
 
     @BeforeEach
     void daemon() throws IOException {
@@ -79,27 +52,16 @@ final class DaemonRunsTest {
         work = new Work();
         kept = KeptRuns.open(data, work);
         sampler = new HardwareSampler(data, Duration.ofSeconds(1)); // not started: the test owns the clock
-        Machine machine = new Machine(new FixedHost(), Ticker.of(clock::get, n -> LockSupport.parkNanos(Math.min(n, 2_000_000L))),
-                (s, ws, memory) -> {
-                    await(preparing);
-                    return id -> {
-                        ProcessBuilder pb = new ProcessBuilder("sh", "-c", script);
-                        pb.environment().put("ID", Integer.toString(id));
-                        Process p = pb.start();
-                        processes.add(p);
-                        return WorkerProcess.of(p);
-                    };
-                });
-        runs = new DaemonRuns(conf, base, machine, work, kept, sampler);
+        runs = new DaemonRuns(conf, base, host.machine(), work, kept, sampler);
         runs.watch(moves::add);
     }
 
     @AfterEach
     void cleanUp() {
-        preparing.countDown();
+        host.prepared();
         runs.stopRun();
         runs.joinRun(Duration.ofSeconds(20));
-        processes.forEach(Process::destroyForcibly);
+        host.close();
         sampler.close();
         kept.close();
     }
@@ -113,7 +75,7 @@ final class DaemonRunsTest {
         assertEquals("running", runs.status(null).get("state"));
         assertTrue(!runs.status(null).containsKey("last_run"), "a run in progress is not the last run");
 
-        clock.addAndGet(Duration.ofSeconds(3).toNanos()); // the 2 s are over
+        host.advance(Duration.ofSeconds(3));
         until(() -> runs.state() == RunState.IDLE);
         assertEquals(List.of(RunState.STARTING, RunState.RUNNING, RunState.STOPPING, RunState.IDLE), moves);
         Map<String, Object> last = lastRun();
@@ -141,9 +103,9 @@ final class DaemonRunsTest {
 
     @Test
     void aStopWhileTheWorkersStart_endsTheRunWithoutItEverRunning() {
-        script = SILENT;
+        host.workers(ShellMachine.SILENT);
         assertEquals(202, runs.start(Map.of(), Map.of()).code());
-        until(() -> !processes.isEmpty());
+        until(() -> !host.processes.isEmpty());
         assertEquals(202, runs.stop().code());
         until(() -> runs.state() == RunState.IDLE);
         assertEquals(List.of(RunState.STARTING, RunState.STOPPING, RunState.IDLE), moves);
@@ -153,12 +115,12 @@ final class DaemonRunsTest {
 
     @Test
     void aStopWhileTheRunIsPrepared_isToldToTheRunOnceItIsMade() throws Exception {
-        preparing = new CountDownLatch(1);
+        host.holdPreparation();
         CompletableFuture<Reply> start = CompletableFuture.supplyAsync(() -> runs.start(Map.of(), Map.of()));
         until(() -> runs.state() == RunState.STARTING);
         assertEquals("{\"state\":\"stopping\"}\n", runs.stop().body(), "no run made yet: the reply says what will happen");
         assertEquals(RunState.STOPPING, runs.state());
-        preparing.countDown();
+        host.prepared();
         assertEquals(202, start.get(20, TimeUnit.SECONDS).code());
         until(() -> runs.state() == RunState.IDLE);
         assertEquals(List.of(RunState.STARTING, RunState.STOPPING, RunState.IDLE), moves);
@@ -167,14 +129,11 @@ final class DaemonRunsTest {
 
     @Test
     void aRunWithNoWorkerStarted_endsSoAndIsKept() {
-        script = SILENT;
+        host.workers(ShellMachine.SILENT);
         assertEquals(202, runs.start(Map.of(), Map.of()).code());
-        until(() -> !processes.isEmpty());
-        long step = Run.START_TIMEOUT.toNanos() / 4;
-        for (int i = 0; i < 400 && runs.state() == RunState.STARTING; i++) {
-            clock.addAndGet(step); // the wait for the workers counts from a moment this thread cannot see: move until it is over
-            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
-        }
+        until(() -> !host.processes.isEmpty());
+        // the wait for the workers counts from a moment this thread cannot see: moved until it is over
+        host.advanceUntil(Run.START_TIMEOUT.dividedBy(4), () -> runs.state() != RunState.STARTING);
         until(() -> runs.state() == RunState.IDLE);
         assertEquals(List.of(RunState.STARTING, RunState.STOPPING, RunState.IDLE), moves);
         Map<String, Object> last = lastRun();
@@ -186,8 +145,8 @@ final class DaemonRunsTest {
     void aFailingRunsVerdict_isTheLastVerdict_andStaysSoAcrossARestart() {
         assertEquals(202, runs.start(Map.of(), Map.of()).code());
         until(() -> runs.state() == RunState.RUNNING);
-        evidence.set(edacUncorrected(1)); // the memory controller counts an uncorrected error during the run
-        clock.addAndGet(Duration.ofSeconds(3).toNanos());
+        host.uncorrectedErrors(1); // the memory controller counts an uncorrected error during the run
+        host.advance(Duration.ofSeconds(3));
         until(() -> runs.state() == RunState.IDLE);
         assertEquals("fail", lastRun().get("verdict"));
         assertEquals("fail", work.lastRun().verdict());
@@ -205,7 +164,7 @@ final class DaemonRunsTest {
         assertEquals(400, r.code());
         assertTrue(r.body().startsWith("{\"error\":\"workers"), r.body());
         assertEquals(List.of(RunState.STARTING, RunState.IDLE), moves);
-        assertTrue(processes.isEmpty(), "no worker was started");
+        assertTrue(host.processes.isEmpty(), "no worker was started");
     }
 
     @SuppressWarnings("unchecked")
@@ -213,79 +172,5 @@ final class DaemonRunsTest {
         Object last = runs.status(null).get("last_run");
         assertTrue(last instanceof Map, "a last run: " + runs.status(null));
         return (Map<String, Object>) last;
-    }
-
-    private static void until(BooleanSupplier condition) {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (!condition.getAsBoolean()) {
-            assertTrue(System.nanoTime() < deadline, "not within 30 s");
-            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
-        }
-    }
-
-    private static void await(CountDownLatch latch) {
-        try {
-            latch.await(30, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    /** A host of two cores, 8 GiB free, on ext4, whose clock is the test's and whose EDAC counts the test sets. */
-    private final class FixedHost implements Host {
-        @Override
-        public Optional<Double> cpuQuotaCores() {
-            return Optional.empty();
-        }
-
-        @Override
-        public int processors() {
-            return 2;
-        }
-
-        @Override
-        public MemoryLimits memoryLimits() {
-            return new MemoryLimits(16L << 30, 8L << 30, -1, -1);
-        }
-
-        @Override
-        public long pageSize() {
-            return 4096;
-        }
-
-        @Override
-        public String fileSystemType(Path dir) {
-            return "ext4";
-        }
-
-        @Override
-        public Evidence evidence() {
-            return evidence.get();
-        }
-
-        @Override
-        public Optional<Double> maxCpuHz() {
-            return Optional.empty();
-        }
-
-        @Override
-        public HostFacts facts() {
-            return new HostFacts("test-host", "6.1.0", "Test CPU", "0x1", 2, 2, 16L << 30);
-        }
-
-        @Override
-        public Map<String, Object> hardware() {
-            return Map.of();
-        }
-
-        @Override
-        public Map<String, Long> coreClocksHz() {
-            return Map.of();
-        }
-
-        @Override
-        public Instant now() {
-            return Instant.parse("2026-01-01T00:00:00Z").plusNanos(clock.get());
-        }
     }
 }
