@@ -16,8 +16,8 @@ import kiln.util.Version;
 /**
  * The serving stack of {@code kiln run} and of the daemon alike: the hardware sampler (whose
  * readings go to the run in progress), the meters over everything {@link Work} holds, and the HTTP
- * server with the read-only routes. Made, started and closed as one; closing is idempotent-safe in
- * the order the parts depend on each other (HTTP, then the sampler).
+ * server with the read-only routes. Made, started and closed as one: HTTP first, then the
+ * sampler it reads.
  */
 final class Serving implements AutoCloseable {
     private final HardwareSampler sampler;
