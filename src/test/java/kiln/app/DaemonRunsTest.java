@@ -80,6 +80,7 @@ final class DaemonRunsTest {
         assertEquals(List.of(RunState.STARTING, RunState.RUNNING, RunState.STOPPING, RunState.IDLE), moves);
         Map<String, Object> last = lastRun();
         assertEquals("duration reached", last.get("outcome"));
+        assertEquals("pass", last.get("verdict"), "the worker did its work, the host counted no error");
         assertTrue(last.get("id") instanceof String, "kept: " + last);
         assertEquals(null, work.current(), "the run's counters are folded into the daemon's");
         assertEquals(5, work.totals().files().created());
