@@ -3,7 +3,6 @@ package kiln.metrics;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -35,7 +34,6 @@ public final class KilnMetrics {
     private final Work work;
     private final HardwareSampler sampler;
     private final Set<String> diskMeters = new HashSet<>();
-    private int workerMeters;
     private final VerdictMeters verdictMeters;
     /** Held: function meters keep only a weak reference to their state object. */
     private final EvidenceMeters evidenceMeters;
@@ -50,7 +48,7 @@ public final class KilnMetrics {
         this.work = work;
         this.sampler = sampler;
         registerWorkMeters();
-        verdictMeters = new VerdictMeters(registry, work, kiln.sampler.HostFacts.read(), java.util.List.of(STRESSORS), this::worker);
+        verdictMeters = new VerdictMeters(registry, work, kiln.sampler.HostFacts.read(), java.util.List.of(STRESSORS), snapshots);
         registerWorkerMeters();
         registerHostMeters();
         evidenceMeters = new EvidenceMeters(registry, kiln.sampler.Evidence::read, SNAPSHOT_NANOS * 10);
@@ -120,25 +118,26 @@ public final class KilnMetrics {
         return id < all.size() ? all.get(id) : work.worker(id);
     }
 
-    /** Per-worker meters for every worker id seen so far (a daemon run may bring more workers). */
-    private synchronized void registerWorkerMeters() {
-        for (int i = workerMeters; i < work.workerIds(); i++) {
-            int id = i;
-            Tags w = Tags.of("worker", Integer.toString(id));
-            FunctionCounter.builder("kiln.files.deleted", this, m -> m.worker(id).files().deleted())
-                    .tags(w).description("Files removed by churn or cleanup").register(registry);
-            FunctionCounter.builder("kiln.files.floor.deleted", this, m -> m.worker(id).files().floorDeleted())
-                    .tags(w).description("Files removed to make room at the free-space or free-inode floor (counted in kiln_files_deleted_total too)")
-                    .register(registry);
-            FunctionCounter.builder("kiln.file.write", this, m -> m.worker(id).files().bytes()).baseUnit("bytes")
-                    .tags(w).description("Payload bytes written").register(registry);
-            Gauge.builder("kiln.file.ops.in.flight", this, m -> m.worker(id).files().inFlight())
-                    .tags(w).description("File creations holding a semaphore permit (at most in-flight per worker)")
-                    .register(registry);
-            Gauge.builder("kiln.files.kept", this, m -> m.worker(id).files().kept())
-                    .tags(w).description("Files on disk now (at most max-files per worker)").register(registry);
+    /** Held: the verdict meters' function counters keep only a weak reference to it. */
+    private final VerdictMeters.Snapshots snapshots = new VerdictMeters.Snapshots() {
+        @Override
+        public WorkerStats totals() {
+            return KilnMetrics.this.totals();
         }
-        workerMeters = Math.max(workerMeters, work.workerIds());
+
+        @Override
+        public WorkerStats worker(int id) {
+            return KilnMetrics.this.worker(id);
+        }
+    };
+
+    /**
+     * The per-core series of every worker seen so far (a daemon run may bring more workers):
+     * {@code kiln_files_created_total{worker}} (written by {@link #filesCreatedFamily}) and the
+     * verdict's per-core counters. Every other meter is per node: a fleet pays for each series a
+     * core adds (docs/metrics.md counts them), and {@code /api/v1/status} keeps the per-worker detail.
+     */
+    private synchronized void registerWorkerMeters() {
         verdictMeters.onWorkers(work.workers());
     }
 
@@ -197,6 +196,17 @@ public final class KilnMetrics {
                     .tag("pattern", pattern).description("Complete passes of one memory fault model over the worker's buffer")
                     .register(registry);
         }
+        FunctionCounter.builder("kiln.files.deleted", this, m -> m.totals().files().deleted())
+                .description("Files removed by churn or cleanup").register(registry);
+        FunctionCounter.builder("kiln.files.floor.deleted", this, m -> m.totals().files().floorDeleted())
+                .description("Files removed to make room at the free-space or free-inode floor (counted in kiln_files_deleted_total too)")
+                .register(registry);
+        FunctionCounter.builder("kiln.file.write", this, m -> m.totals().files().bytes()).baseUnit("bytes")
+                .description("Payload bytes written").register(registry);
+        Gauge.builder("kiln.file.ops.in.flight", this, m -> m.totals().files().inFlight())
+                .description("File creations holding a semaphore permit (at most in-flight per worker)").register(registry);
+        Gauge.builder("kiln.files.kept", this, m -> m.totals().files().kept())
+                .description("Files on disk now (at most max-files per worker)").register(registry);
         FunctionCounter.builder("kiln.file.verified", this, m -> m.totals().files().verified())
                 .description("Files read back and checked against their checksum").register(registry);
         Gauge.builder("kiln.ready", this, m -> m.work.ready() ? 1 : 0)
