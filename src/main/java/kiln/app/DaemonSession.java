@@ -103,6 +103,9 @@ public final class DaemonSession {
             http = new HttpApi(base.http().host(), base.http().port());
             Routes.observe(http, metrics, this::status, work);
             metrics.problem(this::problem);
+            if (kept.ledger() != null) {
+                kept.ledger().onRecord(new kiln.metrics.CoreFailureMeters(metrics.registry(), kept.ledger()::failuresByCpu)::refresh);
+            }
             http.get("/readyz", r -> problem() == null
                     ? new Reply(200, "text/plain; charset=utf-8", "ok\n")
                     : Reply.json(503, Json.object(Map.of("ready", false, "problem", problem()))));
