@@ -16,7 +16,6 @@ import kiln.link.WorkerStats;
 import kiln.sampler.HardwareSampler;
 import kiln.sampler.HostSample;
 import kiln.supervisor.Work;
-import kiln.supervisor.WorkerView;
 
 /**
  * Every kiln meter, registered on a Prometheus registry and read from the worker pool and the
@@ -35,6 +34,8 @@ public final class KilnMetrics {
     private final HardwareSampler sampler;
     private final Set<String> diskMeters = new HashSet<>();
     private final VerdictMeters verdictMeters;
+    /** Held: the verdict meters' function counters keep only a weak reference to it. */
+    private final ScrapeSnapshot snapshot;
     /** Held: function meters keep only a weak reference to their state object. */
     private final EvidenceMeters evidenceMeters;
 
@@ -44,14 +45,14 @@ public final class KilnMetrics {
 
     /** @param ticker the clock of the per-scrape snapshot */
     public KilnMetrics(Work work, HardwareSampler sampler, String version, kiln.util.Ticker ticker) {
-        this.ticker = ticker;
+        this.snapshot = new ScrapeSnapshot(work, ticker);
         this.work = work;
         this.sampler = sampler;
         registerWorkMeters();
-        verdictMeters = new VerdictMeters(registry, work, kiln.sampler.HostFacts.read(), java.util.List.of(STRESSORS), snapshots);
+        verdictMeters = new VerdictMeters(registry, work, kiln.sampler.HostFacts.read(), List.of(STRESSORS), snapshot);
         registerWorkerMeters();
         registerHostMeters();
-        evidenceMeters = new EvidenceMeters(registry, kiln.sampler.Evidence::read, SNAPSHOT_NANOS * 10);
+        evidenceMeters = new EvidenceMeters(registry, kiln.sampler.Evidence::read, ScrapeSnapshot.MAX_AGE_NANOS * 10);
         Gauge.builder("kiln.build.info", () -> 1).tag("version", version)
                 .description("Always 1; the version label says which kiln runs").register(registry);
         new JvmMemoryMetrics().bindTo(registry);
@@ -82,54 +83,13 @@ public final class KilnMetrics {
         }
     }
 
-    /**
-     * What one scrape reads: the totals, every worker's counters and the worker views, taken once
-     * and reused by every meter for {@link #SNAPSHOT_NANOS} (a scrape reads ~20 meters; each used
-     * to sum every worker's lives again).
-     */
-    private record Snapshot(long takenNanos, WorkerStats totals, java.util.List<WorkerStats> workers,
-                            java.util.List<kiln.supervisor.WorkerView> views) {
-    }
-
-    private static final long SNAPSHOT_NANOS = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(100);
-    private volatile Snapshot snapshot;
-    private final kiln.util.Ticker ticker;
-
-    private Snapshot snapshot() {
-        long now = ticker.nanoTime();
-        Snapshot s = snapshot;
-        if (s == null || now - s.takenNanos() > SNAPSHOT_NANOS) {
-            java.util.List<WorkerStats> perWorker = new java.util.ArrayList<>();
-            for (int id = 0; id < work.workerIds(); id++) {
-                perWorker.add(work.worker(id));
-            }
-            s = new Snapshot(now, work.totals(), perWorker, work.workers());
-            snapshot = s;
-        }
-        return s;
-    }
-
     private WorkerStats totals() {
-        return snapshot().totals();
+        return snapshot.totals();
     }
 
     private WorkerStats worker(int id) {
-        java.util.List<WorkerStats> all = snapshot().workers();
-        return id < all.size() ? all.get(id) : work.worker(id);
+        return snapshot.worker(id);
     }
-
-    /** Held: the verdict meters' function counters keep only a weak reference to it. */
-    private final VerdictMeters.Snapshots snapshots = new VerdictMeters.Snapshots() {
-        @Override
-        public WorkerStats totals() {
-            return KilnMetrics.this.totals();
-        }
-
-        @Override
-        public WorkerStats worker(int id) {
-            return KilnMetrics.this.worker(id);
-        }
-    };
 
     /**
      * The per-core series of every worker seen so far (a daemon run may bring more workers):
@@ -218,7 +178,7 @@ public final class KilnMetrics {
                 .description("1 while file creation is paused by the free-space or free-inode floor, with none of kiln's own files left to delete")
                 .register(registry);
         for (kiln.supervisor.WorkerState state : kiln.supervisor.WorkerState.values()) {
-            Gauge.builder("kiln.workers", this, m -> m.snapshot().views().stream().filter(v -> v.state() == state).count())
+            Gauge.builder("kiln.workers", this, m -> m.snapshot.views().stream().filter(v -> v.state() == state).count())
                     .tag("state", state.label()).description("Worker JVMs by state").register(registry);
         }
         FunctionCounter.builder("kiln.worker.restarts", this, m -> m.work.restarts())
