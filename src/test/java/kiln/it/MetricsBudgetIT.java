@@ -31,40 +31,54 @@ final class MetricsBudgetIT {
     @TempDir
     Path tmp;
 
-    /** Series of one scrape, by where they multiply: per worker, per cpu (kiln's own and the evidence's), per node. */
-    record Count(int workers, int cpus, int perWorker, int hostPerCpu, int evidencePerCpu, int ownNode, int machineNode) {
+    /** Where a series multiplies. */
+    enum Kind { PER_WORKER, HOST_PER_CPU, EVIDENCE_PER_CPU, OWN_NODE, MACHINE_NODE }
+
+    static Kind kindOf(String series) {
+        String family = series.replaceFirst("\\{.*", "");
+        if (series.contains("worker=\"")) {
+            return Kind.PER_WORKER;
+        }
+        if (series.contains("cpu=\"")) {
+            return family.startsWith("kiln_host_") ? Kind.HOST_PER_CPU : Kind.EVIDENCE_PER_CPU;
+        }
+        return MACHINES.matcher(family).matches() ? Kind.MACHINE_NODE : Kind.OWN_NODE;
+    }
+
+    /** The kiln series of one scrape, by where they multiply. */
+    record Count(int workers, int cpus, Map<Kind, Integer> byKind) {
         static Count of(int workers, Map<String, Double> scrape) {
-            int perWorker = 0;
-            int hostPerCpu = 0;
-            int evidencePerCpu = 0;
-            int ownNode = 0;
-            int machineNode = 0;
-            int cpus = 0;
-            for (String series : scrape.keySet()) {
-                if (!series.startsWith("kiln_")) {
-                    continue;
-                }
-                String family = series.replaceFirst("\\{.*", "");
-                cpus += family.equals("kiln_host_cpu_load_ratio") ? 1 : 0;
-                if (series.contains("worker=\"")) {
-                    perWorker++;
-                } else if (series.contains("cpu=\"")) {
-                    if (family.startsWith("kiln_host_")) {
-                        hostPerCpu++;
-                    } else {
-                        evidencePerCpu++;
-                    }
-                } else if (MACHINES.matcher(family).matches()) {
-                    machineNode++;
-                } else {
-                    ownNode++;
-                }
+            Map<Kind, Integer> byKind = new java.util.EnumMap<>(Kind.class);
+            for (Kind kind : Kind.values()) {
+                byKind.put(kind, 0);
             }
-            return new Count(workers, cpus, perWorker, hostPerCpu, evidencePerCpu, ownNode, machineNode);
+            scrape.keySet().stream().filter(s -> s.startsWith("kiln_")).forEach(s -> byKind.merge(kindOf(s), 1, Integer::sum));
+            int cpus = (int) scrape.keySet().stream().filter(s -> s.startsWith("kiln_host_cpu_load_ratio{")).count();
+            return new Count(workers, cpus, byKind);
+        }
+
+        int perWorker() {
+            return byKind.get(Kind.PER_WORKER);
+        }
+
+        int hostPerCpu() {
+            return byKind.get(Kind.HOST_PER_CPU);
+        }
+
+        int evidencePerCpu() {
+            return byKind.get(Kind.EVIDENCE_PER_CPU);
+        }
+
+        int ownNode() {
+            return byKind.get(Kind.OWN_NODE);
+        }
+
+        int node() {
+            return ownNode() + byKind.get(Kind.MACHINE_NODE);
         }
 
         int total() {
-            return perWorker + hostPerCpu + evidencePerCpu + ownNode + machineNode;
+            return byKind.values().stream().mapToInt(Integer::intValue).sum();
         }
     }
 
@@ -116,7 +130,7 @@ final class MetricsBudgetIT {
             assertTrue(c.evidencePerCpu() <= EVIDENCE_PER_CPU_AT_MOST * c.cpus(), "evidence per cpu: " + c);
             assertEquals(stated.ownNode(), c.ownNode(), "kiln's own node series, as docs/metrics.md says: " + c);
         }
-        assertEquals(one.ownNode() + one.machineNode(), two.ownNode() + two.machineNode(), "the node's share does not grow with workers");
+        assertEquals(one.node(), two.node(), "the node's share does not grow with workers");
         assertEquals(two.total() - one.total(), stated.perWorker(), "one more worker costs what the docs say");
     }
 }
