@@ -18,6 +18,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
@@ -30,7 +31,8 @@ import org.junit.jupiter.api.io.TempDir;
  * A fleet on one machine: three daemons on loopback, each with its own directory and one worker,
  * scraped by a real Prometheus with the repository's rules. One node has a fault that sticks (its
  * configuration injects a CPU fault into every run it does, as a bad core fails every run); its
- * alerts fire, for it alone, and its failure outlives a restart of its daemon.
+ * alerts fire, for it alone, {@code kiln check} says so there and nowhere else, and its failure
+ * (the kept verdict, the core ledger, the check, the alert) outlives a restart of its daemon.
  */
 @Timeout(120)
 final class FleetIT {
@@ -63,6 +65,16 @@ final class FleetIT {
         await().atMost(Duration.ofSeconds(40)).until(() -> k.port() > 0 || !k.process.isAlive());
         assertTrue(k.process.isAlive(), k.output());
         return k;
+    }
+
+    /** {@code kiln check} beside the node, as node-problem-detector runs it: its exit code, its one line checked. */
+    private static int check(Path config) throws Exception {
+        try (KilnProcess c = new KilnProcess(Map.of("KILN_TOKEN", TOKEN), "check", "--config", config.toString())) {
+            int code = c.waitFor(Duration.ofSeconds(30));
+            assertEquals(1, c.out.size(), c.output());
+            assertTrue(c.out.get(0).getBytes(StandardCharsets.UTF_8).length <= 80, c.output());
+            return code;
+        }
     }
 
     private static Config status(KilnProcess k) throws Exception {
@@ -150,19 +162,23 @@ final class FleetIT {
             Set<String> expected = Set.of("KilnRunFailed@" + bad, "KilnVerificationError@" + bad);
             await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(500)).until(() -> firing(promPort).containsAll(expected));
             assertEquals(expected, firing(promPort), "the bad node's alerts, and none for the others");
-            // TODO(lead, #35): once `kiln check` lands (branch r3-check), assert here that
-            //   new KilnProcess("check", "--url", "http://127.0.0.1:" + ports[i]) exits 1 for i == BAD and 0 for the others,
-            //   and again for the bad node after its restart below.
+            for (int i = 0; i < NODES; i++) {
+                assertEquals(i == BAD ? 1 : 0, check(configs[i]), "kiln check on node " + i);
+            }
 
             // the bad node's daemon restarts: its kept verdict says fail again, and its alert fires again from the new process
             KilnProcess old = nodes.get(BAD);
             old.signal(false);
             assertEquals(0, old.waitFor(Duration.ofSeconds(30)), old.output());
+            assertEquals(1, check(configs[BAD]), "while its daemon is down, from the kept reports and the ledger");
             Instant restarted = Instant.now();
             KilnProcess again = daemon(configs[BAD]);
             nodes.set(BAD, again);
-            assertEquals(1.0, again.scrape().get("kiln_last_run_verdict{verdict=\"fail\"}"), "the verdict was kept on disk");
+            Map<String, Double> metrics = again.scrape();
+            assertEquals(1.0, metrics.get("kiln_last_run_verdict{verdict=\"fail\"}"), "the verdict was kept on disk");
+            assertEquals(1.0, metrics.get("kiln_core_failures_total{cpu=\"0\"}"), "the ledger too: " + metrics.keySet());
             assertEquals("fail", status(again).getString("last_run.verdict"));
+            assertEquals(1, check(configs[BAD]), "from the restarted daemon");
             await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500))
                     .until(() -> activeAt(promPort, "KilnRunFailed", bad).isAfter(restarted));
             assertTrue(firing(promPort).stream().allMatch(a -> a.endsWith("@" + bad)), "still the bad node's alone: " + firing(promPort));
