@@ -103,7 +103,8 @@ final class MetricsBudgetIT {
             // every worker has said its cpu (its per-core series exist) and the host has been sampled (its disks)
             await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(250)).until(() -> {
                 Map<String, Double> m = k.scrape();
-                return m.keySet().stream().filter(s -> s.startsWith("kiln_core_cpu_ops_total{")).count() == workers
+                return m.keySet().stream().filter(s -> s.startsWith("kiln_core_cpu_ops_total{"))
+                        .map(s -> s.replaceFirst(".*worker=\"(\\d+)\".*", "$1")).distinct().count() == workers
                         && m.getOrDefault("kiln_files_per_second", 0.0) > 0 && m.getOrDefault("kiln_memory_bytes_total", 0.0) > 0;
             });
             Count c = Count.of(workers, k.scrape());
