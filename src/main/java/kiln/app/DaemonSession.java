@@ -83,6 +83,9 @@ public final class DaemonSession {
             serving = Serving.open(base, work, this::status, false, sv -> {
                 runs = new DaemonRuns(configFile, base, machine, work, kept, sv.sampler());
                 sv.metrics().problem(this::problem);
+                if (kept.ledger() != null) {
+                    kept.ledger().onRecord(new kiln.metrics.CoreFailureMeters(sv.metrics().registry(), kept.ledger()::failuresByCpu)::refresh);
+                }
                 sv.http().get("/readyz", r -> problem() == null
                         ? new Reply(200, "text/plain; charset=utf-8", "ok\n")
                         : Reply.json(503, Json.object(Map.of("ready", false, "problem", problem()))));
