@@ -56,7 +56,7 @@ final class Stressors {
         }
     }
 
-    /** {@code native}, {@code nio}, or {@code none} with files off: what the hello frame says. */
+    /** The file storm's file path, as the hello frame says it: {@code native}, {@code nio}, or {@code none} with files off. */
     String ioName() {
         return enabled.stream().map(Member::plugin).filter(FilesPlugin.class::isInstance).map(p -> ((FilesPlugin) p).ioName())
                 .findFirst().orElse("none");
