@@ -88,4 +88,24 @@ public final class Strength {
         m.put("methods", methods);
         return m;
     }
+
+    /** The HTML report's table of {@code cpu.strength}: per method its core-hours, failures and bound; nothing when no method ran. */
+    static void html(StringBuilder h, Map<String, Object> report) {
+        if (!(report.get("cpu") instanceof Map<?, ?> cpu) || !(cpu.get("strength") instanceof Map<?, ?> st)
+                || !(st.get("methods") instanceof Map<?, ?> methods) || methods.isEmpty()) {
+            return;
+        }
+        h.append("<h3>How much testing a pass rests on</h3>\n<p class=\"note\">No failure in T core-seconds: a fault's rate is below 3/T,"
+                + " at 95% confidence (the rule of three).</p>\n<table id=\"strength\"><tr><th>method</th><th>core-hours tested</th>"
+                + "<th>failures</th><th>fault rate below, per core-hour</th></tr>\n");
+        for (Map.Entry<?, ?> e : methods.entrySet()) {
+            Map<?, ?> one = (Map<?, ?>) e.getValue();
+            double hours = one.get("core_seconds") instanceof Number n ? n.doubleValue() / 3600 : 0;
+            String bound = one.get("fault_rate_below_per_core_hour") instanceof Number b ? String.format(java.util.Locale.ROOT, "%.3g", b.doubleValue())
+                    : "none: it failed";
+            h.append(String.format(java.util.Locale.ROOT, "<tr><td>%s</td><td>%.3f</td><td>%s</td><td>%s</td></tr>%n",
+                    HtmlReport.esc(String.valueOf(e.getKey())), hours, HtmlReport.esc(String.valueOf(one.get("failures"))), HtmlReport.esc(bound)));
+        }
+        h.append("</table>\n");
+    }
 }
