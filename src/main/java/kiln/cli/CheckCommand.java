@@ -3,7 +3,6 @@ package kiln.cli;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -40,13 +39,8 @@ final class CheckCommand implements Callable<Integer> {
             description = "The daemon's base URL (default: kiln.http.host and port of --config, else " + "http://127.0.0.1:9477).")
     URI url;
 
-    @Option(names = "--timeout", paramLabel = "TIME", defaultValue = "3s", converter = RunCommand.DurationConverter.class,
-            description = "How long to wait for each of the daemon's answers (default ${DEFAULT-VALUE}).")
-    Duration timeout;
-
-    @Option(names = "--token-file", paramLabel = "FILE",
-            description = "The daemon's token (kiln.http.token-file); default: KILN_TOKEN, else the daemon's default token file.")
-    Path tokenFile;
+    @CommandLine.Mixin
+    DaemonClientOptions asking;
 
     @Option(names = "--config", paramLabel = "FILE", description = "The daemon's configuration: where its kept reports are, and its port.")
     Path config;
@@ -68,11 +62,11 @@ final class CheckCommand implements Callable<Integer> {
                 url = config != null && settings.http().port() > 0
                         ? URI.create("http://" + hostInUrl(settings.http().host()) + ":" + settings.http().port()) : DEFAULT_URL;
             }
-            token = HealthCommand.token(url, tokenFile, System.getenv());
+            token = token();
         } catch (SettingsException e) {
             return usage(e.getMessage());
         } catch (IOException e) {
-            return usage("--token-file = " + tokenFile + ": cannot read it: " + e);
+            return usage("--token-file = " + asking.tokenFile + ": cannot read it: " + e);
         }
         if (url.getScheme() == null || !url.getScheme().startsWith("http") || url.getHost() == null) {
             return usage("--url = " + url + ": expected the daemon's base URL, such as " + DEFAULT_URL);
@@ -87,11 +81,11 @@ final class CheckCommand implements Callable<Integer> {
     private Check.Answer answer(String token, Path keptIn) {
         String why;
         try {
-            Check.Facts f = new DaemonFacts(url, token, timeout).ask();
+            Check.Facts f = new DaemonFacts(url, token, asking.timeout).ask();
             return degraded ? Check.degraded(f) : Check.decide(f);
         } catch (IOException e) {
             why = "daemon down";
-            spec.commandLine().getErr().println("kiln: no answer from " + url + ": " + HealthCommand.why(e, timeout));
+            spec.commandLine().getErr().println("kiln: no answer from " + url + ": " + HealthCommand.why(e, asking.timeout));
         } catch (DaemonFacts.NoAnswer e) {
             why = "daemon answer unusable";
             spec.commandLine().getErr().println("kiln: " + url + ": " + e.getMessage());
@@ -115,6 +109,23 @@ final class CheckCommand implements Callable<Integer> {
         }
     }
 
+    /**
+     * The token to send, or null. One the operator named (--token-file, KILN_TOKEN) must be good;
+     * the daemon's default file only helps (the routes a check asks are open by default), so one
+     * refused there is said and the check goes on without it.
+     */
+    private String token() throws IOException {
+        try {
+            return HealthCommand.token(url, asking.tokenFile, System.getenv());
+        } catch (SettingsException e) {
+            if (asking.tokenFile != null || System.getenv(kiln.http.ControlToken.ENV) != null) {
+                throw e;
+            }
+            spec.commandLine().getErr().println("kiln: not sending the default token: " + e.getMessage());
+            return null;
+        }
+    }
+
     /** Bad usage: exit 2, which node-problem-detector reads as unknown, and the line says what is wrong. */
     private int usage(String message) {
         spec.commandLine().getOut().println(new Check.Answer(Main.EXIT_USAGE, "unknown: bad usage: " + message).line());
@@ -122,8 +133,11 @@ final class CheckCommand implements Callable<Integer> {
         return Main.EXIT_USAGE;
     }
 
-    /** An IPv6 address in a URL goes in brackets. */
+    /** Where to reach a daemon that listens on {@code host}: loopback for a wildcard, an IPv6 address in brackets. */
     private static String hostInUrl(String host) {
+        if (host.equals("0.0.0.0") || host.equals("::") || host.equals("[::]")) {
+            return "127.0.0.1";
+        }
         return host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host;
     }
 }

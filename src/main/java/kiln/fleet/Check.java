@@ -67,9 +67,9 @@ public final class Check {
     public static Answer decide(Facts f) {
         if (!f.recidivists().isEmpty()) {
             LedgerReading.Core c = f.recidivists().get(0);
-            return new Answer(PROBLEM, "fail: cpu " + c.cpu() + " recidivist, failed in " + c.runs().size() + " runs" + " ("
-                    + String.join(",", c.methods()) + "), last " + MINUTE.format(c.last()) + (c.injectedOnly() ? " (injected)" : "")
-                    + (f.recidivists().size() > 1 ? "; " + (f.recidivists().size() - 1) + " more cores" : ""));
+            String more = f.recidivists().size() > 1 ? " +" + (f.recidivists().size() - 1) + " more" : "";
+            return new Answer(PROBLEM, "fail: cpu " + c.cpu() + more + " recidivist, " + c.runs().size() + " runs failed ("
+                    + String.join(",", c.methods()) + "), last " + MINUTE.format(c.last()) + (c.injectedOnly() ? " (injected)" : ""));
         }
         if (f.running() != null && "fail".equals(f.running().verdict())) {
             return new Answer(PROBLEM, "fail: run in progress: " + f.running().reason());

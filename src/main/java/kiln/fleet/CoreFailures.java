@@ -3,6 +3,7 @@ package kiln.fleet;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import kiln.link.CpuMiscompare;
@@ -25,6 +26,24 @@ public final class CoreFailures {
     }
 
     /**
+     * One wrong result as the ledger keeps it, when it is a core's: a CPU method's, on a worker
+     * pinned to one cpu. What a screening burst records its failures with.
+     *
+     * @param injected whether the run had a fault injected on purpose
+     */
+    public static Optional<CoreFailure> of(VerifyErrorLog.Entry e, String run, boolean injected) {
+        if (!e.stressor().equals(Stressor.CPU.label()) || !ONE_CPU.matcher(e.cpus()).matches()
+                || !e.method().matches("[a-z0-9][a-z0-9_-]{0,39}")) {
+            return Optional.empty();
+        }
+        CpuMiscompare c = e.cpu();
+        CpuMiscompare.Trial here = c == null || c.retest().isEmpty() ? null : c.retest().get(0); // the failing cpu's retest
+        CoreFailure.Detail d = new CoreFailure.Detail(c == null ? "-" : Long.toHexString(c.seed()), c == null ? "-" : Long.toHexString(c.mask()),
+                here == null ? -1 : here.failed(), here == null ? 0 : here.runs(), injected);
+        return Optional.of(new CoreFailure(Instant.ofEpochMilli(e.atMillis()), run, e.cpus(), e.method(), d));
+    }
+
+    /**
      * The core failures in {@code report}, recorded as of run {@code run}; a cross-core
      * disagreement is dated {@code end}, when the run that found it ended. In a run with a fault
      * injected on purpose every failure is marked injected: the ledger cannot tell which one it was.
@@ -33,15 +52,7 @@ public final class CoreFailures {
         boolean injected = report.faultInjected();
         List<CoreFailure> out = new ArrayList<>();
         for (VerifyErrorLog.Entry e : report.findings().errors()) {
-            if (!e.stressor().equals(Stressor.CPU.label()) || !ONE_CPU.matcher(e.cpus()).matches()
-                    || !e.method().matches("[a-z0-9][a-z0-9_-]{0,39}")) {
-                continue;
-            }
-            CpuMiscompare c = e.cpu();
-            CoreFailure.Detail d = c == null ? new CoreFailure.Detail("-", "-", -1, 0, injected)
-                    : new CoreFailure.Detail(Long.toHexString(c.seed()), Long.toHexString(c.mask()),
-                            c.retest().isEmpty() ? -1 : c.retest().get(0).failed(), c.retest().isEmpty() ? 0 : c.retest().get(0).runs(), injected);
-            out.add(new CoreFailure(Instant.ofEpochMilli(e.atMillis()), run, e.cpus(), e.method(), d));
+            of(e, run, injected).ifPresent(out::add);
         }
         for (String who : report.findings().disagreeing()) {
             Matcher m = DISAGREEING.matcher(who);

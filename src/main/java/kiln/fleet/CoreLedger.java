@@ -40,7 +40,7 @@ public final class CoreLedger {
         String problem;
         try {
             r = read(file);
-            problem = r.damage() == null ? null : file.path() + ": " + r.damage();
+            problem = r.damage() == null ? null : r.damage() + " (" + file.path() + ")"; // the why first: kiln check keeps 80 bytes
         } catch (FsException e) {
             r = LedgerReading.EMPTY;
             problem = "cannot read the core ledger: " + e.getMessage();

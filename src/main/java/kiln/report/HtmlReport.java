@@ -98,6 +98,7 @@ public final class HtmlReport {
         }
         h.append("</table>\n");
         memoryPatterns(h, report);
+        Strength.html(h, report);
         perWorker(h, report);
         h.append("<h2>Over time</h2>\n");
         java.time.Instant start = startOf(report);

@@ -98,6 +98,7 @@ final class ReportJson {
         cpu.put("ops_by_method", new TreeMap<>(r.totals().cpu().ops()));
         cpu.put("methods", cpuMethods(r.totals().cpu().ops(), r.seconds()));
         cpu.put("verify_errors", r.verifyErrors(Stressor.CPU));
+        cpu.put("strength", Strength.of(r));
         cpu.put("target_load", r.settings().cpu().enabled() ? r.settings().cpu().load() : 0);
         cpu.put("measured_load", nullIfNaN(round(r.measuredCpuLoad() * 100, 1)));
         m.put("cpu", cpu);

@@ -62,7 +62,7 @@ public final class LedgerFile {
             byte[] bytes = java.util.Arrays.copyOf(buf.array(), Math.min(buf.position(), MAX_BYTES));
             return Optional.of(new Contents(bytes, cut));
         } catch (java.nio.file.ClosedDirectoryStreamException e) {
-            throw new FsException(Errno.EBADF, "read", path(), "the kept reports' directory is closed");
+            throw new FsException(Errno.EBADF, "read", path() + " (the kept reports' directory is closed)", null);
         }
     }
 
@@ -84,8 +84,8 @@ public final class LedgerFile {
                 long size = ch.size();
                 boolean torn = size > 0 && !endsInNewline();
                 if (size + lines.length + (torn ? 1 : 0) > MAX_BYTES) {
-                    throw new FsException(Errno.EFBIG, "append", path(), "the ledger holds " + size + " bytes, at most "
-                            + MAX_BYTES + ": archive it (move it away) to record more");
+                    throw new FsException(Errno.EFBIG, "append", path() + " (it holds " + size + " bytes, at most " + MAX_BYTES
+                            + ": archive it, move it away, to record more)", null);
                 }
                 ByteBuffer out = ByteBuffer.allocate(lines.length + 1);
                 if (torn) {
@@ -100,7 +100,7 @@ public final class LedgerFile {
                 throw e instanceof FsException f ? f : NioErrors.translate(e, "append", Path.of(dir.path()), NAME, dir);
             }
         } catch (java.nio.file.ClosedDirectoryStreamException e) {
-            throw new FsException(Errno.EBADF, "append", path(), "the kept reports' directory is closed");
+            throw new FsException(Errno.EBADF, "append", path() + " (the kept reports' directory is closed)", null);
         }
     }
 
@@ -116,15 +116,15 @@ public final class LedgerFile {
     private void checkOwn() throws FsException {
         EntryKind kind = dir.kind(NAME);
         if (kind != EntryKind.FILE) {
-            throw new FsException(Errno.ELOOP, "open", path(), "a link or not a regular file where kiln keeps its ledger");
+            throw new FsException(Errno.ELOOP, "open", path(), null);
         }
         try {
             PosixFileAttributes a = dir.stream().getFileAttributeView(Path.of(NAME), PosixFileAttributeView.class,
                     LinkOption.NOFOLLOW_LINKS).readAttributes();
             String mode = PosixFilePermissions.toString(a.permissions());
             if (!a.owner().equals(dir.attributes().owner()) || !mode.equals(MODE)) {
-                throw new FsException(Errno.EPERM, "open", path(), "owned by " + a.owner().getName() + " with mode " + mode
-                        + ", not kiln's ledger (its user, " + MODE + ")");
+                throw new FsException(Errno.EPERM, "open", path() + " (owned by " + a.owner().getName() + " with mode " + mode
+                        + ", not kiln's ledger: its user's, " + MODE + ")", null);
             }
         } catch (IOException e) {
             throw e instanceof FsException f ? f : NioErrors.translate(e, "stat", Path.of(dir.path()), NAME, dir);

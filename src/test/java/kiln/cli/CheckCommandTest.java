@@ -43,6 +43,14 @@ final class CheckCommandTest {
         }
     }
 
+    /** A stand-in daemon on loopback whose status is {@code json}; {@code test} gets its base URL. */
+    private static void withStatus(String json, org.junit.jupiter.api.function.ThrowingConsumer<String> test) throws Throwable {
+        try (kiln.http.HttpApi api = new kiln.http.HttpApi("127.0.0.1", 0).get("/api/v1/status", r -> kiln.http.HttpApi.Reply.json(200, json))) {
+            api.start();
+            test.accept("http://127.0.0.1:" + api.port());
+        }
+    }
+
     private void assertOneLine() {
         assertTrue(out.toString().endsWith("\n") && out.toString().indexOf('\n') == out.toString().length() - 1, "one line: " + out);
         assertTrue(out.toString().strip().length() <= 80, out.toString());
@@ -70,40 +78,34 @@ final class CheckCommandTest {
     }
 
     @Test
-    void aDaemonThatAnswers_isWhatCounts() throws Exception {
+    void aDaemonThatAnswers_isWhatCounts() throws Throwable {
         String status = "{\"state\": \"idle\", \"last_run\": {\"id\": \"run-0000000002-20261206T130000Z\", \"verdict\": \"pass\","
                 + " \"end\": \"2026-12-06T13:00:00Z\", \"verdict_reasons\": []}}";
-        try (kiln.http.HttpApi api = new kiln.http.HttpApi("127.0.0.1", 0)
-                .get("/api/v1/status", r -> kiln.http.HttpApi.Reply.json(200, status))) {
-            api.start();
-            assertEquals(0, check("--url", "http://127.0.0.1:" + api.port() + "/", "--dir", tmp.toString()));
+        withStatus(status, url -> {
+            assertEquals(0, check("--url", url + "/", "--dir", tmp.toString()));
             assertEquals("pass: run 2026-12-06T13:00Z (daemon)\n", out.toString());
-        }
+        });
     }
 
     @Test
-    void aRunInProgressThatFailed_isAProblemAtOnce() throws Exception {
+    void aRunInProgressThatFailed_isAProblemAtOnce() throws Throwable {
         String status = "{\"state\": \"running\", \"verdict_so_far\": \"fail\", \"verdict_reasons_so_far\": [\"1 verification error:"
                 + " w0 cpu 0 cpu/fma: expected 1 got 3\"]}";
-        try (kiln.http.HttpApi api = new kiln.http.HttpApi("127.0.0.1", 0)
-                .get("/api/v1/status", r -> kiln.http.HttpApi.Reply.json(200, status))) {
-            api.start();
-            assertEquals(1, check("--url", "http://127.0.0.1:" + api.port()));
+        withStatus(status, url -> {
+            assertEquals(1, check("--url", url));
             assertTrue(out.toString().startsWith("fail: run in progress: 1 verification error: w0 cpu 0 cpu/fma"), out.toString());
             assertOneLine();
-        }
+        });
     }
 
     @Test
-    void somethingElseOnThePort_isNotADaemon_andTheKeptReportsDecide() throws Exception {
-        try (kiln.http.HttpApi api = new kiln.http.HttpApi("127.0.0.1", 0)
-                .get("/api/v1/status", r -> kiln.http.HttpApi.Reply.json(200, "{\"hello\": 1}"))) {
-            api.start();
-            assertEquals(3, check("--url", "http://127.0.0.1:" + api.port(), "--dir", tmp.toString()));
+    void somethingElseOnThePort_isNotADaemon_andTheKeptReportsDecide() throws Throwable {
+        withStatus("{\"hello\": 1}", url -> {
+            assertEquals(3, check("--url", url, "--dir", tmp.toString()));
             assertTrue(out.toString().startsWith("unknown: daemon answer unusable, no kept reports in /"), out.toString());
             assertOneLine();
             assertTrue(err.toString().contains("GET /api/v1/status: not a kiln daemon's status"), err.toString());
-        }
+        });
     }
 
     @Test

@@ -137,7 +137,7 @@ final class CheckTest {
         keep(2, "20261206T130000Z", report("pass", "2026-12-06T13:00:00Z", null));
         ledger(CoreFailure.HEADER + line("2026-12-01T10:00:00Z", "run-0000000001-20261201T100500Z", "3")
                 + line("2026-12-05T10:00:00Z", "screen-7", "3") + line("2026-12-05T10:00:00Z", "screen-7", "1"));
-        assertEquals(new Check.Answer(1, "fail: cpu 3 recidivist, failed in 2 runs (fma), last 2026-12-05T10:00Z"), check());
+        assertEquals(new Check.Answer(1, "fail: cpu 3 recidivist, 2 runs failed (fma), last 2026-12-05T10:00Z"), check());
     }
 
     @Test
@@ -164,6 +164,17 @@ final class CheckTest {
         Files.createSymbolicLink(runs().resolve("core-ledger.tsv"), elsewhere);
         Check.Answer a = check();
         assertEquals(3, a.code(), a.line());
+    }
+
+    @Test
+    void keptReportsBehindALink_areRefused_notFollowed() throws Exception {
+        Path elsewhere = Files.createDirectories(dir.resolve("elsewhere"));
+        Files.setPosixFilePermissions(elsewhere, PosixFilePermissions.fromString("rwx------"));
+        Files.writeString(elsewhere.resolve("run-0000000001-20261206T120000Z.json"), report("pass", "2026-12-06T12:00:00Z", null));
+        Files.createSymbolicLink(dir.resolve(".kiln-runs"), elsewhere);
+        kiln.workspace.WorkspaceException e = org.junit.jupiter.api.Assertions.assertThrows(kiln.workspace.WorkspaceException.class,
+                () -> KeptFacts.read(dir, "kept reports"));
+        assertTrue(e.getMessage().contains("it is a link or not a directory"), e.getMessage());
     }
 
     @Test
