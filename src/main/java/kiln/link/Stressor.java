@@ -1,6 +1,9 @@
 package kiln.link;
 
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -25,5 +28,26 @@ public enum Stressor {
             }
         }
         return Optional.empty();
+    }
+
+    /** A copy of {@code counts} keyed in the enum's order (an {@link EnumMap} cannot be made from an empty map). */
+    public static EnumMap<Stressor, Long> mapOf(Map<Stressor, Long> counts) {
+        EnumMap<Stressor, Long> out = new EnumMap<>(Stressor.class);
+        out.putAll(counts);
+        return out;
+    }
+
+    /** {@code a} plus {@code b}, key by key. */
+    public static EnumMap<Stressor, Long> sum(Map<Stressor, Long> a, Map<Stressor, Long> b) {
+        EnumMap<Stressor, Long> out = mapOf(a);
+        b.forEach((k, v) -> out.merge(k, v, Long::sum));
+        return out;
+    }
+
+    /** The same counts keyed by {@link #label()}, in the enum's order (which is the labels'): for JSON. */
+    public static Map<String, Long> byLabel(Map<Stressor, Long> counts) {
+        Map<String, Long> out = new LinkedHashMap<>();
+        mapOf(counts).forEach((k, v) -> out.put(k.label(), v));
+        return out;
     }
 }

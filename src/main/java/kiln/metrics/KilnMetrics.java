@@ -26,8 +26,6 @@ import kiln.supervisor.WorkerView;
  * targets weakly). Thread-safe.
  */
 public final class KilnMetrics {
-    private static final String[] FILE_OPS = java.util.Arrays.stream(kiln.stress.files.FileStorm.Op.values())
-            .map(op -> op.name().toLowerCase(java.util.Locale.ROOT)).toArray(String[]::new);
     private static final String[] STRESSORS = java.util.Arrays.stream(kiln.link.Stressor.values())
             .map(kiln.link.Stressor::label).toArray(String[]::new);
 
@@ -159,17 +157,17 @@ public final class KilnMetrics {
             Gauge.builder("kiln.files.io.info", this, m -> path.equals(m.work.fileIo()) ? 1 : 0).tag("path", path)
                     .description("1 for the file path the workers use: native (FFM, JDK 22+) or nio").register(registry);
         }
-        for (String op : FILE_OPS) {
-            FunctionCounter.builder("kiln.file.errors", this, m -> m.totals().files().errors().getOrDefault(op, 0L))
-                    .tag("op", op).description("Failed file operations").register(registry);
+        for (kiln.link.FileOp op : kiln.link.FileOp.values()) {
+            FunctionCounter.builder("kiln.file.errors", this, m -> m.totals().files().errors().get(op))
+                    .tag("op", op.word()).description("Failed file operations").register(registry);
         }
         FunctionCounter.builder("kiln.file.device.errors", this,
-                        m -> m.totals().files().errors().getOrDefault(kiln.link.WorkerStats.DEVICE, 0L))
+                        m -> m.totals().files().errors().get(kiln.link.FileErrorCause.DEVICE))
                 .description("Failed file operations whose error points at the disk or a corrupt file system (EIO, EUCLEAN,"
                         + " EBADMSG); also in kiln_file_errors_total. Any fails the run")
                 .register(registry);
         FunctionCounter.builder("kiln.file.read.only.errors", this,
-                        m -> m.totals().files().errors().getOrDefault(kiln.link.WorkerStats.READ_ONLY, 0L))
+                        m -> m.totals().files().errors().get(kiln.link.FileErrorCause.READ_ONLY))
                 .description("Failed file operations answered EROFS: the file system went read-only; also in kiln_file_errors_total")
                 .register(registry);
         for (kiln.stress.CpuMethod cm : kiln.stress.CpuMethod.values()) {

@@ -75,8 +75,9 @@ final class VerdictMeters {
                     String key = v.id() + "/" + v.cpus() + "/" + stressor + "/" + method;
                     if (verifyMeters.add(key)) {
                         int id = v.id();
+                        kiln.link.Stressor which = kiln.link.Stressor.parse(stressor).orElseThrow();
                         FunctionCounter.builder("kiln.verify.errors", this, m -> method.isEmpty()
-                                        ? m.snapshots.worker(id).verifyErrors().getOrDefault(stressor, 0L)
+                                        ? m.snapshots.worker(id).verifyErrors().getOrDefault(which, 0L)
                                         : m.snapshots.worker(id).cpu().verifyErrors().getOrDefault(method, 0L))
                                 .tags(Tags.of("stressor", stressor, "method", method, "worker", Integer.toString(id), "cpu", v.cpus()))
                                 .description("Wrong results found, by the worker, the cpu it runs on and the CPU method:"

@@ -127,7 +127,7 @@ public record Report(Settings settings, List<WorkerView> workers, WorkerStats to
     }
 
     public long verifyErrors(Stressor stressor) {
-        return totals.verifyErrors().getOrDefault(stressor.label(), 0L);
+        return totals.verifyErrors().getOrDefault(stressor, 0L);
     }
 
     public long failedWorkers() {
@@ -136,17 +136,17 @@ public record Report(Settings settings, List<WorkerView> workers, WorkerStats to
 
     /** Links or foreign entries found where kiln expected its own: refused, and the run cannot be called clean. */
     public long tampered() {
-        return totals.files().errors().getOrDefault(WorkerStats.TAMPER, 0L);
+        return totals.files().errors().get(kiln.link.FileOp.TAMPER);
     }
 
     /** File operations that failed with an error pointing at the disk or file-system corruption (EIO, EUCLEAN, EBADMSG). */
     public long deviceFaults() {
-        return totals.files().errors().getOrDefault(WorkerStats.DEVICE, 0L);
+        return totals.files().errors().get(kiln.link.FileErrorCause.DEVICE);
     }
 
     /** File operations answered EROFS: the file system went read-only during the run. */
     public long readOnlyFailures() {
-        return totals.files().errors().getOrDefault(WorkerStats.READ_ONLY, 0L);
+        return totals.files().errors().get(kiln.link.FileErrorCause.READ_ONLY);
     }
 
     /** File operations that failed for no reason the run can explain: see {@link WorkerStats.Files#unexplainedErrors}. */
@@ -237,7 +237,7 @@ public record Report(Settings settings, List<WorkerView> workers, WorkerStats to
         if (out.isEmpty()) {
             totals.verifyErrors().forEach((stressor, n) -> {
                 if (n > 0) {
-                    out.add(n + " in " + stressor);
+                    out.add(n + " in " + stressor.label());
                 }
             });
         }

@@ -82,7 +82,7 @@ final class ReportJson {
         if (!left.uncounted().isEmpty()) {
             files.put("left_uncounted", left.uncounted());
         }
-        files.put("errors_by_op", new TreeMap<>(r.totals().files().errors()));
+        files.put("errors_by_op", r.totals().files().errors().byWord());
         files.put("verify_errors", r.verifyErrors(Stressor.FILES));
         files.put("size_bytes", r.settings().files().sizeBytes());
         files.put("fsync", r.settings().files().fsync());
@@ -113,7 +113,7 @@ final class ReportJson {
         for (Stressor s : Stressor.values()) {
             verify.put(s.label(), 0L);
         }
-        verify.putAll(r.totals().verifyErrors());
+        verify.putAll(Stressor.byLabel(r.totals().verifyErrors()));
         m.put("verify_errors", verify);
         m.put("ready", r.ready());
         Verdict v = r.judgement();

@@ -140,7 +140,7 @@ public final class RunMonitor {
         history.add(since / 1e9, filesRate.perSecond(), sample == null ? Double.NaN : sample.cpu().load() * 100,
                 freq / 1e9, temp, sample == null ? Double.NaN : sample.memory().usedBytes() / gib,
                 memoryRate.perSecond() / gib, kiln.link.WorkerStats.total(totals.verifyErrors()),
-                kiln.link.WorkerStats.total(totals.files().errors()));
+                kiln.link.WorkerStats.total(totals.files().errors().byWord()));
     }
 
     /** The run's readings over time. */

@@ -188,13 +188,13 @@ final class Stressors {
     }
 
     WorkerStats stats(long seq) {
-        Map<String, Long> verify = new TreeMap<>();
+        Map<Stressor, Long> verify = new java.util.EnumMap<>(Stressor.class);
         WorkerStats.Files fileStats;
         if (files != null) {
             fileStats = files.stats(tamperedAtStart);
-            verify.put(Stressor.FILES.label(), files.verifyErrors());
+            verify.put(Stressor.FILES, files.verifyErrors());
         } else {
-            fileStats = tamperedAtStart > 0 ? WorkerStats.Files.counts(0, 0, 0, Map.of(WorkerStats.TAMPER, tamperedAtStart))
+            fileStats = tamperedAtStart > 0 ? WorkerStats.Files.builder().error(kiln.link.FileOp.TAMPER, tamperedAtStart).build()
                     : WorkerStats.Files.NONE;
         }
         long memBytes = 0;
@@ -202,12 +202,12 @@ final class Stressors {
         if (memory != null) {
             memBytes = memory.bytes();
             memPatterns = memory.patternStats();
-            verify.put(Stressor.MEMORY.label(), memory.verifyErrors());
+            verify.put(Stressor.MEMORY, memory.verifyErrors());
         }
         WorkerStats.Cpu cpuStats = WorkerStats.Cpu.NONE;
         if (cpu != null) {
             cpuStats = new WorkerStats.Cpu(cpu.ops(), cpu.busyNanos(), cpu.verifyErrorsByMethod());
-            verify.put(Stressor.CPU.label(), cpu.verifyErrors());
+            verify.put(Stressor.CPU, cpu.verifyErrors());
         }
         return new WorkerStats(seq, fileStats, cpuStats, memBytes, verify, kiln.util.ProcessCpu.nanos(), memPatterns);
     }

@@ -18,7 +18,7 @@ final class VerdictMetersTest {
     @Test
     void verifyErrorsAndCoreOps_carryWorkerAndCpu_andSurviveAGc() {
         WorkerStats stats = new WorkerStats(1, WorkerStats.Files.NONE, new WorkerStats.Cpu(Map.of("int", 42L), 0, Map.of("int", 1L)), 0,
-                Map.of("cpu", 1L), 0);
+                Map.of(kiln.link.Stressor.CPU, 1L), 0);
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         VerdictMeters meters = new VerdictMeters(registry, new Work(), HostFacts.read(), List.of("cpu", "files", "memory"), id -> stats);
         List<WorkerView> views = List.of(new WorkerView(0, WorkerState.RUNNING, stats, 0, 0, 10L, 0, 0, "0"),

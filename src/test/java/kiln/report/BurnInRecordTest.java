@@ -39,7 +39,8 @@ final class BurnInRecordTest {
         long[] lat = new long[LatencyBuckets.COUNT];
         lat[3] = 900; // ≤ 100 µs
         lat[6] = 100; // ≤ 1 ms
-        WorkerStats w0 = new WorkerStats(9, new WorkerStats.Files(1000, 990, 1000 * 1024, 62, Map.of(), 0, 10, false, lat, 150_000_000L),
+        WorkerStats w0 = new WorkerStats(9, WorkerStats.Files.builder().created(1000, 1000 * 1024).deleted(990, 0).verified(62)
+                .now(0, 10, false).latency(lat, 150_000_000L).build(),
                 new WorkerStats.Cpu(Map.of("int", 50L, "float", 30L), 0), 1_263_807_688L * 180, Map.of(), 0);
         List<WorkerView> workers = List.of(new WorkerView(0, WorkerState.STOPPED, w0, 0, 0, null, 0, 0, "0"),
                 new WorkerView(1, WorkerState.STOPPED, WorkerStats.zero(), 0, 0, null, 0, 0, "1"));

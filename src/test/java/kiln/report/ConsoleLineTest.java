@@ -7,7 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import kiln.link.LatencyBuckets;
+import kiln.link.FileErrors;
+import kiln.link.FileOp;
+import kiln.link.Stressor;
 import kiln.link.WorkerStats;
 import kiln.sampler.HostSample;
 import org.junit.jupiter.api.Test;
@@ -20,16 +22,16 @@ final class ConsoleLineTest {
             new HostSample.Memory(2L << 30, 1L << 30, 0, 0),
             List.of(), new HostSample.FileSystem("/", -1, -1));
 
-    private static WorkerStats totals(long kept, Map<String, Long> errors, boolean paused, long memoryBytes, Map<String, Long> verify) {
-        WorkerStats.Files files = new WorkerStats.Files(5_000, 5_000 - kept, 5_000 * 1024, 0, errors, 0, kept, paused,
-                new long[LatencyBuckets.COUNT], 0);
+    private static WorkerStats totals(long kept, Map<FileOp, Long> errors, boolean paused, long memoryBytes, Map<Stressor, Long> verify) {
+        WorkerStats.Files files = WorkerStats.Files.builder().created(5_000, 5_000 * 1024).deleted(5_000 - kept, 0)
+                .errors(FileErrors.of(errors, Map.of())).now(0, kept, paused).build();
         return new WorkerStats(3, files, WorkerStats.Cpu.NONE, memoryBytes, verify, 0);
     }
 
     @Test
     void line_saysTimeRateMachineWorkersAndErrors() {
         String line = Console.line(new Console.Progress(Duration.ofSeconds(10), Duration.ofMinutes(1),
-                totals(1_500, Map.of("create", 1L, WorkerStats.TAMPER, 4L), false, 0, Map.of("cpu", 2L)), HOST,
+                totals(1_500, Map.of(FileOp.CREATE, 1L, FileOp.TAMPER, 4L), false, 0, Map.of(Stressor.CPU, 2L)), HOST,
                 2, 2, 0, 12_345, 0, Double.NaN, false));
         assertEquals("[10s/1m00s] files 12.3k/s (1.5k kept) | cpu 50% | host mem 1.0 GiB/2.0 GiB | 61°C | workers 2/2"
                 + " | errors 1 io, 2 verify", line, "tampering refused is not an I/O error");
@@ -64,7 +66,7 @@ final class ConsoleLineTest {
     @Test
     void fit_at80Columns_keepsTheMostImportantParts_andNeverReachesTheLastColumn() {
         Console.Progress busy = new Console.Progress(Duration.ofSeconds(754), Duration.ofMinutes(15),
-                totals(19_000, Map.of("create", 3L), true, 4L << 30, Map.of("cpu", 1L)), HOST, 15, 16, 2, 12_345, 912L << 20, 64.5, true);
+                totals(19_000, Map.of(FileOp.CREATE, 3L), true, 4L << 30, Map.of(Stressor.CPU, 1L)), HOST, 15, 16, 2, 12_345, 912L << 20, 64.5, true);
         String whole = Console.line(busy);
         assertTrue(whole.length() > 150, "the whole line is wide: " + whole);
         String at80 = Console.line(busy, 80);

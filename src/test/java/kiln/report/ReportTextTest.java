@@ -11,7 +11,11 @@ import java.util.List;
 import java.util.Map;
 import kiln.config.Settings;
 import kiln.config.SettingsLoader;
+import kiln.link.FileErrorCause;
+import kiln.link.FileErrors;
+import kiln.link.FileOp;
 import kiln.link.LatencyBuckets;
+import kiln.link.Stressor;
 import kiln.link.WorkerStats;
 import kiln.supervisor.History;
 import kiln.supervisor.WorkerState;
@@ -29,12 +33,31 @@ final class ReportTextTest {
         long[] lat = new long[LatencyBuckets.COUNT];
         lat[3] = 900;
         lat[6] = 100;
-        WorkerStats totals = new WorkerStats(9,
-                new WorkerStats.Files(1000, 990, 1000 * 1024, 62, errors, 0, 10, false, lat, 0),
-                new WorkerStats.Cpu(Map.of("int", 50L, "float", 30L), 0), 0, verify, 0);
+        WorkerStats totals = new WorkerStats(9, files(1000, 990, 10).errors(fileErrors(errors)).latency(lat, 0).build(),
+                new WorkerStats.Cpu(Map.of("int", 50L, "float", 30L), 0), 0, verifyErrors(verify), 0);
         List<WorkerView> workers = List.of(new WorkerView(0, WorkerState.STOPPED, totals, 0, 0, null, 0, 0, "0"),
                 new WorkerView(1, WorkerState.FAILED, WorkerStats.zero(), 5, 0, null, 0, 0, "1"));
         return new Report(s, workers, totals, Duration.ofSeconds(10), 0.5, 5, 0, false, "native", findings);
+    }
+
+    /** 1 KiB files, 62 of them read back. */
+    private static WorkerStats.Files.Builder files(long created, long deleted, long kept) {
+        return WorkerStats.Files.builder().created(created, created * 1024).deleted(deleted, 0).verified(62).now(0, kept, false);
+    }
+
+    /** Failed file operations by their report words: an op's or a cause's. */
+    private static FileErrors fileErrors(Map<String, Long> byWord) {
+        Map<FileOp, Long> ops = new java.util.EnumMap<>(FileOp.class);
+        Map<FileErrorCause, Long> causes = new java.util.EnumMap<>(FileErrorCause.class);
+        byWord.forEach((word, n) -> java.util.Arrays.stream(FileOp.values()).filter(op -> op.word().equals(word)).findFirst()
+                .ifPresentOrElse(op -> ops.put(op, n), () -> causes.put(FileErrorCause.valueOf(word.toUpperCase(java.util.Locale.ROOT)), n)));
+        return FileErrors.of(ops, causes);
+    }
+
+    private static Map<Stressor, Long> verifyErrors(Map<String, Long> byLabel) {
+        Map<Stressor, Long> out = new java.util.EnumMap<>(Stressor.class);
+        byLabel.forEach((label, n) -> out.put(Stressor.parse(label).orElseThrow(), n));
+        return out;
     }
 
     /**
@@ -66,8 +89,7 @@ final class ReportTextTest {
     @Test
     void aWorkerHungAtStart_degradesTheRun_andSaysSo() {
         Settings s = new SettingsLoader(2).load(null, Map.of("kiln.memory.size", "0"));
-        WorkerStats totals = new WorkerStats(9, new WorkerStats.Files(1000, 990, 1000 * 1024, 62, Map.of(), 0, 10, false,
-                new long[LatencyBuckets.COUNT], 0), new WorkerStats.Cpu(Map.of("int", 50L), 0), 0, Map.of(), 0);
+        WorkerStats totals = new WorkerStats(9, files(1000, 990, 10).build(), new WorkerStats.Cpu(Map.of("int", 50L), 0), 0, Map.of(), 0);
         List<WorkerView> workers = List.of(new WorkerView(0, WorkerState.STOPPED, totals, 0, 0, null, 0, 0, "0"),
                 new WorkerView(1, WorkerState.STOPPED, WorkerStats.zero(), 1, 0, null, 1, 1, "1"));
         Report r = new Report(s, workers, totals, Duration.ofSeconds(10), 0.5, 5, 0, false, "native", Report.Findings.none());
@@ -82,8 +104,8 @@ final class ReportTextTest {
     @Test
     void filesDeletedAtTheFloor_areSaid_inTheSummaryAndTheReport() {
         Settings s = new SettingsLoader(2).load(null, Map.of("kiln.memory.size", "0"));
-        WorkerStats totals = new WorkerStats(9, new WorkerStats.Files(1000, 990, 1000 * 1024, 62, Map.of(), 0, 10, false,
-                new long[LatencyBuckets.COUNT], 0, 700), new WorkerStats.Cpu(Map.of("int", 50L), 0), 0, Map.of(), 0);
+        WorkerStats totals = new WorkerStats(9, files(1000, 990, 10).deleted(990, 700).build(),
+                new WorkerStats.Cpu(Map.of("int", 50L), 0), 0, Map.of(), 0);
         Report r = new Report(s, List.of(new WorkerView(0, WorkerState.STOPPED, totals, 0, 0, null, 0, 0, "0")), totals,
                 Duration.ofSeconds(10), 0.5, 0, 0, false, "native", Report.Findings.none());
         assertTrue(summary(r).contains("990 deleted (700 to make room at the free-space or inode floor), 62 read back"), summary(r));
@@ -257,8 +279,7 @@ final class ReportTextTest {
     @Test
     void aWorkerStarvedByTheHost_isSaid_andTheRunStillPasses() {
         Settings s = new SettingsLoader(2).load(null, Map.of("kiln.memory.size", "0"));
-        WorkerStats totals = new WorkerStats(9, new WorkerStats.Files(1000, 1000, 1000 * 1024, 62, Map.of(), 0, 0, false,
-                new long[LatencyBuckets.COUNT], 0), new WorkerStats.Cpu(Map.of("int", 50L), 0), 0, Map.of(), 0);
+        WorkerStats totals = new WorkerStats(9, files(1000, 1000, 0).build(), new WorkerStats.Cpu(Map.of("int", 50L), 0), 0, Map.of(), 0);
         List<WorkerView> workers = List.of(new WorkerView(0, WorkerState.STOPPED, totals, 0, 0, null, 0, 0, "0"),
                 new WorkerView(1, WorkerState.STOPPED, WorkerStats.zero(), 0, 0, null, 0, 0, "1", 2));
         Report r = new Report(s, workers, totals, Duration.ofSeconds(10), 0.5, 0, 0, false, "native", Report.Findings.none());
