@@ -55,7 +55,7 @@ public final class RunSession {
     private final PrintWriter out;
     private final PrintWriter chatter;
     private final Output output;
-    private volatile String stressIo;
+    private volatile kiln.link.IoPath stressIo;
     /** The run under way, for {@link #requestStop} and {@link #forceStop}; null before and after. */
     private volatile Run active;
     /** A stop asked for before the run existed (a signal during start-up). */
@@ -340,8 +340,8 @@ public final class RunSession {
     private String describe(long memoryPerWorker) {
         List<String> parts = new ArrayList<>();
         if (settings.files().enabled()) {
-            String io = stressIo;
-            parts.add("files in " + workspaceDir + (io == null ? "" : " via " + io + " I/O"));
+            kiln.link.IoPath io = stressIo;
+            parts.add("files in " + workspaceDir + (io == null ? "" : " via " + io.word() + " I/O"));
         }
         if (settings.cpu().enabled()) {
             parts.add("cpu " + settings.cpu().method() + " at " + settings.cpu().load() + "%"

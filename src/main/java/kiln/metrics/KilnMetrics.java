@@ -153,8 +153,8 @@ public final class KilnMetrics {
     }
 
     private void registerWorkMeters() {
-        for (String path : new String[] {"native", "nio"}) {
-            Gauge.builder("kiln.files.io.info", this, m -> path.equals(m.work.fileIo()) ? 1 : 0).tag("path", path)
+        for (kiln.link.IoPath path : new kiln.link.IoPath[] {kiln.link.IoPath.NATIVE, kiln.link.IoPath.NIO}) {
+            Gauge.builder("kiln.files.io.info", this, m -> path == m.work.fileIo() ? 1 : 0).tag("path", path.word())
                     .description("1 for the file path the workers use: native (FFM, JDK 22+) or nio").register(registry);
         }
         for (kiln.link.FileOp op : kiln.link.FileOp.values()) {

@@ -20,7 +20,7 @@ import kiln.supervisor.WorkerView;
  * @param ready       whether the machine was judged warm by the end
  */
 public record Report(Settings settings, List<WorkerView> workers, WorkerStats totals, Duration elapsed,
-              double measuredCpuLoad, long restarts, long memoryBytes, boolean ready, String fileIo, Findings findings) {
+              double measuredCpuLoad, long restarts, long memoryBytes, boolean ready, kiln.link.IoPath fileIo, Findings findings) {
 
     /**
      * What the verdict rests on besides the counters.

@@ -64,7 +64,7 @@ final class ReportJson {
                 "starved", r.starvedWorkers()));
         Map<String, Object> files = new LinkedHashMap<>();
         files.put("enabled", r.settings().files().enabled());
-        files.put("io", r.fileIo() == null ? "none" : r.fileIo());
+        files.put("io", r.fileIo() == null ? "none" : r.fileIo().word());
         files.put("tampered", r.tampered());
         files.put("created", r.totals().files().created());
         files.put("per_second", round(r.filesPerSecond(), 1));
@@ -279,7 +279,7 @@ final class ReportJson {
             Map<String, Object> one = new LinkedHashMap<>();
             one.put("worker", e.worker());
             one.put("cpu", e.cpus());
-            one.put("stressor", e.stressor());
+            one.put("stressor", e.stressor().label());
             one.put("method", e.method());
             one.put("expected", e.expected());
             one.put("actual", e.actual());

@@ -74,7 +74,7 @@ public final class WorkerPool implements AutoCloseable {
     }
 
     /** The file path workers reported (native, nio or none), or null before any reported. */
-    public String fileIo() {
+    public kiln.link.IoPath fileIo() {
         return slots.stream().map(WorkerSlot::fileIo).filter(java.util.Objects::nonNull).findFirst().orElse(null);
     }
 

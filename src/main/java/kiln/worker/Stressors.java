@@ -46,9 +46,9 @@ final class Stressors {
         this.io = spec.files().enabled() ? FileIo.best() : null;
     }
 
-    /** {@code native}, {@code nio}, or {@code none} with files off: what the hello frame says. */
-    String ioName() {
-        return io == null ? "none" : io.name();
+    /** The file path, {@link kiln.link.IoPath#NONE} with files off: what the hello frame says. */
+    kiln.link.IoPath ioPath() {
+        return io == null ? kiln.link.IoPath.NONE : kiln.link.IoPath.parse(io.name()).orElseThrow();
     }
 
     /** Opens directories and allocates buffers. */
@@ -131,14 +131,15 @@ final class Stressors {
         }
     }
 
-    void injectFault(String word, long offset) {
-        if (word.equals(Message.Fault.CROSS_CORE) && cpu != null) {
+    void injectFault(kiln.link.FaultTarget target, long offset) {
+        String word = target.word();
+        if (target instanceof kiln.link.FaultTarget.CrossCore && cpu != null) {
             LOG.warn("{}injecting a fault into the cross-core digest, as asked", prefix);
             cpu.injectCrossCoreFault();
             return;
         }
-        if (word.startsWith(Message.Fault.CPU_METHOD_PREFIX) && cpu != null) {
-            var method = kiln.stress.CpuMethod.parse(word.substring(Message.Fault.CPU_METHOD_PREFIX.length()));
+        if (target instanceof kiln.link.FaultTarget.CpuMethod named && cpu != null) {
+            var method = kiln.stress.CpuMethod.parse(named.method());
             if (method.isPresent() && cpu.injectFault(method.get())) {
                 LOG.warn("{}injecting a fault into the {} cpu method, as asked", prefix, method.get().word());
             } else {
@@ -146,7 +147,7 @@ final class Stressors {
             }
             return;
         }
-        Stressor stressor = Stressor.parse(word).orElse(null);
+        Stressor stressor = target instanceof kiln.link.FaultTarget.OfStressor s ? s.stressor() : null;
         boolean running = stressor != null && switch (stressor) {
             case CPU -> cpu != null;
             case MEMORY -> memory != null;
@@ -182,7 +183,7 @@ final class Stressors {
             }
         }
         for (Mismatches.Mismatch m : found) {
-            out.write(new Message.Mismatch(m.stressor().label(), m.method(), m.expected(), m.actual(), m.where(), m.atMillis(),
+            out.write(new Message.Mismatch(m.stressor(), m.method(), m.expected(), m.actual(), m.where(), m.atMillis(),
                     m.cpu(), m.detail()));
         }
     }

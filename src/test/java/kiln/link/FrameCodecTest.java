@@ -62,13 +62,13 @@ final class FrameCodecTest {
         CpuMiscompare c = new CpuMiscompare(0xC0FFEEL, 6, 2, 1L << 17, 1,
                 java.util.List.of(new CpuMiscompare.Trial("3", 20, 20), new CpuMiscompare.Trial("5", 1, 0)),
                 "kiln replay --cpu 3 --method fma --seed c0ffee");
-        Message.Mismatch m = new Message.Mismatch("cpu", "fma", "3fe2", "3fe3", "2600 MHz", 1234, c);
+        Message.Mismatch m = new Message.Mismatch(Stressor.CPU, "fma", "3fe2", "3fe3", "2600 MHz", 1234, c);
         Message.FromWorker back = Message.fromWorker(FrameCodec.decode(FrameCodec.encode(m.toFrame()).strip()));
         assertEquals(m, back);
         assertEquals("20 of 20 on cpu 3, 0 of 1 on cpu 5", c.rate());
         assertEquals("mercurial core", c.kind());
         assertEquals("0000000000020000", c.maskHex());
-        Message.Mismatch plain = new Message.Mismatch("files", "readback", "a", "b", "f", 1);
+        Message.Mismatch plain = new Message.Mismatch(Stressor.FILES, "readback", "a", "b", "f", 1);
         assertEquals(plain, Message.fromWorker(FrameCodec.decode(FrameCodec.encode(plain.toFrame()).strip())));
     }
 
@@ -213,8 +213,8 @@ final class FrameCodecTest {
                 WorkerStats.Files.builder().created(100, 102_400).deleted(40, 0).verified(3).error(FileOp.CREATE, 2)
                         .now(12, 60, true).latency(lat, 999).build(),
                 new WorkerStats.Cpu(Map.of("int", 5L), 77), 4096, Map.of(Stressor.CPU, 1L), 1234);
-        List<Message.FromWorker> fromWorker = List.of(new Message.Hello(4242, 3, "native", "0-3,8"), stats,
-                new Message.Mismatch("cpu", "float", "3ff0", "3ff2", "", 1_800_000_000_000L),
+        List<Message.FromWorker> fromWorker = List.of(new Message.Hello(4242, 3, IoPath.NATIVE, "0-3,8"), stats,
+                new Message.Mismatch(Stressor.CPU, "float", "3ff0", "3ff2", "", 1_800_000_000_000L),
                 new Message.Digest(17, 0xfedcba9876543210L), new Message.Bye(12));
         List<String> why = new ArrayList<>();
         FrameReader r = readerOf(written(fromWorker.toArray(Message[]::new)), why);
@@ -224,8 +224,9 @@ final class FrameCodecTest {
         assertNull(r.nextFromWorker());
         assertEquals(List.of(), why);
 
-        List<Message.ToWorker> toWorker = List.of(new Message.Go(), new Message.Load(37.5), new Message.Fault("memory", 8192),
-                new Message.Fault(Message.Fault.CROSS_CORE, 4096), new Message.Stop());
+        List<Message.ToWorker> toWorker = List.of(new Message.Go(), new Message.Load(37.5), new Message.Fault(new FaultTarget.OfStressor(Stressor.MEMORY), 8192),
+                new Message.Fault(new FaultTarget.CrossCore(), 4096), new Message.Fault(new FaultTarget.CpuMethod("fma"), 4096),
+                new Message.Stop());
         r = readerOf(written(toWorker.toArray(Message[]::new)), why);
         for (Message.ToWorker expected : toWorker) {
             assertEquals(expected, r.nextToWorker());

@@ -19,11 +19,11 @@ final class MemoryFramesTest {
         detail.put("offset", "4096");
         detail.put("mask", "0x100");
         detail.put("reread", "transient");
-        Message.Mismatch m = new Message.Mismatch("memory", "moving-inversions", "aaaa", "aaba", "offset 0x1000", 5, detail);
+        Message.Mismatch m = new Message.Mismatch(Stressor.MEMORY, "moving-inversions", "aaaa", "aaba", "offset 0x1000", 5, detail);
         Message.Mismatch back = (Message.Mismatch) Message.fromWorker(wire(m.toFrame()));
         assertEquals(m, back);
         assertEquals(java.util.List.copyOf(detail.keySet()), java.util.List.copyOf(back.detail().keySet()));
-        Message.Mismatch plain = new Message.Mismatch("cpu", "int", "1", "2", "", 5);
+        Message.Mismatch plain = new Message.Mismatch(Stressor.CPU, "int", "1", "2", "", 5);
         assertEquals(Map.of(), ((Message.Mismatch) Message.fromWorker(wire(plain.toFrame()))).detail(), "none when none was sent");
     }
 

@@ -55,4 +55,50 @@ final class WireWordsTest {
         e = assertThrows(MalformedFrameException.class, () -> fromWorker(STATS.replace("err.write=1", "err.rename=1")));
         assertTrue(e.getMessage().contains("err.rename"), e.getMessage());
     }
+
+    @Test
+    void hello_fault_andMismatch_travelAsTheyDidWithStrings() throws Exception {
+        Map<Message, String> lines = new java.util.LinkedHashMap<>();
+        lines.put(new Message.Hello(4242, 3, IoPath.NATIVE, "0-3,8"), "kiln/1 hello pid=4242 id=3 io=native cpus=0-3,8\n");
+        lines.put(new Message.Hello(4242, 3, IoPath.NONE, "0"), "kiln/1 hello pid=4242 id=3 io=none cpus=0\n");
+        lines.put(new Message.Fault(new FaultTarget.CpuMethod("fma"), 4096), "kiln/1 fault stressor=cpu:fma offset=4096\n");
+        lines.put(new Message.Fault(new FaultTarget.CrossCore(), 4096), "kiln/1 fault stressor=cross-core offset=4096\n");
+        lines.put(new Message.Fault(new FaultTarget.OfStressor(Stressor.MEMORY), 8192), "kiln/1 fault stressor=memory offset=8192\n");
+        lines.put(new Message.Mismatch(Stressor.FILES, "readback", "ab", "cd", "w0/1/2", 1_800_000_000_000L),
+                "kiln/1 mismatch stressor=files method=readback expected=ab actual=cd where=w0/1/2 at=1800000000000\n");
+        for (var e : lines.entrySet()) {
+            assertEquals(e.getValue(), FrameCodec.encode(e.getKey().toFrame()));
+            Frame f = FrameCodec.decode(e.getValue().strip());
+            assertEquals(e.getKey(), e.getKey() instanceof Message.ToWorker ? Message.toWorker(f) : Message.fromWorker(f));
+        }
+        assertEquals(IoPath.NONE, ((Message.Hello) fromWorker("kiln/1 hello pid=1 id=0 cpus=0")).io(), "an older worker says no path");
+    }
+
+    @Test
+    void aWordNoTypeKnows_isAMalformedFrame_skippedByTheReader() throws Exception {
+        for (String line : new String[] {"kiln/1 hello pid=1 id=0 io=mmap cpus=0",
+            "kiln/1 mismatch stressor=gpu method=x expected=1 actual=2 where= at=1", "kiln/1 mismatch method=x expected=1 actual=2"}) {
+            MalformedFrameException e = assertThrows(MalformedFrameException.class, () -> fromWorker(line), line);
+            assertTrue(e.getMessage().contains("names nothing known"), e.getMessage());
+        }
+        for (String line : new String[] {"kiln/1 fault stressor=disk offset=1", "kiln/1 fault stressor=cpu:FMA offset=1",
+            "kiln/1 fault offset=1"}) {
+            assertThrows(MalformedFrameException.class, () -> Message.toWorker(FrameCodec.decode(line)), line);
+        }
+        java.util.List<String> why = new java.util.ArrayList<>();
+        FrameReader r = new FrameReader(new java.io.ByteArrayInputStream(("kiln/1 hello pid=1 id=0 io=mmap cpus=0\n"
+                + "kiln/1 bye files_left=0\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII)), why::add);
+        assertEquals(new Message.Bye(0), r.nextFromWorker(), "the unreadable hello is skipped, the next frame read");
+        assertEquals(1, why.size(), why.toString());
+        assertTrue(why.get(0).contains("io names nothing known: \"mmap\""), why.toString());
+    }
+
+    @Test
+    void faultTargets_parseTheirWords() {
+        for (String word : new String[] {"cpu", "files", "memory", "cross-core", "cpu:fma", "cpu:test-only"}) {
+            assertEquals(word, FaultTarget.parse(word).orElseThrow().word());
+        }
+        assertEquals(java.util.Optional.empty(), FaultTarget.parse(""), "no fault");
+        assertEquals(java.util.Optional.empty(), FaultTarget.parse("cpu:"));
+    }
 }

@@ -34,7 +34,7 @@ final class MemoryReportTest {
         detail.put("reread", "transient");
         detail.put("phys", "0x12345678");
         detail.put("node", "1");
-        VerifyErrorLog.Entry e = new VerifyErrorLog.Entry(0, "0", "memory", "copy", "aaaa", "abaa", "offset 0x1000", 1_800_000_000_000L,
+        VerifyErrorLog.Entry e = new VerifyErrorLog.Entry(0, "0", kiln.link.Stressor.MEMORY, "copy", "aaaa", "abaa", "offset 0x1000", 1_800_000_000_000L,
                 detail);
         List<WorkerView> workers = List.of(new WorkerView(0, WorkerState.STOPPED, totals, 0, 0, null, 0, 0, "0"));
         Report plain = new Report(s, workers, totals, Duration.ofSeconds(10), 0, 0, 256L << 20, false, null, Report.Findings.none());
@@ -64,7 +64,7 @@ final class MemoryReportTest {
         assertEquals("0x100", first.get("mask"));
         assertEquals("transient", first.get("reread"));
         assertEquals("lower-to-upper", first.get("variant"));
-        assertTrue(new VerifyErrorLog.Entry(0, "0", "memory", "copy", "aaaa", "abaa", "offset 0x1000", 0,
+        assertTrue(new VerifyErrorLog.Entry(0, "0", kiln.link.Stressor.MEMORY, "copy", "aaaa", "abaa", "offset 0x1000", 0,
                 Map.of("mask", "0x100")).describe().endsWith("at offset 0x1000 (mask 0x100)"));
     }
 
