@@ -170,7 +170,7 @@ public final class KilnMetrics {
                         m -> m.totals().files().errors().get(kiln.link.FileErrorCause.READ_ONLY))
                 .description("Failed file operations answered EROFS: the file system went read-only; also in kiln_file_errors_total")
                 .register(registry);
-        for (kiln.stress.CpuMethod cm : kiln.stress.CpuMethod.values()) {
+        for (kiln.link.CpuMethodInfo cm : kiln.link.Catalog.cpuMethods()) {
             String method = cm.word();
             FunctionCounter.builder("kiln.cpu.ops", this, m -> m.totals().cpu().ops().getOrDefault(method, 0L))
                     .tag("method", method).description("CPU burner operations, each checked against its known answer")
@@ -187,7 +187,7 @@ public final class KilnMetrics {
                 .description("File creation rate over the last 5 seconds").register(registry);
         FunctionCounter.builder("kiln.memory", this, m -> m.totals().memoryBytes()).baseUnit("bytes")
                 .description("Bytes written plus bytes read back and compared by the memory stressor").register(registry);
-        for (String pattern : kiln.stress.memory.Patterns.names()) {
+        for (String pattern : kiln.link.Catalog.memoryPatterns()) {
             FunctionCounter.builder("kiln.memory.pattern", this, m -> m.totals().memoryPattern(pattern, "bytes")).baseUnit("bytes")
                     .tag("pattern", pattern).description("Bytes written plus bytes read back by one memory fault model (a copy counts twice)")
                     .register(registry);

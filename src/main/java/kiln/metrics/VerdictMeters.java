@@ -55,7 +55,7 @@ final class VerdictMeters {
             if (v.cpus().equals("?")) {
                 continue;
             }
-            for (kiln.stress.CpuMethod cm : kiln.stress.CpuMethod.values()) {
+            for (kiln.link.CpuMethodInfo cm : kiln.link.Catalog.cpuMethods()) {
                 String method = cm.word();
                 String key = v.id() + "/" + v.cpus() + "/ops/" + method;
                 if (verifyMeters.add(key)) {
@@ -70,7 +70,7 @@ final class VerdictMeters {
             for (String stressor : stressors) {
                 // a CPU error is counted by its method; the other stressors have none ("")
                 List<String> methods = stressor.equals(kiln.link.Stressor.CPU.label())
-                        ? kiln.stress.CpuMethod.values().stream().map(kiln.stress.CpuMethod::word).toList() : List.of("");
+                        ? kiln.link.Catalog.cpuMethods().stream().map(kiln.link.CpuMethodInfo::word).toList() : List.of("");
                 for (String method : methods) {
                     String key = v.id() + "/" + v.cpus() + "/" + stressor + "/" + method;
                     if (verifyMeters.add(key)) {

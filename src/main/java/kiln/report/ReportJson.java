@@ -133,7 +133,7 @@ final class ReportJson {
     static Map<String, Object> cpuMethods(Map<String, Long> ops, double seconds) {
         Map<String, Object> out = new LinkedHashMap<>();
         Map<String, Long> left = new TreeMap<>(ops);
-        for (kiln.stress.CpuMethod cm : kiln.stress.CpuMethod.values()) {
+        for (kiln.link.CpuMethodInfo cm : kiln.link.Catalog.cpuMethods()) {
             Long n = left.remove(cm.word());
             if (n == null) {
                 continue;
@@ -238,7 +238,7 @@ final class ReportJson {
             Object clock = clocks.get(w.cpus()); // a pinned worker's one cpu
             one.put("frequency_hz_at_end", clock instanceof Number ? clock : null);
             Map<String, Object> ops = new LinkedHashMap<>();
-            for (kiln.stress.CpuMethod method : kiln.stress.CpuMethod.values()) {
+            for (kiln.link.CpuMethodInfo method : kiln.link.Catalog.cpuMethods()) {
                 Long n = w.totals().cpu().ops().get(method.word());
                 if (n != null) {
                     ops.put(method.word(), n);

@@ -96,7 +96,7 @@ public final class Summary {
     /** Operations per CPU method in the methods' fixed order: {@code int 1,200, float 300, sha256 0, factorial 12}. */
     static String methods(java.util.Map<String, Long> ops) {
         java.util.List<String> parts = new java.util.ArrayList<>();
-        for (kiln.stress.CpuMethod method : kiln.stress.CpuMethod.values()) {
+        for (kiln.link.CpuMethodInfo method : kiln.link.Catalog.cpuMethods()) {
             String m = method.word();
             if (ops.containsKey(m)) {
                 parts.add(String.format(Locale.ROOT, "%s %,d", m, ops.get(m)));

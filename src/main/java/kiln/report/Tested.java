@@ -82,7 +82,7 @@ final class Tested {
     /** The CPU methods that ran, in the methods' fixed order. */
     private static List<String> methodsInOrder(Map<String, Long> ops) {
         List<String> out = new ArrayList<>();
-        for (kiln.stress.CpuMethod method : kiln.stress.CpuMethod.values()) {
+        for (kiln.link.CpuMethodInfo method : kiln.link.Catalog.cpuMethods()) {
             if (ops.containsKey(method.word())) {
                 out.add(method.word());
             }
