@@ -210,10 +210,11 @@ public record Report(Settings settings, List<WorkerView> workers, WorkerStats to
 
     /** The verdict and its reasons: see {@link Verdict}. */
     public Verdict judgement() {
-        Verdict.Inputs in = new Verdict.Inputs(verifyErrors(), attributedErrors(), idleStressors(), tampered(), unhealthyWorkers(),
-                findings.after().since(findings.before()), findings.disagreeing(), findings.slowCores());
-        in = in.withFiles(new Verdict.FileFaults(deviceFaults(), readOnlyFailures(), totals.files().unexplainedErrors(),
-                findings.cleanup().reason()));
+        Verdict.Inputs in = Verdict.Inputs.builder().verifyErrors(verifyErrors(), attributedErrors()).disagreeing(findings.disagreeing())
+                .idleStressors(idleStressors()).tampered(tampered()).unhealthyWorkers(unhealthyWorkers()).slowCores(findings.slowCores())
+                .evidence(findings.after().since(findings.before()))
+                .files(new Verdict.FileFaults(deviceFaults(), readOnlyFailures(), totals.files().unexplainedErrors(),
+                        findings.cleanup().reason())).build();
         return Verdict.decide(findings.cutShort() ? in.endedEarly(shortBy()) : in, settings.verdict());
     }
 
