@@ -16,11 +16,39 @@ import kiln.supervisor.WorkerView;
 /**
  * What a run did, for the summary and the JSON report. Immutable.
  *
- * @param memoryBytes total off-heap bytes the memory stressor held (0 when off)
- * @param ready       whether the machine was judged warm by the end
+ * @param settings what the run was asked to do
+ * @param workers  each worker at the end
+ * @param totals   the workers' counters, summed
+ * @param elapsed  how long the stressors ran
+ * @param measured what the supervisor measured besides the counters
+ * @param findings what the verdict rests on besides the counters
  */
-public record Report(Settings settings, List<WorkerView> workers, WorkerStats totals, Duration elapsed,
-              double measuredCpuLoad, long restarts, long memoryBytes, boolean ready, kiln.link.IoPath fileIo, Findings findings) {
+public record Report(Settings settings, List<WorkerView> workers, WorkerStats totals, Duration elapsed, Measured measured,
+                     Findings findings) {
+
+    /**
+     * What the supervisor measured besides the workers' counters.
+     *
+     * @param cpuLoad     the CPU load the burners held, 0–1 (NaN when unknown)
+     * @param restarts    worker restarts, all workers together
+     * @param memoryBytes total off-heap bytes the memory stressor held (0 when off)
+     * @param ready       whether the machine was judged warm by the end
+     * @param fileIo      the file path the workers took, or null when none said
+     */
+    public record Measured(double cpuLoad, long restarts, long memoryBytes, boolean ready, kiln.link.IoPath fileIo) {
+        /** Nothing measured: no load known, no restart, no memory, not warm, no file path. */
+        public static final Measured NONE = new Measured(Double.NaN, 0, 0, false, null);
+    }
+
+    /** The parts of a report by name, for tests: every part empty unless set. */
+    public static ReportBuilder builder(Settings settings) {
+        return new ReportBuilder(settings);
+    }
+
+    /** A builder holding this report's parts. */
+    public ReportBuilder toBuilder() {
+        return builder(settings).workers(workers).totals(totals).elapsed(elapsed).measured(measured).findings(findings);
+    }
 
     /**
      * What the verdict rests on besides the counters.
@@ -113,9 +141,9 @@ public record Report(Settings settings, List<WorkerView> workers, WorkerStats to
 
     /** What {@code stress} did; call after it stopped. */
     public static Report of(Stress stress, Duration elapsed, double measuredCpuLoad, Findings findings) {
-        return new Report(stress.settings(), stress.pool().workers(), stress.pool().totals(), elapsed, measuredCpuLoad,
-                stress.pool().restarts(), stress.memoryPerWorker() * stress.pool().size(), stress.monitor().ready(),
-                stress.pool().fileIo(), findings);
+        return new Report(stress.settings(), stress.pool().workers(), stress.pool().totals(), elapsed,
+                new Measured(measuredCpuLoad, stress.pool().restarts(), stress.memoryPerWorker() * stress.pool().size(),
+                        stress.monitor().ready(), stress.pool().fileIo()), findings);
     }
 
     public double seconds() {

@@ -59,12 +59,12 @@ final class ReportJson {
         if (!r.findings().warnings().isEmpty()) {
             m.put("warnings", r.findings().warnings());
         }
-        m.put("workers", Map.of("count", r.workers().size(), "restarts", r.restarts(), "failed", r.failedWorkers(), "stalls", r.stalls(),
+        m.put("workers", Map.of("count", r.workers().size(), "restarts", r.measured().restarts(), "failed", r.failedWorkers(), "stalls", r.stalls(),
                 "hung_at_start", r.hungAtStart(), "unhealthy", r.unhealthyWorkers(),
                 "starved", r.starvedWorkers()));
         Map<String, Object> files = new LinkedHashMap<>();
         files.put("enabled", r.settings().files().enabled());
-        files.put("io", r.fileIo() == null ? "none" : r.fileIo().word());
+        files.put("io", r.measured().fileIo() == null ? "none" : r.measured().fileIo().word());
         files.put("tampered", r.tampered());
         files.put("created", r.totals().files().created());
         files.put("per_second", round(r.filesPerSecond(), 1));
@@ -99,11 +99,11 @@ final class ReportJson {
         cpu.put("methods", cpuMethods(r.totals().cpu().ops(), r.seconds()));
         cpu.put("verify_errors", r.verifyErrors(Stressor.CPU));
         cpu.put("target_load", r.settings().cpu().enabled() ? r.settings().cpu().load() : 0);
-        cpu.put("measured_load", nullIfNaN(round(r.measuredCpuLoad() * 100, 1)));
+        cpu.put("measured_load", nullIfNaN(round(r.measured().cpuLoad() * 100, 1)));
         m.put("cpu", cpu);
         Map<String, Object> memory = new LinkedHashMap<>();
-        memory.put("enabled", r.memoryBytes() > 0);
-        memory.put("size_bytes", r.memoryBytes());
+        memory.put("enabled", r.measured().memoryBytes() > 0);
+        memory.put("size_bytes", r.measured().memoryBytes());
         memory.put("bytes", r.totals().memoryBytes());
         memory.put("bytes_per_second", round(r.totals().memoryBytes() / r.seconds(), 0));
         memory.put("verify_errors", r.verifyErrors(Stressor.MEMORY));
@@ -115,7 +115,7 @@ final class ReportJson {
         }
         verify.putAll(Stressor.byLabel(r.totals().verifyErrors()));
         m.put("verify_errors", verify);
-        m.put("ready", r.ready());
+        m.put("ready", r.measured().ready());
         Verdict v = r.judgement();
         m.put("verdict", v.outcome().label());
         m.put("verdict_reasons", v.reasons());

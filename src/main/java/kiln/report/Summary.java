@@ -22,7 +22,7 @@ public final class Summary {
                 ? Durations.format(r.elapsed()) + " of " + Durations.format(r.settings().run().duration()) + " (" + r.findings().outcome() + ")"
                 : Durations.format(r.elapsed());
         out.printf(Locale.ROOT, "kiln run: %s, %d worker%s (%d restart%s, %d failed)%n", took, r.workers().size(),
-                r.workers().size() == 1 ? "" : "s", r.restarts(), r.restarts() == 1 ? "" : "s", r.failedWorkers());
+                r.workers().size() == 1 ? "" : "s", r.measured().restarts(), r.measured().restarts() == 1 ? "" : "s", r.failedWorkers());
         out.println("  stressor  done                 rate               verify errors  notes");
         if (r.settings().files().enabled()) {
             row("files", String.format(Locale.ROOT, "%,d files", t.files().created()),
@@ -35,18 +35,18 @@ public final class Summary {
             row("cpu", String.format(Locale.ROOT, "%,d ops", r.cpuOps()),
                     String.format(Locale.ROOT, "%,.0f ops/s", r.cpuOps() / r.seconds()), r.verifyErrors(Stressor.CPU),
                     String.format(Locale.ROOT, "target %d%%, host busy %.1f%%, %s", r.settings().cpu().load(),
-                            r.measuredCpuLoad() * 100, methods(t.cpu().ops())));
+                            r.measured().cpuLoad() * 100, methods(t.cpu().ops())));
         }
-        if (r.memoryBytes() > 0) {
+        if (r.measured().memoryBytes() > 0) {
             row("memory", Sizes.human(t.memoryBytes()), Sizes.human(t.memoryBytes() / r.seconds()) + "/s",
-                    r.verifyErrors(Stressor.MEMORY), Sizes.human(r.memoryBytes()) + " held, written and read back"
+                    r.verifyErrors(Stressor.MEMORY), Sizes.human(r.measured().memoryBytes()) + " held, written and read back"
                             + (t.memoryPatternNames().isEmpty() ? "" : "; fault models: " + patterns(t)));
         }
         if (r.settings().files().enabled()) {
             print(kiln.util.Wrap.hanging("  file rate held by: ", String.join("; ", Tested.fileRateBounds(r)), kiln.util.Wrap.COLUMNS));
         }
         if (r.settings().run().untilReady()) {
-            out.println("  warm: " + (r.ready() ? "yes" : "no"));
+            out.println("  warm: " + (r.measured().ready() ? "yes" : "no"));
         }
         Verdict v = r.judgement();
         String outcome = v.outcome().label().toUpperCase(Locale.ROOT);

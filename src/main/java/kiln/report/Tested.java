@@ -39,8 +39,8 @@ final class Tested {
                     String.join(", ", r.totals().cpu().ops().isEmpty() ? List.of(s.cpu().method())
                             : methodsInOrder(r.totals().cpu().ops()))));
         }
-        if (r.memoryBytes() > 0) {
-            m.put("memory", Sizes.human(r.memoryBytes()) + " held off-heap, written and read back "
+        if (r.measured().memoryBytes() > 0) {
+            m.put("memory", Sizes.human(r.measured().memoryBytes()) + " held off-heap, written and read back "
                     + String.format(Locale.ROOT, "%s in all", Sizes.human(r.totals().memoryBytes())));
         }
         if (s.files().enabled()) {

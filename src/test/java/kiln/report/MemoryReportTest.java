@@ -37,10 +37,12 @@ final class MemoryReportTest {
         VerifyErrorLog.Entry e = new VerifyErrorLog.Entry(0, "0", kiln.link.Stressor.MEMORY, "copy", "aaaa", "abaa", "offset 0x1000", 1_800_000_000_000L,
                 detail);
         List<WorkerView> workers = List.of(new WorkerView(0, WorkerState.STOPPED, totals, 0, 0, null, 0, 0, "0"));
-        Report plain = new Report(s, workers, totals, Duration.ofSeconds(10), 0, 0, 256L << 20, false, null, Report.Findings.none());
+        Report plain = Report.builder(s).workers(workers).totals(totals).elapsed(Duration.ofSeconds(10))
+                .cpuLoad(0).memoryBytes(256L << 20).build();
         Report.Findings f = plain.findings();
-        return new Report(s, workers, totals, Duration.ofSeconds(10), 0, 0, 256L << 20, false, null,
-                new Report.Findings(List.of(e), f.before(), f.after(), List.of(), List.of(), Map.of(), "duration reached", false));
+        return Report.builder(s).workers(workers).totals(totals).elapsed(Duration.ofSeconds(10))
+                .cpuLoad(0).memoryBytes(256L << 20)
+                .findings(new Report.Findings(List.of(e), f.before(), f.after(), List.of(), List.of(), Map.of(), "duration reached", false)).build();
     }
 
     @Test
