@@ -1,7 +1,5 @@
 package kiln.link;
 
-import java.util.Locale;
-
 /**
  * Why failed file operations failed, where the errno says: each is a second count of operations
  * already counted under their {@link FileOp}. {@link #word()} is the wire key ({@code err.device}).
@@ -14,7 +12,7 @@ public enum FileErrorCause {
     /** ENOSPC or EDQUOT: the file system's bytes or inodes ran out, or a quota; pressure, explained, not a fault. */
     FULL;
 
-    private final String word = name().toLowerCase(Locale.ROOT);
+    private final String word = Words.of(this);
 
     public String word() {
         return word;

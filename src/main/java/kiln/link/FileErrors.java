@@ -97,27 +97,17 @@ public final class FileErrors {
         EnumMap<FileOp, Long> ops = new EnumMap<>(FileOp.class);
         EnumMap<FileErrorCause, Long> causes = new EnumMap<>(FileErrorCause.class);
         for (var e : byWord.entrySet()) {
-            FileOp op = parse(FileOp.values(), e.getKey());
-            if (op != null) {
-                ops.put(op, e.getValue());
-                continue;
-            }
-            FileErrorCause cause = parse(FileErrorCause.values(), e.getKey());
-            if (cause == null) {
+            var op = Words.parse(FileOp.class, e.getKey());
+            var cause = Words.parse(FileErrorCause.class, e.getKey());
+            if (op.isPresent()) {
+                ops.put(op.get(), e.getValue());
+            } else if (cause.isPresent()) {
+                causes.put(cause.get(), e.getValue());
+            } else {
                 throw new MalformedFrameException("err." + FrameCodec.abbreviate(e.getKey()) + " is no file operation");
             }
-            causes.put(cause, e.getValue());
         }
         return new FileErrors(ops, causes);
-    }
-
-    private static <E extends Enum<E>> E parse(E[] values, String word) {
-        for (E v : values) {
-            if (v.name().toLowerCase(java.util.Locale.ROOT).equals(word)) {
-                return v;
-            }
-        }
-        return null;
     }
 
     @Override

@@ -1,7 +1,5 @@
 package kiln.link;
 
-import java.util.Locale;
-
 /**
  * The file operations that can fail, each a count in {@link FileErrors}, and tampering refused (a
  * link or a foreign entry where kiln's own goes). {@link #word()} is the wire key
@@ -10,7 +8,7 @@ import java.util.Locale;
 public enum FileOp {
     CREATE, WRITE, DELETE, VERIFY, TAMPER;
 
-    private final String word = name().toLowerCase(Locale.ROOT);
+    private final String word = Words.of(this);
 
     public String word() {
         return word;

@@ -1,6 +1,5 @@
 package kiln.link;
 
-import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -11,7 +10,7 @@ import java.util.Optional;
 public enum IoPath {
     NATIVE, NIO, NONE;
 
-    private final String word = name().toLowerCase(Locale.ROOT);
+    private final String word = Words.of(this);
 
     public String word() {
         return word;
@@ -19,11 +18,6 @@ public enum IoPath {
 
     /** The path named {@code word}, if any. */
     public static Optional<IoPath> parse(String word) {
-        for (IoPath p : values()) {
-            if (p.word.equals(word)) {
-                return Optional.of(p);
-            }
-        }
-        return Optional.empty();
+        return Words.parse(IoPath.class, word);
     }
 }

@@ -2,7 +2,6 @@ package kiln.link;
 
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
@@ -14,7 +13,7 @@ import java.util.Optional;
 public enum Stressor {
     CPU, FILES, MEMORY;
 
-    private final String label = name().toLowerCase(Locale.ROOT);
+    private final String label = Words.of(this);
 
     public String label() {
         return label;
@@ -22,12 +21,7 @@ public enum Stressor {
 
     /** The stressor named {@code word} (as in {@link #label()}), if any. */
     public static Optional<Stressor> parse(String word) {
-        for (Stressor s : values()) {
-            if (s.label.equals(word)) {
-                return Optional.of(s);
-            }
-        }
-        return Optional.empty();
+        return Words.parse(Stressor.class, word);
     }
 
     /** A copy of {@code counts} keyed in the enum's order (an {@link EnumMap} cannot be made from an empty map). */
