@@ -43,9 +43,9 @@ public record WorkerStats(long seq, Files files, Cpu cpu, long memoryBytes, Map<
         return out;
     }
 
-    /** One memory pattern's counter: {@code passes}, {@code bytes} or {@code errors}; 0 when it has none. */
-    public long memoryPattern(String pattern, String counter) {
-        return memoryPatterns.getOrDefault(pattern + "." + counter, 0L);
+    /** One memory pattern's counter; 0 when it has none. */
+    public long memoryPattern(String pattern, MemoryCounter counter) {
+        return memoryPatterns.getOrDefault(counter.of(pattern), 0L);
     }
 
     /**
@@ -400,6 +400,9 @@ public record WorkerStats(long seq, Files files, Cpu cpu, long memoryBytes, Map<
                         .orElseThrow(() -> new MalformedFrameException(FrameCodec.abbreviate(k) + " names no stressor"));
                 verify.put(s, nonNegative(k, e.getValue()));
             } else if (k.startsWith("mem.") && k.indexOf('.', 4) > 4) {
+                if (Words.parse(MemoryCounter.class, k.substring(k.lastIndexOf('.') + 1)).isEmpty()) {
+                    throw new MalformedFrameException(FrameCodec.abbreviate(k) + " names no memory counter");
+                }
                 patterns.put(k.substring(4).replace('_', '-'), nonNegative(k, e.getValue()));
             }
         }

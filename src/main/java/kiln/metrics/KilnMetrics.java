@@ -188,10 +188,10 @@ public final class KilnMetrics {
         FunctionCounter.builder("kiln.memory", this, m -> m.totals().memoryBytes()).baseUnit("bytes")
                 .description("Bytes written plus bytes read back and compared by the memory stressor").register(registry);
         for (String pattern : kiln.link.Catalog.memoryPatterns()) {
-            FunctionCounter.builder("kiln.memory.pattern", this, m -> m.totals().memoryPattern(pattern, "bytes")).baseUnit("bytes")
+            FunctionCounter.builder("kiln.memory.pattern", this, m -> m.totals().memoryPattern(pattern, kiln.link.MemoryCounter.BYTES)).baseUnit("bytes")
                     .tag("pattern", pattern).description("Bytes written plus bytes read back by one memory fault model (a copy counts twice)")
                     .register(registry);
-            FunctionCounter.builder("kiln.memory.pattern.passes", this, m -> m.totals().memoryPattern(pattern, "passes"))
+            FunctionCounter.builder("kiln.memory.pattern.passes", this, m -> m.totals().memoryPattern(pattern, kiln.link.MemoryCounter.PASSES))
                     .tag("pattern", pattern).description("Complete passes of one memory fault model over the worker's buffer")
                     .register(registry);
         }

@@ -262,9 +262,9 @@ final class ReportJson {
         Map<String, Object> out = new TreeMap<>();
         for (String name : totals.memoryPatternNames()) {
             Map<String, Object> one = new LinkedHashMap<>();
-            one.put("passes", totals.memoryPattern(name, "passes"));
-            one.put("bytes", totals.memoryPattern(name, "bytes"));
-            one.put("errors", totals.memoryPattern(name, "errors"));
+            one.put("passes", totals.memoryPattern(name, kiln.link.MemoryCounter.PASSES));
+            one.put("bytes", totals.memoryPattern(name, kiln.link.MemoryCounter.BYTES));
+            one.put("errors", totals.memoryPattern(name, kiln.link.MemoryCounter.ERRORS));
             out.put(name, one);
         }
         return out;

@@ -85,8 +85,8 @@ public final class Summary {
     static String patterns(WorkerStats t) {
         java.util.List<String> parts = new java.util.ArrayList<>();
         for (String name : t.memoryPatternNames()) {
-            long passes = t.memoryPattern(name, "passes");
-            long errors = t.memoryPattern(name, "errors");
+            long passes = t.memoryPattern(name, kiln.link.MemoryCounter.PASSES);
+            long errors = t.memoryPattern(name, kiln.link.MemoryCounter.ERRORS);
             parts.add(String.format(Locale.ROOT, "%s %,d pass%s%s", name, passes, passes == 1 ? "" : "es",
                     errors == 0 ? "" : String.format(Locale.ROOT, " (%,d error%s)", errors, errors == 1 ? "" : "s")));
         }

@@ -36,9 +36,9 @@ final class MemoryFramesTest {
         assertEquals(patterns, back.memoryPatterns());
         assertEquals(java.util.Set.of("own-address", "moving-inversions"), back.memoryPatternNames());
         WorkerStats both = s.plus(back);
-        assertEquals(4L, both.memoryPattern("moving-inversions", "passes"));
-        assertEquals(2L, both.memoryPattern("moving-inversions", "errors"));
-        assertEquals(0L, both.memoryPattern("copy", "bytes"), "a pattern that did not run has nothing");
+        assertEquals(4L, both.memoryPattern("moving-inversions", MemoryCounter.PASSES));
+        assertEquals(2L, both.memoryPattern("moving-inversions", MemoryCounter.ERRORS));
+        assertEquals(0L, both.memoryPattern("copy", MemoryCounter.BYTES), "a pattern that did not run has nothing");
         assertEquals(Map.of(), WorkerStats.fromFrame(wire(WorkerStats.zero().toFrame())).memoryPatterns());
     }
 

@@ -54,6 +54,9 @@ final class WireWordsTest {
         assertTrue(e.getMessage().contains("verify.disk"), e.getMessage());
         e = assertThrows(MalformedFrameException.class, () -> fromWorker(STATS.replace("err.write=1", "err.rename=1")));
         assertTrue(e.getMessage().contains("err.rename"), e.getMessage());
+        e = assertThrows(MalformedFrameException.class,
+                () -> fromWorker(STATS.replace("mem.own_address.passes=1", "mem.own_address.laps=1")));
+        assertTrue(e.getMessage().contains("mem.own_address.laps"), e.getMessage());
     }
 
     @Test
