@@ -1,7 +1,6 @@
 package kiln.link;
 
 import java.util.Arrays;
-import java.util.EnumMap;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -345,93 +344,12 @@ public record WorkerStats(long seq, Files files, Cpu cpu, long memoryBytes, Map<
 
     @Override
     public Frame toFrame() {
-        Frame.Builder b = Frame.of(TYPE)
-                .put("seq", seq).put("files_created", files.created()).put("files_deleted", files.deleted())
-                .put("file_bytes", files.bytes()).put("in_flight", files.inFlight()).put("files_kept", files.kept())
-                .put("paused", files.paused()).put("lat_sum_ns", files.latency().sumNanos()).put("cpu_busy_ns", cpu.busyNanos)
-                .put("mem_bytes", memoryBytes).put("files_verified", files.verified())
-                .put("proc_cpu_ns", processCpuNanos).put("floor_deleted", files.floorDeleted());
-        StringBuilder lat = new StringBuilder();
-        for (int i = 0; i < LatencyBuckets.COUNT; i++) {
-            lat.append(i == 0 ? "" : ",").append(files.latencyCount(i));
-        }
-        b.put("lat", lat.toString());
-        files.errors().write(b);
-        new TreeMap<>(cpu.ops).forEach((k, v) -> b.put("cpu_ops." + k, v));
-        new TreeMap<>(cpu.verifyErrors).forEach((k, v) -> b.put("cpu_verify." + k, v));
-        verifyErrors.forEach((k, v) -> b.put("verify." + k.label(), v)); // enum order: the labels' order
-        // a field name has no '-': pattern names travel with '_' (a pattern name has none)
-        new TreeMap<>(memoryPatterns).forEach((k, v) -> b.put("mem." + k.replace('-', '_'), v));
-        return b.build();
+        return StatsFrame.write(this);
     }
 
-    /** @throws MalformedFrameException when a field is not a number or a counter is negative */
+    /** @throws MalformedFrameException when a field is not a number, a counter is negative or a word names nothing known */
     static WorkerStats fromFrame(Frame f) throws MalformedFrameException {
-        if (!TYPE.equals(f.type())) {
-            throw new MalformedFrameException("expected a stats frame, got " + f.type());
-        }
-        long[] lat = new long[LatencyBuckets.COUNT];
-        String latText = f.get("lat", null);
-        if (latText != null) {
-            String[] parts = latText.split(",", -1);
-            if (parts.length != lat.length) {
-                throw new MalformedFrameException("lat has " + parts.length + " buckets, expected " + lat.length);
-            }
-            for (int i = 0; i < parts.length; i++) {
-                lat[i] = nonNegative("lat", parts[i]);
-            }
-        }
-        Map<String, Long> errors = new TreeMap<>();
-        Map<String, Long> cpuOps = new TreeMap<>();
-        Map<String, Long> cpuVerify = new TreeMap<>();
-        Map<Stressor, Long> verify = new EnumMap<>(Stressor.class);
-        Map<String, Long> patterns = new TreeMap<>();
-        for (var e : f.fields().entrySet()) {
-            String k = e.getKey();
-            if (k.startsWith("err.")) {
-                errors.put(k.substring(4), nonNegative(k, e.getValue()));
-            } else if (k.startsWith("cpu_ops.")) {
-                cpuOps.put(k.substring(8), nonNegative(k, e.getValue()));
-            } else if (k.startsWith("cpu_verify.")) {
-                cpuVerify.put(k.substring(11), nonNegative(k, e.getValue()));
-            } else if (k.startsWith("verify.")) {
-                // not ignored like an unknown field: a wrong result dropped unread would pass a failing machine
-                Stressor s = Stressor.parse(k.substring(7))
-                        .orElseThrow(() -> new MalformedFrameException(FrameCodec.abbreviate(k) + " names no stressor"));
-                verify.put(s, nonNegative(k, e.getValue()));
-            } else if (k.startsWith("mem.") && k.indexOf('.', 4) > 4) {
-                if (Words.parse(MemoryCounter.class, k.substring(k.lastIndexOf('.') + 1)).isEmpty()) {
-                    throw new MalformedFrameException(FrameCodec.abbreviate(k) + " names no memory counter");
-                }
-                patterns.put(k.substring(4).replace('_', '-'), nonNegative(k, e.getValue()));
-            }
-        }
-        Files files = new Files(new Files.Counts(count(f, "files_created"), count(f, "files_deleted"), count(f, "file_bytes"),
-                count(f, "files_verified"), count(f, "floor_deleted")), FileErrors.read(errors),
-                new Files.Now(count(f, "in_flight"), count(f, "files_kept"), f.getLong("paused", 0) == 1),
-                new Files.Latency(lat, count(f, "lat_sum_ns")));
-        return new WorkerStats(count(f, "seq"), files, new Cpu(cpuOps, count(f, "cpu_busy_ns"), cpuVerify), count(f, "mem_bytes"),
-                verify, count(f, "proc_cpu_ns"), patterns);
-    }
-
-    private static long count(Frame f, String name) throws MalformedFrameException {
-        long v = f.getLong(name, 0);
-        if (v < 0) {
-            throw new MalformedFrameException("field " + name + " is negative: " + v);
-        }
-        return v;
-    }
-
-    private static long nonNegative(String name, String text) throws MalformedFrameException {
-        try {
-            long v = Long.parseLong(text);
-            if (v >= 0) {
-                return v;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        throw new MalformedFrameException("field " + name + " is not a count: " + FrameCodec.abbreviate(text));
+        return StatsFrame.read(f);
     }
 
     @Override
