@@ -225,8 +225,8 @@ public final class RunSession {
         Settings s = stress.settings();
         List<String> parts = new ArrayList<>();
         if (s.files().enabled()) {
-            String io = stress.pool().fileIo();
-            parts.add("files in " + dir + (io == null ? "" : " via " + io + " I/O"));
+            kiln.link.IoPath io = stress.pool().fileIo();
+            parts.add("files in " + dir + (io == null ? "" : " via " + io.word() + " I/O"));
         }
         if (s.cpu().enabled()) {
             parts.add("cpu " + s.cpu().method() + " at " + s.cpu().load() + "%"

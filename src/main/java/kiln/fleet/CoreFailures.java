@@ -32,7 +32,7 @@ public final class CoreFailures {
      * @param injected whether the run had a fault injected on purpose
      */
     public static Optional<CoreFailure> of(VerifyErrorLog.Entry e, String run, boolean injected) {
-        if (!e.stressor().equals(Stressor.CPU.label()) || !ONE_CPU.matcher(e.cpus()).matches()
+        if (e.stressor() != Stressor.CPU || !ONE_CPU.matcher(e.cpus()).matches()
                 || !e.method().matches("[a-z0-9][a-z0-9_-]{0,39}")) {
             return Optional.empty();
         }

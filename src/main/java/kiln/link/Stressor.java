@@ -1,6 +1,8 @@
 package kiln.link;
 
-import java.util.Locale;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -13,7 +15,7 @@ import java.util.Optional;
 public enum Stressor {
     CPU, FILES, MEMORY;
 
-    private final String label = name().toLowerCase(Locale.ROOT);
+    private final String label = Words.of(this);
 
     public String label() {
         return label;
@@ -21,11 +23,27 @@ public enum Stressor {
 
     /** The stressor named {@code word} (as in {@link #label()}), if any. */
     public static Optional<Stressor> parse(String word) {
-        for (Stressor s : values()) {
-            if (s.label.equals(word)) {
-                return Optional.of(s);
-            }
-        }
-        return Optional.empty();
+        return Words.parse(Stressor.class, word);
+    }
+
+    /** A copy of {@code counts} keyed in the enum's order (an {@link EnumMap} cannot be made from an empty map). */
+    public static EnumMap<Stressor, Long> mapOf(Map<Stressor, Long> counts) {
+        EnumMap<Stressor, Long> out = new EnumMap<>(Stressor.class);
+        out.putAll(counts);
+        return out;
+    }
+
+    /** {@code a} plus {@code b}, key by key. */
+    public static EnumMap<Stressor, Long> sum(Map<Stressor, Long> a, Map<Stressor, Long> b) {
+        EnumMap<Stressor, Long> out = mapOf(a);
+        b.forEach((k, v) -> out.merge(k, v, Long::sum));
+        return out;
+    }
+
+    /** The same counts keyed by {@link #label()}, in the enum's order (which is the labels'): for JSON. */
+    public static Map<String, Long> byLabel(Map<Stressor, Long> counts) {
+        Map<String, Long> out = new LinkedHashMap<>();
+        mapOf(counts).forEach((k, v) -> out.put(k.label(), v));
+        return out;
     }
 }

@@ -24,8 +24,6 @@ import kiln.supervisor.Work;
  * targets weakly). Thread-safe.
  */
 public final class KilnMetrics {
-    private static final String[] FILE_OPS = java.util.Arrays.stream(kiln.stress.files.FileStorm.Op.values())
-            .map(op -> op.name().toLowerCase(java.util.Locale.ROOT)).toArray(String[]::new);
     private static final String[] STRESSORS = java.util.Arrays.stream(kiln.link.Stressor.values())
             .map(kiln.link.Stressor::label).toArray(String[]::new);
 
@@ -114,24 +112,24 @@ public final class KilnMetrics {
     }
 
     private void registerWorkMeters() {
-        for (String path : new String[] {"native", "nio"}) {
-            Gauge.builder("kiln.files.io.info", this, m -> path.equals(m.work.fileIo()) ? 1 : 0).tag("path", path)
+        for (kiln.link.IoPath path : new kiln.link.IoPath[] {kiln.link.IoPath.NATIVE, kiln.link.IoPath.NIO}) {
+            Gauge.builder("kiln.files.io.info", this, m -> path == m.work.fileIo() ? 1 : 0).tag("path", path.word())
                     .description("1 for the file path the workers use: native (FFM, JDK 22+) or nio").register(registry);
         }
-        for (String op : FILE_OPS) {
-            FunctionCounter.builder("kiln.file.errors", this, m -> m.totals().files().errors().getOrDefault(op, 0L))
-                    .tag("op", op).description("Failed file operations").register(registry);
+        for (kiln.link.FileOp op : kiln.link.FileOp.values()) {
+            FunctionCounter.builder("kiln.file.errors", this, m -> m.totals().files().errors().get(op))
+                    .tag("op", op.word()).description("Failed file operations").register(registry);
         }
         FunctionCounter.builder("kiln.file.device.errors", this,
-                        m -> m.totals().files().errors().getOrDefault(kiln.link.WorkerStats.DEVICE, 0L))
+                        m -> m.totals().files().errors().get(kiln.link.FileErrorCause.DEVICE))
                 .description("Failed file operations whose error points at the disk or a corrupt file system (EIO, EUCLEAN,"
                         + " EBADMSG); also in kiln_file_errors_total. Any fails the run")
                 .register(registry);
         FunctionCounter.builder("kiln.file.read.only.errors", this,
-                        m -> m.totals().files().errors().getOrDefault(kiln.link.WorkerStats.READ_ONLY, 0L))
+                        m -> m.totals().files().errors().get(kiln.link.FileErrorCause.READ_ONLY))
                 .description("Failed file operations answered EROFS: the file system went read-only; also in kiln_file_errors_total")
                 .register(registry);
-        for (kiln.stress.CpuMethod cm : kiln.stress.CpuMethod.values()) {
+        for (kiln.link.CpuMethodInfo cm : kiln.link.Catalog.cpuMethods()) {
             String method = cm.word();
             FunctionCounter.builder("kiln.cpu.ops", this, m -> m.totals().cpu().ops().getOrDefault(method, 0L))
                     .tag("method", method).description("CPU burner operations, each checked against its known answer")
@@ -148,11 +146,11 @@ public final class KilnMetrics {
                 .description("File creation rate over the last 5 seconds").register(registry);
         FunctionCounter.builder("kiln.memory", this, m -> m.totals().memoryBytes()).baseUnit("bytes")
                 .description("Bytes written plus bytes read back and compared by the memory stressor").register(registry);
-        for (String pattern : kiln.stress.memory.Patterns.names()) {
-            FunctionCounter.builder("kiln.memory.pattern", this, m -> m.totals().memoryPattern(pattern, "bytes")).baseUnit("bytes")
+        for (String pattern : kiln.link.Catalog.memoryPatterns()) {
+            FunctionCounter.builder("kiln.memory.pattern", this, m -> m.totals().memoryPattern(pattern, kiln.link.MemoryCounter.BYTES)).baseUnit("bytes")
                     .tag("pattern", pattern).description("Bytes written plus bytes read back by one memory fault model (a copy counts twice)")
                     .register(registry);
-            FunctionCounter.builder("kiln.memory.pattern.passes", this, m -> m.totals().memoryPattern(pattern, "passes"))
+            FunctionCounter.builder("kiln.memory.pattern.passes", this, m -> m.totals().memoryPattern(pattern, kiln.link.MemoryCounter.PASSES))
                     .tag("pattern", pattern).description("Complete passes of one memory fault model over the worker's buffer")
                     .register(registry);
         }

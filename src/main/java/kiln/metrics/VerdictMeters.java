@@ -60,10 +60,11 @@ final class VerdictMeters {
         for (String stressor : stressors) {
             // a CPU error is counted by its method; the other stressors have none ("")
             List<String> methods = stressor.equals(kiln.link.Stressor.CPU.label())
-                    ? kiln.stress.CpuMethod.values().stream().map(kiln.stress.CpuMethod::word).toList() : List.of("");
+                    ? kiln.link.Catalog.cpuMethods().stream().map(kiln.link.CpuMethodInfo::word).toList() : List.of("");
+            kiln.link.Stressor which = kiln.link.Stressor.parse(stressor).orElseThrow();
             for (String method : methods) {
                 FunctionCounter.builder("kiln.verify.errors", this, m -> method.isEmpty()
-                                ? m.snapshots.totals().verifyErrors().getOrDefault(stressor, 0L)
+                                ? m.snapshots.totals().verifyErrors().getOrDefault(which, 0L)
                                 : m.snapshots.totals().cpu().verifyErrors().getOrDefault(method, 0L))
                         .tags(Tags.of("stressor", stressor, "method", method))
                         .description("Wrong results found on this node, by stressor and CPU method: the burn-in verdict."

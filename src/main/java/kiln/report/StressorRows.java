@@ -62,17 +62,17 @@ final class StressorRows {
         return Optional.of(new Line(String.format(Locale.ROOT, "%,d ops", r.cpuOps()),
                 String.format(Locale.ROOT, "%,.0f ops/s", r.cpuOps() / r.seconds()),
                 String.format(Locale.ROOT, "target %d%%, host busy %.1f%%, %s", r.settings().cpu().load(),
-                        r.measuredCpuLoad() * 100, Summary.methods(r.totals().cpu().ops()))));
+                        r.measured().cpuLoad() * 100, Summary.methods(r.totals().cpu().ops()))));
     }
 
     /** Shown when the run held a buffer: memory turned on by a share that came to nothing has no row, but is idle. */
     private static Optional<Line> memory(Report r) {
         WorkerStats t = r.totals();
-        if (r.memoryBytes() <= 0) {
+        if (r.measured().memoryBytes() <= 0) {
             return Optional.empty();
         }
         return Optional.of(new Line(Sizes.human(t.memoryBytes()), Sizes.human(t.memoryBytes() / r.seconds()) + "/s",
-                Sizes.human(r.memoryBytes()) + " held, written and read back"
+                Sizes.human(r.measured().memoryBytes()) + " held, written and read back"
                         + (t.memoryPatternNames().isEmpty() ? "" : "; fault models: " + Summary.patterns(t))));
     }
 }

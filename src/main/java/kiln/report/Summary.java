@@ -19,7 +19,7 @@ public final class Summary {
                 ? Durations.format(r.elapsed()) + " of " + Durations.format(r.settings().run().duration()) + " (" + r.findings().outcome() + ")"
                 : Durations.format(r.elapsed());
         out.printf(Locale.ROOT, "kiln run: %s, %d worker%s (%d restart%s, %d failed)%n", took, r.workers().size(),
-                r.workers().size() == 1 ? "" : "s", r.restarts(), r.restarts() == 1 ? "" : "s", r.failedWorkers());
+                r.workers().size() == 1 ? "" : "s", r.measured().restarts(), r.measured().restarts() == 1 ? "" : "s", r.failedWorkers());
         out.println("  stressor  done                 rate               verify errors  notes");
         for (StressorRows.Row row : StressorRows.ALL) {
             if (row.on().test(r.settings())) {
@@ -30,7 +30,7 @@ public final class Summary {
             print(kiln.util.Wrap.hanging("  file rate held by: ", String.join("; ", Tested.fileRateBounds(r)), kiln.util.Wrap.COLUMNS));
         }
         if (r.settings().run().untilReady()) {
-            out.println("  warm: " + (r.ready() ? "yes" : "no"));
+            out.println("  warm: " + (r.measured().ready() ? "yes" : "no"));
         }
         Verdict v = r.judgement();
         String outcome = v.outcome().label().toUpperCase(Locale.ROOT);
@@ -69,8 +69,8 @@ public final class Summary {
     static String patterns(WorkerStats t) {
         java.util.List<String> parts = new java.util.ArrayList<>();
         for (String name : t.memoryPatternNames()) {
-            long passes = t.memoryPattern(name, "passes");
-            long errors = t.memoryPattern(name, "errors");
+            long passes = t.memoryPattern(name, kiln.link.MemoryCounter.PASSES);
+            long errors = t.memoryPattern(name, kiln.link.MemoryCounter.ERRORS);
             parts.add(String.format(Locale.ROOT, "%s %,d pass%s%s", name, passes, passes == 1 ? "" : "es",
                     errors == 0 ? "" : String.format(Locale.ROOT, " (%,d error%s)", errors, errors == 1 ? "" : "s")));
         }
@@ -80,7 +80,7 @@ public final class Summary {
     /** Operations per CPU method in the methods' fixed order: {@code int 1,200, float 300, sha256 0, factorial 12}. */
     static String methods(java.util.Map<String, Long> ops) {
         java.util.List<String> parts = new java.util.ArrayList<>();
-        for (kiln.stress.CpuMethod method : kiln.stress.CpuMethod.values()) {
+        for (kiln.link.CpuMethodInfo method : kiln.link.Catalog.cpuMethods()) {
             String m = method.word();
             if (ops.containsKey(m)) {
                 parts.add(String.format(Locale.ROOT, "%s %,d", m, ops.get(m)));

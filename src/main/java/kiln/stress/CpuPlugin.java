@@ -47,13 +47,13 @@ final class CpuPlugin implements StressorPlugin {
     }
 
     @Override
-    public Optional<String> injectPartFault(String target) {
-        if (target.equals(Message.Fault.CROSS_CORE)) {
+    public Optional<String> injectPartFault(kiln.link.FaultTarget target) {
+        if (target instanceof kiln.link.FaultTarget.CrossCore) {
             burner.injectCrossCoreFault();
             return Optional.of("the cross-core digest");
         }
-        if (target.startsWith(Message.Fault.CPU_METHOD_PREFIX)) {
-            return CpuMethod.parse(target.substring(Message.Fault.CPU_METHOD_PREFIX.length()))
+        if (target instanceof kiln.link.FaultTarget.CpuMethod named) {
+            return CpuMethod.parse(named.method())
                     .filter(burner::injectFault)
                     .map(m -> "the " + m.word() + " cpu method");
         }

@@ -2,7 +2,6 @@ package kiln.stress;
 
 import java.util.EnumMap;
 import java.util.Map;
-import java.util.TreeMap;
 import kiln.link.Stressor;
 import kiln.link.WorkerStats;
 
@@ -48,10 +47,8 @@ public final class StatsParts {
 
     public WorkerStats build(long seq, long processCpuNanos) {
         WorkerStats.Files f = files != null ? files
-                : tamperedAtStart > 0 ? WorkerStats.Files.counts(0, 0, 0, Map.of(WorkerStats.TAMPER, tamperedAtStart))
+                : tamperedAtStart > 0 ? WorkerStats.Files.builder().error(kiln.link.FileOp.TAMPER, tamperedAtStart).build()
                 : WorkerStats.Files.NONE;
-        Map<String, Long> verify = new TreeMap<>();
-        verifyErrors.forEach((s, n) -> verify.put(s.label(), n));
-        return new WorkerStats(seq, f, cpu, memoryBytes, verify, processCpuNanos, memoryPatterns);
+        return new WorkerStats(seq, f, cpu, memoryBytes, verifyErrors, processCpuNanos, memoryPatterns);
     }
 }

@@ -48,7 +48,7 @@ public interface StressorPlugin {
      * @return what was faulted, as the log says it ("the fma cpu method"); empty when the target
      *         is none of this stressor's parts, or that part does not run here
      */
-    default Optional<String> injectPartFault(String target) {
+    default Optional<String> injectPartFault(kiln.link.FaultTarget target) {
         return Optional.empty();
     }
 

@@ -56,10 +56,11 @@ final class Stressors {
         }
     }
 
-    /** The file storm's file path, as the hello frame says it: {@code native}, {@code nio}, or {@code none} with files off. */
-    String ioName() {
-        return enabled.stream().map(Member::plugin).filter(FilesPlugin.class::isInstance).map(p -> ((FilesPlugin) p).ioName())
-                .findFirst().orElse("none");
+    /** The file storm's file path, as the hello frame says it; {@link kiln.link.IoPath#NONE} with files off. */
+    kiln.link.IoPath ioPath() {
+        return enabled.stream().map(Member::plugin).filter(FilesPlugin.class::isInstance)
+                .map(p -> kiln.link.IoPath.parse(((FilesPlugin) p).ioName()).orElseThrow())
+                .findFirst().orElse(kiln.link.IoPath.NONE);
     }
 
     /** Prepares each enabled stressor in turn; the first that fails ends it, those before it stay prepared (to be stopped). */
@@ -101,11 +102,11 @@ final class Stressors {
     }
 
     /** A fault into the stressor {@code target} names, or into a part of one ({@code cross-core}, {@code cpu:fma}). */
-    void injectFault(String target, long offset) {
-        Optional<Stressor> named = Stressor.parse(target);
+    void injectFault(kiln.link.FaultTarget target, long offset) {
+        Optional<Stressor> named = target instanceof kiln.link.FaultTarget.OfStressor s ? Optional.of(s.stressor()) : Optional.empty();
         for (Member m : prepared) {
             if (named.isPresent() && named.get() == m.key()) {
-                LOG.warn("{}injecting a fault into the {} stressor, as asked", prefix, target);
+                LOG.warn("{}injecting a fault into the {} stressor, as asked", prefix, target.word());
                 m.plugin().injectFault(offset);
                 return;
             }
@@ -115,7 +116,7 @@ final class Stressors {
                 return;
             }
         }
-        LOG.warn("{}cannot inject a fault into {}: not running here", prefix, target);
+        LOG.warn("{}cannot inject a fault into {}: not running here", prefix, target.word());
     }
 
     /** Details of wrong results found since the last report, a few per report (the counts in stats stay exact), and the cross-core digests. */
@@ -128,7 +129,7 @@ final class Stressors {
             m.plugin().drainFindings(out::write);
         }
         for (Mismatches.Mismatch m : found) {
-            out.write(new Message.Mismatch(m.stressor().label(), m.method(), m.expected(), m.actual(), m.where(), m.atMillis(),
+            out.write(new Message.Mismatch(m.stressor(), m.method(), m.expected(), m.actual(), m.where(), m.atMillis(),
                     m.cpu(), m.detail()));
         }
     }

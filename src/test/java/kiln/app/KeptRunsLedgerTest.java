@@ -35,14 +35,14 @@ final class KeptRunsLedgerTest {
     private static Report failedOnCpu3(long atMillis) {
         CpuMiscompare c = new CpuMiscompare(0x1f, 2, 2, 0x4, 1, List.of(new CpuMiscompare.Trial("3", 10, 10),
                 new CpuMiscompare.Trial("0", 1, 0)), "kiln replay --cpu 3 --method fma --seed 1f");
-        VerifyErrorLog.Entry e = new VerifyErrorLog.Entry(3, "3", "cpu", "fma", "3ff0", "3ff4", "", atMillis, c);
+        VerifyErrorLog.Entry e = new VerifyErrorLog.Entry(3, "3", kiln.link.Stressor.CPU, "fma", "3ff0", "3ff4", "", atMillis, c);
         WorkerStats w = new WorkerStats(1, WorkerStats.Files.NONE, new WorkerStats.Cpu(Map.of("fma", 100L), 10_000_000_000L,
-                Map.of("fma", 1L)), 0, Map.of("cpu", 1L), 0);
+                Map.of("fma", 1L)), 0, Map.of(kiln.link.Stressor.CPU, 1L), 0);
         Report.Findings f = new Report.Findings(List.of(e), new Evidence(Map.of()), new Evidence(Map.of()), List.of(), List.of(),
                 Map.of(), "duration reached", false);
-        return new Report(new SettingsLoader(4).load(null, Map.of("kiln.memory.size", "0", "kiln.files.enabled", "false")),
-                List.of(new WorkerView(3, WorkerState.STOPPED, w, 0, 0, null, 0, 0, "3")), w, Duration.ofSeconds(10), 1.0, 0, 0, false,
-                "none", f);
+        return Report.builder(new SettingsLoader(4).load(null, Map.of("kiln.memory.size", "0", "kiln.files.enabled", "false")))
+                .workers(List.of(new WorkerView(3, WorkerState.STOPPED, w, 0, 0, null, 0, 0, "3"))).totals(w)
+                .elapsed(Duration.ofSeconds(10)).cpuLoad(1.0).fileIo(kiln.link.IoPath.NONE).findings(f).build();
     }
 
     private static Map<String, Object> keep(KeptRuns kept, Report r, String end) {

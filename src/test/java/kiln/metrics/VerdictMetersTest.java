@@ -20,7 +20,7 @@ final class VerdictMetersTest {
     @Test
     void perCore_oneOpsAndOneErrorSeries_perNode_byStressorAndMethod_andSurviveAGc() {
         WorkerStats stats = new WorkerStats(1, WorkerStats.Files.NONE,
-                new WorkerStats.Cpu(Map.of("int", 42L, "fma", 8L), 0, Map.of("int", 1L)), 0, Map.of("cpu", 1L, "memory", 2L), 0);
+                new WorkerStats.Cpu(Map.of("int", 42L, "fma", 8L), 0, Map.of("int", 1L)), 0, Map.of(kiln.link.Stressor.CPU, 1L, kiln.link.Stressor.MEMORY, 2L), 0);
         WorkerStats totals = stats.plus(stats);
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         VerdictMeters meters = new VerdictMeters(registry, new Work(), HostFacts.read(), List.of("cpu", "files", "memory"),

@@ -47,8 +47,8 @@ final class StrengthTest {
     @Test
     void theReportStatesIt_perMethod_andAFailedMethodHasNoBound() {
         WorkerView w = worker(0, "0", Map.of("fma", 10L, "aes", 10L), 7200, Map.of("aes", 2L));
-        Report r = new Report(new SettingsLoader(1).load(null, Map.of("kiln.memory.size", "0")), List.of(w), w.totals(),
-                Duration.ofHours(2), 1.0, 0, 0, false, "nio", Report.Findings.none());
+        Report r = Report.builder(new SettingsLoader(1).load(null, Map.of("kiln.memory.size", "0"))).workers(List.of(w))
+                .totals(w.totals()).elapsed(Duration.ofHours(2)).cpuLoad(1.0).fileIo(kiln.link.IoPath.NIO).build();
         @SuppressWarnings("unchecked")
         Map<String, Object> strength = (Map<String, Object>) ((Map<String, Object>) r.toMap().get("cpu")).get("strength");
         assertEquals(0.95, strength.get("confidence"));

@@ -26,8 +26,8 @@ final class StressorRowsTest {
     @Test
     void eachEnabledStressorThatDidNothing_isIdle_inRowOrder_andHasItsRow() {
         var settings = new SettingsLoader(2).load(null, Map.of("kiln.memory.size", "1m"));
-        Report r = new Report(settings, List.of(), WorkerStats.zero(), Duration.ofSeconds(10), 0.5, 0, 1L << 20, false, "native",
-                Report.Findings.none());
+        Report r = Report.builder(settings).elapsed(Duration.ofSeconds(10)).cpuLoad(0.5).memoryBytes(1L << 20)
+                .fileIo(kiln.link.IoPath.NATIVE).build();
         assertEquals(List.of("files: no file created (paused below the free-space floor, or every create failed)",
                 "cpu: no operation computed", "memory: nothing written and read back"), r.idleStressors());
         StringWriter w = new StringWriter();

@@ -61,26 +61,26 @@ final class StressorsTest {
         Stressors s = new Stressors(spec(dir, WorkerSpec.Files.OFF, new WorkerSpec.Cpu(true, 60, "spin", 1), 0), registry, Ticker.SYSTEM);
         assertEquals(1, made.size(), "made for a spec that turns it on");
         SpinStressor spin = made.get(0);
-        assertEquals("none", s.ioName());
+        assertEquals(kiln.link.IoPath.NONE, s.ioPath());
 
         s.prepare();
         assertTrue(spin.prepared, "prepared");
         assertFalse(spin.alive(), "nothing runs before the common start");
         s.start();
         await().atMost(PATIENCE).until(() -> s.stats(1).cpu().ops().getOrDefault(SpinStressor.METHOD, 0L) > 0);
-        assertEquals(Map.of("cpu", 0L), s.stats(2).verifyErrors(), "its wrong results are counted under its word, none yet");
+        assertEquals(Map.of(Stressor.CPU, 0L), s.stats(2).verifyErrors(), "its wrong results are counted under its word, none yet");
 
         s.setLoad(37);
         assertEquals(37.0, spin.load, "the load reaches it");
 
-        s.injectFault("memory", 3);
-        s.injectFault("cross-core", 3);
-        s.injectFault("cpu", 3);
-        await().atMost(PATIENCE).until(() -> s.stats(3).verifyErrors().get("cpu") == 1L);
+        s.injectFault(kiln.link.FaultTarget.parse("memory").orElseThrow(), 3);
+        s.injectFault(kiln.link.FaultTarget.parse("cross-core").orElseThrow(), 3);
+        s.injectFault(kiln.link.FaultTarget.parse("cpu").orElseThrow(), 3);
+        await().atMost(PATIENCE).until(() -> s.stats(3).verifyErrors().get(Stressor.CPU) == 1L);
         List<Message.FromWorker> findings = sent(s);
         assertEquals(1, findings.size(), findings.toString());
         Message.Mismatch m = (Message.Mismatch) findings.get(0);
-        assertEquals("cpu", m.stressor());
+        assertEquals(Stressor.CPU, m.stressor());
         assertEquals(SpinStressor.METHOD, m.method());
         assertEquals("bit 3", m.where(), "the offset of the fault command reached it");
         assertEquals(List.of(), sent(s), "drained once");
@@ -98,7 +98,7 @@ final class StressorsTest {
         Stressors s = new Stressors(spec(dir, WorkerSpec.Files.OFF, WorkerSpec.Cpu.OFF, 0), registry, Ticker.SYSTEM);
         s.prepare();
         s.start();
-        s.injectFault("cpu", 0);
+        s.injectFault(kiln.link.FaultTarget.parse("cpu").orElseThrow(), 0);
         assertEquals(WorkerStats.zero().verifyErrors(), s.stats(1).verifyErrors(), "not counted: not running");
         assertEquals(0, s.stop(Duration.ofSeconds(1)));
     }
@@ -143,7 +143,7 @@ final class StressorsTest {
         WorkerSpec spec = spec(dir, new WorkerSpec.Files(true, 1024, 16, 1, 200, 0, false, true, 1),
                 new WorkerSpec.Cpu(true, 50, method, 1), 1L << 20);
         Stressors s = new Stressors(spec);
-        assertTrue(List.of("native", "nio").contains(s.ioName()), s.ioName());
+        assertTrue(List.of(kiln.link.IoPath.NATIVE, kiln.link.IoPath.NIO).contains(s.ioPath()), String.valueOf(s.ioPath()));
         s.prepare();
         s.start();
         await().atMost(PATIENCE).until(() -> {
@@ -152,14 +152,14 @@ final class StressorsTest {
         });
         s.setLoad(20);
         for (Stressor target : Stressor.values()) {
-            s.injectFault(target.label(), 64);
+            s.injectFault(new kiln.link.FaultTarget.OfStressor(target), 64);
         }
         await().atMost(PATIENCE).until(() -> s.stats(2).verifyErrors().values().stream().allMatch(n -> n >= 1));
-        assertEquals(Map.of("cpu", 1L, "files", 1L, "memory", 1L).keySet(), s.stats(3).verifyErrors().keySet());
-        List<String> attributed = new ArrayList<>();
+        assertEquals(java.util.Set.of(Stressor.CPU, Stressor.FILES, Stressor.MEMORY), s.stats(3).verifyErrors().keySet());
+        List<Stressor> attributed = new ArrayList<>();
         await().atMost(PATIENCE).until(() -> {
             sent(s).stream().filter(Message.Mismatch.class::isInstance).forEach(m -> attributed.add(((Message.Mismatch) m).stressor()));
-            return attributed.containsAll(List.of("cpu", "files", "memory"));
+            return attributed.containsAll(List.of(Stressor.CPU, Stressor.FILES, Stressor.MEMORY));
         });
         assertEquals(0, s.stop(Duration.ofSeconds(20)), "every file removed");
         assertFalse(Files.exists(Path.of(spec.dir())), "and the worker's directory");
