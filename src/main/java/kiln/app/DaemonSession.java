@@ -15,7 +15,7 @@ import kiln.http.ControlRoutes;
 import kiln.http.ControlToken;
 import kiln.http.HttpApi;
 import kiln.http.HttpApi.Reply;
-import kiln.http.Json;
+import kiln.util.Json;
 import kiln.metrics.KilnMetrics;
 import kiln.sampler.HardwareSampler;
 import kiln.supervisor.Stress;

@@ -9,7 +9,7 @@ import java.util.Map;
 import java.util.Optional;
 import kiln.http.HttpApi;
 import kiln.http.HttpApi.Reply;
-import kiln.http.Json;
+import kiln.util.Json;
 import kiln.report.KeptReport;
 import kiln.report.Report;
 import kiln.report.Verdict;

@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import kiln.util.Sizes;
-import kiln.http.Json;
+import kiln.util.Json;
 import kiln.sampler.MachineInventory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
