@@ -38,7 +38,7 @@ final class SensorsCommand implements Callable<Integer> {
     /** Every evidence source the verdict can use, whether this machine has it, and its counts now. */
     static Map<String, Object> evidence(kiln.sampler.Evidence e) {
         Map<String, Object> m = new java.util.LinkedHashMap<>();
-        for (kiln.sampler.Evidence.Source s : kiln.sampler.Evidence.Source.values()) {
+        for (kiln.sampler.Evidence.Source s : e.consulted()) {
             Map<String, Object> one = new java.util.LinkedHashMap<>();
             one.put("what", s.description());
             one.put("readable", e.available(s));

@@ -324,7 +324,7 @@ public final class HtmlReport {
 
     /** A hardware evidence source's label in the report as words, with where it is read. */
     static String evidenceName(String label) {
-        for (kiln.sampler.Evidence.Source s : kiln.sampler.Evidence.Source.values()) {
+        for (kiln.sampler.Evidence.Source s : kiln.sampler.EvidenceSources.BUILT_IN.sources()) {
             if (s.label().equals(label)) {
                 return s.description();
             }

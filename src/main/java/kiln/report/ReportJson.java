@@ -303,7 +303,7 @@ final class ReportJson {
     private static Map<String, Object> evidenceMap(Report.Findings findings) {
         Map<String, Object> m = new TreeMap<>();
         Evidence delta = findings.after().since(findings.before());
-        for (Evidence.Source s : Evidence.Source.values()) {
+        for (Evidence.Source s : findings.after().consulted()) {
             if (!findings.before().available(s) || !findings.after().available(s)) {
                 m.put(s.label(), "unavailable");
                 continue;
