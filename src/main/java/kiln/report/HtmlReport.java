@@ -292,7 +292,8 @@ public final class HtmlReport {
                 h.append("<tr>");
                 for (String k : new String[] {"time", "worker", "cpu", "stressor", "method", "expected", "actual", "where", "phys", "node", "lane",
                                               "mask", "reread"}) {
-                    h.append("<td>").append(esc(String.valueOf(e.get(k) == null ? "" : e.get(k)))).append("</td>");
+                    Object v = e.get(k) == null && k.equals("cpu") ? e.get("cpus") : e.get(k); // not pinned: the cpus it ran on
+                    h.append("<td>").append(esc(String.valueOf(v == null ? "" : v))).append("</td>");
                 }
                 String retest = e.get("retest") instanceof Map<?, ?> rt ? rt.get("kind") + ": " + rt.get("rate") : "";
                 h.append("<td>").append(esc(retest)).append("</td><td><code>")
