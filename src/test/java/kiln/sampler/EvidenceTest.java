@@ -122,4 +122,14 @@ final class EvidenceTest {
         assertTrue(e.consulted().contains(broken), "consulted, so reports say it is unavailable");
         assertTrue(e.available(Interrupts.MACHINE_CHECKS));
     }
+
+    @Test
+    void everySource_isInTheVerdictDocs_withWhatItDoesToTheVerdict() throws Exception {
+        List<String> rows = Files.readAllLines(Path.of("docs/verdict.md")).stream().map(String::trim).filter(l -> l.startsWith("| `")).toList();
+        for (Source s : EvidenceSources.BUILT_IN.sources()) {
+            String kind = s.kind().name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ');
+            assertTrue(rows.stream().anyMatch(r -> r.startsWith("| `" + s.label() + "` |") && r.contains("| " + kind + ":")),
+                    s.label() + " (" + kind + ") has no row in docs/verdict.md's table of sources");
+        }
+    }
 }
