@@ -13,30 +13,16 @@ import java.util.TreeMap;
  * not mistaken for the hardware throttling itself. Places: {@code nr_throttled} (periods throttled,
  * the count) and {@code throttled_usec}. Unavailable without a cpu controller.
  */
-public final class CgroupCpuStat implements EvidenceReader {
+public final class CgroupCpuStat extends SingleSourceReader {
     private static final String PERIODS = "nr_throttled";
     private static final String MICROS = "throttled_usec";
 
     /** Periods the quota throttled kiln, and for how long. */
-    public static final Evidence.Source THROTTLED = new QuotaThrottling();
+    public static final Evidence.Source THROTTLED = new QuotaThrottling("cgroup_cpu_throttled", "cgroup CPU quota throttling (cpu.stat)",
+            Evidence.Kind.CONTEXT, "periods throttled by the cgroup's CPU quota");
 
     /** Counted in periods throttled; the microseconds are the detail. */
-    private record QuotaThrottling() implements Evidence.Source {
-        @Override
-        public String label() {
-            return "cgroup_cpu_throttled";
-        }
-
-        @Override
-        public String description() {
-            return "cgroup CPU quota throttling (cpu.stat)";
-        }
-
-        @Override
-        public Evidence.Kind kind() {
-            return Evidence.Kind.CONTEXT;
-        }
-
+    private record QuotaThrottling(String label, String description, Evidence.Kind kind, String noun) implements Evidence.Source {
         @Override
         public long total(Map<String, Long> counters) {
             return counters.getOrDefault(PERIODS, 0L);
@@ -58,15 +44,11 @@ public final class CgroupCpuStat implements EvidenceReader {
     }
 
     CgroupCpuStat() {
+        super(THROTTLED);
     }
 
     @Override
-    public List<Evidence.Source> sources() {
-        return List.of(THROTTLED);
-    }
-
-    @Override
-    public Map<Evidence.Source, Map<String, Long>> read(Path root) {
+    protected Map<String, Long> counters(Path root) {
         Optional<Path> dir = MemoryLimits.cgroupDir(root, "cpu");
         if (dir.isEmpty()) {
             return Map.of();
@@ -89,6 +71,6 @@ public final class CgroupCpuStat implements EvidenceReader {
                 // not a counter line
             }
         }
-        return stat.containsKey(PERIODS) ? Map.of(THROTTLED, stat) : Map.of();
+        return stat.containsKey(PERIODS) ? stat : Map.of();
     }
 }

@@ -12,27 +12,14 @@ import java.util.TreeMap;
  * A counter the kernel does not have is absent. A worker OOM-killed during a run is evidence the
  * run did not stress as asked.
  */
-public final class OomKills implements EvidenceReader {
+public final class OomKills extends SingleSourceReader {
     /** Processes killed by the OOM killer. */
-    public static final Evidence.Source KILLS = new Killed();
+    public static final Evidence.Source KILLS = new Killed("oom_kills",
+            "processes killed by the kernel's OOM killer (memory.events, memory.oom_control, /proc/vmstat)", Evidence.Kind.LOST_WORK,
+            "processes killed by the kernel's OOM killer");
 
     /** One place is read (the cgroup, else the host); were there two, the cgroup's kills are among the host's. */
-    private record Killed() implements Evidence.Source {
-        @Override
-        public String label() {
-            return "oom_kills";
-        }
-
-        @Override
-        public String description() {
-            return "processes killed by the kernel's OOM killer (memory.events, memory.oom_control, /proc/vmstat)";
-        }
-
-        @Override
-        public Evidence.Kind kind() {
-            return Evidence.Kind.LOST_WORK;
-        }
-
+    private record Killed(String label, String description, Evidence.Kind kind, String noun) implements Evidence.Source {
         @Override
         public long total(Map<String, Long> counters) {
             return counters.values().stream().mapToLong(Long::longValue).max().orElse(0);
@@ -47,21 +34,12 @@ public final class OomKills implements EvidenceReader {
     }
 
     OomKills() {
-    }
-
-    @Override
-    public List<Evidence.Source> sources() {
-        return List.of(KILLS);
-    }
-
-    @Override
-    public Map<Evidence.Source, Map<String, Long>> read(Path root) {
-        Map<String, Long> out = counts(root);
-        return out.isEmpty() ? Map.of() : Map.of(KILLS, out);
+        super(KILLS);
     }
 
     /** The counters by place ({@code cgroup} or {@code host}); empty when the kernel has none. */
-    static Map<String, Long> counts(Path root) {
+    @Override
+    protected Map<String, Long> counters(Path root) {
         Map<String, Long> out = new TreeMap<>();
         MemoryLimits.cgroupDir(root, "memory").ifPresent(dir -> {
             for (String file : List.of("memory.events", "memory.oom_control")) {

@@ -11,7 +11,7 @@ import java.util.TreeMap;
  * {@code /sys/devices/system/cpu/cpu<N>/thermal_throttle/{core,package}_throttle_count} (x86 with
  * the thermal driver). Places: {@code cpu3/core}, {@code cpu3/package}. Unavailable in most VMs.
  */
-public final class ThermalThrottle implements EvidenceReader {
+public final class ThermalThrottle extends SingleSourceReader {
     /** Thermal throttle events per cpu and scope. */
     public static final Evidence.Source THROTTLE = new PlainSource("thermal_throttle", "thermal throttle events per cpu (thermal_throttle)",
             Evidence.Kind.THROTTLING, "thermal throttle events", List.of(new Evidence.Series("kiln.thermal.throttle.events",
@@ -20,6 +20,7 @@ public final class ThermalThrottle implements EvidenceReader {
     private static final List<String> SCOPES = List.of("core", "package");
 
     ThermalThrottle() {
+        super(THROTTLE);
     }
 
     /** {@code cpu3/core} is {@code cpu="3", scope="core"}. */
@@ -30,12 +31,7 @@ public final class ThermalThrottle implements EvidenceReader {
     }
 
     @Override
-    public List<Evidence.Source> sources() {
-        return List.of(THROTTLE);
-    }
-
-    @Override
-    public Map<Evidence.Source, Map<String, Long>> read(Path root) {
+    protected Map<String, Long> counters(Path root) {
         Map<String, Long> counts = new TreeMap<>();
         for (Path cpu : KernelFiles.children(root.resolve("sys/devices/system/cpu"), "cpu[0-9]*")) {
             Path t = cpu.resolve("thermal_throttle");
@@ -46,6 +42,6 @@ public final class ThermalThrottle implements EvidenceReader {
                 }
             }
         }
-        return counts.isEmpty() ? Map.of() : Map.of(THROTTLE, counts);
+        return counts;
     }
 }

@@ -25,14 +25,14 @@ final class OomKillsTest {
         KernelTree t = new KernelTree(tmp).cgroupV2("/kubepods.slice/pod1")
                 .file("sys/fs/cgroup/kubepods.slice/pod1/memory.events", "low 0\nhigh 0\nmax 12\noom 2\noom_kill 2\noom_group_kill 0\n")
                 .file("proc/vmstat", "nr_free_pages 123\noom_kill 40\n");
-        assertEquals(Map.of("cgroup", 2L), OomKills.counts(t.root), "the host's counts every other pod's kills too");
+        assertEquals(Map.of("cgroup", 2L), new OomKills().counters(t.root), "the host's counts every other pod's kills too");
     }
 
     @Test
     void v1_memoryOomControl() {
         KernelTree t = new KernelTree(tmp).cgroupV1("memory", "/system.slice/kiln.service")
                 .file("sys/fs/cgroup/memory/system.slice/kiln.service/memory.oom_control", "oom_kill_disable 0\nunder_oom 0\noom_kill 3\n");
-        assertEquals(Map.of("cgroup", 3L), OomKills.counts(t.root));
+        assertEquals(Map.of("cgroup", 3L), new OomKills().counters(t.root));
     }
 
     @Test
@@ -45,12 +45,12 @@ final class OomKillsTest {
 
     @Test
     void theKernelTreesKeptAsResources() throws Exception {
-        assertEquals(Map.of("cgroup", 3L), OomKills.counts(resource("v1")), "v1: memory.oom_control, no vmstat here");
-        assertEquals(Map.of("cgroup", 2L), OomKills.counts(resource("v2")),
+        assertEquals(Map.of("cgroup", 3L), new OomKills().counters(resource("v1")), "v1: memory.oom_control, no vmstat here");
+        assertEquals(Map.of("cgroup", 2L), new OomKills().counters(resource("v2")),
                 "v2: memory.events of the process's cgroup; the host's vmstat, with other containers' kills, is not read");
-        assertEquals(Map.of("host", 0L), OomKills.counts(Path.of("src/test/resources/evidence/no-cgroup")),
+        assertEquals(Map.of("host", 0L), new OomKills().counters(Path.of("src/test/resources/evidence/no-cgroup")),
                 "without a memory cgroup, the host's /proc/vmstat");
-        assertEquals(Map.of(), OomKills.counts(resource("none")), "a counter the kernel lacks is absent, not 0");
+        assertEquals(Map.of(), new OomKills().counters(resource("none")), "a counter the kernel lacks is absent, not 0");
     }
 
     @Test
@@ -63,7 +63,7 @@ final class OomKillsTest {
 
     @Test
     void thisMachine_oneCounter_theCgroupsOrTheHosts() {
-        Map<String, Long> m = OomKills.counts(Path.of("/"));
+        Map<String, Long> m = new OomKills().counters(Path.of("/"));
         assertTrue(m.size() <= 1, m.toString());
         assertTrue(Set.of("cgroup", "host").containsAll(m.keySet()), m.toString());
         if (m.containsKey("host")) {

@@ -11,7 +11,7 @@ import java.util.TreeMap;
  * and one registration: fatal PCIe errors from AER,
  * {@code /sys/bus/pci/devices/<address>/aer_dev_fatal} ({@code TOTAL_ERR_FATAL n}), per device.
  */
-public final class PcieAer implements EvidenceReader {
+public final class PcieAer extends SingleSourceReader {
     public static final Evidence.Source FATAL = new PlainSource("pcie_aer_fatal", "fatal PCIe errors (AER aer_dev_fatal)",
             Evidence.Kind.FAULT, "fatal PCIe errors", List.of(new Evidence.Series("kiln.pcie.aer.fatal.errors",
                     "Fatal PCIe errors per device (AER)", null, 1, place -> Optional.of(Map.of("device", place)))));
@@ -23,13 +23,12 @@ public final class PcieAer implements EvidenceReader {
                 + "PoisonTLPBlocked 0\nTOTAL_ERR_FATAL " + fatal + "\n";
     }
 
-    @Override
-    public List<Evidence.Source> sources() {
-        return List.of(FATAL);
+    public PcieAer() {
+        super(FATAL);
     }
 
     @Override
-    public Map<Evidence.Source, Map<String, Long>> read(Path root) {
+    protected Map<String, Long> counters(Path root) {
         Map<String, Long> perDevice = new TreeMap<>();
         for (Path device : KernelFiles.children(root.resolve("sys/bus/pci/devices"), "*")) {
             long n = KernelFiles.keyed(device.resolve("aer_dev_fatal"), "TOTAL_ERR_FATAL");
@@ -37,6 +36,6 @@ public final class PcieAer implements EvidenceReader {
                 perDevice.put(device.getFileName().toString(), n);
             }
         }
-        return perDevice.isEmpty() ? Map.of() : Map.of(FATAL, perDevice);
+        return perDevice;
     }
 }
