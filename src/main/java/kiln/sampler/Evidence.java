@@ -16,7 +16,7 @@ import java.util.function.Function;
  * Hardware evidence a burn-in verdict rests on: one reading of every registered {@link Source}
  * ({@link EvidenceSources}), each read from the kernel's files under a root ("/" in production, a
  * fixture tree in tests). A source this machine does not have is absent from {@link #sources()},
- * never read as 0. Immutable; reading needs no root.
+ * never read as 0. Immutable; reading needs no root privileges.
  *
  * @param consulted every source asked, available or not, in the order reports list them
  * @param sources   per available source, its counters by place ("mc0", "mc0/dimm2", "cpu3",
