@@ -92,6 +92,11 @@ final class HealthCommand implements Callable<Integer> {
 
     /** The token to send, or null: explicit ones always, the default file's only to loopback. */
     String token(java.util.Map<String, String> env) throws IOException {
+        return token(url, tokenFile, env);
+    }
+
+    /** The token to send to {@code url}, or null: explicit ones always, the default file's only to loopback. */
+    static String token(URI url, Path tokenFile, java.util.Map<String, String> env) throws IOException {
         if (tokenFile != null || env.containsKey(ControlToken.ENV)) {
             return ControlToken.forClient(tokenFile, env);
         }

@@ -3,7 +3,6 @@ package kiln.metrics;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -17,7 +16,6 @@ import kiln.link.WorkerStats;
 import kiln.sampler.HardwareSampler;
 import kiln.sampler.HostSample;
 import kiln.supervisor.Work;
-import kiln.supervisor.WorkerView;
 
 /**
  * Every kiln meter, registered on a Prometheus registry and read from the worker pool and the
@@ -35,8 +33,9 @@ public final class KilnMetrics {
     private final Work work;
     private final HardwareSampler sampler;
     private final Set<String> diskMeters = new HashSet<>();
-    private int workerMeters;
     private final VerdictMeters verdictMeters;
+    /** Held: the verdict meters' function counters keep only a weak reference to it. */
+    private final ScrapeSnapshot snapshot;
     /** Held: function meters keep only a weak reference to their state object. */
     private final EvidenceMeters evidenceMeters;
 
@@ -46,14 +45,14 @@ public final class KilnMetrics {
 
     /** @param ticker the clock of the per-scrape snapshot */
     public KilnMetrics(Work work, HardwareSampler sampler, String version, kiln.util.Ticker ticker) {
-        this.ticker = ticker;
+        this.snapshot = new ScrapeSnapshot(work, ticker);
         this.work = work;
         this.sampler = sampler;
         registerWorkMeters();
-        verdictMeters = new VerdictMeters(registry, work, kiln.sampler.HostFacts.read(), java.util.List.of(STRESSORS), this::worker);
+        verdictMeters = new VerdictMeters(registry, work, kiln.sampler.HostFacts.read(), List.of(STRESSORS), snapshot);
         registerWorkerMeters();
         registerHostMeters();
-        evidenceMeters = new EvidenceMeters(registry, kiln.sampler.Evidence::read, SNAPSHOT_NANOS * 10);
+        evidenceMeters = new EvidenceMeters(registry, kiln.sampler.Evidence::read, ScrapeSnapshot.MAX_AGE_NANOS * 10);
         Gauge.builder("kiln.build.info", () -> 1).tag("version", version)
                 .description("Always 1; the version label says which kiln runs").register(registry);
         new JvmMemoryMetrics().bindTo(registry);
@@ -84,61 +83,21 @@ public final class KilnMetrics {
         }
     }
 
-    /**
-     * What one scrape reads: the totals, every worker's counters and the worker views, taken once
-     * and reused by every meter for {@link #SNAPSHOT_NANOS} (a scrape reads ~20 meters; each used
-     * to sum every worker's lives again).
-     */
-    private record Snapshot(long takenNanos, WorkerStats totals, java.util.List<WorkerStats> workers,
-                            java.util.List<kiln.supervisor.WorkerView> views) {
-    }
-
-    private static final long SNAPSHOT_NANOS = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(100);
-    private volatile Snapshot snapshot;
-    private final kiln.util.Ticker ticker;
-
-    private Snapshot snapshot() {
-        long now = ticker.nanoTime();
-        Snapshot s = snapshot;
-        if (s == null || now - s.takenNanos() > SNAPSHOT_NANOS) {
-            java.util.List<WorkerStats> perWorker = new java.util.ArrayList<>();
-            for (int id = 0; id < work.workerIds(); id++) {
-                perWorker.add(work.worker(id));
-            }
-            s = new Snapshot(now, work.totals(), perWorker, work.workers());
-            snapshot = s;
-        }
-        return s;
-    }
-
     private WorkerStats totals() {
-        return snapshot().totals();
+        return snapshot.totals();
     }
 
     private WorkerStats worker(int id) {
-        java.util.List<WorkerStats> all = snapshot().workers();
-        return id < all.size() ? all.get(id) : work.worker(id);
+        return snapshot.worker(id);
     }
 
-    /** Per-worker meters for every worker id seen so far (a daemon run may bring more workers). */
+    /**
+     * The per-core series of every worker seen so far (a daemon run may bring more workers):
+     * {@code kiln_files_created_total{worker}} (written by {@link #filesCreatedFamily}) and the
+     * verdict's per-core counters. Every other meter is per node: a fleet pays for each series a
+     * core adds (docs/metrics.md counts them), and {@code /api/v1/status} keeps the per-worker detail.
+     */
     private synchronized void registerWorkerMeters() {
-        for (int i = workerMeters; i < work.workerIds(); i++) {
-            int id = i;
-            Tags w = Tags.of("worker", Integer.toString(id));
-            FunctionCounter.builder("kiln.files.deleted", this, m -> m.worker(id).files().deleted())
-                    .tags(w).description("Files removed by churn or cleanup").register(registry);
-            FunctionCounter.builder("kiln.files.floor.deleted", this, m -> m.worker(id).files().floorDeleted())
-                    .tags(w).description("Files removed to make room at the free-space or free-inode floor (counted in kiln_files_deleted_total too)")
-                    .register(registry);
-            FunctionCounter.builder("kiln.file.write", this, m -> m.worker(id).files().bytes()).baseUnit("bytes")
-                    .tags(w).description("Payload bytes written").register(registry);
-            Gauge.builder("kiln.file.ops.in.flight", this, m -> m.worker(id).files().inFlight())
-                    .tags(w).description("File creations holding a semaphore permit (at most in-flight per worker)")
-                    .register(registry);
-            Gauge.builder("kiln.files.kept", this, m -> m.worker(id).files().kept())
-                    .tags(w).description("Files on disk now (at most max-files per worker)").register(registry);
-        }
-        workerMeters = Math.max(workerMeters, work.workerIds());
         verdictMeters.onWorkers(work.workers());
     }
 
@@ -197,6 +156,17 @@ public final class KilnMetrics {
                     .tag("pattern", pattern).description("Complete passes of one memory fault model over the worker's buffer")
                     .register(registry);
         }
+        FunctionCounter.builder("kiln.files.deleted", this, m -> m.totals().files().deleted())
+                .description("Files removed by churn or cleanup").register(registry);
+        FunctionCounter.builder("kiln.files.floor.deleted", this, m -> m.totals().files().floorDeleted())
+                .description("Files removed to make room at the free-space or free-inode floor (counted in kiln_files_deleted_total too)")
+                .register(registry);
+        FunctionCounter.builder("kiln.file.write", this, m -> m.totals().files().bytes()).baseUnit("bytes")
+                .description("Payload bytes written").register(registry);
+        Gauge.builder("kiln.file.ops.in.flight", this, m -> m.totals().files().inFlight())
+                .description("File creations holding a semaphore permit (at most in-flight per worker)").register(registry);
+        Gauge.builder("kiln.files.kept", this, m -> m.totals().files().kept())
+                .description("Files on disk now (at most max-files per worker)").register(registry);
         FunctionCounter.builder("kiln.file.verified", this, m -> m.totals().files().verified())
                 .description("Files read back and checked against their checksum").register(registry);
         Gauge.builder("kiln.ready", this, m -> m.work.ready() ? 1 : 0)
@@ -208,7 +178,7 @@ public final class KilnMetrics {
                 .description("1 while file creation is paused by the free-space or free-inode floor, with none of kiln's own files left to delete")
                 .register(registry);
         for (kiln.supervisor.WorkerState state : kiln.supervisor.WorkerState.values()) {
-            Gauge.builder("kiln.workers", this, m -> m.snapshot().views().stream().filter(v -> v.state() == state).count())
+            Gauge.builder("kiln.workers", this, m -> m.snapshot.views().stream().filter(v -> v.state() == state).count())
                     .tag("state", state.label()).description("Worker JVMs by state").register(registry);
         }
         FunctionCounter.builder("kiln.worker.restarts", this, m -> m.work.restarts())

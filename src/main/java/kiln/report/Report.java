@@ -250,14 +250,10 @@ public record Report(Settings settings, List<WorkerView> workers, WorkerStats to
         if (elapsed.isZero()) {
             return List.of("no worker started: nothing was tested");
         }
-        if (settings.files().enabled() && totals.files().created() == 0) {
-            out.add("files: no file created (paused below the free-space floor, or every create failed)");
-        }
-        if (settings.cpu().enabled() && cpuOps() == 0) {
-            out.add("cpu: no operation computed");
-        }
-        if (settings.memory().enabled() && totals.memoryBytes() == 0) {
-            out.add("memory: nothing written and read back");
+        for (StressorRows.Row row : StressorRows.ALL) {
+            if (row.on().test(settings) && !row.worked().test(this)) {
+                out.add(row.key().label() + ": " + row.idle());
+            }
         }
         return out;
     }
