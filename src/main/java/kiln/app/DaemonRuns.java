@@ -11,7 +11,7 @@ import kiln.config.Settings;
 import kiln.config.SettingsException;
 import kiln.config.SettingsLoader;
 import kiln.http.HttpApi.Reply;
-import kiln.http.Json;
+import kiln.util.Json;
 import kiln.report.StatusDocument;
 import kiln.sampler.HardwareSampler;
 import kiln.supervisor.Work;

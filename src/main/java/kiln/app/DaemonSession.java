@@ -8,7 +8,7 @@ import kiln.config.Settings;
 import kiln.http.ControlRoutes;
 import kiln.http.ControlToken;
 import kiln.http.HttpApi.Reply;
-import kiln.http.Json;
+import kiln.util.Json;
 import kiln.supervisor.Stress;
 import kiln.supervisor.Work;
 import kiln.util.Version;

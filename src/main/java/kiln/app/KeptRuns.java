@@ -13,7 +13,7 @@ import kiln.fleet.CoresDocument;
 import kiln.fleet.LedgerReading;
 import kiln.http.HttpApi;
 import kiln.http.HttpApi.Reply;
-import kiln.http.Json;
+import kiln.util.Json;
 import kiln.report.KeptReport;
 import kiln.report.Report;
 import kiln.report.Verdict;

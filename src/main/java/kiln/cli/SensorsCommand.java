@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import kiln.util.Sizes;
-import kiln.http.Json;
+import kiln.util.Json;
 import kiln.sampler.MachineInventory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -38,7 +38,7 @@ final class SensorsCommand implements Callable<Integer> {
     /** Every evidence source the verdict can use, whether this machine has it, and its counts now. */
     static Map<String, Object> evidence(kiln.sampler.Evidence e) {
         Map<String, Object> m = new java.util.LinkedHashMap<>();
-        for (kiln.sampler.Evidence.Source s : kiln.sampler.Evidence.Source.values()) {
+        for (kiln.sampler.Evidence.Source s : e.consulted()) {
             Map<String, Object> one = new java.util.LinkedHashMap<>();
             one.put("what", s.description());
             one.put("readable", e.available(s));

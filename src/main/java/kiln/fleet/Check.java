@@ -126,7 +126,10 @@ public final class Check {
         Map<String, Object> doc = document(f, r);
         if (doc != null && doc.get("errors") instanceof Map<?, ?> errors && errors.get("first") instanceof List<?> first
                 && !first.isEmpty() && first.get(0) instanceof Map<?, ?> e) {
-            StringBuilder s = new StringBuilder("cpu " + e.get("cpu") + " failed " + e.get("method"));
+            // report schema 3: cpu is a number, or null with the worker's cpus listed where it was not pinned to one
+            String where = e.get("cpu") != null ? "cpu " + e.get("cpu") : e.get("cpus") instanceof List<?> cpus && !cpus.isEmpty()
+                    ? "cpus " + String.join(",", cpus.stream().map(String::valueOf).toList()) : "a cpu";
+            StringBuilder s = new StringBuilder(where + " failed " + e.get("method"));
             if (e.get("retest") instanceof Map<?, ?> retest && retest.get("per_cpu") instanceof List<?> per && !per.isEmpty()
                     && per.get(0) instanceof Map<?, ?> here) {
                 s.append(' ').append(here.get("failed")).append('/').append(here.get("runs")).append(" retests");

@@ -138,7 +138,7 @@ public final class DaemonFacts {
 
     /** A JSON object read as untrusted text. */
     static Map<String, Object> parse(String json, String what) throws NoAnswer {
-        if (kiln.http.Json.depth(json, MAX_DEPTH) > MAX_DEPTH) {
+        if (kiln.util.Json.depth(json, MAX_DEPTH) > MAX_DEPTH) {
             throw new NoAnswer(what + ": nested deeper than " + MAX_DEPTH);
         }
         try {

@@ -10,6 +10,7 @@ import kiln.config.RunParameters;
 import kiln.config.Settings;
 import kiln.config.SettingsException;
 import kiln.http.HttpApi.Reply;
+import kiln.util.Json;
 
 /**
  * {@code POST /api/v1/run} and {@code POST /api/v1/stop}, with their bearer-token check: the

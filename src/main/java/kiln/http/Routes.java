@@ -3,7 +3,7 @@ package kiln.http;
 import java.util.Map;
 import java.util.function.Supplier;
 import kiln.http.HttpApi;
-import kiln.http.Json;
+import kiln.util.Json;
 import kiln.metrics.KilnMetrics;
 import kiln.supervisor.Work;
 

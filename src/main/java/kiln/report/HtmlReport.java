@@ -293,7 +293,8 @@ public final class HtmlReport {
                 h.append("<tr>");
                 for (String k : new String[] {"time", "worker", "cpu", "stressor", "method", "expected", "actual", "where", "phys", "node", "lane",
                                               "mask", "reread"}) {
-                    h.append("<td>").append(esc(String.valueOf(e.get(k) == null ? "" : e.get(k)))).append("</td>");
+                    Object v = e.get(k) == null && k.equals("cpu") ? e.get("cpus") : e.get(k); // not pinned: the cpus it ran on
+                    h.append("<td>").append(esc(String.valueOf(v == null ? "" : v))).append("</td>");
                 }
                 String retest = e.get("retest") instanceof Map<?, ?> rt ? rt.get("kind") + ": " + rt.get("rate") : "";
                 h.append("<td>").append(esc(retest)).append("</td><td><code>")
@@ -325,7 +326,7 @@ public final class HtmlReport {
 
     /** A hardware evidence source's label in the report as words, with where it is read. */
     static String evidenceName(String label) {
-        for (kiln.sampler.Evidence.Source s : kiln.sampler.Evidence.Source.values()) {
+        for (kiln.sampler.Evidence.Source s : kiln.sampler.EvidenceSources.BUILT_IN.sources()) {
             if (s.label().equals(label)) {
                 return s.description();
             }

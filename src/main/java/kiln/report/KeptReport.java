@@ -37,7 +37,7 @@ public record KeptReport(long sequence, Verdict.Outcome verdict, Instant end, Ma
         if (json.isBlank()) {
             throw new Unreadable("empty (a write that never finished)");
         }
-        if (kiln.http.Json.depth(json, MAX_DEPTH) > MAX_DEPTH) { // counted before the parser, which recurses once a level
+        if (kiln.util.Json.depth(json, MAX_DEPTH) > MAX_DEPTH) { // counted before the parser, which recurses once a level
             throw new Unreadable("nested deeper than " + MAX_DEPTH + " levels: not a report kiln wrote");
         }
         Map<String, Object> doc;

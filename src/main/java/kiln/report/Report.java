@@ -331,7 +331,7 @@ public record Report(Settings settings, List<WorkerView> workers, WorkerStats to
     }
 
     /** Version of the report's JSON shape; bumped when a field changes meaning or goes away. */
-    public static final int SCHEMA_VERSION = 2;
+    public static final int SCHEMA_VERSION = 3;
 
     /**
      * Writes this report to {@code path}: one HTML page when the name ends in .html or .htm,

@@ -114,7 +114,7 @@ final class Tested {
         static RestsOn of(Report.Findings f) {
             List<String> read = new ArrayList<>();
             List<String> absent = new ArrayList<>();
-            for (Evidence.Source s : Evidence.Source.values()) {
+            for (Evidence.Source s : f.after().consulted()) {
                 (f.before().available(s) && f.after().available(s) ? read : absent).add(s.label());
             }
             return new RestsOn(read, absent);

@@ -6,7 +6,6 @@ import java.util.Locale;
 import java.util.Map;
 import kiln.config.Settings;
 import kiln.sampler.Evidence;
-import kiln.sampler.Evidence.Source;
 
 /**
  * The burn-in verdict as a pure function of what a run saw: one of four outcomes and every
@@ -222,19 +221,8 @@ public record Verdict(Outcome outcome, List<String> reasons) {
         for (String core : in.wrong().disagreeing()) {
             fail.add(core + " computed a different result from its siblings on the same inputs");
         }
-        Evidence e = in.evidence();
-        e.total(Source.EDAC_UNCORRECTED).filter(n -> n > 0).ifPresent(n ->
-                fail.add(n + " uncorrected memory errors (" + String.join(", ", e.nonZero(Source.EDAC_UNCORRECTED)) + ")"));
-        e.total(Source.MACHINE_CHECKS).filter(n -> n > 0).ifPresent(n ->
-                fail.add(n + " machine check exceptions (" + String.join(", ", e.nonZero(Source.MACHINE_CHECKS)) + ")"));
-        e.total(Source.EDAC_CORRECTED).filter(n -> n > 0).ifPresent(n -> {
-            String what = n + " corrected memory errors (" + String.join(", ", e.nonZero(Source.EDAC_CORRECTED)) + ")";
-            if (n > rules.maxCorrectedErrors()) {
-                fail.add(what + ", more than kiln.verdict.max-corrected-errors = " + rules.maxCorrectedErrors());
-            } else {
-                degraded.add(what);
-            }
-        });
+        HardwareFindings hardware = HardwareFindings.of(in.evidence(), rules);
+        fail.addAll(hardware.fail());
         Inputs.Coverage coverage = in.coverage();
         if (!coverage.cutShort().isEmpty()) {
             // a burn-in stopped at minute 1 of 4 h has not shown the machine holds up for 4 h
@@ -254,21 +242,12 @@ public record Verdict(Outcome outcome, List<String> reasons) {
                     + " failed with an error that is not the file system being full (the worker log says which): the run cannot"
                     + " vouch for the disk");
         }
-        e.total(Source.OOM_KILLS).filter(n -> n > 0).ifPresent(n -> inconclusive.add(n + (n == 1 ? " process was" : " processes were")
-                + " killed by the kernel's OOM killer during the run (" + String.join(", ", e.nonZero(Source.OOM_KILLS))
-                + "): memory ran out, so the run did not stress as asked; the kernel log (dmesg) names what was killed"));
+        inconclusive.addAll(hardware.inconclusive());
         inconclusive.addAll(coverage.idleStressors());
         if (coverage.tampered() > 0) {
             inconclusive.add(coverage.tampered() + " times a link or foreign entry stood where kiln's own should be (refused, not followed)");
         }
-        long throttle = Math.max(e.total(Source.THROTTLE).orElse(0L), e.total(Source.THERMAL_EVENTS).orElse(0L));
-        if (throttle > rules.maxThrottleEvents()) {
-            List<String> where = new ArrayList<>(e.nonZero(Source.THROTTLE));
-            if (where.isEmpty()) {
-                where.addAll(e.nonZero(Source.THERMAL_EVENTS));
-            }
-            degraded.add(throttle + " thermal throttle events (" + String.join(", ", where) + ")");
-        }
+        degraded.addAll(hardware.degraded());
         degraded.addAll(in.health().unhealthyWorkers());
         degraded.addAll(in.health().slowCores());
         List<String> reasons = new ArrayList<>(fail);

@@ -71,32 +71,6 @@ public record MemoryLimits(long totalBytes, long availableBytes, long cgroupLimi
         }
     }
 
-    /**
-     * Processes the kernel's OOM killer has killed, as counters by place: {@code cgroup}, in this
-     * process's memory cgroup and below (v2 {@code memory.events}, v1 {@code memory.oom_control},
-     * kernel 4.13+), or where there is none, {@code host}, on the whole machine ({@code /proc/vmstat}). A counter the
-     * kernel does not have is absent. Read before and after a run: a worker OOM-killed is evidence.
-     */
-    public static java.util.Map<String, Long> oomKills(Path root) {
-        java.util.Map<String, Long> out = new java.util.TreeMap<>();
-        cgroupDir(root, "memory").ifPresent(dir -> {
-            for (String file : List.of("memory.events", "memory.oom_control")) {
-                long n = statValue(dir.resolve(file), "oom_kill");
-                if (n >= 0) {
-                    out.put("cgroup", n);
-                    break;
-                }
-            }
-        });
-        // the cgroup counts every kill of its processes, by its own limit or the host's; the host's
-        // count is used only without one: in a container it counts every other pod's kills too
-        long host = out.isEmpty() ? statValue(root.resolve("proc/vmstat"), "oom_kill") : -1;
-        if (host >= 0) {
-            out.put("host", host);
-        }
-        return out;
-    }
-
     /** The most kiln may ask for: {@code share} of what is available, cgroup included. */
     public long allowed(double share) {
         long avail = cgroupHeadroom >= 0 ? Math.min(availableBytes, cgroupHeadroom) : availableBytes;
@@ -122,7 +96,7 @@ public record MemoryLimits(long totalBytes, long availableBytes, long cgroupLimi
             if (dir.isEmpty()) {
                 return Limit.NONE;
             }
-            long limit = statValue(dir.get().resolve("memory.stat"), "hierarchical_memory_limit");
+            long limit = KernelFiles.keyed(dir.get().resolve("memory.stat"), "hierarchical_memory_limit");
             if (limit < 0) {
                 limit = number(dir.get().resolve("memory.limit_in_bytes"));
             }
@@ -243,19 +217,6 @@ public record MemoryLimits(long totalBytes, long availableBytes, long cgroupLimi
                 String[] f = line.substring(key.length() + 1).trim().split("\\s+");
                 try {
                     return Long.parseLong(f[0]) * (f.length > 1 && f[1].equals("kB") ? 1024 : 1);
-                } catch (NumberFormatException e) {
-                    return -1;
-                }
-            }
-        }
-        return -1;
-    }
-
-    private static long statValue(Path file, String key) {
-        for (String line : KernelFiles.lines(file)) {
-            if (line.startsWith(key + " ")) {
-                try {
-                    return Long.parseLong(line.substring(key.length() + 1).trim());
                 } catch (NumberFormatException e) {
                     return -1;
                 }

@@ -64,7 +64,7 @@ final class ShellMachine implements AutoCloseable {
     }
 
     private static Evidence edacUncorrected(long count) {
-        return new Evidence(Map.of(Evidence.Source.EDAC_UNCORRECTED, Map.of("mc0", count)));
+        return new Evidence(Map.of(kiln.sampler.Edac.UNCORRECTED, Map.of("mc0", count)));
     }
 
     Machine machine() {

@@ -64,6 +64,14 @@ final class CheckTest {
     }
 
     @Test
+    void aFailOfAWorkerNotPinned_namesTheCpusItRanOn() throws Exception {
+        keep(1, "20261206T120000Z", "{\"schema_version\": 3, \"end\": \"2026-12-06T12:00:00Z\", \"verdict\": \"fail\","
+                + " \"errors\": {\"count\": 1, \"first\": [{\"worker\": 0, \"cpu\": null, \"cpus\": [0, 1], \"stressor\": \"cpu\","
+                + " \"method\": \"int\"}]}}\n");
+        assertEquals(new Check.Answer(1, "fail: cpus 0,1 failed int, run 2026-12-06T12:00Z"), check());
+    }
+
+    @Test
     void anInjectedFail_saysSo() throws Exception {
         keep(1, "20261206T120000Z", failedReport("2026-12-06T12:00:00Z", true));
         assertEquals(new Check.Answer(1, "fail: cpu 3 failed fma 10/10 retests (injected), run 2026-12-06T12:00Z"), check());

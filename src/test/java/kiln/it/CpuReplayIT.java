@@ -41,11 +41,11 @@ final class CpuReplayIT {
         assertEquals("0000000000020000", first.getString("mask"));
         assertEquals("transient", first.getString("retest.kind"), first.root().render());
         Config here = first.getConfigList("retest.per_cpu").get(0);
-        assertEquals("0", here.getString("cpu"));
+        assertEquals(0, here.getInt("cpu"));
         assertEquals(20, here.getInt("runs"));
         assertEquals(0, here.getInt("failed"));
         if (first.getConfigList("retest.per_cpu").size() > 1) {
-            assertEquals("1", first.getConfigList("retest.per_cpu").get(1).getString("cpu"), "once on another cpu");
+            assertEquals(1, first.getConfigList("retest.per_cpu").get(1).getInt("cpu"), "once on another cpu");
         }
         assertTrue(r.getStringList("verdict_reasons").get(0).contains("transient: 0 of 20 on cpu 0"), r.getStringList("verdict_reasons").toString());
         assertTrue(r.getLong("cpu.methods.fma.flops_per_second") > 0, r.getConfig("cpu").root().render());

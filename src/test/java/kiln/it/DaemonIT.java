@@ -176,7 +176,7 @@ final class DaemonIT {
             assertEquals("fail", runs.getConfigList("runs").get(0).getString("verdict"));
             id = runs.getConfigList("runs").get(0).getString("id");
             Config one = json(k.get("/api/v1/runs/" + id));
-            assertEquals("0", one.getConfigList("errors.first").get(0).getString("cpu"));
+            assertEquals(0, one.getConfigList("errors.first").get(0).getInt("cpu"));
             assertEquals(404, k.get("/api/v1/runs/run-20000101T000000Z").statusCode());
             int traversal = k.get("/api/v1/runs/..%2F..%2Fetc%2Fpasswd").statusCode();
             assertTrue(traversal == 400 || traversal == 404, "refused: " + traversal);

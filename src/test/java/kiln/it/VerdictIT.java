@@ -56,7 +56,7 @@ final class VerdictIT {
         Config first = r.getConfigList("errors.first").get(0);
         assertEquals(stressor, first.getString("stressor"));
         assertEquals(0, first.getInt("worker"), "the fault goes to worker 0");
-        assertEquals("0", first.getString("cpu"), "pinned: worker 0 runs on cpu 0");
+        assertEquals(0, first.getInt("cpu"), "pinned: worker 0 runs on cpu 0, a number");
         assertFalse(first.getString("method").isBlank());
         assertTrue(!first.getString("expected").equals(first.getString("actual")), first.toString());
         assertTrue(r.getStringList("verdict_reasons").get(0).startsWith("1 verification error: w0 cpu 0 " + stressor + "/"), r.root().render());

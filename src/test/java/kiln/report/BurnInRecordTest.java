@@ -128,22 +128,22 @@ final class BurnInRecordTest {
 
     @Test
     void aPassOnFewEvidenceSources_saysWhatItRestsOn() {
-        Map<Evidence.Source, Map<String, Long>> some = new java.util.EnumMap<>(Evidence.Source.class);
-        some.put(Evidence.Source.MACHINE_CHECKS, Map.of("cpu0", 0L));
-        some.put(Evidence.Source.OOM_KILLS, Map.of("vmstat", 0L));
+        Map<Evidence.Source, Map<String, Long>> some = new java.util.LinkedHashMap<>();
+        some.put(kiln.sampler.Interrupts.MACHINE_CHECKS, Map.of("cpu0", 0L));
+        some.put(kiln.sampler.OomKills.KILLS, Map.of("vmstat", 0L));
         Evidence e = new Evidence(some);
         Report r = report(Map.of(), Duration.ofMinutes(3), new Report.Findings(List.of(), e, e, List.of(), List.of(), Map.of(), "", false));
         assertEquals("pass", r.verdict());
         String caveat = "PASS rests on kiln's own checks (every result compared with its known answer) and 2 of "
-                + Evidence.Source.values().length + " hardware evidence sources: machine_checks, oom_kills read; edac_corrected,";
+                + kiln.sampler.EvidenceSources.BUILT_IN.sources().size() + " hardware evidence sources: machine_checks, oom_kills read; edac_corrected,";
         assertTrue(summary(r).contains("  note: " + caveat), summary(r));
         Config c = ConfigFactory.parseString(r.toJson());
         assertEquals(List.of("machine_checks", "oom_kills"), c.getStringList("verdict_rests_on.evidence_read"));
         assertTrue(c.getStringList("verdict_rests_on.evidence_absent").contains("edac_corrected"));
         assertTrue(HtmlReport.render(r.toMap(), new History()).contains("<p class=\"caveat\" id=\"verdict-rests-on\">" + caveat));
 
-        Map<Evidence.Source, Map<String, Long>> all = new java.util.EnumMap<>(Evidence.Source.class);
-        for (Evidence.Source s : Evidence.Source.values()) {
+        Map<Evidence.Source, Map<String, Long>> all = new java.util.LinkedHashMap<>();
+        for (Evidence.Source s : kiln.sampler.EvidenceSources.BUILT_IN.sources()) {
             all.put(s, Map.of("x", 0L));
         }
         Evidence full = new Evidence(all);

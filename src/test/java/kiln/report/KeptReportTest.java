@@ -47,6 +47,6 @@ final class KeptReportTest {
             KeptReport.Unreadable e = assertThrows(KeptReport.Unreadable.class, () -> KeptReport.parse(deep));
             assertEquals("nested deeper than 32 levels: not a report kiln wrote", e.getMessage());
         }
-        assertEquals(1, kiln.http.Json.depth("{\"a\": \"[[[[[[\\\"[[[\"}", 32), "brackets in strings do not count");
+        assertEquals(1, kiln.util.Json.depth("{\"a\": \"[[[[[[\\\"[[[\"}", 32), "brackets in strings do not count");
     }
 }

@@ -9,13 +9,12 @@ import kiln.config.Settings;
 import kiln.report.Verdict.Inputs;
 import kiln.report.Verdict.Outcome;
 import kiln.sampler.Evidence;
-import kiln.sampler.Evidence.Source;
 import org.junit.jupiter.api.Test;
 
 /** A run during which the kernel's OOM killer took a process (a worker, say) is not a pass. */
 final class OomVerdictTest {
     private static Verdict judge(Map<String, Long> kills) {
-        Evidence e = new Evidence(Map.of(Source.OOM_KILLS, kills));
+        Evidence e = new Evidence(Map.of(kiln.sampler.OomKills.KILLS, kills));
         return Verdict.decide(Inputs.builder().evidence(e).build(), Settings.Verdict.DEFAULT);
     }
 

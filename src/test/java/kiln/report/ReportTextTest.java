@@ -199,7 +199,8 @@ final class ReportTextTest {
         assertEquals(21, retest.get("runs"));
         assertEquals(20, retest.get("failed"));
         assertEquals("mercurial core", retest.get("kind"));
-        assertEquals(List.of(Map.of("cpu", "3", "runs", 20, "failed", 20), Map.of("cpu", "5", "runs", 1, "failed", 0)),
+        assertEquals(List.of(Map.of("cpu", 3, "cpus", List.of(3), "runs", 20, "failed", 20),
+                        Map.of("cpu", 5, "cpus", List.of(5), "runs", 1, "failed", 0)),
                 retest.get("per_cpu"));
         assertEquals("kiln replay --cpu 3 --method fma --seed c0ffee", first.get("replay"));
         List<?> reasons = (List<?>) m.get("verdict_reasons");
@@ -235,7 +236,7 @@ final class ReportTextTest {
                         Map.of("hostname", "node-17", "cpu_model", "Test CPU @ 3.0GHz", "microcode", "0xde", "start",
                                 "2027-01-15T07:59:50.123456789Z", "end", "2027-01-15T08:00:00.987Z"), "duration reached", false)).build();
         Map<String, Object> m = r.toMap();
-        assertEquals(2, m.get("schema_version"));
+        assertEquals(3, m.get("schema_version"));
         assertEquals("node-17", m.get("hostname"), "identity leads the report");
         String page = HtmlReport.render(m, new History());
         int verdict = page.indexOf("<div class=\"verdict fail\">FAIL</div>");

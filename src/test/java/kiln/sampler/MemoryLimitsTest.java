@@ -58,15 +58,6 @@ final class MemoryLimitsTest {
     }
 
     @Test
-    void oomKills_v1MemoryOomControl_v2MemoryEvents_andTheHostsVmstat() throws Exception {
-        assertEquals(java.util.Map.of("cgroup", 3L), MemoryLimits.oomKills(root("v1")), "v1: memory.oom_control, no vmstat here");
-        assertEquals(java.util.Map.of("cgroup", 2L), MemoryLimits.oomKills(root("v2")),
-                "v2: memory.events of the process's cgroup; the host's vmstat, with other containers' kills, is not read");
-        assertEquals(java.util.Map.of("host", 0L), MemoryLimits.oomKills(Path.of("src/test/resources/evidence/no-cgroup")), "without a memory cgroup, the host's /proc/vmstat");
-        assertEquals(java.util.Map.of(), MemoryLimits.oomKills(root("none")), "a counter the kernel lacks is absent, not 0");
-    }
-
-    @Test
     void pageSize_fromSmaps_else4KiB() throws Exception {
         assertEquals(64 * 1024, MemoryLimits.pageSize(root("v1")), "an ARM kernel with 64 KiB pages");
         assertEquals(4096, MemoryLimits.pageSize(root("none")));

@@ -1,4 +1,4 @@
-package kiln.http;
+package kiln.util;
 
 import com.typesafe.config.ConfigRenderOptions;
 import com.typesafe.config.ConfigValueFactory;
