@@ -99,8 +99,7 @@ public final class WorkerPool implements AutoCloseable {
     public List<WorkerView> workers() {
         List<WorkerView> out = new ArrayList<>(slots.size());
         for (WorkerSlot s : slots) {
-            out.add(new WorkerView(s.id(), s.state(), s.totals(), s.restarts(),
-                    s.malformedFrames(), s.pid(), s.stalls(), s.hungAtStart(), s.cpus(), s.starved()));
+            out.add(s.view());
         }
         return out;
     }
@@ -264,7 +263,7 @@ public final class WorkerPool implements AutoCloseable {
             return;
         }
         for (WorkerSlot s : slots) {
-            for (WorkerSlot.DeadLife dead : s.deadLives()) {
+            for (PastLives.DeadLife dead : s.deadLives()) {
                 Path dir = dead.dir();
                 long n = ws.sweepWorker(dir.getFileName().toString());
                 if (n > 0) {
