@@ -128,7 +128,7 @@ public final class FileStorm implements AutoCloseable {
         this.writerThreads = threads;
         this.sweeper = new Sweeper(workerId, logPrefix, ticker, options.dir(), shards, counters, kept);
         this.creator = new Creator(options, ticker, logPrefix, counters, space, shards, kept, sweeper, mismatches, this::writerDone);
-        this.writers = new Writers(threads, "kiln-w" + workerId + "-writer", io, workerId, options.fileSize(), creator);
+        this.writers = new Writers(threads, "kiln-w" + workerId + "-writer", io, workerId, options.fileSize(), creator, ticker);
         this.producer = Threads.daemon("kiln-w" + workerId + "-files", this::produce);
     }
 
@@ -144,7 +144,7 @@ public final class FileStorm implements AutoCloseable {
             int granted = space.grant(batch);
             if (granted == 0) {
                 if (!space.atFloor() || !makeRoom()) {
-                    LockSupport.parkNanos(this, SpaceGuard.CHECK_NANOS);
+                    ticker.parkNanos(SpaceGuard.CHECK_NANOS);
                 }
                 continue;
             }
@@ -154,7 +154,7 @@ public final class FileStorm implements AutoCloseable {
                 // park until half the window is free, not once per finished file or batch (see writerDone)
                 producerParked = true;
                 if (!permits.tryAcquire(granted)) {
-                    LockSupport.parkNanos(this, TimeUnit.MILLISECONDS.toNanos(5));
+                    ticker.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
                     producerParked = false;
                     continue;
                 }
@@ -172,7 +172,7 @@ public final class FileStorm implements AutoCloseable {
                         // counted; the next shard number is tried after a pause, never this one again
                         index = Layout.firstIndexOf(Layout.shardOf(index) + 1);
                         permits.release(left);
-                        LockSupport.parkNanos(this, SpaceGuard.CHECK_NANOS);
+                        ticker.parkNanos(SpaceGuard.CHECK_NANOS);
                         break;
                     }
                 }
@@ -287,11 +287,7 @@ public final class FileStorm implements AutoCloseable {
     void stop(Duration budget) {
         running = false;
         LockSupport.unpark(producer);
-        try {
-            producer.join(Math.max(1, budget.toMillis() / 2));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        ticker.awaitUntil(ticker.nanoTime() + budget.toNanos() / 2, Writers.POLL_NANOS, () -> !producer.isAlive());
         writers.finish(budget);
     }
 
