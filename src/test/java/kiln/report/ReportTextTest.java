@@ -128,15 +128,15 @@ final class ReportTextTest {
 
     @Test
     void html_axes_useRoundSteps() {
-        assertEquals(20, HtmlReport.niceStep(100, 5), 1e-9);
-        assertEquals(5, HtmlReport.niceStep(10, 4), 1e-9, "2.5 a step rounds up to 5");
-        assertEquals(0.5, HtmlReport.niceStep(2, 4), 1e-9);
-        assertEquals(2000, HtmlReport.niceStep(6_123, 4), 1e-9);
-        assertEquals(1, HtmlReport.niceStep(0, 4), 1e-9, "a flat series still gets an axis");
-        assertEquals(1, HtmlReport.timeStep(6, 8));
-        assertEquals(5, HtmlReport.timeStep(30, 8));
-        assertEquals(600, HtmlReport.timeStep(3600, 8), "an hour in ten-minute steps");
-        assertEquals(10800, HtmlReport.timeStep(86400, 8), "a day in three-hour steps");
+        assertEquals(20, SvgChart.niceStep(100, 5), 1e-9);
+        assertEquals(5, SvgChart.niceStep(10, 4), 1e-9, "2.5 a step rounds up to 5");
+        assertEquals(0.5, SvgChart.niceStep(2, 4), 1e-9);
+        assertEquals(2000, SvgChart.niceStep(6_123, 4), 1e-9);
+        assertEquals(1, SvgChart.niceStep(0, 4), 1e-9, "a flat series still gets an axis");
+        assertEquals(1, SvgChart.timeStep(6, 8));
+        assertEquals(5, SvgChart.timeStep(30, 8));
+        assertEquals(600, SvgChart.timeStep(3600, 8), "an hour in ten-minute steps");
+        assertEquals(10800, SvgChart.timeStep(86400, 8), "a day in three-hour steps");
     }
 
     @Test
