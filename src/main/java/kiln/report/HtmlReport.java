@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import kiln.link.Stressor;
 import kiln.supervisor.History;
 
 /**
@@ -28,29 +29,39 @@ public final class HtmlReport {
     }
 
     /** Series that belong to one stressor: drawn only when it ran. The others describe the host. */
-    private static final Map<String, String> STRESSOR_OF = Map.of("files_per_second", "files", "file_errors", "files",
-            "memory_stress_gib_per_second", "memory");
+    private static final Map<String, Stressor> STRESSOR_OF = Map.of("files_per_second", Stressor.FILES, "file_errors", Stressor.FILES,
+            "memory_stress_gib_per_second", Stressor.MEMORY);
+
+    /** Cumulative counters: charted only when one counted something. */
+    private static final java.util.Set<String> COUNTERS = java.util.Set.of("verify_errors", "file_errors");
 
     private HtmlReport() {
     }
 
-    private static boolean ran(Map<String, Object> report, String stressor) {
-        return report.get(stressor) instanceof Map<?, ?> m && !Boolean.FALSE.equals(m.get("enabled"));
+    private static boolean ran(Report r, Stressor s) {
+        return switch (s) {
+            case FILES -> r.settings().files().enabled();
+            case CPU -> r.settings().cpu().enabled();
+            case MEMORY -> r.memoryBytes() > 0;
+        };
     }
 
-    private static java.time.Instant startOf(Map<String, Object> report) {
+    private static java.time.Instant startOf(Report r) {
         try {
-            return report.get("start") instanceof String s ? java.time.Instant.parse(s) : null;
+            return r.findings().identity().get("start") instanceof String s ? java.time.Instant.parse(s) : null;
         } catch (java.time.format.DateTimeParseException e) {
             return null;
         }
     }
 
-    public static String render(Map<String, Object> report, History history) {
+    /** The page of {@code r}, with charts of {@code history}; the report's JSON document goes in whole, for machines. */
+    public static String render(Report r, History history) {
         Map<String, List<Double>> cols = history.columns();
+        Verdict judged = r.judgement();
+        String verdict = judged.outcome().label();
         StringBuilder h = new StringBuilder(64 * 1024);
         h.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n<title>kiln report: ")
-                .append(esc(String.valueOf(report.get("verdict")).toUpperCase(Locale.ROOT))).append("</title>\n<style>\n")
+                .append(esc(verdict.toUpperCase(Locale.ROOT))).append("</title>\n<style>\n")
                 .append("body{font:14px/1.4 system-ui,sans-serif;margin:24px;color:#222;max-width:920px}\n")
                 .append(".verdict{font-size:28px;font-weight:700;padding:10px 16px;border-radius:6px;color:#fff;display:inline-block}\n")
                 .append(".pass{background:#2e7d32}.fail{background:#c62828}.degraded,.inconclusive{background:#ef6c00}\n")
@@ -62,46 +73,57 @@ public final class HtmlReport {
                 .append(".injected{border:3px solid #c62828;background:#ffebee;color:#b71c1c;font-weight:700;padding:10px 14px;margin:12px 0}\n")
                 .append(".caveat{border-left:4px solid #ef6c00;background:#fff3e0;padding:8px 12px;margin:12px 0}\n")
                 .append("</style></head><body>\n");
-        h.append("<h1>kiln ").append(esc(String.valueOf(report.get("kiln_version")))).append(" burn-in report</h1>\n");
-        String verdict = String.valueOf(report.get("verdict"));
-        h.append("<div class=\"verdict ").append(esc(verdict)).append("\">")
-                .append(esc(verdict.toUpperCase(java.util.Locale.ROOT))).append("</div>\n");
-        if (report.get("verdict_reasons") instanceof List<?> reasons && !reasons.isEmpty()) {
+        h.append("<h1>kiln ").append(esc(kiln.util.Version.current())).append(" burn-in report</h1>\n");
+        h.append("<div class=\"verdict ").append(esc(verdict)).append("\">").append(esc(verdict.toUpperCase(Locale.ROOT))).append("</div>\n");
+        if (!judged.reasons().isEmpty()) {
             h.append("<ul class=\"reasons\">\n");
-            for (Object r : reasons) {
-                h.append("<li>").append(esc(String.valueOf(r))).append("</li>\n");
+            for (String reason : judged.reasons()) {
+                h.append("<li>").append(esc(reason)).append("</li>\n");
             }
             h.append("</ul>\n");
         }
-        if (report.get("injected_fault") instanceof Map<?, ?> injected) {
+        if (r.faultInjected()) {
             // the note begins by saying what the banner's title says: "(--inject-fault cpu): one cpu result was …"
             h.append("<div class=\"injected\" id=\"injected-fault\">FAULT INJECTED ON PURPOSE ")
-                    .append(esc(String.valueOf(injected.get("note")).replaceFirst("^a fault was INJECTED on purpose ", ""))).append("</div>\n");
+                    .append(esc(Tested.injectedNote(r.settings().run().injectFault()).replaceFirst("^a fault was INJECTED on purpose ", "")))
+                    .append("</div>\n");
         }
-        if (report.get("verdict_rests_on") instanceof Map<?, ?> on && on.get("caveat") instanceof String caveat) {
+        String caveat = Tested.RestsOn.of(r.findings()).caveat(verdict);
+        if (caveat != null) {
             h.append("<p class=\"caveat\" id=\"verdict-rests-on\">").append(esc(caveat)).append("</p>\n");
         }
-        tested(h, report);
-        identity(h, report);
-        run(h, report);
-        errors(h, report);
-        h.append("<h2>Stressors</h2>\n<table><tr><th>stressor</th><th>done</th><th>rate</th><th>verification errors</th></tr>\n");
-        row(h, report, "files", "created", "per_second", "files/s");
-        row(h, report, "cpu", "ops", "ops_per_second", "ops/s");
-        row(h, report, "memory", "bytes", "bytes_per_second", "bytes/s");
+        HtmlTables.tested(h, r);
+        HtmlTables.identity(h, r);
+        HtmlTables.run(h, r);
+        HtmlTables.errors(h, r);
+        HtmlTables.stressors(h, r);
+        HtmlTables.memoryPatterns(h, r);
+        HtmlTables.perWorker(h, r);
+        overTime(h, r, cols);
+        Map<String, Object> report = r.toMap();
+        h.append("<h2>All figures</h2>\n<table>\n");
+        flatten("", report, h);
         h.append("</table>\n");
-        memoryPatterns(h, report);
-        perWorker(h, report);
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("report", report);
+        data.put("series", cols);
+        h.append("<script type=\"application/json\" id=\"kiln-report\">\n")
+                .append(JsonText.compact(data).replace("</", "<\\/")).append("\n</script>\n</body></html>\n");
+        return h.toString();
+    }
+
+    /** One chart per series that says something; the counters that stayed at zero in one sentence. */
+    private static void overTime(StringBuilder h, Report r, Map<String, List<Double>> cols) {
         h.append("<h2>Over time</h2>\n");
-        java.time.Instant start = startOf(report);
+        java.time.Instant start = startOf(r);
         h.append("<p class=\"note\">Times are UTC").append(start == null ? "" : "; the run started at " + esc(clock(start)))
                 .append(".</p>\n");
         List<Double> t = cols.get("seconds");
-        double end = report.get("duration_seconds") instanceof Number n ? n.doubleValue() : Double.POSITIVE_INFINITY;
+        double end = ReportJson.round(r.seconds(), 3);
         List<String> allZero = new ArrayList<>();
         for (Map.Entry<String, String> e : TITLES.entrySet()) {
-            String stressor = STRESSOR_OF.get(e.getKey());
-            if (stressor != null && !ran(report, stressor)) {
+            Stressor stressor = STRESSOR_OF.get(e.getKey());
+            if (stressor != null && !ran(r, stressor)) {
                 continue; // no chart of a stressor that did not run
             }
             List<Double> v = SvgChart.withinRun(t, cols.get(e.getKey()), end);
@@ -116,225 +138,10 @@ public final class HtmlReport {
             h.append("<p class=\"zero\" id=\"zero-counters\">Zero throughout the run: ")
                     .append(esc(String.join("; ", allZero))).append(".</p>\n");
         }
-        h.append("<h2>All figures</h2>\n<table>\n");
-        flatten("", report, h);
-        h.append("</table>\n");
-        Map<String, Object> data = new LinkedHashMap<>();
-        data.put("report", report);
-        data.put("series", cols);
-        h.append("<script type=\"application/json\" id=\"kiln-report\">\n")
-                .append(JsonText.compact(data).replace("</", "<\\/")).append("\n</script>\n</body></html>\n");
-        return h.toString();
-    }
-
-    /** Cumulative counters: charted only when one counted something. */
-    private static final java.util.Set<String> COUNTERS = java.util.Set.of("verify_errors", "file_errors");
-
-    /** What was tested, in words, near the top: the time, the workers, and one row per stressor that ran. */
-    private static void tested(StringBuilder h, Map<String, Object> report) {
-        if (!(report.get("tested") instanceof Map<?, ?> tested) || tested.isEmpty()) {
-            return;
-        }
-        h.append("<h2>What was tested</h2>\n<table class=\"tested\" id=\"tested\">\n");
-        for (Map.Entry<?, ?> e : tested.entrySet()) {
-            tr(h, String.valueOf(e.getKey()), String.valueOf(e.getValue()));
-        }
-        h.append("</table>\n");
-    }
-
-    /** Per worker (per core when pinned): the work each method did, errors, restarts. */
-    private static void perWorker(StringBuilder h, Map<String, Object> report) {
-        if (!(report.get("per_worker") instanceof List<?> workers) || workers.isEmpty()) {
-            return;
-        }
-        h.append("<h2>Per core</h2>\n<table class=\"per-core\" id=\"per-core\"><tr><th>worker</th><th>cpus</th><th>state</th>"
-                + "<th>cpu ops by method</th><th>files</th><th>memory</th><th>verification errors</th><th>I/O errors</th>"
-                + "<th>restarts</th><th>stalls</th><th>clock at the end</th></tr>\n");
-        for (Object o : workers) {
-            Map<?, ?> w = (Map<?, ?>) o;
-            String ops = w.get("cpu_ops_by_method") instanceof Map<?, ?> m ? m.entrySet().stream()
-                    .map(e -> String.format(Locale.ROOT, "%s %,.0f", e.getKey(), number(e.getValue())))
-                    .collect(java.util.stream.Collectors.joining(", ")) : "";
-            h.append("<tr>");
-            for (String cell : new String[] {"w" + w.get("worker"), String.valueOf(w.get("cpus")), String.valueOf(w.get("state")), ops,
-                    String.format(Locale.ROOT, "%,.0f", number(w.get("files_created"))), kiln.util.Sizes.human(number(w.get("memory_bytes"))),
-                    String.valueOf(w.get("verify_errors")), String.valueOf(w.get("io_errors")), String.valueOf(w.get("restarts")),
-                    String.valueOf(w.get("stalls")), w.get("frequency_hz_at_end") instanceof Number hz
-                            ? String.format(Locale.ROOT, "%.2f GHz", hz.doubleValue() / 1e9) : "not reported"}) {
-                h.append("<td>").append(esc(cell)).append("</td>");
-            }
-            h.append("</tr>\n");
-        }
-        h.append("</table>\n");
-    }
-
-    /** Which machine, kernel, JVM and kiln: what a kept report must say about itself. */
-    private static void identity(StringBuilder h, Map<String, Object> report) {
-        h.append("<h2>Machine</h2>\n<table class=\"identity\">\n");
-        for (String k : new String[] {"hostname", "cpu_model", "microcode", "cores", "threads", "memory_bytes", "kernel", "jvm",
-                "kiln_version"}) {
-            Object v = report.get(k);
-            if (v != null) {
-                String shown = k.equals("memory_bytes") ? kiln.util.Sizes.human(number(v)) : String.valueOf(v);
-                String label = k.equals("memory_bytes") ? "memory" : k.replace('_', ' ');
-                tr(h, label, shown);
-            }
-        }
-        if (report.get("hardware") instanceof Map<?, ?> hw) {
-            for (Map.Entry<?, ?> e : hw.entrySet()) {
-                if (e.getValue() instanceof List<?> list) {
-                    for (Object one : list) {
-                        tr(h, String.valueOf(e.getKey()).replace('_', ' '), one instanceof Map<?, ?> d ? d.entrySet().stream()
-                                .map(x -> x.getKey() + " " + x.getValue()).collect(java.util.stream.Collectors.joining(", ")) : String.valueOf(one));
-                    }
-                } else {
-                    tr(h, String.valueOf(e.getKey()).replace('_', ' '), String.valueOf(e.getValue()));
-                }
-            }
-        }
-        h.append("</table>\n");
-    }
-
-    /** When the run was, how long, how it ended, and its workers: in words, to the second. */
-    private static void run(StringBuilder h, Map<String, Object> report) {
-        h.append("<h2>Run</h2>\n<table class=\"run\">\n");
-        for (String k : new String[] {"start", "end"}) {
-            if (report.get(k) instanceof String text) {
-                tr(h, k, instant(text));
-            }
-        }
-        if (report.get("duration_seconds") != null) {
-            tr(h, "duration", kiln.config.Durations.format(java.time.Duration.ofMillis(Math.round(number(report.get("duration_seconds")) * 1000))));
-        }
-        if (report.get("outcome") != null) {
-            tr(h, "ended by", String.valueOf(report.get("outcome")));
-        }
-        if (report.get("warnings") instanceof List<?> said && !said.isEmpty()) {
-            tr(h, said.size() == 1 ? "warning" : "warnings",
-                    said.stream().map(String::valueOf).collect(java.util.stream.Collectors.joining("; ")));
-        }
-        if (report.get("profile") instanceof String p && !p.isEmpty()) {
-            tr(h, "profile", p);
-        }
-        if (report.get("workers") instanceof Map<?, ?> w) {
-            StringBuilder shown = new StringBuilder(String.valueOf(w.get("count")));
-            List<String> notes = new ArrayList<>();
-            for (String k : new String[] {"restarts", "failed", "stalls", "hung_at_start"}) {
-                double n = number(w.get(k));
-                if (n > 0) {
-                    String what = n == 1 && k.endsWith("s") ? k.substring(0, k.length() - 1) : k; // "1 restart", "2 restarts"
-                    notes.add(String.format(Locale.ROOT, "%.0f %s", n, what.replace('_', ' ')));
-                }
-            }
-            if (!notes.isEmpty()) {
-                shown.append(" (").append(String.join(", ", notes)).append(')');
-            }
-            tr(h, "workers", shown.toString());
-        }
-        if (report.get("files") instanceof Map<?, ?> f && Boolean.TRUE.equals(f.get("enabled")) && f.get("io") != null) {
-            tr(h, "file I/O", String.valueOf(f.get("io")));
-        }
-        if (report.get("schema_version") != null) {
-            tr(h, "report schema", String.valueOf(report.get("schema_version")));
-        }
-        h.append("</table>\n");
-    }
-
-    private static void tr(StringBuilder h, String label, String value) {
-        h.append("<tr><th>").append(esc(label)).append("</th><td>").append(esc(value)).append("</td></tr>\n");
-    }
-
-    /** An ISO-8601 instant as a person reads it: {@code 2026-11-23 04:34:28 UTC}; anything else as it is. */
-    static String instant(String iso) {
-        try {
-            java.time.Instant t = java.time.Instant.parse(iso);
-            return java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'", Locale.ROOT)
-                    .withZone(java.time.ZoneOffset.UTC).format(t);
-        } catch (java.time.format.DateTimeParseException e) {
-            return iso;
-        }
     }
 
     private static String clock(java.time.Instant t) {
-        return instant(t.toString());
-    }
-
-    /** The verification errors in full (the first ones) and the hardware evidence, right under the verdict. */
-    private static void errors(StringBuilder h, Map<String, Object> report) {
-        if (report.get("errors") instanceof Map<?, ?> errors && errors.get("first") instanceof List<?> first && !first.isEmpty()) {
-            h.append("<h2>Verification errors</h2>\n<table class=\"errors\"><tr><th>time</th><th>worker</th><th>cpu</th>"
-                    + "<th>stressor</th><th>method</th><th>expected</th><th>actual</th><th>where</th><th>physical</th><th>node</th><th>lane</th><th>mask</th>"
-                    + "<th>re-read</th><th>retest</th><th>replay</th></tr>\n");
-            for (Object o : first) {
-                Map<?, ?> e = (Map<?, ?>) o;
-                h.append("<tr>");
-                for (String k : new String[] {"time", "worker", "cpu", "stressor", "method", "expected", "actual", "where", "phys", "node", "lane",
-                                              "mask", "reread"}) {
-                    h.append("<td>").append(esc(String.valueOf(e.get(k) == null ? "" : e.get(k)))).append("</td>");
-                }
-                String retest = e.get("retest") instanceof Map<?, ?> rt ? rt.get("kind") + ": " + rt.get("rate") : "";
-                h.append("<td>").append(esc(retest)).append("</td><td><code>")
-                        .append(esc(String.valueOf(e.get("replay") == null ? "" : e.get("replay")))).append("</code></td>");
-                h.append("</tr>\n");
-            }
-            h.append("</table>\n");
-            if (number(errors.get("not_shown")) > 0) {
-                h.append("<p>").append(String.format(Locale.ROOT, "%,.0f more not shown", number(errors.get("not_shown")))).append("</p>\n");
-            }
-        }
-        if (report.get("evidence") instanceof Map<?, ?> evidence) {
-            h.append("<h2>Hardware evidence</h2>\n<table class=\"evidence\"><tr><th>source</th><th>before</th><th>after</th>"
-                    + "<th>during the run</th></tr>\n");
-            for (Map.Entry<?, ?> e : evidence.entrySet()) {
-                h.append("<tr><td title=\"").append(esc(String.valueOf(e.getKey()))).append("\">")
-                        .append(esc(evidenceName(String.valueOf(e.getKey())))).append("</td>");
-                if (e.getValue() instanceof Map<?, ?> m) {
-                    h.append("<td>").append(m.get("before")).append("</td><td>").append(m.get("after")).append("</td><td>")
-                            .append(m.get("delta")).append("</td>");
-                } else {
-                    h.append("<td colspan=\"3\">not on this machine</td>");
-                }
-                h.append("</tr>\n");
-            }
-            h.append("</table>\n");
-        }
-    }
-
-    /** A hardware evidence source's label in the report as words, with where it is read. */
-    static String evidenceName(String label) {
-        for (kiln.sampler.Evidence.Source s : kiln.sampler.Evidence.Source.values()) {
-            if (s.label().equals(label)) {
-                return s.description();
-            }
-        }
-        return label;
-    }
-
-    /** Which memory fault models ran: passes, bytes moved and errors of each. */
-    private static void memoryPatterns(StringBuilder h, Map<String, Object> report) {
-        if (!(report.get("memory") instanceof Map<?, ?> m) || !(m.get("patterns") instanceof Map<?, ?> patterns) || patterns.isEmpty()) {
-            return;
-        }
-        h.append("<h3>Memory fault models</h3>\n<table><tr><th>pattern</th><th>passes</th><th>moved</th><th>errors</th></tr>\n");
-        for (Map.Entry<?, ?> e : patterns.entrySet()) {
-            Map<?, ?> one = (Map<?, ?>) e.getValue();
-            h.append(String.format(Locale.ROOT, "<tr><td>%s</td><td>%,.0f</td><td>%s</td><td>%,.0f</td></tr>%n", esc(String.valueOf(e.getKey())),
-                    number(one.get("passes")), kiln.util.Sizes.human(number(one.get("bytes"))), number(one.get("errors"))));
-        }
-        h.append("</table>\n");
-    }
-
-    private static void row(StringBuilder h, Map<String, Object> report, String name, String done, String rate, String unit) {
-        Object section = report.get(name);
-        if (!(section instanceof Map<?, ?> m) || Boolean.FALSE.equals(m.get("enabled"))) {
-            return;
-        }
-        String doneText = unit.startsWith("bytes") ? kiln.util.Sizes.human(number(m.get(done)))
-                : String.format(Locale.ROOT, "%,.0f", number(m.get(done)));
-        String rateText = unit.startsWith("bytes") ? kiln.util.Sizes.human(number(m.get(rate))) + "/s"
-                : String.format(Locale.ROOT, "%,.1f %s", number(m.get(rate)), unit);
-        h.append(String.format(Locale.ROOT, "<tr><td>%s</td><td>%s</td><td>%s</td><td>%s</td></tr>%n", name,
-                doneText, rateText, m.get("verify_errors")));
+        return HtmlTables.instant(t.toString());
     }
 
     @SuppressWarnings("unchecked")
@@ -350,11 +157,7 @@ public final class HtmlReport {
         }
     }
 
-    private static double number(Object o) {
-        return o instanceof Number n ? n.doubleValue() : Double.NaN;
-    }
-
-    static String esc(String s) {
-        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+    private static String esc(String s) {
+        return HtmlTables.esc(s);
     }
 }
