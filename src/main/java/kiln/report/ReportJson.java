@@ -7,7 +7,6 @@ import java.util.Map;
 import java.util.TreeMap;
 import kiln.link.Stressor;
 import kiln.sampler.Evidence;
-import kiln.supervisor.VerifyErrorLog;
 
 /**
  * The JSON report of a {@link Report}: field names and nesting are the report's schema
@@ -119,7 +118,7 @@ final class ReportJson {
         Verdict v = r.judgement();
         m.put("verdict", v.outcome().label());
         m.put("verdict_reasons", v.reasons());
-        m.put("errors", errorsMap(r));
+        m.put("errors", ErrorRecords.of(r));
         m.put("evidence", evidenceMap(r.findings()));
         m.put("per_worker", perWorker(r));
         return m;
@@ -155,31 +154,6 @@ final class ReportJson {
             out.put(word, one);
         });
         return out;
-    }
-
-    /** A CPU method's miscompare as the report gives it: seed, element, lane, mask, retest per cpu, replay. */
-    static void putCpuMiscompare(Map<String, Object> one, kiln.link.CpuMiscompare c) {
-        one.put("seed", Long.toHexString(c.seed()));
-        one.put("element", c.element());
-        one.put("lane", c.lane());
-        one.put("mask", c.maskHex());
-        one.put("differing", c.differing());
-        Map<String, Object> retest = new LinkedHashMap<>();
-        retest.put("runs", c.retest().stream().mapToInt(kiln.link.CpuMiscompare.Trial::runs).sum());
-        retest.put("failed", c.retest().stream().mapToInt(kiln.link.CpuMiscompare.Trial::failed).sum());
-        retest.put("kind", c.kind());
-        retest.put("rate", c.rate());
-        List<Map<String, Object>> perCpu = new ArrayList<>();
-        for (kiln.link.CpuMiscompare.Trial t : c.retest()) {
-            Map<String, Object> one1 = new LinkedHashMap<>();
-            one1.put("cpu", t.cpu());
-            one1.put("runs", t.runs());
-            one1.put("failed", t.failed());
-            perCpu.add(one1);
-        }
-        retest.put("per_cpu", perCpu);
-        one.put("retest", retest);
-        one.put("replay", c.replay());
     }
 
     /**
@@ -273,35 +247,6 @@ final class ReportJson {
             out.put(name, one);
         }
         return out;
-    }
-
-    /** The first errors in full, then how many there were. */
-    private static Map<String, Object> errorsMap(Report r) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("count", r.verifyErrors());
-        List<Map<String, Object>> list = new ArrayList<>();
-        for (VerifyErrorLog.Entry e : r.findings().errors()) {
-            Map<String, Object> one = new LinkedHashMap<>();
-            one.put("worker", e.worker());
-            one.put("cpu", e.cpus());
-            one.put("stressor", e.stressor());
-            one.put("method", e.method());
-            one.put("expected", e.expected());
-            one.put("actual", e.actual());
-            if (!e.where().isEmpty()) {
-                one.put("where", e.where());
-            }
-            if (e.cpu() != null) {
-                putCpuMiscompare(one, e.cpu());
-            }
-            // what else the stressor said (memory: pass, offset, mask, reread); whole numbers as numbers
-            e.detail().forEach((k, v) -> one.putIfAbsent(k, v.matches("-?[0-9]{1,18}") ? (Object) Long.parseLong(v) : v));
-            one.put("time", java.time.Instant.ofEpochMilli(e.atMillis()).toString());
-            list.add(one);
-        }
-        m.put("first", list);
-        m.put("not_shown", Math.max(0, r.verifyErrors() - list.size()));
-        return m;
     }
 
     /** Per evidence source: before, after and what grew, by place; "unavailable" where this machine has none. */
