@@ -1,11 +1,8 @@
 package kiln.http;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.LinkedHashMap;
-import java.util.Locale;
 import java.util.Map;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
@@ -238,61 +235,23 @@ public final class HttpApi implements AutoCloseable {
         }
         Handler h = byMethod == null ? null : byMethod.get("HEAD".equals(method) ? "GET" : method);
         if (byMethod == null) {
-            send(method, response, callback, unread(request, response, Reply.error(404, "no such path: " + path)));
+            Exchange.send(method, response, callback, Exchange.unread(request, response, Reply.error(404, "no such path: " + path)));
         } else if (h == null) {
             TreeSet<String> allowed = new TreeSet<>(byMethod.keySet());
             if (allowed.contains("GET")) {
                 allowed.add("HEAD");
             }
             response.getHeaders().put(HttpHeader.ALLOW, String.join(", ", allowed));
-            send(method, response, callback, unread(request, response,
+            Exchange.send(method, response, callback, Exchange.unread(request, response,
                     Reply.error(405, method + " is not allowed on " + path + "; use " + String.join(" or ", byMethod.keySet()))));
         } else if (!"POST".equals(method)) {
             // GET and HEAD: answered here and now; a body some client sent along is never read
-            send(method, response, callback, unread(request, response, run(h, new Request(method, path, headers(request), ""))));
+            Exchange.send(method, response, callback, Exchange.unread(request, response, Exchange.run(h,
+                    new Request(method, path, Exchange.headers(request), ""))));
         } else {
             Post route = posts.get(path);
-            postLane.handle(request, response, callback, route.gate(), route.handler(), new Request(method, path, headers(request), ""));
-        }
-    }
-
-    /**
-     * The answer to a request whose body is not read: the connection is closed after it (rather
-     * than read or wait for a body the client may be trickling).
-     */
-    static Reply unread(org.eclipse.jetty.server.Request request, Response response, Reply reply) {
-        if (request.getLength() > 0 || request.getHeaders().contains(HttpHeader.TRANSFER_ENCODING)) {
-            response.getHeaders().put(HttpHeader.CONNECTION, "close");
-        }
-        return reply;
-    }
-
-    static Reply run(Handler h, Request req) {
-        try {
-            return h.handle(req);
-        } catch (RuntimeException | StackOverflowError e) {
-            LOG.warn("{} {} failed: {}", req.method(), req.path(), e.toString(), e);
-            return Reply.error(500, "internal error: " + e.getClass().getSimpleName());
-        }
-    }
-
-    private static Map<String, String> headers(org.eclipse.jetty.server.Request request) {
-        Map<String, String> out = new LinkedHashMap<>();
-        for (HttpField f : request.getHeaders()) {
-            out.putIfAbsent(f.getName().toLowerCase(Locale.ROOT), f.getValue() == null ? "" : f.getValue());
-        }
-        return out;
-    }
-
-    static void send(String method, Response response, Callback callback, Reply reply) {
-        byte[] body = reply.body().getBytes(StandardCharsets.UTF_8);
-        response.setStatus(reply.code());
-        response.getHeaders().put(HttpHeader.CONTENT_TYPE, reply.contentType());
-        response.getHeaders().put(HttpHeader.CONTENT_LENGTH, body.length);
-        if ("HEAD".equals(method)) {
-            callback.succeeded();
-        } else {
-            response.write(true, ByteBuffer.wrap(body), callback);
+            postLane.handle(request, response, callback, route.gate(), route.handler(),
+                    new Request(method, path, Exchange.headers(request), ""));
         }
     }
 

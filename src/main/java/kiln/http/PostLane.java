@@ -61,11 +61,11 @@ final class PostLane implements AutoCloseable {
                 Request head) {
         Reply denied = check(gate, head);
         if (denied != null) {
-            HttpApi.send(head.method(), response, callback, HttpApi.unread(request, response, denied));
+            Exchange.send(head.method(), response, callback, Exchange.unread(request, response, denied));
             return;
         }
         if (request.getHeaders().contains(HttpHeader.TRANSFER_ENCODING)) {
-            HttpApi.send(head.method(), response, callback, refuseBody(response,
+            Exchange.send(head.method(), response, callback, refuseBody(response,
                     "chunked request bodies are not accepted; send Content-Length (at most " + HttpApi.MAX_BODY + " bytes)"));
             return;
         }
@@ -73,9 +73,9 @@ final class PostLane implements AutoCloseable {
         if (length > HttpApi.MAX_BODY) {
             Reply tooLarge = refuseBody(response, "request body larger than " + HttpApi.MAX_BODY + " bytes");
             if (length > DRAINED_AT_MOST) {
-                HttpApi.send(head.method(), response, callback, tooLarge);
+                Exchange.send(head.method(), response, callback, tooLarge);
             } else { // the 413 at once, then what is still coming drained, so the close is not a reset
-                HttpApi.send(head.method(), response, Callback.from(() -> drain(request, (int) length, callback), callback::failed),
+                Exchange.send(head.method(), response, Callback.from(() -> drain(request, (int) length, callback), callback::failed),
                         tooLarge);
             }
             return;
@@ -89,7 +89,7 @@ final class PostLane implements AutoCloseable {
                 why -> {
                     LOG.debug("{} {}: {}", head.method(), head.path(), why);
                     response.getHeaders().put(HttpHeader.CONNECTION, "close");
-                    HttpApi.send(head.method(), response, callback, Reply.error(408, why));
+                    Exchange.send(head.method(), response, callback, Reply.error(408, why));
                 }).start(timer);
     }
 
@@ -112,10 +112,10 @@ final class PostLane implements AutoCloseable {
     /** Runs a POST handler on the control executor; 503 when it is full. */
     private void dispatch(Handler h, Request req, Response response, Callback callback) {
         try {
-            control.execute(() -> HttpApi.send(req.method(), response, callback, HttpApi.run(h, req)));
+            control.execute(() -> Exchange.send(req.method(), response, callback, Exchange.run(h, req)));
         } catch (RejectedExecutionException e) {
             response.getHeaders().put(HttpHeader.RETRY_AFTER, 1);
-            HttpApi.send(req.method(), response, callback, Reply.error(503, "busy with other control requests; try again"));
+            Exchange.send(req.method(), response, callback, Reply.error(503, "busy with other control requests; try again"));
         }
     }
 

@@ -341,6 +341,6 @@ public record Report(Settings settings, List<WorkerView> workers, WorkerStats to
     public void writeTo(java.nio.file.Path path, kiln.supervisor.History history) throws ReportFile.Unwritable {
         String name = path.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
         boolean html = name.endsWith(".html") || name.endsWith(".htm");
-        ReportFile.write(path, html ? HtmlReport.render(toMap(), history) : toJson() + "\n");
+        ReportFile.write(path, html ? HtmlReport.render(this, history) : toJson() + "\n");
     }
 }

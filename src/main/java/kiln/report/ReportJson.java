@@ -212,15 +212,7 @@ final class ReportJson {
             one.put("state", w.state().name().toLowerCase(java.util.Locale.ROOT));
             Object clock = clocks.get(w.cpus()); // a pinned worker's one cpu
             one.put("frequency_hz_at_end", clock instanceof Number ? clock : null);
-            Map<String, Object> ops = new LinkedHashMap<>();
-            for (kiln.link.CpuMethodInfo method : kiln.link.Catalog.cpuMethods()) {
-                Long n = w.totals().cpu().ops().get(method.word());
-                if (n != null) {
-                    ops.put(method.word(), n);
-                }
-            }
-            w.totals().cpu().ops().forEach(ops::putIfAbsent); // a method this build does not list still shows
-            one.put("cpu_ops_by_method", ops);
+            one.put("cpu_ops_by_method", opsInOrder(w.totals().cpu().ops()));
             one.put("files_created", w.totals().files().created());
             one.put("memory_bytes", w.totals().memoryBytes());
             one.put("verify_errors", kiln.link.WorkerStats.total(w.totals().verifyErrors()));
@@ -230,6 +222,19 @@ final class ReportJson {
             out.add(one);
         }
         return out;
+    }
+
+    /** Operations per CPU method in registration order; a method this build does not list still shows, after them. */
+    static Map<String, Long> opsInOrder(Map<String, Long> byMethod) {
+        Map<String, Long> ops = new LinkedHashMap<>();
+        for (kiln.link.CpuMethodInfo method : kiln.link.Catalog.cpuMethods()) {
+            Long n = byMethod.get(method.word());
+            if (n != null) {
+                ops.put(method.word(), n);
+            }
+        }
+        byMethod.forEach(ops::putIfAbsent);
+        return ops;
     }
 
     /** Per memory pattern that ran, by its name: complete passes, bytes moved, wrong words found. */
@@ -268,7 +273,7 @@ final class ReportJson {
         return Double.isNaN(v) || Double.isInfinite(v) ? null : v;
     }
 
-    private static double round(double v, int digits) {
+    static double round(double v, int digits) {
         if (Double.isNaN(v)) {
             return v;
         }

@@ -104,7 +104,7 @@ public final class Strength {
             String bound = one.get("fault_rate_below_per_core_hour") instanceof Number b ? String.format(java.util.Locale.ROOT, "%.3g", b.doubleValue())
                     : "none: it failed";
             h.append(String.format(java.util.Locale.ROOT, "<tr><td>%s</td><td>%.3f</td><td>%s</td><td>%s</td></tr>%n",
-                    HtmlReport.esc(String.valueOf(e.getKey())), hours, HtmlReport.esc(String.valueOf(one.get("failures"))), HtmlReport.esc(bound)));
+                    HtmlTables.esc(String.valueOf(e.getKey())), hours, HtmlTables.esc(String.valueOf(one.get("failures"))), HtmlTables.esc(bound)));
         }
         h.append("</table>\n");
     }

@@ -27,23 +27,17 @@ final class StressorRows {
      * @param on     whether the run's settings turned it on
      * @param worked whether it did any work (an enabled stressor that did none makes the run inconclusive)
      * @param idle   why it counts as idle, said after its word
-     * @param line   its summary row; empty when there is none to show
-     * @param done   the field of its JSON section that the HTML row shows as done
-     * @param rate   the field with its rate
-     * @param unit   the rate's unit; {@code bytes/s} shows sizes
+     * @param line   its row in the summary and the HTML report; empty when there is none to show
      */
-    record Row(Stressor key, Predicate<Settings> on, Predicate<Report> worked, String idle, Function<Report, Optional<Line>> line,
-               String done, String rate, String unit) {
+    record Row(Stressor key, Predicate<Settings> on, Predicate<Report> worked, String idle, Function<Report, Optional<Line>> line) {
     }
 
     static final List<Row> ALL = List.of(
             new Row(Stressor.FILES, s -> s.files().enabled(), r -> r.totals().files().created() > 0,
-                    "no file created (paused below the free-space floor, or every create failed)", StressorRows::files,
-                    "created", "per_second", "files/s"),
-            new Row(Stressor.CPU, s -> s.cpu().enabled(), r -> r.cpuOps() > 0, "no operation computed", StressorRows::cpu,
-                    "ops", "ops_per_second", "ops/s"),
+                    "no file created (paused below the free-space floor, or every create failed)", StressorRows::files),
+            new Row(Stressor.CPU, s -> s.cpu().enabled(), r -> r.cpuOps() > 0, "no operation computed", StressorRows::cpu),
             new Row(Stressor.MEMORY, s -> s.memory().enabled(), r -> r.totals().memoryBytes() > 0, "nothing written and read back",
-                    StressorRows::memory, "bytes", "bytes_per_second", "bytes/s"));
+                    StressorRows::memory));
 
     private StressorRows() {
     }

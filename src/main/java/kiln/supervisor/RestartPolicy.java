@@ -17,6 +17,8 @@ final class RestartPolicy {
     static final long CRASH_LOOP_WINDOW_NANOS = TimeUnit.MINUTES.toNanos(1);
 
     private final Deque<Long> deaths = new ArrayDeque<>();
+    private long restartAt;
+    private long restarts;
 
     /**
      * Records a death at {@code now}.
@@ -31,7 +33,23 @@ final class RestartPolicy {
         if (deaths.size() >= CRASH_LOOP_DEATHS) {
             return -1;
         }
-        return Math.min(BACKOFF_MAX_NANOS, BACKOFF_MIN_NANOS << Math.min(20, deaths.size() - 1));
+        long delay = Math.min(BACKOFF_MAX_NANOS, BACKOFF_MIN_NANOS << Math.min(20, deaths.size() - 1));
+        restartAt = now + delay;
+        return delay;
+    }
+
+    /** Whether the restart after the last death is due at {@code now}; one that is, is counted. */
+    boolean due(long now) {
+        if (now - restartAt < 0) {
+            return false;
+        }
+        restarts++;
+        return true;
+    }
+
+    /** Restarts that were due. */
+    long restarts() {
+        return restarts;
     }
 
     /** Deaths within the crash-loop window. */

@@ -8,7 +8,6 @@ import java.nio.file.Path;
 import java.time.LocalTime;
 import java.time.format.DateTimeFormatter;
 import kiln.link.FrameReader;
-import kiln.link.FrameWriter;
 import kiln.link.Message;
 import kiln.link.WorkerSpec;
 import kiln.link.WorkerStats;
@@ -49,16 +48,18 @@ final class WorkerLife {
     /** Killed by the supervisor for hanging at start: its death is on its way. */
     volatile boolean killed;
     private long deathSeenNanos = -1;
-    private final FrameWriter stdin;
+    private final WorkerStdin stdin;
 
-    WorkerLife(int id, WorkerProcess process, Path dir, long startedNanos, Listener listener) {
+    /** A life whose first command is {@code spec}; nothing runs until {@link #start}. */
+    WorkerLife(int id, WorkerProcess process, WorkerSpec spec, Path dir, long startedNanos, Listener listener) {
         this.id = id;
         this.listener = listener;
         this.process = process;
         this.dir = dir;
         this.startedNanos = startedNanos;
         this.lastFrameNanos = startedNanos;
-        this.stdin = new FrameWriter(process.stdin());
+        this.stdin = new WorkerStdin(id, process.stdin());
+        stdin.send(spec);
         this.reader = new FrameReader(process.stdout(), why -> LOG.warn("w{}: skipped a malformed frame: {}", id, why));
     }
 
@@ -69,10 +70,11 @@ final class WorkerLife {
         return deathSeenNanos;
     }
 
-    void start(WorkerSpec spec) {
+    /** Starts the threads that drain its pipes and write its stdin. */
+    void start() {
+        stdin.start();
         Threads.daemon("kiln-w" + id + "-stdout", this::drainStdout).start();
         Threads.daemon("kiln-w" + id + "-stderr", this::drainStderr).start();
-        send(spec);
     }
 
     private void drainStdout() {
@@ -125,17 +127,25 @@ final class WorkerLife {
         return "w" + id + "| " + STAMP.format(at) + " " + line;
     }
 
+    /** Queues a command; never blocks (see {@link WorkerStdin}). */
     void send(Message.ToWorker m) {
-        if (!stdin.write(m)) {
-            LOG.debug("w{}: cannot send {}: its stdin is closed", id, m);
+        stdin.send(m);
+    }
+
+    /** SIGTERM, or SIGKILL when {@code force}: for a worker that did not stop when asked. */
+    void terminate(boolean force) {
+        if (process.isAlive()) {
+            LOG.warn("w{}: worker {} did not stop in time; sending {}", id, process.pid(), force ? "SIGKILL" : "SIGTERM");
+            if (force) {
+                process.destroyForcibly();
+            } else {
+                process.destroy();
+            }
         }
     }
 
+    /** Closes its stdin once the commands before are written; never blocks. */
     void closeStdin() {
-        try {
-            stdin.close();
-        } catch (IOException e) {
-            LOG.debug("w{}: closing stdin: {}", id, e.toString());
-        }
+        stdin.close();
     }
 }

@@ -99,8 +99,7 @@ public final class WorkerPool implements AutoCloseable {
     public List<WorkerView> workers() {
         List<WorkerView> out = new ArrayList<>(slots.size());
         for (WorkerSlot s : slots) {
-            out.add(new WorkerView(s.id(), s.state(), s.totals(), s.restarts(),
-                    s.malformedFrames(), s.pid(), s.stalls(), s.hungAtStart(), s.cpus(), s.starved()));
+            out.add(s.view());
         }
         return out;
     }
@@ -164,7 +163,7 @@ public final class WorkerPool implements AutoCloseable {
      * stop waiting (a stop was asked for). A worker still silent {@code timeout} after its launch,
      * now or in a later life, is hung: it is killed and restarted, and counted against the run.
      *
-     * @return whether at least one worker is running
+     * @return whether at least one worker reported in and runs (or has stalled since)
      */
     public boolean awaitStarted(Duration timeout, java.util.function.BooleanSupplier abandon) throws InterruptedException {
         slots.forEach(s -> s.startTimeout(timeout.toNanos())); // and every later life gets as long
@@ -188,7 +187,9 @@ public final class WorkerPool implements AutoCloseable {
                 throw new InterruptedException();
             }
         }
-        return states().get(WorkerState.RUNNING) > 0;
+        Map<WorkerState, Integer> st = states();
+        // a stalled worker reported in before it went silent: it has started, and may report again
+        return st.get(WorkerState.RUNNING) + st.get(WorkerState.STALLED) > 0;
     }
 
     /** The common start: every worker that reported in starts its stressors; later lives start at once. */
@@ -260,7 +261,7 @@ public final class WorkerPool implements AutoCloseable {
             return;
         }
         for (WorkerSlot s : slots) {
-            for (WorkerSlot.DeadLife dead : s.deadLives()) {
+            for (PastLives.DeadLife dead : s.deadLives()) {
                 Path dir = dead.dir();
                 long n = ws.sweepWorker(dir.getFileName().toString());
                 if (n > 0) {

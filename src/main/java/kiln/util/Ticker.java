@@ -1,6 +1,7 @@
 package kiln.util;
 
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
 import java.util.function.LongConsumer;
 import java.util.function.LongSupplier;
 
@@ -13,8 +14,29 @@ public interface Ticker {
     /** Monotonic nanoseconds; compare by difference only. */
     long nanoTime();
 
-    /** Waits about {@code nanos}; may return early when interrupted (the flag stays set). */
+    /**
+     * Waits about {@code nanos}; may return early when interrupted (the flag stays set) and, on the
+     * system ticker, when {@link LockSupport#unpark unparked}.
+     */
     void parkNanos(long nanos);
+
+    /**
+     * Waits until {@code done} holds or this clock reaches {@code deadline} (a {@link #nanoTime}
+     * reading), looking every {@code pollNanos} at most; an interrupt ends the wait (the flag
+     * stays set). A fake clock decides when the deadline passes, so a test moves it.
+     *
+     * @return whether {@code done} holds at the end
+     */
+    default boolean awaitUntil(long deadline, long pollNanos, BooleanSupplier done) {
+        while (!done.getAsBoolean()) {
+            long left = deadline - nanoTime();
+            if (left <= 0 || Thread.currentThread().isInterrupted()) {
+                return done.getAsBoolean();
+            }
+            parkNanos(Math.min(left, pollNanos));
+        }
+        return true;
+    }
 
     /** The machine's clock. */
     Ticker SYSTEM = new Ticker() {

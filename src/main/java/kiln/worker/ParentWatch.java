@@ -5,6 +5,7 @@ import java.util.Optional;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import kiln.link.WorkerSpec;
+import kiln.util.Ticker;
 
 /**
  * Notices the supervisor's death even when stdin stays open (it always closes, but be sure):
@@ -16,12 +17,15 @@ final class ParentWatch implements Runnable {
     private final WorkerSpec.Parent parent;
     private final BooleanSupplier running;
     private final Consumer<String> gone;
+    private final Ticker ticker;
 
     /**
      * @param running whether to keep watching
      * @param gone    told why, once, when the parent is gone
+     * @param ticker  waits between looks
      */
-    ParentWatch(WorkerSpec.Parent parent, BooleanSupplier running, Consumer<String> gone) {
+    ParentWatch(WorkerSpec.Parent parent, BooleanSupplier running, Consumer<String> gone, Ticker ticker) {
+        this.ticker = ticker;
         this.parent = parent;
         this.running = running;
         this.gone = gone;
@@ -38,9 +42,8 @@ final class ParentWatch implements Runnable {
                 gone.accept("supervisor " + parent.pid() + " is gone");
                 return;
             }
-            try {
-                Thread.sleep(POLL_MS);
-            } catch (InterruptedException e) {
+            ticker.parkNanos(java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(POLL_MS));
+            if (Thread.currentThread().isInterrupted()) {
                 return;
             }
         }

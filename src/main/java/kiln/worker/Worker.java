@@ -12,6 +12,7 @@ import kiln.link.WorkerSpec;
 import kiln.link.WorkerStats;
 import kiln.stress.CpuBurner;
 import kiln.util.Threads;
+import kiln.util.Ticker;
 import kiln.workspace.FsException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -46,8 +47,11 @@ final class Worker {
     private volatile Duration stopBudget = STOP_BUDGET;
     private final AtomicLong seq = new AtomicLong();
     private final Stressors stressors;
+    /** The stats period, the stop's duration and the self-halt timer. */
+    private final Ticker ticker;
 
-    Worker(WorkerSpec spec, FrameReader commands, FrameWriter out) {
+    Worker(WorkerSpec spec, FrameReader commands, FrameWriter out, Ticker ticker) {
+        this.ticker = ticker;
         this.spec = spec;
         this.commands = commands;
         this.out = out;
@@ -81,7 +85,7 @@ final class Worker {
         Thread reporter = Threads.daemon("kiln-w" + spec.id() + "-stats", this::report);
         Thread listener = Threads.daemon("kiln-w" + spec.id() + "-commands", this::listen);
         Thread watcher = Threads.daemon("kiln-w" + spec.id() + "-parent", new ParentWatch(spec.parent(),
-                () -> stopRequested.getCount() > 0, why -> requestStop(why, ORPHAN_BUDGET)));
+                () -> stopRequested.getCount() > 0, why -> requestStop(why, ORPHAN_BUDGET), ticker));
         reporter.start();
         listener.start();
         watcher.start();
@@ -100,9 +104,9 @@ final class Worker {
         }
         Duration budget = stopBudget;
         armSelfHalt(budget.plus(HALT_AFTER_BUDGET));
-        long t0 = System.nanoTime();
+        long t0 = ticker.nanoTime();
         long left = stressors.stop(budget);
-        long stoppedMs = (System.nanoTime() - t0) / 1_000_000;
+        long stoppedMs = (ticker.nanoTime() - t0) / 1_000_000;
         stressors.sendFindings(out); // a CPU mismatch whose retest ended with the stop still reaches the report
         out.write(stats());
         out.write(new Message.Bye(left));
@@ -112,9 +116,8 @@ final class Worker {
 
     private void report() {
         while (stopRequested.getCount() > 0) {
-            try {
-                Thread.sleep(STATS_INTERVAL_MS);
-            } catch (InterruptedException e) {
+            ticker.parkNanos(TimeUnit.MILLISECONDS.toNanos(STATS_INTERVAL_MS));
+            if (Thread.currentThread().isInterrupted()) {
                 return;
             }
             if (!out.write(stats())) {
@@ -157,14 +160,12 @@ final class Worker {
     }
 
     /** Whatever happens during cleanup, this JVM is gone shortly after the budget. */
-    private static void armSelfHalt(Duration after) {
+    private void armSelfHalt(Duration after) {
         Thread t = Threads.daemon("kiln-self-halt", () -> {
-            try {
-                Thread.sleep(after.toMillis());
-            } catch (InterruptedException e) {
-                return;
+            long at = ticker.nanoTime() + after.toNanos();
+            if (!ticker.awaitUntil(at, after.toNanos(), () -> false) && !Thread.currentThread().isInterrupted()) {
+                Runtime.getRuntime().halt(WorkerMain.EXIT_OK);
             }
-            Runtime.getRuntime().halt(WorkerMain.EXIT_OK);
         });
         t.start();
     }

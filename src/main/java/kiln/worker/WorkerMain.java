@@ -92,7 +92,7 @@ public final class WorkerMain {
             System.exit(EXIT_BAD_START);
             return;
         }
-        int status = new Worker(spec, commands, new FrameWriter(frames)).run();
+        int status = new Worker(spec, commands, new FrameWriter(frames), kiln.util.Ticker.SYSTEM).run();
         System.exit(status);
     }
 }

@@ -46,11 +46,14 @@ final class SecureDir implements Dir {
     private final SecureDirectoryStream<Path> stream;
     private final Path path;
     private final FileStore store;
+    private final ReadOnlyCheck readOnly;
 
     private SecureDir(SecureDirectoryStream<Path> stream, Path path, FileStore store) {
         this.stream = stream;
         this.path = path;
         this.store = store;
+        this.readOnly = new ReadOnlyCheck(() -> Files.getFileStore(path).isReadOnly(), store == null ? () -> false : store::isReadOnly,
+                kiln.util.Ticker.SYSTEM);
     }
 
     /** Opens {@code dir} without following a link at its last name. */
@@ -276,33 +279,12 @@ final class SecureDir implements Dir {
         return store;
     }
 
-    /** How long an answer of {@link #readOnlyNow} stands: a lookup reads the whole mount table (68 µs here). */
-    private static final long READ_ONLY_CHECK_NANOS = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(100);
-    private volatile long readOnlyCheckedAt;
-    private volatile boolean readOnly;
-
     /**
-     * Whether this directory's file system is read-only now, for classifying a failure (EROFS).
-     * The JDK's FileStore keeps the mount options it read when it was made, so {@link #store}
-     * misses a remount during the run (the native path sees EROFS itself); a store looked up now
-     * does not. The answer stands 100 ms: a full disk fails up to a window of creates at once,
-     * and each would otherwise read the mount table again.
+     * Whether this directory's file system is read-only now, for classifying a failure (EROFS):
+     * see {@link ReadOnlyCheck}.
      */
     boolean readOnlyNow() {
-        long now = System.nanoTime();
-        long at = readOnlyCheckedAt;
-        if (at != 0 && now - at < READ_ONLY_CHECK_NANOS) {
-            return readOnly;
-        }
-        boolean ro;
-        try {
-            ro = Files.getFileStore(path).isReadOnly();
-        } catch (IOException | RuntimeException e) {
-            ro = store != null && store.isReadOnly();
-        }
-        readOnly = ro;
-        readOnlyCheckedAt = now == 0 ? 1 : now;
-        return ro;
+        return readOnly.now();
     }
 
     @Override

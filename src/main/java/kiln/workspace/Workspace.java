@@ -31,8 +31,11 @@ public final class Workspace implements AutoCloseable {
     private final java.util.List<Path> made;
     private final SecureDir root;
     private final DirectoryLock lock;
-    /** Names (relative to the directory) where a link or foreign entry stood instead of kiln's own: each counted once. */
-    private final java.util.Set<String> tampered = new java.util.TreeSet<>();
+    /**
+     * Names (relative to the directory) where a link or foreign entry stood instead of kiln's own:
+     * each counted once. Concurrent: a scrape reads its size while a sweep, under the monitor, adds.
+     */
+    private final java.util.Set<String> tampered = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final ClassDataCache classData;
     /** What about the path lets others choose where kiln writes, read at open: said at start and in the report. */
     private final java.util.List<String> doubts;
@@ -184,7 +187,7 @@ public final class Workspace implements AutoCloseable {
     }
 
     /** Distinct places where a link or foreign entry stood instead of kiln's own (probe names, worker directories, shards). */
-    public synchronized long tampered() {
+    public long tampered() {
         return tampered.size();
     }
 
@@ -229,49 +232,7 @@ public final class Workspace implements AutoCloseable {
         if (root == null || closed) {
             return Leftovers.NONE;
         }
-        long files = 0;
-        java.util.List<String> where = new java.util.ArrayList<>();
-        java.util.List<String> unread = new java.util.ArrayList<>();
-        try {
-            for (String w : root.list()) {
-                if (!Layout.isWorkerDir(w)) {
-                    continue;
-                }
-                // opened, not stat'ed first: a stat that fails with EIO would read as "not there"
-                try (SecureDir worker = root.openDir(w)) {
-                    for (String d : worker.list()) {
-                        if (!Layout.isShardDir(d)) {
-                            continue;
-                        }
-                        try (SecureDir shard = worker.openDir(d)) {
-                            long n = shard.list().stream().filter(Layout::isFileName).count();
-                            if (n > 0) {
-                                files += n;
-                                where.add(w + "/" + d);
-                            }
-                        } catch (FsException e) {
-                            unreadable(e, unread);
-                        }
-                    }
-                } catch (FsException e) {
-                    unreadable(e, unread);
-                }
-            }
-        } catch (FsException e) {
-            unread.add(e.getMessage());
-        }
-        if (!unread.isEmpty()) {
-            LOG.warn("cannot count what is left in {}: {}{}", dir, unread.get(0), unread.size() > 1 ? " (and " + (unread.size() - 1) + " more)" : "");
-        }
-        return new Leftovers(files, where, unread.isEmpty() ? "" : unread.get(0) + (unread.size() > 1 ? " (and " + (unread.size() - 1)
-                + " more places)" : ""));
-    }
-
-    /** A place {@link #leftovers} could not look into, unless it is gone or not kiln's (a link, a file: not followed). */
-    private static void unreadable(FsException e, java.util.List<String> unread) {
-        if (e.errno() != Errno.ENOENT && !e.errno().isTampering()) {
-            unread.add(e.getMessage());
-        }
+        return LeftoverCount.of(root, dir);
     }
 
     @Override

@@ -116,14 +116,14 @@ final class BurnInRecordTest {
         assertEquals("cpu", c.getString("injected_fault.target"));
         assertTrue(c.getString("injected_fault.note").contains("not a hardware failure"), c.getString("injected_fault.note"));
         assertTrue(summary(r).contains("!! a fault was INJECTED on purpose (--inject-fault cpu)"), summary(r));
-        String html = HtmlReport.render(r.toMap(), new History());
+        String html = HtmlReport.render(r, new History());
         assertTrue(html.contains("<div class=\"injected\" id=\"injected-fault\">FAULT INJECTED ON PURPOSE"), html);
         assertTrue(html.indexOf("id=\"injected-fault\"") < html.indexOf("<h2>Machine</h2>"), "near the top, under the verdict");
 
         Report clean = report(Map.of());
         assertTrue(ConfigFactory.parseString(clean.toJson()).getIsNull("injected_fault"), "null when nothing was injected");
         assertFalse(summary(clean).contains("INJECTED"));
-        assertFalse(HtmlReport.render(clean.toMap(), new History()).contains("id=\"injected-fault\""));
+        assertFalse(HtmlReport.render(clean, new History()).contains("id=\"injected-fault\""));
     }
 
     @Test
@@ -140,7 +140,7 @@ final class BurnInRecordTest {
         Config c = ConfigFactory.parseString(r.toJson());
         assertEquals(List.of("machine_checks", "oom_kills"), c.getStringList("verdict_rests_on.evidence_read"));
         assertTrue(c.getStringList("verdict_rests_on.evidence_absent").contains("edac_corrected"));
-        assertTrue(HtmlReport.render(r.toMap(), new History()).contains("<p class=\"caveat\" id=\"verdict-rests-on\">" + caveat));
+        assertTrue(HtmlReport.render(r, new History()).contains("<p class=\"caveat\" id=\"verdict-rests-on\">" + caveat));
 
         Map<Evidence.Source, Map<String, Long>> all = new java.util.LinkedHashMap<>();
         for (Evidence.Source s : kiln.sampler.EvidenceSources.BUILT_IN.sources()) {
@@ -154,7 +154,7 @@ final class BurnInRecordTest {
     @Test
     void html_saysWhatWasTested_inWords_nearTheTop() throws Exception {
         Report r = report(Map.of("kiln.files.dir", tmp.toString(), "kiln.cpu.load", 70, "kiln.files.fsync", true, "kiln.files.verify", true));
-        String html = HtmlReport.render(r.toMap(), new History());
+        String html = HtmlReport.render(r, new History());
         int tested = html.indexOf("<h2>What was tested</h2>");
         assertTrue(tested > 0 && tested < html.indexOf("<h2>Machine</h2>"), "before the machine and the figures");
         assertTrue(html.contains("<tr><th>time</th><td>3m</td></tr>"), "a duration as people write it, not PT3M: " + html);
@@ -166,7 +166,7 @@ final class BurnInRecordTest {
         Report mem = report(Map.of("kiln.memory.size", "64m"));
         Report held = mem.toBuilder()
                 .cpuLoad(0.5).memoryBytes(64L << 20).fileIo(kiln.link.IoPath.NIO).findings(mem.findings()).build();
-        assertTrue(HtmlReport.render(held.toMap(), new History()).contains("<tr><th>memory</th><td>64.0 MiB held off-heap, written and read back"));
+        assertTrue(HtmlReport.render(held, new History()).contains("<tr><th>memory</th><td>64.0 MiB held off-heap, written and read back"));
     }
 
     @Test
@@ -203,7 +203,7 @@ final class BurnInRecordTest {
         assertEquals(50, w.get(0).getLong("cpu_ops_by_method.int"));
         assertEquals(2_600_000_000L, w.get(0).getLong("frequency_hz_at_end"), "its cpu's clock as the run ended");
         assertTrue(w.get(1).getIsNull("frequency_hz_at_end"), "none said for cpu 1");
-        String html = HtmlReport.render(r.toMap(), new History());
+        String html = HtmlReport.render(r, new History());
         assertTrue(html.contains("<h2>Per core</h2>"), html);
         assertTrue(html.contains("<tr><td>w0</td><td>0</td><td>stopped</td><td>int 50, float 30</td><td>1,000</td>"), html);
         assertTrue(html.contains("<td>2.60 GHz</td></tr>") && html.contains("<td>not reported</td></tr>"), html);
@@ -217,8 +217,7 @@ final class BurnInRecordTest {
             h.add(s, quiet);
         }
         h.add(10.5, 90_000, 50, 3.0, Double.NaN, 1, 0, 0, 0); // the stop: every worker's last count at once
-        Map<String, Object> map = report(Map.of(), Duration.ofSeconds(10), Report.Findings.none()).toMap();
-        String html = HtmlReport.render(map, h);
+        String html = HtmlReport.render(report(Map.of(), Duration.ofSeconds(10), Report.Findings.none()), h);
         String chart = html.substring(html.indexOf("<svg id=\"chart-files_per_second\""));
         chart = chart.substring(0, chart.indexOf("</svg>"));
         assertFalse(chart.contains(">90.0k<") || chart.contains(">100.0k<"), "the y axis is not stretched by the stop: " + chart);

@@ -67,7 +67,7 @@ final class HtmlReportBrowserTest {
         Report r = BurnInRecordTest.report(Map.of("kiln.run.inject-fault", "cpu", "kiln.files.dir", tmp.resolve("data").toString()),
                 Duration.ofMinutes(3), Report.Findings.none());
         Path page = tmp.resolve("report.html");
-        Files.writeString(page, HtmlReport.render(r.toMap(), new History()));
+        Files.writeString(page, HtmlReport.render(r, new History()));
 
         String dom = browse(page, "--dump-dom");
         assertTrue(dom.contains("id=\"injected-fault\">FAULT INJECTED ON PURPOSE (--inject-fault cpu): one cpu result was corrupted by kiln"),

@@ -77,7 +77,7 @@ final class MemoryReportTest {
         new Summary(new PrintWriter(w, true)).print(r);
         // the notes wrap under their column: joined again, they say it whole
         assertTrue(w.toString().replaceAll("\\n {3,}", " ").contains("fault models: copy 1 pass (1 error), own-address 3 passes"), w.toString());
-        String page = HtmlReport.render(r.toMap(), new History());
+        String page = HtmlReport.render(r, new History());
         assertTrue(page.contains("<h3>Memory fault models</h3>"), page);
         assertTrue(page.contains("<tr><td>own-address</td><td>3</td><td>3.0 GiB</td><td>0</td></tr>"), page);
         assertTrue(page.contains("<td>0x100</td><td>transient</td>"), "the error's mask and re-read: " + page);
@@ -93,7 +93,7 @@ final class MemoryReportTest {
         StringWriter w = new StringWriter();
         new Summary(new PrintWriter(w, true)).print(r);
         assertTrue(w.toString().replaceAll("\\n {3,}", " ").contains("phys 0x12345678, node 1"), w.toString());
-        String page = HtmlReport.render(r.toMap(), new History());
+        String page = HtmlReport.render(r, new History());
         assertTrue(page.contains("<th>where</th><th>physical</th><th>node</th>"), page);
         assertTrue(page.contains("<td>offset 0x1000</td><td>0x12345678</td><td>1</td>"), page);
     }

@@ -100,7 +100,7 @@ final class ReportTextTest {
         @SuppressWarnings("unchecked")
         Map<String, Object> w = (Map<String, Object>) r.toMap().get("workers");
         assertEquals(1L, w.get("hung_at_start"));
-        assertTrue(HtmlReport.render(r.toMap(), new History()).contains("2 (5 restarts, 1 stall, 1 hung at start)"), "the HTML report says it too");
+        assertTrue(HtmlReport.render(r, new History()).contains("2 (5 restarts, 1 stall, 1 hung at start)"), "the HTML report says it too");
     }
 
     @Test
@@ -122,9 +122,9 @@ final class ReportTextTest {
         Report.Findings told = new Report.Findings(List.of(), new kiln.sampler.Evidence(Map.of()), new kiln.sampler.Evidence(Map.of()),
                 List.of(), List.of(), Map.of(), "duration reached", false,
                 List.of("the CPU ramp (2m) is longer than the run (1m): the load reaches 50% of its 100% target by the end"));
-        Map<String, Object> m = report(Map.of(), Map.of(), told).toMap();
-        assertEquals(List.of("the CPU ramp (2m) is longer than the run (1m): the load reaches 50% of its 100% target by the end"), m.get("warnings"));
-        String html = HtmlReport.render(m, new History());
+        Report r = report(Map.of(), Map.of(), told);
+        assertEquals(List.of("the CPU ramp (2m) is longer than the run (1m): the load reaches 50% of its 100% target by the end"), r.toMap().get("warnings"));
+        String html = HtmlReport.render(r, new History());
         assertTrue(html.contains("<tr><th>warning</th><td>the CPU ramp (2m) is longer than the run (1m): the load reaches 50% of its 100% target by the end</td></tr>"),
                 "the kept report says what was said at start, not only the terminal");
         assertFalse(report(Map.of(), Map.of()).toMap().containsKey("warnings"), "a run told nothing has no warnings field");
@@ -152,15 +152,15 @@ final class ReportTextTest {
 
     @Test
     void html_axes_useRoundSteps() {
-        assertEquals(20, HtmlReport.niceStep(100, 5), 1e-9);
-        assertEquals(5, HtmlReport.niceStep(10, 4), 1e-9, "2.5 a step rounds up to 5");
-        assertEquals(0.5, HtmlReport.niceStep(2, 4), 1e-9);
-        assertEquals(2000, HtmlReport.niceStep(6_123, 4), 1e-9);
-        assertEquals(1, HtmlReport.niceStep(0, 4), 1e-9, "a flat series still gets an axis");
-        assertEquals(1, HtmlReport.timeStep(6, 8));
-        assertEquals(5, HtmlReport.timeStep(30, 8));
-        assertEquals(600, HtmlReport.timeStep(3600, 8), "an hour in ten-minute steps");
-        assertEquals(10800, HtmlReport.timeStep(86400, 8), "a day in three-hour steps");
+        assertEquals(20, SvgChart.niceStep(100, 5), 1e-9);
+        assertEquals(5, SvgChart.niceStep(10, 4), 1e-9, "2.5 a step rounds up to 5");
+        assertEquals(0.5, SvgChart.niceStep(2, 4), 1e-9);
+        assertEquals(2000, SvgChart.niceStep(6_123, 4), 1e-9);
+        assertEquals(1, SvgChart.niceStep(0, 4), 1e-9, "a flat series still gets an axis");
+        assertEquals(1, SvgChart.timeStep(6, 8));
+        assertEquals(5, SvgChart.timeStep(30, 8));
+        assertEquals(600, SvgChart.timeStep(3600, 8), "an hour in ten-minute steps");
+        assertEquals(10800, SvgChart.timeStep(86400, 8), "a day in three-hour steps");
     }
 
     @Test
@@ -169,7 +169,7 @@ final class ReportTextTest {
         for (int s = 0; s < 10; s++) {
             h.add(s, 100 + s, 50, Double.NaN, Double.NaN, 3.5, Double.NaN, 0, 0);
         }
-        String page = HtmlReport.render(report(Map.of("tamper", 1L), Map.of()).toMap(), h);
+        String page = HtmlReport.render(report(Map.of("tamper", 1L), Map.of()), h);
         assertTrue(page.startsWith("<!DOCTYPE html>"), page.substring(0, 40));
         assertTrue(page.contains("INCONCLUSIVE"), "the verdict is shown as it is, not folded into FAIL");
         assertTrue(page.contains("<script type=\"application/json\" id=\"kiln-report\">"), "the data rides along");
@@ -209,7 +209,7 @@ final class ReportTextTest {
         String text = summary(r);
         assertTrue(text.contains("  replay: kiln replay --cpu 3 --method fma --seed c0ffee   (mercurial core: 20 of 20 on cpu 3, 0 of 1"
                 + " on cpu 5)"), text);
-        String page = HtmlReport.render(m, new History());
+        String page = HtmlReport.render(r, new History());
         assertTrue(page.contains("<td>2</td><td>0000000000020000</td><td></td><td>mercurial core: 20 of 20 on cpu 3, 0 of 1 on cpu 5</td>"
                 + "<td><code>kiln replay --cpu 3 --method fma --seed c0ffee</code></td>"), page);
     }
@@ -238,7 +238,7 @@ final class ReportTextTest {
         Map<String, Object> m = r.toMap();
         assertEquals(3, m.get("schema_version"));
         assertEquals("node-17", m.get("hostname"), "identity leads the report");
-        String page = HtmlReport.render(m, new History());
+        String page = HtmlReport.render(r, new History());
         int verdict = page.indexOf("<div class=\"verdict fail\">FAIL</div>");
         int machine = page.indexOf("<table class=\"identity\">");
         int errors = page.indexOf("<table class=\"errors\">");
@@ -273,7 +273,7 @@ final class ReportTextTest {
         Map<String, Object> m = r.toMap();
         assertEquals("inconclusive", m.get("verdict"));
         assertEquals("stopped on request", m.get("outcome"));
-        assertTrue(HtmlReport.render(m, new History()).contains("<tr><th>ended by</th><td>stopped on request</td></tr>"));
+        assertTrue(HtmlReport.render(r, new History()).contains("<tr><th>ended by</th><td>stopped on request</td></tr>"));
 
         Report whole = report(Map.of(), Map.of(), new Report.Findings(List.of(), new kiln.sampler.Evidence(Map.of()),
                 new kiln.sampler.Evidence(Map.of()), List.of(), List.of(), Map.of(), "duration reached", false));

@@ -63,7 +63,7 @@ final class StrengthTest {
         assertEquals(2L, aes.get("failures"));
         assertNull(aes.get("fault_rate_below_per_core_second"));
         assertEquals("2 failures: no bound, the method failed", aes.get("note"));
-        String page = HtmlReport.render(r.toMap(), new kiln.supervisor.History());
+        String page = HtmlReport.render(r, new kiln.supervisor.History());
         assertTrue(page.contains("<tr><td>fma</td><td>1.000</td><td>0</td><td>3.00</td></tr>"), "and in the HTML report: " + page);
         assertTrue(page.contains("<tr><td>aes</td><td>1.000</td><td>2</td><td>none: it failed</td></tr>"), page);
         assertTrue(r.toJson().matches("(?s).*\"fault_rate_below_per_core_hour\" ?: 3\\b.*"), "in the JSON report: " + r.toJson());

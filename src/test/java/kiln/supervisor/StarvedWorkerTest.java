@@ -128,9 +128,9 @@ final class StarvedWorkerTest {
 
     /** Moves the fake clock past half the stall time, lets the pool read the worker, then past the stall time. */
     private void silence(long realMillisBetween) {
-        clock.addAndGet(WorkerSlot.STALL_NANOS / 2 + 1);
+        clock.addAndGet(StallWatch.STALL_NANOS / 2 + 1);
         sleep(realMillisBetween);
-        clock.addAndGet(WorkerSlot.STALL_NANOS);
+        clock.addAndGet(StallWatch.STALL_NANOS);
         await().atMost(Duration.ofSeconds(10)).until(() -> pool.workers().get(0).state() == WorkerState.STALLED);
     }
 
@@ -144,7 +144,7 @@ final class StarvedWorkerTest {
         silence(800);
         assertEquals(0, pool.workers().get(0).stalls(), "starved by a competing SCHED_FIFO loop on its cpu: not the machine's fault");
         long worker = started.get(started.size() - 2).pid();
-        clock.addAndGet(WorkerSlot.STALL_KILL_NANOS);
+        clock.addAndGet(StallWatch.STALL_KILL_NANOS);
         sleep(300); // ticks past the kill time while the competitor still holds its cpu
         assertEquals(worker, pool.workers().get(0).pid(), "not killed while starved: killing it would give it no cpu");
         end(fifo);

@@ -41,11 +41,11 @@ final class WorkerPoolTest {
 
     @AfterEach
     void cleanUp() {
+        started.forEach(Process::destroyForcibly); // first: a write blocked on a full pipe fails once its reader is gone
         if (pool != null) {
             pool.kill();
             pool.stop(Duration.ofMillis(100));
         }
-        started.forEach(Process::destroyForcibly);
     }
 
     @Test
@@ -76,14 +76,14 @@ final class WorkerPoolTest {
         pool = new WorkerPool(List.of(spec(0)), shell(silent), Ticker.of(clock::get));
         pool.start();
         await().atMost(Duration.ofSeconds(10)).until(() -> pool.workers().get(0).state() == WorkerState.RUNNING);
-        clock.addAndGet(WorkerSlot.STALL_NANOS / 2);
+        clock.addAndGet(StallWatch.STALL_NANOS / 2);
         sleep(300);
         assertEquals(WorkerState.RUNNING, pool.workers().get(0).state(), "half the stall time: still running");
-        clock.addAndGet(WorkerSlot.STALL_NANOS);
+        clock.addAndGet(StallWatch.STALL_NANOS);
         await().atMost(Duration.ofSeconds(10)).until(() -> pool.workers().get(0).state() == WorkerState.STALLED);
         assertEquals(1, pool.workers().get(0).stalls());
         Long firstPid = pool.workers().get(0).pid();
-        clock.addAndGet(WorkerSlot.STALL_KILL_NANOS);
+        clock.addAndGet(StallWatch.STALL_KILL_NANOS);
         // killed, noticed as a death, restarted after the back-off, and it reports again
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
         while (!(pool.workers().get(0).state() == WorkerState.RUNNING && !firstPid.equals(pool.workers().get(0).pid()))
@@ -187,6 +187,37 @@ final class WorkerPoolTest {
         pool.stop(Duration.ofMillis(500));
         assertTrue(started.stream().noneMatch(Process::isAlive), "SIGKILL ended it");
         assertTrue(System.nanoTime() - t0 < TimeUnit.SECONDS.toNanos(8), "polite, then TERM, then KILL, each with a deadline");
+    }
+
+    @Test
+    void workerThatReadsNoCommands_blocksNeitherTheCallerNorTheStatsNorTheStop() throws Exception {
+        // reports once, then never reads its stdin: once the pipe's 64 KiB are full, a write to it blocks
+        pool = new WorkerPool(List.of(spec(0)), shell("printf 'kiln/1 stats seq=1 files_created=4\\n'; exec sleep 600"), Ticker.SYSTEM);
+        pool.start();
+        await().atMost(Duration.ofSeconds(10)).until(() -> pool.workers().get(0).state() == WorkerState.RUNNING);
+        java.util.concurrent.ExecutorService caller = java.util.concurrent.Executors.newSingleThreadExecutor();
+        try {
+            // 20,000 load commands of 20-odd bytes each: several times what the pipe holds
+            java.util.concurrent.Future<?> flood = caller.submit(() -> {
+                for (int i = 0; i < 20_000; i++) {
+                    pool.broadcast(new kiln.link.Message.Load(50));
+                }
+            });
+            flood.get(10, TimeUnit.SECONDS); // a TimeoutException here: the caller was left writing to the full pipe
+            // what a scrape of /metrics or /api/v1/status reads, while the pipe is still full
+            WorkerView w = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(Duration.ofSeconds(2), () -> pool.workers().get(0),
+                    "the worker's state is read without waiting on its pipe");
+            assertEquals(WorkerState.RUNNING, w.state());
+            assertEquals(4, org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(Duration.ofSeconds(2),
+                    () -> pool.totals().files().created()));
+            assertTrue(pool.sendTo(0, new kiln.link.Message.Load(40)), "still running: a command is taken, and waits");
+            long t0 = System.nanoTime();
+            pool.stop(Duration.ofMillis(500));
+            assertTrue(started.stream().noneMatch(Process::isAlive), "stop, then TERM ended it");
+            assertTrue(System.nanoTime() - t0 < TimeUnit.SECONDS.toNanos(8), "the stop did not wait on the full pipe");
+        } finally {
+            caller.shutdownNow();
+        }
     }
 
     private static void sleep(long ms) {

@@ -27,7 +27,8 @@ final class ParentWatchTest {
         Thread t = new Thread(new ParentWatch(parent, () -> {
             looks.incrementAndGet();
             return running.get();
-        }, told::add), "parent-watch-test");
+        }, told::add, kiln.util.Ticker.of(() -> 0L, nanos -> java.util.concurrent.locks.LockSupport.parkNanos(1_000_000L))),
+                "parent-watch-test"); // looks every millisecond: the test counts looks, not time
         t.setDaemon(true);
         t.start();
         return t;

@@ -80,7 +80,7 @@ class WorkerClassPathTest {
     @Test
     void theSameBuildsWorkerShare_isTheWorkersClassPath_asAPrivateCopy() throws IOException {
         write(WorkerClassPath.JAR, workerShare());
-        assertEquals(Optional.empty(), WorkerClassPath.mismatch(full, lean));
+        assertEquals(Optional.empty(), JarMatch.mismatch(full, lean));
         Path copy = Path.of(chosen());
         assertEquals(tmp.resolve("private"), copy.getParent());
         assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(copy.getParent())));
@@ -266,7 +266,7 @@ class WorkerClassPathTest {
     }
 
     private void assertMismatch(String why) throws IOException {
-        Optional<String> said = WorkerClassPath.mismatch(full, lean);
+        Optional<String> said = JarMatch.mismatch(full, lean);
         assertTrue(said.isPresent() && said.get().contains(why), said.toString());
         assertEquals(full.toString(), chosen());
         if (Files.isDirectory(tmp.resolve("private"))) {

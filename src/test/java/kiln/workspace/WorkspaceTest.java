@@ -22,6 +22,35 @@ final class WorkspaceTest {
     private static final String KILN_FILE = "KILNFIL1 and the rest of a payload";
 
     @Test
+    void tamperedCount_isReadWithoutWaitingOnASweep() throws Exception {
+        // a sweep or a count of leftovers holds the workspace's monitor while it walks directories
+        // (a dying disk answers slowly); a scrape of /metrics reads the tampered count meanwhile
+        try (Workspace ws = Workspace.open(tmp.resolve("data"))) {
+            java.util.concurrent.CountDownLatch held = new java.util.concurrent.CountDownLatch(1);
+            java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+            Thread sweeper = new Thread(() -> {
+                synchronized (ws) {
+                    held.countDown();
+                    try {
+                        release.await(20, TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+            });
+            sweeper.start();
+            try {
+                assertTrue(held.await(10, TimeUnit.SECONDS));
+                assertEquals(0, org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(2), ws::tampered),
+                        "read while the monitor is held");
+            } finally {
+                release.countDown();
+                sweeper.join(10_000);
+            }
+        }
+    }
+
+    @Test
     void open_makesLocksAndRemovesWhatItMade() throws Exception {
         Path data = tmp.resolve("data");
         try (Workspace ws = Workspace.open(data)) {

@@ -3,7 +3,6 @@ package kiln.stress.cpu;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.lang.management.ManagementFactory;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -49,16 +48,21 @@ public final class Replay {
 
     /** Runs {@code method}'s unit {@code seed} {@code runs} times on this thread. */
     public static Outcome run(CpuMethod method, long seed, int runs) {
+        return run(method, seed, runs, kiln.util.Ticker.SYSTEM);
+    }
+
+    /** The same, timed on {@code ticker}. */
+    static Outcome run(CpuMethod method, long seed, int runs, kiln.util.Ticker ticker) {
         long[] expected = method.answer(seed);
         long[] out = new long[expected.length];
         CpuMethod.Work work = method.newWork();
         int failed = 0;
         int first = -1;
-        long start = System.nanoTime();
+        long start = ticker.nanoTime();
         long half = start;
         for (int i = 0; i < runs; i++) {
             if (i == runs / 2) {
-                half = System.nanoTime();
+                half = ticker.nanoTime();
             }
             work.run(seed, out);
             int d = CpuMethod.firstDifference(expected, out);
@@ -67,7 +71,7 @@ public final class Replay {
                 first = first < 0 ? d : first;
             }
         }
-        long end = System.nanoTime();
+        long end = ticker.nanoTime();
         return new Outcome(runs, failed, first, out.clone(), end - start, end - half);
     }
 
@@ -78,48 +82,17 @@ public final class Replay {
 
     /** A cpu that is online and not one of {@code allowed} (the kernel's list syntax), to retest on. */
     public static Optional<Integer> otherCpu(String allowed) {
-        List<Integer> mine = cpuList(allowed);
-        try {
-            for (int c : cpuList(Files.readString(Path.of("/sys/devices/system/cpu/online")).strip())) {
-                if (!mine.contains(c)) {
-                    return Optional.of(c);
-                }
-            }
-        } catch (IOException | RuntimeException e) {
-            return Optional.empty();
-        }
-        return Optional.empty();
+        return CpuLists.otherCpu(allowed);
     }
 
     /** {@code 0-2,5} as [0, 1, 2, 5]; empty for anything else. */
     public static List<Integer> cpuList(String text) {
-        List<Integer> out = new ArrayList<>();
-        if (!text.matches("[0-9]+(-[0-9]+)?(,[0-9]+(-[0-9]+)?)*")) {
-            return out;
-        }
-        for (String part : text.split(",")) {
-            String[] r = part.split("-");
-            int from = Integer.parseInt(r[0]);
-            int to = r.length == 2 ? Integer.parseInt(r[1]) : from;
-            for (int c = from; c <= to && out.size() < 4096; c++) {
-                out.add(c);
-            }
-        }
-        return out;
+        return CpuLists.parse(text);
     }
 
     /** The cpus this process may run on, as Linux lists them; "?" when unknown. */
     public static String allowedCpus() {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-                if (line.startsWith("Cpus_allowed_list:")) {
-                    return line.substring(line.indexOf(':') + 1).strip();
-                }
-            }
-        } catch (IOException | RuntimeException e) {
-            return "?";
-        }
-        return "?";
+        return CpuLists.allowed();
     }
 
     /**
@@ -127,7 +100,7 @@ public final class Replay {
      * flags (so a retest runs the same instructions), pinned to {@code cpu}; empty without taskset.
      */
     static Optional<List<String>> pinnedCommand(String cpu, List<String> args) {
-        Optional<Path> taskset = taskset();
+        Optional<Path> taskset = CpuLists.taskset();
         Optional<String> java = ProcessHandle.current().info().command();
         if (taskset.isEmpty() || java.isEmpty()) {
             return Optional.empty();
@@ -149,16 +122,6 @@ public final class Replay {
         cmd.add(Replay.class.getName());
         cmd.addAll(args);
         return Optional.of(cmd);
-    }
-
-    private static Optional<Path> taskset() {
-        for (String dir : new String[] {"/usr/bin", "/bin", "/usr/sbin", "/sbin"}) {
-            Path p = Path.of(dir, "taskset");
-            if (Files.isExecutable(p)) {
-                return Optional.of(p);
-            }
-        }
-        return Optional.empty();
     }
 
     /**

@@ -5,11 +5,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.locks.LockSupport;
 import java.util.function.LongSupplier;
-import kiln.util.Threads;
 import kiln.workspace.Dir;
 import kiln.workspace.Errno;
 import kiln.workspace.FileIo;
@@ -38,8 +35,6 @@ public final class FileStorm implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(FileStorm.class);
     /** With verify on, one file in this many is read back. */
     public static final int VERIFY_EVERY = 16;
-    /** At the floor, at most {@code in-flight} files are deleted per window while no reading shows room. */
-    static final Duration ROOM_WINDOW = Duration.ofSeconds(1);
 
     private final StormOptions options;
     private final int workerId;
@@ -48,13 +43,9 @@ public final class FileStorm implements AutoCloseable {
     private final kiln.stress.Mismatches mismatches = new kiln.stress.Mismatches();
     private final FileCounters counters;
     private final SpaceGuard space;
-    private final Semaphore permits;
-    private final int batch;
-    /** Free permits at which a writer wakes the parked producer: half the window, so a wake hands out several runs. */
-    private final int wakeAt;
     private final Writers writers;
     private final int writerThreads;
-    private final Thread producer;
+    private final Producer producer;
     private final Dir parent;
     private final Dir workerDir;
     private final boolean ownsDir;
@@ -63,14 +54,7 @@ public final class FileStorm implements AutoCloseable {
     private final Sweeper sweeper;
     private final Creator creator;
     private final AtomicBoolean closedOnce = new AtomicBoolean();
-    private volatile boolean running;
-    private volatile boolean producerParked;
     private volatile long leftAfterStop;
-    /** Files deleted at the floor since a reading last showed room or the window began, and when it began; producer thread. */
-    private int roomMade;
-    private long roomWindowStart;
-    /** Whether the storm has said it churns at the floor (once: at the floor it does so every batch). */
-    private boolean floorSaid;
 
     /**
      * Prepares (does not start) a storm: opens the parent of {@code options.dir()}, then makes or
@@ -112,9 +96,7 @@ public final class FileStorm implements AutoCloseable {
             throw e;
         }
         this.shards = new Shards(workerDir, counters);
-        this.permits = new Semaphore(options.inFlight());
-        this.batch = Math.max(1, Math.min(64, options.inFlight() / 8));
-        this.wakeAt = Math.max(batch, options.inFlight() / 2);
+        int batch = Math.max(1, Math.min(64, options.inFlight() / 8));
         long block = Math.max(512, blockSize);
         this.space = new SpaceGuard(options.minFree(), (options.fileSize() + block - 1) / block * block, batch, options.share(),
                 usableSpace, ticker, logPrefix, counters, options.minFreeInodes(), freeInodes, inodeInterval.toNanos());
@@ -123,119 +105,18 @@ public final class FileStorm implements AutoCloseable {
         this.writerThreads = threads;
         this.sweeper = new Sweeper(workerId, logPrefix, ticker, options.dir(), shards, counters, kept);
         this.creator = new Creator(options, ticker, logPrefix, counters, space, shards, kept, sweeper, mismatches, this::writerDone);
-        this.writers = new Writers(threads, "kiln-w" + workerId + "-writer", io, workerId, options.fileSize(), creator);
-        this.producer = Threads.daemon("kiln-w" + workerId + "-files", this::produce);
+        this.writers = new Writers(threads, "kiln-w" + workerId + "-writer", io, workerId, options.fileSize(), creator, ticker);
+        FloorRoom floorRoom = new FloorRoom(options.inFlight(), batch, ticker, logPrefix, counters, space, kept, sweeper, writers);
+        this.producer = new Producer("kiln-w" + workerId + "-files", options.inFlight(), batch, ticker, counters, space, floorRoom, shards,
+                writers);
     }
 
     public void start() {
-        running = true;
         producer.start();
     }
 
-    private void produce() {
-        long index = 0;
-        Shards.Shard shard = null;
-        while (running) {
-            int granted = space.grant(batch);
-            if (granted == 0) {
-                if (!space.atFloor() || !makeRoom()) {
-                    LockSupport.parkNanos(this, SpaceGuard.CHECK_NANOS);
-                }
-                continue;
-            }
-            roomMade = 0; // the reading shows room again
-            space.roomToMake(true);
-            if (!permits.tryAcquire(granted)) {
-                // park until half the window is free, not once per finished file or batch (see writerDone)
-                producerParked = true;
-                if (!permits.tryAcquire(granted)) {
-                    LockSupport.parkNanos(this, TimeUnit.MILLISECONDS.toNanos(5));
-                    producerParked = false;
-                    continue;
-                }
-                producerParked = false;
-            }
-            space.took(granted);
-            int left = granted;
-            while (left > 0) {
-                if (shard == null || Layout.shardOf(index) != shard.number) {
-                    if (shard != null) {
-                        shards.release(shard);
-                    }
-                    shard = shards.open(Layout.shardOf(index));
-                    if (shard == null) {
-                        // counted; the next shard number is tried after a pause, never this one again
-                        index = Layout.firstIndexOf(Layout.shardOf(index) + 1);
-                        permits.release(left);
-                        LockSupport.parkNanos(this, SpaceGuard.CHECK_NANOS);
-                        break;
-                    }
-                }
-                // one task per run of files in the same shard: a hand-off per file costs as much as a create
-                int run = (int) Math.min(left, Layout.firstIndexOf(shard.number + 1) - index);
-                shard.refs.addAndGet(run);
-                submit(shard, index, run);
-                index += run;
-                left -= run;
-            }
-        }
-        if (shard != null) {
-            shards.release(shard);
-        }
-    }
-
-    /**
-     * At the floor: deletes up to a batch of the storm's oldest files, so that it goes on creating
-     * and deleting there rather than stopping with a disk's worth of files held; when someone else
-     * fills the file system, the storm's files make way. Gives up (false) when it keeps none, or
-     * when it has deleted a window's worth ({@code in-flight}) in the last {@link #ROOM_WINDOW}
-     * without a reading that shows room: a file system that frees space lazily (btrfs, at its next
-     * commit) is drained at most that fast, not emptied at once. At the inode floor, one batch per
-     * reading of the inodes ({@link SpaceGuard#mayMakeRoomForInodes}). Producer thread only.
-     */
-    private boolean makeRoom() {
-        if (!space.mayMakeRoomForInodes()) {
-            return false; // a batch made room since the last inode reading: wait for the next to show it
-        }
-        long now = ticker.nanoTime();
-        if (roomMade >= options.inFlight() && now - roomWindowStart >= ROOM_WINDOW.toNanos()) {
-            roomMade = 0;
-        }
-        if (roomMade == 0) {
-            roomWindowStart = now;
-        }
-        int n = 0;
-        if (roomMade < options.inFlight()) {
-            Writers.Lane lane = writers.lane();
-            long index;
-            while (n < batch && (index = kept.pollOldest()) >= 0) {
-                sweeper.delete(lane, index);
-                n++;
-            }
-        }
-        if (n > 0 && !floorSaid) {
-            floorSaid = true;
-            LOG.info("{}at the {}: deleting the oldest files to make room, so the storm goes on there",
-                    logPrefix, space.floorName());
-        }
-        roomMade += n;
-        counters.floorDeleted.add(n);
-        space.roomToMake(n > 0);
-        return n > 0;
-    }
-
-    /** Hands {@code count} creations (as many permits, taken) to a writer; each permit returns as its file is done. */
-    private void submit(Shards.Shard shard, long first, int count) {
-        counters.submitted(count);
-        writers.submit(shard, first, count);
-    }
-
     private void writerDone() {
-        counters.inFlight.decrementAndGet();
-        permits.release();
-        if (producerParked && permits.availablePermits() >= wakeAt) {
-            LockSupport.unpark(producer);
-        }
+        producer.writerDone();
     }
 
     /** Corrupts the next file written (one bit, after its checksum) and reads it back. */
@@ -280,13 +161,7 @@ public final class FileStorm implements AutoCloseable {
 
     /** Stops creating and waits up to {@code budget} for the creations in flight; files stay. */
     void stop(Duration budget) {
-        running = false;
-        LockSupport.unpark(producer);
-        try {
-            producer.join(Math.max(1, budget.toMillis() / 2));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        producer.stop(Duration.ofNanos(budget.toNanos() / 2));
         writers.finish(budget);
     }
 

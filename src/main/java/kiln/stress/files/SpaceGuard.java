@@ -27,7 +27,7 @@ final class SpaceGuard {
     static final long FULL_BACKOFF_NANOS = TimeUnit.SECONDS.toNanos(1);
     /**
      * How long a pause lasts before it is logged (and so its end too): longer than a storm waits at
-     * the floor between windows of deletes ({@link FileStorm#ROOM_WINDOW}), so that neither floods the log.
+     * the floor between windows of deletes ({@link FloorRoom#ROOM_WINDOW}), so that neither floods the log.
      */
     static final long PAUSE_SAID_AFTER_NANOS = TimeUnit.SECONDS.toNanos(2);
 

@@ -6,7 +6,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 import kiln.util.Threads;
 import kiln.util.Ticker;
 import kiln.workspace.Errno;
@@ -98,15 +97,13 @@ final class Sweeper {
                             retryUndeleted(lane);
                             return;
                         } else {
-                            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
+                            ticker.parkNanos(Writers.POLL_NANOS);
                         }
                     }
                 });
             }
             cleaners.shutdown();
-            cleaners.awaitTermination(Math.max(1, deadline - ticker.nanoTime()), TimeUnit.NANOSECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+            ticker.awaitUntil(deadline, Writers.POLL_NANOS, cleaners::isTerminated);
         } finally {
             Threads.shutdown(cleaners, Duration.ofMillis(200));
         }

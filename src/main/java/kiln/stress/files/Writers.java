@@ -9,6 +9,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import kiln.util.Threads;
+import kiln.util.Ticker;
 import kiln.workspace.FileIo;
 
 /**
@@ -21,6 +22,8 @@ import kiln.workspace.FileIo;
 final class Writers {
     /** How long a writer may take to finish the one creation it is in, once the rest are dropped. */
     private static final Duration ABANDON_WAIT = Duration.ofMillis(500);
+    /** How often a wait for the writers looks whether they are done. */
+    static final long POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
 
     /** What the writers do for the storm. */
     interface Work {
@@ -58,8 +61,11 @@ final class Writers {
     private final Work work;
     private volatile boolean abandoned;
 
-    Writers(int threads, String name, FileIo io, int workerId, int fileSize, Work work) {
+    private final Ticker ticker;
+
+    Writers(int threads, String name, FileIo io, int workerId, int fileSize, Work work, Ticker ticker) {
         this.work = work;
+        this.ticker = ticker;
         this.pool = new ThreadPoolExecutor(threads, threads, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(),
                 Threads.factory(name, true));
         // one byte more than a file should hold, so that a read-back catches a file that grew
@@ -91,16 +97,12 @@ final class Writers {
      */
     void finish(Duration budget) {
         pool.shutdown();
-        try {
-            if (!pool.awaitTermination(Math.max(1, budget.toMillis()), TimeUnit.MILLISECONDS)) {
-                abandoned = true;
-                List<Runnable> queued = new ArrayList<>();
-                pool.getQueue().drainTo(queued); // not shutdownNow: it would interrupt creations under way
-                queued.forEach(r -> ((Run) r).drop(0));
-                pool.awaitTermination(ABANDON_WAIT.toMillis(), TimeUnit.MILLISECONDS);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        if (!ticker.awaitUntil(ticker.nanoTime() + budget.toNanos(), POLL_NANOS, pool::isTerminated)) {
+            abandoned = true;
+            List<Runnable> queued = new ArrayList<>();
+            pool.getQueue().drainTo(queued); // not shutdownNow: it would interrupt creations under way
+            queued.forEach(r -> ((Run) r).drop(0));
+            ticker.awaitUntil(ticker.nanoTime() + ABANDON_WAIT.toNanos(), POLL_NANOS, pool::isTerminated);
         }
     }
 

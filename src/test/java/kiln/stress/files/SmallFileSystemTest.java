@@ -160,17 +160,26 @@ final class SmallFileSystemTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("kiln.stress.files.Storms#ios")
     void fullDisk_isCountedNotFatal_andCreationResumesWhenSpaceReturns(FileIo io) throws Exception {
-        FileStorm s = storm(io, 0);
+        Storms.Clock clock = new Storms.Clock();
+        FileStorm s = big(io, "w0", 1024, 0, 1, clock);
         s.start();
         await().atMost(Duration.ofSeconds(20)).until(() -> s.errors(kiln.link.FileOp.CREATE) + s.errors(kiln.link.FileOp.WRITE) > 100);
+        await().atMost(Duration.ofSeconds(10)).until(() -> s.inFlight() == 0);
         long created = s.created();
         assertTrue(created > 1000, "filled the disk first: " + created);
         assertTrue(s.paused(), "backs off from a full disk instead of spinning");
         assertEquals(0, s.floorDeleted(), "no floor (0): a full disk makes no room by deleting");
         long errorsNow = s.errors(kiln.link.FileOp.CREATE) + s.errors(kiln.link.FileOp.WRITE);
-        Thread.sleep(500);
-        assertTrue(s.errors(kiln.link.FileOp.CREATE) + s.errors(kiln.link.FileOp.WRITE) - errorsNow <= 1000,
-                "at most one window of failures per back-off");
+        clock.awaitParks(20);
+        assertEquals(errorsNow, s.errors(kiln.link.FileOp.CREATE) + s.errors(kiln.link.FileOp.WRITE),
+                "while the back-off lasts (the clock stands still), the storm looks but tries nothing");
+        clock.advance(SpaceGuard.FULL_BACKOFF_NANOS);
+        await().atMost(Duration.ofSeconds(10)).until(() -> s.errors(kiln.link.FileOp.CREATE) + s.errors(kiln.link.FileOp.WRITE) > errorsNow);
+        await().atMost(Duration.ofSeconds(10)).until(() -> s.inFlight() == 0);
+        clock.awaitParks(20);
+        long tried = s.errors(kiln.link.FileOp.CREATE) + s.errors(kiln.link.FileOp.WRITE) - errorsNow;
+        assertTrue(tried <= 1000, "one window of failures per back-off, then it waits again: " + tried);
+        assertTrue(s.paused(), "and backs off again");
         s.stopAndClean(Duration.ofSeconds(20));
         assertEquals(s.created(), s.deleted(), "every file it made is gone, ENOSPC or not");
         try (var list = Files.list(mount)) {
@@ -280,9 +289,13 @@ final class SmallFileSystemTest {
     }
 
     private FileStorm big(FileIo io, String dir, int size, long minFree, int share) throws IOException {
+        return big(io, dir, size, minFree, share, Ticker.SYSTEM);
+    }
+
+    private FileStorm big(FileIo io, String dir, int size, long minFree, int share, Ticker ticker) throws IOException {
         var options = new StormOptions(mount.resolve(dir), size, 1000, 2, 1_000_000, minFree, false, false, share);
         asked = new Storms.Asked(this::free);
-        return storms.track(new FileStorm(options, io, 0, Ticker.SYSTEM, asked, store.getBlockSize()));
+        return storms.track(new FileStorm(options, io, 0, ticker, asked, store.getBlockSize()));
     }
 
     /** The free-space source of the storm made last. */

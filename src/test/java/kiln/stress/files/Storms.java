@@ -61,4 +61,35 @@ final class Storms implements AfterEachCallback {
             org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> count.get() >= from + more);
         }
     }
+
+    /**
+     * A clock that moves only when the test moves it. Its waits count (a test that checks nothing
+     * happens while the clock stands still waits for the storm to look a few times) and last at
+     * most a millisecond of real time, so a storm on it neither spins nor sleeps.
+     */
+    static final class Clock implements kiln.util.Ticker {
+        private final AtomicLong nanos = new AtomicLong(1_000_000_000L);
+        private final AtomicLong parks = new AtomicLong();
+
+        @Override
+        public long nanoTime() {
+            return nanos.get();
+        }
+
+        @Override
+        public void parkNanos(long wait) {
+            parks.incrementAndGet();
+            java.util.concurrent.locks.LockSupport.parkNanos(Math.min(wait, 1_000_000L));
+        }
+
+        void advance(long by) {
+            nanos.addAndGet(by);
+        }
+
+        /** Returns once the storm's threads waited {@code more} times more than they had now (bounded: 10 s). */
+        void awaitParks(int more) {
+            long from = parks.get();
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> parks.get() >= from + more);
+        }
+    }
 }
