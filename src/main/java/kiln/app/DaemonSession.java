@@ -41,6 +41,8 @@ public final class DaemonSession {
     private final Work work = new Work();
     private final CountDownLatch shutdown = new CountDownLatch(1);
     private HardwareSampler sampler;
+    /** Screens cores between runs (kiln.screen.*); off unless configured. */
+    private kiln.screen.Screener screener;
     private Thread runThread;
     /** The run in progress, for stop requests; null when idle. */
     private Run current;
@@ -103,13 +105,20 @@ public final class DaemonSession {
             http = new HttpApi(base.http().host(), base.http().port());
             Routes.observe(http, metrics, this::status, work);
             metrics.problem(this::problem);
+            screener = kiln.screen.Screener.open(base);
+            sampler.addListener(screener::onSample);
+            kiln.metrics.ScreenMeters.register(metrics.registry(), screener);
             http.get("/readyz", r -> problem() == null
                     ? new Reply(200, "text/plain; charset=utf-8", "ok\n")
                     : Reply.json(503, Json.object(Map.of("ready", false, "problem", problem()))));
             kept.install(http);
             ControlRoutes.install(http, token.token(), control);
             http.start();
+            screener.start();
         } catch (IOException | RuntimeException e) {
+            if (screener != null) {
+                screener.close();
+            }
             sampler.close();
             kept.close();
             System.err.println("kiln: cannot listen on " + base.http().host() + ":" + base.http().port() + ": " + e.getMessage());
@@ -131,6 +140,7 @@ public final class DaemonSession {
             Thread.currentThread().interrupt();
         }
         LOG.info("stopping the daemon");
+        screener.close();
         stopRun();
         joinRun(Duration.ofSeconds(30));
         http.close();
@@ -159,10 +169,12 @@ public final class DaemonSession {
             state = state.moveTo(RunState.STARTING);
             lastResult = null;
         }
+        screener.pauseForRun(); // the run wins: a screen in progress stops first
         PreparedRun p;
         try {
             p = PreparedRun.prepare(configFile, base, overrides, nameOfKey, work);
         } catch (PreparedRun.Refused e) {
+            screener.runEnded();
             setState(RunState.IDLE);
             return e.reply;
         }
@@ -227,6 +239,7 @@ public final class DaemonSession {
             current = null;
             state = state.moveTo(RunState.IDLE);
         }
+        screener.runEnded();
     }
 
     private synchronized void setState(RunState s) {
@@ -297,6 +310,7 @@ public final class DaemonSession {
         if (lastResult != null) {
             doc.put("last_run", lastResult);
         }
+        doc.put("screening", screener.status());
         return doc;
     }
 

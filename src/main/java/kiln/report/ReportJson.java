@@ -14,7 +14,7 @@ import kiln.supervisor.VerifyErrorLog;
  * ({@link Report#SCHEMA_VERSION}), which dashboards and scripts read; rates are rounded,
  * a quantity that has no value is null.
  */
-final class ReportJson {
+public final class ReportJson {
     private ReportJson() {
     }
 
@@ -276,27 +276,32 @@ final class ReportJson {
         m.put("count", r.verifyErrors());
         List<Map<String, Object>> list = new ArrayList<>();
         for (VerifyErrorLog.Entry e : r.findings().errors()) {
-            Map<String, Object> one = new LinkedHashMap<>();
-            one.put("worker", e.worker());
-            one.put("cpu", e.cpus());
-            one.put("stressor", e.stressor());
-            one.put("method", e.method());
-            one.put("expected", e.expected());
-            one.put("actual", e.actual());
-            if (!e.where().isEmpty()) {
-                one.put("where", e.where());
-            }
-            if (e.cpu() != null) {
-                putCpuMiscompare(one, e.cpu());
-            }
-            // what else the stressor said (memory: pass, offset, mask, reread); whole numbers as numbers
-            e.detail().forEach((k, v) -> one.putIfAbsent(k, v.matches("-?[0-9]{1,18}") ? (Object) Long.parseLong(v) : v));
-            one.put("time", java.time.Instant.ofEpochMilli(e.atMillis()).toString());
-            list.add(one);
+            list.add(errorMap(e));
         }
         m.put("first", list);
         m.put("not_shown", Math.max(0, r.verifyErrors() - list.size()));
         return m;
+    }
+
+    /** One error record, as a run's report and a screen's result give it. */
+    public static Map<String, Object> errorMap(VerifyErrorLog.Entry e) {
+        Map<String, Object> one = new LinkedHashMap<>();
+        one.put("worker", e.worker());
+        one.put("cpu", e.cpus());
+        one.put("stressor", e.stressor());
+        one.put("method", e.method());
+        one.put("expected", e.expected());
+        one.put("actual", e.actual());
+        if (!e.where().isEmpty()) {
+            one.put("where", e.where());
+        }
+        if (e.cpu() != null) {
+            putCpuMiscompare(one, e.cpu());
+        }
+        // what else the stressor said (memory: pass, offset, mask, reread); whole numbers as numbers
+        e.detail().forEach((k, v) -> one.putIfAbsent(k, v.matches("-?[0-9]{1,18}") ? (Object) Long.parseLong(v) : v));
+        one.put("time", java.time.Instant.ofEpochMilli(e.atMillis()).toString());
+        return one;
     }
 
     /** Per evidence source: before, after and what grew, by place; "unavailable" where this machine has none. */

@@ -161,6 +161,58 @@ public final class RunHistory implements AutoCloseable {
         return Optional.of(new String(buf.array(), 0, buf.position(), StandardCharsets.UTF_8));
     }
 
+    /** kiln's own small state files kept beside the reports ({@code screening.json}): never a report's name. */
+    private static final Pattern SIDE = Pattern.compile("[a-z][a-z-]{0,30}\\.json");
+
+    /**
+     * A state file kept beside the reports, or empty when there is none (or a link, a directory,
+     * anything but a plain file, stands under its name: not followed). Read as reports are, at
+     * most {@link #MAX_REPORT} bytes.
+     *
+     * @throws FsException when it cannot be read, or is larger than that ({@link Errno#EFBIG})
+     */
+    public synchronized Optional<String> readState(String name) throws FsException {
+        requireStateName(name);
+        if (runs.kind(name) != EntryKind.FILE) {
+            return Optional.empty();
+        }
+        ByteBuffer buf = ByteBuffer.allocate(MAX_REPORT + 1);
+        runs.read(name, buf);
+        if (buf.position() > MAX_REPORT) {
+            throw new FsException(Errno.EFBIG, "read", runs.path() + "/" + name, null);
+        }
+        return Optional.of(new String(buf.array(), 0, buf.position(), StandardCharsets.UTF_8));
+    }
+
+    /**
+     * Replaces a state file kept beside the reports as a report is kept: written whole under a
+     * temporary name (created new, mode {@link Layout#FILE_MODE}, no link followed), synced,
+     * renamed over the old one, the directory synced. A crash leaves the old state or the new one.
+     */
+    public synchronized void replaceState(String name, String text) throws FsException {
+        requireStateName(name);
+        String temporary = ".tmp-" + name;
+        removeIfThere(temporary);
+        try {
+            runs.writeNew(temporary, ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8)), true);
+        } catch (FileIo.FileFailure e) {
+            throw new FsException(e.errno(), "write", runs.path() + "/" + temporary, e.getMessage());
+        }
+        try {
+            runs.rename(temporary, name);
+            sync();
+        } catch (FsException e) {
+            removeIfThere(temporary);
+            throw e;
+        }
+    }
+
+    private static void requireStateName(String name) {
+        if (!SIDE.matcher(name).matches() || NAME.matcher(name).matches()) {
+            throw new IllegalArgumentException("not a state file name: " + name);
+        }
+    }
+
     /** The newest report, if any. */
     public Optional<String> latest() throws FsException {
         List<String> all = ids();
