@@ -59,7 +59,8 @@ final class CoreScreen implements ScreenRunner {
 
     /** The real launcher: pinned worker JVMs with the daemon's heap, or empty where taskset cannot pin them. */
     static java.util.Optional<WorkerLauncher> pinnedLauncher(Settings s) {
-        JvmWorkerLauncher l = new JvmWorkerLauncher(s.workers().heapBytes(), s.screen().burst().memoryBytes(), true);
+        // at the lowest priority: a workload that wants the core gets it, the screen takes what is left
+        JvmWorkerLauncher l = new JvmWorkerLauncher(s.workers().heapBytes(), s.screen().burst().memoryBytes(), true, null, true);
         return l.pinning() ? java.util.Optional.of(l) : java.util.Optional.empty();
     }
 

@@ -146,7 +146,8 @@ final class ScreenSchedule {
                 Durations.format(Duration.ofSeconds((long) perScreen)), Durations.format(Duration.ofSeconds((long) round)), logicalCores));
     }
 
-    private static String plain(double d) {
+    /** A number as a person writes it: 1, 0.5, 0.01. */
+    static String plain(double d) {
         return java.math.BigDecimal.valueOf(d).stripTrailingZeros().toPlainString();
     }
 }

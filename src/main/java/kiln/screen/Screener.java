@@ -1,8 +1,5 @@
 package kiln.screen;
 
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -96,7 +93,7 @@ public final class Screener implements AutoCloseable {
             LOG.warn("{}", warning);
         }
         LOG.info("screening {} of {} cores at a time, every core within {}, at most {}% of the machine's CPU", settings.coresAtOnce(),
-                logicalCores, kiln.config.Durations.format(settings.window()), plain(settings.limits().dutyPercent()));
+                logicalCores, kiln.config.Durations.format(settings.window()), ScreenSchedule.plain(settings.limits().dutyPercent()));
         thread = Threads.daemon("kiln-screen", this::loop);
         thread.start();
     }
@@ -223,38 +220,13 @@ public final class Screener implements AutoCloseable {
 
     /** For {@code GET /api/v1/status}: what screening is doing, each core's last screen, the last result and the last failure. */
     public Map<String, Object> status() {
-        Map<String, Object> m = new LinkedHashMap<>();
         if (!enabled()) {
-            m.put("state", "off");
-            return m;
+            return Map.of("state", "off");
         }
+        Map<String, Object> m;
         synchronized (lock) {
-            m.put("state", screening != null ? "screening" : "waiting");
-            if (screening != null) {
-                m.put("cpus", screening);
-            } else {
-                m.put("waiting", waiting);
-                m.put("next_cpus", state.nextCores(settings.coresAtOnce()));
-                m.put("next_at", Instant.ofEpochMilli(Math.max(schedule.notBeforeMillis(), System.currentTimeMillis())).toString());
-            }
-            m.put("window_seconds", settings.window().toSeconds());
-            m.put("duty_percent", settings.limits().dutyPercent());
-            m.put("cpu_seconds", state.cpuNanos() / 1e9);
-            List<Map<String, Object>> cores = new ArrayList<>();
-            for (int cpu = 0; cpu < state.cores(); cpu++) {
-                Map<String, Object> c = new LinkedHashMap<>();
-                c.put("cpu", cpu);
-                c.put("last_screened", state.lastScreened(cpu) == 0 ? null : Instant.ofEpochMilli(state.lastScreened(cpu)).toString());
-                c.put("verdict", state.lastVerdict(cpu));
-                cores.add(c);
-            }
-            m.put("cores", cores);
-            if (state.last() != null) {
-                m.put("last", state.last());
-            }
-            if (state.lastFailure() != null) {
-                m.put("last_failure", state.lastFailure());
-            }
+            m = ScreenStatus.of(state, screening, waiting, state.nextCores(settings.coresAtOnce()),
+                    Math.max(schedule.notBeforeMillis(), System.currentTimeMillis()), settings);
         }
         String problem = store.problem();
         if (problem != null) {
@@ -313,10 +285,6 @@ public final class Screener implements AutoCloseable {
         synchronized (lock) {
             return screening != null;
         }
-    }
-
-    private static String plain(double d) {
-        return java.math.BigDecimal.valueOf(d).stripTrailingZeros().toPlainString();
     }
 
     /** Stops screening: a screen in progress stops (its workers gone) before this returns, within the stop grace. Idempotent. */
