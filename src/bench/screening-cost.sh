@@ -86,14 +86,20 @@ fi
 
 echo "== 2. a one-thread SHA-256 workload, $secs s windows, screening on (a screen starts at once, max-load 100) and off, interleaved"
 on_all=(); off_all=()
-for r in $(seq "$pairs"); do
+measure_on() {
   start 'kiln.screen { enabled = true, max-load = 100 }'
   on=$(workload)
   screened=$(field "sum(1 for c in d['cores'] if c['last_screened']) + (1 if d['state'] == 'screening' else 0)")
   stop
+}
+measure_off() {
   start 'kiln.screen.enabled = false'
   off=$(workload)
   stop
+}
+for r in $(seq "$pairs"); do
+  # the order alternates, so that a machine whose load drifts one way favours neither
+  if [ $((r % 2)) = 1 ]; then measure_on; measure_off; else measure_off; measure_on; fi
   on_all+=("$on"); off_all+=("$off")
   python3 -c "import sys; on, off = map(float, sys.argv[1:3]); print(f'round {sys.argv[3]}: screening {on} MB/s ({sys.argv[4]} core screens in the window), not screening {off} MB/s: {on / off:.3f}x')" \
     "$on" "$off" "$r" "$screened"
