@@ -49,12 +49,17 @@ final class ScreenerTest {
         }
     }
 
-    @Test
-    void state_survivesARestartOnRealFiles() throws Exception {
+    /** A screener with a passing fake screen runs until {@code cpu} is screened, and keeps its state. */
+    private void screenUntil(int cpu) throws Exception {
         try (Screener first = screener((cores, stop) -> passed(cores))) {
             first.start();
-            await(() -> first.lastScreenedSeconds(2) > 0, "every core screened");
+            await(() -> first.lastScreenedSeconds(cpu) > 0, "cpu " + cpu + " screened");
         }
+    }
+
+    @Test
+    void state_survivesARestartOnRealFiles() throws Exception {
+        screenUntil(2);
         Path kept = dir.resolve(".kiln-runs").resolve(ScreenStore.FILE);
         assertEquals("r--------", PosixFilePermissions.toString(Files.getPosixFilePermissions(kept)), "as private as a kept report");
         assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(kept.getParent())));
@@ -75,10 +80,7 @@ final class ScreenerTest {
 
     @Test
     void corruptState_startsOverAndSaysSo() throws Exception {
-        try (Screener first = screener((cores, stop) -> passed(cores))) {
-            first.start();
-            await(() -> first.lastScreenedSeconds(0) > 0, "a core screened");
-        }
+        screenUntil(0);
         Path kept = dir.resolve(".kiln-runs").resolve(ScreenStore.FILE);
         kept.toFile().setWritable(true);
         Files.writeString(kept, "{\"schema\": 1, \"cores\": [");
