@@ -109,10 +109,10 @@ final class Budget {
      * asking for more than the quota are only throttled by it (which would read as the machine
      * failing to keep up), so they ask for what the quota allows.
      */
-    static Settings fitCpuQuota(Settings s, java.util.Optional<Double> quotaCores, java.io.PrintStream messages) {
+    static Settings fitCpuQuota(Settings s, java.util.Optional<Double> quotaCores, int processors, java.io.PrintStream messages) {
         Settings fitted = fitLoad(s, quotaCores, messages);
         // more workers than cores is said too: it is why no core will be compared with its siblings
-        SlowCores.oversubscription(fitted, quotaCores, Runtime.getRuntime().availableProcessors())
+        SlowCores.oversubscription(fitted, quotaCores, processors)
                 .ifPresent(w -> messages.println("kiln: " + w));
         return fitted;
     }

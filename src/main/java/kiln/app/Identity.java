@@ -13,8 +13,8 @@ final class Identity {
     private Identity() {
     }
 
-    static Map<String, Object> of(Settings settings, Instant start, Instant end) {
-        HostFacts h = HostFacts.read();
+    static Map<String, Object> of(Settings settings, Instant start, Instant end, Host host) {
+        HostFacts h = host.facts();
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("hostname", h.hostname());
         m.put("start", start.toString());
@@ -27,8 +27,8 @@ final class Identity {
         m.put("cores", h.cores());
         m.put("threads", h.threads());
         m.put("memory_bytes", h.memoryBytes());
-        m.put("hardware", kiln.sampler.MachineInventory.serials(java.nio.file.Path.of("/")));
-        m.put("cpu_frequency_at_end_hz", kiln.sampler.MachineInventory.coreFrequenciesHz(java.nio.file.Path.of("/")));
+        m.put("hardware", host.hardware());
+        m.put("cpu_frequency_at_end_hz", host.coreClocksHz());
         m.put("configuration", asMap(settings));
         return m;
     }

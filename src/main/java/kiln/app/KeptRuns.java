@@ -7,6 +7,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import kiln.fleet.CoreFailures;
+import kiln.fleet.CoreLedger;
+import kiln.fleet.CoresDocument;
+import kiln.fleet.LedgerReading;
 import kiln.http.HttpApi;
 import kiln.http.HttpApi.Reply;
 import kiln.http.Json;
@@ -42,9 +46,12 @@ final class KeptRuns implements AutoCloseable {
     private volatile String keptProblem;
     private final Map<String, Object> last;
     private final Work work;
+    /** The per-core failure ledger beside the reports; null when they cannot be kept. */
+    private final CoreLedger ledger;
 
     private KeptRuns(RunHistory history, String cannotKeep, String keptProblem, Map<String, Object> last, Work work) {
         this.history = history;
+        this.ledger = history == null ? null : CoreLedger.open(history.ledger());
         this.cannotKeep = cannotKeep;
         this.keptProblem = keptProblem;
         this.last = last;
@@ -137,9 +144,16 @@ final class KeptRuns implements AutoCloseable {
         }
     }
 
-    /** Why reports cannot be kept, or why a kept one cannot be used; null when all is well. */
+    /** Why reports cannot be kept, why a kept one cannot be used, or why the ledger cannot be trusted; null when all is well. */
     String problem() {
-        return cannotKeep != null ? cannotKeep : keptProblem;
+        String reports = cannotKeep != null ? cannotKeep : keptProblem;
+        String cores = ledger == null ? null : ledger.problem();
+        return reports == null ? cores : cores == null ? reports : reports + "; " + cores;
+    }
+
+    /** The per-core failure ledger, where runs and screening bursts record a core's failures; null when reports cannot be kept. */
+    CoreLedger ledger() {
+        return ledger;
     }
 
     /** The last kept report as a map, or null. */
@@ -150,6 +164,8 @@ final class KeptRuns implements AutoCloseable {
     void install(HttpApi http) {
         http.get(RUNS, r -> list());
         http.getUnder(RUNS + "/", r -> one(r.path().substring(RUNS.length() + 1)));
+        http.get("/api/v1/cores", r -> ledger == null ? unavailable()
+                : Reply.json(200, Json.object(CoresDocument.of(ledger.reading(), ledger.path(), ledger.problem()))));
     }
 
     /**
@@ -165,6 +181,7 @@ final class KeptRuns implements AutoCloseable {
         try {
             String id = history.save(at, sequence -> {
                 result.put(KeptReport.SEQUENCE, sequence);
+                recordCores(report, RunHistory.idOf(sequence, at), at, result);
                 return kiln.report.JsonText.pretty(result); // the report's order and plain numbers, as kiln run --report writes it
             });
             result.put("id", id);
@@ -175,6 +192,30 @@ final class KeptRuns implements AutoCloseable {
                     + "): a restart would not remember its verdict (" + report.verdict() + ")";
             LOG.error("{}", keptProblem);
         }
+    }
+
+    /**
+     * Writes the run's core failures to the ledger before its report is kept, and says in the
+     * report which of its cores are recidivist (a reason of the verdict) and what the ledger holds.
+     */
+    private void recordCores(Report report, String id, Instant end, Map<String, Object> result) {
+        List<kiln.fleet.CoreFailure> failures = CoreFailures.of(report, id, end);
+        ledger.record(failures);
+        LedgerReading now = ledger.reading();
+        List<String> reasons = new ArrayList<>();
+        java.util.Set<String> failedHere = new java.util.HashSet<>();
+        failures.forEach(f -> failedHere.add(f.cpu()));
+        for (LedgerReading.Core c : now.recidivists()) {
+            if (failedHere.contains(c.cpu())) {
+                reasons.add("cpu " + c.cpu() + " is recidivist: it failed in " + c.runs().size() + " runs (" + String.join(", ", c.runs())
+                        + "), first " + c.first() + "; see " + ledger.path());
+            }
+        }
+        if (!reasons.isEmpty() && result.get("verdict_reasons") instanceof List<?> had) {
+            had.forEach(r -> reasons.add(String.valueOf(r)));
+            result.put("verdict_reasons", reasons);
+        }
+        result.put("cores", CoresDocument.of(now, ledger.path(), ledger.problem()));
     }
 
     private Reply unavailable() {

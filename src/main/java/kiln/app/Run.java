@@ -52,12 +52,34 @@ final class Run {
         }
     }
 
-    /** What a run did and why it ended. */
-    record Result(Report report, End end) {
+    /**
+     * What a run did and why it ended, and where its report went.
+     *
+     * @param reportError why the report asked for ({@code kiln.run.report}) could not be written; null when written or none asked
+     */
+    record Result(Report report, End end, String reportError) {
+        /** The report asked for is missing. */
+        boolean reportLost() {
+            return reportError != null;
+        }
+    }
+
+    /** What the caller does while the run goes: said when the workers are up, and about four times a second after. */
+    interface Course {
+        /**
+         * The wait for the workers is over and the run goes on, unless this says no (the daemon,
+         * told to stop meanwhile).
+         *
+         * @param started whether any worker reported in
+         */
+        boolean begins(boolean started);
+
+        void tick(Duration elapsed);
     }
 
     private final Stress stress;
     private final Ticker ticker;
+    private final Host host;
     private HardwareSampler sampler;
     private final CountDownLatch stopRequest = new CountDownLatch(1);
     private long started;
@@ -66,9 +88,10 @@ final class Run {
     /** What was said at start will not go as asked, for the report. */
     private final List<String> warnings;
 
-    Run(Stress stress, Ticker ticker, List<String> warnings) {
+    Run(Stress stress, Machine machine, List<String> warnings) {
         this.stress = stress;
-        this.ticker = ticker;
+        this.ticker = machine.ticker();
+        this.host = machine.host();
         this.warnings = List.copyOf(warnings);
     }
 
@@ -83,7 +106,7 @@ final class Run {
 
     /** Starts the worker JVMs; they report in while the caller loads the rest. */
     void launch() {
-        evidenceBefore = kiln.sampler.Evidence.read();
+        evidenceBefore = host.evidence();
         stress.start();
     }
 
@@ -98,7 +121,7 @@ final class Run {
         boolean any = stress.awaitStarted(startTimeout(stress.memoryPerWorker()), this::stopRequested);
         sampler.resetAverage();
         started = ticker.nanoTime();
-        startedAt = java.time.Instant.now();
+        startedAt = host.now();
         return any;
     }
 
@@ -126,6 +149,22 @@ final class Run {
         return java.util.Optional.of("the CPU ramp (" + kiln.config.Durations.format(ramp) + ") is longer than the run ("
                 + kiln.config.Durations.format(length) + "): the load reaches " + reached + "% of its " + s.cpu().load()
                 + "% target by the end");
+    }
+
+    /**
+     * The run's course once launched: the wait for its workers, then for its end. Without a
+     * worker and without a stop asked for, it ends {@link End#NOT_STARTED}; when {@code course}
+     * does not begin, {@link End#STOPPED}.
+     */
+    End toEnd(HardwareSampler sampler, Course course) throws InterruptedException {
+        boolean started = awaitStarted(sampler);
+        if (!started && !stopRequested()) {
+            return End.NOT_STARTED;
+        }
+        if (!course.begins(started)) {
+            return End.STOPPED;
+        }
+        return awaitEnd(course::tick);
     }
 
     /** Asks the run to end now, cleanly. Any thread; returns at once; also ends the wait for the workers. */
@@ -174,30 +213,45 @@ final class Run {
     }
 
     /** Cores slower than their siblings, and a clock that dropped under load. */
-    private static List<String> slow(Stress stress) {
+    private List<String> slow() {
         List<String> out = new java.util.ArrayList<>(SlowCores.find(stress.pool().workers(), stress.settings().verdict().slowCorePercent()));
-        FrequencyDrop.find(stress.monitor().history().columns(), FrequencyDrop.maxHz(java.nio.file.Path.of("/"))).ifPresent(out::add);
+        FrequencyDrop.find(stress.monitor().history().columns(), host.maxCpuHz()).ifPresent(out::add);
         return out;
     }
 
     /**
-     * Stops the workers (they remove their files) and reports, with what is left in
-     * {@code workspace} after that; the stress time ends here, not after cleanup.
+     * Stops the workers (they remove their files), reports, with what is left in {@code workspace}
+     * after that, and writes the report asked for; the stress time ends here, not after cleanup.
      */
     Result stop(End end, kiln.workspace.Workspace workspace) {
         Duration elapsed = end == End.NOT_STARTED ? Duration.ZERO : elapsed();
         double load = sampler == null ? Double.NaN : sampler.averageCpuLoad();
-        java.time.Instant endedAt = java.time.Instant.now();
+        java.time.Instant endedAt = host.now();
         // before the workers stop: the identity carries each core's clock under the run's load
-        java.util.Map<String, Object> identity = Identity.of(stress.settings(), startedAt == null ? endedAt : startedAt, endedAt);
+        java.util.Map<String, Object> identity = Identity.of(stress.settings(), startedAt == null ? endedAt : startedAt, endedAt, host);
         stress.close();
-        kiln.sampler.Evidence after = kiln.sampler.Evidence.read();
+        kiln.sampler.Evidence after = host.evidence();
         stress.pool().crossCore().flush();
         Report.Findings findings = new Report.Findings(stress.pool().verifyErrors().entries(),
                 evidenceBefore == null ? after : evidenceBefore, after, stress.pool().crossCore().disagreeing(),
-                slow(stress),
+                slow(),
                 identity, end.text(), end == End.STOPPED,
                 warnings, left(workspace));
-        return new Result(Report.of(stress, elapsed, load, findings), end);
+        Report report = Report.of(stress, elapsed, load, findings);
+        return new Result(report, end, write(report));
+    }
+
+    /** Writes the report asked for; why it could not be, or null. */
+    private String write(Report report) {
+        java.nio.file.Path to = stress.settings().run().report();
+        if (to == null) {
+            return null;
+        }
+        try {
+            report.writeTo(to, stress.monitor().history());
+            return null;
+        } catch (kiln.report.ReportFile.Unwritable e) {
+            return e.getMessage(); // it could be written at start: something changed since
+        }
     }
 }

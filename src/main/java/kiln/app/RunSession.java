@@ -1,39 +1,28 @@
 package kiln.app;
 
-import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
+import kiln.config.Durations;
 import kiln.config.Settings;
-import kiln.http.Routes;
 import kiln.report.Console;
 import kiln.report.Report;
-import kiln.report.ReportFile;
-import kiln.report.Verdict;
 import kiln.report.StatusDocument;
 import kiln.report.Summary;
-import kiln.util.Sizes;
-import kiln.http.HttpApi;
-import kiln.metrics.KilnMetrics;
-import kiln.sampler.HardwareSampler;
-import kiln.sampler.MemoryLimits;
+import kiln.report.Verdict;
 import kiln.supervisor.Stress;
 import kiln.supervisor.Work;
-import kiln.util.Ticker;
+import kiln.util.Sizes;
 import kiln.util.Version;
 import kiln.workspace.Workspace;
-import kiln.workspace.WorkspaceException;
 
 /**
- * One {@code kiln run}: prepares the directory, starts sampler, workers and HTTP, shows progress
- * until the duration is over, the machine is warm ({@code --until-ready}) or a signal arrives,
- * then stops everything, removes what it created, reports and returns the exit code. The
- * composition root: every service is made and closed here.
+ * One {@code kiln run}: prepares the run ({@link Preparation}), starts its workers and the serving
+ * stack ({@link Serving}), shows progress until the duration is over, the machine is warm
+ * ({@code --until-ready}) or a signal arrives, then stops everything, removes what it created,
+ * reports and returns the exit code ({@link ExitCode#ROWS}). The composition root: every service is
+ * made and closed here.
  */
 public final class RunSession {
     /** Where and how progress is shown. */
@@ -48,24 +37,25 @@ public final class RunSession {
         JSON
     }
 
-    /** The settings asked for, cut to what the machine allows (CPU quota, files held in memory) before the stress starts. */
-    private Settings settings;
-    /** What readiness still waited for when the run ended, said when an until-ready run ends not warm. */
-    private String notWarmBecause = "";
+    private final Settings asked;
+    private final Machine machine;
     private final PrintWriter out;
     private final PrintWriter chatter;
     private final Output output;
-    private volatile String stressIo;
     /** The run under way, for {@link #requestStop} and {@link #forceStop}; null before and after. */
     private volatile Run active;
     /** A stop asked for before the run existed (a signal during start-up). */
     private volatile boolean stopAsked;
-    private volatile Path workspaceDir;
     /** What the run said at start will not go as asked: printed, and kept for its report. */
     private final Warnings warnings = new Warnings(System.err);
 
     public RunSession(Settings settings, PrintWriter out, Output output) {
-        this.settings = Budget.fitCpuQuota(settings, kiln.sampler.CpuQuota.cores(), warnings.stream());
+        this(settings, out, output, Machine.REAL);
+    }
+
+    RunSession(Settings settings, PrintWriter out, Output output, Machine machine) {
+        this.asked = settings;
+        this.machine = machine;
         this.out = out;
         this.output = output;
         // progress lines go nowhere in the quiet and JSON modes
@@ -90,13 +80,6 @@ public final class RunSession {
         }
     }
 
-    /** Thrown when the stress cannot run at all: exit 3 with the message. */
-    static final class CannotRun extends Exception {
-        CannotRun(String message) {
-            super(message);
-        }
-    }
-
     public int run() {
         try {
             return stress();
@@ -107,69 +90,64 @@ public final class RunSession {
     }
 
     private int stress() throws CannotRun {
-        checkBeforeStart(settings, warnings.stream());
-        settings = WarmUpFiles.fit(settings, warnings.stream());
-        MemoryLimits limits = MemoryLimits.read();
-        String fsType = Budget.fileSystemType(settings.files().dir());
-        try {
-            settings = Budget.fitFilePages(settings, limits, fsType, MemoryLimits.pageSize(), warnings.stream());
-        } catch (Budget.NothingFits e) {
-            throw new CannotRun(e.getMessage());
-        }
-        Settings.Files f = settings.files();
-        long memoryPerWorker = Budget.memoryPerWorker(settings, limits,
-                Budget.filePagesBytes(settings, fsType, MemoryLimits.pageSize()), warnings.stream());
-        try (Workspace workspace = openWorkspace(f, warnings.stream());
-             Stress stress = new Stress(settings, workspace, memoryPerWorker, Stress.jvmLauncher(settings, workspace, memoryPerWorker),
-                     Ticker.SYSTEM)) {
-            Run run = new Run(stress, Ticker.SYSTEM, warnings.lines());
+        Work work = new Work();
+        Preparation.Prepared p = Preparation.prepare(asked, machine, warnings, work);
+        Run run = p.run();
+        Stress stress = run.stress();
+        Settings s = stress.settings();
+        try (Workspace workspace = p.workspace(); stress) {
             active = run;
             if (stopAsked) {
                 run.requestStop(); // a signal that came while the directory was being prepared
             }
             // the worker JVMs boot while OSHI, the meters and HTTP load here: start-up is the longer of the two
             run.launch();
-            try (HardwareSampler sampler = new HardwareSampler(f.dir(), settings.sampler().interval())) {
-                sampler.addListener(stress.monitor()::onSample);
-                Work work = new Work();
-                work.begin(stress);
-                sampler.start();
-                try (HttpApi http = startHttp(new KilnMetrics(work, sampler, Version.current()), stress, work)) {
-                    return stress(run, workspace, sampler, http, memoryPerWorker);
-                }
+            try (Serving serving = Serving.open(s, work, () -> StatusDocument.of(RunState.RUNNING.label(), stress), true, x -> { })) {
+                return stress(run, workspace, serving);
+            } catch (Serving.Unavailable e) {
+                throw new CannotRun("cannot listen on " + s.http().host() + ":" + s.http().port() + " (" + e.getMessage()
+                        + "); choose another port with --metrics-port (0 = any free port)");
             }
         } finally {
             active = null;
         }
     }
 
-    private int stress(Run run, Workspace workspace, HardwareSampler sampler, HttpApi http, long memoryPerWorker)
-            throws CannotRun {
+    private int stress(Run run, Workspace workspace, Serving serving) {
         Stress stress = run.stress();
-        Console console = new Console(chatter, output == Output.TERMINAL, settings.run().duration(), stress.pool(), sampler,
-                stress.monitor(), Ticker.SYSTEM);
+        Settings s = stress.settings();
+        Console console = new Console(chatter, output == Output.TERMINAL, s.run().duration(), stress.pool(), serving.sampler(),
+                stress.monitor(), machine.ticker());
         try (Console.Restore log = console.sharingTheTerminal()) {
-            if (memoryPerWorker >= 1L << 30) {
+            if (stress.memoryPerWorker() >= 1L << 30) {
                 chatter.printf("workers are getting %s each for the memory stressor before they start: this takes a while%n",
-                        Sizes.human(memoryPerWorker));
+                        Sizes.human(stress.memoryPerWorker()));
                 chatter.flush();
             }
-            if (!run.awaitStarted(sampler) && !run.stopRequested()) {
-                throw new CannotRun("no worker started within " + kiln.config.Durations.format(Run.startTimeout(memoryPerWorker))
-                        + "; see the worker log above");
+            Run.End end = run.toEnd(serving.sampler(), new Run.Course() {
+                @Override
+                public boolean begins(boolean started) {
+                    // two lines, each kept to 120 columns: the start line with a data directory's path ran past a terminal's edge
+                    chatter.printf("kiln %s: %d worker%s, metrics at http://%s:%d/metrics%n", Version.current(), stress.pool().size(),
+                            stress.pool().size() == 1 ? "" : "s", s.http().host(), serving.http().port());
+                    chatter.println(kiln.util.Wrap.hangingText("  ", describe(stress, workspace.dir()), kiln.util.Wrap.COLUMNS));
+                    chatter.flush();
+                    return true;
+                }
+
+                @Override
+                public void tick(java.time.Duration elapsed) {
+                    console.update(elapsed);
+                }
+            });
+            if (end == Run.End.NOT_STARTED) {
+                log.close();
+                return exit(new ExitCode.Ending(end, null, false, s.run().untilReady()), null, run, workspace.dir());
             }
-            stressIo = stress.pool().fileIo();
-            workspaceDir = workspace.dir();
-            // two lines, each kept to 120 columns: the start line with a data directory's path ran past a terminal's edge
-            chatter.printf("kiln %s: %d worker%s, metrics at http://%s:%d/metrics%n", Version.current(), stress.pool().size(),
-                    stress.pool().size() == 1 ? "" : "s", settings.http().host(), http.port());
-            chatter.println(kiln.util.Wrap.hangingText("  ", describe(memoryPerWorker), kiln.util.Wrap.COLUMNS));
-            chatter.flush();
-            Run.End end = run.awaitEnd(console::update);
             console.finishLine();
             switch (end) {
                 case STOPPED -> chatter.println("signal received: stopping early");
-                case READY -> chatter.println("the machine is warm after " + kiln.config.Durations.format(run.elapsed()) + ": "
+                case READY -> chatter.println("the machine is warm after " + Durations.format(run.elapsed()) + ": "
                         + stress.monitor().judged());
                 case ALL_FAILED -> chatter.println("every worker has failed: stopping");
                 default -> {
@@ -178,209 +156,85 @@ public final class RunSession {
             }
             chatter.println("stopping: workers are removing their files…");
             chatter.flush();
-            Run.Result result = run.stop(end, workspace);
-            notWarmBecause = stress.monitor().waitingFor();
-            return finish(result.report(), end, stress.monitor().history());
+            return finish(run.stop(end, workspace), run, workspace.dir());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return ExitCode.CANNOT_RUN;
         }
     }
 
-    /**
-     * What a run checks of its settings before anything starts, for kiln run and the daemon alike:
-     * the report can be written (now, not after hours of burn-in); a ramp longer than the run is
-     * warned of.
-     */
-    static void checkBeforeStart(Settings s, java.io.PrintStream warnings) throws CannotRun {
-        Run.rampWarning(s).ifPresent(w -> warnings.println("kiln: " + w));
-        inodeFloorNotice(s.files(), warnings);
-        if (s.run().report() != null) {
-            try {
-                ReportFile.check(s.run().report());
-            } catch (ReportFile.Unwritable e) {
-                throw new CannotRun(e.getMessage());
-            }
-        }
-    }
-
-    /** The run's directory, or none when the file stressor is off; what about its path others could change is warned of. */
-    static Workspace openWorkspace(Settings.Files f, java.io.PrintStream warnings) throws CannotRun {
-        if (!f.enabled()) {
-            return Workspace.none(f.dir().toAbsolutePath());
-        }
-        Workspace w;
-        try {
-            w = Workspace.open(f.dir());
-        } catch (WorkspaceException e) {
-            throw new CannotRun(e.getMessage()); // a directory kiln cannot use is the first thing to say (read-only, say)
-        }
-        try {
-            floorWithinReach(f);
-        } catch (CannotRun e) {
-            w.close(); // and what it made for the run goes again
-            throw e;
-        }
-        for (String doubt : w.doubts()) {
-            warnings.println("kiln: the run's directory " + w.dir() + ": " + doubt);
-        }
-        return w;
-    }
-
-    /**
-     * A free-space floor at or above everything the file system holds can never be met: every
-     * worker would pause from the first second and the run end inconclusive. Said before any
-     * worker is started, and what was made for the run is removed again.
-     */
-    static void floorWithinReach(Settings.Files f) throws CannotRun {
-        Path where = kiln.util.Dirs.existingAncestor(f.dir());
-        long total;
-        try {
-            total = Files.getFileStore(where).getTotalSpace();
-        } catch (IOException e) {
-            return; // opening the directory says what is wrong with it
-        }
-        if (total > 0 && f.minFreeBytes() >= total) {
-            throw new CannotRun("the free-space floor (min-free " + Sizes.human(f.minFreeBytes()) + ") is more than the file system of "
-                    + f.dir().toAbsolutePath() + " holds (" + Sizes.human(total) + "): no file could be created; lower it");
-        }
-        kiln.workspace.Inodes.Count inodes;
-        try {
-            inodes = kiln.workspace.Inodes.read(where);
-        } catch (IOException e) {
-            return; // the workers say it if they cannot read them either
-        }
-        long inodeFloor = f.minFreeInodes().on(inodes.total());
-        if (inodes.counted() && inodeFloor > 0 && inodeFloor >= inodes.total()) {
-            throw new CannotRun("the free-inode floor (min-free-inodes " + f.minFreeInodes() + ") is at or above the " + inodes.total()
-                    + " inodes the file system of " + f.dir().toAbsolutePath() + " has: no file could be created; lower it");
-        }
-    }
-
-    /**
-     * Said once at start, into the run's warnings: a file system that counts no inodes (btrfs,
-     * tmpfs with {@code nr_inodes=0}) has no inode floor to hold.
-     */
-    static void inodeFloorNotice(Settings.Files f, java.io.PrintStream warnings) {
-        if (!f.enabled() || (f.minFreeInodes().count() == 0 && f.minFreeInodes().percent() == 0)) {
-            return;
-        }
-        try {
-            if (!kiln.workspace.Inodes.read(f.dir()).counted()) {
-                warnings.println("kiln: the file system of " + f.dir() + " counts no inodes (btrfs, or tmpfs with nr_inodes=0):"
-                        + " no free-inode floor there (min-free-inodes " + f.minFreeInodes() + " applies where inodes are counted)");
-            }
-        } catch (IOException e) {
-            warnings.println("kiln: cannot read the inodes of the file system of " + f.dir() + " (" + e.getMessage()
-                    + "): the free-inode floor is held only where the workers can read them");
-        }
-    }
-
-    /**
-     * Prints the summary, writes the report, and returns the exit code: the verdict's
-     * ({@link ExitCode#of}), which the summary, the report and the metrics all show, except where
-     * the stress could not run at all (every worker crash-looped; not warm in time with
-     * {@code --until-ready}) or the report asked for was lost: exit 3, unless the verdict is fail.
-     */
-    private int finish(Report report, Run.End end, kiln.supervisor.History history) {
+    /** Prints the summary (or the JSON report), says where the report went and what is left, and returns the exit code. */
+    private int finish(Run.Result result, Run run, Path dir) {
+        Report report = result.report();
         if (output == Output.JSON) {
             out.println(report.toJson());
         } else {
             new Summary(chatter).print(report);
         }
-        boolean reportLost = false;
-        if (settings.run().report() != null) {
-            try {
-                report.writeTo(settings.run().report(), history);
-                chatter.println("report: " + settings.run().report());
-            } catch (ReportFile.Unwritable e) {
-                // it could be written at start: something changed since; the summary above is all there is
-                System.err.println("kiln: " + e.getMessage());
-                reportLost = true;
-            }
+        Settings s = run.stress().settings();
+        if (result.reportLost()) {
+            System.err.println("kiln: " + result.reportError()); // the summary above is all there is
+        } else if (s.run().report() != null) {
+            chatter.println("report: " + s.run().report());
         }
         out.flush();
-        Verdict v = report.judgement();
         Report.Cleanup left = report.findings().cleanup();
         if (left.files() > 0) {
-            System.err.println("kiln: " + left.files() + " files kiln created are still in " + workspaceDir + " ("
+            System.err.println("kiln: " + left.files() + " files kiln created are still in " + dir + " ("
                     + String.join(", ", left.shards().subList(0, Math.min(5, left.shards().size())))
                     + (left.shards().size() > 5 ? ", …" : "") + "): they could not be removed; see the log. The next kiln on"
                     + " this directory sweeps them");
         }
-        if (v.outcome() == Verdict.Outcome.FAIL) {
-            System.err.println("kiln: fail: " + String.join("; ", v.reasons()));
-            return ExitCode.VERIFY_FAILED;
-        }
-        if (reportLost) {
-            System.err.println("kiln: the verdict was " + v.outcome().label() + ", but the report asked for is missing");
-            return ExitCode.CANNOT_RUN;
-        }
-        if (end == Run.End.ALL_FAILED) {
-            System.err.println("kiln: every worker crash-looped: the stress could not run (see the worker log above)");
-            return ExitCode.CANNOT_RUN;
-        }
-        if (v.outcome() == Verdict.Outcome.INCONCLUSIVE) {
-            if (report.tampered() > 0) {
-                System.err.println("kiln: " + report.tampered() + " times a link or foreign entry stood where kiln's own should be in "
-                        + workspaceDir + ": refused and not followed, but the run is not clean (see REFUSED above)");
-            }
-            System.err.println("kiln: inconclusive: " + String.join("; ", v.reasons()));
-        } else if (v.outcome() == Verdict.Outcome.DEGRADED) {
-            System.err.println("kiln: degraded: " + String.join("; ", v.reasons())
-                    + (report.unhealthyWorkers().isEmpty() ? "" : "; the others ran the whole run (see the worker log above)"));
-        } else if (settings.run().untilReady() && end == Run.End.DURATION) {
-            System.err.println("kiln: the machine was not warm after " + kiln.config.Durations.format(settings.run().duration())
-                    + " (--duration is the longest --until-ready waits)" + (notWarmBecause.isEmpty() ? "" : ": " + notWarmBecause));
-            return ExitCode.CANNOT_RUN;
-        }
-        return ExitCode.of(v.outcome());
+        return exit(new ExitCode.Ending(result.end(), report.judgement().outcome(), result.reportLost(), s.run().untilReady()), report,
+                run, dir);
     }
 
-    private String describe(long memoryPerWorker) {
+    /** Says how the run ended, on stderr, as {@link ExitCode#ROWS} decides, and returns its code. */
+    private static int exit(ExitCode.Ending ending, Report report, Run run, Path dir) {
+        ExitCode.Outcome outcome = ExitCode.of(ending);
+        Verdict v = report == null ? null : report.judgement();
+        Settings s = run.stress().settings();
+        switch (outcome) {
+            case NOT_STARTED -> System.err.println("kiln: no worker started within "
+                    + Durations.format(Run.startTimeout(run.stress().memoryPerWorker())) + "; see the worker log above");
+            case FAILED -> System.err.println("kiln: fail: " + String.join("; ", v.reasons()));
+            case REPORT_LOST -> System.err.println("kiln: the verdict was " + v.outcome().label() + ", but the report asked for is missing");
+            case ALL_WORKERS_FAILED -> System.err.println("kiln: every worker crash-looped: the stress could not run (see the worker log above)");
+            case INCONCLUSIVE -> {
+                if (report.tampered() > 0) {
+                    System.err.println("kiln: " + report.tampered() + " times a link or foreign entry stood where kiln's own should be in "
+                            + dir + ": refused and not followed, but the run is not clean (see REFUSED above)");
+                }
+                System.err.println("kiln: inconclusive: " + String.join("; ", v.reasons()));
+            }
+            case DEGRADED -> System.err.println("kiln: degraded: " + String.join("; ", v.reasons())
+                    + (report.unhealthyWorkers().isEmpty() ? "" : "; the others ran the whole run (see the worker log above)"));
+            case NOT_WARM -> {
+                String because = run.stress().monitor().waitingFor();
+                System.err.println("kiln: the machine was not warm after " + Durations.format(s.run().duration())
+                        + " (--duration is the longest --until-ready waits)" + (because.isEmpty() ? "" : ": " + because));
+            }
+            case PASSED -> {
+                // the summary said it
+            }
+        }
+        return outcome.code;
+    }
+
+    private static String describe(Stress stress, Path dir) {
+        Settings s = stress.settings();
         List<String> parts = new ArrayList<>();
-        if (settings.files().enabled()) {
-            String io = stressIo;
-            parts.add("files in " + workspaceDir + (io == null ? "" : " via " + io + " I/O"));
+        if (s.files().enabled()) {
+            kiln.link.IoPath io = stress.pool().fileIo();
+            parts.add("files in " + dir + (io == null ? "" : " via " + io.word() + " I/O"));
         }
-        if (settings.cpu().enabled()) {
-            parts.add("cpu " + settings.cpu().method() + " at " + settings.cpu().load() + "%"
-                    + (settings.run().ramp().isZero() ? "" : " after a " + kiln.config.Durations.format(settings.run().ramp()) + " ramp"));
+        if (s.cpu().enabled()) {
+            parts.add("cpu " + s.cpu().method() + " at " + s.cpu().load() + "%"
+                    + (s.run().ramp().isZero() ? "" : " after a " + Durations.format(s.run().ramp()) + " ramp"));
         }
-        if (memoryPerWorker > 0) {
-            parts.add("memory " + Sizes.human(memoryPerWorker) + " per worker");
+        if (stress.memoryPerWorker() > 0) {
+            parts.add("memory " + Sizes.human(stress.memoryPerWorker()) + " per worker");
         }
         return parts.isEmpty() ? "no stressor enabled" : String.join(", ", parts);
-    }
-
-    private HttpApi startHttp(KilnMetrics metrics, Stress stress, Work work) throws CannotRun {
-        try {
-            HttpApi http = bind(settings.http());
-            Routes.observe(http, metrics, () -> StatusDocument.of(RunState.RUNNING.label(), stress), work);
-            http.start();
-            return http;
-        } catch (IOException | RuntimeException e) {
-            throw new CannotRun("cannot listen on " + settings.http().host() + ":" + settings.http().port() + " ("
-                    + e.getMessage() + "); choose another port with --metrics-port (0 = any free port)");
-        }
-    }
-
-    /**
-     * Binds the metrics port. The default port taken (a kiln daemon on this host, say) is not a
-     * reason to refuse a one-shot run: it warns and takes a free port. A port the user chose is theirs
-     * to fix: an error naming it.
-     */
-    private HttpApi bind(Settings.Http h) throws IOException {
-        try {
-            return new HttpApi(h.host(), h.port());
-        } catch (IOException e) {
-            if (h.portGiven() || h.port() == 0) {
-                throw e;
-            }
-            HttpApi any = new HttpApi(h.host(), 0);
-            System.err.println("kiln: the default metrics port " + h.port() + " is taken (" + e.getMessage() + "): using "
-                    + any.port() + " instead (--metrics-port chooses one)");
-            return any;
-        }
     }
 }

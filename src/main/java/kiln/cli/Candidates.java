@@ -40,7 +40,7 @@ final class Candidates {
             for (kiln.link.Stressor s : kiln.link.Stressor.values()) {
                 words.add(s.label());
             }
-            words.add(kiln.link.Message.Fault.CROSS_CORE);
+            words.add(kiln.link.FaultTarget.CrossCore.WORD);
             return words.iterator();
         }
     }

@@ -37,13 +37,8 @@ final class HealthCommand implements Callable<Integer> {
             description = "What to ask (default ${DEFAULT-VALUE}); /healthz asks only whether kiln is alive.")
     URI url;
 
-    @Option(names = "--timeout", paramLabel = "TIME", defaultValue = "3s", converter = RunCommand.DurationConverter.class,
-            description = "How long to wait for the answer (default ${DEFAULT-VALUE}).")
-    Duration timeout;
-
-    @Option(names = "--token-file", paramLabel = "FILE",
-            description = "The daemon's token (kiln.http.token-file); default: KILN_TOKEN, else the daemon's default token file.")
-    Path tokenFile;
+    @CommandLine.Mixin
+    DaemonClientOptions asking;
 
     @Override
     public Integer call() {
@@ -54,13 +49,13 @@ final class HealthCommand implements Callable<Integer> {
             spec.commandLine().getErr().println("kiln: " + e.getMessage());
             return ExitCode.USAGE;
         } catch (IOException e) {
-            spec.commandLine().getErr().println("kiln: --token-file = " + tokenFile + ": cannot read it: " + e);
+            spec.commandLine().getErr().println("kiln: --token-file = " + asking.tokenFile + ": cannot read it: " + e);
             return ExitCode.USAGE;
         }
-        HttpClient client = HttpClient.newBuilder().connectTimeout(timeout).build();
+        HttpClient client = HttpClient.newBuilder().connectTimeout(asking.timeout).build();
         HttpRequest req;
         try {
-            HttpRequest.Builder b = HttpRequest.newBuilder(url).timeout(timeout).GET();
+            HttpRequest.Builder b = HttpRequest.newBuilder(url).timeout(asking.timeout).GET();
             if (token != null) {
                 b.header("Authorization", "Bearer " + token);
             }
@@ -79,7 +74,7 @@ final class HealthCommand implements Callable<Integer> {
             spec.commandLine().getErr().println("kiln: not ready (" + r.statusCode() + "): " + body);
             return ExitCode.VERIFY_FAILED;
         } catch (IOException e) {
-            spec.commandLine().getErr().println("kiln: no answer from " + url + ": " + why(e, timeout));
+            spec.commandLine().getErr().println("kiln: no answer from " + url + ": " + why(e, asking.timeout));
             return ExitCode.CANNOT_RUN;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -92,6 +87,11 @@ final class HealthCommand implements Callable<Integer> {
 
     /** The token to send, or null: explicit ones always, the default file's only to loopback. */
     String token(java.util.Map<String, String> env) throws IOException {
+        return token(url, asking.tokenFile, env);
+    }
+
+    /** The token to send to {@code url}, or null: explicit ones always, the default file's only to loopback. */
+    static String token(URI url, Path tokenFile, java.util.Map<String, String> env) throws IOException {
         if (tokenFile != null || env.containsKey(ControlToken.ENV)) {
             return ControlToken.forClient(tokenFile, env);
         }

@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
 @Command(name = "kiln", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "CPU, RAM and disk stress with Prometheus metrics and a burn-in verdict.",
         subcommands = {RunCommand.class, DaemonCommand.class, SensorsCommand.class, CheckConfigCommand.class, HealthCommand.class,
-                       ReplayCommand.class,
+                       ReplayCommand.class, CheckCommand.class,
                        ManCommand.class, picocli.AutoComplete.GenerateCompletion.class, CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:pass: every enabled stressor did real work, nothing wrong, every file removed",

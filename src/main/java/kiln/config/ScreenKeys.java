@@ -3,7 +3,6 @@ package kiln.config;
 import java.time.Duration;
 import java.util.Set;
 import java.util.TreeSet;
-import kiln.link.Message;
 import kiln.link.Stressor;
 
 /** Reads {@code kiln.screen.*} into {@link Settings.Screen}. Stateless. */
@@ -32,8 +31,8 @@ final class ScreenKeys {
         String key = "kiln.screen.inject-fault";
         String v = r.string(key).toLowerCase(java.util.Locale.ROOT);
         int cpu = r.intIn("kiln.screen.inject-fault-cpu", 0, logicalCores - 1);
-        if (v.startsWith(Message.Fault.CPU_METHOD_PREFIX)) {
-            if (kiln.stress.CpuMethod.parse(v.substring(Message.Fault.CPU_METHOD_PREFIX.length())).isEmpty()) {
+        if (v.startsWith(kiln.link.FaultTarget.CpuMethod.PREFIX)) {
+            if (kiln.stress.CpuMethod.parse(v.substring(kiln.link.FaultTarget.CpuMethod.PREFIX.length())).isEmpty()) {
                 throw new SettingsException(key, SettingsException.quoted(v), "expected cpu:<method> with a method of "
                         + String.join(", ", kiln.stress.CpuMethod.values().stream().map(kiln.stress.CpuMethod::word).toList()));
             }

@@ -70,10 +70,10 @@ public final class SettingsLoader {
      */
     private static java.util.Optional<String> cpuMethodFault(Reader r, Settings.Cpu cpu) {
         String v = r.string("kiln.run.inject-fault").toLowerCase(java.util.Locale.ROOT);
-        if (!v.startsWith(Message.Fault.CPU_METHOD_PREFIX)) {
+        if (!v.startsWith(kiln.link.FaultTarget.CpuMethod.PREFIX)) {
             return java.util.Optional.empty();
         }
-        String word = v.substring(Message.Fault.CPU_METHOD_PREFIX.length());
+        String word = v.substring(kiln.link.FaultTarget.CpuMethod.PREFIX.length());
         if (kiln.stress.CpuMethod.parse(word).isEmpty()) {
             java.util.List<String> words = kiln.stress.CpuMethod.values().stream().map(kiln.stress.CpuMethod::word).toList();
             throw new SettingsException("kiln.run.inject-fault", SettingsException.quoted(v),
@@ -94,7 +94,7 @@ public final class SettingsLoader {
         for (Stressor s : Stressor.values()) {
             choices.add(s.label());
         }
-        choices.add(Message.Fault.CROSS_CORE); // worker 0 reports wrong cross-core digests from then on
+        choices.add(kiln.link.FaultTarget.CrossCore.WORD); // worker 0 reports wrong cross-core digests from then on
         return choices;
     }
 
@@ -199,7 +199,7 @@ public final class SettingsLoader {
                 cpuMethodFault(r, cpu).orElseGet(() -> r.oneOf("kiln.run.inject-fault", faultChoices())),
                 report.isBlank() ? null : Path.of(report).toAbsolutePath().normalize());
         String fault = run.injectFault();
-        boolean faultable = fault.equals(Message.Fault.CROSS_CORE) ? cpu.enabled() : Stressor.parse(fault).map(s -> switch (s) {
+        boolean faultable = fault.equals(kiln.link.FaultTarget.CrossCore.WORD) ? cpu.enabled() : Stressor.parse(fault).map(s -> switch (s) {
             case CPU -> cpu.enabled();
             case FILES -> files.enabled();
             case MEMORY -> memory.enabled();

@@ -61,20 +61,19 @@ public sealed interface Message permits Message.ToWorker, Message.FromWorker {
     /**
      * Inject one wrong result, to prove that verification catches it.
      *
-     * @param target a stressor's label, {@link #CPU_METHOD_PREFIX} and a CPU method's word, or {@link #CROSS_CORE} for
-     *               the cross-core digest
+     * @param target a stressor, a CPU method, or the cross-core digest
      * @param offset where in memory (memory stressor only)
      */
-    record Fault(String target, long offset) implements ToWorker {
+    record Fault(FaultTarget target, long offset) implements ToWorker {
         static final String TYPE = "fault";
-        /** The target that corrupts this worker's cross-core digests from then on, as a defective core would. */
-        public static final String CROSS_CORE = "cross-core";
-        /** {@code cpu:<method>}: the one fault goes into that CPU method's next result. */
-        public static final String CPU_METHOD_PREFIX = "cpu:";
+
+        public Fault {
+            java.util.Objects.requireNonNull(target, "target");
+        }
 
         @Override
         public Frame toFrame() {
-            return Frame.of(TYPE).put("stressor", target).put("offset", offset).build();
+            return Frame.of(TYPE).put("stressor", target.word()).put("offset", offset).build();
         }
     }
 
@@ -83,22 +82,26 @@ public sealed interface Message permits Message.ToWorker, Message.FromWorker {
      *
      * @param pid  its process id
      * @param id   its worker id
-     * @param io   the file path it uses: native, nio, or none
+     * @param io   the file path it uses
      * @param cpus the cpus it may run on, as the kernel lists them ({@code 0-3,8})
      */
-    record Hello(long pid, int id, String io, String cpus) implements FromWorker {
+    record Hello(long pid, int id, IoPath io, String cpus) implements FromWorker {
         static final String TYPE = "hello";
+
+        public Hello {
+            java.util.Objects.requireNonNull(io, "io");
+        }
 
         @Override
         public Frame toFrame() {
-            return Frame.of(TYPE).put("pid", pid).put("id", id).put("io", io).put("cpus", cpus).build();
+            return Frame.of(TYPE).put("pid", pid).put("id", id).put("io", io.word()).put("cpus", cpus).build();
         }
     }
 
     /**
      * One wrong result a stressor found.
      *
-     * @param stressor cpu, memory or files
+     * @param stressor the stressor that found it
      * @param method   the CPU method, memory pattern, or "readback" for files
      * @param expected what the answer is, as text (hex for numbers)
      * @param actual   what was found
@@ -107,32 +110,33 @@ public sealed interface Message permits Message.ToWorker, Message.FromWorker {
      * @param cpu      for a CPU method: seed, lane, mask, retest and replay; null otherwise
      * @param detail   what else the stressor knows, by name: a memory error's pass, offset, mask, re-read
      */
-    record Mismatch(String stressor, String method, String expected, String actual, String where, long atMillis,
+    record Mismatch(Stressor stressor, String method, String expected, String actual, String where, long atMillis,
                     CpuMiscompare cpu, Map<String, String> detail) implements FromWorker {
         static final String TYPE = "mismatch";
 
         /** @param detail what else the stressor knows, by name ({@code [a-z0-9_]+}), in order: travels as {@code d.<name>} */
         public Mismatch {
+            java.util.Objects.requireNonNull(stressor, "stressor");
             detail = detail == null ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(detail));
         }
 
-        public Mismatch(String stressor, String method, String expected, String actual, String where, long atMillis) {
+        public Mismatch(Stressor stressor, String method, String expected, String actual, String where, long atMillis) {
             this(stressor, method, expected, actual, where, atMillis, null, Map.of());
         }
 
-        public Mismatch(String stressor, String method, String expected, String actual, String where, long atMillis,
+        public Mismatch(Stressor stressor, String method, String expected, String actual, String where, long atMillis,
                         CpuMiscompare cpu) {
             this(stressor, method, expected, actual, where, atMillis, cpu, Map.of());
         }
 
-        public Mismatch(String stressor, String method, String expected, String actual, String where, long atMillis,
+        public Mismatch(Stressor stressor, String method, String expected, String actual, String where, long atMillis,
                         Map<String, String> detail) {
             this(stressor, method, expected, actual, where, atMillis, null, detail);
         }
 
         @Override
         public Frame toFrame() {
-            Frame.Builder b = Frame.of(TYPE).put("stressor", stressor).put("method", method).put("expected", expected)
+            Frame.Builder b = Frame.of(TYPE).put("stressor", stressor.label()).put("method", method).put("expected", expected)
                     .put("actual", actual).put("where", where).put("at", atMillis);
             if (cpu != null) {
                 b.put("seed", Long.toHexString(cpu.seed())).put("element", cpu.element()).put("lane", cpu.lane())
@@ -156,7 +160,7 @@ public sealed interface Message permits Message.ToWorker, Message.FromWorker {
                     detail.put(k.substring(2), v);
                 }
             });
-            return new Mismatch(f.get("stressor", "?"), f.get("method", "?"), f.get("expected", "?"),
+            return new Mismatch(word(f, "stressor", Stressor::parse), f.get("method", "?"), f.get("expected", "?"),
                     f.get("actual", "?"), f.get("where", ""), f.getLong("at", 0), cpu, detail);
         }
     }
@@ -196,7 +200,7 @@ public sealed interface Message permits Message.ToWorker, Message.FromWorker {
             case Go.TYPE -> new Go();
             case Stop.TYPE -> new Stop();
             case Load.TYPE -> new Load(percent(f.get("pct", null)));
-            case Fault.TYPE -> new Fault(f.get("stressor", ""), f.getLong("offset", 4096));
+            case Fault.TYPE -> new Fault(word(f, "stressor", FaultTarget::parse), f.getLong("offset", 4096));
             default -> new Unknown(f.type());
         };
     }
@@ -205,12 +209,29 @@ public sealed interface Message permits Message.ToWorker, Message.FromWorker {
     static FromWorker fromWorker(Frame f) throws MalformedFrameException {
         return switch (f.type()) {
             case WorkerStats.TYPE -> WorkerStats.fromFrame(f);
-            case Hello.TYPE -> new Hello(f.getLong("pid", 0), (int) f.getLong("id", -1), f.get("io", "none"), f.get("cpus", ""));
+            case Hello.TYPE -> new Hello(f.getLong("pid", 0), (int) f.getLong("id", -1),
+                    f.get("io", null) == null ? IoPath.NONE : word(f, "io", IoPath::parse), f.get("cpus", ""));
             case Mismatch.TYPE -> Mismatch.fromFrame(f);
             case Digest.TYPE -> new Digest(f.getLong("batch", -1), hex(f.get("value", "")));
             case Bye.TYPE -> new Bye(Math.max(0, f.getLong("files_left", 0)));
             default -> new Unknown(f.type());
         };
+    }
+
+    /**
+     * The field's word as the type it names.
+     *
+     * @throws MalformedFrameException when the field is missing or names nothing of that type: a
+     *                                 message about an unknown stressor cannot be acted on
+     */
+    private static <T> T word(Frame f, String field, java.util.function.Function<String, java.util.Optional<T>> parse)
+            throws MalformedFrameException {
+        String text = f.get(field, "");
+        java.util.Optional<T> v = parse.apply(text);
+        if (v.isEmpty()) {
+            throw new MalformedFrameException(f.type() + " " + field + " names nothing known: \"" + FrameCodec.abbreviate(text) + "\"");
+        }
+        return v.get();
     }
 
     private static double percent(String text) throws MalformedFrameException {

@@ -3,7 +3,6 @@ package kiln.metrics;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -17,7 +16,6 @@ import kiln.link.WorkerStats;
 import kiln.sampler.HardwareSampler;
 import kiln.sampler.HostSample;
 import kiln.supervisor.Work;
-import kiln.supervisor.WorkerView;
 
 /**
  * Every kiln meter, registered on a Prometheus registry and read from the worker pool and the
@@ -26,8 +24,6 @@ import kiln.supervisor.WorkerView;
  * targets weakly). Thread-safe.
  */
 public final class KilnMetrics {
-    private static final String[] FILE_OPS = java.util.Arrays.stream(kiln.stress.files.FileStorm.Op.values())
-            .map(op -> op.name().toLowerCase(java.util.Locale.ROOT)).toArray(String[]::new);
     private static final String[] STRESSORS = java.util.Arrays.stream(kiln.link.Stressor.values())
             .map(kiln.link.Stressor::label).toArray(String[]::new);
 
@@ -35,8 +31,9 @@ public final class KilnMetrics {
     private final Work work;
     private final HardwareSampler sampler;
     private final Set<String> diskMeters = new HashSet<>();
-    private int workerMeters;
     private final VerdictMeters verdictMeters;
+    /** Held: the verdict meters' function counters keep only a weak reference to it. */
+    private final ScrapeSnapshot snapshot;
     /** Held: function meters keep only a weak reference to their state object. */
     private final EvidenceMeters evidenceMeters;
 
@@ -46,14 +43,14 @@ public final class KilnMetrics {
 
     /** @param ticker the clock of the per-scrape snapshot */
     public KilnMetrics(Work work, HardwareSampler sampler, String version, kiln.util.Ticker ticker) {
-        this.ticker = ticker;
+        this.snapshot = new ScrapeSnapshot(work, ticker);
         this.work = work;
         this.sampler = sampler;
         registerWorkMeters();
-        verdictMeters = new VerdictMeters(registry, work, kiln.sampler.HostFacts.read(), java.util.List.of(STRESSORS), this::worker);
+        verdictMeters = new VerdictMeters(registry, work, kiln.sampler.HostFacts.read(), List.of(STRESSORS), snapshot);
         registerWorkerMeters();
         registerHostMeters();
-        evidenceMeters = new EvidenceMeters(registry, kiln.sampler.Evidence::read, SNAPSHOT_NANOS * 10);
+        evidenceMeters = new EvidenceMeters(registry, kiln.sampler.Evidence::read, ScrapeSnapshot.MAX_AGE_NANOS * 10);
         Gauge.builder("kiln.build.info", () -> 1).tag("version", version)
                 .description("Always 1; the version label says which kiln runs").register(registry);
         new JvmMemoryMetrics().bindTo(registry);
@@ -84,61 +81,21 @@ public final class KilnMetrics {
         }
     }
 
-    /**
-     * What one scrape reads: the totals, every worker's counters and the worker views, taken once
-     * and reused by every meter for {@link #SNAPSHOT_NANOS} (a scrape reads ~20 meters; each used
-     * to sum every worker's lives again).
-     */
-    private record Snapshot(long takenNanos, WorkerStats totals, java.util.List<WorkerStats> workers,
-                            java.util.List<kiln.supervisor.WorkerView> views) {
-    }
-
-    private static final long SNAPSHOT_NANOS = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(100);
-    private volatile Snapshot snapshot;
-    private final kiln.util.Ticker ticker;
-
-    private Snapshot snapshot() {
-        long now = ticker.nanoTime();
-        Snapshot s = snapshot;
-        if (s == null || now - s.takenNanos() > SNAPSHOT_NANOS) {
-            java.util.List<WorkerStats> perWorker = new java.util.ArrayList<>();
-            for (int id = 0; id < work.workerIds(); id++) {
-                perWorker.add(work.worker(id));
-            }
-            s = new Snapshot(now, work.totals(), perWorker, work.workers());
-            snapshot = s;
-        }
-        return s;
-    }
-
     private WorkerStats totals() {
-        return snapshot().totals();
+        return snapshot.totals();
     }
 
     private WorkerStats worker(int id) {
-        java.util.List<WorkerStats> all = snapshot().workers();
-        return id < all.size() ? all.get(id) : work.worker(id);
+        return snapshot.worker(id);
     }
 
-    /** Per-worker meters for every worker id seen so far (a daemon run may bring more workers). */
+    /**
+     * The per-core series of every worker seen so far (a daemon run may bring more workers):
+     * {@code kiln_files_created_total{worker}} (written by {@link #filesCreatedFamily}) and the
+     * verdict's per-core counters. Every other meter is per node: a fleet pays for each series a
+     * core adds (docs/metrics.md counts them), and {@code /api/v1/status} keeps the per-worker detail.
+     */
     private synchronized void registerWorkerMeters() {
-        for (int i = workerMeters; i < work.workerIds(); i++) {
-            int id = i;
-            Tags w = Tags.of("worker", Integer.toString(id));
-            FunctionCounter.builder("kiln.files.deleted", this, m -> m.worker(id).files().deleted())
-                    .tags(w).description("Files removed by churn or cleanup").register(registry);
-            FunctionCounter.builder("kiln.files.floor.deleted", this, m -> m.worker(id).files().floorDeleted())
-                    .tags(w).description("Files removed to make room at the free-space or free-inode floor (counted in kiln_files_deleted_total too)")
-                    .register(registry);
-            FunctionCounter.builder("kiln.file.write", this, m -> m.worker(id).files().bytes()).baseUnit("bytes")
-                    .tags(w).description("Payload bytes written").register(registry);
-            Gauge.builder("kiln.file.ops.in.flight", this, m -> m.worker(id).files().inFlight())
-                    .tags(w).description("File creations holding a semaphore permit (at most in-flight per worker)")
-                    .register(registry);
-            Gauge.builder("kiln.files.kept", this, m -> m.worker(id).files().kept())
-                    .tags(w).description("Files on disk now (at most max-files per worker)").register(registry);
-        }
-        workerMeters = Math.max(workerMeters, work.workerIds());
         verdictMeters.onWorkers(work.workers());
     }
 
@@ -155,24 +112,24 @@ public final class KilnMetrics {
     }
 
     private void registerWorkMeters() {
-        for (String path : new String[] {"native", "nio"}) {
-            Gauge.builder("kiln.files.io.info", this, m -> path.equals(m.work.fileIo()) ? 1 : 0).tag("path", path)
+        for (kiln.link.IoPath path : new kiln.link.IoPath[] {kiln.link.IoPath.NATIVE, kiln.link.IoPath.NIO}) {
+            Gauge.builder("kiln.files.io.info", this, m -> path == m.work.fileIo() ? 1 : 0).tag("path", path.word())
                     .description("1 for the file path the workers use: native (FFM, JDK 22+) or nio").register(registry);
         }
-        for (String op : FILE_OPS) {
-            FunctionCounter.builder("kiln.file.errors", this, m -> m.totals().files().errors().getOrDefault(op, 0L))
-                    .tag("op", op).description("Failed file operations").register(registry);
+        for (kiln.link.FileOp op : kiln.link.FileOp.values()) {
+            FunctionCounter.builder("kiln.file.errors", this, m -> m.totals().files().errors().get(op))
+                    .tag("op", op.word()).description("Failed file operations").register(registry);
         }
         FunctionCounter.builder("kiln.file.device.errors", this,
-                        m -> m.totals().files().errors().getOrDefault(kiln.link.WorkerStats.DEVICE, 0L))
+                        m -> m.totals().files().errors().get(kiln.link.FileErrorCause.DEVICE))
                 .description("Failed file operations whose error points at the disk or a corrupt file system (EIO, EUCLEAN,"
                         + " EBADMSG); also in kiln_file_errors_total. Any fails the run")
                 .register(registry);
         FunctionCounter.builder("kiln.file.read.only.errors", this,
-                        m -> m.totals().files().errors().getOrDefault(kiln.link.WorkerStats.READ_ONLY, 0L))
+                        m -> m.totals().files().errors().get(kiln.link.FileErrorCause.READ_ONLY))
                 .description("Failed file operations answered EROFS: the file system went read-only; also in kiln_file_errors_total")
                 .register(registry);
-        for (kiln.stress.CpuMethod cm : kiln.stress.CpuMethod.values()) {
+        for (kiln.link.CpuMethodInfo cm : kiln.link.Catalog.cpuMethods()) {
             String method = cm.word();
             FunctionCounter.builder("kiln.cpu.ops", this, m -> m.totals().cpu().ops().getOrDefault(method, 0L))
                     .tag("method", method).description("CPU burner operations, each checked against its known answer")
@@ -189,14 +146,25 @@ public final class KilnMetrics {
                 .description("File creation rate over the last 5 seconds").register(registry);
         FunctionCounter.builder("kiln.memory", this, m -> m.totals().memoryBytes()).baseUnit("bytes")
                 .description("Bytes written plus bytes read back and compared by the memory stressor").register(registry);
-        for (String pattern : kiln.stress.memory.Patterns.names()) {
-            FunctionCounter.builder("kiln.memory.pattern", this, m -> m.totals().memoryPattern(pattern, "bytes")).baseUnit("bytes")
+        for (String pattern : kiln.link.Catalog.memoryPatterns()) {
+            FunctionCounter.builder("kiln.memory.pattern", this, m -> m.totals().memoryPattern(pattern, kiln.link.MemoryCounter.BYTES)).baseUnit("bytes")
                     .tag("pattern", pattern).description("Bytes written plus bytes read back by one memory fault model (a copy counts twice)")
                     .register(registry);
-            FunctionCounter.builder("kiln.memory.pattern.passes", this, m -> m.totals().memoryPattern(pattern, "passes"))
+            FunctionCounter.builder("kiln.memory.pattern.passes", this, m -> m.totals().memoryPattern(pattern, kiln.link.MemoryCounter.PASSES))
                     .tag("pattern", pattern).description("Complete passes of one memory fault model over the worker's buffer")
                     .register(registry);
         }
+        FunctionCounter.builder("kiln.files.deleted", this, m -> m.totals().files().deleted())
+                .description("Files removed by churn or cleanup").register(registry);
+        FunctionCounter.builder("kiln.files.floor.deleted", this, m -> m.totals().files().floorDeleted())
+                .description("Files removed to make room at the free-space or free-inode floor (counted in kiln_files_deleted_total too)")
+                .register(registry);
+        FunctionCounter.builder("kiln.file.write", this, m -> m.totals().files().bytes()).baseUnit("bytes")
+                .description("Payload bytes written").register(registry);
+        Gauge.builder("kiln.file.ops.in.flight", this, m -> m.totals().files().inFlight())
+                .description("File creations holding a semaphore permit (at most in-flight per worker)").register(registry);
+        Gauge.builder("kiln.files.kept", this, m -> m.totals().files().kept())
+                .description("Files on disk now (at most max-files per worker)").register(registry);
         FunctionCounter.builder("kiln.file.verified", this, m -> m.totals().files().verified())
                 .description("Files read back and checked against their checksum").register(registry);
         Gauge.builder("kiln.ready", this, m -> m.work.ready() ? 1 : 0)
@@ -208,7 +176,7 @@ public final class KilnMetrics {
                 .description("1 while file creation is paused by the free-space or free-inode floor, with none of kiln's own files left to delete")
                 .register(registry);
         for (kiln.supervisor.WorkerState state : kiln.supervisor.WorkerState.values()) {
-            Gauge.builder("kiln.workers", this, m -> m.snapshot().views().stream().filter(v -> v.state() == state).count())
+            Gauge.builder("kiln.workers", this, m -> m.snapshot.views().stream().filter(v -> v.state() == state).count())
                     .tag("state", state.label()).description("Worker JVMs by state").register(registry);
         }
         FunctionCounter.builder("kiln.worker.restarts", this, m -> m.work.restarts())

@@ -7,6 +7,7 @@ import io.micrometer.core.instrument.Tags;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import kiln.link.WorkerStats;
 import kiln.report.Verdict;
 import kiln.sampler.HostFacts;
 import kiln.supervisor.Work;
@@ -15,12 +16,13 @@ import kiln.supervisor.WorkerView;
 /**
  * The verdict as Prometheus sees it: whether a run is active, the last run's verdict as a state
  * set (the current one 1, the others 0) and when it ended, which machine this is, and the
- * verification errors by worker and cpu.
+ * verification errors: per node by stressor and method, per core in one series.
  */
 final class VerdictMeters {
     private final MeterRegistry registry;
     private final Work work;
-    private final Set<String> verifyMeters = new HashSet<>();
+    /** "worker/cpus" of the workers whose per-core series exist. */
+    private final Set<String> coreMeters = new HashSet<>();
     private final List<String> stressors;
     /**
      * Held here: Micrometer keeps only a weak reference to a function meter's state object, so a
@@ -47,49 +49,57 @@ final class VerdictMeters {
         Gauge.builder("kiln.host.info", () -> 1)
                 .tags("cpu_model", host.cpuModel(), "microcode", host.microcode(), "kernel", host.kernel())
                 .description("Always 1; labels say which CPU, microcode and kernel this node has").register(registry);
+        registerNodeErrors();
     }
 
-    /** Registers the verification-error counter of each worker once it has said which cpus it runs on. */
-    synchronized void onWorkers(List<WorkerView> views) {
-        for (WorkerView v : views) {
-            if (v.cpus().equals("?")) {
-                continue;
-            }
-            for (kiln.stress.CpuMethod cm : kiln.stress.CpuMethod.values()) {
-                String method = cm.word();
-                String key = v.id() + "/" + v.cpus() + "/ops/" + method;
-                if (verifyMeters.add(key)) {
-                    int id = v.id();
-                    FunctionCounter.builder("kiln.core.cpu.ops", this,
-                                    m -> m.snapshots.worker(id).cpu().ops().getOrDefault(method, 0L))
-                            .tags(Tags.of("method", method, "worker", Integer.toString(id), "cpu", v.cpus()))
-                            .description("CPU burner operations of one worker on its cpu: rate() compares cores with their siblings")
-                            .register(registry);
-                }
-            }
-            for (String stressor : stressors) {
-                // a CPU error is counted by its method; the other stressors have none ("")
-                List<String> methods = stressor.equals(kiln.link.Stressor.CPU.label())
-                        ? kiln.stress.CpuMethod.values().stream().map(kiln.stress.CpuMethod::word).toList() : List.of("");
-                for (String method : methods) {
-                    String key = v.id() + "/" + v.cpus() + "/" + stressor + "/" + method;
-                    if (verifyMeters.add(key)) {
-                        int id = v.id();
-                        FunctionCounter.builder("kiln.verify.errors", this, m -> method.isEmpty()
-                                        ? m.snapshots.worker(id).verifyErrors().getOrDefault(stressor, 0L)
-                                        : m.snapshots.worker(id).cpu().verifyErrors().getOrDefault(method, 0L))
-                                .tags(Tags.of("stressor", stressor, "method", method, "worker", Integer.toString(id), "cpu", v.cpus()))
-                                .description("Wrong results found, by the worker, the cpu it runs on and the CPU method:"
-                                        + " the burn-in verdict")
-                                .register(registry);
-                    }
-                }
+    /**
+     * The wrong results per node, by stressor and CPU method ({@code ""} for the stressors without
+     * methods): the breakdown a node needs, without multiplying it by the node's cores.
+     */
+    private void registerNodeErrors() {
+        for (String stressor : stressors) {
+            // a CPU error is counted by its method; the other stressors have none ("")
+            List<String> methods = stressor.equals(kiln.link.Stressor.CPU.label())
+                    ? kiln.link.Catalog.cpuMethods().stream().map(kiln.link.CpuMethodInfo::word).toList() : List.of("");
+            kiln.link.Stressor which = kiln.link.Stressor.parse(stressor).orElseThrow();
+            for (String method : methods) {
+                FunctionCounter.builder("kiln.verify.errors", this, m -> method.isEmpty()
+                                ? m.snapshots.totals().verifyErrors().getOrDefault(which, 0L)
+                                : m.snapshots.totals().cpu().verifyErrors().getOrDefault(method, 0L))
+                        .tags(Tags.of("stressor", stressor, "method", method))
+                        .description("Wrong results found on this node, by stressor and CPU method: the burn-in verdict."
+                                + " kiln_core_verify_errors_total says which core")
+                        .register(registry);
             }
         }
     }
 
-    /** Per-worker counters as one scrape sees them. */
+    /**
+     * Registers each worker's per-core series once it has said which cpus it runs on: only what a
+     * fleet ranks cores by, its work rate and its wrong results (the breakdowns stay per node, the
+     * details in the report and /api/v1/status).
+     */
+    synchronized void onWorkers(List<WorkerView> views) {
+        for (WorkerView v : views) {
+            if (v.cpus().equals("?") || !coreMeters.add(v.id() + "/" + v.cpus())) {
+                continue;
+            }
+            int id = v.id();
+            Tags core = Tags.of("worker", Integer.toString(id), "cpu", v.cpus());
+            FunctionCounter.builder("kiln.core.cpu.ops", this, m -> WorkerStats.total(m.snapshots.worker(id).cpu().ops()))
+                    .tags(core).description("CPU burner operations of one worker on its cpu, every method: rate() compares cores"
+                            + " with their siblings")
+                    .register(registry);
+            FunctionCounter.builder("kiln.core.verify.errors", this, m -> WorkerStats.total(m.snapshots.worker(id).verifyErrors()))
+                    .tags(core).description("Wrong results found by one worker on its cpu, every stressor: which core failed")
+                    .register(registry);
+        }
+    }
+
+    /** The counters as one scrape sees them: the node's totals and each worker's. */
     interface Snapshots {
-        kiln.link.WorkerStats worker(int id);
+        WorkerStats totals();
+
+        WorkerStats worker(int id);
     }
 }

@@ -133,19 +133,9 @@ public final class Console {
         List<WorkerView> views = pool.workers(); // one set of views per draw
         long running = views.stream().filter(w -> w.state() == kiln.supervisor.WorkerState.RUNNING).count();
         long restarts = views.stream().mapToLong(WorkerView::restarts).sum();
-        return line(new Progress(elapsed, total, pool.totals(), sampler.latest(), running, pool.size(), restarts,
-                monitor.filesPerSecond(), monitor.memoryBytesPerSecond(), monitor.ramping() ? monitor.load() : Double.NaN,
-                monitor.ready()), width == null ? Integer.MAX_VALUE : width.columns());
-    }
-
-    /**
-     * What the status line shows, read at one moment.
-     *
-     * @param host     the latest hardware reading, or null before the first
-     * @param rampLoad the load the ramp holds now, NaN when not ramping
-     */
-    record Progress(Duration elapsed, Duration total, WorkerStats totals, HostSample host, long running, int workers,
-                    long restarts, double filesPerSecond, double memoryBytesPerSecond, double rampLoad, boolean ready) {
+        return line(Progress.at(elapsed, total).totals(pool.totals()).host(sampler.latest()).workers(running, pool.size(), restarts)
+                .rates(monitor.filesPerSecond(), monitor.memoryBytesPerSecond())
+                .warmup(monitor.ramping() ? monitor.load() : Double.NaN, monitor.ready()).build(), width == null ? Integer.MAX_VALUE : width.columns());
     }
 
     /** The status line for {@code p}, whole: every part the run has. */
@@ -185,8 +175,8 @@ public final class Console {
         WorkerStats t = p.totals();
         HostSample h = p.host();
         List<Part> parts = new java.util.ArrayList<>();
-        parts.add(new Part(0, String.format(Locale.ROOT, "[%s/%s] files %s/s", Durations.format(p.elapsed()), Durations.format(p.total()),
-                compact(p.filesPerSecond()))));
+        parts.add(new Part(0, String.format(Locale.ROOT, "[%s/%s] files %s/s", Durations.format(p.time().elapsed()),
+                Durations.format(p.time().total()), compact(p.rates().filesPerSecond()))));
         parts.add(new Part(7, "(" + compact(t.files().kept()) + " kept)", true));
         if (h != null) {
             parts.add(new Part(3, String.format(Locale.ROOT, "cpu %.0f%%", h.cpu().load() * 100)));
@@ -195,22 +185,22 @@ public final class Console {
                 parts.add(new Part(5, String.format(Locale.ROOT, "%.0f°C", h.cpu().temperatureC())));
             }
         }
-        parts.add(new Part(2, String.format(Locale.ROOT, "workers %d/%d", p.running(), p.workers())));
+        parts.add(new Part(2, String.format(Locale.ROOT, "workers %d/%d", p.workers().running(), p.workers().count())));
         parts.add(new Part(1, String.format(Locale.ROOT, "errors %d io, %d verify", t.ioErrors(), WorkerStats.total(t.verifyErrors()))));
         if (t.memoryBytes() > 0) {
-            parts.add(new Part(4, "ram " + Sizes.human(p.memoryBytesPerSecond()) + "/s"));
+            parts.add(new Part(4, "ram " + Sizes.human(p.rates().memoryBytesPerSecond()) + "/s"));
         }
-        if (!Double.isNaN(p.rampLoad())) {
-            parts.add(new Part(3, String.format(Locale.ROOT, "ramp %.0f%%", p.rampLoad())));
+        if (!Double.isNaN(p.warmup().rampLoad())) {
+            parts.add(new Part(3, String.format(Locale.ROOT, "ramp %.0f%%", p.warmup().rampLoad())));
         }
-        if (p.ready()) {
+        if (p.warmup().ready()) {
             parts.add(new Part(1, "READY"));
         }
         if (t.files().paused()) {
             parts.add(new Part(1, "PAUSED: free space or inodes at floor", false, "PAUSED (floor)"));
         }
-        if (p.restarts() > 0) {
-            parts.add(new Part(2, "restarts " + p.restarts()));
+        if (p.workers().restarts() > 0) {
+            parts.add(new Part(2, "restarts " + p.workers().restarts()));
         }
         return parts;
     }

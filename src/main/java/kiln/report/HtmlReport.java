@@ -93,11 +93,12 @@ public final class HtmlReport {
         run(h, report);
         errors(h, report);
         h.append("<h2>Stressors</h2>\n<table><tr><th>stressor</th><th>done</th><th>rate</th><th>verification errors</th></tr>\n");
-        row(h, report, "files", "created", "per_second", "files/s");
-        row(h, report, "cpu", "ops", "ops_per_second", "ops/s");
-        row(h, report, "memory", "bytes", "bytes_per_second", "bytes/s");
+        for (StressorRows.Row row : StressorRows.ALL) {
+            row(h, report, row.key().label(), row.done(), row.rate(), row.unit());
+        }
         h.append("</table>\n");
         memoryPatterns(h, report);
+        Strength.html(h, report);
         perWorker(h, report);
         h.append("<h2>Over time</h2>\n");
         java.time.Instant start = startOf(report);

@@ -16,11 +16,39 @@ import kiln.supervisor.WorkerView;
 /**
  * What a run did, for the summary and the JSON report. Immutable.
  *
- * @param memoryBytes total off-heap bytes the memory stressor held (0 when off)
- * @param ready       whether the machine was judged warm by the end
+ * @param settings what the run was asked to do
+ * @param workers  each worker at the end
+ * @param totals   the workers' counters, summed
+ * @param elapsed  how long the stressors ran
+ * @param measured what the supervisor measured besides the counters
+ * @param findings what the verdict rests on besides the counters
  */
-public record Report(Settings settings, List<WorkerView> workers, WorkerStats totals, Duration elapsed,
-              double measuredCpuLoad, long restarts, long memoryBytes, boolean ready, String fileIo, Findings findings) {
+public record Report(Settings settings, List<WorkerView> workers, WorkerStats totals, Duration elapsed, Measured measured,
+                     Findings findings) {
+
+    /**
+     * What the supervisor measured besides the workers' counters.
+     *
+     * @param cpuLoad     the CPU load the burners held, 0–1 (NaN when unknown)
+     * @param restarts    worker restarts, all workers together
+     * @param memoryBytes total off-heap bytes the memory stressor held (0 when off)
+     * @param ready       whether the machine was judged warm by the end
+     * @param fileIo      the file path the workers took, or null when none said
+     */
+    public record Measured(double cpuLoad, long restarts, long memoryBytes, boolean ready, kiln.link.IoPath fileIo) {
+        /** Nothing measured: no load known, no restart, no memory, not warm, no file path. */
+        public static final Measured NONE = new Measured(Double.NaN, 0, 0, false, null);
+    }
+
+    /** The parts of a report by name, for tests: every part empty unless set. */
+    public static ReportBuilder builder(Settings settings) {
+        return new ReportBuilder(settings);
+    }
+
+    /** A builder holding this report's parts. */
+    public ReportBuilder toBuilder() {
+        return builder(settings).workers(workers).totals(totals).elapsed(elapsed).measured(measured).findings(findings);
+    }
 
     /**
      * What the verdict rests on besides the counters.
@@ -113,9 +141,9 @@ public record Report(Settings settings, List<WorkerView> workers, WorkerStats to
 
     /** What {@code stress} did; call after it stopped. */
     public static Report of(Stress stress, Duration elapsed, double measuredCpuLoad, Findings findings) {
-        return new Report(stress.settings(), stress.pool().workers(), stress.pool().totals(), elapsed, measuredCpuLoad,
-                stress.pool().restarts(), stress.memoryPerWorker() * stress.pool().size(), stress.monitor().ready(),
-                stress.pool().fileIo(), findings);
+        return new Report(stress.settings(), stress.pool().workers(), stress.pool().totals(), elapsed,
+                new Measured(measuredCpuLoad, stress.pool().restarts(), stress.memoryPerWorker() * stress.pool().size(),
+                        stress.monitor().ready(), stress.pool().fileIo()), findings);
     }
 
     public double seconds() {
@@ -127,7 +155,7 @@ public record Report(Settings settings, List<WorkerView> workers, WorkerStats to
     }
 
     public long verifyErrors(Stressor stressor) {
-        return totals.verifyErrors().getOrDefault(stressor.label(), 0L);
+        return totals.verifyErrors().getOrDefault(stressor, 0L);
     }
 
     public long failedWorkers() {
@@ -136,17 +164,17 @@ public record Report(Settings settings, List<WorkerView> workers, WorkerStats to
 
     /** Links or foreign entries found where kiln expected its own: refused, and the run cannot be called clean. */
     public long tampered() {
-        return totals.files().errors().getOrDefault(WorkerStats.TAMPER, 0L);
+        return totals.files().errors().get(kiln.link.FileOp.TAMPER);
     }
 
     /** File operations that failed with an error pointing at the disk or file-system corruption (EIO, EUCLEAN, EBADMSG). */
     public long deviceFaults() {
-        return totals.files().errors().getOrDefault(WorkerStats.DEVICE, 0L);
+        return totals.files().errors().get(kiln.link.FileErrorCause.DEVICE);
     }
 
     /** File operations answered EROFS: the file system went read-only during the run. */
     public long readOnlyFailures() {
-        return totals.files().errors().getOrDefault(WorkerStats.READ_ONLY, 0L);
+        return totals.files().errors().get(kiln.link.FileErrorCause.READ_ONLY);
     }
 
     /** File operations that failed for no reason the run can explain: see {@link WorkerStats.Files#unexplainedErrors}. */
@@ -210,10 +238,11 @@ public record Report(Settings settings, List<WorkerView> workers, WorkerStats to
 
     /** The verdict and its reasons: see {@link Verdict}. */
     public Verdict judgement() {
-        Verdict.Inputs in = new Verdict.Inputs(verifyErrors(), attributedErrors(), idleStressors(), tampered(), unhealthyWorkers(),
-                findings.after().since(findings.before()), findings.disagreeing(), findings.slowCores());
-        in = in.withFiles(new Verdict.FileFaults(deviceFaults(), readOnlyFailures(), totals.files().unexplainedErrors(),
-                findings.cleanup().reason()));
+        Verdict.Inputs in = Verdict.Inputs.builder().verifyErrors(verifyErrors(), attributedErrors()).disagreeing(findings.disagreeing())
+                .idleStressors(idleStressors()).tampered(tampered()).unhealthyWorkers(unhealthyWorkers()).slowCores(findings.slowCores())
+                .evidence(findings.after().since(findings.before()))
+                .files(new Verdict.FileFaults(deviceFaults(), readOnlyFailures(), totals.files().unexplainedErrors(),
+                        findings.cleanup().reason())).build();
         return Verdict.decide(findings.cutShort() ? in.endedEarly(shortBy()) : in, settings.verdict());
     }
 
@@ -237,7 +266,7 @@ public record Report(Settings settings, List<WorkerView> workers, WorkerStats to
         if (out.isEmpty()) {
             totals.verifyErrors().forEach((stressor, n) -> {
                 if (n > 0) {
-                    out.add(n + " in " + stressor);
+                    out.add(n + " in " + stressor.label());
                 }
             });
         }
@@ -250,14 +279,10 @@ public record Report(Settings settings, List<WorkerView> workers, WorkerStats to
         if (elapsed.isZero()) {
             return List.of("no worker started: nothing was tested");
         }
-        if (settings.files().enabled() && totals.files().created() == 0) {
-            out.add("files: no file created (paused below the free-space floor, or every create failed)");
-        }
-        if (settings.cpu().enabled() && cpuOps() == 0) {
-            out.add("cpu: no operation computed");
-        }
-        if (settings.memory().enabled() && totals.memoryBytes() == 0) {
-            out.add("memory: nothing written and read back");
+        for (StressorRows.Row row : StressorRows.ALL) {
+            if (row.on().test(settings) && !row.worked().test(this)) {
+                out.add(row.key().label() + ": " + row.idle());
+            }
         }
         return out;
     }

@@ -59,12 +59,12 @@ public final class ReportJson {
         if (!r.findings().warnings().isEmpty()) {
             m.put("warnings", r.findings().warnings());
         }
-        m.put("workers", Map.of("count", r.workers().size(), "restarts", r.restarts(), "failed", r.failedWorkers(), "stalls", r.stalls(),
+        m.put("workers", Map.of("count", r.workers().size(), "restarts", r.measured().restarts(), "failed", r.failedWorkers(), "stalls", r.stalls(),
                 "hung_at_start", r.hungAtStart(), "unhealthy", r.unhealthyWorkers(),
                 "starved", r.starvedWorkers()));
         Map<String, Object> files = new LinkedHashMap<>();
         files.put("enabled", r.settings().files().enabled());
-        files.put("io", r.fileIo() == null ? "none" : r.fileIo());
+        files.put("io", r.measured().fileIo() == null ? "none" : r.measured().fileIo().word());
         files.put("tampered", r.tampered());
         files.put("created", r.totals().files().created());
         files.put("per_second", round(r.filesPerSecond(), 1));
@@ -82,7 +82,7 @@ public final class ReportJson {
         if (!left.uncounted().isEmpty()) {
             files.put("left_uncounted", left.uncounted());
         }
-        files.put("errors_by_op", new TreeMap<>(r.totals().files().errors()));
+        files.put("errors_by_op", r.totals().files().errors().byWord());
         files.put("verify_errors", r.verifyErrors(Stressor.FILES));
         files.put("size_bytes", r.settings().files().sizeBytes());
         files.put("fsync", r.settings().files().fsync());
@@ -98,12 +98,13 @@ public final class ReportJson {
         cpu.put("ops_by_method", new TreeMap<>(r.totals().cpu().ops()));
         cpu.put("methods", cpuMethods(r.totals().cpu().ops(), r.seconds()));
         cpu.put("verify_errors", r.verifyErrors(Stressor.CPU));
+        cpu.put("strength", Strength.of(r));
         cpu.put("target_load", r.settings().cpu().enabled() ? r.settings().cpu().load() : 0);
-        cpu.put("measured_load", nullIfNaN(round(r.measuredCpuLoad() * 100, 1)));
+        cpu.put("measured_load", nullIfNaN(round(r.measured().cpuLoad() * 100, 1)));
         m.put("cpu", cpu);
         Map<String, Object> memory = new LinkedHashMap<>();
-        memory.put("enabled", r.memoryBytes() > 0);
-        memory.put("size_bytes", r.memoryBytes());
+        memory.put("enabled", r.measured().memoryBytes() > 0);
+        memory.put("size_bytes", r.measured().memoryBytes());
         memory.put("bytes", r.totals().memoryBytes());
         memory.put("bytes_per_second", round(r.totals().memoryBytes() / r.seconds(), 0));
         memory.put("verify_errors", r.verifyErrors(Stressor.MEMORY));
@@ -113,9 +114,9 @@ public final class ReportJson {
         for (Stressor s : Stressor.values()) {
             verify.put(s.label(), 0L);
         }
-        verify.putAll(r.totals().verifyErrors());
+        verify.putAll(Stressor.byLabel(r.totals().verifyErrors()));
         m.put("verify_errors", verify);
-        m.put("ready", r.ready());
+        m.put("ready", r.measured().ready());
         Verdict v = r.judgement();
         m.put("verdict", v.outcome().label());
         m.put("verdict_reasons", v.reasons());
@@ -133,7 +134,7 @@ public final class ReportJson {
     static Map<String, Object> cpuMethods(Map<String, Long> ops, double seconds) {
         Map<String, Object> out = new LinkedHashMap<>();
         Map<String, Long> left = new TreeMap<>(ops);
-        for (kiln.stress.CpuMethod cm : kiln.stress.CpuMethod.values()) {
+        for (kiln.link.CpuMethodInfo cm : kiln.link.Catalog.cpuMethods()) {
             Long n = left.remove(cm.word());
             if (n == null) {
                 continue;
@@ -238,7 +239,7 @@ public final class ReportJson {
             Object clock = clocks.get(w.cpus()); // a pinned worker's one cpu
             one.put("frequency_hz_at_end", clock instanceof Number ? clock : null);
             Map<String, Object> ops = new LinkedHashMap<>();
-            for (kiln.stress.CpuMethod method : kiln.stress.CpuMethod.values()) {
+            for (kiln.link.CpuMethodInfo method : kiln.link.Catalog.cpuMethods()) {
                 Long n = w.totals().cpu().ops().get(method.word());
                 if (n != null) {
                     ops.put(method.word(), n);
@@ -262,9 +263,9 @@ public final class ReportJson {
         Map<String, Object> out = new TreeMap<>();
         for (String name : totals.memoryPatternNames()) {
             Map<String, Object> one = new LinkedHashMap<>();
-            one.put("passes", totals.memoryPattern(name, "passes"));
-            one.put("bytes", totals.memoryPattern(name, "bytes"));
-            one.put("errors", totals.memoryPattern(name, "errors"));
+            one.put("passes", totals.memoryPattern(name, kiln.link.MemoryCounter.PASSES));
+            one.put("bytes", totals.memoryPattern(name, kiln.link.MemoryCounter.BYTES));
+            one.put("errors", totals.memoryPattern(name, kiln.link.MemoryCounter.ERRORS));
             out.put(name, one);
         }
         return out;
@@ -288,7 +289,7 @@ public final class ReportJson {
         Map<String, Object> one = new LinkedHashMap<>();
         one.put("worker", e.worker());
         one.put("cpu", e.cpus());
-        one.put("stressor", e.stressor());
+        one.put("stressor", e.stressor().label());
         one.put("method", e.method());
         one.put("expected", e.expected());
         one.put("actual", e.actual());

@@ -41,7 +41,7 @@ public final class StatusDocument {
         doc.put("cpu_ops", WorkerStats.total(t.cpu().ops()));
         doc.put("cpu_load_target", stress.monitor().load());
         doc.put("memory_bytes", t.memoryBytes());
-        doc.put("verify_errors", new java.util.TreeMap<>(t.verifyErrors()));
+        doc.put("verify_errors", kiln.link.Stressor.byLabel(t.verifyErrors()));
         doc.put("ready", stress.monitor().ready());
         // the verdict's own rules on what is known now (the hardware evidence is read at the end):
         // a stalled worker or a failing disk shows here while the run goes on, not only after it

@@ -3,8 +3,6 @@ package kiln.report;
 import java.io.PrintWriter;
 import java.util.Locale;
 import kiln.config.Durations;
-import kiln.util.Sizes;
-import kiln.link.Stressor;
 import kiln.link.WorkerStats;
 
 /** The table printed at the end of {@code kiln run}: per stressor, work done, rate, verification errors; then the verdict. */
@@ -16,37 +14,23 @@ public final class Summary {
     }
 
     public void print(Report r) {
-        WorkerStats t = r.totals();
         out.println();
         String took = r.findings().cutShort()
                 ? Durations.format(r.elapsed()) + " of " + Durations.format(r.settings().run().duration()) + " (" + r.findings().outcome() + ")"
                 : Durations.format(r.elapsed());
         out.printf(Locale.ROOT, "kiln run: %s, %d worker%s (%d restart%s, %d failed)%n", took, r.workers().size(),
-                r.workers().size() == 1 ? "" : "s", r.restarts(), r.restarts() == 1 ? "" : "s", r.failedWorkers());
+                r.workers().size() == 1 ? "" : "s", r.measured().restarts(), r.measured().restarts() == 1 ? "" : "s", r.failedWorkers());
         out.println("  stressor  done                 rate               verify errors  notes");
-        if (r.settings().files().enabled()) {
-            row("files", String.format(Locale.ROOT, "%,d files", t.files().created()),
-                    String.format(Locale.ROOT, "%,.0f files/s", r.filesPerSecond()), r.verifyErrors(Stressor.FILES),
-                    String.format(Locale.ROOT, "%s written, %,d deleted%s, %,d read back, %,d I/O errors, create p50≤%s p99≤%s",
-                            Sizes.human(t.files().bytes()), t.files().deleted(), atFloor(t.files().floorDeleted()),
-                            t.files().verified(), t.ioErrors(), latency(r.latencyQuantile(0.5)), latency(r.latencyQuantile(0.99))));
-        }
-        if (r.settings().cpu().enabled()) {
-            row("cpu", String.format(Locale.ROOT, "%,d ops", r.cpuOps()),
-                    String.format(Locale.ROOT, "%,.0f ops/s", r.cpuOps() / r.seconds()), r.verifyErrors(Stressor.CPU),
-                    String.format(Locale.ROOT, "target %d%%, host busy %.1f%%, %s", r.settings().cpu().load(),
-                            r.measuredCpuLoad() * 100, methods(t.cpu().ops())));
-        }
-        if (r.memoryBytes() > 0) {
-            row("memory", Sizes.human(t.memoryBytes()), Sizes.human(t.memoryBytes() / r.seconds()) + "/s",
-                    r.verifyErrors(Stressor.MEMORY), Sizes.human(r.memoryBytes()) + " held, written and read back"
-                            + (t.memoryPatternNames().isEmpty() ? "" : "; fault models: " + patterns(t)));
+        for (StressorRows.Row row : StressorRows.ALL) {
+            if (row.on().test(r.settings())) {
+                row.line().apply(r).ifPresent(l -> row(row.key().label(), l.done(), l.rate(), r.verifyErrors(row.key()), l.notes()));
+            }
         }
         if (r.settings().files().enabled()) {
             print(kiln.util.Wrap.hanging("  file rate held by: ", String.join("; ", Tested.fileRateBounds(r)), kiln.util.Wrap.COLUMNS));
         }
         if (r.settings().run().untilReady()) {
-            out.println("  warm: " + (r.ready() ? "yes" : "no"));
+            out.println("  warm: " + (r.measured().ready() ? "yes" : "no"));
         }
         Verdict v = r.judgement();
         String outcome = v.outcome().label().toUpperCase(Locale.ROOT);
@@ -85,8 +69,8 @@ public final class Summary {
     static String patterns(WorkerStats t) {
         java.util.List<String> parts = new java.util.ArrayList<>();
         for (String name : t.memoryPatternNames()) {
-            long passes = t.memoryPattern(name, "passes");
-            long errors = t.memoryPattern(name, "errors");
+            long passes = t.memoryPattern(name, kiln.link.MemoryCounter.PASSES);
+            long errors = t.memoryPattern(name, kiln.link.MemoryCounter.ERRORS);
             parts.add(String.format(Locale.ROOT, "%s %,d pass%s%s", name, passes, passes == 1 ? "" : "es",
                     errors == 0 ? "" : String.format(Locale.ROOT, " (%,d error%s)", errors, errors == 1 ? "" : "s")));
         }
@@ -96,7 +80,7 @@ public final class Summary {
     /** Operations per CPU method in the methods' fixed order: {@code int 1,200, float 300, sha256 0, factorial 12}. */
     static String methods(java.util.Map<String, Long> ops) {
         java.util.List<String> parts = new java.util.ArrayList<>();
-        for (kiln.stress.CpuMethod method : kiln.stress.CpuMethod.values()) {
+        for (kiln.link.CpuMethodInfo method : kiln.link.Catalog.cpuMethods()) {
             String m = method.word();
             if (ops.containsKey(m)) {
                 parts.add(String.format(Locale.ROOT, "%s %,d", m, ops.get(m)));
@@ -120,11 +104,11 @@ public final class Summary {
     }
 
     /** " (N to make room at the free-space or inode floor)" when the storm deleted files to make room there: why files/s is what it is. */
-    private static String atFloor(long floorDeleted) {
+    static String atFloor(long floorDeleted) {
         return floorDeleted == 0 ? "" : String.format(Locale.ROOT, " (%,d to make room at the free-space or inode floor)", floorDeleted);
     }
 
-    private static String latency(double seconds) {
+    static String latency(double seconds) {
         if (Double.isNaN(seconds)) {
             return "-";
         }

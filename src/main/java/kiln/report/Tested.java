@@ -39,8 +39,8 @@ final class Tested {
                     String.join(", ", r.totals().cpu().ops().isEmpty() ? List.of(s.cpu().method())
                             : methodsInOrder(r.totals().cpu().ops()))));
         }
-        if (r.memoryBytes() > 0) {
-            m.put("memory", Sizes.human(r.memoryBytes()) + " held off-heap, written and read back "
+        if (r.measured().memoryBytes() > 0) {
+            m.put("memory", Sizes.human(r.measured().memoryBytes()) + " held off-heap, written and read back "
                     + String.format(Locale.ROOT, "%s in all", Sizes.human(r.totals().memoryBytes())));
         }
         if (s.files().enabled()) {
@@ -82,7 +82,7 @@ final class Tested {
     /** The CPU methods that ran, in the methods' fixed order. */
     private static List<String> methodsInOrder(Map<String, Long> ops) {
         List<String> out = new ArrayList<>();
-        for (kiln.stress.CpuMethod method : kiln.stress.CpuMethod.values()) {
+        for (kiln.link.CpuMethodInfo method : kiln.link.Catalog.cpuMethods()) {
             if (ops.containsKey(method.word())) {
                 out.add(method.word());
             }

@@ -41,47 +41,80 @@ public record Verdict(Outcome outcome, List<String> reasons) {
     }
 
     /**
-     * What the verdict rests on.
+     * What the verdict rests on, in parts by what they can make of the run: wrong results (fail),
+     * what the run could not vouch for (inconclusive), workers and cores that were unwell
+     * (degraded), the hardware's own evidence and the file storm's failures (any of them).
      *
-     * @param verifyErrorCount wrong results counted
-     * @param verifyErrors     the first of them, attributed ("w1 cpu 1 cpu/float: expected … got …")
-     * @param idleStressors    enabled stressors that did no work, with why ("files: paused below the floor the whole run")
-     * @param tampered         times a link or foreign entry stood where kiln's own should be
-     * @param unhealthyWorkers workers that stalled or crash-looped ("w1 stalled once")
-     * @param evidence         what the hardware counters gained during the run (unavailable sources absent)
-     * @param disagreeing      cores whose cross-core digests disagreed with the majority ("cpu3")
-     * @param slowCores        cores measurably slower than their siblings ("cpu2: 31% below the median")
-     * @param cutShort         how the run ended before the time it was given ("stopped on request after 1m05s of
-     *                         4h00m"), or empty when it went its course
-     * @param files            what the file operations' errors said of the disk, and what the run left there
+     * @param wrong    wrong results
+     * @param coverage what the run could not vouch for
+     * @param health   workers and cores that were unwell
+     * @param evidence what the hardware counters gained during the run (unavailable sources absent)
+     * @param files    what the file operations' errors said of the disk, and what the run left there
      */
-    public record Inputs(long verifyErrorCount, List<String> verifyErrors, List<String> idleStressors, long tampered, List<String> unhealthyWorkers,
-                         Evidence evidence, List<String> disagreeing, List<String> slowCores, String cutShort, FileFaults files) {
+    public record Inputs(Wrong wrong, Coverage coverage, Health health, Evidence evidence, FileFaults files) {
         public Inputs {
-            cutShort = cutShort == null ? "" : cutShort;
+            java.util.Objects.requireNonNull(wrong, "wrong");
+            java.util.Objects.requireNonNull(coverage, "coverage");
+            java.util.Objects.requireNonNull(health, "health");
+            java.util.Objects.requireNonNull(evidence, "evidence");
             files = files == null ? FileFaults.NONE : files;
-            verifyErrors = List.copyOf(verifyErrors);
-            idleStressors = List.copyOf(idleStressors);
-            unhealthyWorkers = List.copyOf(unhealthyWorkers);
-            disagreeing = List.copyOf(disagreeing);
-            slowCores = List.copyOf(slowCores);
         }
 
-        /** A run that went its course. */
-        public Inputs(long verifyErrorCount, List<String> verifyErrors, List<String> idleStressors, long tampered,
-                      List<String> unhealthyWorkers, Evidence evidence, List<String> disagreeing, List<String> slowCores) {
-            this(verifyErrorCount, verifyErrors, idleStressors, tampered, unhealthyWorkers, evidence, disagreeing, slowCores, "", FileFaults.NONE);
+        /**
+         * @param count       wrong results counted
+         * @param first       the first of them, attributed ("w1 cpu 1 cpu/float: expected … got …")
+         * @param disagreeing cores whose cross-core digests disagreed with the majority ("cpu3")
+         */
+        public record Wrong(long count, List<String> first, List<String> disagreeing) {
+            public static final Wrong NONE = new Wrong(0, List.of(), List.of());
+
+            public Wrong {
+                first = List.copyOf(first);
+                disagreeing = List.copyOf(disagreeing);
+            }
+        }
+
+        /**
+         * @param idleStressors enabled stressors that did no work, with why ("files: paused below the floor the whole run")
+         * @param tampered      times a link or foreign entry stood where kiln's own should be
+         * @param cutShort      how the run ended before the time it was given ("stopped on request after 1m05s of
+         *                      4h00m"), or empty when it went its course
+         */
+        public record Coverage(List<String> idleStressors, long tampered, String cutShort) {
+            public static final Coverage FULL = new Coverage(List.of(), 0, "");
+
+            public Coverage {
+                idleStressors = List.copyOf(idleStressors);
+                cutShort = cutShort == null ? "" : cutShort;
+            }
+        }
+
+        /**
+         * @param unhealthyWorkers workers that stalled or crash-looped ("w1 stalled once")
+         * @param slowCores        cores measurably slower than their siblings ("cpu2: 31% below the median")
+         */
+        public record Health(List<String> unhealthyWorkers, List<String> slowCores) {
+            public static final Health WELL = new Health(List.of(), List.of());
+
+            public Health {
+                unhealthyWorkers = List.copyOf(unhealthyWorkers);
+                slowCores = List.copyOf(slowCores);
+            }
         }
 
         /** A run with nothing to hold against it. */
         public static Inputs clean() {
-            return new Inputs(0, List.of(), List.of(), 0, List.of(), new Evidence(Map.of()), List.of(), List.of());
+            return builder().build();
         }
 
-        /** The same, for a run that ended before its time ({@link #cutShort}). */
+        /** Part by part, each empty unless set: for the report and tests. */
+        public static Builder builder() {
+            return new Builder();
+        }
+
+        /** The same, for a run that ended before its time ({@link Coverage#cutShort}). */
         public Inputs endedEarly(String how) {
-            return new Inputs(verifyErrorCount, verifyErrors, idleStressors, tampered, unhealthyWorkers, evidence, disagreeing, slowCores,
-                    how, files);
+            return new Inputs(wrong, new Coverage(coverage.idleStressors, coverage.tampered, how), health, evidence, files);
         }
 
         /** The same, with what the file operations' errors said of the disk (device faults, read-only failures). */
@@ -91,8 +124,64 @@ public record Verdict(Outcome outcome, List<String> reasons) {
 
         /** The same, with what the file operations' errors said of the disk and what the run left there. */
         public Inputs withFiles(FileFaults f) {
-            return new Inputs(verifyErrorCount, verifyErrors, idleStressors, tampered, unhealthyWorkers, evidence, disagreeing, slowCores,
-                    cutShort, f);
+            return new Inputs(wrong, coverage, health, evidence, f);
+        }
+
+        /** Sets the parts of {@link Inputs} by name. Not thread-safe. */
+        public static final class Builder {
+            private Wrong wrong = Wrong.NONE;
+            private Coverage coverage = Coverage.FULL;
+            private Health health = Health.WELL;
+            private Evidence evidence = new Evidence(Map.of());
+            private FileFaults files = FileFaults.NONE;
+
+            private Builder() {
+            }
+
+            /** {@code count} wrong results, {@code first} of them attributed. */
+            public Builder verifyErrors(long count, List<String> first) {
+                wrong = new Wrong(count, first, wrong.disagreeing());
+                return this;
+            }
+
+            public Builder disagreeing(List<String> cores) {
+                wrong = new Wrong(wrong.count(), wrong.first(), cores);
+                return this;
+            }
+
+            public Builder idleStressors(List<String> idle) {
+                coverage = new Coverage(idle, coverage.tampered(), coverage.cutShort());
+                return this;
+            }
+
+            public Builder tampered(long times) {
+                coverage = new Coverage(coverage.idleStressors(), times, coverage.cutShort());
+                return this;
+            }
+
+            public Builder unhealthyWorkers(List<String> workers) {
+                health = new Health(workers, health.slowCores());
+                return this;
+            }
+
+            public Builder slowCores(List<String> cores) {
+                health = new Health(health.unhealthyWorkers(), cores);
+                return this;
+            }
+
+            public Builder evidence(Evidence e) {
+                evidence = e;
+                return this;
+            }
+
+            public Builder files(FileFaults f) {
+                files = f;
+                return this;
+            }
+
+            public Inputs build() {
+                return new Inputs(wrong, coverage, health, evidence, files);
+            }
         }
     }
 
@@ -118,10 +207,11 @@ public record Verdict(Outcome outcome, List<String> reasons) {
         List<String> fail = new ArrayList<>();
         List<String> inconclusive = new ArrayList<>();
         List<String> degraded = new ArrayList<>();
-        long wrong = Math.max(in.verifyErrorCount(), in.verifyErrors().size());
+        List<String> first = in.wrong().first();
+        long wrong = Math.max(in.wrong().count(), first.size());
         if (wrong > 0) {
             fail.add(wrong + (wrong == 1 ? " verification error" : " verification errors")
-                    + (in.verifyErrors().isEmpty() ? "" : (wrong == 1 ? ": " : ", first: ") + in.verifyErrors().get(0)));
+                    + (first.isEmpty() ? "" : (wrong == 1 ? ": " : ", first: ") + first.get(0)));
         }
         FileFaults files = in.files();
         if (files.deviceFaults() > 0) {
@@ -129,7 +219,7 @@ public record Verdict(Outcome outcome, List<String> reasons) {
                     + " failed with an input/output error or a corrupt file system (EIO, EUCLEAN or EBADMSG): the disk, its"
                     + " controller or its file system is failing; the worker log and the kernel log (dmesg) say where");
         }
-        for (String core : in.disagreeing()) {
+        for (String core : in.wrong().disagreeing()) {
             fail.add(core + " computed a different result from its siblings on the same inputs");
         }
         Evidence e = in.evidence();
@@ -145,9 +235,10 @@ public record Verdict(Outcome outcome, List<String> reasons) {
                 degraded.add(what);
             }
         });
-        if (!in.cutShort().isEmpty()) {
+        Inputs.Coverage coverage = in.coverage();
+        if (!coverage.cutShort().isEmpty()) {
             // a burn-in stopped at minute 1 of 4 h has not shown the machine holds up for 4 h
-            inconclusive.add("the run was cut short: " + in.cutShort());
+            inconclusive.add("the run was cut short: " + coverage.cutShort());
         }
         if (files.readOnlyFailures() > 0) {
             // the kernel makes a file system read-only when it meets errors, and so can an operator: dmesg tells which
@@ -166,9 +257,9 @@ public record Verdict(Outcome outcome, List<String> reasons) {
         e.total(Source.OOM_KILLS).filter(n -> n > 0).ifPresent(n -> inconclusive.add(n + (n == 1 ? " process was" : " processes were")
                 + " killed by the kernel's OOM killer during the run (" + String.join(", ", e.nonZero(Source.OOM_KILLS))
                 + "): memory ran out, so the run did not stress as asked; the kernel log (dmesg) names what was killed"));
-        inconclusive.addAll(in.idleStressors());
-        if (in.tampered() > 0) {
-            inconclusive.add(in.tampered() + " times a link or foreign entry stood where kiln's own should be (refused, not followed)");
+        inconclusive.addAll(coverage.idleStressors());
+        if (coverage.tampered() > 0) {
+            inconclusive.add(coverage.tampered() + " times a link or foreign entry stood where kiln's own should be (refused, not followed)");
         }
         long throttle = Math.max(e.total(Source.THROTTLE).orElse(0L), e.total(Source.THERMAL_EVENTS).orElse(0L));
         if (throttle > rules.maxThrottleEvents()) {
@@ -178,8 +269,8 @@ public record Verdict(Outcome outcome, List<String> reasons) {
             }
             degraded.add(throttle + " thermal throttle events (" + String.join(", ", where) + ")");
         }
-        degraded.addAll(in.unhealthyWorkers());
-        degraded.addAll(in.slowCores());
+        degraded.addAll(in.health().unhealthyWorkers());
+        degraded.addAll(in.health().slowCores());
         List<String> reasons = new ArrayList<>(fail);
         reasons.addAll(inconclusive);
         reasons.addAll(degraded);

@@ -129,7 +129,7 @@ final class CoreScreen implements ScreenRunner {
     private void injectFault(List<Integer> cores, WorkerPool pool) {
         int at = cores.indexOf(settings.fault().cpu());
         if (!settings.fault().target().isEmpty() && at >= 0) {
-            pool.sendTo(at, new Message.Fault(settings.fault().target(), 4096));
+            pool.sendTo(at, new Message.Fault(kiln.link.FaultTarget.parse(settings.fault().target()).orElseThrow(), 4096));
         }
     }
 
@@ -167,9 +167,10 @@ final class CoreScreen implements ScreenRunner {
         boolean complete = stoppedBy == null && ranNanos > 0;
         // a screen cut short says so, not which method it had not reached yet
         List<String> untested = stoppedBy != null ? List.of() : ranNanos == 0 ? List.of("no screen worker started: nothing was tested") : idle;
-        Verdict.Inputs in = new Verdict.Inputs(wrong, errors.stream().map(kiln.supervisor.VerifyErrorLog.Entry::describe).toList(),
-                untested, 0, unhealthy,
-                Evidence.read().since(before), pool.crossCore().disagreeing(), List.of());
+        Verdict.Inputs in = Verdict.Inputs.builder()
+                .verifyErrors(wrong, errors.stream().map(kiln.supervisor.VerifyErrorLog.Entry::describe).toList())
+                .disagreeing(pool.crossCore().disagreeing()).idleStressors(untested).unhealthyWorkers(unhealthy)
+                .evidence(Evidence.read().since(before)).build();
         if (!complete) {
             in = in.endedEarly((stoppedBy == null ? "did not start" : stoppedBy) + " after "
                     + Durations.format(Duration.ofNanos(ranNanos).withNanos(0)) + " of " + Durations.format(length()));

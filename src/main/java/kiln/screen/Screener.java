@@ -43,8 +43,16 @@ public final class Screener implements AutoCloseable {
     private volatile List<Integer> screening;
     private String waiting = "starting";
     private volatile double busyPercent = Double.NaN;
+    /** Whether a run holds the machine (its workers started or starting). */
+    private final java.util.function.BooleanSupplier runInProgress;
 
     Screener(Settings.Screen settings, int logicalCores, ScreenRunner runner, ScreenStore store, Ticker ticker) {
+        this(settings, logicalCores, runner, store, ticker, () -> false);
+    }
+
+    Screener(Settings.Screen settings, int logicalCores, ScreenRunner runner, ScreenStore store, Ticker ticker,
+             java.util.function.BooleanSupplier runInProgress) {
+        this.runInProgress = runInProgress;
         this.settings = settings;
         this.logicalCores = logicalCores;
         this.runner = runner;
@@ -59,8 +67,10 @@ public final class Screener implements AutoCloseable {
     /**
      * The daemon's screener from its settings: off (nothing runs, the status says so) unless
      * {@code kiln.screen.enabled}; a machine where workers cannot be pinned cannot be screened core by core.
+     *
+     * @param runInProgress whether a run holds the machine: no screen starts, and one in progress stops, while it does
      */
-    public static Screener open(Settings s) {
+    public static Screener open(Settings s, java.util.function.BooleanSupplier runInProgress) {
         int cores = Runtime.getRuntime().availableProcessors();
         if (!s.screen().enabled()) {
             return new Screener(s.screen(), cores, null, null, Ticker.SYSTEM);
@@ -71,7 +81,7 @@ public final class Screener implements AutoCloseable {
             return new Screener(s.screen(), cores, null, null, Ticker.SYSTEM);
         }
         ScreenRunner runner = new CoreScreen(s.screen(), s.verdict(), launcher.get(), s.files().dir(), Ticker.SYSTEM);
-        return new Screener(s.screen(), cores, runner, ScreenStore.open(s.files().dir()), Ticker.SYSTEM);
+        return new Screener(s.screen(), cores, runner, ScreenStore.open(s.files().dir()), Ticker.SYSTEM, runInProgress);
     }
 
     /** Whether this screener screens at all. */
@@ -110,7 +120,7 @@ public final class Screener implements AutoCloseable {
                 if (closed) {
                     return;
                 }
-                ScreenSchedule.Decision d = schedule.decide(state, busyPercent, runActive);
+                ScreenSchedule.Decision d = schedule.decide(state, busyPercent, runActive || runInProgress.getAsBoolean());
                 waiting = d.waiting();
                 if (!d.go()) {
                     try {
@@ -173,7 +183,7 @@ public final class Screener implements AutoCloseable {
             if (closed) {
                 return "the daemon is stopping";
             }
-            if (runActive) {
+            if (runActive || runInProgress.getAsBoolean()) {
                 return "a run started";
             }
         }
@@ -210,8 +220,11 @@ public final class Screener implements AutoCloseable {
         }
     }
 
-    /** The run ended (or never started): screening may go on. */
-    public void runEnded() {
+    /**
+     * The run asked for has started (its work holds screens off while it lasts) or was refused:
+     * screening may go on once no run is in progress.
+     */
+    public void resume() {
         synchronized (lock) {
             runActive = false;
             lock.notifyAll();
@@ -236,6 +249,20 @@ public final class Screener implements AutoCloseable {
             m.put("warning", warning);
         }
         return m;
+    }
+
+    /**
+     * A screen's wrong results as the per-core ledger keeps them (a CPU method's on one core),
+     * recorded as of run {@code screen-<end ms>}; marked injected when this screen had the
+     * configured fault.
+     */
+    public List<kiln.fleet.CoreFailure> coreFailures(ScreenResult r) {
+        boolean injected = !settings.fault().target().isEmpty() && r.cores().contains(settings.fault().cpu());
+        List<kiln.fleet.CoreFailure> out = new java.util.ArrayList<>();
+        for (var e : r.errors()) {
+            kiln.fleet.CoreFailures.of(e, "screen-" + r.endMillis(), injected).ifPresent(out::add);
+        }
+        return out;
     }
 
     /** Logical cores screened (0..n-1). */

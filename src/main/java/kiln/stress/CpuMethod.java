@@ -21,12 +21,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * word is an element; methods that compute vectors say how many lanes an element group has
  * ({@link #lanes()}), so a miscompare names the lane. Instances are immutable and thread-safe.
  */
-public abstract class CpuMethod {
+public abstract class CpuMethod implements kiln.link.CpuMethodInfo {
     /** The setting that rotates through every method, in registration order. */
     public static final String ALL = "all";
-
-    /** What one op is honestly measured in, beside ops. */
-    public enum Measure { OPS, FLOPS, BYTES }
 
     private static final List<CpuMethod> REGISTERED = new CopyOnWriteArrayList<>();
 
@@ -69,6 +66,7 @@ public abstract class CpuMethod {
         this.givenPerOp = perOp;
     }
 
+    @Override
     public final String word() {
         return word;
     }
@@ -126,12 +124,12 @@ public abstract class CpuMethod {
         return 1;
     }
 
-    /** The honest measure beside ops: flops, bytes, or none. */
+    @Override
     public Measure measure() {
         return givenMeasure;
     }
 
-    /** Flops or bytes one op does ({@link #measure()}); 0 for {@link Measure#OPS}. */
+    @Override
     public long perOp() {
         return givenPerOp;
     }
@@ -165,12 +163,16 @@ public abstract class CpuMethod {
                 throw new IllegalArgumentException("cpu method word taken: " + m.word);
             }
             REGISTERED.add(m);
+            kiln.link.Catalog.add(m);
         }
     }
 
     /** Removes a method a test registered. */
     public static void unregister(CpuMethod m) {
-        REGISTERED.remove(m);
+        synchronized (REGISTERED) {
+            REGISTERED.remove(m);
+            kiln.link.Catalog.remove(m);
+        }
     }
 
     /** Every registered method, built-in ones first, in registration order. */

@@ -28,9 +28,8 @@ public final class CrossCore {
     /** Evaluations per {@link #step}: small, so a step fits in a duty-cycle period. */
     static final int SLICE = 500;
     /** A slot of batch numbers: several of a burner's cross-core turns (one 100 ms period in 8). */
-    public static final long SLOT_MILLIS = 4_000;
-    private static final int SLOT_SHIFT = 20;
-    private static final long IN_SLOT_MAX = (1L << SLOT_SHIFT) - 1;
+    public static final long SLOT_MILLIS = kiln.link.DigestBatch.SLOT_MILLIS;
+    private static final long IN_SLOT_MAX = kiln.link.DigestBatch.IN_SLOT_MAX;
 
     private final LongSupplier millis;
     private long slot = Long.MIN_VALUE;
@@ -50,18 +49,14 @@ public final class CrossCore {
         this.millis = millis;
     }
 
-    /** The slot a batch number belongs to. */
+    /** See {@link kiln.link.DigestBatch#slotOf}. */
     public static long slotOf(long batch) {
-        return batch >> SLOT_SHIFT;
+        return kiln.link.DigestBatch.slotOf(batch);
     }
 
-    /**
-     * A batch as people read it: its place in its slot and when the slot began, such as
-     * {@code 3 of the 4 s slot from 2026-11-22T14:03:08Z}.
-     */
+    /** See {@link kiln.link.DigestBatch#describe}. */
     public static String describe(long batch) {
-        return (batch & IN_SLOT_MAX) + " of the " + SLOT_MILLIS / 1000 + " s slot from "
-                + java.time.Instant.ofEpochMilli(slotOf(batch) * SLOT_MILLIS);
+        return kiln.link.DigestBatch.describe(batch);
     }
 
     /** The next batch's number: the first of a new slot, or the next in this one. */
@@ -73,7 +68,7 @@ public final class CrossCore {
         } else if (inSlot < IN_SLOT_MAX) {
             inSlot++;
         }
-        return (s << SLOT_SHIFT) | inSlot;
+        return kiln.link.DigestBatch.of(s, inSlot);
     }
 
     private void begin(long k) {

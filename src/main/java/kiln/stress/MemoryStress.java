@@ -218,9 +218,9 @@ public final class MemoryStress implements AutoCloseable {
     public Map<String, Long> patternStats() {
         Map<String, Long> out = new LinkedHashMap<>();
         tallies.forEach((name, t) -> {
-            out.put(name + ".passes", t.passes.sum());
-            out.put(name + ".bytes", t.bytes.sum());
-            out.put(name + ".errors", t.errors.sum());
+            out.put(kiln.link.MemoryCounter.PASSES.of(name), t.passes.sum());
+            out.put(kiln.link.MemoryCounter.BYTES.of(name), t.bytes.sum());
+            out.put(kiln.link.MemoryCounter.ERRORS.of(name), t.errors.sum());
         });
         return out;
     }

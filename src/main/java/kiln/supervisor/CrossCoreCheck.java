@@ -8,12 +8,12 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.LongUnaryOperator;
-import kiln.stress.CrossCore;
+import kiln.link.DigestBatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Compares the workers' cross-core digests ({@link kiln.stress.CrossCore}) batch by batch: a
+ * Compares the workers' cross-core digests (worked out by each worker) batch by batch: a
  * batch is judged once every worker reported it, or when its slot is {@link #WAIT_SLOTS} slots
  * older than the newest reported (the batch of a worker that died, or of a faster worker's extra
  * batches in a slot). With a strict majority of at least three the majority is the answer; when
@@ -59,9 +59,9 @@ public final class CrossCoreCheck {
         if (b.size() >= workers) {
             judge(batch, pending.remove(batch));
         }
-        newestSlot = Math.max(newestSlot, CrossCore.slotOf(batch));
+        newestSlot = Math.max(newestSlot, DigestBatch.slotOf(batch));
         while (!pending.isEmpty() && (pending.size() > PENDING_MAX
-                || CrossCore.slotOf(pending.firstKey()) < newestSlot - WAIT_SLOTS)) {
+                || DigestBatch.slotOf(pending.firstKey()) < newestSlot - WAIT_SLOTS)) {
             Map.Entry<Long, Map<Integer, Long>> oldest = pending.pollFirstEntry();
             judge(oldest.getKey(), oldest.getValue());
         }
@@ -97,7 +97,7 @@ public final class CrossCoreCheck {
                 String who = "cpu " + cpusOf.getOrDefault(worker, "?") + " (w" + worker + ")";
                 if (disagreeing.add(who)) {
                     LOG.error("CROSS-CORE MISMATCH: {} computed batch {} as {} where the answer is {}", who,
-                            CrossCore.describe(batch), Long.toHexString(d), Long.toHexString(answer));
+                            DigestBatch.describe(batch), Long.toHexString(d), Long.toHexString(answer));
                 }
             }
         });
@@ -110,7 +110,7 @@ public final class CrossCoreCheck {
 
     /** Whether a batch only one worker computed gets the supervisor's computation: while its slot's share lasts. */
     private boolean refereeAlone(long batch) {
-        long slot = CrossCore.slotOf(batch);
+        long slot = DigestBatch.slotOf(batch);
         if (slot != aloneSlot) {
             aloneSlot = slot;
             aloneInSlot = 0;

@@ -109,7 +109,7 @@ public final class RunMonitor {
         load = since >= rampNanos && compensate ? Math.max(0, base - overheadPct) : base;
         pool.broadcast(new Message.Load(Math.max(0, Math.min(100, load))));
         if (!fault.isEmpty() && !faultSent && since >= FAULT_DELAY_NANOS) {
-            faultSent = pool.sendTo(0, new Message.Fault(fault, 4096));
+            faultSent = pool.sendTo(0, new Message.Fault(kiln.link.FaultTarget.parse(fault).orElseThrow(), 4096));
             if (faultSent) {
                 LOG.warn("injected one fault into the {} stressor of worker 0, as asked: this run must fail", fault);
             }
@@ -140,7 +140,7 @@ public final class RunMonitor {
         history.add(since / 1e9, filesRate.perSecond(), sample == null ? Double.NaN : sample.cpu().load() * 100,
                 freq / 1e9, temp, sample == null ? Double.NaN : sample.memory().usedBytes() / gib,
                 memoryRate.perSecond() / gib, kiln.link.WorkerStats.total(totals.verifyErrors()),
-                kiln.link.WorkerStats.total(totals.files().errors()));
+                kiln.link.WorkerStats.total(totals.files().errors().byWord()));
     }
 
     /** The run's readings over time. */

@@ -19,24 +19,24 @@ public final class VerifyErrorLog {
      * @param cpus the worker's cpus as Linux lists them: one when pinned
      * @param cpu  a CPU method's miscompare details; null for other stressors
      */
-    public record Entry(int worker, String cpus, String stressor, String method, String expected, String actual, String where,
+    public record Entry(int worker, String cpus, kiln.link.Stressor stressor, String method, String expected, String actual, String where,
                         long atMillis, CpuMiscompare cpu, java.util.Map<String, String> detail) {
         /** @param detail what else the stressor said, by name, in order (memory: pass, offset, mask, reread) */
         public Entry {
             detail = detail == null ? java.util.Map.of() : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(detail));
         }
 
-        public Entry(int worker, String cpus, String stressor, String method, String expected, String actual, String where,
+        public Entry(int worker, String cpus, kiln.link.Stressor stressor, String method, String expected, String actual, String where,
                      long atMillis) {
             this(worker, cpus, stressor, method, expected, actual, where, atMillis, null, java.util.Map.of());
         }
 
-        public Entry(int worker, String cpus, String stressor, String method, String expected, String actual, String where,
+        public Entry(int worker, String cpus, kiln.link.Stressor stressor, String method, String expected, String actual, String where,
                      long atMillis, CpuMiscompare cpu) {
             this(worker, cpus, stressor, method, expected, actual, where, atMillis, cpu, java.util.Map.of());
         }
 
-        public Entry(int worker, String cpus, String stressor, String method, String expected, String actual, String where,
+        public Entry(int worker, String cpus, kiln.link.Stressor stressor, String method, String expected, String actual, String where,
                      long atMillis, java.util.Map<String, String> detail) {
             this(worker, cpus, stressor, method, expected, actual, where, atMillis, null, detail);
         }
@@ -47,7 +47,7 @@ public final class VerifyErrorLog {
          * their details ({@code mask 0x4, reread stored}).
          */
         public String describe() {
-            String line = "w" + worker + " cpu " + cpus + " " + stressor + "/" + method + ": expected " + expected + " got " + actual
+            String line = "w" + worker + " cpu " + cpus + " " + stressor.label() + "/" + method + ": expected " + expected + " got " + actual
                     + (where.isEmpty() ? "" : " at " + where);
             if (cpu != null) {
                 return line + " (seed " + Long.toHexString(cpu.seed()) + ", element " + cpu.element() + " lane " + cpu.lane()

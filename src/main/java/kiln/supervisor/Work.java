@@ -65,12 +65,12 @@ public final class Work {
         return lastRun;
     }
 
-    private volatile String lastFileIo;
+    private volatile kiln.link.IoPath lastFileIo;
 
-    /** The file path the workers of the current (or last) run use: native, nio, none; null before any reported. */
-    public String fileIo() {
+    /** The file path the workers of the current (or last) run use; null before any reported. */
+    public kiln.link.IoPath fileIo() {
         Stress s = current;
-        String io = s == null ? null : s.pool().fileIo();
+        kiln.link.IoPath io = s == null ? null : s.pool().fileIo();
         if (io != null) {
             lastFileIo = io;
         }

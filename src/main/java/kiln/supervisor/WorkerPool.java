@@ -74,7 +74,7 @@ public final class WorkerPool implements AutoCloseable {
     }
 
     /** The file path workers reported (native, nio or none), or null before any reported. */
-    public String fileIo() {
+    public kiln.link.IoPath fileIo() {
         return slots.stream().map(WorkerSlot::fileIo).filter(java.util.Objects::nonNull).findFirst().orElse(null);
     }
 
@@ -123,16 +123,12 @@ public final class WorkerPool implements AutoCloseable {
             kept += t.files().kept();
             paused |= t.files().paused();
         }
-        Map<String, Long> errors = sum.files().errors();
+        WorkerStats.Files.Builder files = sum.files().toBuilder().now(inFlight, kept, paused);
         Workspace ws = workspace;
         if (ws != null && ws.tampered() > 0) {
-            errors = new java.util.TreeMap<>(errors);
-            errors.merge(WorkerStats.TAMPER, ws.tampered(), Long::sum);
+            files.error(kiln.link.FileOp.TAMPER, ws.tampered());
         }
-        WorkerStats.Files f = sum.files();
-        WorkerStats.Files files = new WorkerStats.Files(f.created(), f.deleted(), f.bytes(), f.verified(), errors, inFlight, kept,
-                paused, f.latencyCounts(), f.latencySumNanos(), f.floorDeleted());
-        return new WorkerStats(0, files, sum.cpu(), sum.memoryBytes(), sum.verifyErrors(), sum.processCpuNanos(), sum.memoryPatterns());
+        return new WorkerStats(0, files.build(), sum.cpu(), sum.memoryBytes(), sum.verifyErrors(), sum.processCpuNanos(), sum.memoryPatterns());
     }
 
     /** Workers per state, every state present. */

@@ -31,7 +31,7 @@ final class WorkerSlot {
     /** Whether the common start was given: every life from then on starts its stressors at once. */
     private boolean released;
     /** The file path the worker reported in its hello: native, nio or none; null before one reported. */
-    private volatile String fileIo;
+    private volatile kiln.link.IoPath fileIo;
     private int lives;
     private WorkerStats base = WorkerStats.zero();
     private long restarts;
@@ -124,7 +124,7 @@ final class WorkerSlot {
         return stderrTail.lines();
     }
 
-    String fileIo() {
+    kiln.link.IoPath fileIo() {
         return fileIo;
     }
 

@@ -1,91 +1,73 @@
 package kiln.worker;
 
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
+import java.util.Optional;
 import kiln.link.FrameWriter;
 import kiln.link.Message;
 import kiln.link.Stressor;
 import kiln.link.WorkerSpec;
 import kiln.link.WorkerStats;
-import kiln.stress.CpuBurner;
 import kiln.stress.Mismatches;
-import kiln.stress.MemoryStress;
-import kiln.stress.files.FileStorm;
+import kiln.stress.StatsParts;
+import kiln.stress.StressorPlugin;
+import kiln.stress.StressorRegistry;
+import kiln.stress.files.FilesPlugin;
 import kiln.util.Ticker;
-import kiln.workspace.FileIo;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The stressors of one worker, as its spec asks: made before the common start (everything that
- * can fail fails there), started together, stopped and counted. The file path is chosen only when
- * files are on, so a CPU-only worker never links the native calls.
+ * The stressors of one worker: those of the registry its spec turns on, made before the common
+ * start (everything that can fail fails there), started together, stopped in reverse order and
+ * counted. Only the stressors whose preparation succeeded are started, asked or stopped. Prepared
+ * and stopped by the worker's main thread; load, faults, findings and stats come from the command
+ * and reporter threads, which start after {@link #prepare}.
  */
 final class Stressors {
     private static final Logger LOG = LoggerFactory.getLogger(Stressors.class);
     /** Most mismatch details sent with one stats report. */
     static final int MISMATCHES_PER_REPORT = 8;
 
-    private final WorkerSpec spec;
+    private record Member(Stressor key, StressorPlugin plugin) {
+    }
+
     private final String prefix;
-    private final FileIo io;
+    private final Ticker ticker;
+    private final List<Member> enabled = new ArrayList<>();
+    private final List<Member> prepared = new ArrayList<>();
+    private final List<Stressor> registered = new ArrayList<>();
     private long tamperedAtStart;
-    private FileStorm files;
-    private CpuBurner cpu;
-    private MemoryStress memory;
 
     Stressors(WorkerSpec spec) {
-        this.spec = spec;
+        this(spec, StressorRegistry.BUILT_IN, Ticker.SYSTEM);
+    }
+
+    Stressors(WorkerSpec spec, StressorRegistry registry, Ticker ticker) {
         this.prefix = "w" + spec.id() + ": ";
-        this.io = spec.files().enabled() ? FileIo.best() : null;
+        this.ticker = ticker;
+        for (StressorRegistry.Entry e : registry.entries()) {
+            registered.add(e.key());
+            if (e.enabled().test(spec)) {
+                enabled.add(new Member(e.key(), e.make().apply(spec)));
+            }
+        }
     }
 
-    /** {@code native}, {@code nio}, or {@code none} with files off: what the hello frame says. */
-    String ioName() {
-        return io == null ? "none" : io.name();
+    /** The file storm's file path, as the hello frame says it; {@link kiln.link.IoPath#NONE} with files off. */
+    kiln.link.IoPath ioPath() {
+        return enabled.stream().map(Member::plugin).filter(FilesPlugin.class::isInstance)
+                .map(p -> kiln.link.IoPath.parse(((FilesPlugin) p).ioName()).orElseThrow())
+                .findFirst().orElse(kiln.link.IoPath.NONE);
     }
 
-    /** Opens directories and allocates buffers. */
+    /** Prepares each enabled stressor in turn; the first that fails ends it, those before it stay prepared (to be stopped). */
     void prepare() throws IOException {
-        WorkerSpec.Files f = spec.files();
-        if (f.enabled()) {
-            Path dir = Path.of(spec.dir());
-            var options = new kiln.stress.files.StormOptions(dir, f.size(), f.inFlight(), f.threads(), f.maxFiles(), f.minFree(),
-                    f.fsync(), f.verify(), f.share(), f.minFreeInodes());
-            // the storm creates the directory itself, so that it knows the directory is its own to remove
-            Path existing = kiln.util.Dirs.existingAncestor(dir);
-            var store = Files.getFileStore(existing);
-            var inodes = kiln.workspace.Inodes.reader();
-            files = new FileStorm(options, io, spec.id(), Ticker.SYSTEM, () -> {
-                try {
-                    return store.getUsableSpace();
-                } catch (IOException e) {
-                    throw new java.io.UncheckedIOException(e);
-                }
-            }, store.getBlockSize(), () -> {
-                try {
-                    var n = inodes.read(existing);
-                    return n.counted() ? n.free() : -1;
-                } catch (IOException e) {
-                    throw new java.io.UncheckedIOException(e);
-                }
-            }, inodes.interval());
-        }
-        if (spec.cpu().enabled()) {
-            WorkerSpec.Cpu c = spec.cpu();
-            cpu = new CpuBurner(spec.id(), kiln.stress.CpuMethod.select(c.method()), c.threads(), c.load(), Ticker.SYSTEM);
-        }
-        if (spec.memoryBytes() > 0) {
-            WorkerSpec.Memory m = spec.memory();
-            memory = new MemoryStress(spec.id(), spec.memoryBytes(),
-                    m.patterns().isBlank() ? kiln.stress.memory.Patterns.DEFAULT : List.of(m.patterns().split(",")),
-                    new kiln.stress.memory.Patterns.Options(java.time.Duration.ofMillis(m.bitFadeMillis())));
+        for (Member m : enabled) {
+            m.plugin().prepare();
+            prepared.add(m);
         }
     }
 
@@ -95,120 +77,69 @@ final class Stressors {
     }
 
     void start() {
-        if (files != null) {
-            files.start();
+        StringBuilder line = new StringBuilder();
+        for (Stressor key : registered) {
+            Optional<Member> m = prepared.stream().filter(p -> p.key() == key).findFirst();
+            m.ifPresent(p -> p.plugin().start());
+            line.append(line.isEmpty() ? "" : " ").append(key.label()).append('=')
+                    .append(m.map(p -> p.plugin().describe()).orElse("off"));
         }
-        if (cpu != null) {
-            cpu.start();
-        }
-        if (memory != null) {
-            memory.start();
-        }
-        LOG.info("{}started (pid {}): files={} cpu={} memory={}", prefix, ProcessHandle.current().pid(),
-                files == null ? "off" : io.name() + " (" + plural(files.writerThreads(), "writer") + ")",
-                cpu != null ? spec.cpu().method() + "@" + spec.cpu().load() + "%" : "off",
-                memory == null ? "off" : kiln.util.Sizes.human(memory.sizeBytes()) + " (" + memory.kind() + "; " + memory.describe() + ")");
+        LOG.info("{}started (pid {}): {}", prefix, ProcessHandle.current().pid(), line);
     }
 
-    private static String plural(int n, String what) {
-        return n + " " + what + (n == 1 ? "" : "s");
-    }
-
-    /** Stops all, removing this worker's files within {@code budget}; returns the files left. */
+    /** Stops all, last started first, removing this worker's files within {@code budget} in all; returns the files left. */
     long stop(Duration budget) {
-        if (cpu != null) {
-            cpu.close();
+        long deadline = ticker.nanoTime() + budget.toNanos();
+        long left = 0;
+        for (int i = prepared.size() - 1; i >= 0; i--) {
+            left += prepared.get(i).plugin().stop(Duration.ofNanos(Math.max(0, deadline - ticker.nanoTime())));
         }
-        if (memory != null) {
-            memory.close();
-        }
-        return files == null ? 0 : files.stopAndClean(budget);
+        return left;
     }
 
     void setLoad(double percent) {
-        if (cpu != null) {
-            cpu.setLoad(percent);
-        }
+        prepared.forEach(m -> m.plugin().setLoad(percent));
     }
 
-    void injectFault(String word, long offset) {
-        if (word.equals(Message.Fault.CROSS_CORE) && cpu != null) {
-            LOG.warn("{}injecting a fault into the cross-core digest, as asked", prefix);
-            cpu.injectCrossCoreFault();
-            return;
-        }
-        if (word.startsWith(Message.Fault.CPU_METHOD_PREFIX) && cpu != null) {
-            var method = kiln.stress.CpuMethod.parse(word.substring(Message.Fault.CPU_METHOD_PREFIX.length()));
-            if (method.isPresent() && cpu.injectFault(method.get())) {
-                LOG.warn("{}injecting a fault into the {} cpu method, as asked", prefix, method.get().word());
-            } else {
-                LOG.warn("{}cannot inject a fault into {}: not running here", prefix, word);
+    /** A fault into the stressor {@code target} names, or into a part of one ({@code cross-core}, {@code cpu:fma}). */
+    void injectFault(kiln.link.FaultTarget target, long offset) {
+        Optional<Stressor> named = target instanceof kiln.link.FaultTarget.OfStressor s ? Optional.of(s.stressor()) : Optional.empty();
+        for (Member m : prepared) {
+            if (named.isPresent() && named.get() == m.key()) {
+                LOG.warn("{}injecting a fault into the {} stressor, as asked", prefix, target.word());
+                m.plugin().injectFault(offset);
+                return;
             }
-            return;
+            Optional<String> part = named.isPresent() ? Optional.empty() : m.plugin().injectPartFault(target);
+            if (part.isPresent()) {
+                LOG.warn("{}injecting a fault into {}, as asked", prefix, part.get());
+                return;
+            }
         }
-        Stressor stressor = Stressor.parse(word).orElse(null);
-        boolean running = stressor != null && switch (stressor) {
-            case CPU -> cpu != null;
-            case MEMORY -> memory != null;
-            case FILES -> files != null;
-        };
-        if (!running) {
-            LOG.warn("{}cannot inject a fault into {}: not running here", prefix, word);
-            return;
-        }
-        LOG.warn("{}injecting a fault into the {} stressor, as asked", prefix, word);
-        switch (stressor) {
-            case CPU -> cpu.injectFault();
-            case MEMORY -> memory.injectFault(offset);
-            case FILES -> files.injectFault();
-        }
+        LOG.warn("{}cannot inject a fault into {}: not running here", prefix, target.word());
     }
 
     /** Details of wrong results found since the last report, a few per report (the counts in stats stay exact), and the cross-core digests. */
     void sendFindings(FrameWriter out) {
         List<Mismatches.Mismatch> found = new ArrayList<>();
-        for (Mismatches m : new Mismatches[] {
-                cpu == null ? null : cpu.mismatches(), memory == null ? null : memory.mismatches(),
-                files == null ? null : files.mismatches()}) {
-            if (m != null) {
-                m.drainTo(found, MISMATCHES_PER_REPORT - found.size());
-            }
+        for (Member m : prepared) {
+            m.plugin().mismatches().drainTo(found, MISMATCHES_PER_REPORT - found.size());
         }
-        if (cpu != null) {
-            List<long[]> digests = new ArrayList<>();
-            cpu.drainDigests(digests);
-            for (long[] d : digests) {
-                out.write(new Message.Digest(d[0], d[1]));
-            }
+        for (Member m : prepared) {
+            m.plugin().drainFindings(out::write);
         }
         for (Mismatches.Mismatch m : found) {
-            out.write(new Message.Mismatch(m.stressor().label(), m.method(), m.expected(), m.actual(), m.where(), m.atMillis(),
+            out.write(new Message.Mismatch(m.stressor(), m.method(), m.expected(), m.actual(), m.where(), m.atMillis(),
                     m.cpu(), m.detail()));
         }
     }
 
     WorkerStats stats(long seq) {
-        Map<String, Long> verify = new TreeMap<>();
-        WorkerStats.Files fileStats;
-        if (files != null) {
-            fileStats = files.stats(tamperedAtStart);
-            verify.put(Stressor.FILES.label(), files.verifyErrors());
-        } else {
-            fileStats = tamperedAtStart > 0 ? WorkerStats.Files.counts(0, 0, 0, Map.of(WorkerStats.TAMPER, tamperedAtStart))
-                    : WorkerStats.Files.NONE;
+        StatsParts parts = new StatsParts(tamperedAtStart);
+        for (Member m : prepared) {
+            m.plugin().addTo(parts);
+            parts.verifyErrors(m.key(), m.plugin().verifyErrors());
         }
-        long memBytes = 0;
-        Map<String, Long> memPatterns = Map.of();
-        if (memory != null) {
-            memBytes = memory.bytes();
-            memPatterns = memory.patternStats();
-            verify.put(Stressor.MEMORY.label(), memory.verifyErrors());
-        }
-        WorkerStats.Cpu cpuStats = WorkerStats.Cpu.NONE;
-        if (cpu != null) {
-            cpuStats = new WorkerStats.Cpu(cpu.ops(), cpu.busyNanos(), cpu.verifyErrorsByMethod());
-            verify.put(Stressor.CPU.label(), cpu.verifyErrors());
-        }
-        return new WorkerStats(seq, fileStats, cpuStats, memBytes, verify, kiln.util.ProcessCpu.nanos(), memPatterns);
+        return parts.build(seq, kiln.util.ProcessCpu.nanos());
     }
 }

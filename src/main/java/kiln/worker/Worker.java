@@ -56,7 +56,7 @@ final class Worker {
     }
 
     int run() {
-        out.write(new Message.Hello(ProcessHandle.current().pid(), spec.id(), stressors.ioName(), CpuBurner.cpus()));
+        out.write(new Message.Hello(ProcessHandle.current().pid(), spec.id(), stressors.ioPath(), CpuBurner.cpus()));
         try {
             // opens directories and allocates buffers: everything that can fail, before the common start
             stressors.prepare();

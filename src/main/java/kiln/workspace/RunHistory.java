@@ -84,6 +84,51 @@ public final class RunHistory implements AutoCloseable {
     }
 
     /**
+     * Opens {@code dir}'s history for reading only, as {@code kiln check} does beside a daemon that
+     * may be alive: nothing is made, nothing swept (a temporary may be the daemon's save in
+     * progress). Empty when {@code dir} or its history directory does not exist.
+     *
+     * @throws WorkspaceException when they exist but cannot be used (a link, not private)
+     */
+    public static Optional<RunHistory> openExisting(Path dir) throws WorkspaceException {
+        Path abs = dir.toAbsolutePath().normalize();
+        SecureDir root;
+        try {
+            root = SecureDir.openRoot(abs);
+        } catch (FsException e) {
+            if (e.errno() == Errno.ENOENT) {
+                return Optional.empty();
+            }
+            throw new WorkspaceException("cannot use " + e.getMessage());
+        }
+        if (root.kind(Layout.RUNS) == EntryKind.MISSING) {
+            root.close();
+            return Optional.empty();
+        }
+        try {
+            SecureDir runs = root.openDir(Layout.RUNS);
+            Optional<String> why = runs.notPrivate();
+            if (why.isPresent()) {
+                runs.close();
+                throw new WorkspaceException("refusing " + abs.resolve(Layout.RUNS) + ": " + why.get());
+            }
+            return Optional.of(new RunHistory(root, runs));
+        } catch (FsException e) {
+            root.close();
+            throw new WorkspaceException(e.errno().isTampering()
+                    ? "refusing " + abs.resolve(Layout.RUNS) + ": it is a link or not a directory" : "cannot use " + e.getMessage());
+        } catch (WorkspaceException e) {
+            root.close();
+            throw e;
+        }
+    }
+
+    /** The per-core failure ledger kept beside these reports; it shares this history's directory and lifetime. */
+    public LedgerFile ledger() {
+        return new LedgerFile(runs);
+    }
+
+    /**
      * Keeps the report of a run that ended at {@code end}: {@code json} is given the run's
      * sequence and returns the report's text, which is written whole before it takes its name.
      *
@@ -92,7 +137,7 @@ public final class RunHistory implements AutoCloseable {
     public synchronized String save(Instant end, java.util.function.LongFunction<String> json) throws FsException {
         List<String> have = ids();
         long sequence = have.isEmpty() ? 1 : sequenceOf(have.get(have.size() - 1)) + 1;
-        String id = String.format(java.util.Locale.ROOT, "run-%010d-%s", sequence, TIME.format(end));
+        String id = idOf(sequence, end);
         String temporary = String.format(java.util.Locale.ROOT, ".tmp-run-%010d.json", sequence);
         writeWhole(temporary, id + ".json", json.apply(sequence));
         List<String> all = ids();
@@ -100,6 +145,11 @@ public final class RunHistory implements AutoCloseable {
             runs.deleteFile(all.get(i) + ".json");
         }
         return id;
+    }
+
+    /** The id the report of run {@code sequence}, ended at {@code end}, is kept under. */
+    public static String idOf(long sequence, Instant end) {
+        return String.format(java.util.Locale.ROOT, "run-%010d-%s", sequence, TIME.format(end));
     }
 
     /** Ids of the kept reports, oldest first (by sequence, not by the time in their names). */

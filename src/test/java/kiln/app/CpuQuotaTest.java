@@ -30,14 +30,14 @@ final class CpuQuotaTest {
     void theLoad_isCutToWhatTheQuotaGives_andSaysSo() {
         Settings s = new SettingsLoader(4).load(null, Map.of("kiln.cpu.load", 100, "kiln.workers.count", 4));
         ByteArrayOutputStream msg = new ByteArrayOutputStream();
-        Settings fitted = Budget.fitCpuQuota(s, Optional.of(2.0), new PrintStream(msg, true));
+        Settings fitted = Budget.fitCpuQuota(s, Optional.of(2.0), 2, new PrintStream(msg, true));
         assertEquals(50, fitted.cpu().load(), "4 workers on a 2-core quota: half each");
         assertEquals("kiln: the cgroup's CPU quota is 2.00 cores: 4 workers at 100% would be throttled by it; holding 50% instead\n"
                 + "kiln: 4 workers oversubscribe the cgroup's CPU quota of 2.00 cores (2.0 to a core): they share them, so their CPU rates"
                 + " show the sharing, not the cores' speed; no core is compared with its siblings (no slow-core finding)\n",
                 msg.toString());
-        assertEquals(s, Budget.fitCpuQuota(s, Optional.empty(), new PrintStream(new ByteArrayOutputStream())), "no quota");
+        assertEquals(s, Budget.fitCpuQuota(s, Optional.empty(), 2, new PrintStream(new ByteArrayOutputStream())), "no quota");
         Settings low = new SettingsLoader(4).load(null, Map.of("kiln.cpu.load", 30, "kiln.workers.count", 4));
-        assertEquals(low, Budget.fitCpuQuota(low, Optional.of(2.0), new PrintStream(new ByteArrayOutputStream())), "fits already");
+        assertEquals(low, Budget.fitCpuQuota(low, Optional.of(2.0), 2, new PrintStream(new ByteArrayOutputStream())), "fits already");
     }
 }

@@ -27,10 +27,10 @@ final class FloorTest {
     void aFloorAtOrAboveTheWholeFileSystem_isRefused_leavingNothingMade() throws Exception {
         long total = Files.getFileStore(tmp).getTotalSpace();
         Path dir = tmp.resolve("not/yet");
-        RunSession.CannotRun e = assertThrows(RunSession.CannotRun.class, () -> RunSession.openWorkspace(files(dir, total), System.err));
+        CannotRun e = assertThrows(CannotRun.class, () -> Preparation.openWorkspace(files(dir, total), System.err));
         assertTrue(e.getMessage().startsWith("the free-space floor (min-free "), e.getMessage());
         assertTrue(e.getMessage().contains("is more than the file system of " + dir + " holds ("), e.getMessage());
         assertFalse(Files.exists(tmp.resolve("not")), "what was made for the run is gone again");
-        assertDoesNotThrow(() -> RunSession.floorWithinReach(files(dir, total - 1)), "just under the whole: a floor, if a high one");
+        assertDoesNotThrow(() -> Preparation.floorWithinReach(files(dir, total - 1)), "just under the whole: a floor, if a high one");
     }
 }

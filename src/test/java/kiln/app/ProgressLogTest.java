@@ -29,9 +29,9 @@ final class ProgressLogTest {
         assertEquals(List.of("line 0", "line 1", "line 2"), logged, "at 1, 2 and 3 minutes");
     }
 
-    private static WorkerStats totals(Map<String, Long> verify, long memoryBytes) {
-        WorkerStats.Files files = new WorkerStats.Files(5_000, 4_000, 5_000 * 1024, 0, Map.of("create", 2L), 0, 1_000, false,
-                new long[LatencyBuckets.COUNT], 0);
+    private static WorkerStats totals(Map<kiln.link.Stressor, Long> verify, long memoryBytes) {
+        WorkerStats.Files files = WorkerStats.Files.builder().created(5_000, 5_000 * 1024).deleted(4_000, 0)
+                .error(kiln.link.FileOp.CREATE, 2).now(0, 1_000, false).build();
         return new WorkerStats(3, files, WorkerStats.Cpu.NONE, memoryBytes, verify, 0);
     }
 
@@ -47,7 +47,7 @@ final class ProgressLogTest {
         List<WorkerView> troubled = List.of(new WorkerView(0, WorkerState.FAILED, WorkerStats.zero(), 4, 0, null, 0, 0, "0"),
                 new WorkerView(1, WorkerState.RUNNING, WorkerStats.zero(), 0, 0, 11L, 1, 0, "1"));
         String bad = ProgressLog.line(new ProgressLog.Snapshot(Duration.ofMinutes(1), Duration.ofMinutes(15), 0, 0, 0, troubled,
-                totals(Map.of("cpu", 3L), 0), true, ""));
+                totals(Map.of(kiln.link.Stressor.CPU, 3L), 0), true, ""));
         assertTrue(bad.endsWith("; warm; so far: FAIL (3 verification errors), DEGRADED (1 worker failed, 1 stalled)"), bad);
         assertTrue(!bad.contains("memory"), "no memory stressor, no memory rate: " + bad);
 

@@ -70,6 +70,7 @@ final class ScreeningIT {
             assertEquals(3600.0, m.get("kiln_screen_window_seconds"));
             assertTrue(m.get("kiln_screen_method_last_screened_timestamp_seconds{method=\"fma\"}") > 0);
             assertTrue(m.get("kiln_screen_cpu_seconds_total") > 0);
+            assertEquals(1.0, m.get("kiln_core_failures_total{cpu=\"" + faulty + "\"}"), "the failure is in the per-core ledger");
 
             Config failure = status(k).getConfig("screening.last_failure");
             assertEquals("fail", failure.getString("verdict"));

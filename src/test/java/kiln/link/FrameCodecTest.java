@@ -41,8 +41,10 @@ final class FrameCodecTest {
         lat[0] = 5;
         lat[LatencyBuckets.COUNT - 1] = 1;
         WorkerStats stats = new WorkerStats(7,
-                new WorkerStats.Files(100, 40, 102_400, 6, Map.of("create", 2L, "delete", 0L), 12, 60, true, lat, 999, 25),
-                new WorkerStats.Cpu(Map.of("int", 11L, "sha256", 4L), 5_000), 1L << 30, Map.of("cpu", 1L, "files", 0L), 123_456_789);
+                WorkerStats.Files.builder().created(100, 102_400).deleted(40, 25).verified(6).error(FileOp.CREATE, 2)
+                        .error(FileOp.DELETE, 0).now(12, 60, true).latency(lat, 999).build(),
+                new WorkerStats.Cpu(Map.of("int", 11L, "sha256", 4L), 5_000), 1L << 30, Map.of(Stressor.CPU, 1L, Stressor.FILES, 0L),
+                123_456_789);
         WorkerStats back = WorkerStats.fromFrame(FrameCodec.decode(FrameCodec.encode(stats.toFrame()).strip()));
         assertEquals(stats, back);
         assertEquals(25, back.files().floorDeleted(), "the files deleted at the floor cross the pipe");
@@ -50,7 +52,7 @@ final class FrameCodecTest {
         assertEquals(Map.of("int", 11L, "sha256", 4L), back.cpu().ops());
 
         WorkerStats withErrors = new WorkerStats(8, WorkerStats.Files.NONE,
-                new WorkerStats.Cpu(Map.of("fma", 3L), 5, Map.of("fma", 2L)), 0, Map.of("cpu", 2L), 1);
+                new WorkerStats.Cpu(Map.of("fma", 3L), 5, Map.of("fma", 2L)), 0, Map.of(Stressor.CPU, 2L), 1);
         assertEquals(Map.of("fma", 2L), WorkerStats.fromFrame(FrameCodec.decode(FrameCodec.encode(withErrors.toFrame()).strip()))
                 .cpu().verifyErrors(), "a CPU error's method crosses the pipe");
     }
@@ -60,13 +62,13 @@ final class FrameCodecTest {
         CpuMiscompare c = new CpuMiscompare(0xC0FFEEL, 6, 2, 1L << 17, 1,
                 java.util.List.of(new CpuMiscompare.Trial("3", 20, 20), new CpuMiscompare.Trial("5", 1, 0)),
                 "kiln replay --cpu 3 --method fma --seed c0ffee");
-        Message.Mismatch m = new Message.Mismatch("cpu", "fma", "3fe2", "3fe3", "2600 MHz", 1234, c);
+        Message.Mismatch m = new Message.Mismatch(Stressor.CPU, "fma", "3fe2", "3fe3", "2600 MHz", 1234, c);
         Message.FromWorker back = Message.fromWorker(FrameCodec.decode(FrameCodec.encode(m.toFrame()).strip()));
         assertEquals(m, back);
         assertEquals("20 of 20 on cpu 3, 0 of 1 on cpu 5", c.rate());
         assertEquals("mercurial core", c.kind());
         assertEquals("0000000000020000", c.maskHex());
-        Message.Mismatch plain = new Message.Mismatch("files", "readback", "a", "b", "f", 1);
+        Message.Mismatch plain = new Message.Mismatch(Stressor.FILES, "readback", "a", "b", "f", 1);
         assertEquals(plain, Message.fromWorker(FrameCodec.decode(FrameCodec.encode(plain.toFrame()).strip())));
     }
 
@@ -85,20 +87,22 @@ final class FrameCodecTest {
         long[] lat = new long[LatencyBuckets.COUNT];
         lat[2] = 3;
         WorkerStats a = new WorkerStats(9,
-                new WorkerStats.Files(10, 1, 100, 3, Map.of("create", 1L), 5, 7, true, lat, 30, 2),
-                new WorkerStats.Cpu(Map.of("int", 2L), 1), 100, Map.of("cpu", 1L), 10);
+                WorkerStats.Files.builder().created(10, 100).deleted(1, 2).verified(3).error(FileOp.CREATE, 1).now(5, 7, true)
+                        .latency(lat, 30).build(),
+                new WorkerStats.Cpu(Map.of("int", 2L), 1), 100, Map.of(Stressor.CPU, 1L), 10);
         WorkerStats b = new WorkerStats(2,
-                new WorkerStats.Files(4, 0, 40, 4, Map.of("create", 2L, "write", 1L), 1, 3, false, lat, 10, 3),
+                WorkerStats.Files.builder().created(4, 40).deleted(0, 3).verified(4).error(FileOp.CREATE, 2).error(FileOp.WRITE, 1)
+                        .now(1, 3, false).latency(lat, 10).build(),
                 new WorkerStats.Cpu(Map.of("float", 5L), 2), 50, Map.of(), 5);
         WorkerStats s = a.countersOnly().plus(b);
         assertEquals(14, s.files().created());
         assertEquals(140, s.files().bytes());
-        assertEquals(Map.of("create", 3L, "write", 1L), s.files().errors());
+        assertEquals(FileErrors.of(Map.of(FileOp.CREATE, 3L, FileOp.WRITE, 1L), Map.of()), s.files().errors());
         assertEquals(Map.of("int", 2L, "float", 5L), s.cpu().ops());
         assertEquals(6, s.files().latencyCount(2));
         assertEquals(1, s.files().inFlight(), "gauges come from the current life only");
         assertEquals(3, s.files().kept());
-        assertEquals(Map.of("cpu", 1L), s.verifyErrors());
+        assertEquals(Map.of(Stressor.CPU, 1L), s.verifyErrors());
         assertEquals(150, s.memoryBytes());
         assertEquals(7, s.files().verified());
         assertEquals(15, s.processCpuNanos());
@@ -110,7 +114,7 @@ final class FrameCodecTest {
         long[] lat = new long[LatencyBuckets.COUNT];
         // a life that reported 100 created, 40 deleted, 60 kept, then died
         WorkerStats died = new WorkerStats(7,
-                new WorkerStats.Files(100, 40, 102_400, 0, Map.of(), 0, 60, false, lat, 0),
+                WorkerStats.Files.builder().created(100, 102_400).deleted(40, 0).now(0, 60, false).build(),
                 WorkerStats.Cpu.NONE, 0, Map.of(), 0).countersOnly();
         WorkerStats sameAsReported = died.plusSwept(60, 60);
         assertEquals(100, sameAsReported.files().created());
@@ -206,10 +210,11 @@ final class FrameCodecTest {
         long[] lat = new long[LatencyBuckets.COUNT];
         lat[3] = 9;
         WorkerStats stats = new WorkerStats(7,
-                new WorkerStats.Files(100, 40, 102_400, 3, Map.of("create", 2L), 12, 60, true, lat, 999),
-                new WorkerStats.Cpu(Map.of("int", 5L), 77), 4096, Map.of("cpu", 1L), 1234);
-        List<Message.FromWorker> fromWorker = List.of(new Message.Hello(4242, 3, "native", "0-3,8"), stats,
-                new Message.Mismatch("cpu", "float", "3ff0", "3ff2", "", 1_800_000_000_000L),
+                WorkerStats.Files.builder().created(100, 102_400).deleted(40, 0).verified(3).error(FileOp.CREATE, 2)
+                        .now(12, 60, true).latency(lat, 999).build(),
+                new WorkerStats.Cpu(Map.of("int", 5L), 77), 4096, Map.of(Stressor.CPU, 1L), 1234);
+        List<Message.FromWorker> fromWorker = List.of(new Message.Hello(4242, 3, IoPath.NATIVE, "0-3,8"), stats,
+                new Message.Mismatch(Stressor.CPU, "float", "3ff0", "3ff2", "", 1_800_000_000_000L),
                 new Message.Digest(17, 0xfedcba9876543210L), new Message.Bye(12));
         List<String> why = new ArrayList<>();
         FrameReader r = readerOf(written(fromWorker.toArray(Message[]::new)), why);
@@ -219,8 +224,9 @@ final class FrameCodecTest {
         assertNull(r.nextFromWorker());
         assertEquals(List.of(), why);
 
-        List<Message.ToWorker> toWorker = List.of(new Message.Go(), new Message.Load(37.5), new Message.Fault("memory", 8192),
-                new Message.Fault(Message.Fault.CROSS_CORE, 4096), new Message.Stop());
+        List<Message.ToWorker> toWorker = List.of(new Message.Go(), new Message.Load(37.5), new Message.Fault(new FaultTarget.OfStressor(Stressor.MEMORY), 8192),
+                new Message.Fault(new FaultTarget.CrossCore(), 4096), new Message.Fault(new FaultTarget.CpuMethod("fma"), 4096),
+                new Message.Stop());
         r = readerOf(written(toWorker.toArray(Message[]::new)), why);
         for (Message.ToWorker expected : toWorker) {
             assertEquals(expected, r.nextToWorker());

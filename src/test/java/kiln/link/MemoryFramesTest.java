@@ -19,11 +19,11 @@ final class MemoryFramesTest {
         detail.put("offset", "4096");
         detail.put("mask", "0x100");
         detail.put("reread", "transient");
-        Message.Mismatch m = new Message.Mismatch("memory", "moving-inversions", "aaaa", "aaba", "offset 0x1000", 5, detail);
+        Message.Mismatch m = new Message.Mismatch(Stressor.MEMORY, "moving-inversions", "aaaa", "aaba", "offset 0x1000", 5, detail);
         Message.Mismatch back = (Message.Mismatch) Message.fromWorker(wire(m.toFrame()));
         assertEquals(m, back);
         assertEquals(java.util.List.copyOf(detail.keySet()), java.util.List.copyOf(back.detail().keySet()));
-        Message.Mismatch plain = new Message.Mismatch("cpu", "int", "1", "2", "", 5);
+        Message.Mismatch plain = new Message.Mismatch(Stressor.CPU, "int", "1", "2", "", 5);
         assertEquals(Map.of(), ((Message.Mismatch) Message.fromWorker(wire(plain.toFrame()))).detail(), "none when none was sent");
     }
 
@@ -31,14 +31,14 @@ final class MemoryFramesTest {
     void stats_carryEachPatternsCounters_andAddThemUpAcrossLives() throws Exception {
         Map<String, Long> patterns = Map.of("own-address.passes", 3L, "own-address.bytes", 3L << 30, "own-address.errors", 0L,
                 "moving-inversions.passes", 2L, "moving-inversions.bytes", 5L << 30, "moving-inversions.errors", 1L);
-        WorkerStats s = new WorkerStats(4, WorkerStats.Files.NONE, WorkerStats.Cpu.NONE, 8L << 30, Map.of("memory", 1L), 0, patterns);
+        WorkerStats s = new WorkerStats(4, WorkerStats.Files.NONE, WorkerStats.Cpu.NONE, 8L << 30, Map.of(Stressor.MEMORY, 1L), 0, patterns);
         WorkerStats back = WorkerStats.fromFrame(wire(s.toFrame()));
         assertEquals(patterns, back.memoryPatterns());
         assertEquals(java.util.Set.of("own-address", "moving-inversions"), back.memoryPatternNames());
         WorkerStats both = s.plus(back);
-        assertEquals(4L, both.memoryPattern("moving-inversions", "passes"));
-        assertEquals(2L, both.memoryPattern("moving-inversions", "errors"));
-        assertEquals(0L, both.memoryPattern("copy", "bytes"), "a pattern that did not run has nothing");
+        assertEquals(4L, both.memoryPattern("moving-inversions", MemoryCounter.PASSES));
+        assertEquals(2L, both.memoryPattern("moving-inversions", MemoryCounter.ERRORS));
+        assertEquals(0L, both.memoryPattern("copy", MemoryCounter.BYTES), "a pattern that did not run has nothing");
         assertEquals(Map.of(), WorkerStats.fromFrame(wire(WorkerStats.zero().toFrame())).memoryPatterns());
     }
 

@@ -74,13 +74,13 @@ final class KilnMetricsTest {
              kiln.supervisor.Stress stress = ServedFamilies.oneShellWorker(tmp, worker, started)) {
             Work work = new Work();
             KilnMetrics m = new KilnMetrics(work, sampler, "9.9.9");
-            assertFalse(m.scrape(null).contains("kiln_verify_errors_total{"), "no worker yet, no per-worker counter");
+            assertFalse(m.scrape(null).contains("kiln_core_verify_errors_total{"), "no worker yet, no per-core counter");
             work.begin(stress);
             stress.start();
             await().atMost(Duration.ofSeconds(20)).until(() -> stress.pool().workers().get(0).totals().cpu().ops().containsKey("int"));
             String text = m.scrape(null);
-            assertTrue(text.contains("kiln_verify_errors_total{cpu=\"1\",method=\"int\",stressor=\"cpu\",worker=\"0\"} 0.0"), text);
-            assertTrue(text.contains("kiln_core_cpu_ops_total{cpu=\"1\",method=\"int\",worker=\"0\"} 3.0"), text);
+            assertTrue(text.contains("kiln_core_verify_errors_total{cpu=\"1\",worker=\"0\"} 0.0"), text);
+            assertTrue(text.contains("kiln_core_cpu_ops_total{cpu=\"1\",worker=\"0\"} 3.0"), text);
             stress.pool().kill();
         } finally {
             started.forEach(Process::destroyForcibly);

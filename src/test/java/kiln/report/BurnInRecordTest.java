@@ -39,11 +39,13 @@ final class BurnInRecordTest {
         long[] lat = new long[LatencyBuckets.COUNT];
         lat[3] = 900; // ≤ 100 µs
         lat[6] = 100; // ≤ 1 ms
-        WorkerStats w0 = new WorkerStats(9, new WorkerStats.Files(1000, 990, 1000 * 1024, 62, Map.of(), 0, 10, false, lat, 150_000_000L),
+        WorkerStats w0 = new WorkerStats(9, WorkerStats.Files.builder().created(1000, 1000 * 1024).deleted(990, 0).verified(62)
+                .now(0, 10, false).latency(lat, 150_000_000L).build(),
                 new WorkerStats.Cpu(Map.of("int", 50L, "float", 30L), 0), 1_263_807_688L * 180, Map.of(), 0);
         List<WorkerView> workers = List.of(new WorkerView(0, WorkerState.STOPPED, w0, 0, 0, null, 0, 0, "0"),
                 new WorkerView(1, WorkerState.STOPPED, WorkerStats.zero(), 0, 0, null, 0, 0, "1"));
-        return new Report(s, workers, w0, elapsed, 0.5, 0, 0, false, "native", findings);
+        return Report.builder(s).workers(workers).totals(w0).elapsed(elapsed)
+                .cpuLoad(0.5).fileIo(kiln.link.IoPath.NATIVE).findings(findings).build();
     }
 
     static Report report(Map<String, Object> overrides) {
@@ -162,7 +164,8 @@ final class BurnInRecordTest {
         assertEquals("1h30m", Tested.shortDuration(Duration.ofMinutes(90)));
         assertEquals("1m05s", Tested.shortDuration(Duration.ofSeconds(65)));
         Report mem = report(Map.of("kiln.memory.size", "64m"));
-        Report held = new Report(mem.settings(), mem.workers(), mem.totals(), mem.elapsed(), 0.5, 0, 64L << 20, false, "nio", mem.findings());
+        Report held = mem.toBuilder()
+                .cpuLoad(0.5).memoryBytes(64L << 20).fileIo(kiln.link.IoPath.NIO).findings(mem.findings()).build();
         assertTrue(HtmlReport.render(held.toMap(), new History()).contains("<tr><th>memory</th><td>64.0 MiB held off-heap, written and read back"));
     }
 

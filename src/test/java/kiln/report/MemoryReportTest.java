@@ -25,7 +25,7 @@ final class MemoryReportTest {
                 "kiln.cpu.enabled", "false"));
         Map<String, Long> patterns = Map.of("own-address.passes", 3L, "own-address.bytes", 3L << 30, "own-address.errors", 0L,
                 "copy.passes", 1L, "copy.bytes", 2L << 30, "copy.errors", 1L);
-        WorkerStats totals = new WorkerStats(9, WorkerStats.Files.NONE, WorkerStats.Cpu.NONE, 5L << 30, Map.of("memory", 1L), 0, patterns);
+        WorkerStats totals = new WorkerStats(9, WorkerStats.Files.NONE, WorkerStats.Cpu.NONE, 5L << 30, Map.of(kiln.link.Stressor.MEMORY, 1L), 0, patterns);
         Map<String, String> detail = new LinkedHashMap<>();
         detail.put("pass", "4");
         detail.put("variant", "lower-to-upper");
@@ -34,13 +34,15 @@ final class MemoryReportTest {
         detail.put("reread", "transient");
         detail.put("phys", "0x12345678");
         detail.put("node", "1");
-        VerifyErrorLog.Entry e = new VerifyErrorLog.Entry(0, "0", "memory", "copy", "aaaa", "abaa", "offset 0x1000", 1_800_000_000_000L,
+        VerifyErrorLog.Entry e = new VerifyErrorLog.Entry(0, "0", kiln.link.Stressor.MEMORY, "copy", "aaaa", "abaa", "offset 0x1000", 1_800_000_000_000L,
                 detail);
         List<WorkerView> workers = List.of(new WorkerView(0, WorkerState.STOPPED, totals, 0, 0, null, 0, 0, "0"));
-        Report plain = new Report(s, workers, totals, Duration.ofSeconds(10), 0, 0, 256L << 20, false, null, Report.Findings.none());
+        Report plain = Report.builder(s).workers(workers).totals(totals).elapsed(Duration.ofSeconds(10))
+                .cpuLoad(0).memoryBytes(256L << 20).build();
         Report.Findings f = plain.findings();
-        return new Report(s, workers, totals, Duration.ofSeconds(10), 0, 0, 256L << 20, false, null,
-                new Report.Findings(List.of(e), f.before(), f.after(), List.of(), List.of(), Map.of(), "duration reached", false));
+        return Report.builder(s).workers(workers).totals(totals).elapsed(Duration.ofSeconds(10))
+                .cpuLoad(0).memoryBytes(256L << 20)
+                .findings(new Report.Findings(List.of(e), f.before(), f.after(), List.of(), List.of(), Map.of(), "duration reached", false)).build();
     }
 
     @Test
@@ -64,7 +66,7 @@ final class MemoryReportTest {
         assertEquals("0x100", first.get("mask"));
         assertEquals("transient", first.get("reread"));
         assertEquals("lower-to-upper", first.get("variant"));
-        assertTrue(new VerifyErrorLog.Entry(0, "0", "memory", "copy", "aaaa", "abaa", "offset 0x1000", 0,
+        assertTrue(new VerifyErrorLog.Entry(0, "0", kiln.link.Stressor.MEMORY, "copy", "aaaa", "abaa", "offset 0x1000", 0,
                 Map.of("mask", "0x100")).describe().endsWith("at offset 0x1000 (mask 0x100)"));
     }
 

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 final class OomVerdictTest {
     private static Verdict judge(Map<String, Long> kills) {
         Evidence e = new Evidence(Map.of(Source.OOM_KILLS, kills));
-        return Verdict.decide(new Inputs(0, List.of(), List.of(), 0, List.of(), e, List.of(), List.of()), Settings.Verdict.DEFAULT);
+        return Verdict.decide(Inputs.builder().evidence(e).build(), Settings.Verdict.DEFAULT);
     }
 
     @Test

@@ -11,7 +11,11 @@ import java.util.List;
 import java.util.Map;
 import kiln.config.Settings;
 import kiln.config.SettingsLoader;
+import kiln.link.FileErrorCause;
+import kiln.link.FileErrors;
+import kiln.link.FileOp;
 import kiln.link.LatencyBuckets;
+import kiln.link.Stressor;
 import kiln.link.WorkerStats;
 import kiln.supervisor.History;
 import kiln.supervisor.WorkerState;
@@ -29,12 +33,32 @@ final class ReportTextTest {
         long[] lat = new long[LatencyBuckets.COUNT];
         lat[3] = 900;
         lat[6] = 100;
-        WorkerStats totals = new WorkerStats(9,
-                new WorkerStats.Files(1000, 990, 1000 * 1024, 62, errors, 0, 10, false, lat, 0),
-                new WorkerStats.Cpu(Map.of("int", 50L, "float", 30L), 0), 0, verify, 0);
+        WorkerStats totals = new WorkerStats(9, files(1000, 990, 10).errors(fileErrors(errors)).latency(lat, 0).build(),
+                new WorkerStats.Cpu(Map.of("int", 50L, "float", 30L), 0), 0, verifyErrors(verify), 0);
         List<WorkerView> workers = List.of(new WorkerView(0, WorkerState.STOPPED, totals, 0, 0, null, 0, 0, "0"),
                 new WorkerView(1, WorkerState.FAILED, WorkerStats.zero(), 5, 0, null, 0, 0, "1"));
-        return new Report(s, workers, totals, Duration.ofSeconds(10), 0.5, 5, 0, false, "native", findings);
+        return Report.builder(s).workers(workers).totals(totals).elapsed(Duration.ofSeconds(10))
+                .cpuLoad(0.5).restarts(5).fileIo(kiln.link.IoPath.NATIVE).findings(findings).build();
+    }
+
+    /** 1 KiB files, 62 of them read back. */
+    private static WorkerStats.Files.Builder files(long created, long deleted, long kept) {
+        return WorkerStats.Files.builder().created(created, created * 1024).deleted(deleted, 0).verified(62).now(0, kept, false);
+    }
+
+    /** Failed file operations by their report words: an op's or a cause's. */
+    private static FileErrors fileErrors(Map<String, Long> byWord) {
+        Map<FileOp, Long> ops = new java.util.EnumMap<>(FileOp.class);
+        Map<FileErrorCause, Long> causes = new java.util.EnumMap<>(FileErrorCause.class);
+        byWord.forEach((word, n) -> java.util.Arrays.stream(FileOp.values()).filter(op -> op.word().equals(word)).findFirst()
+                .ifPresentOrElse(op -> ops.put(op, n), () -> causes.put(FileErrorCause.valueOf(word.toUpperCase(java.util.Locale.ROOT)), n)));
+        return FileErrors.of(ops, causes);
+    }
+
+    private static Map<Stressor, Long> verifyErrors(Map<String, Long> byLabel) {
+        Map<Stressor, Long> out = new java.util.EnumMap<>(Stressor.class);
+        byLabel.forEach((label, n) -> out.put(Stressor.parse(label).orElseThrow(), n));
+        return out;
     }
 
     /**
@@ -66,11 +90,11 @@ final class ReportTextTest {
     @Test
     void aWorkerHungAtStart_degradesTheRun_andSaysSo() {
         Settings s = new SettingsLoader(2).load(null, Map.of("kiln.memory.size", "0"));
-        WorkerStats totals = new WorkerStats(9, new WorkerStats.Files(1000, 990, 1000 * 1024, 62, Map.of(), 0, 10, false,
-                new long[LatencyBuckets.COUNT], 0), new WorkerStats.Cpu(Map.of("int", 50L), 0), 0, Map.of(), 0);
+        WorkerStats totals = new WorkerStats(9, files(1000, 990, 10).build(), new WorkerStats.Cpu(Map.of("int", 50L), 0), 0, Map.of(), 0);
         List<WorkerView> workers = List.of(new WorkerView(0, WorkerState.STOPPED, totals, 0, 0, null, 0, 0, "0"),
                 new WorkerView(1, WorkerState.STOPPED, WorkerStats.zero(), 1, 0, null, 1, 1, "1"));
-        Report r = new Report(s, workers, totals, Duration.ofSeconds(10), 0.5, 5, 0, false, "native", Report.Findings.none());
+        Report r = Report.builder(s).workers(workers).totals(totals).elapsed(Duration.ofSeconds(10))
+                .cpuLoad(0.5).restarts(5).fileIo(kiln.link.IoPath.NATIVE).build();
         assertEquals(List.of("w1 hung at start once (never reported in: killed and restarted) and stalled once"), r.unhealthyWorkers());
         assertEquals("degraded", r.verdict());
         @SuppressWarnings("unchecked")
@@ -82,10 +106,10 @@ final class ReportTextTest {
     @Test
     void filesDeletedAtTheFloor_areSaid_inTheSummaryAndTheReport() {
         Settings s = new SettingsLoader(2).load(null, Map.of("kiln.memory.size", "0"));
-        WorkerStats totals = new WorkerStats(9, new WorkerStats.Files(1000, 990, 1000 * 1024, 62, Map.of(), 0, 10, false,
-                new long[LatencyBuckets.COUNT], 0, 700), new WorkerStats.Cpu(Map.of("int", 50L), 0), 0, Map.of(), 0);
-        Report r = new Report(s, List.of(new WorkerView(0, WorkerState.STOPPED, totals, 0, 0, null, 0, 0, "0")), totals,
-                Duration.ofSeconds(10), 0.5, 0, 0, false, "native", Report.Findings.none());
+        WorkerStats totals = new WorkerStats(9, files(1000, 990, 10).deleted(990, 700).build(),
+                new WorkerStats.Cpu(Map.of("int", 50L), 0), 0, Map.of(), 0);
+        Report r = Report.builder(s).workers(List.of(new WorkerView(0, WorkerState.STOPPED, totals, 0, 0, null, 0, 0, "0"))).totals(totals).elapsed(Duration.ofSeconds(10))
+                .cpuLoad(0.5).fileIo(kiln.link.IoPath.NATIVE).build();
         assertTrue(summary(r).contains("990 deleted (700 to make room at the free-space or inode floor), 62 read back"), summary(r));
         @SuppressWarnings("unchecked")
         Map<String, Object> files = (Map<String, Object>) r.toMap().get("files");
@@ -159,11 +183,12 @@ final class ReportTextTest {
         kiln.link.CpuMiscompare c = new kiln.link.CpuMiscompare(0xC0FFEEL, 6, 2, 1L << 17, 1,
                 List.of(new kiln.link.CpuMiscompare.Trial("3", 20, 20), new kiln.link.CpuMiscompare.Trial("5", 1, 0)),
                 "kiln replay --cpu 3 --method fma --seed c0ffee");
-        kiln.supervisor.VerifyErrorLog.Entry e = new kiln.supervisor.VerifyErrorLog.Entry(1, "3", "cpu", "fma", "3fe2", "3fe3",
+        kiln.supervisor.VerifyErrorLog.Entry e = new kiln.supervisor.VerifyErrorLog.Entry(1, "3", kiln.link.Stressor.CPU, "fma", "3fe2", "3fe3",
                 "2600 MHz", 1_800_000_000_000L, c);
-        Report r = new Report(plain.settings(), plain.workers(), plain.totals(), plain.elapsed(), 0.5, 5, 0, false, "native",
-                new Report.Findings(List.of(e), plain.findings().before(), plain.findings().after(), List.of(), List.of(), Map.of(),
-                        "duration reached", false));
+        Report r = plain.toBuilder()
+                .cpuLoad(0.5).restarts(5).fileIo(kiln.link.IoPath.NATIVE)
+                .findings(new Report.Findings(List.of(e), plain.findings().before(), plain.findings().after(), List.of(), List.of(), Map.of(),
+                        "duration reached", false)).build();
         Map<String, Object> m = r.toMap();
         Map<?, ?> first = (Map<?, ?>) ((List<?>) ((Map<?, ?>) m.get("errors")).get("first")).get(0);
         assertEquals("c0ffee", first.get("seed"));
@@ -200,14 +225,15 @@ final class ReportTextTest {
     @Test
     void html_showsWhoWhereAndTheErrors_atTheTop() {
         Report plain = report(Map.of(), Map.of("cpu", 1L));
-        kiln.supervisor.VerifyErrorLog.Entry e = new kiln.supervisor.VerifyErrorLog.Entry(1, "1", "cpu", "float", "3ff0", "3ff2", "",
+        kiln.supervisor.VerifyErrorLog.Entry e = new kiln.supervisor.VerifyErrorLog.Entry(1, "1", kiln.link.Stressor.CPU, "float", "3ff0", "3ff2", "",
                 1_800_000_000_000L);
         kiln.sampler.Evidence before = kiln.sampler.Evidence.read(java.nio.file.Path.of("src/test/resources/evidence/server-before"));
         kiln.sampler.Evidence after = kiln.sampler.Evidence.read(java.nio.file.Path.of("src/test/resources/evidence/server-after"));
-        Report r = new Report(plain.settings(), plain.workers(), plain.totals(), plain.elapsed(), 0.5, 5, 0, false, "native",
-                new Report.Findings(List.of(e), before, after, List.of(), List.of(),
+        Report r = plain.toBuilder()
+                .cpuLoad(0.5).restarts(5).fileIo(kiln.link.IoPath.NATIVE)
+                .findings(new Report.Findings(List.of(e), before, after, List.of(), List.of(),
                         Map.of("hostname", "node-17", "cpu_model", "Test CPU @ 3.0GHz", "microcode", "0xde", "start",
-                                "2027-01-15T07:59:50.123456789Z", "end", "2027-01-15T08:00:00.987Z"), "duration reached", false));
+                                "2027-01-15T07:59:50.123456789Z", "end", "2027-01-15T08:00:00.987Z"), "duration reached", false)).build();
         Map<String, Object> m = r.toMap();
         assertEquals(2, m.get("schema_version"));
         assertEquals("node-17", m.get("hostname"), "identity leads the report");
@@ -257,11 +283,11 @@ final class ReportTextTest {
     @Test
     void aWorkerStarvedByTheHost_isSaid_andTheRunStillPasses() {
         Settings s = new SettingsLoader(2).load(null, Map.of("kiln.memory.size", "0"));
-        WorkerStats totals = new WorkerStats(9, new WorkerStats.Files(1000, 1000, 1000 * 1024, 62, Map.of(), 0, 0, false,
-                new long[LatencyBuckets.COUNT], 0), new WorkerStats.Cpu(Map.of("int", 50L), 0), 0, Map.of(), 0);
+        WorkerStats totals = new WorkerStats(9, files(1000, 1000, 0).build(), new WorkerStats.Cpu(Map.of("int", 50L), 0), 0, Map.of(), 0);
         List<WorkerView> workers = List.of(new WorkerView(0, WorkerState.STOPPED, totals, 0, 0, null, 0, 0, "0"),
                 new WorkerView(1, WorkerState.STOPPED, WorkerStats.zero(), 0, 0, null, 0, 0, "1", 2));
-        Report r = new Report(s, workers, totals, Duration.ofSeconds(10), 0.5, 0, 0, false, "native", Report.Findings.none());
+        Report r = Report.builder(s).workers(workers).totals(totals).elapsed(Duration.ofSeconds(10))
+                .cpuLoad(0.5).fileIo(kiln.link.IoPath.NATIVE).build();
         assertEquals("pass", r.verdict(), "the host's load is not the hardware's fault");
         String text = summary(r);
         assertTrue(text.contains("  not held against the machine: w1 starved of CPU by the host twice (runnable but given no CPU:"

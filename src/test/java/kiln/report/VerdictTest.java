@@ -25,7 +25,7 @@ final class VerdictTest {
     }
 
     private static Inputs with(Evidence e) {
-        return new Inputs(0, List.of(), List.of(), 0, List.of(), e, List.of(), List.of());
+        return Inputs.builder().evidence(e).build();
     }
 
     static Stream<Arguments> cases() {
@@ -35,8 +35,7 @@ final class VerdictTest {
             Arguments.of("nothing held against it", CLEAN, Outcome.PASS, null),
             Arguments.of("sources present, all zero", with(Evidence.read(Path.of("src/test/resources/evidence/server-before"))
                     .since(Evidence.read(Path.of("src/test/resources/evidence/server-before")))), Outcome.PASS, null),
-            Arguments.of("one wrong result", new Inputs(1, List.of("w1 cpu 1 cpu/float: expected 3ff0 got 3ff2"), List.of(), 0,
-                    List.of(), CLEAN.evidence(), List.of(), List.of()), Outcome.FAIL,
+            Arguments.of("one wrong result", Inputs.builder().verifyErrors(1, List.of("w1 cpu 1 cpu/float: expected 3ff0 got 3ff2")).build(), Outcome.FAIL,
                     "1 verification error: w1 cpu 1 cpu/float: expected 3ff0 got 3ff2"),
             Arguments.of("uncorrected memory error", with(ev(Source.EDAC_UNCORRECTED, Map.of("mc0", 1L, "mc0/dimm1", 1L))),
                     Outcome.FAIL, "1 uncorrected memory errors (mc0, mc0/dimm1)"),
@@ -52,20 +51,15 @@ final class VerdictTest {
                     Outcome.DEGRADED, "4 thermal throttle events (cpu1)"),
             Arguments.of("the container's CPU quota is not the hardware's fault",
                     with(ev(Source.CGROUP_CPU_THROTTLED, Map.of("nr_throttled", 900L, "throttled_usec", 9_000_000L))), Outcome.PASS, null),
-            Arguments.of("a stalled worker", new Inputs(0, List.of(), List.of(), 0, List.of("w1 stalled once"), CLEAN.evidence(),
-                    List.of(), List.of()), Outcome.DEGRADED, "w1 stalled once"),
-            Arguments.of("a slow core", new Inputs(0, List.of(), List.of(), 0, List.of(), CLEAN.evidence(), List.of(),
-                    List.of("cpu1: cpu ops/s 31% below its siblings' median")), Outcome.DEGRADED, "cpu1: cpu ops/s 31% below its siblings' median"),
-            Arguments.of("a stressor that did nothing", new Inputs(0, List.of(), List.of("files: no file created (paused below the floor)"),
-                    0, List.of(), CLEAN.evidence(), List.of(), List.of()), Outcome.INCONCLUSIVE, "files: no file created (paused below the floor)"),
-            Arguments.of("tampered with", new Inputs(0, List.of(), List.of(), 2, List.of("w0 stalled once"), CLEAN.evidence(), List.of(),
-                    List.of()), Outcome.INCONCLUSIVE, "2 times a link or foreign entry stood where kiln's own should be (refused, not followed)"),
+            Arguments.of("a stalled worker", Inputs.builder().unhealthyWorkers(List.of("w1 stalled once")).build(), Outcome.DEGRADED, "w1 stalled once"),
+            Arguments.of("a slow core", Inputs.builder().slowCores(List.of("cpu1: cpu ops/s 31% below its siblings' median")).build(), Outcome.DEGRADED, "cpu1: cpu ops/s 31% below its siblings' median"),
+            Arguments.of("a stressor that did nothing", Inputs.builder().idleStressors(List.of("files: no file created (paused below the floor)")).build(), Outcome.INCONCLUSIVE, "files: no file created (paused below the floor)"),
+            Arguments.of("tampered with", Inputs.builder().tampered(2).unhealthyWorkers(List.of("w0 stalled once")).build(), Outcome.INCONCLUSIVE, "2 times a link or foreign entry stood where kiln's own should be (refused, not followed)"),
             Arguments.of("cut short: it has not shown the machine holds up for the time asked",
                     CLEAN.endedEarly("stopped on request after 1m05s of 4h00m"), Outcome.INCONCLUSIVE,
                     "the run was cut short: stopped on request after 1m05s of 4h00m"),
             Arguments.of("a wrong result before the stop still fails",
-                    new Inputs(1, List.of("w0 cpu 0 cpu/int: expected 1 got 2"), List.of(), 0, List.of(), CLEAN.evidence(), List.of(),
-                            List.of()).endedEarly("stopped on request after 5s of 1m00s"), Outcome.FAIL,
+                    Inputs.builder().verifyErrors(1, List.of("w0 cpu 0 cpu/int: expected 1 got 2")).build().endedEarly("stopped on request after 5s of 1m00s"), Outcome.FAIL,
                     "1 verification error: w0 cpu 0 cpu/int: expected 1 got 2"),
             Arguments.of("the disk answers EIO: burn-in found what it is for", CLEAN.withFileFaults(3, 0), Outcome.FAIL,
                     "3 file operations failed with an input/output error or a corrupt file system (EIO, EUCLEAN or EBADMSG): the disk,"
@@ -91,10 +85,9 @@ final class VerdictTest {
                     CLEAN.withFiles(new Verdict.FileFaults(41_854, 0, 0, "40,002 files left in /data (…)")), Outcome.FAIL,
                     "41854 file operations failed with an input/output error or a corrupt file system (EIO, EUCLEAN or EBADMSG): the disk,"
                     + " its controller or its file system is failing; the worker log and the kernel log (dmesg) say where"),
-            Arguments.of("a core that disagrees", new Inputs(0, List.of(), List.of(), 0, List.of(), CLEAN.evidence(), List.of("cpu3"),
-                    List.of()), Outcome.FAIL, "cpu3 computed a different result from its siblings on the same inputs"),
-            Arguments.of("fail beats inconclusive and degraded", new Inputs(0, List.of(), List.of("memory: nothing held"), 1,
-                    List.of("w0 failed (crash loop)"), serverDelta, List.of(), List.of()), Outcome.FAIL,
+            Arguments.of("a core that disagrees", Inputs.builder().disagreeing(List.of("cpu3")).build(), Outcome.FAIL, "cpu3 computed a different result from its siblings on the same inputs"),
+            Arguments.of("fail beats inconclusive and degraded", Inputs.builder().idleStressors(List.of("memory: nothing held")).tampered(1)
+                    .unhealthyWorkers(List.of("w0 failed (crash loop)")).evidence(serverDelta).build(), Outcome.FAIL,
                     "1 machine check exceptions (cpu2)"),
             Arguments.of("the recorded server run: MCE, corrected errors, throttling", with(serverDelta), Outcome.FAIL,
                     "1 machine check exceptions (cpu2)")

@@ -15,12 +15,12 @@ final class VerifyErrorLogTest {
     @Test
     void aCpuMismatch_recordsTheTemperatureBesideTheClock_whereASensorAnswers() {
         VerifyErrorLog log = new VerifyErrorLog();
-        log.add(new VerifyErrorLog.Entry(0, "0", "cpu", "fma", "1", "2", "2600 MHz", 1L, fmaLane2()));
+        log.add(new VerifyErrorLog.Entry(0, "0", kiln.link.Stressor.CPU, "fma", "1", "2", "2600 MHz", 1L, fmaLane2()));
         log.temperature(61.4);
-        log.add(new VerifyErrorLog.Entry(0, "0", "cpu", "fma", "1", "2", "2600 MHz", 2L, fmaLane2()));
-        log.add(new VerifyErrorLog.Entry(0, "0", "memory", "copy", "1", "2", "offset 0x40", 3L, Map.of("reread", "stored")));
+        log.add(new VerifyErrorLog.Entry(0, "0", kiln.link.Stressor.CPU, "fma", "1", "2", "2600 MHz", 2L, fmaLane2()));
+        log.add(new VerifyErrorLog.Entry(0, "0", kiln.link.Stressor.MEMORY, "copy", "1", "2", "offset 0x40", 3L, Map.of("reread", "stored")));
         log.temperature(Double.NaN);
-        log.add(new VerifyErrorLog.Entry(0, "0", "cpu", "fma", "1", "2", "", 4L, fmaLane2()));
+        log.add(new VerifyErrorLog.Entry(0, "0", kiln.link.Stressor.CPU, "fma", "1", "2", "", 4L, fmaLane2()));
 
         List<VerifyErrorLog.Entry> e = log.entries();
         assertEquals("2600 MHz", e.get(0).where(), "no sensor read yet: the clock alone");

@@ -72,7 +72,7 @@ final class Creator implements Writers.Work {
             if (e.errno().isFull()) {
                 space.full(); // do not spin on a full disk
             }
-            counters.fail(e.created() ? FileStorm.Op.WRITE : FileStorm.Op.CREATE, e.errno(), e.getMessage());
+            counters.fail(e.created() ? kiln.link.FileOp.WRITE : kiln.link.FileOp.CREATE, e.errno(), e.getMessage());
             shards.release(shard);
             done.run();
             return;
@@ -95,7 +95,7 @@ final class Creator implements Writers.Work {
             writer.readBack(shard.dir, index);
             buf = writer.readBuffer().flip();
         } catch (FsException e) {
-            counters.fail(FileStorm.Op.VERIFY, e.errno(), "read-back failed: " + e.getMessage());
+            counters.fail(kiln.link.FileOp.VERIFY, e.errno(), "read-back failed: " + e.getMessage());
             return;
         }
         counters.verified.increment();

@@ -22,7 +22,7 @@ final class FileCounters {
     final LongAdder verifyErrors = new LongAdder();
     final AtomicInteger inFlight = new AtomicInteger();
     final AtomicInteger inFlightMax = new AtomicInteger();
-    private final LongAdder[] errors = new LongAdder[FileStorm.Op.values().length];
+    private final LongAdder[] errors = new LongAdder[kiln.link.FileOp.values().length];
     private final LongAdder[] latency = new LongAdder[LatencyBuckets.COUNT];
     private final LongAdder latencySum = new LongAdder();
     private final ErrorLog errorLog;
@@ -47,13 +47,13 @@ final class FileCounters {
     final LongAdder full = new LongAdder();
 
     /** Counts a failed operation and logs it (a repeated failure once, with a count). */
-    void fail(FileStorm.Op op, String what) {
+    void fail(kiln.link.FileOp op, String what) {
         errors[op.ordinal()].increment();
         errorLog.record(what);
     }
 
     /** The same, for a failure with an errno: a device fault or a read-only file system is counted again as such. */
-    void fail(FileStorm.Op op, Errno errno, String what) {
+    void fail(kiln.link.FileOp op, Errno errno, String what) {
         if (errno.isDeviceFault()) {
             deviceFaults.increment();
         } else if (errno == Errno.EROFS) {
@@ -69,11 +69,11 @@ final class FileCounters {
      * someone is working against the run.
      */
     void tampered(String what) {
-        errors[FileStorm.Op.TAMPER.ordinal()].increment();
+        errors[kiln.link.FileOp.TAMPER.ordinal()].increment();
         LOG.error("{}REFUSED: {} (not followed, nothing written there)", prefix, what);
     }
 
-    long errors(FileStorm.Op op) {
+    long errors(kiln.link.FileOp op) {
         return errors[op.ordinal()].sum();
     }
 

@@ -3,9 +3,7 @@ package kiln.stress.files;
 import kiln.util.Ticker;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Locale;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -42,9 +40,6 @@ public final class FileStorm implements AutoCloseable {
     public static final int VERIFY_EVERY = 16;
     /** At the floor, at most {@code in-flight} files are deleted per window while no reading shows room. */
     static final Duration ROOM_WINDOW = Duration.ofSeconds(1);
-
-    /** File operations that can fail, and tampering refused; each is a count. */
-    public enum Op { CREATE, WRITE, DELETE, VERIFY, TAMPER }
 
     private final StormOptions options;
     private final int workerId;
@@ -305,16 +300,16 @@ public final class FileStorm implements AutoCloseable {
      * refused before the storm began (a worker directory found planted).
      */
     public kiln.link.WorkerStats.Files stats(long tamperedBefore) {
-        Map<String, Long> errors = new TreeMap<>();
-        for (Op op : Op.values()) {
-            errors.put(op.name().toLowerCase(Locale.ROOT), counters.errors(op));
+        Map<kiln.link.FileOp, Long> byOp = new java.util.EnumMap<>(kiln.link.FileOp.class);
+        for (kiln.link.FileOp op : kiln.link.FileOp.values()) {
+            byOp.put(op, counters.errors(op));
         }
-        errors.merge(kiln.link.WorkerStats.TAMPER, tamperedBefore, Long::sum);
-        errors.put(kiln.link.WorkerStats.DEVICE, counters.deviceFaults.sum());
-        errors.put(kiln.link.WorkerStats.READ_ONLY, counters.readOnly.sum());
-        errors.put(kiln.link.WorkerStats.FULL, counters.full.sum());
-        return new kiln.link.WorkerStats.Files(created(), deleted(), bytesWritten(), verified(), errors, inFlight(),
-                filesKept(), paused(), counters.latencyCounts(), counters.latencySumNanos(), floorDeleted()); // buckets: LatencyBuckets
+        byOp.merge(kiln.link.FileOp.TAMPER, tamperedBefore, Long::sum);
+        var errors = kiln.link.FileErrors.of(byOp, Map.of(kiln.link.FileErrorCause.DEVICE, counters.deviceFaults.sum(),
+                kiln.link.FileErrorCause.READ_ONLY, counters.readOnly.sum(), kiln.link.FileErrorCause.FULL, counters.full.sum()));
+        return kiln.link.WorkerStats.Files.builder().created(created(), bytesWritten()).deleted(deleted(), floorDeleted())
+                .verified(verified()).errors(errors).now(inFlight(), filesKept(), paused())
+                .latency(counters.latencyCounts(), counters.latencySumNanos()).build(); // buckets: LatencyBuckets
     }
 
     /** Writer threads this storm runs. */
@@ -334,7 +329,7 @@ public final class FileStorm implements AutoCloseable {
         return counters.bytes.sum();
     }
 
-    public long errors(Op op) {
+    public long errors(kiln.link.FileOp op) {
         return counters.errors(op);
     }
 

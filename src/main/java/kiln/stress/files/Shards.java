@@ -62,7 +62,7 @@ final class Shards {
             if (e.errno().isTampering()) {
                 counters.tampered("shard " + workerDir.path() + "/" + name + " is a link or not a directory");
             } else {
-                counters.fail(FileStorm.Op.CREATE, e.errno(), "cannot make shard directory: " + e.getMessage());
+                counters.fail(kiln.link.FileOp.CREATE, e.errno(), "cannot make shard directory: " + e.getMessage());
             }
             return null;
         }
@@ -125,7 +125,7 @@ final class Shards {
             } else if (e.errno() == Errno.ENOENT) {
                 counters.tampered("shard " + s.dir.path() + " was moved away during the run");
             } else if (firstTry) {
-                counters.fail(FileStorm.Op.DELETE, e.errno(), "cannot remove " + s.dir.path() + ": " + e.getMessage());
+                counters.fail(kiln.link.FileOp.DELETE, e.errno(), "cannot remove " + s.dir.path() + ": " + e.getMessage());
                 unremoved.add(s);
             } else {
                 LOG.warn("leaving {}: {}", s.dir.path(), e.getMessage());

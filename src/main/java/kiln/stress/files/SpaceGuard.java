@@ -148,7 +148,7 @@ final class SpaceGuard {
             inodesReadable = false;
             inodeAllowance = 0; // unknown is not room: wait for a reading rather than fill the file system blind
             inodeFloorReached = false;
-            counters.fail(FileStorm.Op.CREATE, "cannot read the free inodes: " + e);
+            counters.fail(kiln.link.FileOp.CREATE, "cannot read the free inodes: " + e);
             return;
         }
         inodesReadable = true;
@@ -228,7 +228,7 @@ final class SpaceGuard {
             free = usableSpace.getAsLong();
         } catch (RuntimeException e) {
             readable = false;
-            counters.fail(FileStorm.Op.CREATE, "cannot read the free space: " + e);
+            counters.fail(kiln.link.FileOp.CREATE, "cannot read the free space: " + e);
             return;
         }
         readable = true;

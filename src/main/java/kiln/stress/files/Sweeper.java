@@ -64,12 +64,12 @@ final class Sweeper {
         } catch (FsException e) {
             if (e.errno() != Errno.ENOENT) {
                 if (firstTry) {
-                    counters.fail(FileStorm.Op.DELETE, e.errno(), e.getMessage());
+                    counters.fail(kiln.link.FileOp.DELETE, e.errno(), e.getMessage());
                 }
                 undeleted.add(index); // keeps its shard reference for the next try
                 return;
             }
-            counters.fail(FileStorm.Op.DELETE, e.errno(),
+            counters.fail(kiln.link.FileOp.DELETE, e.errno(),
                     "file " + s.dir.path() + "/" + Layout.fileName(index) + " vanished before kiln deleted it (removed by someone else?)");
         }
         shards.release(s);

@@ -52,6 +52,7 @@ public final class Patterns {
         if (REGISTRY.putIfAbsent(name, make) != null) {
             throw new IllegalArgumentException("memory pattern " + name + " is registered already");
         }
+        kiln.link.Catalog.addMemoryPattern(name);
     }
 
     /** Every registered name, in registration order. */

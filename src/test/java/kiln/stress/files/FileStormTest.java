@@ -70,7 +70,7 @@ final class FileStormTest {
         assertEquals(0, left);
         assertTrue(s.maxInFlightSeen() <= 1000, "in flight at most 1000, saw " + s.maxInFlightSeen());
         assertTrue(s.maxInFlightSeen() > 900, "the producer really filled the window, saw " + s.maxInFlightSeen());
-        assertEquals(0, s.errors(FileStorm.Op.CREATE) + s.errors(FileStorm.Op.WRITE));
+        assertEquals(0, s.errors(kiln.link.FileOp.CREATE) + s.errors(kiln.link.FileOp.WRITE));
         assertEquals(s.created(), s.deleted(), "cleanup deleted every file created");
         assertEquals(s.created() * 1024, s.bytesWritten());
         assertFalse(Files.exists(dir), "the worker directory it created is gone");
@@ -126,7 +126,7 @@ final class FileStormTest {
         assertEquals("operator's notes", Files.readString(notes));
         assertEquals("not kiln's", Files.readString(keep));
         assertEquals("someone else's file with kiln's name", Files.readString(clash), "CREATE_NEW never overwrites");
-        assertEquals(1, s.errors(FileStorm.Op.CREATE), "the clash is counted as a failed create");
+        assertEquals(1, s.errors(kiln.link.FileOp.CREATE), "the clash is counted as a failed create");
         assertEquals(3, countFiles(dir), "only the three foreign files are left");
         assertEquals(s.created(), s.deleted());
         try (var list = Files.list(dir)) {

@@ -111,7 +111,7 @@ final class SmallFileSystemTest {
         assertTrue(!s.paused(), "a storm churning at the floor is not paused");
         assertTrue(s.floorDeleted() > 500 && s.floorDeleted() <= s.deleted() + s.inFlight(),
                 "the deletes made at the floor are counted as such: " + s.floorDeleted() + " of " + s.deleted());
-        assertEquals(0, s.errors(FileStorm.Op.CREATE) + s.errors(FileStorm.Op.WRITE) + s.errors(FileStorm.Op.DELETE),
+        assertEquals(0, s.errors(kiln.link.FileOp.CREATE) + s.errors(kiln.link.FileOp.WRITE) + s.errors(kiln.link.FileOp.DELETE),
                 "the floor kept ENOSPC away");
         s.stopAndClean(Duration.ofSeconds(20));
         assertEquals(s.floorDeleted(), s.stats(0).floorDeleted(), "and reported to the supervisor");
@@ -148,9 +148,9 @@ final class SmallFileSystemTest {
                 "the other files are untouched");
         Files.delete(b); // room again: the storm resumes
         lowestUntil(() -> !s.paused() && s.created() > created + 100, 10, "resumes once there is room");
-        assertEquals(0, s.errors(FileStorm.Op.CREATE) + s.errors(FileStorm.Op.WRITE) + s.errors(FileStorm.Op.DELETE),
-                () -> "create " + s.errors(FileStorm.Op.CREATE) + ", write " + s.errors(FileStorm.Op.WRITE) + ", delete "
-                        + s.errors(FileStorm.Op.DELETE));
+        assertEquals(0, s.errors(kiln.link.FileOp.CREATE) + s.errors(kiln.link.FileOp.WRITE) + s.errors(kiln.link.FileOp.DELETE),
+                () -> "create " + s.errors(kiln.link.FileOp.CREATE) + ", write " + s.errors(kiln.link.FileOp.WRITE) + ", delete "
+                        + s.errors(kiln.link.FileOp.DELETE));
         s.stopAndClean(Duration.ofSeconds(20));
         assertEquals(s.created(), s.deleted(), "what it made is gone");
         assertTrue(java.util.Arrays.equals(first, Files.readAllBytes(a)));
@@ -162,14 +162,14 @@ final class SmallFileSystemTest {
     void fullDisk_isCountedNotFatal_andCreationResumesWhenSpaceReturns(FileIo io) throws Exception {
         FileStorm s = storm(io, 0);
         s.start();
-        await().atMost(Duration.ofSeconds(20)).until(() -> s.errors(FileStorm.Op.CREATE) + s.errors(FileStorm.Op.WRITE) > 100);
+        await().atMost(Duration.ofSeconds(20)).until(() -> s.errors(kiln.link.FileOp.CREATE) + s.errors(kiln.link.FileOp.WRITE) > 100);
         long created = s.created();
         assertTrue(created > 1000, "filled the disk first: " + created);
         assertTrue(s.paused(), "backs off from a full disk instead of spinning");
         assertEquals(0, s.floorDeleted(), "no floor (0): a full disk makes no room by deleting");
-        long errorsNow = s.errors(FileStorm.Op.CREATE) + s.errors(FileStorm.Op.WRITE);
+        long errorsNow = s.errors(kiln.link.FileOp.CREATE) + s.errors(kiln.link.FileOp.WRITE);
         Thread.sleep(500);
-        assertTrue(s.errors(FileStorm.Op.CREATE) + s.errors(FileStorm.Op.WRITE) - errorsNow <= 1000,
+        assertTrue(s.errors(kiln.link.FileOp.CREATE) + s.errors(kiln.link.FileOp.WRITE) - errorsNow <= 1000,
                 "at most one window of failures per back-off");
         s.stopAndClean(Duration.ofSeconds(20));
         assertEquals(s.created(), s.deleted(), "every file it made is gone, ENOSPC or not");
@@ -189,16 +189,17 @@ final class SmallFileSystemTest {
         assertEquals(0, sh("mount", "-o", "remount,ro", mount.toString()), "remount read-only");
         FileStorm s = storm(io, 0);
         s.start();
-        await().atMost(Duration.ofSeconds(10)).until(() -> s.errors(FileStorm.Op.CREATE) >= 3);
+        await().atMost(Duration.ofSeconds(10)).until(() -> s.errors(kiln.link.FileOp.CREATE) >= 3);
         assertEquals(0, s.created(), "nothing can be made on a read-only file system");
-        assertEquals(0, s.errors(FileStorm.Op.TAMPER), "a read-only file system is not tampering");
+        assertEquals(0, s.errors(kiln.link.FileOp.TAMPER), "a read-only file system is not tampering");
         assertTrue(s.readOnlyFailures() >= 3, "each counted as EROFS too: " + s.readOnlyFailures());
         assertEquals(0, s.deviceFaults(), "and not as a failing disk");
         kiln.link.WorkerStats.Files stats = s.stats(0);
         var byOp = stats.errors(); // one snapshot: the storm goes on failing meanwhile
-        assertEquals(byOp.get("create") + byOp.get("write") + byOp.get("delete") + byOp.get("verify"), stats.ioErrors(),
+        assertEquals(byOp.get(kiln.link.FileOp.CREATE) + byOp.get(kiln.link.FileOp.WRITE) + byOp.get(kiln.link.FileOp.DELETE)
+                + byOp.get(kiln.link.FileOp.VERIFY), stats.ioErrors(),
                 "counted once as I/O errors, not again as read-only: " + byOp);
-        assertTrue(byOp.get(kiln.link.WorkerStats.READ_ONLY) >= 3, byOp.toString());
+        assertTrue(byOp.get(kiln.link.FileErrorCause.READ_ONLY) >= 3, byOp.toString());
         assertEquals(0, s.stopAndClean(Duration.ofSeconds(10)), "stops cleanly with nothing left to remove");
         try (var list = Files.list(mount.resolve("w0"))) {
             assertEquals(0, list.count());
@@ -249,7 +250,7 @@ final class SmallFileSystemTest {
             remount("rw");
         }
         assertEquals(0, s.deviceFaults(), "EROFS is not EIO");
-        assertEquals(0, s.errors(FileStorm.Op.TAMPER));
+        assertEquals(0, s.errors(kiln.link.FileOp.TAMPER));
         long before = s.created();
         await().atMost(Duration.ofSeconds(10)).until(() -> s.created() > before + 1000);
         assertEquals(0, s.stopAndClean(Duration.ofSeconds(20)), "nothing left");
@@ -302,8 +303,8 @@ final class SmallFileSystemTest {
             lowest = Math.min(lowest, store.getUsableSpace());
         }
         assertTrue(a.created() > 0 && b.created() > 0, "both made files: " + a.created() + ", " + b.created());
-        assertEquals(0, a.errors(FileStorm.Op.CREATE) + a.errors(FileStorm.Op.WRITE) + b.errors(FileStorm.Op.CREATE)
-                + b.errors(FileStorm.Op.WRITE), "the floor kept ENOSPC away");
+        assertEquals(0, a.errors(kiln.link.FileOp.CREATE) + a.errors(kiln.link.FileOp.WRITE) + b.errors(kiln.link.FileOp.CREATE)
+                + b.errors(kiln.link.FileOp.WRITE), "the floor kept ENOSPC away");
         assertTrue(lowest >= floor - 2L * size, "free space " + lowest / 1024 + " KiB stays within two files of the floor "
                 + floor / 1024 + " KiB, not two workers' worth of room below it");
     }

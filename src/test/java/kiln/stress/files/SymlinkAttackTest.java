@@ -89,7 +89,7 @@ final class SymlinkAttackTest {
         await().atMost(Duration.ofSeconds(20)).until(() -> s.created() >= 3_000);
         assertEquals(0, s.stopAndClean(Duration.ofSeconds(20)));
         assertEquals(before, snapshot(victim), "nothing overwritten, created or deleted through the link");
-        assertEquals(1, s.errors(FileStorm.Op.TAMPER), "the planted link is counted once");
+        assertEquals(1, s.errors(kiln.link.FileOp.TAMPER), "the planted link is counted once");
         assertEquals(s.created(), s.deleted(), "its own files, made in the shards after it, are all gone");
         try (Stream<Path> list = Files.list(w0)) {
             assertEquals(List.of(w0.resolve("d000000")), list.toList(), "only the planted link is left, not followed");
@@ -112,7 +112,7 @@ final class SymlinkAttackTest {
         assertTrue(s.deleted() >= 1_000, "churn deleted d000000's files during the run: " + s.deleted());
         assertEquals(0, s.stopAndClean(Duration.ofSeconds(20)));
         assertEquals(before, snapshot(victim), "not one file of the link's target was deleted or changed");
-        assertTrue(s.errors(FileStorm.Op.TAMPER) >= 1, "the swap is reported: " + s.errors(FileStorm.Op.TAMPER));
+        assertTrue(s.errors(kiln.link.FileOp.TAMPER) >= 1, "the swap is reported: " + s.errors(kiln.link.FileOp.TAMPER));
         assertEquals(s.created(), s.deleted(), "kiln's files were deleted where they really were, through the descriptor");
         try (Stream<Path> list = Files.list(w0.resolve("moved"))) {
             assertEquals(0, list.count(), "the moved shard holds none of kiln's files");
@@ -130,7 +130,7 @@ final class SymlinkAttackTest {
         await().atMost(Duration.ofSeconds(20)).until(() -> s.created() >= 500);
         assertEquals(0, s.stopAndClean(Duration.ofSeconds(20)));
         assertEquals("root:x:0:0", Files.readString(victim.resolve("passwd")), "O_EXCL | O_NOFOLLOW: never written through");
-        assertEquals(1, s.errors(FileStorm.Op.CREATE), "the taken name is a failed create");
+        assertEquals(1, s.errors(kiln.link.FileOp.CREATE), "the taken name is a failed create");
         assertTrue(Files.isSymbolicLink(shard.resolve("7.kiln")), "and the link itself is not kiln's to delete");
     }
 }

@@ -1,0 +1,69 @@
+package kiln.app;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.ArrayList;
+import java.util.List;
+import kiln.report.Verdict;
+import org.junit.jupiter.api.Test;
+
+/** The exit code of a run: each row of the table of outcomes, and which row wins when several hold. */
+final class ExitCodeTest {
+    private static ExitCode.Ending ending(Run.End end, Verdict.Outcome verdict, boolean reportLost, boolean untilReady) {
+        return new ExitCode.Ending(end, verdict, reportLost, untilReady);
+    }
+
+    @Test
+    void eachRow_givesItsOutcomeAndCode() {
+        record Case(ExitCode.Ending ending, ExitCode.Outcome outcome, int code) {
+        }
+        List<Case> cases = List.of(
+                new Case(ending(Run.End.NOT_STARTED, null, false, false), ExitCode.Outcome.NOT_STARTED, 3),
+                new Case(ending(Run.End.DURATION, Verdict.Outcome.FAIL, false, false), ExitCode.Outcome.FAILED, 1),
+                new Case(ending(Run.End.DURATION, Verdict.Outcome.PASS, true, false), ExitCode.Outcome.REPORT_LOST, 3),
+                new Case(ending(Run.End.ALL_FAILED, Verdict.Outcome.DEGRADED, false, false), ExitCode.Outcome.ALL_WORKERS_FAILED, 3),
+                new Case(ending(Run.End.STOPPED, Verdict.Outcome.INCONCLUSIVE, false, false), ExitCode.Outcome.INCONCLUSIVE, 5),
+                new Case(ending(Run.End.DURATION, Verdict.Outcome.DEGRADED, false, false), ExitCode.Outcome.DEGRADED, 4),
+                new Case(ending(Run.End.DURATION, Verdict.Outcome.PASS, false, true), ExitCode.Outcome.NOT_WARM, 3),
+                new Case(ending(Run.End.READY, Verdict.Outcome.PASS, false, true), ExitCode.Outcome.PASSED, 0),
+                new Case(ending(Run.End.DURATION, Verdict.Outcome.PASS, false, false), ExitCode.Outcome.PASSED, 0));
+        List<ExitCode.Outcome> covered = new ArrayList<>();
+        for (Case c : cases) {
+            ExitCode.Outcome o = ExitCode.of(c.ending());
+            assertEquals(c.outcome(), o, c.ending().toString());
+            assertEquals(c.code(), o.code, c.ending().toString());
+            covered.add(o);
+        }
+        assertEquals(ExitCode.ROWS.stream().map(ExitCode.Row::outcome).toList(), covered.stream().distinct().toList(),
+                "every row of the table is reached, in its order");
+    }
+
+    @Test
+    void aFailure_isSaidAboveALostReportAndWorkersThatAllFailed() {
+        assertEquals(ExitCode.Outcome.FAILED, ExitCode.of(ending(Run.End.ALL_FAILED, Verdict.Outcome.FAIL, true, true)),
+                "suspect hardware never hides behind a lost report");
+    }
+
+    @Test
+    void aLostReport_isExit3_whateverTheVerdictBesidesFail() {
+        for (Verdict.Outcome v : new Verdict.Outcome[] {Verdict.Outcome.PASS, Verdict.Outcome.DEGRADED, Verdict.Outcome.INCONCLUSIVE}) {
+            assertEquals(ExitCode.Outcome.REPORT_LOST, ExitCode.of(ending(Run.End.DURATION, v, true, false)), v.label());
+        }
+    }
+
+    @Test
+    void anUntilReadyRunThatWasStoppedOrDegraded_isNotCalledNotWarm() {
+        assertEquals(ExitCode.Outcome.INCONCLUSIVE, ExitCode.of(ending(Run.End.DURATION, Verdict.Outcome.INCONCLUSIVE, false, true)));
+        assertEquals(ExitCode.Outcome.DEGRADED, ExitCode.of(ending(Run.End.DURATION, Verdict.Outcome.DEGRADED, false, true)));
+        assertEquals(ExitCode.Outcome.PASSED, ExitCode.of(ending(Run.End.STOPPED, Verdict.Outcome.PASS, false, true)),
+                "only a run whose duration ran out was not warm in time");
+    }
+
+    @Test
+    void theVerdictsOwnCodes() {
+        assertEquals(0, ExitCode.of(Verdict.Outcome.PASS));
+        assertEquals(1, ExitCode.of(Verdict.Outcome.FAIL));
+        assertEquals(4, ExitCode.of(Verdict.Outcome.DEGRADED));
+        assertEquals(5, ExitCode.of(Verdict.Outcome.INCONCLUSIVE));
+    }
+}
