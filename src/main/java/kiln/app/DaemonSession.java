@@ -88,7 +88,7 @@ public final class DaemonSession {
                 sv.sampler().addListener(screener::onSample);
                 kiln.metrics.ScreenMeters.register(sv.metrics().registry(), screener);
                 if (kept.ledger() != null) {
-                    screener.onResult(r -> kept.ledger().record(screener.coreFailures(r)));
+                    screener.onResult(r -> kept.ledger().record(r.coreFailures(base.screen().fault())));
                 }
                 sv.metrics().problem(this::problem);
                 if (kept.ledger() != null) {

@@ -30,6 +30,19 @@ public record ScreenResult(List<Integer> cores, long startMillis, long endMillis
         methodsRun = Set.copyOf(methodsRun);
     }
 
+    /**
+     * The wrong results as the per-core ledger keeps them (a CPU method's, on one core), recorded as
+     * of run {@code screen-<end ms>}; marked injected when {@code fault} went into this screen.
+     */
+    public List<kiln.fleet.CoreFailure> coreFailures(kiln.config.Settings.Screen.Fault fault) {
+        boolean injected = !fault.target().isEmpty() && cores.contains(fault.cpu());
+        List<kiln.fleet.CoreFailure> out = new ArrayList<>();
+        for (VerifyErrorLog.Entry e : errors) {
+            kiln.fleet.CoreFailures.of(e, "screen-" + endMillis, injected).ifPresent(out::add);
+        }
+        return out;
+    }
+
     /** As the status document and the kept state show it. */
     public Map<String, Object> toMap() {
         Map<String, Object> m = new LinkedHashMap<>();

@@ -251,20 +251,6 @@ public final class Screener implements AutoCloseable {
         return m;
     }
 
-    /**
-     * A screen's wrong results as the per-core ledger keeps them (a CPU method's on one core),
-     * recorded as of run {@code screen-<end ms>}; marked injected when this screen had the
-     * configured fault.
-     */
-    public List<kiln.fleet.CoreFailure> coreFailures(ScreenResult r) {
-        boolean injected = !settings.fault().target().isEmpty() && r.cores().contains(settings.fault().cpu());
-        List<kiln.fleet.CoreFailure> out = new java.util.ArrayList<>();
-        for (var e : r.errors()) {
-            kiln.fleet.CoreFailures.of(e, "screen-" + r.endMillis(), injected).ifPresent(out::add);
-        }
-        return out;
-    }
-
     /** Logical cores screened (0..n-1). */
     public int cores() {
         return logicalCores;
