@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
  * supervisor's. A package is a role as the design lists them ({@code kiln.stress} with its
  * {@code cpu}, {@code files} and {@code memory} parts is one). Read from the sources (imports and
  * fully qualified names in code; comments and string literals left out), so a
- * {@code kiln.http.Json.depth(…)} written inline counts as much as an import.
+ * {@code kiln.util.Json.depth(…)} written inline counts as much as an import.
  */
 final class PackageArrowsTest {
     private static final List<Path> SOURCES = List.of(Path.of("src/main/java"), Path.of("src/main/java22"));

@@ -101,7 +101,7 @@ final class Budget {
         messages.printf(java.util.Locale.ROOT, "kiln: --max-files %d cut to %d: %s%n", f.maxFiles(), fit, why);
         Settings.Files cut = new Settings.Files(f.enabled(), f.dir(), f.sizeBytes(), f.inFlight(), f.threads(), fit, f.minFreeBytes(),
                 f.fsync(), f.verify(), f.minFreeInodes());
-        return new Settings(s.workers(), cut, s.cpu(), s.memory(), s.run(), s.http(), s.ready(), s.sampler(), s.verdict());
+        return new Settings(s.workers(), cut, s.cpu(), s.memory(), s.run(), s.http(), s.ready(), s.sampler(), s.verdict(), s.screen());
     }
 
     /**
@@ -131,7 +131,7 @@ final class Budget {
                 + " holding %d%% instead%n", quotaCores.get(), workers, s.cpu().load(), load);
         Settings.Cpu c = s.cpu();
         return new Settings(s.workers(), s.files(), new Settings.Cpu(c.enabled(), load, c.method(), c.threads()), s.memory(), s.run(),
-                s.http(), s.ready(), s.sampler(), s.verdict());
+                s.http(), s.ready(), s.sampler(), s.verdict(), s.screen());
     }
 
     /**

@@ -33,6 +33,8 @@ public final class DaemonSession {
     private final CountDownLatch shutdown = new CountDownLatch(1);
     /** The runs, made once the sampler they read exists, before any request can reach them. */
     private volatile DaemonRuns runs;
+    /** Screens cores between runs (kiln.screen.*); off unless configured. */
+    private volatile kiln.screen.Screener screener;
     /** The kept reports, opened when serving starts. */
     private volatile KeptRuns kept;
     /** Why the configured run did not start, or null once a run started. */
@@ -82,6 +84,12 @@ public final class DaemonSession {
         try {
             serving = Serving.open(base, work, this::status, false, sv -> {
                 runs = new DaemonRuns(configFile, base, machine, work, kept, sv.sampler());
+                screener = kiln.screen.Screener.open(base, () -> work.current() != null);
+                sv.sampler().addListener(screener::onSample);
+                kiln.metrics.ScreenMeters.register(sv.metrics().registry(), screener);
+                if (kept.ledger() != null) {
+                    screener.onResult(r -> kept.ledger().record(r.coreFailures(base.screen().fault())));
+                }
                 sv.metrics().problem(this::problem);
                 if (kept.ledger() != null) {
                     kept.ledger().onRecord(new kiln.metrics.CoreFailureMeters(sv.metrics().registry(), kept.ledger()::failuresByCpu)::refresh);
@@ -93,12 +101,16 @@ public final class DaemonSession {
                 ControlRoutes.install(sv.http(), token.token(), control);
             });
         } catch (Serving.Unavailable e) {
+            if (screener != null) {
+                screener.close();
+            }
             kept.close();
             System.err.println("kiln: cannot listen on " + base.http().host() + ":" + base.http().port() + ": " + e.getMessage());
             return ExitCode.CANNOT_RUN;
         }
         LOG.info("kiln {} daemon: metrics and control at http://{}:{}/ (control {})", Version.current(), base.http().host(),
                 serving.http().port(), "needs the bearer token from " + token.source());
+        screener.start();
         if (startNow) {
             Reply r = startRun(Map.of(), Map.of());
             if (r.code() != 202) {
@@ -112,6 +124,7 @@ public final class DaemonSession {
             Thread.currentThread().interrupt();
         }
         LOG.info("stopping the daemon");
+        screener.close();
         runs.stopRun();
         runs.joinRun(Duration.ofSeconds(30));
         serving.close();
@@ -120,7 +133,13 @@ public final class DaemonSession {
     }
 
     private Reply startRun(Map<String, Object> overrides, Map<String, String> nameOfKey) {
-        Reply r = runs.start(overrides, nameOfKey);
+        screener.pauseForRun(); // the run wins: a screen in progress stops first; the run's work then holds the next
+        Reply r;
+        try {
+            r = runs.start(overrides, nameOfKey);
+        } finally {
+            screener.resume();
+        }
         if (r.code() == 202) {
             startProblem = null;
         }
@@ -128,7 +147,12 @@ public final class DaemonSession {
     }
 
     private Map<String, Object> status() {
-        return runs.status(problem());
+        Map<String, Object> doc = new java.util.LinkedHashMap<>(runs.status(problem()));
+        kiln.screen.Screener s = screener;
+        if (s != null) {
+            doc.put("screening", s.status());
+        }
+        return doc;
     }
 
     /** Why the daemon cannot do what it was configured to do, or null: shown in status, metrics and /readyz. */

@@ -31,6 +31,6 @@ final class WarmUpFiles {
                 + " kiln cleans up%n", f.maxFiles(), MAX_FILES, MAX_FILES);
         Settings.Files cut = new Settings.Files(f.enabled(), f.dir(), f.sizeBytes(), f.inFlight(), f.threads(), MAX_FILES, f.minFreeBytes(),
                 f.fsync(), f.verify(), f.minFreeInodes());
-        return new Settings(s.workers(), cut, s.cpu(), s.memory(), s.run(), s.http(), s.ready(), s.sampler(), s.verdict());
+        return new Settings(s.workers(), cut, s.cpu(), s.memory(), s.run(), s.http(), s.ready(), s.sampler(), s.verdict(), s.screen());
     }
 }

@@ -188,6 +188,27 @@ final class Reader {
     /** A percentage as people write one: digits, an optional fraction, the sign; no exponent, no sign before it. */
     private static final Pattern PERCENT = Pattern.compile("\\d+(?:\\.\\d+)?\\s*%");
 
+    /** A number with an optional fraction (a bare number, or a string of one), in range: {@code 0.5}. */
+    double decimalIn(String key, double min, double max) {
+        String rule = String.format(Locale.ROOT, "a number from %s to %s", plain(min), plain(max));
+        ConfigValue raw = config.getValue(key);
+        double v;
+        try {
+            v = raw.valueType() == ConfigValueType.NUMBER ? ((Number) raw.unwrapped()).doubleValue()
+                    : raw.valueType() == ConfigValueType.STRING ? Double.parseDouble(((String) raw.unwrapped()).trim()) : Double.NaN;
+        } catch (NumberFormatException e) {
+            throw bad(key, rule);
+        }
+        if (!(v >= min && v <= max)) {
+            throw bad(key, rule);
+        }
+        return v;
+    }
+
+    private static String plain(double d) {
+        return java.math.BigDecimal.valueOf(d).stripTrailingZeros().toPlainString();
+    }
+
     /** A duration by {@link Durations}' rules: a bare number is seconds (not Typesafe's milliseconds). */
     Duration durationIn(String key, Duration min, Duration max) {
         ConfigValue raw = config.getValue(key);

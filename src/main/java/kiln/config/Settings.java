@@ -15,9 +15,44 @@ import java.time.Duration;
  * @param ready   the warm-up readiness rule
  * @param sampler the hardware sampler
  * @param verdict what the verdict tolerates
+ * @param screen  the daemon's screening of one core at a time
  */
 public record Settings(Workers workers, Files files, Cpu cpu, Memory memory, Run run, Http http, Ready ready,
-                       Sampler sampler, Verdict verdict) {
+                       Sampler sampler, Verdict verdict, Screen screen) {
+
+    /**
+     * The daemon's screening: short bursts of every CPU method and a small memory check on a few
+     * cores at a time, rotating so that every core is covered within {@code window}.
+     *
+     * @param enabled     screen at all (the daemon only)
+     * @param coresAtOnce cores screened together, one pinned worker JVM each
+     * @param window      time within which every core is screened once
+     * @param burst       how long each CPU method runs, and the memory check's buffer
+     * @param limits      when a screen may start
+     * @param fault       a fault injected into every screen of one core, to prove screening catches it
+     */
+    public record Screen(boolean enabled, int coresAtOnce, Duration window, Burst burst, Limits limits, Fault fault) {
+        /** Screening off, the rest at the reference defaults. */
+        public static final Screen OFF = new Screen(false, 1, Duration.ofHours(24), new Burst(Duration.ofSeconds(2), 16L << 20),
+                new Limits(50, 1), Fault.NONE);
+
+        /** @param perMethod time each CPU method runs; @param memoryBytes the memory check's buffer, 0 = none */
+        public record Burst(Duration perMethod, long memoryBytes) {
+        }
+
+        /**
+         * @param maxLoadPercent the machine's CPU busy share (all cores, percent) above which no screen starts,
+         *                       and a screen in progress stops
+         * @param dutyPercent    the most of the machine's CPU time screening uses, averaged over screens and the gaps between
+         */
+        public record Limits(int maxLoadPercent, double dutyPercent) {
+        }
+
+        /** @param target a stressor's word or {@code cpu:<method>}, "" for none; @param cpu the core whose screens get it */
+        public record Fault(String target, int cpu) {
+            public static final Fault NONE = new Fault("", 0);
+        }
+    }
 
     /**
      * @param maxCorrectedErrors corrected memory errors (EDAC) a run may see and still not fail; any is degraded

@@ -229,7 +229,7 @@ public final class SettingsLoader {
         var sampler = new Settings.Sampler(r.durationIn("kiln.sampler.interval", Duration.ofMillis(200), Duration.ofMinutes(1)));
         var verdict = new Settings.Verdict(r.longIn("kiln.verdict.max-corrected-errors", 0, Long.MAX_VALUE),
                 r.longIn("kiln.verdict.max-throttle-events", 0, Long.MAX_VALUE), r.intIn("kiln.verdict.slow-core-percent", 1, 90));
-        return new Settings(workers, files, cpu, memory, run, http, ready, sampler, verdict);
+        return new Settings(workers, files, cpu, memory, run, http, ready, sampler, verdict, ScreenKeys.read(r, logicalCores));
     }
 
     private static List<String> memoryPatterns(String text) {

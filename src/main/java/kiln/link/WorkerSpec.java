@@ -63,7 +63,9 @@ public record WorkerSpec(int id, String dir, Files files, Cpu cpu, long memoryBy
      */
     public record Cpu(boolean enabled, int load, String method, int threads) {
         /** No CPU burners. */
-        public static final Cpu OFF = new Cpu(false, 0, "all", 1);
+        /** The method word that rotates through every registered CPU method. */
+        public static final String ALL_METHODS = "all";
+        public static final Cpu OFF = new Cpu(false, 0, ALL_METHODS, 1);
     }
 
     /**

@@ -14,7 +14,7 @@ import kiln.util.CpuList;
  * retest, a memory pattern's details, and when. Numbers are JSON numbers: {@code "cpu": 3}, never
  * {@code "3"}; values that are bit patterns (expected, actual, mask, seed) stay hexadecimal text.
  */
-final class ErrorRecords {
+public final class ErrorRecords {
     private ErrorRecords() {
     }
 
@@ -24,27 +24,32 @@ final class ErrorRecords {
         m.put("count", r.verifyErrors());
         List<Map<String, Object>> list = new ArrayList<>();
         for (VerifyErrorLog.Entry e : r.findings().errors()) {
-            Map<String, Object> one = new LinkedHashMap<>();
-            one.put("worker", e.worker());
-            putCpus(one, e.cpus());
-            one.put("stressor", e.stressor().label());
-            one.put("method", e.method());
-            one.put("expected", e.expected());
-            one.put("actual", e.actual());
-            if (!e.where().isEmpty()) {
-                one.put("where", e.where());
-            }
-            if (e.cpu() != null) {
-                putCpuMiscompare(one, e.cpu());
-            }
-            // what else the stressor said (memory: pass, offset, mask, reread); whole numbers as numbers
-            e.detail().forEach((k, v) -> one.putIfAbsent(k, v.matches("-?[0-9]{1,18}") ? (Object) Long.parseLong(v) : v));
-            one.put("time", java.time.Instant.ofEpochMilli(e.atMillis()).toString());
-            list.add(one);
+            list.add(one(e));
         }
         m.put("first", list);
         m.put("not_shown", Math.max(0, r.verifyErrors() - list.size()));
         return m;
+    }
+
+    /** One error record, as a run's report and a screen's result give it. */
+    public static Map<String, Object> one(VerifyErrorLog.Entry e) {
+        Map<String, Object> one = new LinkedHashMap<>();
+        one.put("worker", e.worker());
+        putCpus(one, e.cpus());
+        one.put("stressor", e.stressor().label());
+        one.put("method", e.method());
+        one.put("expected", e.expected());
+        one.put("actual", e.actual());
+        if (!e.where().isEmpty()) {
+            one.put("where", e.where());
+        }
+        if (e.cpu() != null) {
+            putCpuMiscompare(one, e.cpu());
+        }
+        // what else the stressor said (memory: pass, offset, mask, reread); whole numbers as numbers
+        e.detail().forEach((k, v) -> one.putIfAbsent(k, v.matches("-?[0-9]{1,18}") ? (Object) Long.parseLong(v) : v));
+        one.put("time", java.time.Instant.ofEpochMilli(e.atMillis()).toString());
+        return one;
     }
 
     /**

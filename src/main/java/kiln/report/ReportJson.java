@@ -13,7 +13,7 @@ import kiln.sampler.Evidence;
  * ({@link Report#SCHEMA_VERSION}), which dashboards and scripts read; rates are rounded,
  * a quantity that has no value is null.
  */
-final class ReportJson {
+public final class ReportJson {
     private ReportJson() {
     }
 

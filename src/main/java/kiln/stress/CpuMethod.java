@@ -23,7 +23,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
  */
 public abstract class CpuMethod implements kiln.link.CpuMethodInfo {
     /** The setting that rotates through every method, in registration order. */
-    public static final String ALL = "all";
+    public static final String ALL = kiln.link.WorkerSpec.Cpu.ALL_METHODS;
 
     private static final List<CpuMethod> REGISTERED = new CopyOnWriteArrayList<>();
 

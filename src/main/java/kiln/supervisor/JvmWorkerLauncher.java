@@ -25,7 +25,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class JvmWorkerLauncher implements WorkerLauncher {
     private static final String MAIN = "kiln.worker.WorkerMain";
-    private static final Path TASKSET = findTaskset();
+    private static final Path TASKSET = find("taskset");
+    private static final Path NICE = find("nice");
     /** Environment variable with extra JVM options for the workers, e.g. {@code -Xlog:gc}. */
     public static final String EXTRA_OPTIONS = "KILN_WORKER_JAVA_OPTIONS";
     /**
@@ -41,6 +42,7 @@ public final class JvmWorkerLauncher implements WorkerLauncher {
     private final long heapBytes;
     private final long directBytes;
     private final boolean pin;
+    private final boolean yielding;
     private final int cpus;
     private final ClassDataCache classData;
     /** The worker that writes the class-data archive as it exits: the first launched without one. */
@@ -57,6 +59,12 @@ public final class JvmWorkerLauncher implements WorkerLauncher {
 
     /** @param classData the workers' class-data archive, or null to start them without */
     public JvmWorkerLauncher(long heapBytes, long memoryBytes, boolean pin, ClassDataCache classData) {
+        this(heapBytes, memoryBytes, pin, classData, false);
+    }
+
+    /** @param yielding start the workers at the lowest priority ({@code nice -n 19}), where nice exists: they yield to any other work */
+    public JvmWorkerLauncher(long heapBytes, long memoryBytes, boolean pin, ClassDataCache classData, boolean yielding) {
+        this.yielding = yielding && NICE != null;
         this.classData = classData;
         this.heapBytes = heapBytes;
         // the memory stressor's buffers, plus what the JDK's own I/O buffers need
@@ -65,9 +73,9 @@ public final class JvmWorkerLauncher implements WorkerLauncher {
         this.cpus = Runtime.getRuntime().availableProcessors();
     }
 
-    private static Path findTaskset() {
+    private static Path find(String command) {
         for (String dir : List.of("/usr/bin", "/bin", "/usr/local/bin")) {
-            Path p = Path.of(dir, "taskset");
+            Path p = Path.of(dir, command);
             if (Files.isExecutable(p)) {
                 return p;
             }
@@ -86,6 +94,11 @@ public final class JvmWorkerLauncher implements WorkerLauncher {
 
     List<String> command(int id, boolean writesArchive) {
         List<String> cmd = new ArrayList<>();
+        if (yielding) {
+            cmd.add(NICE.toString());
+            cmd.add("-n");
+            cmd.add("19");
+        }
         if (pinning()) {
             cmd.add(TASKSET.toString());
             cmd.add("-c");

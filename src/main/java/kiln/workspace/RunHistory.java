@@ -139,20 +139,7 @@ public final class RunHistory implements AutoCloseable {
         long sequence = have.isEmpty() ? 1 : sequenceOf(have.get(have.size() - 1)) + 1;
         String id = idOf(sequence, end);
         String temporary = String.format(java.util.Locale.ROOT, ".tmp-run-%010d.json", sequence);
-        byte[] bytes = json.apply(sequence).getBytes(StandardCharsets.UTF_8);
-        removeIfThere(temporary); // a crash of an earlier daemon between write and rename
-        try {
-            runs.writeNew(temporary, ByteBuffer.wrap(bytes), true);
-        } catch (FileIo.FileFailure e) {
-            throw new FsException(e.errno(), "write", runs.path() + "/" + temporary, e.getMessage());
-        }
-        try {
-            runs.rename(temporary, id + ".json");
-            sync();
-        } catch (FsException e) {
-            removeIfThere(temporary);
-            throw e;
-        }
+        writeWhole(temporary, id + ".json", json.apply(sequence));
         List<String> all = ids();
         for (int i = 0; i < all.size() - KEEP; i++) {
             runs.deleteFile(all.get(i) + ".json");
@@ -200,15 +187,71 @@ public final class RunHistory implements AutoCloseable {
      * @throws FsException when it cannot be read, or is larger than that ({@link Errno#EFBIG})
      */
     public synchronized Optional<String> read(String id) throws FsException {
-        if (!NAME.matcher(id + ".json").matches() || runs.kind(id + ".json") != EntryKind.FILE) {
+        if (!NAME.matcher(id + ".json").matches()) {
+            return Optional.empty();
+        }
+        return readFile(id + ".json");
+    }
+
+    /** A plain file of the directory, at most {@link #MAX_REPORT} bytes; empty when it is not one (a link is not followed). */
+    private Optional<String> readFile(String name) throws FsException {
+        if (runs.kind(name) != EntryKind.FILE) {
             return Optional.empty();
         }
         ByteBuffer buf = ByteBuffer.allocate(MAX_REPORT + 1);
-        runs.read(id + ".json", buf);
+        runs.read(name, buf);
         if (buf.position() > MAX_REPORT) {
-            throw new FsException(Errno.EFBIG, "read", runs.path() + "/" + id + ".json", null);
+            throw new FsException(Errno.EFBIG, "read", runs.path() + "/" + name, null);
         }
         return Optional.of(new String(buf.array(), 0, buf.position(), StandardCharsets.UTF_8));
+    }
+
+    /** kiln's own small state files kept beside the reports ({@code screening.json}): never a report's name. */
+    private static final Pattern SIDE = Pattern.compile("[a-z][a-z-]{0,30}\\.json");
+
+    /**
+     * A state file kept beside the reports, or empty when there is none (or a link, a directory,
+     * anything but a plain file, stands under its name: not followed). Read as reports are, at
+     * most {@link #MAX_REPORT} bytes.
+     *
+     * @throws FsException when it cannot be read, or is larger than that ({@link Errno#EFBIG})
+     */
+    public synchronized Optional<String> readState(String name) throws FsException {
+        requireStateName(name);
+        return readFile(name);
+    }
+
+    /**
+     * Replaces a state file kept beside the reports as a report is kept: written whole under a
+     * temporary name (created new, mode {@link Layout#FILE_MODE}, no link followed), synced,
+     * renamed over the old one, the directory synced. A crash leaves the old state or the new one.
+     */
+    public synchronized void replaceState(String name, String text) throws FsException {
+        requireStateName(name);
+        writeWhole(".tmp-" + name, name, text);
+    }
+
+    /** Writes {@code text} under {@code temporary}, synced, then renames it to {@code name} and syncs the directory. */
+    private void writeWhole(String temporary, String name, String text) throws FsException {
+        removeIfThere(temporary); // a crash of an earlier daemon between write and rename
+        try {
+            runs.writeNew(temporary, ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8)), true);
+        } catch (FileIo.FileFailure e) {
+            throw new FsException(e.errno(), "write", runs.path() + "/" + temporary, e.getMessage());
+        }
+        try {
+            runs.rename(temporary, name);
+            sync();
+        } catch (FsException e) {
+            removeIfThere(temporary);
+            throw e;
+        }
+    }
+
+    private static void requireStateName(String name) {
+        if (!SIDE.matcher(name).matches() || NAME.matcher(name).matches()) {
+            throw new IllegalArgumentException("not a state file name: " + name);
+        }
     }
 
     /** The newest report, if any. */

@@ -10,6 +10,18 @@ import org.junit.jupiter.api.Test;
 /** The worker JVM's command line: small, quiet, nothing in /tmp, frames alone on stdout. */
 final class JvmWorkerLauncherTest {
     @Test
+    void command_ofAYieldingLauncher_startsAtTheLowestPriority_thenPins() {
+        JvmWorkerLauncher l = new JvmWorkerLauncher(48L << 20, 0, true, null, true);
+        List<String> cmd = l.command(1);
+        assertTrue(cmd.get(0).endsWith("/nice"), "nice is on this machine (coreutils): " + cmd);
+        assertEquals(List.of("-n", "19"), cmd.subList(1, 3));
+        if (l.pinning()) {
+            assertTrue(cmd.get(3).endsWith("/taskset"), cmd.toString());
+        }
+        assertFalse(new JvmWorkerLauncher(48L << 20, 0, true).command(1).get(0).endsWith("/nice"), "a run's workers are not niced");
+    }
+
+    @Test
     void command_isALeanJvmOfTheSameJava_pinnedWhereTasksetExists() {
         JvmWorkerLauncher l = new JvmWorkerLauncher(48L << 20, 256L << 20, true);
         List<String> cmd = l.command(1);

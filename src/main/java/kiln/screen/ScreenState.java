@@ -1,0 +1,188 @@
+package kiln.screen;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import kiln.report.Verdict;
+
+/**
+ * What screening remembers across restarts: when each core was last screened and how it ended,
+ * which core is next, when each CPU method last ran in a complete screen, and the counters the
+ * metrics export (screens by verdict, CPU time), so that none goes backwards after a restart.
+ * Kept as JSON beside the run reports ({@link ScreenStore}). Not thread-safe: the screener's
+ * lock guards it.
+ */
+final class ScreenState {
+    static final int SCHEMA = 1;
+
+    /** When screening began keeping this state, epoch ms: a core never screened counts from here. */
+    final long sinceMillis;
+    private final long[] lastScreened;
+    private final String[] lastVerdict;
+    private int nextCore;
+    private final Map<String, Long> methodLast = new TreeMap<>();
+    private final EnumMap<Verdict.Outcome, Long> screens = new EnumMap<>(Verdict.Outcome.class);
+    private long cpuNanos;
+    /** The last screen's result and the last failing one's, as the status shows them; null before any. */
+    private Map<String, Object> last;
+    private Map<String, Object> lastFailure;
+
+    ScreenState(int cores, long sinceMillis) {
+        this.sinceMillis = sinceMillis;
+        this.lastScreened = new long[cores];
+        this.lastVerdict = new String[cores];
+        for (Verdict.Outcome o : Verdict.Outcome.values()) {
+            screens.put(o, 0L);
+        }
+    }
+
+    int cores() {
+        return lastScreened.length;
+    }
+
+    /** Epoch ms of the core's last complete screen, 0 when never. */
+    long lastScreened(int cpu) {
+        return lastScreened[cpu];
+    }
+
+    String lastVerdict(int cpu) {
+        return lastVerdict[cpu];
+    }
+
+    int nextCore() {
+        return nextCore;
+    }
+
+    /** The {@code n} cores after the last screened, wrapping: the rotation. */
+    List<Integer> nextCores(int n) {
+        List<Integer> out = new ArrayList<>();
+        for (int i = 0; i < Math.min(n, cores()); i++) {
+            out.add((nextCore + i) % cores());
+        }
+        return out;
+    }
+
+    /**
+     * A screen ended: its CPU time and its verdict count whatever happened; a failing one is the
+     * cores' verdict; a complete one marks its cores screened and moves the rotation on.
+     */
+    void record(ScreenResult r) {
+        cpuNanos += r.cpuNanos();
+        screens.merge(r.verdict().outcome(), 1L, Long::sum);
+        last = r.toMap();
+        boolean failed = r.verdict().outcome() == Verdict.Outcome.FAIL;
+        if (failed) {
+            lastFailure = last; // a wrong result stands even in a screen cut short
+        }
+        if (!r.complete() && !failed) {
+            return;
+        }
+        for (int cpu : r.cores()) {
+            lastVerdict[cpu] = r.verdict().outcome().label();
+        }
+        if (!r.complete()) {
+            return;
+        }
+        for (int cpu : r.cores()) {
+            lastScreened[cpu] = r.endMillis();
+        }
+        nextCore = (r.cores().get(r.cores().size() - 1) + 1) % cores();
+        for (String m : r.methodsRun()) {
+            methodLast.put(m, r.endMillis());
+        }
+    }
+
+    Map<String, Long> methodLast() {
+        return java.util.Collections.unmodifiableMap(methodLast);
+    }
+
+    long screens(Verdict.Outcome o) {
+        return screens.get(o);
+    }
+
+    long cpuNanos() {
+        return cpuNanos;
+    }
+
+    Map<String, Object> last() {
+        return last;
+    }
+
+    Map<String, Object> lastFailure() {
+        return lastFailure;
+    }
+
+    /** The document kept on disk. */
+    Map<String, Object> toMap() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("schema", SCHEMA);
+        m.put("since_ms", sinceMillis);
+        m.put("next_core", nextCore);
+        List<Object> cores = new ArrayList<>();
+        for (int i = 0; i < cores(); i++) {
+            Map<String, Object> c = new LinkedHashMap<>();
+            c.put("cpu", i);
+            c.put("last_ms", lastScreened[i]);
+            c.put("verdict", lastVerdict[i] == null ? "" : lastVerdict[i]);
+            cores.add(c);
+        }
+        m.put("cores", cores);
+        m.put("methods_last_ms", new TreeMap<>(methodLast));
+        Map<String, Object> counts = new LinkedHashMap<>();
+        screens.forEach((o, n) -> counts.put(o.label(), n));
+        m.put("screens", counts);
+        m.put("cpu_ns", cpuNanos);
+        if (last != null) {
+            m.put("last", last);
+        }
+        if (lastFailure != null) {
+            m.put("last_failure", lastFailure);
+        }
+        return m;
+    }
+
+    /** The state a kept document describes, fitted to {@code cores} (a core that left is forgotten, a new one never screened). */
+    @SuppressWarnings("unchecked")
+    static ScreenState fromMap(Map<String, Object> m, int cores) {
+        if (!(m.get("schema") instanceof Number schema) || schema.intValue() != SCHEMA) {
+            throw new IllegalArgumentException("schema " + m.get("schema") + ", expected " + SCHEMA);
+        }
+        ScreenState s = new ScreenState(cores, number(m, "since_ms"));
+        int next = (int) number(m, "next_core");
+        s.nextCore = next >= 0 && next < cores ? next : 0;
+        for (Object o : (List<Object>) m.get("cores")) {
+            Map<String, Object> c = (Map<String, Object>) o;
+            int cpu = (int) number(c, "cpu");
+            if (cpu >= 0 && cpu < cores) {
+                s.lastScreened[cpu] = number(c, "last_ms");
+                String v = (String) c.get("verdict");
+                s.lastVerdict[cpu] = v == null || v.isEmpty() ? null : v;
+            }
+        }
+        ((Map<String, Object>) m.get("methods_last_ms")).forEach((k, v) -> s.methodLast.put(k, ((Number) v).longValue()));
+        Map<String, Object> counts = (Map<String, Object>) m.get("screens");
+        for (Verdict.Outcome o : Verdict.Outcome.values()) {
+            s.screens.put(o, counts.get(o.label()) instanceof Number n ? Math.max(0, n.longValue()) : 0L);
+        }
+        s.cpuNanos = Math.max(0, number(m, "cpu_ns"));
+        s.last = (Map<String, Object>) m.get("last");
+        s.lastFailure = (Map<String, Object>) m.get("last_failure");
+        return s;
+    }
+
+    private static long number(Map<String, Object> m, String key) {
+        if (m.get(key) instanceof Number n) {
+            return n.longValue();
+        }
+        throw new IllegalArgumentException("no number " + key);
+    }
+
+    @Override
+    public String toString() {
+        return "ScreenState" + Arrays.toString(lastScreened) + " next " + nextCore;
+    }
+}

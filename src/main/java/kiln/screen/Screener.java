@@ -1,0 +1,323 @@
+package kiln.screen;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+import kiln.config.Settings;
+import kiln.report.Verdict;
+import kiln.sampler.HostSample;
+import kiln.util.Threads;
+import kiln.util.Ticker;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The daemon's screening that never stops: between runs, a few cores at a time get a short burst
+ * of every CPU method and a small memory check ({@link CoreScreen}), when {@link ScreenSchedule}
+ * says so, and the state is kept beside the run reports ({@link ScreenStore}). A run always wins:
+ * {@link #pauseForRun} stops a screen in progress and holds the next until {@link #runEnded}.
+ * Thread-safe: one screening thread; HTTP, sampler and run threads call in.
+ */
+public final class Screener implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Screener.class);
+    /** The CPU a worker JVM takes to start and compile, for the window estimate said at start. */
+    static final java.time.Duration WORKER_START_CPU = java.time.Duration.ofMillis(700);
+    private static final long IDLE_WAIT_MILLIS = 1000;
+    private static final long PAUSE_WAIT_MILLIS = 30_000;
+
+    private final Settings.Screen settings;
+    private final int logicalCores;
+    private final ScreenRunner runner;
+    private final ScreenStore store;
+    private final ScreenSchedule schedule;
+    private final ScreenState state;
+    private final String warning;
+    private final Object lock = new Object();
+    private final List<Consumer<ScreenResult>> listeners = new CopyOnWriteArrayList<>();
+    private Thread thread;
+    private boolean closed;
+    private boolean runActive;
+    /** The cores being screened now, or null. */
+    private volatile List<Integer> screening;
+    private String waiting = "starting";
+    private volatile double busyPercent = Double.NaN;
+    /** Whether a run holds the machine (its workers started or starting). */
+    private final java.util.function.BooleanSupplier runInProgress;
+
+    Screener(Settings.Screen settings, int logicalCores, ScreenRunner runner, ScreenStore store, Ticker ticker) {
+        this(settings, logicalCores, runner, store, ticker, () -> false);
+    }
+
+    Screener(Settings.Screen settings, int logicalCores, ScreenRunner runner, ScreenStore store, Ticker ticker,
+             java.util.function.BooleanSupplier runInProgress) {
+        this.runInProgress = runInProgress;
+        this.settings = settings;
+        this.logicalCores = logicalCores;
+        this.runner = runner;
+        this.store = store;
+        long now = System.currentTimeMillis();
+        this.state = store == null ? null : store.load(logicalCores, now);
+        this.schedule = new ScreenSchedule(settings, logicalCores, ticker, now);
+        this.warning = ScreenSchedule.tooSlow(settings, logicalCores, kiln.link.Catalog.cpuMethods().size(), WORKER_START_CPU)
+                .orElse(null);
+    }
+
+    /**
+     * The daemon's screener from its settings: off (nothing runs, the status says so) unless
+     * {@code kiln.screen.enabled}; a machine where workers cannot be pinned cannot be screened core by core.
+     *
+     * @param runInProgress whether a run holds the machine: no screen starts, and one in progress stops, while it does
+     */
+    public static Screener open(Settings s, java.util.function.BooleanSupplier runInProgress) {
+        int cores = Runtime.getRuntime().availableProcessors();
+        if (!s.screen().enabled()) {
+            return new Screener(s.screen(), cores, null, null, Ticker.SYSTEM);
+        }
+        var launcher = CoreScreen.pinnedLauncher(s);
+        if (launcher.isEmpty()) {
+            LOG.error("screening is on, but taskset is missing: a screen cannot be pinned to its core; screening stays off");
+            return new Screener(s.screen(), cores, null, null, Ticker.SYSTEM);
+        }
+        ScreenRunner runner = new CoreScreen(s.screen(), s.verdict(), launcher.get(), s.files().dir(), Ticker.SYSTEM);
+        return new Screener(s.screen(), cores, runner, ScreenStore.open(s.files().dir()), Ticker.SYSTEM, runInProgress);
+    }
+
+    /** Whether this screener screens at all. */
+    public boolean enabled() {
+        return runner != null;
+    }
+
+    /** Called with every screen's result, on the screening thread (the per-core failure ledger's hook). */
+    public void onResult(Consumer<ScreenResult> listener) {
+        listeners.add(listener);
+    }
+
+    /** Starts screening (when enabled). */
+    public void start() {
+        if (!enabled()) {
+            return;
+        }
+        if (warning != null) {
+            LOG.warn("{}", warning);
+        }
+        LOG.info("screening {} of {} cores at a time, every core within {}, at most {}% of the machine's CPU", settings.coresAtOnce(),
+                logicalCores, kiln.config.Durations.format(settings.window()), ScreenSchedule.plain(settings.limits().dutyPercent()));
+        thread = Threads.daemon("kiln-screen", this::loop);
+        thread.start();
+    }
+
+    /** The sampler's reading: the machine's CPU busy share decides whether a screen may start or go on. */
+    public void onSample(HostSample sample) {
+        busyPercent = sample == null ? Double.NaN : sample.cpu().load() * 100;
+    }
+
+    private void loop() {
+        while (true) {
+            List<Integer> cores;
+            synchronized (lock) {
+                if (closed) {
+                    return;
+                }
+                ScreenSchedule.Decision d = schedule.decide(state, busyPercent, runActive || runInProgress.getAsBoolean());
+                waiting = d.waiting();
+                if (!d.go()) {
+                    try {
+                        lock.wait(IDLE_WAIT_MILLIS);
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                    continue;
+                }
+                cores = d.cores();
+                screening = cores;
+            }
+            screenOnce(cores);
+        }
+    }
+
+    private void screenOnce(List<Integer> cores) {
+        long start = schedule.nanoTime();
+        ScreenResult r;
+        try {
+            r = runner.screen(cores, this::stopBecause);
+        } catch (InterruptedException e) {
+            synchronized (lock) {
+                screening = null;
+                lock.notifyAll();
+            }
+            return;
+        } catch (RuntimeException e) {
+            LOG.error("screen of cpu {} failed to run: {}", cores, e.toString(), e);
+            r = new ScreenResult(cores, System.currentTimeMillis(), System.currentTimeMillis(), new Verdict(Verdict.Outcome.INCONCLUSIVE,
+                    List.of("the screen could not run: " + e)), List.of(), java.util.Set.of(), 0, false);
+        }
+        Map<String, Object> kept;
+        synchronized (lock) {
+            state.record(r);
+            schedule.ended(state, start, schedule.nanoTime(), r.cpuNanos());
+            screening = null;
+            kept = state.toMap();
+            lock.notifyAll();
+        }
+        store.save(kept);
+        String verdict = r.verdict().outcome().label();
+        if (r.verdict().outcome() == Verdict.Outcome.FAIL) {
+            LOG.error("SCREEN FAILED on cpu {}: {}", cores, String.join("; ", r.verdict().reasons()));
+        } else {
+            LOG.info("screened cpu {}: {}{}", cores, verdict, r.verdict().reasons().isEmpty() ? "" : " (" + String.join("; ", r.verdict().reasons()) + ")");
+        }
+        for (Consumer<ScreenResult> l : listeners) {
+            try {
+                l.accept(r);
+            } catch (RuntimeException e) {
+                LOG.error("a screen listener failed: {}", e.toString(), e);
+            }
+        }
+    }
+
+    /** Why the screen in progress must stop now, or null. */
+    private String stopBecause() {
+        synchronized (lock) {
+            if (closed) {
+                return "the daemon is stopping";
+            }
+            if (runActive || runInProgress.getAsBoolean()) {
+                return "a run started";
+            }
+        }
+        double own = screening == null ? 0 : 100.0 * screening.size() / logicalCores;
+        double rest = busyPercent - own;
+        if (rest > settings.limits().maxLoadPercent()) {
+            return String.format(Locale.ROOT, "the host got busy (%.0f%% of its CPU besides the screen)", rest);
+        }
+        return null;
+    }
+
+    /**
+     * A run is about to start: no screen starts from now on, and one in progress is stopped; returns
+     * once it has (its workers gone), or after 30 s. Any thread.
+     */
+    public void pauseForRun() {
+        synchronized (lock) {
+            runActive = true;
+            lock.notifyAll();
+            long deadline = System.currentTimeMillis() + PAUSE_WAIT_MILLIS;
+            while (screening != null && !closed) {
+                long left = deadline - System.currentTimeMillis();
+                if (left <= 0) {
+                    LOG.warn("the screen of cpu {} has not stopped within {} s; the run starts anyway", screening, PAUSE_WAIT_MILLIS / 1000);
+                    return;
+                }
+                try {
+                    lock.wait(left);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
+    }
+
+    /**
+     * The run asked for has started (its work holds screens off while it lasts) or was refused:
+     * screening may go on once no run is in progress.
+     */
+    public void resume() {
+        synchronized (lock) {
+            runActive = false;
+            lock.notifyAll();
+        }
+    }
+
+    /** For {@code GET /api/v1/status}: what screening is doing, each core's last screen, the last result and the last failure. */
+    public Map<String, Object> status() {
+        if (!enabled()) {
+            return Map.of("state", "off");
+        }
+        Map<String, Object> m;
+        synchronized (lock) {
+            m = ScreenStatus.of(state, screening, waiting, state.nextCores(settings.coresAtOnce()),
+                    Math.max(schedule.notBeforeMillis(), System.currentTimeMillis()), settings);
+        }
+        String problem = store.problem();
+        if (problem != null) {
+            m.put("problem", problem);
+        }
+        if (warning != null) {
+            m.put("warning", warning);
+        }
+        return m;
+    }
+
+    /** Logical cores screened (0..n-1). */
+    public int cores() {
+        return logicalCores;
+    }
+
+    /** Unix seconds of the core's last complete screen, 0 when never. */
+    public double lastScreenedSeconds(int cpu) {
+        synchronized (lock) {
+            return state.lastScreened(cpu) / 1000.0;
+        }
+    }
+
+    /** Unix seconds of the last complete screen that ran the method, 0 when never. */
+    public double methodLastSeconds(String method) {
+        synchronized (lock) {
+            return state.methodLast().getOrDefault(method, 0L) / 1000.0;
+        }
+    }
+
+    /** Screens so far (kept across restarts) that ended with the outcome. */
+    public long screens(Verdict.Outcome o) {
+        synchronized (lock) {
+            return state.screens(o);
+        }
+    }
+
+    /** CPU seconds the screens' workers used so far (kept across restarts). */
+    public double cpuSeconds() {
+        synchronized (lock) {
+            return state.cpuNanos() / 1e9;
+        }
+    }
+
+    /** When this node began keeping its screening state, Unix seconds: a core never screened is late from then on. */
+    public double sinceSeconds() {
+        return state.sinceMillis / 1000.0;
+    }
+
+    public double windowSeconds() {
+        return settings.window().toSeconds();
+    }
+
+    /** 1 while a screen runs. */
+    public boolean screening() {
+        synchronized (lock) {
+            return screening != null;
+        }
+    }
+
+    /** Stops screening: a screen in progress stops (its workers gone) before this returns, within the stop grace. Idempotent. */
+    @Override
+    public void close() {
+        Thread t;
+        synchronized (lock) {
+            closed = true;
+            lock.notifyAll();
+            t = thread;
+        }
+        if (t != null) {
+            try {
+                t.join(kiln.supervisor.WorkerPool.STOP_GRACE.toMillis() + 5000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        if (store != null) {
+            store.close();
+        }
+    }
+}

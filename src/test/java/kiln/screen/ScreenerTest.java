@@ -1,0 +1,144 @@
+package kiln.screen;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import kiln.report.Verdict;
+import kiln.util.Ticker;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The screener's loop with a fake screen, and its state on real files across restarts. */
+@Timeout(30)
+final class ScreenerTest {
+    @TempDir
+    Path dir;
+
+    private static ScreenResult passed(List<Integer> cores) {
+        long now = System.currentTimeMillis();
+        return new ScreenResult(cores, now - 50, now, new Verdict(Verdict.Outcome.PASS, List.of()), List.of(), Set.of("fma", "aes"),
+                TimeUnit.MILLISECONDS.toNanos(40), true);
+    }
+
+    private Screener screener(ScreenRunner runner) {
+        var s = ScreenScheduleTest.settings(1, Duration.ofHours(1), 100, 100);
+        Screener sc = new Screener(s, 3, runner, ScreenStore.open(dir), Ticker.SYSTEM);
+        sc.onSample(new kiln.sampler.HostSample(new kiln.sampler.HostSample.Cpu(0.01, List.of(), List.of(), Double.NaN),
+                kiln.sampler.HostSample.LoadAverage.UNKNOWN, null, List.of(), null));
+        return sc;
+    }
+
+    private static void await(java.util.function.BooleanSupplier what, String message) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (!what.getAsBoolean()) {
+            assertTrue(System.nanoTime() < deadline, message);
+            Thread.sleep(20);
+        }
+    }
+
+    /** A screener with a passing fake screen runs until {@code cpu} is screened, and keeps its state. */
+    private void screenUntil(int cpu) throws Exception {
+        try (Screener first = screener((cores, stop) -> passed(cores))) {
+            first.start();
+            await(() -> first.lastScreenedSeconds(cpu) > 0, "cpu " + cpu + " screened");
+        }
+    }
+
+    @Test
+    void state_survivesARestartOnRealFiles() throws Exception {
+        screenUntil(2);
+        Path kept = dir.resolve(".kiln-runs").resolve(ScreenStore.FILE);
+        assertEquals("r--------", PosixFilePermissions.toString(Files.getPosixFilePermissions(kept)), "as private as a kept report");
+        assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(kept.getParent())));
+        try (Screener second = screener((cores, stop) -> {
+            throw new AssertionError("not started");
+        })) {
+            for (int cpu = 0; cpu < 3; cpu++) {
+                assertTrue(second.lastScreenedSeconds(cpu) > 0, "cpu " + cpu + " remembered as screened");
+            }
+            assertEquals(3, second.screens(Verdict.Outcome.PASS), "the counters carry on");
+            assertTrue(second.methodLastSeconds("fma") > 0);
+            assertEquals(0, second.methodLastSeconds("crc32c"), "a method no screen ran");
+            Map<String, Object> status = second.status();
+            assertEquals(List.of(0), status.get("next_cpus"), "the rotation goes on where it was: after cpu 2, cpu 0");
+            assertNull(status.get("problem"));
+        }
+    }
+
+    @Test
+    void corruptState_startsOverAndSaysSo() throws Exception {
+        screenUntil(0);
+        Path kept = dir.resolve(".kiln-runs").resolve(ScreenStore.FILE);
+        kept.toFile().setWritable(true);
+        Files.writeString(kept, "{\"schema\": 1, \"cores\": [");
+        try (Screener second = screener((cores, stop) -> passed(cores))) {
+            assertEquals(0, second.lastScreenedSeconds(0), "nothing trusted in part");
+            String problem = (String) second.status().get("problem");
+            assertNotNull(problem);
+            assertTrue(problem.contains(ScreenStore.FILE + " not a screening state kiln wrote") && problem.endsWith(
+                    "screening starts over, every core unscreened"), problem);
+            second.start();
+            await(() -> second.lastScreenedSeconds(0) > 0, "screening starts over");
+            await(() -> second.status().get("problem") == null, "a state kept again clears the problem");
+        }
+    }
+
+    @Test
+    void link_whereTheStateShouldBe_isNotFollowed() throws Exception {
+        Path target = dir.resolveSibling(dir.getFileName() + "-elsewhere.json");
+        Files.writeString(target, "{\"schema\": 1, \"since_ms\": 1, \"next_core\": 2, \"cores\": [{\"cpu\": 0, \"last_ms\": 99,"
+                + " \"verdict\": \"pass\"}], \"methods_last_ms\": {}, \"screens\": {}, \"cpu_ns\": 0}");
+        try {
+            try (ScreenStore made = ScreenStore.open(dir)) {
+                // makes the private directory
+            }
+            Files.createSymbolicLink(dir.resolve(".kiln-runs").resolve(ScreenStore.FILE), target);
+            try (Screener s = screener((cores, stop) -> passed(cores))) {
+                assertEquals(0, s.lastScreenedSeconds(0), "the link's target is not read");
+                assertEquals(List.of(0), s.status().get("next_cpus"));
+            }
+        } finally {
+            Files.deleteIfExists(target);
+        }
+    }
+
+    @Test
+    void pauseForRun_stopsTheScreenInProgressAndHoldsTheNext() throws Exception {
+        CountDownLatch inScreen = new CountDownLatch(1);
+        AtomicReference<String> stoppedBecause = new AtomicReference<>();
+        try (Screener s = screener((cores, stop) -> {
+            inScreen.countDown();
+            String why;
+            while ((why = stop.get()) == null) {
+                Thread.sleep(10);
+            }
+            stoppedBecause.set(why);
+            long now = System.currentTimeMillis();
+            return new ScreenResult(cores, now, now, new Verdict(Verdict.Outcome.INCONCLUSIVE, List.of("cut short")), List.of(),
+                    Set.of(), 1000, false);
+        })) {
+            s.start();
+            assertTrue(inScreen.await(10, TimeUnit.SECONDS));
+            s.pauseForRun();
+            assertEquals("a run started", stoppedBecause.get(), "the screen was stopped before pauseForRun returned");
+            assertEquals("waiting", s.status().get("state"));
+            Thread.sleep(300);
+            assertEquals("a run is in progress", s.status().get("waiting"));
+            assertEquals(0, s.lastScreenedSeconds(0), "a screen cut short does not count");
+            assertEquals(1, s.screens(Verdict.Outcome.INCONCLUSIVE));
+        }
+    }
+}
