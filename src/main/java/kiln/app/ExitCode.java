@@ -30,7 +30,7 @@ public final class ExitCode {
     }
 
     /** The code of a verdict: pass 0, fail 1, degraded 4, inconclusive 5. */
-    public static int of(Verdict.Outcome verdict) {
+    public static int of(kiln.link.Outcome verdict) {
         return switch (verdict) {
             case PASS -> OK;
             case FAIL -> VERIFY_FAILED;
@@ -46,7 +46,7 @@ public final class ExitCode {
      * @param reportLost the report asked for could not be written at the end
      * @param untilReady the run was to end once the machine is warm
      */
-    record Ending(Run.End end, Verdict.Outcome verdict, boolean reportLost, boolean untilReady) {
+    record Ending(Run.End end, kiln.link.Outcome verdict, boolean reportLost, boolean untilReady) {
     }
 
     /** How a run ended, as the user is told it (each has its line in {@code RunSession}) and its code. */
@@ -78,11 +78,11 @@ public final class ExitCode {
      */
     static final List<Row> ROWS = List.of(
             new Row(Outcome.NOT_STARTED, e -> e.end() == Run.End.NOT_STARTED),
-            new Row(Outcome.FAILED, e -> e.verdict() == Verdict.Outcome.FAIL),
+            new Row(Outcome.FAILED, e -> e.verdict() == kiln.link.Outcome.FAIL),
             new Row(Outcome.REPORT_LOST, Ending::reportLost),
             new Row(Outcome.ALL_WORKERS_FAILED, e -> e.end() == Run.End.ALL_FAILED),
-            new Row(Outcome.INCONCLUSIVE, e -> e.verdict() == Verdict.Outcome.INCONCLUSIVE),
-            new Row(Outcome.DEGRADED, e -> e.verdict() == Verdict.Outcome.DEGRADED),
+            new Row(Outcome.INCONCLUSIVE, e -> e.verdict() == kiln.link.Outcome.INCONCLUSIVE),
+            new Row(Outcome.DEGRADED, e -> e.verdict() == kiln.link.Outcome.DEGRADED),
             new Row(Outcome.NOT_WARM, e -> e.untilReady() && e.end() == Run.End.DURATION),
             new Row(Outcome.PASSED, e -> true));
 

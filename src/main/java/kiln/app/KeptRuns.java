@@ -1,5 +1,6 @@
 package kiln.app;
 
+import kiln.link.Outcome;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -107,9 +108,9 @@ final class KeptRuns implements AutoCloseable {
         Map<String, Object> last = null;
         if (newestBad != null) {
             // the newest run's verdict is unknown: not a pass, and a fail before it still stands
-            Verdict.Outcome v = newest != null && newest.verdict() == Verdict.Outcome.FAIL ? Verdict.Outcome.FAIL : Verdict.Outcome.INCONCLUSIVE;
+            Outcome v = newest != null && newest.verdict() == Outcome.FAIL ? Outcome.FAIL : Outcome.INCONCLUSIVE;
             Instant at = RunHistory.timeOf(newestBad).orElse(newest == null ? Instant.EPOCH : newest.end());
-            work.lastRun(new Work.LastRun(v.label(), at));
+            work.lastRun(new Work.LastRun(v, at));
             last = new LinkedHashMap<>();
             last.put("id", newestBad);
             last.put("verdict", v.label());
@@ -118,7 +119,7 @@ final class KeptRuns implements AutoCloseable {
                     + (newestId == null ? "" : " given " + newestId));
             LOG.warn("last run ({}): its report is unreadable: verdict taken as {}", newestBad, v.label());
         } else if (newest != null) {
-            work.lastRun(new Work.LastRun(newest.verdict().label(), newest.end()));
+            work.lastRun(new Work.LastRun(newest.verdict(), newest.end()));
             last = newest.document();
             LOG.info("last run (from {}): verdict {} at {}", history.pathOf(newestId), newest.verdict().label(), newest.end());
         }
@@ -174,7 +175,7 @@ final class KeptRuns implements AutoCloseable {
      */
     void keep(Report report, Map<String, Object> result) {
         Instant at = result.get("end") instanceof String t ? Instant.parse(t) : Instant.now();
-        work.lastRun(new Work.LastRun(report.verdict(), at));
+        work.lastRun(new Work.LastRun(report.judgement().outcome(), at));
         if (history == null) {
             return;
         }

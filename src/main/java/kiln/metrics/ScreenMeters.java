@@ -1,5 +1,6 @@
 package kiln.metrics;
 
+import kiln.link.Outcome;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -33,7 +34,7 @@ public final class ScreenMeters {
                     .description("When a complete screen on this node last ran the CPU method, Unix time; 0 when never")
                     .register(registry);
         }
-        for (Verdict.Outcome o : Verdict.Outcome.values()) {
+        for (Outcome o : Outcome.values()) {
             FunctionCounter.builder("kiln.screens", s, x -> x.screens(o)).tag("verdict", o.label())
                     .description("Screens that ended with the verdict (kept across restarts); a fail names its core in /api/v1/status")
                     .register(registry);

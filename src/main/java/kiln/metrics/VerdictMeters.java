@@ -1,5 +1,6 @@
 package kiln.metrics;
 
+import kiln.link.Outcome;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -37,8 +38,8 @@ final class VerdictMeters {
         this.stressors = stressors;
         Gauge.builder("kiln.run.active", work, w -> w.current() == null ? 0 : 1)
                 .description("1 while a run is stressing the machine").register(registry);
-        for (Verdict.Outcome o : Verdict.Outcome.values()) {
-            Gauge.builder("kiln.last.run.verdict", work, w -> w.lastRun() != null && w.lastRun().verdict().equals(o.label()) ? 1 : 0)
+        for (Outcome o : Outcome.values()) {
+            Gauge.builder("kiln.last.run.verdict", work, w -> w.lastRun() != null && w.lastRun().verdict() == o ? 1 : 0)
                     .tag("verdict", o.label())
                     .description("The last finished run's verdict: 1 for the one it was, 0 for the others (all 0 before any run)")
                     .register(registry);

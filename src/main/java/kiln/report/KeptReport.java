@@ -1,5 +1,6 @@
 package kiln.report;
 
+import kiln.link.Outcome;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.Map;
@@ -17,7 +18,7 @@ import java.util.Optional;
  * @param end      when the run ended (as its clock said: not what orders runs)
  * @param document the whole report
  */
-public record KeptReport(long sequence, Verdict.Outcome verdict, Instant end, Map<String, Object> document) {
+public record KeptReport(long sequence, Outcome verdict, Instant end, Map<String, Object> document) {
     /** Deepest nesting of arrays and objects read: a report kiln writes is 4 deep. */
     public static final int MAX_DEPTH = 32;
     /** The field a kept report carries its sequence in. */
@@ -50,7 +51,7 @@ public record KeptReport(long sequence, Verdict.Outcome verdict, Instant end, Ma
         if (!(doc.get("verdict") instanceof String v)) {
             throw new Unreadable("no verdict");
         }
-        Verdict.Outcome outcome = outcome(v).orElseThrow(() -> new Unreadable("an unknown verdict: " + shorten(v)));
+        Outcome outcome = outcome(v).orElseThrow(() -> new Unreadable("an unknown verdict: " + shorten(v)));
         if (!(doc.get("end") instanceof String t)) {
             throw new Unreadable("no end time");
         }
@@ -68,8 +69,8 @@ public record KeptReport(long sequence, Verdict.Outcome verdict, Instant end, Ma
     }
 
     /** The outcome whose label is {@code label}. */
-    public static Optional<Verdict.Outcome> outcome(String label) {
-        for (Verdict.Outcome o : Verdict.Outcome.values()) {
+    public static Optional<Outcome> outcome(String label) {
+        for (Outcome o : Outcome.values()) {
             if (o.label().equals(label)) {
                 return Optional.of(o);
             }

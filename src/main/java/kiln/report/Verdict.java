@@ -1,5 +1,6 @@
 package kiln.report;
 
+import kiln.link.Outcome;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -18,23 +19,6 @@ import kiln.sampler.Evidence;
 public record Verdict(Outcome outcome, List<String> reasons) {
 
     /** The four outcomes. */
-    public enum Outcome {
-        /** Everything enabled did real work; no error, no new hardware error, no throttling past tolerance. */
-        PASS,
-        /** Wrong results or hardware errors: the machine corrupts data. */
-        FAIL,
-        /** It works but is not healthy: throttling, corrected errors within tolerance, a slow or stalled core. */
-        DEGRADED,
-        /** The run cannot vouch for the machine: a stressor did no work, the run was cut short, or it was tampered with. */
-        INCONCLUSIVE;
-
-        private final String label = name().toLowerCase(Locale.ROOT);
-
-        public String label() {
-            return label;
-        }
-    }
-
     public Verdict {
         reasons = List.copyOf(reasons);
     }

@@ -1,5 +1,6 @@
 package kiln.screen;
 
+import kiln.link.Outcome;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumMap;
@@ -25,7 +26,7 @@ final class ScreenState {
     private final String[] lastVerdict;
     private int nextCore;
     private final Map<String, Long> methodLast = new TreeMap<>();
-    private final EnumMap<Verdict.Outcome, Long> screens = new EnumMap<>(Verdict.Outcome.class);
+    private final EnumMap<Outcome, Long> screens = new EnumMap<>(Outcome.class);
     private long cpuNanos;
     /** The last screen's result and the last failing one's, as the status shows them; null before any. */
     private Map<String, Object> last;
@@ -35,7 +36,7 @@ final class ScreenState {
         this.sinceMillis = sinceMillis;
         this.lastScreened = new long[cores];
         this.lastVerdict = new String[cores];
-        for (Verdict.Outcome o : Verdict.Outcome.values()) {
+        for (Outcome o : Outcome.values()) {
             screens.put(o, 0L);
         }
     }
@@ -74,7 +75,7 @@ final class ScreenState {
         cpuNanos += r.cpuNanos();
         screens.merge(r.verdict().outcome(), 1L, Long::sum);
         last = r.toMap();
-        boolean failed = r.verdict().outcome() == Verdict.Outcome.FAIL;
+        boolean failed = r.verdict().outcome() == Outcome.FAIL;
         if (failed) {
             lastFailure = last; // a wrong result stands even in a screen cut short
         }
@@ -100,7 +101,7 @@ final class ScreenState {
         return java.util.Collections.unmodifiableMap(methodLast);
     }
 
-    long screens(Verdict.Outcome o) {
+    long screens(Outcome o) {
         return screens.get(o);
     }
 
@@ -165,7 +166,7 @@ final class ScreenState {
         }
         ((Map<String, Object>) m.get("methods_last_ms")).forEach((k, v) -> s.methodLast.put(k, ((Number) v).longValue()));
         Map<String, Object> counts = (Map<String, Object>) m.get("screens");
-        for (Verdict.Outcome o : Verdict.Outcome.values()) {
+        for (Outcome o : Outcome.values()) {
             s.screens.put(o, counts.get(o.label()) instanceof Number n ? Math.max(0, n.longValue()) : 0L);
         }
         s.cpuNanos = Math.max(0, number(m, "cpu_ns"));

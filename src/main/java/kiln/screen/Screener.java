@@ -1,5 +1,6 @@
 package kiln.screen;
 
+import kiln.link.Outcome;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -150,7 +151,7 @@ public final class Screener implements AutoCloseable {
             return;
         } catch (RuntimeException e) {
             LOG.error("screen of cpu {} failed to run: {}", cores, e.toString(), e);
-            r = new ScreenResult(cores, System.currentTimeMillis(), System.currentTimeMillis(), new Verdict(Verdict.Outcome.INCONCLUSIVE,
+            r = new ScreenResult(cores, System.currentTimeMillis(), System.currentTimeMillis(), new Verdict(Outcome.INCONCLUSIVE,
                     List.of("the screen could not run: " + e)), List.of(), java.util.Set.of(), 0, false);
         }
         Map<String, Object> kept;
@@ -163,7 +164,7 @@ public final class Screener implements AutoCloseable {
         }
         store.save(kept);
         String verdict = r.verdict().outcome().label();
-        if (r.verdict().outcome() == Verdict.Outcome.FAIL) {
+        if (r.verdict().outcome() == Outcome.FAIL) {
             LOG.error("SCREEN FAILED on cpu {}: {}", cores, String.join("; ", r.verdict().reasons()));
         } else {
             LOG.info("screened cpu {}: {}{}", cores, verdict, r.verdict().reasons().isEmpty() ? "" : " (" + String.join("; ", r.verdict().reasons()) + ")");
@@ -271,7 +272,7 @@ public final class Screener implements AutoCloseable {
     }
 
     /** Screens so far (kept across restarts) that ended with the outcome. */
-    public long screens(Verdict.Outcome o) {
+    public long screens(Outcome o) {
         synchronized (lock) {
             return state.screens(o);
         }

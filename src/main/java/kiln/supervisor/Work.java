@@ -48,9 +48,9 @@ public final class Work {
     /**
      * How the last run ended: its verdict and when.
      *
-     * @param verdict pass, fail, degraded or inconclusive
+     * @param verdict its verdict
      */
-    public record LastRun(String verdict, java.time.Instant end) {
+    public record LastRun(kiln.link.Outcome verdict, java.time.Instant end) {
     }
 
     private volatile LastRun lastRun;

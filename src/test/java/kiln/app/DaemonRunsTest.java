@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import kiln.link.Outcome;
 import kiln.config.Settings;
 import kiln.config.SettingsLoader;
 import kiln.http.HttpApi.Reply;
@@ -150,11 +151,11 @@ final class DaemonRunsTest {
         host.advance(Duration.ofSeconds(3));
         until(() -> runs.state() == RunState.IDLE);
         assertEquals("fail", lastRun().get("verdict"));
-        assertEquals("fail", work.lastRun().verdict());
+        assertEquals(Outcome.FAIL, work.lastRun().verdict());
 
         Work restarted = new Work();
         try (KeptRuns again = KeptRuns.open(data, restarted)) {
-            assertEquals("fail", restarted.lastRun().verdict(), "a node that failed stays failed");
+            assertEquals(Outcome.FAIL, restarted.lastRun().verdict(), "a node that failed stays failed");
             assertEquals("fail", again.last().get("verdict"), "the status shows it again: " + again.last());
         }
     }

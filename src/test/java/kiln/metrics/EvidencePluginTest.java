@@ -1,5 +1,6 @@
 package kiln.metrics;
 
+import kiln.link.Outcome;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -41,7 +42,7 @@ final class EvidencePluginTest {
 
         Verdict v = Verdict.decide(Verdict.Inputs.builder().evidence(after.since(before)).build(),
                 Settings.Verdict.DEFAULT);
-        assertEquals(Verdict.Outcome.FAIL, v.outcome(), v.reasons().toString());
+        assertEquals(Outcome.FAIL, v.outcome(), v.reasons().toString());
         assertEquals(List.of("2 fatal PCIe errors (0000:3b:00.0)"), v.reasons());
 
         String text = prometheus.scrape();

@@ -51,7 +51,7 @@ final class KilnMetricsTest {
             assertTrue(afterGc.lines().filter(l -> l.startsWith("kiln_evidence_available")).noneMatch(l -> l.endsWith("NaN")), afterGc);
             Work w = new Work();
             KilnMetrics after = new KilnMetrics(w, sampler, "9.9.9");
-            w.lastRun(new Work.LastRun("degraded", java.time.Instant.ofEpochSecond(1_800_000_000L)));
+            w.lastRun(new Work.LastRun(kiln.link.Outcome.DEGRADED, java.time.Instant.ofEpochSecond(1_800_000_000L)));
             String later = after.scrape(null);
             assertTrue(later.contains("kiln_last_run_verdict{verdict=\"degraded\"} 1.0"), later);
             assertTrue(later.contains("kiln_last_run_verdict{verdict=\"pass\"} 0.0"), "a state set: one 1, the others 0");

@@ -1,5 +1,6 @@
 package kiln.report;
 
+import kiln.link.Outcome;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
@@ -16,7 +17,7 @@ final class KeptReportTest {
     void aReportKilnWrote_isRead() throws Exception {
         KeptReport r = KeptReport.parse(GOOD);
         assertEquals(7, r.sequence());
-        assertEquals(Verdict.Outcome.FAIL, r.verdict());
+        assertEquals(Outcome.FAIL, r.verdict());
         assertEquals(Instant.parse("2026-12-01T00:00:00Z"), r.end());
         assertEquals(0, KeptReport.parse("{\"end\": \"2026-12-01T00:00:00Z\", \"verdict\": \"pass\"}").sequence(),
                 "a report from before sequences");

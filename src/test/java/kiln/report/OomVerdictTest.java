@@ -1,5 +1,6 @@
 package kiln.report;
 
+import kiln.link.Outcome;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -7,7 +8,7 @@ import java.util.List;
 import java.util.Map;
 import kiln.config.Settings;
 import kiln.report.Verdict.Inputs;
-import kiln.report.Verdict.Outcome;
+
 import kiln.sampler.Evidence;
 import org.junit.jupiter.api.Test;
 

@@ -1,5 +1,6 @@
 package kiln.report;
 
+import kiln.link.Outcome;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.nio.file.Path;
@@ -8,7 +9,7 @@ import java.util.Map;
 import java.util.stream.Stream;
 import kiln.config.Settings;
 import kiln.report.Verdict.Inputs;
-import kiln.report.Verdict.Outcome;
+
 import kiln.sampler.Evidence;
 import kiln.sampler.Evidence.Source;
 import org.junit.jupiter.params.ParameterizedTest;

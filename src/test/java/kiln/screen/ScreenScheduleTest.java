@@ -1,5 +1,6 @@
 package kiln.screen;
 
+import kiln.link.Outcome;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -32,7 +33,7 @@ final class ScreenScheduleTest {
         long start = clock.get();
         clock.addAndGet(wallSeconds * S);
         long cpu = (long) (cpuSeconds * S);
-        Verdict v = new Verdict(complete ? Verdict.Outcome.PASS : Verdict.Outcome.INCONCLUSIVE, List.of());
+        Verdict v = new Verdict(complete ? Outcome.PASS : Outcome.INCONCLUSIVE, List.of());
         state.record(new ScreenResult(cores, schedule.toMillis(start), schedule.toMillis(clock.get()), v, List.of(), Set.of("fma"),
                 cpu, complete));
         schedule.ended(state, start, clock.get(), cpu);

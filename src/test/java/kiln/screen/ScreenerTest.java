@@ -1,5 +1,6 @@
 package kiln.screen;
 
+import kiln.link.Outcome;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -29,7 +30,7 @@ final class ScreenerTest {
 
     private static ScreenResult passed(List<Integer> cores) {
         long now = System.currentTimeMillis();
-        return new ScreenResult(cores, now - 50, now, new Verdict(Verdict.Outcome.PASS, List.of()), List.of(), Set.of("fma", "aes"),
+        return new ScreenResult(cores, now - 50, now, new Verdict(Outcome.PASS, List.of()), List.of(), Set.of("fma", "aes"),
                 TimeUnit.MILLISECONDS.toNanos(40), true);
     }
 
@@ -69,7 +70,7 @@ final class ScreenerTest {
             for (int cpu = 0; cpu < 3; cpu++) {
                 assertTrue(second.lastScreenedSeconds(cpu) > 0, "cpu " + cpu + " remembered as screened");
             }
-            assertEquals(3, second.screens(Verdict.Outcome.PASS), "the counters carry on");
+            assertEquals(3, second.screens(Outcome.PASS), "the counters carry on");
             assertTrue(second.methodLastSeconds("fma") > 0);
             assertEquals(0, second.methodLastSeconds("crc32c"), "a method no screen ran");
             Map<String, Object> status = second.status();
@@ -127,7 +128,7 @@ final class ScreenerTest {
             }
             stoppedBecause.set(why);
             long now = System.currentTimeMillis();
-            return new ScreenResult(cores, now, now, new Verdict(Verdict.Outcome.INCONCLUSIVE, List.of("cut short")), List.of(),
+            return new ScreenResult(cores, now, now, new Verdict(Outcome.INCONCLUSIVE, List.of("cut short")), List.of(),
                     Set.of(), 1000, false);
         })) {
             s.start();
@@ -138,7 +139,7 @@ final class ScreenerTest {
             Thread.sleep(300);
             assertEquals("a run is in progress", s.status().get("waiting"));
             assertEquals(0, s.lastScreenedSeconds(0), "a screen cut short does not count");
-            assertEquals(1, s.screens(Verdict.Outcome.INCONCLUSIVE));
+            assertEquals(1, s.screens(Outcome.INCONCLUSIVE));
         }
     }
 }
