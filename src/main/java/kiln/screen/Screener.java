@@ -141,8 +141,10 @@ public final class Screener implements AutoCloseable {
     private void screenOnce(List<Integer> cores) {
         long start = schedule.nanoTime();
         ScreenResult r;
+        boolean failed = false;
         try {
             r = runner.screen(cores, this::stopBecause);
+            failed = !r.complete() && r.cpuNanos() == 0 && stopBecause() == null; // nothing started, nothing stopped it
         } catch (InterruptedException e) {
             synchronized (lock) {
                 screening = null;
@@ -150,6 +152,7 @@ public final class Screener implements AutoCloseable {
             }
             return;
         } catch (RuntimeException e) {
+            failed = true;
             LOG.error("screen of cpu {} failed to run: {}", cores, e.toString(), e);
             r = new ScreenResult(cores, System.currentTimeMillis(), System.currentTimeMillis(), new Verdict(Outcome.INCONCLUSIVE,
                     List.of("the screen could not run: " + e)), List.of(), java.util.Set.of(), 0, false);
@@ -158,6 +161,9 @@ public final class Screener implements AutoCloseable {
         synchronized (lock) {
             state.record(r);
             schedule.ended(state, start, schedule.nanoTime(), r.cpuNanos());
+            if (failed) {
+                schedule.backOff(schedule.nanoTime(), kiln.link.Catalog.cpuMethods().size(), WORKER_START_CPU);
+            }
             screening = null;
             kept = state.toMap();
             lock.notifyAll();

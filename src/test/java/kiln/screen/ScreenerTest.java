@@ -142,4 +142,27 @@ final class ScreenerTest {
             assertEquals(1, s.screens(Outcome.INCONCLUSIVE));
         }
     }
+
+    @Test
+    void aScreenThatCannotRun_backsOffInsteadOfRetryingAtOnce() throws Exception {
+        java.util.concurrent.atomic.AtomicLong clock = new java.util.concurrent.atomic.AtomicLong(1_000_000_000L);
+        Ticker ticker = Ticker.of(clock::get, n -> Thread.onSpinWait());
+        java.util.concurrent.atomic.AtomicInteger tries = new java.util.concurrent.atomic.AtomicInteger();
+        var settings = ScreenScheduleTest.settings(1, Duration.ofHours(1), 100, 100);
+        try (Screener s = new Screener(settings, 3, (cores, stop) -> {
+            tries.incrementAndGet();
+            throw new IllegalStateException("taskset: failed to set pid's affinity");
+        }, ScreenStore.open(dir), ticker)) {
+            s.onSample(new kiln.sampler.HostSample(new kiln.sampler.HostSample.Cpu(0.01, List.of(), List.of(), Double.NaN),
+                    kiln.sampler.HostSample.LoadAverage.UNKNOWN, null, List.of(), null));
+            s.start();
+            await(() -> tries.get() == 1 && "waiting".equals(s.status().get("state")), "the first screen failed");
+            Thread.sleep(1500); // more than the loop's idle wait: a retry at once would have come by now
+            assertEquals(1, tries.get(), "the core is still due, but a failed screen is not retried in a loop");
+            assertTrue(String.valueOf(s.status().get("waiting")).startsWith("the last screen could not run"),
+                    String.valueOf(s.status().get("waiting")));
+            clock.addAndGet(ScreenSchedule.MIN_BACKOFF.toNanos() + TimeUnit.HOURS.toNanos(1));
+            await(() -> tries.get() == 2, "retried once the back-off passed");
+        }
+    }
 }
