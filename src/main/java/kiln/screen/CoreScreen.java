@@ -45,6 +45,8 @@ final class CoreScreen implements ScreenRunner {
     private final WorkerLauncher launcher;
     private final Path dir;
     private final Ticker ticker;
+    /** The screen in progress, for {@link #kill}; null between screens. */
+    private volatile WorkerPool current;
 
     /**
      * @param launcher starts the screen's workers, pinned
@@ -80,6 +82,7 @@ final class CoreScreen implements ScreenRunner {
         }
         ScreenLaunches launches = new ScreenLaunches(launcher);
         WorkerPool pool = new WorkerPool(specs, launches, ticker);
+        current = pool;
         Evidence before = Evidence.read();
         String stoppedBy = null;
         long startMillis = System.currentTimeMillis();
@@ -112,8 +115,17 @@ final class CoreScreen implements ScreenRunner {
                 launcher.runEnded();
             }
             pool.close();
+            current = null;
         }
         return judge(cores, pool, launches, before, startMillis, ran, stoppedBy);
+    }
+
+    @Override
+    public void kill() {
+        WorkerPool p = current;
+        if (p != null) {
+            p.kill();
+        }
     }
 
     private static boolean everyMethodRan(WorkerPool pool) {

@@ -27,6 +27,8 @@ public final class Screener implements AutoCloseable {
     static final java.time.Duration WORKER_START_CPU = java.time.Duration.ofMillis(700);
     private static final long IDLE_WAIT_MILLIS = 1000;
     private static final long PAUSE_WAIT_MILLIS = 30_000;
+    /** How long a run waits for a screen to stop (tests shorten it). */
+    long pauseWaitMillis = PAUSE_WAIT_MILLIS;
 
     private final Settings.Screen settings;
     private final int logicalCores;
@@ -204,26 +206,39 @@ public final class Screener implements AutoCloseable {
 
     /**
      * A run is about to start: no screen starts from now on, and one in progress is stopped; returns
-     * once it has (its workers gone), or after 30 s. Any thread.
+     * once it has (its workers gone), or after 30 s with why the run must not start: two sets of
+     * pinned workers would share the cores. Any thread.
+     *
+     * @return null when the run may start, else why not (the caller still calls {@link #resume})
      */
-    public void pauseForRun() {
+    public String pauseForRun() {
         synchronized (lock) {
             runActive = true;
             lock.notifyAll();
-            long deadline = System.currentTimeMillis() + PAUSE_WAIT_MILLIS;
+            long deadline = System.currentTimeMillis() + pauseWaitMillis;
             while (screening != null && !closed) {
                 long left = deadline - System.currentTimeMillis();
                 if (left <= 0) {
-                    LOG.warn("the screen of cpu {} has not stopped within {} s; the run starts anyway", screening, PAUSE_WAIT_MILLIS / 1000);
-                    return;
+                    String why = "the screen of cpu " + screening + " has not stopped within " + pauseWaitMillis / 1000
+                            + " s; a run beside it would share its cores: try again later";
+                    LOG.error("run refused: {}", why);
+                    return why;
                 }
                 try {
                     lock.wait(left);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
-                    return;
+                    return "interrupted while the screen of cpu " + screening + " stopped";
                 }
             }
+            return null;
+        }
+    }
+
+    /** The daemon's second signal: the workers of a screen in progress are killed now. */
+    public void kill() {
+        if (runner != null) {
+            runner.kill();
         }
     }
 

@@ -165,4 +165,36 @@ final class ScreenerTest {
             await(() -> tries.get() == 2, "retried once the back-off passed");
         }
     }
+
+    @Test
+    void aScreenThatWillNotStop_refusesTheRun_andTheSecondSignalKillsIt() throws Exception {
+        CountDownLatch inScreen = new CountDownLatch(1);
+        CountDownLatch killed = new CountDownLatch(1);
+        ScreenRunner deaf = new ScreenRunner() {
+            @Override
+            public ScreenResult screen(List<Integer> cores, java.util.function.Supplier<String> stop) throws InterruptedException {
+                inScreen.countDown();
+                killed.await(); // ignores stop: only a kill ends it
+                long now = System.currentTimeMillis();
+                return new ScreenResult(cores, now, now, new Verdict(Outcome.INCONCLUSIVE, List.of("killed")), List.of(), Set.of(), 1, false);
+            }
+
+            @Override
+            public void kill() {
+                killed.countDown();
+            }
+        };
+        try (Screener s = screener(deaf)) {
+            s.pauseWaitMillis = 300;
+            s.start();
+            assertTrue(inScreen.await(10, TimeUnit.SECONDS));
+            String refused = s.pauseForRun();
+            assertNotNull(refused, "a run beside a screen that did not stop would share its cores");
+            assertTrue(refused.startsWith("the screen of cpu [0] has not stopped within"), refused);
+            s.resume();
+            s.kill();
+            await(() -> !s.screening(), "killed, the screen ended");
+            assertNull(s.pauseForRun(), "with no screen in progress the run may start");
+        }
+    }
 }
