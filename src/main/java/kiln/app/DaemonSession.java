@@ -163,8 +163,12 @@ public final class DaemonSession {
     /** Why the daemon cannot do what it was configured to do, or null: shown in status, metrics and /readyz. */
     private String problem() {
         KeptRuns k = kept;
-        String h = k == null ? null : k.problem();
-        String r = startProblem;
-        return h == null ? r : r == null ? h : h + "; " + r;
+        kiln.screen.Screener sc = screener;
+        String h = join(k == null ? null : k.problem(), sc == null ? null : sc.problem());
+        return join(h, startProblem);
+    }
+
+    private static String join(String a, String b) {
+        return a == null ? b : b == null ? a : a + "; " + b;
     }
 }

@@ -273,6 +273,14 @@ public final class Screener implements AutoCloseable {
         return m;
     }
 
+    /**
+     * Why screening cannot keep or could not read its state, or null: a daemon problem (status,
+     * metrics, {@code /readyz}) until a save succeeds.
+     */
+    public String problem() {
+        return enabled() ? store.problem() : null;
+    }
+
     /** Logical cores screened (0..n-1). */
     public int cores() {
         return logicalCores;

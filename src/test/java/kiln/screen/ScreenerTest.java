@@ -197,4 +197,43 @@ final class ScreenerTest {
             assertNull(s.pauseForRun(), "with no screen in progress the run may start");
         }
     }
+
+    @Test
+    void aStateThatCannotBeKept_isADaemonProblem_untilASaveSucceeds() throws Exception {
+        Path blocker = dir.resolve(".kiln-runs").resolve(".tmp-" + ScreenStore.FILE);
+        AtomicReference<Boolean> block = new AtomicReference<>(true);
+        CountDownLatch unblocked = new CountDownLatch(1);
+        try (Screener s = screener((cores, stop) -> {
+            if (!block.get()) {
+                unblocked.await(); // the next screen ends once the way is clear again
+            } else {
+                try {
+                    Files.createDirectories(blocker.resolve("x")); // the temporary name taken by a directory: the write fails
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }
+            return passed(cores);
+        })) {
+            s.start();
+            await(() -> s.problem() != null, "the failed write is a problem");
+            assertTrue(s.problem().startsWith("cannot keep the screening state in "), s.problem());
+            assertEquals(s.problem(), s.status().get("problem"));
+            block.set(false);
+            Thread.sleep(100); // let a save already under way fail on the directory too
+            Files.delete(blocker.resolve("x"));
+            Files.delete(blocker);
+            unblocked.countDown();
+            await(() -> s.problem() == null, "a later save clears it");
+        }
+    }
+
+    @Test
+    void aSaveAfterClose_keepsNothingAndThrowsNothing() throws Exception {
+        ScreenStore store = ScreenStore.open(dir);
+        store.close();
+        store.save(new ScreenState(2, System.currentTimeMillis()).toMap());
+        assertNull(store.problem());
+        assertTrue(Files.notExists(dir.resolve(".kiln-runs").resolve(ScreenStore.FILE)));
+    }
 }
