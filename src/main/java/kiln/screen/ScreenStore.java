@@ -41,7 +41,7 @@ final class ScreenStore implements AutoCloseable {
     }
 
     /** The kept state fitted to {@code cores}, or a new one (since {@code nowMillis}) when there is none or it is unreadable. */
-    ScreenState load(int cores, long nowMillis) {
+    ScreenState load(java.util.List<Integer> cores, long nowMillis) {
         if (history == null) {
             return new ScreenState(cores, nowMillis);
         }
@@ -66,7 +66,7 @@ final class ScreenStore implements AutoCloseable {
         }
     }
 
-    private ScreenState startOver(int cores, long nowMillis, String why) {
+    private ScreenState startOver(java.util.List<Integer> cores, long nowMillis, String why) {
         problem = history.path() + "/" + FILE + " " + why + ": screening starts over, every core unscreened";
         LOG.error("{}", problem);
         return new ScreenState(cores, nowMillis);

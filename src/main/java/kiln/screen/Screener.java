@@ -32,6 +32,7 @@ public final class Screener implements AutoCloseable {
 
     private final Settings.Screen settings;
     private final int logicalCores;
+    private final List<Integer> cpus;
     private final ScreenRunner runner;
     private final ScreenStore store;
     private final ScreenSchedule schedule;
@@ -55,13 +56,21 @@ public final class Screener implements AutoCloseable {
 
     Screener(Settings.Screen settings, int logicalCores, ScreenRunner runner, ScreenStore store, Ticker ticker,
              java.util.function.BooleanSupplier runInProgress) {
+        this(settings, java.util.stream.IntStream.range(0, logicalCores).boxed().toList(), runner, store, ticker, runInProgress);
+    }
+
+    /** @param cpus the cpus to screen, by kernel number ({@link ScreenCpus#mine}) */
+    Screener(Settings.Screen settings, List<Integer> cpus, ScreenRunner runner, ScreenStore store, Ticker ticker,
+             java.util.function.BooleanSupplier runInProgress) {
+        int logicalCores = cpus.size();
+        this.cpus = List.copyOf(cpus);
         this.runInProgress = runInProgress;
         this.settings = settings;
         this.logicalCores = logicalCores;
         this.runner = runner;
         this.store = store;
         long now = System.currentTimeMillis();
-        this.state = store == null ? null : store.load(logicalCores, now);
+        this.state = store == null ? null : store.load(cpus, now);
         this.schedule = new ScreenSchedule(settings, logicalCores, ticker, now);
         this.warning = ScreenSchedule.tooSlow(settings, logicalCores, kiln.link.Catalog.cpuMethods().size(), WORKER_START_CPU)
                 .orElse(null);
@@ -74,16 +83,17 @@ public final class Screener implements AutoCloseable {
      * @param runInProgress whether a run holds the machine: no screen starts, and one in progress stops, while it does
      */
     public static Screener open(Settings s, java.util.function.BooleanSupplier runInProgress) {
-        int cores = Runtime.getRuntime().availableProcessors();
+        List<Integer> cores = ScreenCpus.mine();
         if (!s.screen().enabled()) {
-            return new Screener(s.screen(), cores, null, null, Ticker.SYSTEM);
+            return new Screener(s.screen(), cores, null, null, Ticker.SYSTEM, () -> false);
         }
         var launcher = CoreScreen.pinnedLauncher(s);
         if (launcher.isEmpty()) {
             LOG.error("screening is on, but taskset is missing: a screen cannot be pinned to its core; screening stays off");
-            return new Screener(s.screen(), cores, null, null, Ticker.SYSTEM);
+            return new Screener(s.screen(), cores, null, null, Ticker.SYSTEM, () -> false);
         }
         ScreenRunner runner = new CoreScreen(s.screen(), s.verdict(), launcher.get(), s.files().dir(), Ticker.SYSTEM);
+        ScreenCpus.quotaWarning(kiln.sampler.CpuQuota.cores(), s.screen().coresAtOnce()).ifPresent(w -> LOG.warn("{}", w));
         return new Screener(s.screen(), cores, runner, ScreenStore.open(s.files().dir()), Ticker.SYSTEM, runInProgress);
     }
 
@@ -105,8 +115,8 @@ public final class Screener implements AutoCloseable {
         if (warning != null) {
             LOG.warn("{}", warning);
         }
-        LOG.info("screening {} of {} cores at a time, every core within {}, at most {}% of the machine's CPU", settings.coresAtOnce(),
-                logicalCores, kiln.config.Durations.format(settings.window()), ScreenSchedule.plain(settings.limits().dutyPercent()));
+        LOG.info("screening {} of {} cores (cpu {}) at a time, every core within {}, at most {}% of the machine's CPU",
+                settings.coresAtOnce(), logicalCores, cpus, kiln.config.Durations.format(settings.window()), ScreenSchedule.plain(settings.limits().dutyPercent()));
         thread = Threads.daemon("kiln-screen", this::loop);
         thread.start();
     }
@@ -281,9 +291,9 @@ public final class Screener implements AutoCloseable {
         return enabled() ? store.problem() : null;
     }
 
-    /** Logical cores screened (0..n-1). */
-    public int cores() {
-        return logicalCores;
+    /** The cpus screened, by kernel number: those this process may run on that are online. */
+    public List<Integer> cpus() {
+        return cpus;
     }
 
     /** Unix seconds of the core's last complete screen, 0 when never. */
