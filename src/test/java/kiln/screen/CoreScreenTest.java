@@ -22,18 +22,22 @@ final class CoreScreenTest {
     @TempDir
     Path dir;
 
-    @Test
-    void noWorkerStarted_isNotComplete_andTheCoreStaysDue() throws Exception {
-        // a clock that moves on every reading and by every wait, as the real one does
+    /** A screen on a clock that moves on every reading and by every wait, as the real one does. */
+    private CoreScreen screen(kiln.supervisor.WorkerLauncher launcher) {
         AtomicLong clock = new AtomicLong(1_000_000_000L);
         Ticker ticker = Ticker.of(() -> clock.addAndGet(1_000_000L), n -> {
             clock.addAndGet(n);
             Thread.onSpinWait();
         });
-        var settings = ScreenScheduleTest.settings(1, Duration.ofHours(1), 100, 100);
-        CoreScreen screen = new CoreScreen(settings, new Settings.Verdict(2, 0, 15), id -> {
+        return new CoreScreen(ScreenScheduleTest.settings(1, Duration.ofHours(1), 100, 100), new Settings.Verdict(2, 0, 15),
+                launcher, dir, ticker);
+    }
+
+    @Test
+    void noWorkerStarted_isNotComplete_andTheCoreStaysDue() throws Exception {
+        CoreScreen screen = screen(id -> {
             throw new IOException("Cannot run program \"/opt/jdk-old/bin/java\": error=2, No such file or directory");
-        }, dir, ticker);
+        });
 
         ScreenResult r = screen.screen(List.of(0), () -> null);
 
@@ -49,13 +53,7 @@ final class CoreScreenTest {
 
     @Test
     void aWorkerThatDiedBeforeItsFirstFrame_isChargedItsStart() throws Exception {
-        AtomicLong clock = new AtomicLong(1_000_000_000L);
-        Ticker ticker = Ticker.of(() -> clock.addAndGet(1_000_000L), n -> {
-            clock.addAndGet(n);
-            Thread.onSpinWait();
-        });
-        var settings = ScreenScheduleTest.settings(1, Duration.ofHours(1), 100, 100);
-        CoreScreen screen = new CoreScreen(settings, new Settings.Verdict(2, 0, 15), id -> DEAD, dir, ticker);
+        CoreScreen screen = screen(id -> DEAD);
 
         ScreenResult r = screen.screen(List.of(0), () -> null);
 
