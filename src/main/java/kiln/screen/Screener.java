@@ -38,6 +38,8 @@ public final class Screener implements AutoCloseable {
     private final ScreenSchedule schedule;
     private final ScreenState state;
     private final String warning;
+    /** A CPU quota below a screen's cores, said at start and in the status; null when none. */
+    volatile String quotaWarning;
     private final Object lock = new Object();
     private final List<Consumer<ScreenResult>> listeners = new CopyOnWriteArrayList<>();
     private Thread thread;
@@ -93,8 +95,9 @@ public final class Screener implements AutoCloseable {
             return new Screener(s.screen(), cores, null, null, Ticker.SYSTEM, () -> false);
         }
         ScreenRunner runner = new CoreScreen(s.screen(), s.verdict(), launcher.get(), s.files().dir(), Ticker.SYSTEM);
-        ScreenCpus.quotaWarning(kiln.sampler.CpuQuota.cores(), s.screen().coresAtOnce()).ifPresent(w -> LOG.warn("{}", w));
-        return new Screener(s.screen(), cores, runner, ScreenStore.open(s.files().dir()), Ticker.SYSTEM, runInProgress);
+        Screener sc = new Screener(s.screen(), cores, runner, ScreenStore.open(s.files().dir()), Ticker.SYSTEM, runInProgress);
+        sc.quotaWarning = ScreenCpus.quotaWarning(kiln.sampler.CpuQuota.cores(), s.screen().coresAtOnce()).orElse(null);
+        return sc;
     }
 
     /** Whether this screener screens at all. */
@@ -114,6 +117,9 @@ public final class Screener implements AutoCloseable {
         }
         if (warning != null) {
             LOG.warn("{}", warning);
+        }
+        if (quotaWarning != null) {
+            LOG.warn("{}", quotaWarning);
         }
         LOG.info("screening {} of {} cores (cpu {}) at a time, every core within {}, at most {}% of the machine's CPU",
                 settings.coresAtOnce(), logicalCores, cpus, kiln.config.Durations.format(settings.window()), ScreenSchedule.plain(settings.limits().dutyPercent()));
@@ -277,8 +283,8 @@ public final class Screener implements AutoCloseable {
         if (problem != null) {
             m.put("problem", problem);
         }
-        if (warning != null) {
-            m.put("warning", warning);
+        if (warning != null || quotaWarning != null) {
+            m.put("warning", warning == null ? quotaWarning : quotaWarning == null ? warning : warning + "; " + quotaWarning);
         }
         return m;
     }

@@ -65,9 +65,18 @@ final class ScreenCpusTest {
     }
 
     @Test
-    void theSchedule_coversACpusetInTurn() {
+    void aScreener_screensTheCpusetInTurn_andSaysAQuotaInItsStatus(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
         var settings = ScreenScheduleTest.settings(1, Duration.ofHours(1), 100, 100);
-        assertEquals(List.of(4, 5, 6, 7), new Screener(settings, List.of(4, 5, 6, 7), null, null, kiln.util.Ticker.SYSTEM,
-                () -> false).cpus());
+        try (Screener s = new Screener(settings, List.of(4, 5, 6, 7), (cores, stop) -> {
+            throw new AssertionError("not started");
+        }, ScreenStore.open(dir), kiln.util.Ticker.SYSTEM, () -> false)) {
+            s.quotaWarning = ScreenCpus.quotaWarning(Optional.of(0.5), 1).orElseThrow();
+            assertEquals(List.of(4, 5, 6, 7), s.cpus());
+            java.util.Map<String, Object> status = s.status();
+            assertEquals(List.of(4), status.get("next_cpus"), "the first cpu of the set, not cpu 0");
+            assertEquals(s.quotaWarning, status.get("warning"));
+            assertEquals(4, ((List<?>) status.get("cores")).size());
+        }
     }
 }
