@@ -136,8 +136,12 @@ final class Tested {
 
     /** What a fault injected on purpose says wherever the verdict is shown. */
     static String injectedNote(String target) {
-        return "a fault was INJECTED on purpose (--inject-fault " + target + "): one " + target
-                + " result was corrupted by kiln to show its detection works; this is not a hardware failure";
+        String what = target.endsWith(kiln.link.FaultTarget.StickyCpu.SUFFIX)
+                ? "every " + target.substring(0, target.length() - kiln.link.FaultTarget.StickyCpu.SUFFIX.length())
+                        + " result of worker 0 from then on (as a bad core's) was"
+                : "one " + target + " result was";
+        return "a fault was INJECTED on purpose (--inject-fault " + target + "): " + what
+                + " corrupted by kiln to show its detection works; this is not a hardware failure";
     }
 
     /** The file system under a directory: its device and type, from {@code /proc/self/mountinfo}. */
