@@ -136,10 +136,10 @@ final class Tested {
 
     /** What a fault injected on purpose says wherever the verdict is shown. */
     static String injectedNote(String target) {
-        String what = target.endsWith(kiln.link.FaultTarget.StickyCpu.SUFFIX)
-                ? "every " + target.substring(0, target.length() - kiln.link.FaultTarget.StickyCpu.SUFFIX.length())
-                        + " result of worker 0 from then on (as a bad core's) was"
-                : "one " + target + " result was";
+        String what = kiln.link.FaultTarget.parse(target).filter(t -> t instanceof kiln.link.FaultTarget.StickyCpu)
+                .map(t -> "every result of " + ((kiln.link.FaultTarget.StickyCpu) t).method().map(m -> "cpu:" + m)
+                        .orElse("the next cpu method to run") + " on worker 0 from then on (as a bad core's) was")
+                .orElse("one " + target + " result was");
         return "a fault was INJECTED on purpose (--inject-fault " + target + "): " + what
                 + " corrupted by kiln to show its detection works; this is not a hardware failure";
     }
