@@ -9,6 +9,7 @@ import java.util.Map;
 import kiln.config.Settings;
 import kiln.link.LatencyBuckets;
 import kiln.link.Stressor;
+import kiln.link.FileStats;
 import kiln.link.WorkerStats;
 import kiln.supervisor.Stress;
 import kiln.supervisor.WorkerView;
@@ -177,7 +178,7 @@ public record Report(Settings settings, List<WorkerView> workers, WorkerStats to
         return totals.files().errors().get(kiln.link.FileErrorCause.READ_ONLY);
     }
 
-    /** File operations that failed for no reason the run can explain: see {@link WorkerStats.Files#unexplainedErrors}. */
+    /** File operations that failed for no reason the run can explain: see {@link FileStats#unexplainedErrors}. */
     public long unexplainedErrors() {
         return totals.files().unexplainedErrors();
     }
