@@ -154,48 +154,17 @@ public record Report(Settings settings, List<WorkerView> workers, WorkerStats to
         return workers.stream().mapToLong(WorkerView::hungAtStart).sum();
     }
 
-    private static String times(long n) {
-        return n == 1 ? "once" : n == 2 ? "twice" : n + " times";
-    }
-
     /**
      * Workers that did not hold up: "w1 stalled twice", "w2 hung at start once (…)", "w3 failed". A core that stops answering
      * or crash-loops during burn-in is what burn-in exists to see.
      */
-    public java.util.List<String> unhealthyWorkers() {
-        java.util.List<String> out = new java.util.ArrayList<>();
-        for (WorkerView w : workers) {
-            if (w.state() == kiln.supervisor.WorkerState.FAILED) {
-                out.add("w" + w.id() + " failed (crash loop)");
-                continue;
-            }
-            List<String> what = new java.util.ArrayList<>();
-            if (w.hungAtStart() > 0) {
-                what.add("hung at start " + times(w.hungAtStart()) + " (never reported in: killed and restarted)");
-            }
-            if (w.stalls() > 0) {
-                what.add("stalled " + times(w.stalls()));
-            }
-            if (!what.isEmpty()) {
-                out.add("w" + w.id() + " " + String.join(" and ", what));
-            }
-        }
-        return out;
+    public List<String> unhealthyWorkers() {
+        return WorkerHealth.unhealthy(workers);
     }
 
-    /**
-     * Workers the host starved of CPU (runnable, waiting: other load or steal), which the verdict does
-     * not hold against the machine: "w1 starved of CPU by the host once". Said, so that a run whose
-     * only blemish this is reads as what it is.
-     */
-    public java.util.List<String> starvedWorkers() {
-        java.util.List<String> out = new java.util.ArrayList<>();
-        for (WorkerView w : workers) {
-            if (w.starved() > 0) {
-                out.add("w" + w.id() + " starved of CPU by the host " + times(w.starved()));
-            }
-        }
-        return out;
+    /** Workers the host starved of CPU, which the verdict does not hold against the machine: see {@link WorkerHealth#starved}. */
+    public List<String> starvedWorkers() {
+        return WorkerHealth.starved(workers);
     }
 
     /** The verdict and its reasons: see {@link Verdict}. */
