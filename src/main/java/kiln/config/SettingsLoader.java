@@ -62,23 +62,28 @@ public final class SettingsLoader {
 
     /**
      * {@code kiln.run.inject-fault = "cpu:<method>"}: one fault in the named CPU method, which must be
-     * one the burners run; empty for any other value (checked against {@link #faultChoices()}).
+     * one the burners run; {@code "cpu:sticky"} or {@code "cpu:<method>:sticky"}: a fault that sticks
+     * to the method (to the next one to run, when unnamed), as a bad core's does. Empty for any value
+     * not of these forms (checked against {@link #faultChoices()}).
      */
     private static java.util.Optional<String> cpuMethodFault(Reader r, Settings.Cpu cpu) {
         String v = r.string("kiln.run.inject-fault").toLowerCase(java.util.Locale.ROOT);
         if (!v.startsWith(kiln.link.FaultTarget.CpuMethod.PREFIX)) {
             return java.util.Optional.empty();
         }
-        String word = v.substring(kiln.link.FaultTarget.CpuMethod.PREFIX.length());
-        if (kiln.stress.CpuMethod.parse(word).isEmpty()) {
+        java.util.Optional<kiln.link.FaultTarget> target = kiln.link.FaultTarget.parse(v);
+        java.util.Optional<String> word = target.flatMap(t -> t instanceof kiln.link.FaultTarget.CpuMethod m ? java.util.Optional.of(m.method())
+                : t instanceof kiln.link.FaultTarget.StickyCpu sticky ? sticky.method() : java.util.Optional.empty());
+        boolean anyMethod = target.filter(kiln.link.FaultTarget.StickyCpu.class::isInstance).isPresent() && word.isEmpty();
+        if (!anyMethod && word.flatMap(kiln.stress.CpuMethod::parse).isEmpty()) {
             java.util.List<String> words = kiln.stress.CpuMethod.values().stream().map(kiln.stress.CpuMethod::word).toList();
             throw new SettingsException("kiln.run.inject-fault", SettingsException.quoted(v),
-                    "expected cpu:<method> with a method of " + String.join(", ", words));
+                    "expected cpu:<method>, cpu:sticky or cpu:<method>:sticky with a method of " + String.join(", ", words));
         }
         if (!cpu.enabled()) {
             throw new SettingsException("kiln.run.inject-fault", SettingsException.quoted(v), "that stressor is not enabled");
         }
-        if (!cpu.method().equals(kiln.stress.CpuMethod.ALL) && !cpu.method().equals(word)) {
+        if (!anyMethod && !cpu.method().equals(kiln.stress.CpuMethod.ALL) && !cpu.method().equals(word.get())) {
             throw new SettingsException("kiln.run.inject-fault", SettingsException.quoted(v),
                     "that cpu method does not run (kiln.cpu.method = " + cpu.method() + ")");
         }
@@ -91,6 +96,7 @@ public final class SettingsLoader {
             choices.add(s.label());
         }
         choices.add(kiln.link.FaultTarget.CrossCore.WORD); // worker 0 reports wrong cross-core digests from then on
+        choices.add(new kiln.link.FaultTarget.StickyCpu(java.util.Optional.empty()).word()); // named for the message: cpuMethodFault reads it
         return choices;
     }
 

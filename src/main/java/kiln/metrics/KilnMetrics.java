@@ -129,8 +129,10 @@ public final class KilnMetrics {
         }
         for (kiln.link.Stressor stressor : kiln.link.Stressor.values()) {
             String target = stressor.label();
-            Gauge.builder("kiln.fault.injected", this, m -> target.equals(m.injectedFault()) ? 1 : 0).tag("target", target)
-                    .description("1 when the current or last run was started with --inject-fault for this stressor: a fail it"
+            Gauge.builder("kiln.fault.injected", this, m -> kiln.link.FaultTarget.parse(m.injectedFault())
+                            .filter(t -> t.stressor() == stressor).isPresent() ? 1 : 0).tag("target", target)
+                    .description("1 when the current or last run was started with --inject-fault for this stressor or a part of it"
+                            + " (cpu:fma, cpu:sticky, cross-core): a fail it"
                             + " shows is kiln proving its checks, not the hardware failing")
                     .register(registry);
         }

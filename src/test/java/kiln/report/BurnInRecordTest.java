@@ -121,6 +121,12 @@ final class BurnInRecordTest {
         assertTrue(html.contains("<div class=\"injected\" id=\"injected-fault\">FAULT INJECTED ON PURPOSE"), html);
         assertTrue(html.indexOf("id=\"injected-fault\"") < html.indexOf("<h2>Machine</h2>"), "near the top, under the verdict");
 
+        Report sticky = report(Map.of("kiln.run.inject-fault", "cpu:fma:sticky"));
+        assertEquals("cpu:fma:sticky", ConfigFactory.parseString(sticky.toJson()).getString("injected_fault.target"));
+        assertTrue(summary(sticky).contains("!! a fault was INJECTED on purpose (--inject-fault cpu:fma:sticky): every result of cpu:fma"
+                + " on worker 0 from then on (as a bad core's) was corrupted by kiln"), summary(sticky));
+        assertTrue(Tested.injectedNote("cpu:sticky").contains("every result of the next cpu method to run on worker 0 from then on"));
+
         Report clean = report(Map.of());
         assertTrue(ConfigFactory.parseString(clean.toJson()).getIsNull("injected_fault"), "null when nothing was injected");
         assertFalse(summary(clean).contains("INJECTED"));
