@@ -11,7 +11,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -53,7 +52,7 @@ public final class SettingsLoader {
             // ${?VAR} in a file reads the environment (e.g. a token in a container); nothing else does
             ConfigResolveOptions resolve = ConfigResolveOptions.defaults().setUseSystemEnvironment(true);
             user = user.resolveWith(user.withFallback(reference), resolve);
-            rejectUnknownKeys(user, reference);
+            UnknownKeys.reject(user, reference);
             merged = user.withFallback(profile(user, reference)).withFallback(reference).resolve(resolve);
         } catch (ConfigException e) {
             throw new SettingsException(String.valueOf(file), null, e.getMessage());
@@ -112,55 +111,6 @@ public final class SettingsLoader {
             return ConfigFactory.empty();
         }
         return profiles.getConfig(name).atPath("kiln");
-    }
-
-    private static void rejectUnknownKeys(Config user, Config reference) {
-        Set<String> known = new TreeSet<>();
-        reference.entrySet().forEach(e -> known.add(e.getKey()));
-        for (var entry : new TreeSet<>(keysOf(user))) {
-            if (!known.contains(entry)) {
-                String hint = closest(entry, known);
-                throw new SettingsException(entry, null, "unknown key" + (hint == null ? "" : " (did you mean " + hint + "?)"));
-            }
-        }
-    }
-
-    private static Set<String> keysOf(Config config) {
-        Set<String> keys = new LinkedHashSet<>();
-        config.entrySet().forEach(e -> keys.add(e.getKey()));
-        return keys;
-    }
-
-    private static String closest(String key, Set<String> known) {
-        String best = null;
-        int bestDistance = 4;
-        for (String k : known) {
-            int d = editDistance(key, k);
-            if (d < bestDistance) {
-                bestDistance = d;
-                best = k;
-            }
-        }
-        return best;
-    }
-
-    private static int editDistance(String a, String b) {
-        int[] prev = new int[b.length() + 1];
-        int[] cur = new int[b.length() + 1];
-        for (int j = 0; j <= b.length(); j++) {
-            prev[j] = j;
-        }
-        for (int i = 1; i <= a.length(); i++) {
-            cur[0] = i;
-            for (int j = 1; j <= b.length(); j++) {
-                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
-                cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + cost);
-            }
-            int[] t = prev;
-            prev = cur;
-            cur = t;
-        }
-        return prev[b.length()];
     }
 
     private Settings build(Reader r, boolean portGiven) {
@@ -326,7 +276,7 @@ public final class SettingsLoader {
 
     /** Keys of the reference, for documentation and tests. */
     public static List<String> referenceKeys() {
-        List<String> keys = new ArrayList<>(keysOf(ConfigFactory.parseResources("reference.conf")));
+        List<String> keys = new ArrayList<>(UnknownKeys.keysOf(ConfigFactory.parseResources("reference.conf")));
         keys.sort(null);
         return keys;
     }

@@ -26,7 +26,7 @@ final class WireWordsTest {
         FileErrors errors = FileErrors.of(
                 Map.of(FileOp.CREATE, 2L, FileOp.WRITE, 1L, FileOp.DELETE, 0L, FileOp.VERIFY, 0L, FileOp.TAMPER, 3L),
                 Map.of(FileErrorCause.DEVICE, 1L, FileErrorCause.READ_ONLY, 0L, FileErrorCause.FULL, 2L));
-        WorkerStats.Files files = WorkerStats.Files.builder().created(100, 102_400).deleted(40, 25).verified(6).errors(errors)
+        FileStats files = FileStats.builder().created(100, 102_400).deleted(40, 25).verified(6).errors(errors)
                 .now(12, 60, true).latency(lat, 999).build();
         return new WorkerStats(7, files, new WorkerStats.Cpu(Map.of("int", 11L, "sha256", 4L), 5_000, Map.of("int", 1L)), 1L << 30,
                 Map.of(Stressor.CPU, 1L, Stressor.FILES, 0L, Stressor.MEMORY, 2L), 123_456_789,

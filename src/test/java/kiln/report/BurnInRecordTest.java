@@ -19,6 +19,7 @@ import java.util.Map;
 import kiln.config.Settings;
 import kiln.config.SettingsLoader;
 import kiln.link.LatencyBuckets;
+import kiln.link.FileStats;
 import kiln.link.WorkerStats;
 import kiln.sampler.Evidence;
 import kiln.supervisor.History;
@@ -39,7 +40,7 @@ final class BurnInRecordTest {
         long[] lat = new long[LatencyBuckets.COUNT];
         lat[3] = 900; // ≤ 100 µs
         lat[6] = 100; // ≤ 1 ms
-        WorkerStats w0 = new WorkerStats(9, WorkerStats.Files.builder().created(1000, 1000 * 1024).deleted(990, 0).verified(62)
+        WorkerStats w0 = new WorkerStats(9, FileStats.builder().created(1000, 1000 * 1024).deleted(990, 0).verified(62)
                 .now(0, 10, false).latency(lat, 150_000_000L).build(),
                 new WorkerStats.Cpu(Map.of("int", 50L, "float", 30L), 0), 1_263_807_688L * 180, Map.of(), 0);
         List<WorkerView> workers = List.of(new WorkerView(0, WorkerState.STOPPED, w0, 0, 0, null, 0, 0, "0"),
