@@ -250,4 +250,50 @@ final class CheckCommandTest {
         assertEquals(3, cl.execute("--dir", tmp.toString()));
         assertEquals("unknown: check failed: java.lang.OutOfMemoryError: Java heap space\n", out.toString());
     }
+
+    /**
+     * The review's attack as it was run: a second local account serves a "pass" status on the
+     * daemon's port (JDK's jwebserver, a static file); the fail on disk still stands.
+     */
+    @Test
+    void anotherAccountOnThePort_cannotClearAFailOnDisk() throws Exception {
+        Path jwebserver = Path.of("/usr/lib/jvm/temurin-25-jdk-amd64/bin/jwebserver");
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isExecutable(jwebserver), "no jwebserver here");
+        Path data = failedDir();
+        Path site = Files.createTempDirectory("kiln-impostor", PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
+        Process server = null;
+        try (kiln.testing.OtherUser other = kiln.testing.OtherUser.create()) {
+            Path v1 = site.resolve("api/v1");
+            Files.createDirectories(v1);
+            for (Path d : List.of(site.resolve("api"), v1)) {
+                Files.setPosixFilePermissions(d, PosixFilePermissions.fromString("rwxr-xr-x"));
+            }
+            Files.setPosixFilePermissions(Files.writeString(v1.resolve("status"), PASS), PosixFilePermissions.fromString("rw-r--r--"));
+            int port;
+            try (ServerSocket free = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+                port = free.getLocalPort();
+            }
+            server = new ProcessBuilder(other.as(jwebserver.toString(), "-b", "127.0.0.1", "-p", String.valueOf(port), "-d", site.toString()))
+                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            long until = System.nanoTime() + 20_000_000_000L;
+            boolean up = false;
+            while (!up && System.nanoTime() < until && server.isAlive()) {
+                try (java.net.Socket probe = new java.net.Socket(InetAddress.getLoopbackAddress(), port)) {
+                    up = true;
+                } catch (java.io.IOException e) {
+                    Thread.sleep(100);
+                }
+            }
+            org.junit.jupiter.api.Assumptions.assumeTrue(up, "the other account's server did not come up");
+            assertEquals(1, check("--url", "http://127.0.0.1:" + port, "--dir", data.toString()));
+            assertEquals("fail: cpu 3 failed fma 10/10 retests, run 2026-12-06T12:00Z\n", out.toString());
+        } finally {
+            if (server != null) {
+                server.destroyForcibly().waitFor();
+            }
+            try (var walk = Files.walk(site)) {
+                walk.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+            }
+        }
+    }
 }
