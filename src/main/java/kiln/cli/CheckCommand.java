@@ -64,7 +64,7 @@ final class CheckCommand implements Callable<Integer> {
     public Integer call() {
         try {
             return check();
-        } catch (Throwable t) { // NOPMD: an Error (out of memory) read as exit 1 would make node-problem-detector drain a healthy node
+        } catch (Throwable t) { // an Error (out of memory) read as exit 1 would make node-problem-detector drain a healthy node
             Check.Answer a = new Check.Answer(Check.UNKNOWN, "unknown: check failed: " + t);
             spec.commandLine().getOut().println(a.line());
             spec.commandLine().getOut().flush();
