@@ -179,10 +179,13 @@ final class KeptRuns implements AutoCloseable {
         if (history == null) {
             return;
         }
+        // the ledger first: if the report cannot be kept (the directory listing fails, EIO), the core's failures still are
+        List<kiln.fleet.CoreFailure> failures = CoreFailures.of(report, nextId(at), at);
+        ledger.record(failures);
         try {
             String id = history.save(at, sequence -> {
                 result.put(KeptReport.SEQUENCE, sequence);
-                recordCores(report, RunHistory.idOf(sequence, at), at, result);
+                describeCores(failures, result);
                 return kiln.report.JsonText.pretty(result); // the report's order and plain numbers, as kiln run --report writes it
             });
             result.put("id", id);
@@ -196,12 +199,20 @@ final class KeptRuns implements AutoCloseable {
     }
 
     /**
-     * Writes the run's core failures to the ledger before its report is kept, and says in the
-     * report which of its cores are recidivist (a reason of the verdict) and what the ledger holds.
+     * The id the run's report will be kept under (the ledger names the run by it); when the kept
+     * reports cannot be listed, sequence 0: still one id per run, by its end.
      */
-    private void recordCores(Report report, String id, Instant end, Map<String, Object> result) {
-        List<kiln.fleet.CoreFailure> failures = CoreFailures.of(report, id, end);
-        ledger.record(failures);
+    private String nextId(Instant end) {
+        try {
+            List<String> ids = history.ids();
+            return RunHistory.idOf(ids.isEmpty() ? 1 : RunHistory.sequenceOf(ids.get(ids.size() - 1)) + 1, end);
+        } catch (FsException | RuntimeException e) {
+            return RunHistory.idOf(0, end);
+        }
+    }
+
+    /** Says in the report which of the run's cores are recidivist (a reason of the verdict) and what the ledger holds. */
+    private void describeCores(List<kiln.fleet.CoreFailure> failures, Map<String, Object> result) {
         LedgerReading now = ledger.reading();
         List<String> reasons = new ArrayList<>();
         java.util.Set<String> failedHere = new java.util.HashSet<>();

@@ -7,6 +7,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
+import kiln.report.Cleanup;
 import kiln.report.Report;
 import kiln.sampler.HardwareSampler;
 import kiln.supervisor.Stress;
@@ -207,9 +208,9 @@ final class Run {
     }
 
     /** What the workers and the sweep could not remove (or could not look for): part of the verdict, in run and daemon alike. */
-    private static Report.Cleanup left(kiln.workspace.Workspace workspace) {
+    private static Cleanup left(kiln.workspace.Workspace workspace) {
         kiln.workspace.Workspace.Leftovers l = workspace.leftovers();
-        return new Report.Cleanup(l.files(), workspace.dir().toString(), l.shards(), l.uncounted());
+        return new Cleanup(l.files(), workspace.dir().toString(), l.shards(), l.uncounted());
     }
 
     /** Cores slower than their siblings, and a clock that dropped under load. */

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import kiln.config.Durations;
 import kiln.config.Settings;
+import kiln.report.Cleanup;
 import kiln.report.Console;
 import kiln.report.Report;
 import kiln.report.StatusDocument;
@@ -178,7 +179,7 @@ public final class RunSession {
             chatter.println("report: " + s.run().report());
         }
         out.flush();
-        Report.Cleanup left = report.findings().cleanup();
+        Cleanup left = report.findings().cleanup();
         if (left.files() > 0) {
             System.err.println("kiln: " + left.files() + " files kiln created are still in " + dir + " ("
                     + String.join(", ", left.shards().subList(0, Math.min(5, left.shards().size())))

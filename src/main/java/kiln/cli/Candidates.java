@@ -32,7 +32,7 @@ final class Candidates {
         }
     }
 
-    /** What --inject-fault can corrupt: each stressor, and the cross-core digest. */
+    /** What --inject-fault can corrupt: each stressor, the cross-core digest, and a cpu method for good (cpu:sticky). */
     static final class Faults implements Iterable<String> {
         @Override
         public Iterator<String> iterator() {
@@ -41,6 +41,7 @@ final class Candidates {
                 words.add(s.label());
             }
             words.add(kiln.link.FaultTarget.CrossCore.WORD);
+            words.add(new kiln.link.FaultTarget.StickyCpu(java.util.Optional.empty()).word());
             return words.iterator();
         }
     }

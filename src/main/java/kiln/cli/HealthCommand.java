@@ -95,14 +95,16 @@ final class HealthCommand implements Callable<Integer> {
         if (tokenFile != null || env.containsKey(ControlToken.ENV)) {
             return ControlToken.forClient(tokenFile, env);
         }
-        String host = url.getHost();
-        boolean loopback;
+        return loopback(url) ? ControlToken.forClient(null, env) : null;
+    }
+
+    /** Whether {@code url}'s host is a loopback address (a name that does not resolve is not). */
+    static boolean loopback(URI url) {
         try {
-            loopback = host != null && java.net.InetAddress.getByName(host).isLoopbackAddress();
+            return url.getHost() != null && java.net.InetAddress.getByName(url.getHost()).isLoopbackAddress();
         } catch (java.net.UnknownHostException e) {
-            loopback = false;
+            return false;
         }
-        return loopback ? ControlToken.forClient(null, env) : null;
     }
 
     /**

@@ -92,7 +92,8 @@ final class RunCommand implements Callable<Integer> {
     String profile;
 
     @Option(names = "--inject-fault", paramLabel = "STRESSOR", completionCandidates = Candidates.Faults.class,
-            description = "Corrupt one result of cpu, memory or files on purpose: the run must end with verdict fail, exit 1.")
+            description = "Corrupt one result of cpu, memory or files on purpose: the run must end with verdict fail, exit 1."
+                    + " cpu:METHOD names a cpu method; cpu[:METHOD]:sticky corrupts its every result from then on, as a bad core.")
     String injectFault;
 
     @Option(names = "--metrics-port", paramLabel = "P", description = "HTTP port for /metrics; 0 picks a free one (kiln.http.port).")

@@ -11,7 +11,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -53,7 +52,7 @@ public final class SettingsLoader {
             // ${?VAR} in a file reads the environment (e.g. a token in a container); nothing else does
             ConfigResolveOptions resolve = ConfigResolveOptions.defaults().setUseSystemEnvironment(true);
             user = user.resolveWith(user.withFallback(reference), resolve);
-            rejectUnknownKeys(user, reference);
+            UnknownKeys.reject(user, reference);
             merged = user.withFallback(profile(user, reference)).withFallback(reference).resolve(resolve);
         } catch (ConfigException e) {
             throw new SettingsException(String.valueOf(file), null, e.getMessage());
@@ -61,28 +60,30 @@ public final class SettingsLoader {
         return build(new Reader(merged), user.hasPath("kiln.http.port"));
     }
 
-    /** The preset named by kiln.run.profile (from flags, file or reference), re-rooted under kiln. */
-    /** "" (no fault) or a stressor's word. */
-
     /**
      * {@code kiln.run.inject-fault = "cpu:<method>"}: one fault in the named CPU method, which must be
-     * one the burners run; empty for any other value (checked against {@link #faultChoices()}).
+     * one the burners run; {@code "cpu:sticky"} or {@code "cpu:<method>:sticky"}: a fault that sticks
+     * to the method (to the next one to run, when unnamed), as a bad core's does. Empty for any value
+     * not of these forms (checked against {@link #faultChoices()}).
      */
     private static java.util.Optional<String> cpuMethodFault(Reader r, Settings.Cpu cpu) {
         String v = r.string("kiln.run.inject-fault").toLowerCase(java.util.Locale.ROOT);
         if (!v.startsWith(kiln.link.FaultTarget.CpuMethod.PREFIX)) {
             return java.util.Optional.empty();
         }
-        String word = v.substring(kiln.link.FaultTarget.CpuMethod.PREFIX.length());
-        if (kiln.stress.CpuMethod.parse(word).isEmpty()) {
+        java.util.Optional<kiln.link.FaultTarget> target = kiln.link.FaultTarget.parse(v);
+        java.util.Optional<String> word = target.flatMap(t -> t instanceof kiln.link.FaultTarget.CpuMethod m ? java.util.Optional.of(m.method())
+                : t instanceof kiln.link.FaultTarget.StickyCpu sticky ? sticky.method() : java.util.Optional.empty());
+        boolean anyMethod = target.filter(kiln.link.FaultTarget.StickyCpu.class::isInstance).isPresent() && word.isEmpty();
+        if (!anyMethod && word.flatMap(kiln.stress.CpuMethod::parse).isEmpty()) {
             java.util.List<String> words = kiln.stress.CpuMethod.values().stream().map(kiln.stress.CpuMethod::word).toList();
             throw new SettingsException("kiln.run.inject-fault", SettingsException.quoted(v),
-                    "expected cpu:<method> with a method of " + String.join(", ", words));
+                    "expected cpu:<method>, cpu:sticky or cpu:<method>:sticky with a method of " + String.join(", ", words));
         }
         if (!cpu.enabled()) {
             throw new SettingsException("kiln.run.inject-fault", SettingsException.quoted(v), "that stressor is not enabled");
         }
-        if (!cpu.method().equals(kiln.stress.CpuMethod.ALL) && !cpu.method().equals(word)) {
+        if (!anyMethod && !cpu.method().equals(kiln.stress.CpuMethod.ALL) && !cpu.method().equals(word.get())) {
             throw new SettingsException("kiln.run.inject-fault", SettingsException.quoted(v),
                     "that cpu method does not run (kiln.cpu.method = " + cpu.method() + ")");
         }
@@ -95,9 +96,11 @@ public final class SettingsLoader {
             choices.add(s.label());
         }
         choices.add(kiln.link.FaultTarget.CrossCore.WORD); // worker 0 reports wrong cross-core digests from then on
+        choices.add(new kiln.link.FaultTarget.StickyCpu(java.util.Optional.empty()).word()); // named for the message: cpuMethodFault reads it
         return choices;
     }
 
+    /** The preset named by kiln.run.profile (from flags, file or reference), re-rooted under kiln. */
     private static Config profile(Config user, Config reference) {
         Reader r = new Reader(user.withFallback(reference));
         Config profiles = reference.getConfig("kiln.profiles");
@@ -108,55 +111,6 @@ public final class SettingsLoader {
             return ConfigFactory.empty();
         }
         return profiles.getConfig(name).atPath("kiln");
-    }
-
-    private static void rejectUnknownKeys(Config user, Config reference) {
-        Set<String> known = new TreeSet<>();
-        reference.entrySet().forEach(e -> known.add(e.getKey()));
-        for (var entry : new TreeSet<>(keysOf(user))) {
-            if (!known.contains(entry)) {
-                String hint = closest(entry, known);
-                throw new SettingsException(entry, null, "unknown key" + (hint == null ? "" : " (did you mean " + hint + "?)"));
-            }
-        }
-    }
-
-    private static Set<String> keysOf(Config config) {
-        Set<String> keys = new LinkedHashSet<>();
-        config.entrySet().forEach(e -> keys.add(e.getKey()));
-        return keys;
-    }
-
-    private static String closest(String key, Set<String> known) {
-        String best = null;
-        int bestDistance = 4;
-        for (String k : known) {
-            int d = editDistance(key, k);
-            if (d < bestDistance) {
-                bestDistance = d;
-                best = k;
-            }
-        }
-        return best;
-    }
-
-    private static int editDistance(String a, String b) {
-        int[] prev = new int[b.length() + 1];
-        int[] cur = new int[b.length() + 1];
-        for (int j = 0; j <= b.length(); j++) {
-            prev[j] = j;
-        }
-        for (int i = 1; i <= a.length(); i++) {
-            cur[0] = i;
-            for (int j = 1; j <= b.length(); j++) {
-                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
-                cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + cost);
-            }
-            int[] t = prev;
-            prev = cur;
-            cur = t;
-        }
-        return prev[b.length()];
     }
 
     private Settings build(Reader r, boolean portGiven) {
@@ -322,7 +276,7 @@ public final class SettingsLoader {
 
     /** Keys of the reference, for documentation and tests. */
     public static List<String> referenceKeys() {
-        List<String> keys = new ArrayList<>(keysOf(ConfigFactory.parseResources("reference.conf")));
+        List<String> keys = new ArrayList<>(UnknownKeys.keysOf(ConfigFactory.parseResources("reference.conf")));
         keys.sort(null);
         return keys;
     }

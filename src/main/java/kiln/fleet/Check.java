@@ -54,9 +54,10 @@ public final class Check {
      * @param running      the verdict so far of a run in progress and its first reason, or null
      * @param recidivists  the recidivist cores
      * @param ledgerProblem why the ledger cannot be trusted whole, or null
+     * @param newestFailure the ledger's newest failure (a run's or a screen's), or null
      */
     public record Facts(String from, List<Run> runs, Function<String, Map<String, Object>> document, Running running,
-                        List<LedgerReading.Core> recidivists, String ledgerProblem) {
+                        List<LedgerReading.Core> recidivists, String ledgerProblem, CoreFailure newestFailure) {
     }
 
     /** A run in progress: its verdict so far and the first reason. */
@@ -87,6 +88,12 @@ public final class Check {
         if (conclusive != null && conclusive.verdict().equals("fail")) {
             return new Answer(PROBLEM, "fail: " + failure(f, conclusive) + (newestUnclear == null ? "" : "; later runs inconclusive"));
         }
+        CoreFailure lf = f.newestFailure();
+        if (lf != null && (conclusive == null || after(lf.at(), conclusive))) {
+            // a screen between runs (or a run whose report was lost) failed a core: no earlier pass vouches for it
+            return new Answer(PROBLEM, "fail: cpu " + lf.cpu() + " failed " + lf.method() + (lf.retest().equals("-") ? "" : " "
+                    + lf.retest() + " retests") + ", " + lf.run() + " " + MINUTE.format(lf.at()) + (lf.detail().injected() ? " (injected)" : ""));
+        }
         if (f.ledgerProblem() != null) {
             return new Answer(UNKNOWN, "unknown: core ledger damaged (" + f.ledgerProblem() + ")");
         }
@@ -105,6 +112,28 @@ public final class Check {
             return new Answer(OK, "pass: run " + when(conclusive) + " (" + f.from() + ")");
         }
         return new Answer(UNKNOWN, "unknown: verdict " + conclusive.verdict() + " of run " + when(conclusive));
+    }
+
+    /**
+     * The more severe of two answers (problem, then unknown or inconclusive, then ok); {@code first}
+     * on a tie. How the daemon's word and the disk's are joined: an answer from the port can add a
+     * problem, never clear one the kept reports show (anyone may listen there while the daemon is down).
+     */
+    public static Answer worse(Answer first, Answer second) {
+        return severity(second) > severity(first) ? second : first;
+    }
+
+    private static int severity(Answer a) {
+        return a.code() == PROBLEM ? 2 : a.code() == OK ? 0 : 1;
+    }
+
+    /** Whether {@code t} is after the run's end; an end that cannot be read is taken as before it. */
+    private static boolean after(Instant t, Run r) {
+        try {
+            return r.end() == null || t.isAfter(Instant.parse(r.end()));
+        } catch (java.time.DateTimeException e) {
+            return true;
+        }
     }
 
     /**

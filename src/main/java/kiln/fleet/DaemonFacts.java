@@ -1,7 +1,6 @@
 package kiln.fleet;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -28,6 +27,8 @@ public final class DaemonFacts {
     private final URI base;
     private final String token;
     private final Duration timeout;
+    /** One deadline for every exchange of this check (System.nanoTime): a peer that trickles its body cannot stretch it. */
+    private final long deadline;
 
     /** Why the daemon's answer cannot be used: it did not answer, or answered something kiln does not say. */
     public static final class NoAnswer extends Exception {
@@ -44,6 +45,7 @@ public final class DaemonFacts {
         this.base = URI.create(base.toString().replaceAll("/+$", "") + "/");
         this.token = token;
         this.timeout = timeout;
+        this.deadline = System.nanoTime() + timeout.toNanos();
     }
 
     /**
@@ -95,7 +97,7 @@ public final class DaemonFacts {
             @SuppressWarnings("unchecked")
             Map<String, Object> m = doc instanceof Map<?, ?> ? (Map<String, Object>) doc : null;
             return m;
-        }, running, recidivists, ledgerProblem);
+        }, running, recidivists, ledgerProblem, null);
     }
 
     /** A kept report by id, or null when it cannot be had. */
@@ -119,11 +121,8 @@ public final class DaemonFacts {
         if (token != null) {
             b.header("Authorization", "Bearer " + token);
         }
-        HttpResponse<InputStream> r = client.send(b.build(), HttpResponse.BodyHandlers.ofInputStream());
-        byte[] body;
-        try (InputStream in = r.body()) {
-            body = in.readNBytes(MAX_BODY + 1);
-        }
+        HttpResponse<byte[]> r = exchange(b.build());
+        byte[] body = r.body();
         if (optional && (r.statusCode() == 404 || r.statusCode() == 503)) {
             return null;
         }
@@ -134,6 +133,78 @@ public final class DaemonFacts {
             throw new NoAnswer("GET /" + path + ": larger than " + MAX_BODY + " bytes");
         }
         return parse(new String(body, StandardCharsets.UTF_8), "GET /" + path);
+    }
+
+    /**
+     * One request and its whole body, within what is left of the deadline: the client's own
+     * timeout covers only the headers.
+     */
+    private HttpResponse<byte[]> exchange(HttpRequest request) throws IOException, InterruptedException {
+        long left = deadline - System.nanoTime();
+        String late = "no answer within " + kiln.config.Durations.format(timeout);
+        if (left <= 0) {
+            throw new java.net.http.HttpTimeoutException(late);
+        }
+        java.util.concurrent.CompletableFuture<HttpResponse<byte[]>> f = client.sendAsync(request, i -> new CappedBody(MAX_BODY + 1));
+        try {
+            return f.get(left, java.util.concurrent.TimeUnit.NANOSECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            f.cancel(true);
+            throw new java.net.http.HttpTimeoutException(late);
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
+        } catch (InterruptedException e) {
+            f.cancel(true);
+            throw e;
+        }
+    }
+
+    /** A body read into memory up to {@code cap} bytes; the rest is not asked for (the caller refuses a body that long). */
+    private static final class CappedBody implements HttpResponse.BodySubscriber<byte[]> {
+        private final java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        private final java.util.concurrent.CompletableFuture<byte[]> done = new java.util.concurrent.CompletableFuture<>();
+        private final int cap;
+        private java.util.concurrent.Flow.Subscription subscription;
+
+        CappedBody(int cap) {
+            this.cap = cap;
+        }
+
+        @Override
+        public java.util.concurrent.CompletionStage<byte[]> getBody() {
+            return done;
+        }
+
+        @Override
+        public void onSubscribe(java.util.concurrent.Flow.Subscription s) {
+            subscription = s;
+            s.request(1);
+        }
+
+        @Override
+        public void onNext(List<java.nio.ByteBuffer> items) {
+            for (java.nio.ByteBuffer b : items) {
+                byte[] chunk = new byte[Math.min(b.remaining(), cap - bytes.size())];
+                b.get(chunk);
+                bytes.write(chunk, 0, chunk.length);
+            }
+            if (bytes.size() >= cap) {
+                subscription.cancel();
+                done.complete(bytes.toByteArray());
+            } else {
+                subscription.request(1);
+            }
+        }
+
+        @Override
+        public void onError(Throwable t) {
+            done.completeExceptionally(t);
+        }
+
+        @Override
+        public void onComplete() {
+            done.complete(bytes.toByteArray());
+        }
     }
 
     /** A JSON object read as untrusted text. */

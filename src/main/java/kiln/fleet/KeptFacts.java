@@ -52,12 +52,14 @@ public final class KeptFacts {
             }
             List<LedgerReading.Core> recidivists = List.of();
             String ledgerProblem = null;
+            CoreFailure newest = null;
             boolean ledgerThere = false;
             try {
                 LedgerReading reading = CoreLedger.read(history.ledger());
                 ledgerThere = !reading.failures().isEmpty() || reading.damagedCount() > 0;
                 recidivists = reading.recidivists();
                 ledgerProblem = reading.damage();
+                newest = reading.failures().stream().max(java.util.Comparator.comparing(CoreFailure::at)).orElse(null);
             } catch (FsException e) {
                 ledgerThere = true;
                 ledgerProblem = e.getMessage();
@@ -65,7 +67,7 @@ public final class KeptFacts {
             if (runs.isEmpty() && !ledgerThere) {
                 return Optional.empty();
             }
-            return Optional.of(new Check.Facts(from, runs, documents::get, null, recidivists, ledgerProblem));
+            return Optional.of(new Check.Facts(from, runs, documents::get, null, recidivists, ledgerProblem, newest));
         }
     }
 }

@@ -16,7 +16,7 @@ final class StatsFrame {
 
     /** The stats as their frame. */
     static Frame write(WorkerStats s) {
-        WorkerStats.Files files = s.files();
+        FileStats files = s.files();
         WorkerStats.Cpu cpu = s.cpu();
         Frame.Builder b = Frame.of(WorkerStats.TYPE)
                 .put("seq", s.seq()).put("files_created", files.created()).put("files_deleted", files.deleted())
@@ -79,10 +79,10 @@ final class StatsFrame {
                 patterns.put(k.substring(4).replace('_', '-'), nonNegative(k, e.getValue()));
             }
         }
-        WorkerStats.Files files = new WorkerStats.Files(new WorkerStats.Files.Counts(count(f, "files_created"), count(f, "files_deleted"), count(f, "file_bytes"),
+        FileStats files = new FileStats(new FileStats.Counts(count(f, "files_created"), count(f, "files_deleted"), count(f, "file_bytes"),
                 count(f, "files_verified"), count(f, "floor_deleted")), FileErrors.read(errors),
-                new WorkerStats.Files.Now(count(f, "in_flight"), count(f, "files_kept"), f.getLong("paused", 0) == 1),
-                new WorkerStats.Files.Latency(lat, count(f, "lat_sum_ns")));
+                new FileStats.Now(count(f, "in_flight"), count(f, "files_kept"), f.getLong("paused", 0) == 1),
+                new FileStats.Latency(lat, count(f, "lat_sum_ns")));
         return new WorkerStats(count(f, "seq"), files, new WorkerStats.Cpu(cpuOps, count(f, "cpu_busy_ns"), cpuVerify), count(f, "mem_bytes"),
                 verify, count(f, "proc_cpu_ns"), patterns);
     }

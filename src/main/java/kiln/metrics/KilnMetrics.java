@@ -8,10 +8,7 @@ import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.prometheus.metrics.instrumentation.jvm.ProcessMetrics;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
-import java.util.function.ToDoubleFunction;
 import kiln.link.WorkerStats;
 import kiln.sampler.HardwareSampler;
 import kiln.sampler.HostSample;
@@ -29,13 +26,13 @@ public final class KilnMetrics {
 
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final Work work;
-    private final HardwareSampler sampler;
-    private final Set<String> diskMeters = new HashSet<>();
     private final VerdictMeters verdictMeters;
     /** Held: the verdict meters' function counters keep only a weak reference to it. */
     private final ScrapeSnapshot snapshot;
     /** Held: function meters keep only a weak reference to their state object. */
     private final EvidenceMeters evidenceMeters;
+    /** Held: the host gauges keep only a weak reference to it. */
+    private final HostMeters hostMeters;
 
     public KilnMetrics(Work work, HardwareSampler sampler, String version) {
         this(work, sampler, version, kiln.util.Ticker.SYSTEM);
@@ -45,11 +42,10 @@ public final class KilnMetrics {
     public KilnMetrics(Work work, HardwareSampler sampler, String version, kiln.util.Ticker ticker) {
         this.snapshot = new ScrapeSnapshot(work, ticker);
         this.work = work;
-        this.sampler = sampler;
         registerWorkMeters();
         verdictMeters = new VerdictMeters(registry, work, kiln.sampler.HostFacts.read(), List.of(STRESSORS), snapshot);
         registerWorkerMeters();
-        registerHostMeters();
+        hostMeters = new HostMeters(registry, sampler);
         evidenceMeters = new EvidenceMeters(registry, kiln.sampler.Evidence::read, ScrapeSnapshot.MAX_AGE_NANOS * 10);
         Gauge.builder("kiln.build.info", () -> 1).tag("version", version)
                 .description("Always 1; the version label says which kiln runs").register(registry);
@@ -74,11 +70,7 @@ public final class KilnMetrics {
     /** Registers meters for workers and disks that appear later; called on every sample (and workers' on every scrape). */
     void onSample(HostSample sample) {
         registerWorkerMeters();
-        for (HostSample.Disk d : sample.disks()) {
-            if (diskMeters.add(d.name())) {
-                registerDisk(d.name());
-            }
-        }
+        hostMeters.onSample(sample);
     }
 
     private WorkerStats totals() {
@@ -137,8 +129,10 @@ public final class KilnMetrics {
         }
         for (kiln.link.Stressor stressor : kiln.link.Stressor.values()) {
             String target = stressor.label();
-            Gauge.builder("kiln.fault.injected", this, m -> target.equals(m.injectedFault()) ? 1 : 0).tag("target", target)
-                    .description("1 when the current or last run was started with --inject-fault for this stressor: a fail it"
+            Gauge.builder("kiln.fault.injected", this, m -> kiln.link.FaultTarget.parse(m.injectedFault())
+                            .filter(t -> t.stressor() == stressor).isPresent() ? 1 : 0).tag("target", target)
+                    .description("1 when the current or last run was started with --inject-fault for this stressor or a part of it"
+                            + " (cpu:fma, cpu:sticky, cross-core): a fail it"
                             + " shows is kiln proving its checks, not the hardware failing")
                     .register(registry);
         }
@@ -189,77 +183,6 @@ public final class KilnMetrics {
         FunctionCounter.builder("kiln.link.malformed.frames", this,
                         m -> m.work.malformedFrames())
                 .description("Lines from workers skipped as malformed").register(registry);
-    }
-
-    private double host(ToDoubleFunction<HostSample> f) {
-        HostSample s = sampler.latest();
-        return s == null ? Double.NaN : f.applyAsDouble(s);
-    }
-
-    private void registerHostMeters() {
-        Gauge.builder("kiln.host.cpus.load.ratio", this, m -> m.host(h -> h.cpu().load()))
-                .description("Busy share of all CPUs together, 0-1").register(registry);
-        int cpus = sampler.logicalCpus();
-        for (int i = 0; i < cpus; i++) {
-            int c = i;
-            Gauge.builder("kiln.host.cpu.load.ratio", this,
-                    m -> m.host(s -> c < s.cpu().coreLoad().size() ? s.cpu().coreLoad().get(c) : Double.NaN))
-                    .tag("cpu", Integer.toString(c)).description("Busy share of one logical CPU, 0-1").register(registry);
-        }
-        HostSample first = sampler.latest();
-        if (first != null && !first.cpu().coreFrequencyHz().isEmpty()) {
-            for (int i = 0; i < first.cpu().coreFrequencyHz().size(); i++) {
-                int c = i;
-                Gauge.builder("kiln.host.cpu.frequency", this,
-                                m -> m.host(s -> c < s.cpu().coreFrequencyHz().size()
-                                        ? s.cpu().coreFrequencyHz().get(c) : Double.NaN))
-                        .baseUnit("hertz").tag("cpu", Integer.toString(c)).description("Current clock of a CPU").register(registry);
-            }
-        }
-        Gauge.builder("kiln.host.load1", this, m -> m.host(h -> h.loadAverage().one()))
-                .description("1-minute load average").register(registry);
-        Gauge.builder("kiln.host.load5", this, m -> m.host(h -> h.loadAverage().five()))
-                .description("5-minute load average").register(registry);
-        Gauge.builder("kiln.host.load15", this, m -> m.host(h -> h.loadAverage().fifteen()))
-                .description("15-minute load average").register(registry);
-        Gauge.builder("kiln.host.memory.used", this, m -> m.host(h -> h.memory().usedBytes())).baseUnit("bytes")
-                .description("Physical memory not available to new work").register(registry);
-        Gauge.builder("kiln.host.memory.total", this, m -> m.host(h -> h.memory().totalBytes())).baseUnit("bytes")
-                .description("Physical memory").register(registry);
-        Gauge.builder("kiln.host.swap.used", this, m -> m.host(h -> h.memory().swapUsedBytes())).baseUnit("bytes")
-                .description("Swap in use").register(registry);
-        if (first != null && !Double.isNaN(first.cpu().temperatureC())) {
-            Gauge.builder("kiln.host.cpu.temperature", this, m -> m.host(h -> h.cpu().temperatureC())).baseUnit("celsius")
-                    .description("CPU temperature").register(registry);
-        }
-        Gauge.builder("kiln.host.fs.free", this, m -> m.host(s -> s.fs().freeBytes() < 0 ? Double.NaN : s.fs().freeBytes()))
-                .baseUnit("bytes").tag("mountpoint", sampler.mount())
-                .description("Usable space of the file system kiln writes to").register(registry);
-        Gauge.builder("kiln.host.fs.free.inodes", this, m -> m.host(s -> s.fs().freeInodes() < 0 ? Double.NaN : s.fs().freeInodes()))
-                .tag("mountpoint", sampler.mount())
-                .description("Free inodes of the file system kiln writes to (absent where it counts none: btrfs, tmpfs with nr_inodes=0)")
-                .register(registry);
-        if (first != null) {
-            first.disks().forEach(d -> {
-                diskMeters.add(d.name());
-                registerDisk(d.name());
-            });
-        }
-    }
-
-    private void registerDisk(String name) {
-        FunctionCounter.builder("kiln.host.disk.read", this, m -> m.disk(name, HostSample.Disk::readBytes)).baseUnit("bytes")
-                .tag("device", name).description("Bytes read from a disk since boot").register(registry);
-        FunctionCounter.builder("kiln.host.disk.write", this, m -> m.disk(name, HostSample.Disk::writeBytes)).baseUnit("bytes")
-                .tag("device", name).description("Bytes written to a disk since boot").register(registry);
-    }
-
-    private double disk(String name, ToDoubleFunction<HostSample.Disk> f) {
-        HostSample s = sampler.latest();
-        if (s == null) {
-            return 0;
-        }
-        return s.disks().stream().filter(d -> d.name().equals(name)).findFirst().map(f::applyAsDouble).orElse(0.0);
     }
 
     public MeterRegistry registry() {

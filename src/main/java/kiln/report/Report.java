@@ -9,6 +9,7 @@ import java.util.Map;
 import kiln.config.Settings;
 import kiln.link.LatencyBuckets;
 import kiln.link.Stressor;
+import kiln.link.FileStats;
 import kiln.link.WorkerStats;
 import kiln.supervisor.Stress;
 import kiln.supervisor.WorkerView;
@@ -100,45 +101,6 @@ public record Report(Settings settings, List<WorkerView> workers, WorkerStats to
         }
     }
 
-    /**
-     * What a run left in its directory once its workers stopped and the sweep ran: files kiln
-     * made and could not remove, and places it could not even look into (a dying disk).
-     *
-     * @param files     kiln's files still there
-     * @param dir       the run's directory
-     * @param shards    where they are, relative to {@code dir} ({@code w0/d000001})
-     * @param uncounted why some places could not be looked into, or empty when every one was
-     */
-    public record Cleanup(long files, String dir, List<String> shards, String uncounted) {
-        /** Nothing left. */
-        public static final Cleanup CLEAN = new Cleanup(0, "", List.of(), "");
-
-        public Cleanup {
-            shards = shards.stream().sorted().toList();
-            uncounted = uncounted == null ? "" : uncounted;
-        }
-
-        /** Whether everything kiln made is known to be gone. */
-        public boolean clean() {
-            return files == 0 && uncounted.isEmpty();
-        }
-
-        /** The verdict's reason, or empty when {@link #clean}: "40,000 files left in /data (w0/d000018, …): …". */
-        String reason() {
-            if (clean()) {
-                return "";
-            }
-            if (files == 0) {
-                return "kiln could not tell whether it removed its files from " + dir + ": " + uncounted
-                        + "; the next kiln on this directory sweeps what is left";
-            }
-            return String.format(java.util.Locale.ROOT, "%,d %s left in %s (%s%s): they could not be removed (see the log); the next kiln"
-                    + " on this directory sweeps them%s", files, files == 1 ? "file" : "files", dir,
-                    String.join(", ", shards.subList(0, Math.min(5, shards.size()))), shards.size() > 5 ? ", …" : "",
-                    uncounted.isEmpty() ? "" : "; more may be where kiln could not look: " + uncounted);
-        }
-    }
-
     /** What {@code stress} did; call after it stopped. */
     public static Report of(Stress stress, Duration elapsed, double measuredCpuLoad, Findings findings) {
         return new Report(stress.settings(), stress.pool().workers(), stress.pool().totals(), elapsed,
@@ -177,7 +139,7 @@ public record Report(Settings settings, List<WorkerView> workers, WorkerStats to
         return totals.files().errors().get(kiln.link.FileErrorCause.READ_ONLY);
     }
 
-    /** File operations that failed for no reason the run can explain: see {@link WorkerStats.Files#unexplainedErrors}. */
+    /** File operations that failed for no reason the run can explain: see {@link FileStats#unexplainedErrors}. */
     public long unexplainedErrors() {
         return totals.files().unexplainedErrors();
     }
@@ -192,48 +154,17 @@ public record Report(Settings settings, List<WorkerView> workers, WorkerStats to
         return workers.stream().mapToLong(WorkerView::hungAtStart).sum();
     }
 
-    private static String times(long n) {
-        return n == 1 ? "once" : n == 2 ? "twice" : n + " times";
-    }
-
     /**
      * Workers that did not hold up: "w1 stalled twice", "w2 hung at start once (…)", "w3 failed". A core that stops answering
      * or crash-loops during burn-in is what burn-in exists to see.
      */
-    public java.util.List<String> unhealthyWorkers() {
-        java.util.List<String> out = new java.util.ArrayList<>();
-        for (WorkerView w : workers) {
-            if (w.state() == kiln.supervisor.WorkerState.FAILED) {
-                out.add("w" + w.id() + " failed (crash loop)");
-                continue;
-            }
-            List<String> what = new java.util.ArrayList<>();
-            if (w.hungAtStart() > 0) {
-                what.add("hung at start " + times(w.hungAtStart()) + " (never reported in: killed and restarted)");
-            }
-            if (w.stalls() > 0) {
-                what.add("stalled " + times(w.stalls()));
-            }
-            if (!what.isEmpty()) {
-                out.add("w" + w.id() + " " + String.join(" and ", what));
-            }
-        }
-        return out;
+    public List<String> unhealthyWorkers() {
+        return WorkerHealth.unhealthy(workers);
     }
 
-    /**
-     * Workers the host starved of CPU (runnable, waiting: other load or steal), which the verdict does
-     * not hold against the machine: "w1 starved of CPU by the host once". Said, so that a run whose
-     * only blemish this is reads as what it is.
-     */
-    public java.util.List<String> starvedWorkers() {
-        java.util.List<String> out = new java.util.ArrayList<>();
-        for (WorkerView w : workers) {
-            if (w.starved() > 0) {
-                out.add("w" + w.id() + " starved of CPU by the host " + times(w.starved()));
-            }
-        }
-        return out;
+    /** Workers the host starved of CPU, which the verdict does not hold against the machine: see {@link WorkerHealth#starved}. */
+    public List<String> starvedWorkers() {
+        return WorkerHealth.starved(workers);
     }
 
     /** The verdict and its reasons: see {@link Verdict}. */

@@ -76,7 +76,7 @@ public final class ReportJson {
         files.put("device_errors", r.deviceFaults());
         files.put("read_only_errors", r.readOnlyFailures());
         files.put("unexplained_errors", r.unexplainedErrors());
-        Report.Cleanup left = r.findings().cleanup();
+        Cleanup left = r.findings().cleanup();
         files.put("left", left.files());
         if (!left.uncounted().isEmpty()) {
             files.put("left_uncounted", left.uncounted());

@@ -136,8 +136,12 @@ final class Tested {
 
     /** What a fault injected on purpose says wherever the verdict is shown. */
     static String injectedNote(String target) {
-        return "a fault was INJECTED on purpose (--inject-fault " + target + "): one " + target
-                + " result was corrupted by kiln to show its detection works; this is not a hardware failure";
+        String what = kiln.link.FaultTarget.parse(target).filter(t -> t instanceof kiln.link.FaultTarget.StickyCpu)
+                .map(t -> "every result of " + ((kiln.link.FaultTarget.StickyCpu) t).method().map(m -> "cpu:" + m)
+                        .orElse("the next cpu method to run") + " on worker 0 from then on (as a bad core's) was")
+                .orElse("one " + target + " result was");
+        return "a fault was INJECTED on purpose (--inject-fault " + target + "): " + what
+                + " corrupted by kiln to show its detection works; this is not a hardware failure";
     }
 
     /** The file system under a directory: its device and type, from {@code /proc/self/mountinfo}. */

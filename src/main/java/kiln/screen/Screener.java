@@ -4,7 +4,6 @@ import kiln.link.Outcome;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 import kiln.config.Settings;
 import kiln.report.Verdict;
@@ -41,7 +40,7 @@ public final class Screener implements AutoCloseable {
     /** A CPU quota below a screen's cores, said at start and in the status; null when none. */
     volatile String quotaWarning;
     private final Object lock = new Object();
-    private final List<Consumer<ScreenResult>> listeners = new CopyOnWriteArrayList<>();
+    private final ScreenResults results = new ScreenResults();
     private Thread thread;
     private boolean closed;
     private boolean runActive;
@@ -107,7 +106,7 @@ public final class Screener implements AutoCloseable {
 
     /** Called with every screen's result, on the screening thread (the per-core failure ledger's hook). */
     public void onResult(Consumer<ScreenResult> listener) {
-        listeners.add(listener);
+        results.onResult(listener);
     }
 
     /** Starts screening (when enabled). */
@@ -187,19 +186,7 @@ public final class Screener implements AutoCloseable {
             lock.notifyAll();
         }
         store.save(kept);
-        String verdict = r.verdict().outcome().label();
-        if (r.verdict().outcome() == Outcome.FAIL) {
-            LOG.error("SCREEN FAILED on cpu {}: {}", cores, String.join("; ", r.verdict().reasons()));
-        } else {
-            LOG.info("screened cpu {}: {}{}", cores, verdict, r.verdict().reasons().isEmpty() ? "" : " (" + String.join("; ", r.verdict().reasons()) + ")");
-        }
-        for (Consumer<ScreenResult> l : listeners) {
-            try {
-                l.accept(r);
-            } catch (RuntimeException e) {
-                LOG.error("a screen listener failed: {}", e.toString(), e);
-            }
-        }
+        results.announce(cores, r);
     }
 
     /** Why the screen in progress must stop now, or null. */

@@ -1,5 +1,6 @@
 package kiln.stress;
 
+import kiln.stress.cpu.InjectedFault;
 import kiln.stress.cpu.Replay;
 import kiln.stress.cpu.Retester;
 import kiln.util.Ticker;
@@ -11,7 +12,6 @@ import java.util.TreeMap;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,10 +28,6 @@ public final class CpuBurner implements AutoCloseable {
     private static final int PERIODS_PER_METHOD = 10;
     /** The cpus this process may run on (one when pinned with taskset), as Linux lists them. */
     static final String ALLOWED_CPUS = Replay.allowedCpus();
-    /** The element a deliberate fault flips in: lane 2 of the second accumulator for fma. */
-    static final int FAULT_ELEMENT = 6;
-    /** The bit it flips, as a bad core would. */
-    static final int FAULT_BIT = 17;
 
     private final int workerId;
     private final List<CpuMethod> methods;
@@ -43,9 +39,7 @@ public final class CpuBurner implements AutoCloseable {
     private final Mismatches mismatches = new Mismatches();
     private final Retester retester;
     private final LongAdder busy = new LongAdder();
-    /** A fault asked for: the method's word, or {@link #ANY_METHOD}; null when none is pending. */
-    private final AtomicReference<String> injectFault = new AtomicReference<>();
-    private static final String ANY_METHOD = "";
+    private final InjectedFault injected = new InjectedFault();
     private final AtomicBoolean injectCrossCoreFault = new AtomicBoolean();
     /** Completed cross-core batches ({batch, digest}) not yet sent to the supervisor. */
     private final ArrayBlockingQueue<long[]> digests = new ArrayBlockingQueue<>(64);
@@ -68,7 +62,7 @@ public final class CpuBurner implements AutoCloseable {
             ops.put(m, new LongAdder());
             verifyByMethod.put(m, new LongAdder());
         }
-        this.retester = new Retester(workerId, ALLOWED_CPUS, mismatches);
+        this.retester = new Retester(workerId, ALLOWED_CPUS, mismatches, injected);
         for (int i = 0; i < threadCount; i++) {
             DutyCycle cycle = new DutyCycle(load, ticker);
             cycles.add(cycle);
@@ -165,22 +159,22 @@ public final class CpuBurner implements AutoCloseable {
         long seed = lane.seeds[lane.seedIndex];
         long[] expected = lane.expected[lane.seedIndex];
         lane.work.run(seed, lane.out);
-        String fault = injectFault.get();
-        if (fault != null && (fault.equals(ANY_METHOD) || fault.equals(m.word())) && injectFault.compareAndSet(fault, null)) {
-            lane.out[FAULT_ELEMENT % lane.out.length] ^= 1L << FAULT_BIT; // a deliberate single-bit error in one lane
-        }
+        injected.onResult(m, lane.out);
         lane.counter.increment();
         int element = CpuMethod.firstDifference(expected, lane.out);
         if (element >= 0) {
             verifyErrors.increment();
             verifyByMethod.get(m).increment();
             long mask = expected[element] ^ lane.out[element];
+            boolean detailed = retester.submit(new Retester.Failure(m, seed, element, expected[element], lane.out[element],
+                    CpuMethod.differences(expected, lane.out), System.currentTimeMillis(), Retester.clock(ALLOWED_CPUS)));
+            if (!detailed) {
+                return; // counted; the retester said once why it takes no more
+            }
             LOG.error("w{}: CPU VERIFICATION ERROR on cpu {}: method {} seed {} element {} lane {} computed {} but the answer is {}"
                             + " (mask {}, thread {}); retesting", workerId, ALLOWED_CPUS, m.word(), Long.toHexString(seed), element,
                     element % m.lanes(), Long.toHexString(lane.out[element]), Long.toHexString(expected[element]),
                     Long.toHexString(mask), Thread.currentThread().getName());
-            retester.submit(new Retester.Failure(m, seed, element, expected[element], lane.out[element],
-                    CpuMethod.differences(expected, lane.out), System.currentTimeMillis(), Retester.clock(ALLOWED_CPUS)));
         }
     }
 
@@ -191,7 +185,21 @@ public final class CpuBurner implements AutoCloseable {
 
     /** Makes the next result of whichever method runs wrong once, to prove that errors are caught and reported. */
     public void injectFault() {
-        injectFault.set(ANY_METHOD);
+        injected.once(java.util.Optional.empty());
+    }
+
+    /**
+     * Makes every result of {@code method} wrong from now on (of the method of the next result,
+     * when empty), in this process only, as a bad core would: see {@link InjectedFault}.
+     *
+     * @return false when this burner does not run that method
+     */
+    public boolean injectStickyFault(java.util.Optional<CpuMethod> method) {
+        if (method.isPresent() && !ops.containsKey(method.get())) {
+            return false;
+        }
+        injected.stick(method);
+        return true;
     }
 
     /**
@@ -203,7 +211,7 @@ public final class CpuBurner implements AutoCloseable {
         if (!ops.containsKey(method)) {
             return false;
         }
-        injectFault.set(method.word());
+        injected.once(java.util.Optional.of(method));
         return true;
     }
 

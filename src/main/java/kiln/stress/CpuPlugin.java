@@ -57,6 +57,15 @@ final class CpuPlugin implements StressorPlugin {
                     .filter(burner::injectFault)
                     .map(m -> "the " + m.word() + " cpu method");
         }
+        if (target instanceof kiln.link.FaultTarget.StickyCpu sticky) {
+            if (sticky.method().isEmpty()) {
+                burner.injectStickyFault(Optional.empty());
+                return Optional.of("every result of the next cpu method to run, from now on (sticky)");
+            }
+            return CpuMethod.parse(sticky.method().get())
+                    .filter(m -> burner.injectStickyFault(Optional.of(m)))
+                    .map(m -> "every result of the " + m.word() + " cpu method, from now on (sticky)");
+        }
         return Optional.empty();
     }
 

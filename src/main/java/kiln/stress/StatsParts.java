@@ -3,6 +3,7 @@ package kiln.stress;
 import java.util.EnumMap;
 import java.util.Map;
 import kiln.link.Stressor;
+import kiln.link.FileStats;
 import kiln.link.WorkerStats;
 
 /**
@@ -11,7 +12,7 @@ import kiln.link.WorkerStats;
  */
 public final class StatsParts {
     private final long tamperedAtStart;
-    private WorkerStats.Files files;
+    private FileStats files;
     private WorkerStats.Cpu cpu = WorkerStats.Cpu.NONE;
     private long memoryBytes;
     private Map<String, Long> memoryPatterns = Map.of();
@@ -27,7 +28,7 @@ public final class StatsParts {
         return tamperedAtStart;
     }
 
-    public void files(WorkerStats.Files part) {
+    public void files(FileStats part) {
         files = part;
     }
 
@@ -46,9 +47,9 @@ public final class StatsParts {
     }
 
     public WorkerStats build(long seq, long processCpuNanos) {
-        WorkerStats.Files f = files != null ? files
-                : tamperedAtStart > 0 ? WorkerStats.Files.builder().error(kiln.link.FileOp.TAMPER, tamperedAtStart).build()
-                : WorkerStats.Files.NONE;
+        FileStats f = files != null ? files
+                : tamperedAtStart > 0 ? FileStats.builder().error(kiln.link.FileOp.TAMPER, tamperedAtStart).build()
+                : FileStats.NONE;
         return new WorkerStats(seq, f, cpu, memoryBytes, verifyErrors, processCpuNanos, memoryPatterns);
     }
 }

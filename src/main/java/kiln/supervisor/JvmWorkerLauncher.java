@@ -1,18 +1,13 @@
 package kiln.supervisor;
 
-import java.io.BufferedReader;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-import kiln.config.Durations;
-import kiln.util.Threads;
 import kiln.workspace.ClassDataCache;
 import kiln.workspace.WorkerClassPath;
 import org.slf4j.Logger;
@@ -35,8 +30,6 @@ public final class JvmWorkerLauncher implements WorkerLauncher {
      * JDK 17 and 25 (src/bench/startup-memory.sh); the bound leaves room.
      */
     public static final long NON_HEAP_BYTES = 64L << 20;
-    /** How long the AOT cache's assembly may take: about a second here, once per JDK and kiln build. */
-    static final Duration ASSEMBLY_LIMIT = Duration.ofSeconds(60);
     private static final Logger LOG = LoggerFactory.getLogger(JvmWorkerLauncher.class);
 
     private final long heapBytes;
@@ -262,7 +255,7 @@ public final class JvmWorkerLauncher implements WorkerLauncher {
         classData.runEnded(written);
     }
 
-    /** Runs the AOT cache's assembly within {@link #ASSEMBLY_LIMIT}; whether it finished cleanly (said in the log if not). */
+    /** Assembles the AOT cache in a JVM with the workers' own flags; whether it finished cleanly. */
     private boolean assemble(List<String> options) {
         List<String> cmd = new ArrayList<>();
         cmd.add(javaBinary());
@@ -271,49 +264,6 @@ public final class JvmWorkerLauncher implements WorkerLauncher {
         cmd.addAll(options);
         cmd.add("-cp");
         cmd.add(WorkerClassPath.get());
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectInput(ProcessBuilder.Redirect.PIPE);
-        pb.environment().putIfAbsent("MALLOC_ARENA_MAX", "2");
-        LineTail said = new LineTail(8);
-        Process p = null;
-        try {
-            p = pb.start();
-            p.getOutputStream().close();
-            BufferedReader out = p.inputReader();
-            Thread reader = Threads.daemon("kiln-aot-assembly", () -> {
-                try {
-                    for (String line = out.readLine(); line != null; line = out.readLine()) {
-                        said.add(line);
-                    }
-                } catch (IOException e) {
-                    // the process ended: what it said so far is kept
-                }
-            });
-            reader.start();
-            if (!p.waitFor(ASSEMBLY_LIMIT.toMillis(), TimeUnit.MILLISECONDS)) {
-                LOG.warn("worker AOT cache: not assembled within {}; the next run records again", Durations.format(ASSEMBLY_LIMIT));
-                return false;
-            }
-            reader.join(1000);
-            if (p.exitValue() != 0) {
-                LOG.warn("worker AOT cache: assembly failed (exit status {}): {}", p.exitValue(), String.join(" | ", said.lines()));
-                return false;
-            }
-            return true;
-        } catch (IOException e) {
-            LOG.warn("worker AOT cache: cannot start its assembly: {}", e.getMessage());
-            return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        } finally {
-            if (p != null && p.isAlive()) {
-                p.destroyForcibly(); // never left behind
-                try {
-                    p.waitFor(5, TimeUnit.SECONDS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }
-        }
+        return AotAssembly.run(cmd);
     }
 }

@@ -13,6 +13,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
+import kiln.link.FileStats;
 import kiln.link.Message;
 import kiln.link.WorkerSpec;
 import kiln.link.WorkerStats;
@@ -122,7 +123,7 @@ public final class WorkerPool implements AutoCloseable {
             kept += t.files().kept();
             paused |= t.files().paused();
         }
-        WorkerStats.Files.Builder files = sum.files().toBuilder().now(inFlight, kept, paused);
+        FileStats.Builder files = sum.files().toBuilder().now(inFlight, kept, paused);
         Workspace ws = workspace;
         if (ws != null && ws.tampered() > 0) {
             files.error(kiln.link.FileOp.TAMPER, ws.tampered());

@@ -85,7 +85,7 @@ final class JarMatch {
             for (Enumeration<? extends ZipEntry> e = f.entries(); e.hasMoreElements(); ) {
                 String name = e.nextElement().getName();
                 if (name.endsWith(".class") && packages.contains(packageOf(name)) && l.getEntry(name) == null
-                        && !name.startsWith(SUPERVISOR_ONLY)) {
+                        && SUPERVISOR_ONLY.stream().noneMatch(name::startsWith)) {
                     // a versioned class too: without it the worker would quietly take the fallback
                     return Optional.of("it lacks " + name);
                 }
@@ -138,10 +138,11 @@ final class JarMatch {
     }
 
     /**
-     * Classes of the workers' packages that the build leaves out of the worker jar: the
-     * supervisor's inode reader on JDK 17, which needs JNA (the pom's worker-jar filter says the same).
+     * Classes of the workers' packages that the build leaves out of the worker jar (the pom's
+     * worker-jar filter says the same): the supervisor's inode reader on JDK 17, which needs JNA, and
+     * its JSON, which needs Typesafe Config.
      */
-    static final String SUPERVISOR_ONLY = "kiln/workspace/JnaStatvfs";
+    static final java.util.List<String> SUPERVISOR_ONLY = java.util.List.of("kiln/workspace/JnaStatvfs", "kiln/util/Json");
 
     /** A class entry's package directory, without a multi-release jar's version prefix. */
     private static String packageOf(String name) {

@@ -41,10 +41,12 @@ public final class RunHistory implements AutoCloseable {
 
     private final SecureDir root;
     private final SecureDir runs;
+    private final WholeFiles whole;
 
     private RunHistory(SecureDir root, SecureDir runs) {
         this.root = root;
         this.runs = runs;
+        this.whole = new WholeFiles(runs);
     }
 
     /**
@@ -139,7 +141,7 @@ public final class RunHistory implements AutoCloseable {
         long sequence = have.isEmpty() ? 1 : sequenceOf(have.get(have.size() - 1)) + 1;
         String id = idOf(sequence, end);
         String temporary = String.format(java.util.Locale.ROOT, ".tmp-run-%010d.json", sequence);
-        writeWhole(temporary, id + ".json", json.apply(sequence));
+        whole.write(temporary, id + ".json", json.apply(sequence));
         List<String> all = ids();
         for (int i = 0; i < all.size() - KEEP; i++) {
             runs.deleteFile(all.get(i) + ".json");
@@ -228,24 +230,7 @@ public final class RunHistory implements AutoCloseable {
      */
     public synchronized void replaceState(String name, String text) throws FsException {
         requireStateName(name);
-        writeWhole(".tmp-" + name, name, text);
-    }
-
-    /** Writes {@code text} under {@code temporary}, synced, then renames it to {@code name} and syncs the directory. */
-    private void writeWhole(String temporary, String name, String text) throws FsException {
-        removeIfThere(temporary); // a crash of an earlier daemon between write and rename
-        try {
-            runs.writeNew(temporary, ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8)), true);
-        } catch (FileIo.FileFailure e) {
-            throw new FsException(e.errno(), "write", runs.path() + "/" + temporary, e.getMessage());
-        }
-        try {
-            runs.rename(temporary, name);
-            sync();
-        } catch (FsException e) {
-            removeIfThere(temporary);
-            throw e;
-        }
+        whole.write(".tmp-" + name, name, text);
     }
 
     private static void requireStateName(String name) {
@@ -270,32 +255,11 @@ public final class RunHistory implements AutoCloseable {
         try {
             for (String name : runs.list()) {
                 if (TEMPORARY.matcher(name).matches()) {
-                    removeIfThere(name);
+                    whole.removeIfThere(name);
                 }
             }
         } catch (FsException e) {
             // the next save removes the one it needs
-        }
-    }
-
-    private void removeIfThere(String name) {
-        if (runs.kind(name) != EntryKind.FILE) {
-            return;
-        }
-        try {
-            runs.deleteFile(name);
-        } catch (FsException e) {
-            // the write that follows fails on it and says so
-        }
-    }
-
-    /** Syncs the directory itself, so that the rename outlives a crash of the machine. */
-    private void sync() throws FsException {
-        try (java.nio.channels.FileChannel ch = (java.nio.channels.FileChannel) runs.stream().newByteChannel(
-                Path.of("."), java.util.Set.of(java.nio.file.StandardOpenOption.READ))) {
-            ch.force(true);
-        } catch (IOException e) {
-            throw NioErrors.translate(e, "sync", Path.of(runs.path()), null, runs);
         }
     }
 

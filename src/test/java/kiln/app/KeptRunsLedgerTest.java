@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import kiln.config.SettingsLoader;
 import kiln.link.CpuMiscompare;
+import kiln.link.FileStats;
 import kiln.link.WorkerStats;
 import kiln.report.Report;
 import kiln.sampler.Evidence;
@@ -36,7 +37,7 @@ final class KeptRunsLedgerTest {
         CpuMiscompare c = new CpuMiscompare(0x1f, 2, 2, 0x4, 1, List.of(new CpuMiscompare.Trial("3", 10, 10),
                 new CpuMiscompare.Trial("0", 1, 0)), "kiln replay --cpu 3 --method fma --seed 1f");
         VerifyErrorLog.Entry e = new VerifyErrorLog.Entry(3, "3", kiln.link.Stressor.CPU, "fma", "3ff0", "3ff4", "", atMillis, c);
-        WorkerStats w = new WorkerStats(1, WorkerStats.Files.NONE, new WorkerStats.Cpu(Map.of("fma", 100L), 10_000_000_000L,
+        WorkerStats w = new WorkerStats(1, FileStats.NONE, new WorkerStats.Cpu(Map.of("fma", 100L), 10_000_000_000L,
                 Map.of("fma", 1L)), 0, Map.of(kiln.link.Stressor.CPU, 1L), 0);
         Report.Findings f = new Report.Findings(List.of(e), new Evidence(Map.of()), new Evidence(Map.of()), List.of(), List.of(),
                 Map.of(), "duration reached", false);

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import kiln.link.LatencyBuckets;
+import kiln.link.FileStats;
 import kiln.link.WorkerStats;
 import kiln.supervisor.WorkerState;
 import kiln.supervisor.WorkerView;
@@ -30,7 +31,7 @@ final class ProgressLogTest {
     }
 
     private static WorkerStats totals(Map<kiln.link.Stressor, Long> verify, long memoryBytes) {
-        WorkerStats.Files files = WorkerStats.Files.builder().created(5_000, 5_000 * 1024).deleted(4_000, 0)
+        FileStats files = FileStats.builder().created(5_000, 5_000 * 1024).deleted(4_000, 0)
                 .error(kiln.link.FileOp.CREATE, 2).now(0, 1_000, false).build();
         return new WorkerStats(3, files, WorkerStats.Cpu.NONE, memoryBytes, verify, 0);
     }

@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Optional;
 import kiln.config.Settings;
 import kiln.config.SettingsLoader;
+import kiln.link.FileStats;
 import kiln.link.WorkerStats;
 import kiln.supervisor.WorkerState;
 import kiln.supervisor.WorkerView;
@@ -14,7 +15,7 @@ import org.junit.jupiter.api.Test;
 
 final class SlowCoresTest {
     private static WorkerView w(int id, long ops, long restarts) {
-        WorkerStats s = new WorkerStats(1, WorkerStats.Files.NONE, new WorkerStats.Cpu(Map.of("int", ops), 0), 0, Map.of(), 0);
+        WorkerStats s = new WorkerStats(1, FileStats.NONE, new WorkerStats.Cpu(Map.of("int", ops), 0), 0, Map.of(), 0);
         return new WorkerView(id, WorkerState.RUNNING, s, restarts, 0, 100L + id, 0, 0, Integer.toString(id));
     }
 

@@ -164,7 +164,7 @@ final class SettingsLoaderTest {
         assertEquals("files", loader.load(null, Map.of("kiln.run.inject-fault", "files")).run().injectFault());
         assertEquals("kiln.run.inject-fault = \"memory\": that stressor is not enabled",
                 error(() -> loader.load(null, Map.of("kiln.run.inject-fault", "memory"))));
-        assertEquals("kiln.run.inject-fault = \"disk\": expected one of cpu, cross-core, files, memory (\"\" for none)",
+        assertEquals("kiln.run.inject-fault = \"disk\": expected one of cpu, cpu:sticky, cross-core, files, memory (\"\" for none)",
                 error(() -> loader.load(null, Map.of("kiln.run.inject-fault", "disk"))));
         assertEquals("kiln.run.inject-fault = \"cross-core\": that stressor is not enabled",
                 error(() -> loader.load(null, Map.of("kiln.run.inject-fault", "cross-core", "kiln.cpu.enabled", false))),
@@ -175,13 +175,32 @@ final class SettingsLoaderTest {
     void injectFault_cpuMethod_namesAMethodTheBurnersRun() {
         assertEquals("cpu:fma", loader.load(null, Map.of("kiln.run.inject-fault", "cpu:fma")).run().injectFault());
         assertEquals("cpu:aes", loader.load(null, Map.of("kiln.run.inject-fault", "cpu:aes", "kiln.cpu.method", "aes")).run().injectFault());
-        assertEquals("kiln.run.inject-fault = \"cpu:fft\": expected cpu:<method> with a method of int, float, sha256, factorial, fma,"
+        assertEquals("kiln.run.inject-fault = \"cpu:fft\": expected cpu:<method>, cpu:sticky or cpu:<method>:sticky with a method of int, float, sha256, factorial, fma,"
                         + " aes, crc32c, deflate, copy, transcendental",
                 error(() -> loader.load(null, Map.of("kiln.run.inject-fault", "cpu:fft"))));
         assertEquals("kiln.run.inject-fault = \"cpu:fma\": that cpu method does not run (kiln.cpu.method = sha256)",
                 error(() -> loader.load(null, Map.of("kiln.run.inject-fault", "cpu:fma", "kiln.cpu.method", "sha256"))));
         assertEquals("kiln.run.inject-fault = \"cpu:fma\": that stressor is not enabled",
                 error(() -> loader.load(null, Map.of("kiln.run.inject-fault", "cpu:fma", "kiln.cpu.enabled", false))));
+    }
+
+    @Test
+    void injectFault_sticky_forAnyMethodOrANamedOneTheBurnersRun() {
+        assertEquals("cpu:sticky", loader.load(null, Map.of("kiln.run.inject-fault", "cpu:sticky")).run().injectFault());
+        assertEquals("cpu:fma:sticky", loader.load(null, Map.of("kiln.run.inject-fault", "CPU:FMA:Sticky")).run().injectFault());
+        assertEquals("cpu:sticky", loader.load(null, Map.of("kiln.run.inject-fault", "cpu:sticky", "kiln.cpu.method", "aes")).run().injectFault(),
+                "whichever method runs");
+        String rule = "expected cpu:<method>, cpu:sticky or cpu:<method>:sticky with a method of int, float, sha256, factorial, fma,"
+                + " aes, crc32c, deflate, copy, transcendental";
+        for (String bad : new String[] {"cpu:fft:sticky", "cpu:fma:stiky", "cpu:fma:sticky:sticky", "cpu::sticky", "cpu:sticky:fma"}) {
+            assertEquals("kiln.run.inject-fault = \"" + bad + "\": " + rule, error(() -> loader.load(null, Map.of("kiln.run.inject-fault", bad))));
+        }
+        assertEquals("kiln.run.inject-fault = \"sticky\": expected one of cpu, cpu:sticky, cross-core, files, memory (\"\" for none)",
+                error(() -> loader.load(null, Map.of("kiln.run.inject-fault", "sticky"))));
+        assertEquals("kiln.run.inject-fault = \"cpu:fma:sticky\": that cpu method does not run (kiln.cpu.method = sha256)",
+                error(() -> loader.load(null, Map.of("kiln.run.inject-fault", "cpu:fma:sticky", "kiln.cpu.method", "sha256"))));
+        assertEquals("kiln.run.inject-fault = \"cpu:sticky\": that stressor is not enabled",
+                error(() -> loader.load(null, Map.of("kiln.run.inject-fault", "cpu:sticky", "kiln.cpu.enabled", false))));
     }
 
     @Test

@@ -148,6 +148,16 @@ final class CheckTest {
         assertEquals(new Check.Answer(1, "fail: cpu 3 recidivist, 2 runs failed (fma), last 2026-12-05T10:00Z"), check());
     }
 
+    /** A screen between runs records its failure in the ledger only: a pass before it no longer vouches for the node. */
+    @Test
+    void aScreensFailureAfterTheLastPass_isAProblem_namingTheCpuAndMethod() throws Exception {
+        keep(1, "20261206T120000Z", report("pass", "2026-12-06T12:00:00Z", null));
+        ledger(CoreFailure.HEADER + line("2026-12-01T10:00:00Z", "run-0", "2") + line("2026-12-06T12:30:00Z", "screen-7", "5"));
+        assertEquals(new Check.Answer(1, "fail: cpu 5 failed fma 10/10 retests, screen-7 2026-12-06T12:30Z"), check());
+        keep(2, "20261206T130000Z", report("pass", "2026-12-06T13:00:00Z", null));
+        assertEquals(0, check().code(), "a later pass settles it, as it settles a failed run");
+    }
+
     @Test
     void aCoreThatFailedInOneRun_isNotRecidivist() throws Exception {
         keep(2, "20261206T130000Z", report("pass", "2026-12-06T13:00:00Z", null));

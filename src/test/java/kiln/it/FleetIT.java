@@ -29,10 +29,12 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A fleet on one machine: three daemons on loopback, each with its own directory and one worker,
- * scraped by a real Prometheus with the repository's rules. One node has a fault that sticks (its
- * configuration injects a CPU fault into every run it does, as a bad core fails every run); its
- * alerts fire, for it alone, {@code kiln check} says so there and nowhere else, and its failure
- * (the kept verdict, the core ledger, the check, the alert) outlives a restart of its daemon.
+ * scraped by a real Prometheus with the repository's rules. One node has a core that fails
+ * reproducibly: its configuration injects a sticky CPU fault ({@code cpu:sticky}) into every run,
+ * so from the fault on every result of a method on that worker's cpu is wrong, its retests there
+ * too, as a bad core's; its alerts fire, for it alone, {@code kiln check} says so there (with the
+ * reproduction) and nowhere else, and its failure (the kept verdict, the core ledger, the check,
+ * the alert) outlives a restart of its daemon.
  */
 @Timeout(120)
 final class FleetIT {
@@ -57,7 +59,7 @@ final class FleetIT {
                 + "kiln.http.token = \"" + TOKEN + "\"\n"
                 + "kiln.files.dir = \"" + dir.resolve("data") + "\"\n"
                 + "kiln.files.min-free = 64m\nkiln.files.max-files = 500\nkiln.workers.count = 1\n"
-                + (node == BAD ? "kiln.run.inject-fault = cpu\n" : ""));
+                + (node == BAD ? "kiln.run.inject-fault = \"cpu:sticky\"\n" : ""));
     }
 
     private static KilnProcess daemon(Path config) throws Exception {
@@ -67,14 +69,26 @@ final class FleetIT {
         return k;
     }
 
-    /** {@code kiln check} beside the node, as node-problem-detector runs it: its exit code, its one line checked. */
-    private static int check(Path config) throws Exception {
+    /** {@code kiln check} beside the node, as node-problem-detector runs it: its exit code and its one line. */
+    private record Checked(int code, String line) {
+    }
+
+    private static Checked check(Path config) throws Exception {
         try (KilnProcess c = new KilnProcess(Map.of("KILN_TOKEN", TOKEN), "check", "--config", config.toString())) {
             int code = c.waitFor(Duration.ofSeconds(30));
             assertEquals(1, c.out.size(), c.output());
             assertTrue(c.out.get(0).getBytes(StandardCharsets.UTF_8).length <= 80, c.output());
-            return code;
+            return new Checked(code, c.out.get(0));
         }
+    }
+
+    /** The failing cpu's retest as the check says it: a core that fails every time, 20 of 20 at its first failure. */
+    private static final String REPRODUCED = "fail: cpu 0 failed [a-z0-9_-]+ 20/20 retests \\(injected\\).*";
+
+    /** The ledger's rows (header left out), each split into its columns. */
+    private List<String[]> ledger(int node) throws Exception {
+        return Files.readAllLines(tmp.resolve("node" + node + "/data/.kiln-runs/core-ledger.tsv")).stream()
+                .filter(l -> !l.startsWith("#")).map(l -> l.split("\t")).toList();
     }
 
     private static Config status(KilnProcess k) throws Exception {
@@ -163,22 +177,39 @@ final class FleetIT {
             await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(500)).until(() -> firing(promPort).containsAll(expected));
             assertEquals(expected, firing(promPort), "the bad node's alerts, and none for the others");
             for (int i = 0; i < NODES; i++) {
-                assertEquals(i == BAD ? 1 : 0, check(configs[i]), "kiln check on node " + i);
+                Checked c = check(configs[i]);
+                assertEquals(i == BAD ? 1 : 0, c.code(), "kiln check on node " + i + ": " + c.line());
+                assertTrue(i != BAD || c.line().matches(REPRODUCED), "the bad core reproduced its failure on its cpu: " + c.line());
+            }
+            assertEquals(1.0, nodes.get(BAD).scrape().get("kiln_fault_injected{target=\"cpu\"}"), "marked injected");
+            assertEquals(0.0, nodes.get(0).scrape().get("kiln_fault_injected{target=\"cpu\"}"));
+            Config first = status(nodes.get(BAD)).getConfigList("last_run.errors.first").get(0);
+            assertEquals("mercurial core", first.getString("retest.kind"), "fails on its cpu, not elsewhere: " + first.getString("retest.rate"));
+            List<String[]> rows = ledger(BAD);
+            assertEquals("20/20", rows.get(0)[6], "the ledger keeps the reproduction rate: " + String.join(" ", rows.get(0)));
+            for (String[] row : rows) {
+                assertEquals("0", row[2], String.join(" ", row));
+                assertEquals("injected", row[7], String.join(" ", row));
+                assertTrue(row[6].equals("-") || row[6].matches("(\\d+)/\\1"), "every retest on cpu 0 reproduced it: " + String.join(" ", row));
             }
 
             // the bad node's daemon restarts: its kept verdict says fail again, and its alert fires again from the new process
             KilnProcess old = nodes.get(BAD);
             old.signal(false);
             assertEquals(0, old.waitFor(Duration.ofSeconds(30)), old.output());
-            assertEquals(1, check(configs[BAD]), "while its daemon is down, from the kept reports and the ledger");
+            Checked down = check(configs[BAD]);
+            assertEquals(1, down.code(), "while its daemon is down, from the kept reports and the ledger: " + down.line());
+            assertTrue(down.line().matches(REPRODUCED), down.line());
             Instant restarted = Instant.now();
             KilnProcess again = daemon(configs[BAD]);
             nodes.set(BAD, again);
             Map<String, Double> metrics = again.scrape();
             assertEquals(1.0, metrics.get("kiln_last_run_verdict{verdict=\"fail\"}"), "the verdict was kept on disk");
-            assertEquals(1.0, metrics.get("kiln_core_failures_total{cpu=\"0\"}"), "the ledger too: " + metrics.keySet());
+            assertEquals((double) rows.size(), metrics.get("kiln_core_failures_total{cpu=\"0\"}"), "the ledger too: " + metrics.keySet());
             assertEquals("fail", status(again).getString("last_run.verdict"));
-            assertEquals(1, check(configs[BAD]), "from the restarted daemon");
+            Checked restartedCheck = check(configs[BAD]);
+            assertEquals(1, restartedCheck.code(), "from the restarted daemon: " + restartedCheck.line());
+            assertTrue(restartedCheck.line().matches(REPRODUCED), restartedCheck.line());
             await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500))
                     .until(() -> activeAt(promPort, "KilnRunFailed", bad).isAfter(restarted));
             assertTrue(firing(promPort).stream().allMatch(a -> a.endsWith("@" + bad)), "still the bad node's alone: " + firing(promPort));

@@ -95,29 +95,36 @@ final class MetricsBudgetIT {
         }
     }
 
-    private Count countWith(int workers) throws Exception {
-        try (KilnProcess k = new KilnProcess("run", "--duration", "8s", "--workers", Integer.toString(workers),
+    private KilnProcess startWith(int workers) throws Exception {
+        return new KilnProcess("run", "--duration", "8s", "--workers", Integer.toString(workers),
                 "--dir", tmp.resolve("d" + workers).toString(), "--metrics-port", "0", "--min-free", "64m", "--max-files", "500",
-                "--memory", "16m", "--memory-patterns", "all", "--cpu-method", "all", "--cpu-load", "20")) {
-            await().atMost(Duration.ofSeconds(30)).until(() -> k.port() > 0 || !k.process.isAlive());
-            // every worker has said its cpu (its per-core series exist) and the host has been sampled (its disks)
-            await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(250)).until(() -> {
-                Map<String, Double> m = k.scrape();
-                return m.keySet().stream().filter(s -> s.startsWith("kiln_core_cpu_ops_total{"))
-                        .map(s -> s.replaceFirst(".*worker=\"(\\d+)\".*", "$1")).distinct().count() == workers
-                        && m.getOrDefault("kiln_files_per_second", 0.0) > 0 && m.getOrDefault("kiln_memory_bytes_total", 0.0) > 0;
-            });
-            Count c = Count.of(workers, k.scrape());
-            assertEquals(0, k.waitFor(Duration.ofSeconds(60)), k.output());
-            return c;
-        }
+                "--memory", "16m", "--memory-patterns", "all", "--cpu-method", "all", "--cpu-load", "20");
+    }
+
+    private static Count countOf(KilnProcess k, int workers) throws Exception {
+        await().atMost(Duration.ofSeconds(30)).until(() -> k.port() > 0 || !k.process.isAlive());
+        // every worker has said its cpu (its per-core series exist) and the host has been sampled (its disks)
+        await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(250)).until(() -> {
+            Map<String, Double> m = k.scrape();
+            return m.keySet().stream().filter(s -> s.startsWith("kiln_core_cpu_ops_total{"))
+                    .map(s -> s.replaceFirst(".*worker=\"(\\d+)\".*", "$1")).distinct().count() == workers
+                    && m.getOrDefault("kiln_files_per_second", 0.0) > 0 && m.getOrDefault("kiln_memory_bytes_total", 0.0) > 0;
+        });
+        return Count.of(workers, k.scrape());
     }
 
     @Test
     void everyStressorOn_aCoreCostsAtMost12Series_andTheDocsFormulaHolds_forOneAndTwoWorkers() throws Exception {
         Stated stated = Stated.read();
-        Count one = countWith(1);
-        Count two = countWith(2);
+        Count one;
+        Count two;
+        // side by side: a run's series do not depend on another run beside it, and the wait is paid once
+        try (KilnProcess k1 = startWith(1); KilnProcess k2 = startWith(2)) {
+            one = countOf(k1, 1);
+            two = countOf(k2, 2);
+            assertEquals(0, k1.waitFor(Duration.ofSeconds(60)), k1.output());
+            assertEquals(0, k2.waitFor(Duration.ofSeconds(60)), k2.output());
+        }
         // a core of a daemon running one worker per core, as measured, with every per-cpu evidence source a machine can have
         int perWorker = two.perWorker() - one.perWorker();
         int perCore = perWorker + two.hostPerCpu() / two.cpus() + EVIDENCE_PER_CPU_AT_MOST + DAEMON_PER_CPU_AT_MOST;

@@ -47,8 +47,14 @@ final class ScreeningIT {
             HttpResponse<String> run = k.post("/api/v1/run", "{\"duration\": \"2s\", \"workers\": 1, \"no-files\": true,"
                     + " \"cpu-load\": 20}", "Authorization", "Bearer " + token);
             assertEquals(202, run.statusCode(), run.body());
+            assertEquals("waiting", status(k).getString("screening.state"), "the run wins: the screen stopped before it started");
+            // what the stopped screen came to, once its thread has recorded it
+            await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100))
+                    .until(() -> {
+                        Config c = status(k);
+                        return c.getString("screening.waiting").equals("a run is in progress") && c.hasPath("screening.last.verdict");
+                    });
             Config during = status(k);
-            assertEquals("waiting", during.getString("screening.state"), "the run wins: the screen stopped before it started");
             assertEquals("inconclusive", during.getString("screening.last.verdict"));
             assertTrue(during.getStringList("screening.last.verdict_reasons").get(0).startsWith("the run was cut short: a run started after"),
                     during.getStringList("screening.last.verdict_reasons").toString());
@@ -62,7 +68,8 @@ final class ScreeningIT {
                         return false;
                     }
                 }
-                return true;
+                // and the faulty core's failure has reached the ledger, which its screen's thread writes after the state
+                return m.getOrDefault("kiln_core_failures_total{cpu=\"" + faulty + "\"}", 0.0) > 0;
             });
             Map<String, Double> m = k.scrape();
             assertEquals(1.0, m.get("kiln_screens_total{verdict=\"fail\"}"), "the faulty core's screen failed");

@@ -41,7 +41,7 @@ final class FrameCodecTest {
         lat[0] = 5;
         lat[LatencyBuckets.COUNT - 1] = 1;
         WorkerStats stats = new WorkerStats(7,
-                WorkerStats.Files.builder().created(100, 102_400).deleted(40, 25).verified(6).error(FileOp.CREATE, 2)
+                FileStats.builder().created(100, 102_400).deleted(40, 25).verified(6).error(FileOp.CREATE, 2)
                         .error(FileOp.DELETE, 0).now(12, 60, true).latency(lat, 999).build(),
                 new WorkerStats.Cpu(Map.of("int", 11L, "sha256", 4L), 5_000), 1L << 30, Map.of(Stressor.CPU, 1L, Stressor.FILES, 0L),
                 123_456_789);
@@ -51,7 +51,7 @@ final class FrameCodecTest {
         assertEquals(5, back.files().latencyCount(0));
         assertEquals(Map.of("int", 11L, "sha256", 4L), back.cpu().ops());
 
-        WorkerStats withErrors = new WorkerStats(8, WorkerStats.Files.NONE,
+        WorkerStats withErrors = new WorkerStats(8, FileStats.NONE,
                 new WorkerStats.Cpu(Map.of("fma", 3L), 5, Map.of("fma", 2L)), 0, Map.of(Stressor.CPU, 2L), 1);
         assertEquals(Map.of("fma", 2L), WorkerStats.fromFrame(FrameCodec.decode(FrameCodec.encode(withErrors.toFrame()).strip()))
                 .cpu().verifyErrors(), "a CPU error's method crosses the pipe");
@@ -87,11 +87,11 @@ final class FrameCodecTest {
         long[] lat = new long[LatencyBuckets.COUNT];
         lat[2] = 3;
         WorkerStats a = new WorkerStats(9,
-                WorkerStats.Files.builder().created(10, 100).deleted(1, 2).verified(3).error(FileOp.CREATE, 1).now(5, 7, true)
+                FileStats.builder().created(10, 100).deleted(1, 2).verified(3).error(FileOp.CREATE, 1).now(5, 7, true)
                         .latency(lat, 30).build(),
                 new WorkerStats.Cpu(Map.of("int", 2L), 1), 100, Map.of(Stressor.CPU, 1L), 10);
         WorkerStats b = new WorkerStats(2,
-                WorkerStats.Files.builder().created(4, 40).deleted(0, 3).verified(4).error(FileOp.CREATE, 2).error(FileOp.WRITE, 1)
+                FileStats.builder().created(4, 40).deleted(0, 3).verified(4).error(FileOp.CREATE, 2).error(FileOp.WRITE, 1)
                         .now(1, 3, false).latency(lat, 10).build(),
                 new WorkerStats.Cpu(Map.of("float", 5L), 2), 50, Map.of(), 5);
         WorkerStats s = a.countersOnly().plus(b);
@@ -114,7 +114,7 @@ final class FrameCodecTest {
         long[] lat = new long[LatencyBuckets.COUNT];
         // a life that reported 100 created, 40 deleted, 60 kept, then died
         WorkerStats died = new WorkerStats(7,
-                WorkerStats.Files.builder().created(100, 102_400).deleted(40, 0).now(0, 60, false).build(),
+                FileStats.builder().created(100, 102_400).deleted(40, 0).now(0, 60, false).build(),
                 WorkerStats.Cpu.NONE, 0, Map.of(), 0).countersOnly();
         WorkerStats sameAsReported = died.plusSwept(60, 60);
         assertEquals(100, sameAsReported.files().created());
@@ -210,7 +210,7 @@ final class FrameCodecTest {
         long[] lat = new long[LatencyBuckets.COUNT];
         lat[3] = 9;
         WorkerStats stats = new WorkerStats(7,
-                WorkerStats.Files.builder().created(100, 102_400).deleted(40, 0).verified(3).error(FileOp.CREATE, 2)
+                FileStats.builder().created(100, 102_400).deleted(40, 0).verified(3).error(FileOp.CREATE, 2)
                         .now(12, 60, true).latency(lat, 999).build(),
                 new WorkerStats.Cpu(Map.of("int", 5L), 77), 4096, Map.of(Stressor.CPU, 1L), 1234);
         List<Message.FromWorker> fromWorker = List.of(new Message.Hello(4242, 3, IoPath.NATIVE, "0-3,8"), stats,

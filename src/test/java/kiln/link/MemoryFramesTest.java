@@ -31,7 +31,7 @@ final class MemoryFramesTest {
     void stats_carryEachPatternsCounters_andAddThemUpAcrossLives() throws Exception {
         Map<String, Long> patterns = Map.of("own-address.passes", 3L, "own-address.bytes", 3L << 30, "own-address.errors", 0L,
                 "moving-inversions.passes", 2L, "moving-inversions.bytes", 5L << 30, "moving-inversions.errors", 1L);
-        WorkerStats s = new WorkerStats(4, WorkerStats.Files.NONE, WorkerStats.Cpu.NONE, 8L << 30, Map.of(Stressor.MEMORY, 1L), 0, patterns);
+        WorkerStats s = new WorkerStats(4, FileStats.NONE, WorkerStats.Cpu.NONE, 8L << 30, Map.of(Stressor.MEMORY, 1L), 0, patterns);
         WorkerStats back = WorkerStats.fromFrame(wire(s.toFrame()));
         assertEquals(patterns, back.memoryPatterns());
         assertEquals(java.util.Set.of("own-address", "moving-inversions"), back.memoryPatternNames());

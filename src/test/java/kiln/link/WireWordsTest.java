@@ -26,7 +26,7 @@ final class WireWordsTest {
         FileErrors errors = FileErrors.of(
                 Map.of(FileOp.CREATE, 2L, FileOp.WRITE, 1L, FileOp.DELETE, 0L, FileOp.VERIFY, 0L, FileOp.TAMPER, 3L),
                 Map.of(FileErrorCause.DEVICE, 1L, FileErrorCause.READ_ONLY, 0L, FileErrorCause.FULL, 2L));
-        WorkerStats.Files files = WorkerStats.Files.builder().created(100, 102_400).deleted(40, 25).verified(6).errors(errors)
+        FileStats files = FileStats.builder().created(100, 102_400).deleted(40, 25).verified(6).errors(errors)
                 .now(12, 60, true).latency(lat, 999).build();
         return new WorkerStats(7, files, new WorkerStats.Cpu(Map.of("int", 11L, "sha256", 4L), 5_000, Map.of("int", 1L)), 1L << 30,
                 Map.of(Stressor.CPU, 1L, Stressor.FILES, 0L, Stressor.MEMORY, 2L), 123_456_789,
@@ -66,6 +66,9 @@ final class WireWordsTest {
         lines.put(new Message.Hello(4242, 3, IoPath.NONE, "0"), "kiln/1 hello pid=4242 id=3 io=none cpus=0\n");
         lines.put(new Message.Fault(new FaultTarget.CpuMethod("fma"), 4096), "kiln/1 fault stressor=cpu:fma offset=4096\n");
         lines.put(new Message.Fault(new FaultTarget.CrossCore(), 4096), "kiln/1 fault stressor=cross-core offset=4096\n");
+        lines.put(new Message.Fault(new FaultTarget.StickyCpu(java.util.Optional.of("fma")), 4096),
+                "kiln/1 fault stressor=cpu:fma:sticky offset=4096\n");
+        lines.put(new Message.Fault(new FaultTarget.StickyCpu(java.util.Optional.empty()), 4096), "kiln/1 fault stressor=cpu:sticky offset=4096\n");
         lines.put(new Message.Fault(new FaultTarget.OfStressor(Stressor.MEMORY), 8192), "kiln/1 fault stressor=memory offset=8192\n");
         lines.put(new Message.Mismatch(Stressor.FILES, "readback", "ab", "cd", "w0/1/2", 1_800_000_000_000L),
                 "kiln/1 mismatch stressor=files method=readback expected=ab actual=cd where=w0/1/2 at=1800000000000\n");
@@ -98,10 +101,19 @@ final class WireWordsTest {
 
     @Test
     void faultTargets_parseTheirWords() {
-        for (String word : new String[] {"cpu", "files", "memory", "cross-core", "cpu:fma", "cpu:test-only"}) {
+        for (String word : new String[] {"cpu", "files", "memory", "cross-core", "cpu:fma", "cpu:test-only", "cpu:sticky",
+            "cpu:fma:sticky", "cpu:test-only:sticky"}) {
             assertEquals(word, FaultTarget.parse(word).orElseThrow().word());
         }
-        assertEquals(java.util.Optional.empty(), FaultTarget.parse(""), "no fault");
-        assertEquals(java.util.Optional.empty(), FaultTarget.parse("cpu:"));
+        assertEquals(new FaultTarget.StickyCpu(java.util.Optional.empty()), FaultTarget.parse("cpu:sticky").orElseThrow(),
+                "sticky to whichever method runs next, not a method named sticky");
+        assertEquals(new FaultTarget.StickyCpu(java.util.Optional.of("fma")), FaultTarget.parse("cpu:fma:sticky").orElseThrow());
+        for (String word : new String[] {"", "cpu:", "sticky", ":sticky", "cpu::sticky", "cpu:sticky:sticky", "memory:sticky",
+            "cross-core:sticky", "files:sticky", "cpu:FMA:sticky", "cpu:fma:stiky", "cpu:sticky:fma"}) {
+            assertEquals(java.util.Optional.empty(), FaultTarget.parse(word), word);
+        }
+        assertEquals(Stressor.CPU, FaultTarget.parse("cpu:fma:sticky").orElseThrow().stressor(), "a cpu method's fault is the cpu stressor's");
+        assertEquals(Stressor.MEMORY, FaultTarget.parse("memory").orElseThrow().stressor());
+        assertThrows(IllegalArgumentException.class, () -> new FaultTarget.StickyCpu(java.util.Optional.of("fma:x")));
     }
 }

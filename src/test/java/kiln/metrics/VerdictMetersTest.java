@@ -8,6 +8,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.util.List;
 import java.util.Map;
+import kiln.link.FileStats;
 import kiln.link.WorkerStats;
 import kiln.sampler.HostFacts;
 import kiln.supervisor.Work;
@@ -19,7 +20,7 @@ import org.junit.jupiter.api.Test;
 final class VerdictMetersTest {
     @Test
     void perCore_oneOpsAndOneErrorSeries_perNode_byStressorAndMethod_andSurviveAGc() {
-        WorkerStats stats = new WorkerStats(1, WorkerStats.Files.NONE,
+        WorkerStats stats = new WorkerStats(1, FileStats.NONE,
                 new WorkerStats.Cpu(Map.of("int", 42L, "fma", 8L), 0, Map.of("int", 1L)), 0, Map.of(kiln.link.Stressor.CPU, 1L, kiln.link.Stressor.MEMORY, 2L), 0);
         WorkerStats totals = stats.plus(stats);
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);

@@ -19,6 +19,7 @@ import java.util.Map;
 import kiln.config.Settings;
 import kiln.config.SettingsLoader;
 import kiln.link.LatencyBuckets;
+import kiln.link.FileStats;
 import kiln.link.WorkerStats;
 import kiln.sampler.Evidence;
 import kiln.supervisor.History;
@@ -39,7 +40,7 @@ final class BurnInRecordTest {
         long[] lat = new long[LatencyBuckets.COUNT];
         lat[3] = 900; // ≤ 100 µs
         lat[6] = 100; // ≤ 1 ms
-        WorkerStats w0 = new WorkerStats(9, WorkerStats.Files.builder().created(1000, 1000 * 1024).deleted(990, 0).verified(62)
+        WorkerStats w0 = new WorkerStats(9, FileStats.builder().created(1000, 1000 * 1024).deleted(990, 0).verified(62)
                 .now(0, 10, false).latency(lat, 150_000_000L).build(),
                 new WorkerStats.Cpu(Map.of("int", 50L, "float", 30L), 0), 1_263_807_688L * 180, Map.of(), 0);
         List<WorkerView> workers = List.of(new WorkerView(0, WorkerState.STOPPED, w0, 0, 0, null, 0, 0, "0"),
@@ -119,6 +120,12 @@ final class BurnInRecordTest {
         String html = HtmlReport.render(r, new History());
         assertTrue(html.contains("<div class=\"injected\" id=\"injected-fault\">FAULT INJECTED ON PURPOSE"), html);
         assertTrue(html.indexOf("id=\"injected-fault\"") < html.indexOf("<h2>Machine</h2>"), "near the top, under the verdict");
+
+        Report sticky = report(Map.of("kiln.run.inject-fault", "cpu:fma:sticky"));
+        assertEquals("cpu:fma:sticky", ConfigFactory.parseString(sticky.toJson()).getString("injected_fault.target"));
+        assertTrue(summary(sticky).contains("!! a fault was INJECTED on purpose (--inject-fault cpu:fma:sticky): every result of cpu:fma"
+                + " on worker 0 from then on (as a bad core's) was corrupted by kiln"), summary(sticky));
+        assertTrue(Tested.injectedNote("cpu:sticky").contains("every result of the next cpu method to run on worker 0 from then on"));
 
         Report clean = report(Map.of());
         assertTrue(ConfigFactory.parseString(clean.toJson()).getIsNull("injected_fault"), "null when nothing was injected");

@@ -10,6 +10,7 @@ import java.util.Map;
 import kiln.link.FileErrors;
 import kiln.link.FileOp;
 import kiln.link.Stressor;
+import kiln.link.FileStats;
 import kiln.link.WorkerStats;
 import kiln.sampler.HostSample;
 import org.junit.jupiter.api.Test;
@@ -23,7 +24,7 @@ final class ConsoleLineTest {
             List.of(), new HostSample.FileSystem("/", -1, -1));
 
     private static WorkerStats totals(long kept, Map<FileOp, Long> errors, boolean paused, long memoryBytes, Map<Stressor, Long> verify) {
-        WorkerStats.Files files = WorkerStats.Files.builder().created(5_000, 5_000 * 1024).deleted(5_000 - kept, 0)
+        FileStats files = FileStats.builder().created(5_000, 5_000 * 1024).deleted(5_000 - kept, 0)
                 .errors(FileErrors.of(errors, Map.of())).now(0, kept, paused).build();
         return new WorkerStats(3, files, WorkerStats.Cpu.NONE, memoryBytes, verify, 0);
     }

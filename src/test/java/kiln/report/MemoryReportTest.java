@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import kiln.config.Settings;
 import kiln.config.SettingsLoader;
+import kiln.link.FileStats;
 import kiln.link.WorkerStats;
 import kiln.supervisor.History;
 import kiln.supervisor.VerifyErrorLog;
@@ -25,7 +26,7 @@ final class MemoryReportTest {
                 "kiln.cpu.enabled", "false"));
         Map<String, Long> patterns = Map.of("own-address.passes", 3L, "own-address.bytes", 3L << 30, "own-address.errors", 0L,
                 "copy.passes", 1L, "copy.bytes", 2L << 30, "copy.errors", 1L);
-        WorkerStats totals = new WorkerStats(9, WorkerStats.Files.NONE, WorkerStats.Cpu.NONE, 5L << 30, Map.of(kiln.link.Stressor.MEMORY, 1L), 0, patterns);
+        WorkerStats totals = new WorkerStats(9, FileStats.NONE, WorkerStats.Cpu.NONE, 5L << 30, Map.of(kiln.link.Stressor.MEMORY, 1L), 0, patterns);
         Map<String, String> detail = new LinkedHashMap<>();
         detail.put("pass", "4");
         detail.put("variant", "lower-to-upper");

@@ -16,6 +16,7 @@ import kiln.link.FileErrors;
 import kiln.link.FileOp;
 import kiln.link.LatencyBuckets;
 import kiln.link.Stressor;
+import kiln.link.FileStats;
 import kiln.link.WorkerStats;
 import kiln.supervisor.History;
 import kiln.supervisor.WorkerState;
@@ -42,8 +43,8 @@ final class ReportTextTest {
     }
 
     /** 1 KiB files, 62 of them read back. */
-    private static WorkerStats.Files.Builder files(long created, long deleted, long kept) {
-        return WorkerStats.Files.builder().created(created, created * 1024).deleted(deleted, 0).verified(62).now(0, kept, false);
+    private static FileStats.Builder files(long created, long deleted, long kept) {
+        return FileStats.builder().created(created, created * 1024).deleted(deleted, 0).verified(62).now(0, kept, false);
     }
 
     /** Failed file operations by their report words: an op's or a cause's. */

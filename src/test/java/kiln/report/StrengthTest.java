@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import kiln.config.SettingsLoader;
+import kiln.link.FileStats;
 import kiln.link.WorkerStats;
 import kiln.supervisor.WorkerState;
 import kiln.supervisor.WorkerView;
@@ -28,7 +29,7 @@ final class StrengthTest {
     }
 
     private static WorkerView worker(int id, String cpus, Map<String, Long> ops, double busySeconds, Map<String, Long> wrong) {
-        WorkerStats s = new WorkerStats(1, WorkerStats.Files.NONE, new WorkerStats.Cpu(ops, (long) (busySeconds * 1e9), wrong), 0, Map.of(), 0);
+        WorkerStats s = new WorkerStats(1, FileStats.NONE, new WorkerStats.Cpu(ops, (long) (busySeconds * 1e9), wrong), 0, Map.of(), 0);
         return new WorkerView(id, WorkerState.STOPPED, s, 0, 0, null, 0, 0, cpus);
     }
 

@@ -73,12 +73,12 @@ final class VerdictTest {
                     "2850 file operations failed with an error that is not the file system being full (the worker log says which): the"
                     + " run cannot vouch for the disk"),
             Arguments.of("files left behind: the run is not clean, whatever the hardware did",
-                    CLEAN.withFiles(new Verdict.FileFaults(0, 0, 0, new Report.Cleanup(10_000, "/data", List.of("w0/d000002", "w0/d000001"),
+                    CLEAN.withFiles(new Verdict.FileFaults(0, 0, 0, new Cleanup(10_000, "/data", List.of("w0/d000002", "w0/d000001"),
                             "").reason())), Outcome.INCONCLUSIVE,
                     "10,000 files left in /data (w0/d000001, w0/d000002): they could not be removed (see the log); the next kiln on this"
                     + " directory sweeps them"),
             Arguments.of("files that could not even be counted are not taken for none",
-                    CLEAN.withFiles(new Verdict.FileFaults(0, 0, 0, new Report.Cleanup(0, "/data", List.of(),
+                    CLEAN.withFiles(new Verdict.FileFaults(0, 0, 0, new Cleanup(0, "/data", List.of(),
                             "list of /data/w0: input/output error").reason())), Outcome.INCONCLUSIVE,
                     "kiln could not tell whether it removed its files from /data: list of /data/w0: input/output error; the next kiln on"
                     + " this directory sweeps what is left"),

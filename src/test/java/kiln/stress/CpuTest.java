@@ -106,10 +106,10 @@ final class CpuTest {
                 Mismatches.Mismatch m = found.get(0);
                 kiln.link.CpuMiscompare c = m.cpu();
                 assertEquals(method, m.method());
-                assertEquals(1L << CpuBurner.FAULT_BIT, c.mask(), method + ": the mask is the flipped bit");
+                assertEquals(1L << kiln.stress.cpu.InjectedFault.BIT, c.mask(), method + ": the mask is the flipped bit");
                 int words = cm.answer(c.seed()).length;
-                assertEquals(CpuBurner.FAULT_ELEMENT % words, c.element(), method);
-                assertEquals(CpuBurner.FAULT_ELEMENT % words % cm.lanes(), c.lane(), method);
+                assertEquals(kiln.stress.cpu.InjectedFault.ELEMENT % words, c.element(), method);
+                assertEquals(kiln.stress.cpu.InjectedFault.ELEMENT % words % cm.lanes(), c.lane(), method);
                 assertEquals(1, c.differing(), method);
                 assertEquals(Long.toHexString(cm.answer(c.seed())[c.element()]), m.expected(), method);
                 assertEquals(Long.toHexString(cm.answer(c.seed())[c.element()] ^ c.mask()), m.actual(), method);

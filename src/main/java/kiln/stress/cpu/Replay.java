@@ -48,11 +48,14 @@ public final class Replay {
 
     /** Runs {@code method}'s unit {@code seed} {@code runs} times on this thread. */
     public static Outcome run(CpuMethod method, long seed, int runs) {
-        return run(method, seed, runs, kiln.util.Ticker.SYSTEM);
+        return run(method, seed, runs, kiln.util.Ticker.SYSTEM, out -> { });
     }
 
-    /** The same, timed on {@code ticker}. */
-    static Outcome run(CpuMethod method, long seed, int runs, kiln.util.Ticker ticker) {
+    /**
+     * The same, timed on {@code ticker}, each result passed through {@code fault} before it is
+     * compared: the worker's retest on its own cpu meets the fault injected there that sticks.
+     */
+    static Outcome run(CpuMethod method, long seed, int runs, kiln.util.Ticker ticker, java.util.function.Consumer<long[]> fault) {
         long[] expected = method.answer(seed);
         long[] out = new long[expected.length];
         CpuMethod.Work work = method.newWork();
@@ -65,6 +68,7 @@ public final class Replay {
                 half = ticker.nanoTime();
             }
             work.run(seed, out);
+            fault.accept(out);
             int d = CpuMethod.firstDifference(expected, out);
             if (d >= 0) {
                 failed++;

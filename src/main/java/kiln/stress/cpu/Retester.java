@@ -20,7 +20,10 @@ import org.slf4j.LoggerFactory;
  * worker is pinned), 20 times after the unit's first failure and 10 after later ones; then, for the unit's first
  * {@link #OTHER_CPU_RETESTS} failures, once in
  * a new JVM pinned with {@code taskset} to another online cpu ({@link Replay#onCpu}). Then the
- * mismatch goes to the supervisor with its reproduction rate and replay command. {@link #close}
+ * mismatch goes to the supervisor with its reproduction rate and replay command. A unit's first
+ * {@link #DETAILED_PER_UNIT} failures are retested and detailed; past those, and while the queue
+ * is full, a failure is only counted (by the burner): a core that fails every result would
+ * otherwise keep the retest busy and send copies, unretested ones ahead of the first. {@link #close}
  * is idempotent; a failure still waiting when it is called is reported without its retest.
  */
 public final class Retester implements AutoCloseable {
@@ -34,6 +37,8 @@ public final class Retester implements AutoCloseable {
      * burns; past these the answer is known and a failing core would make a storm of them.
      */
     static final int OTHER_CPU_RETESTS = 3;
+    /** Failures of one unit retested and detailed; later ones say nothing the first did not. */
+    public static final int DETAILED_PER_UNIT = OTHER_CPU_RETESTS + 2;
 
     /** A wrong result waiting for its retest. */
     public record Failure(CpuMethod method, long seed, int element, long expected, long actual, int differing, long atMillis,
@@ -74,11 +79,21 @@ public final class Retester implements AutoCloseable {
     private final Mismatches out;
     private final BlockingQueue<Failure> queue = new ArrayBlockingQueue<>(16);
     private final Map<String, Integer> seen = new HashMap<>();
+    /** Failures offered per unit, counted by the burner threads. */
+    private final Map<String, Integer> offered = new java.util.concurrent.ConcurrentHashMap<>();
+    private final InjectedFault fault;
+    private final java.util.concurrent.atomic.AtomicBoolean fullSaid = new java.util.concurrent.atomic.AtomicBoolean();
     private final Thread thread;
     private volatile boolean otherCpu = true;
     private volatile boolean closed;
 
     public Retester(int workerId, String cpus, Mismatches out) {
+        this(workerId, cpus, out, new InjectedFault());
+    }
+
+    /** @param fault the worker's injected faults: one that sticks is in the retest on this cpu too */
+    public Retester(int workerId, String cpus, Mismatches out, InjectedFault fault) {
+        this.fault = fault;
         this.workerId = workerId;
         this.cpus = cpus;
         this.out = out;
@@ -91,16 +106,42 @@ public final class Retester implements AutoCloseable {
         otherCpu = false;
     }
 
-    /** Queues a failure; never blocks. Past the queue's room it is reported at once, without a retest. */
-    public void submit(Failure f) {
+    /**
+     * Queues a failure for its retest and details; never blocks. After {@link #close} it is
+     * reported at once, without a retest.
+     *
+     * @return false when it is only to be counted: its unit is past {@link #DETAILED_PER_UNIT}
+     *         failures, or the queue is full
+     */
+    public boolean submit(Failure f) {
         synchronized (this) {
             if (!thread.isAlive() && !closed && thread.getState() == Thread.State.NEW) {
                 thread.start();
             }
         }
-        if (closed || !queue.offer(f)) {
+        if (closed) {
             report(f, List.of());
+            return true;
         }
+        int nth = offered.merge(unit(f), 1, Integer::sum);
+        if (nth > DETAILED_PER_UNIT) {
+            if (nth == DETAILED_PER_UNIT + 1) {
+                LOG.error("w{}: {} seed {} failed {} times; its further failures are counted, not retested", workerId,
+                        f.method().word(), Long.toHexString(f.seed()), DETAILED_PER_UNIT);
+            }
+            return false;
+        }
+        if (!queue.offer(f)) {
+            if (fullSaid.compareAndSet(false, true)) {
+                LOG.error("w{}: the cpu retest is behind; failures are counted, not retested, until it catches up", workerId);
+            }
+            return false;
+        }
+        return true;
+    }
+
+    private static String unit(Failure f) {
+        return f.method().word() + "/" + f.seed();
     }
 
     private void loop() {
@@ -120,9 +161,9 @@ public final class Retester implements AutoCloseable {
     }
 
     private List<CpuMiscompare.Trial> retest(Failure f) {
-        int nth = seen.merge(f.method().word() + "/" + f.seed(), 1, Integer::sum);
+        int nth = seen.merge(unit(f), 1, Integer::sum);
         int runs = nth == 1 ? FIRST_RUNS : LATER_RUNS;
-        Replay.Outcome here = Replay.run(f.method(), f.seed(), runs);
+        Replay.Outcome here = Replay.run(f.method(), f.seed(), runs, kiln.util.Ticker.SYSTEM, out -> fault.onRetest(f.method(), out));
         List<CpuMiscompare.Trial> trials = new ArrayList<>();
         trials.add(new CpuMiscompare.Trial(cpus, here.runs(), here.failed()));
         if (otherCpu && !closed && nth <= OTHER_CPU_RETESTS) {

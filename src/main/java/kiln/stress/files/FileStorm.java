@@ -174,7 +174,7 @@ public final class FileStorm implements AutoCloseable {
      * The storm's counters and gauges as one stats part; {@code tamperedBefore} adds tampering
      * refused before the storm began (a worker directory found planted).
      */
-    public kiln.link.WorkerStats.Files stats(long tamperedBefore) {
+    public kiln.link.FileStats stats(long tamperedBefore) {
         Map<kiln.link.FileOp, Long> byOp = new java.util.EnumMap<>(kiln.link.FileOp.class);
         for (kiln.link.FileOp op : kiln.link.FileOp.values()) {
             byOp.put(op, counters.errors(op));
@@ -182,7 +182,7 @@ public final class FileStorm implements AutoCloseable {
         byOp.merge(kiln.link.FileOp.TAMPER, tamperedBefore, Long::sum);
         var errors = kiln.link.FileErrors.of(byOp, Map.of(kiln.link.FileErrorCause.DEVICE, counters.deviceFaults.sum(),
                 kiln.link.FileErrorCause.READ_ONLY, counters.readOnly.sum(), kiln.link.FileErrorCause.FULL, counters.full.sum()));
-        return kiln.link.WorkerStats.Files.builder().created(created(), bytesWritten()).deleted(deleted(), floorDeleted())
+        return kiln.link.FileStats.builder().created(created(), bytesWritten()).deleted(deleted(), floorDeleted())
                 .verified(verified()).errors(errors).now(inFlight(), filesKept(), paused())
                 .latency(counters.latencyCounts(), counters.latencySumNanos()).build(); // buckets: LatencyBuckets
     }

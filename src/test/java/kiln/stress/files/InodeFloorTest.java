@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import kiln.link.FileStats;
 import kiln.link.WorkerStats;
 import kiln.util.Ticker;
 import kiln.workspace.FileIo;
@@ -114,7 +115,7 @@ final class InodeFloorTest {
         FileStorm s = storm(io, "w0", 0, 1);
         s.start();
         await().atMost(Duration.ofSeconds(30)).until(() -> s.stats(0).ioErrors() > 0);
-        WorkerStats.Files stats = s.stats(0);
+        FileStats stats = s.stats(0);
         assertTrue(stats.fullErrors() > 0, stats.errors().toString());
         assertEquals(stats.ioErrors(), stats.fullErrors(), "every failure was ENOSPC: " + stats.errors());
         assertEquals(0, s.deviceFaults());

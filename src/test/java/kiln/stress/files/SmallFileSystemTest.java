@@ -203,7 +203,7 @@ final class SmallFileSystemTest {
         assertEquals(0, s.errors(kiln.link.FileOp.TAMPER), "a read-only file system is not tampering");
         assertTrue(s.readOnlyFailures() >= 3, "each counted as EROFS too: " + s.readOnlyFailures());
         assertEquals(0, s.deviceFaults(), "and not as a failing disk");
-        kiln.link.WorkerStats.Files stats = s.stats(0);
+        kiln.link.FileStats stats = s.stats(0);
         var byOp = stats.errors(); // one snapshot: the storm goes on failing meanwhile
         assertEquals(byOp.get(kiln.link.FileOp.CREATE) + byOp.get(kiln.link.FileOp.WRITE) + byOp.get(kiln.link.FileOp.DELETE)
                 + byOp.get(kiln.link.FileOp.VERIFY), stats.ioErrors(),

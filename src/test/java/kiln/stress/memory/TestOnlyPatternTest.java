@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import kiln.link.FileStats;
 import kiln.link.WorkerStats;
 import kiln.stress.MemoryStress;
 import kiln.stress.Mismatches;
@@ -71,7 +72,7 @@ final class TestOnlyPatternTest {
             m.mismatches().drainTo(found, 5);
             assertEquals("test-zeros", found.get(0).method());
             assertEquals(Map.of("pass", "0", "offset", "616", "mask", "0x4", "reread", "stored", "phys", "unknown", "node", "unknown"), found.get(0).detail());
-            WorkerStats s = new WorkerStats(1, WorkerStats.Files.NONE, WorkerStats.Cpu.NONE, m.bytes(), Map.of(), 0, stats);
+            WorkerStats s = new WorkerStats(1, FileStats.NONE, WorkerStats.Cpu.NONE, m.bytes(), Map.of(), 0, stats);
             assertEquals(java.util.Set.of("test-zeros"), s.memoryPatternNames(), "the supervisor's side reads names from the stats");
         }
     }
