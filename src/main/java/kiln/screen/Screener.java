@@ -161,7 +161,8 @@ public final class Screener implements AutoCloseable {
         boolean failed = false;
         try {
             r = runner.screen(cores, this::stopBecause);
-            failed = !r.complete() && r.cpuNanos() == 0 && stopBecause() == null; // nothing started, nothing stopped it
+            // not complete and nothing stopped it: no worker started (or every one died), however much its starts cost
+            failed = !r.complete() && stopBecause() == null;
         } catch (InterruptedException e) {
             synchronized (lock) {
                 screening = null;

@@ -144,19 +144,37 @@ final class ScreenerTest {
     }
 
     @Test
-    void aScreenThatCannotRun_backsOffInsteadOfRetryingAtOnce() throws Exception {
+    void aScreenThatThrows_backsOffInsteadOfRetryingAtOnce() throws Exception {
+        backsOff((cores, stop) -> {
+            throw new IllegalStateException("taskset: failed to set pid's affinity");
+        });
+    }
+
+    @Test
+    void aScreenWhoseWorkersDied_backsOffToo() throws Exception {
+        // its JVMs' starts were charged (0.7 s each): the duty's gap alone would be a fraction of a second on a large host
+        backsOff((cores, stop) -> {
+            long now = System.currentTimeMillis();
+            return new ScreenResult(cores, now, now, new Verdict(Outcome.INCONCLUSIVE, List.of("no screen worker started")),
+                    List.of(), Set.of(), Screener.WORKER_START_CPU.toNanos(), false);
+        });
+    }
+
+    /** A screen that cannot run, on a fake clock: tried once, not again until the back-off has passed. */
+    private void backsOff(ScreenRunner broken) throws Exception {
         java.util.concurrent.atomic.AtomicLong clock = new java.util.concurrent.atomic.AtomicLong(1_000_000_000L);
         Ticker ticker = Ticker.of(clock::get, n -> Thread.onSpinWait());
         java.util.concurrent.atomic.AtomicInteger tries = new java.util.concurrent.atomic.AtomicInteger();
         var settings = ScreenScheduleTest.settings(1, Duration.ofHours(1), 100, 100);
         try (Screener s = new Screener(settings, 3, (cores, stop) -> {
             tries.incrementAndGet();
-            throw new IllegalStateException("taskset: failed to set pid's affinity");
+            return broken.screen(cores, stop);
         }, ScreenStore.open(dir), ticker)) {
             s.onSample(new kiln.sampler.HostSample(new kiln.sampler.HostSample.Cpu(0.01, List.of(), List.of(), Double.NaN),
                     kiln.sampler.HostSample.LoadAverage.UNKNOWN, null, List.of(), null));
             s.start();
             await(() -> tries.get() == 1 && "waiting".equals(s.status().get("state")), "the first screen failed");
+            clock.addAndGet(TimeUnit.SECONDS.toNanos(1)); // past the duty's gap for the starts charged (0.23 s here)
             Thread.sleep(1500); // more than the loop's idle wait: a retry at once would have come by now
             assertEquals(1, tries.get(), "the core is still due, but a failed screen is not retried in a loop");
             assertTrue(String.valueOf(s.status().get("waiting")).startsWith("the last screen could not run"),
