@@ -76,6 +76,10 @@ public final class DaemonSession {
         if (s != null) {
             s.pool().kill();
         }
+        kiln.screen.Screener sc = screener;
+        if (sc != null) {
+            sc.kill(); // a screen's pinned workers must not outlive the daemon either
+        }
     }
 
     public int serve() {
@@ -133,10 +137,11 @@ public final class DaemonSession {
     }
 
     private Reply startRun(Map<String, Object> overrides, Map<String, String> nameOfKey) {
-        screener.pauseForRun(); // the run wins: a screen in progress stops first; the run's work then holds the next
+        // the run wins: a screen in progress stops first; the run's work then holds the next
+        String refused = screener.pauseForRun();
         Reply r;
         try {
-            r = runs.start(overrides, nameOfKey);
+            r = refused != null ? Reply.error(409, refused) : runs.start(overrides, nameOfKey);
         } finally {
             screener.resume();
         }
@@ -158,8 +163,12 @@ public final class DaemonSession {
     /** Why the daemon cannot do what it was configured to do, or null: shown in status, metrics and /readyz. */
     private String problem() {
         KeptRuns k = kept;
-        String h = k == null ? null : k.problem();
-        String r = startProblem;
-        return h == null ? r : r == null ? h : h + "; " + r;
+        kiln.screen.Screener sc = screener;
+        String h = join(k == null ? null : k.problem(), sc == null ? null : sc.problem());
+        return join(h, startProblem);
+    }
+
+    private static String join(String a, String b) {
+        return a == null ? b : b == null ? a : a + "; " + b;
     }
 }

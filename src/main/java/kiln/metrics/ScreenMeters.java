@@ -21,7 +21,7 @@ public final class ScreenMeters {
         if (!s.enabled()) {
             return;
         }
-        for (int cpu = 0; cpu < s.cores(); cpu++) {
+        for (int cpu : s.cpus()) { // the cpus screened, by kernel number: under a cpuset they need not start at 0
             int c = cpu;
             Gauge.builder("kiln.core.last.screened.timestamp.seconds", s, x -> x.lastScreenedSeconds(c)).strongReference(true)
                     .tag("cpu", Integer.toString(cpu))

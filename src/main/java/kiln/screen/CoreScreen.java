@@ -45,6 +45,8 @@ final class CoreScreen implements ScreenRunner {
     private final WorkerLauncher launcher;
     private final Path dir;
     private final Ticker ticker;
+    /** The screen in progress, for {@link #kill}; null between screens. */
+    private volatile WorkerPool current;
 
     /**
      * @param launcher starts the screen's workers, pinned
@@ -78,7 +80,9 @@ final class CoreScreen implements ScreenRunner {
             specs.add(new WorkerSpec(core, dir.resolve(".kiln-screen-w" + core).toString(), WorkerSpec.Files.OFF, cpu,
                     settings.burst().memoryBytes(), WorkerSpec.Parent.current(), WorkerSpec.Memory.DEFAULT));
         }
-        WorkerPool pool = new WorkerPool(specs, launcher, ticker);
+        ScreenLaunches launches = new ScreenLaunches(launcher);
+        WorkerPool pool = new WorkerPool(specs, launches, ticker);
+        current = pool;
         Evidence before = Evidence.read();
         String stoppedBy = null;
         long startMillis = System.currentTimeMillis();
@@ -88,8 +92,8 @@ final class CoreScreen implements ScreenRunner {
             boolean any = pool.awaitStarted(START_TIMEOUT, () -> stopBecause.get() != null);
             pool.release();
             startMillis = System.currentTimeMillis();
-            long start = ticker.nanoTime();
             if (any) {
+                long start = ticker.nanoTime();
                 injectFault(cores, pool);
                 long end = start + length().toNanos();
                 long last = start + length().multipliedBy(2).plus(EXTRA).toNanos();
@@ -101,17 +105,27 @@ final class CoreScreen implements ScreenRunner {
                         throw new InterruptedException();
                     }
                 }
+                // at least 1 ns: a screen that started counts as having run even on a clock that did not move
+                ran = Math.max(1, ticker.nanoTime() - start);
             } else {
-                stoppedBy = stopBecause.get();
+                stoppedBy = stopBecause.get(); // ran stays 0: nothing was tested, whatever the clock says
             }
-            ran = ticker.nanoTime() - start;
         } finally {
             if (pool.stop(WorkerPool.STOP_GRACE)) {
                 launcher.runEnded();
             }
             pool.close();
+            current = null;
         }
-        return judge(cores, pool, before, startMillis, ran, stoppedBy);
+        return judge(cores, pool, launches, before, startMillis, ran, stoppedBy);
+    }
+
+    @Override
+    public void kill() {
+        WorkerPool p = current;
+        if (p != null) {
+            p.kill();
+        }
     }
 
     private static boolean everyMethodRan(WorkerPool pool) {
@@ -134,7 +148,8 @@ final class CoreScreen implements ScreenRunner {
         }
     }
 
-    private ScreenResult judge(List<Integer> cores, WorkerPool pool, Evidence before, long startMillis, long ranNanos, String stoppedBy) {
+    private ScreenResult judge(List<Integer> cores, WorkerPool pool, ScreenLaunches launches, Evidence before, long startMillis,
+                               long ranNanos, String stoppedBy) {
         List<WorkerView> views = pool.workers();
         long wrong = 0;
         long cpuNanos = 0;
@@ -144,7 +159,8 @@ final class CoreScreen implements ScreenRunner {
         for (WorkerView w : views) {
             WorkerStats t = w.totals();
             wrong += WorkerStats.total(t.verifyErrors());
-            cpuNanos += t.processCpuNanos();
+            // a worker killed before its first stats frame reported no CPU, but its JVM start was paid
+            cpuNanos += Math.max(t.processCpuNanos(), launches.launched(w.id()) * Screener.WORKER_START_CPU.toNanos());
             List<String> none = new ArrayList<>();
             for (CpuMethodInfo m : Catalog.cpuMethods()) {
                 if (t.cpu().ops().getOrDefault(m.word(), 0L) > 0) {
@@ -167,7 +183,9 @@ final class CoreScreen implements ScreenRunner {
         pool.crossCore().flush();
         boolean complete = stoppedBy == null && ranNanos > 0;
         // a screen cut short says so, not which method it had not reached yet
-        List<String> untested = stoppedBy != null ? List.of() : ranNanos == 0 ? List.of("no screen worker started: nothing was tested") : idle;
+        String notStarted = "no screen worker started" + (launches.failure() == null ? "" : " (" + launches.failure() + ")")
+                + ": nothing was tested";
+        List<String> untested = stoppedBy != null ? List.of() : ranNanos == 0 ? List.of(notStarted) : idle;
         Verdict.Inputs in = Verdict.Inputs.builder()
                 .verifyErrors(wrong, errors.stream().map(kiln.supervisor.VerifyErrorLog.Entry::describe).toList())
                 .disagreeing(pool.crossCore().disagreeing()).idleStressors(untested).unhealthyWorkers(unhealthy)

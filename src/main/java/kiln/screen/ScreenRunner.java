@@ -11,4 +11,8 @@ interface ScreenRunner {
      * {@code stopBecause} gives a reason (polled a few times a second).
      */
     ScreenResult screen(List<Integer> cores, Supplier<String> stopBecause) throws InterruptedException;
+
+    /** Kills the workers of the screen in progress now (the daemon's second signal), without waiting. Any thread. */
+    default void kill() {
+    }
 }

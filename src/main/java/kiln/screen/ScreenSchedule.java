@@ -122,6 +122,27 @@ final class ScreenSchedule {
         return false;
     }
 
+    /**
+     * A screen failed before it could test anything (it threw, or no worker started): the next
+     * waits at least the spacing the duty cap imposes after one full screen, and never less than
+     * {@link #MIN_BACKOFF}, so a screen that cannot start does not retry (and log, and sync its
+     * state) in a loop.
+     */
+    void backOff(long endNanos, int methods, Duration workerStartCpu) {
+        long gap = Math.max(MIN_BACKOFF.toNanos(), (long) (screenCpuSeconds(settings, methods, workerStartCpu) * 1e9
+                / (settings.limits().dutyPercent() / 100.0 * logicalCores)));
+        if (endNanos + gap > notBefore) {
+            notBefore = endNanos + gap;
+            gapReason = "the last screen could not run";
+        }
+    }
+
+    static final Duration MIN_BACKOFF = Duration.ofMinutes(1);
+
+    private static double screenCpuSeconds(Settings.Screen s, int methods, Duration workerStartCpu) {
+        return s.coresAtOnce() * (methods * s.burst().perMethod().toNanos() + workerStartCpu.toNanos()) / 1e9;
+    }
+
     /** When the next screen may start, epoch ms. */
     long notBeforeMillis() {
         return toMillis(notBefore);
@@ -133,7 +154,7 @@ final class ScreenSchedule {
      * cap, takes longer than the window to go round.
      */
     static Optional<String> tooSlow(Settings.Screen s, int logicalCores, int methods, Duration workerStartCpu) {
-        double screenCpu = s.coresAtOnce() * (methods * s.burst().perMethod().toNanos() + workerStartCpu.toNanos()) / 1e9;
+        double screenCpu = screenCpuSeconds(s, methods, workerStartCpu);
         double perScreen = screenCpu / (s.limits().dutyPercent() / 100.0 * logicalCores);
         double round = rounds(logicalCores, s.coresAtOnce()) * perScreen;
         if (round <= s.window().toSeconds()) {

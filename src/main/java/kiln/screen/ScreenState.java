@@ -22,8 +22,11 @@ final class ScreenState {
 
     /** When screening began keeping this state, epoch ms: a core never screened counts from here. */
     final long sinceMillis;
+    /** The cpus screened, by kernel number, ascending; the arrays below are indexed like it. */
+    private final int[] cpus;
     private final long[] lastScreened;
     private final String[] lastVerdict;
+    /** Index into {@link #cpus} of the next to screen. */
     private int nextCore;
     private final Map<String, Long> methodLast = new TreeMap<>();
     private final EnumMap<Outcome, Long> screens = new EnumMap<>(Outcome.class);
@@ -32,37 +35,56 @@ final class ScreenState {
     private Map<String, Object> last;
     private Map<String, Object> lastFailure;
 
+    /** Cpus 0..cores-1. */
     ScreenState(int cores, long sinceMillis) {
+        this(java.util.stream.IntStream.range(0, cores).boxed().toList(), sinceMillis);
+    }
+
+    ScreenState(List<Integer> cpus, long sinceMillis) {
         this.sinceMillis = sinceMillis;
-        this.lastScreened = new long[cores];
-        this.lastVerdict = new String[cores];
+        this.cpus = cpus.stream().mapToInt(Integer::intValue).sorted().toArray();
+        this.lastScreened = new long[this.cpus.length];
+        this.lastVerdict = new String[this.cpus.length];
         for (Outcome o : Outcome.values()) {
             screens.put(o, 0L);
         }
     }
 
     int cores() {
-        return lastScreened.length;
+        return cpus.length;
     }
 
-    /** Epoch ms of the core's last complete screen, 0 when never. */
+    /** The cpus screened, ascending. */
+    List<Integer> cpus() {
+        return Arrays.stream(cpus).boxed().toList();
+    }
+
+    /** Where {@code cpu} is in the arrays, negative when it is not screened. */
+    private int index(int cpu) {
+        return Arrays.binarySearch(cpus, cpu);
+    }
+
+    /** Epoch ms of the core's last complete screen, 0 when never (or not screened here). */
     long lastScreened(int cpu) {
-        return lastScreened[cpu];
+        int i = index(cpu);
+        return i < 0 ? 0 : lastScreened[i];
     }
 
     String lastVerdict(int cpu) {
-        return lastVerdict[cpu];
+        int i = index(cpu);
+        return i < 0 ? null : lastVerdict[i];
     }
 
+    /** The next cpu to screen. */
     int nextCore() {
-        return nextCore;
+        return cpus[nextCore];
     }
 
     /** The {@code n} cores after the last screened, wrapping: the rotation. */
     List<Integer> nextCores(int n) {
         List<Integer> out = new ArrayList<>();
         for (int i = 0; i < Math.min(n, cores()); i++) {
-            out.add((nextCore + i) % cores());
+            out.add(cpus[(nextCore + i) % cores()]);
         }
         return out;
     }
@@ -83,15 +105,19 @@ final class ScreenState {
             return;
         }
         for (int cpu : r.cores()) {
-            lastVerdict[cpu] = r.verdict().outcome().label();
+            if (index(cpu) >= 0) {
+                lastVerdict[index(cpu)] = r.verdict().outcome().label();
+            }
         }
         if (!r.complete()) {
             return;
         }
         for (int cpu : r.cores()) {
-            lastScreened[cpu] = r.endMillis();
+            if (index(cpu) >= 0) {
+                lastScreened[index(cpu)] = r.endMillis();
+            }
         }
-        nextCore = (r.cores().get(r.cores().size() - 1) + 1) % cores();
+        nextCore = (Math.max(0, index(r.cores().get(r.cores().size() - 1))) + 1) % cores();
         for (String m : r.methodsRun()) {
             methodLast.put(m, r.endMillis());
         }
@@ -122,11 +148,11 @@ final class ScreenState {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("schema", SCHEMA);
         m.put("since_ms", sinceMillis);
-        m.put("next_core", nextCore);
+        m.put("next_core", nextCore());
         List<Object> cores = new ArrayList<>();
         for (int i = 0; i < cores(); i++) {
             Map<String, Object> c = new LinkedHashMap<>();
-            c.put("cpu", i);
+            c.put("cpu", cpus[i]);
             c.put("last_ms", lastScreened[i]);
             c.put("verdict", lastVerdict[i] == null ? "" : lastVerdict[i]);
             cores.add(c);
@@ -146,22 +172,30 @@ final class ScreenState {
         return m;
     }
 
-    /** The state a kept document describes, fitted to {@code cores} (a core that left is forgotten, a new one never screened). */
-    @SuppressWarnings("unchecked")
+    /** The state a kept document describes, fitted to cpus 0..cores-1. */
     static ScreenState fromMap(Map<String, Object> m, int cores) {
+        return fromMap(m, java.util.stream.IntStream.range(0, cores).boxed().toList());
+    }
+
+    /**
+     * The state a kept document describes, fitted to {@code cpus} (a cpu that left is forgotten, a
+     * new one never screened; the rotation goes on at the next cpu kept, else at the first).
+     */
+    @SuppressWarnings("unchecked")
+    static ScreenState fromMap(Map<String, Object> m, List<Integer> cpus) {
         if (!(m.get("schema") instanceof Number schema) || schema.intValue() != SCHEMA) {
             throw new IllegalArgumentException("schema " + m.get("schema") + ", expected " + SCHEMA);
         }
-        ScreenState s = new ScreenState(cores, number(m, "since_ms"));
-        int next = (int) number(m, "next_core");
-        s.nextCore = next >= 0 && next < cores ? next : 0;
+        ScreenState s = new ScreenState(cpus, number(m, "since_ms"));
+        int next = s.index((int) number(m, "next_core"));
+        s.nextCore = next >= 0 ? next : 0;
         for (Object o : (List<Object>) m.get("cores")) {
             Map<String, Object> c = (Map<String, Object>) o;
-            int cpu = (int) number(c, "cpu");
-            if (cpu >= 0 && cpu < cores) {
-                s.lastScreened[cpu] = number(c, "last_ms");
+            int i = s.index((int) number(c, "cpu"));
+            if (i >= 0) {
+                s.lastScreened[i] = number(c, "last_ms");
                 String v = (String) c.get("verdict");
-                s.lastVerdict[cpu] = v == null || v.isEmpty() ? null : v;
+                s.lastVerdict[i] = v == null || v.isEmpty() ? null : v;
             }
         }
         ((Map<String, Object>) m.get("methods_last_ms")).forEach((k, v) -> s.methodLast.put(k, ((Number) v).longValue()));
@@ -184,6 +218,6 @@ final class ScreenState {
 
     @Override
     public String toString() {
-        return "ScreenState" + Arrays.toString(lastScreened) + " next " + nextCore;
+        return "ScreenState" + Arrays.toString(cpus) + Arrays.toString(lastScreened) + " next " + nextCore();
     }
 }

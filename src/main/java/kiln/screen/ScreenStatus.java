@@ -32,7 +32,7 @@ final class ScreenStatus {
         m.put("duty_percent", settings.limits().dutyPercent());
         m.put("cpu_seconds", state.cpuNanos() / 1e9);
         List<Map<String, Object>> cores = new ArrayList<>();
-        for (int cpu = 0; cpu < state.cores(); cpu++) {
+        for (int cpu : state.cpus()) {
             Map<String, Object> c = new LinkedHashMap<>();
             c.put("cpu", cpu);
             c.put("last_screened", state.lastScreened(cpu) == 0 ? null : Instant.ofEpochMilli(state.lastScreened(cpu)).toString());

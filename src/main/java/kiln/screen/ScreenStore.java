@@ -21,6 +21,8 @@ final class ScreenStore implements AutoCloseable {
 
     private final RunHistory history;
     private volatile String problem;
+    /** Set by {@link #close}: a screen that ends later (its thread outlived the join) keeps nothing. */
+    private boolean closed;
 
     private ScreenStore(RunHistory history, String problem) {
         this.history = history;
@@ -39,7 +41,7 @@ final class ScreenStore implements AutoCloseable {
     }
 
     /** The kept state fitted to {@code cores}, or a new one (since {@code nowMillis}) when there is none or it is unreadable. */
-    ScreenState load(int cores, long nowMillis) {
+    ScreenState load(java.util.List<Integer> cores, long nowMillis) {
         if (history == null) {
             return new ScreenState(cores, nowMillis);
         }
@@ -64,23 +66,27 @@ final class ScreenStore implements AutoCloseable {
         }
     }
 
-    private ScreenState startOver(int cores, long nowMillis, String why) {
+    private ScreenState startOver(java.util.List<Integer> cores, long nowMillis, String why) {
         problem = history.path() + "/" + FILE + " " + why + ": screening starts over, every core unscreened";
         LOG.error("{}", problem);
         return new ScreenState(cores, nowMillis);
     }
 
-    /** Keeps {@code state} (a {@link ScreenState#toMap}); a failure is logged and shown in {@link #problem()} until a save succeeds. */
-    void save(Map<String, Object> state) {
-        if (history == null) {
+    /**
+     * Keeps {@code state} (a {@link ScreenState#toMap}); a failure of any kind is logged and shown
+     * in {@link #problem()} until a save succeeds, never thrown: the screening thread goes on.
+     * Nothing is kept once closed.
+     */
+    synchronized void save(Map<String, Object> state) {
+        if (history == null || closed) {
             return;
         }
         try {
             history.replaceState(FILE, kiln.report.JsonText.pretty(state));
             problem = null;
-        } catch (FsException e) {
-            problem = "cannot keep the screening state in " + history.path() + "/" + FILE + " (" + e.getMessage()
-                    + "): a restart would start the rotation over";
+        } catch (FsException | RuntimeException e) {
+            problem = "cannot keep the screening state in " + history.path() + "/" + FILE + " (" + (e instanceof FsException
+                    ? e.getMessage() : e.toString()) + "): a restart would start the rotation over";
             LOG.error("{}", problem);
         }
     }
@@ -90,8 +96,10 @@ final class ScreenStore implements AutoCloseable {
         return problem;
     }
 
+    /** Waits for a save in progress; later saves keep nothing. */
     @Override
-    public void close() {
+    public synchronized void close() {
+        closed = true;
         if (history != null) {
             history.close();
         }

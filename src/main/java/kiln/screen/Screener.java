@@ -26,14 +26,19 @@ public final class Screener implements AutoCloseable {
     static final java.time.Duration WORKER_START_CPU = java.time.Duration.ofMillis(700);
     private static final long IDLE_WAIT_MILLIS = 1000;
     private static final long PAUSE_WAIT_MILLIS = 30_000;
+    /** How long a run waits for a screen to stop (tests shorten it). */
+    long pauseWaitMillis = PAUSE_WAIT_MILLIS;
 
     private final Settings.Screen settings;
     private final int logicalCores;
+    private final List<Integer> cpus;
     private final ScreenRunner runner;
     private final ScreenStore store;
     private final ScreenSchedule schedule;
     private final ScreenState state;
     private final String warning;
+    /** A CPU quota below a screen's cores, said at start and in the status; null when none. */
+    volatile String quotaWarning;
     private final Object lock = new Object();
     private final ScreenResults results = new ScreenResults();
     private Thread thread;
@@ -52,13 +57,21 @@ public final class Screener implements AutoCloseable {
 
     Screener(Settings.Screen settings, int logicalCores, ScreenRunner runner, ScreenStore store, Ticker ticker,
              java.util.function.BooleanSupplier runInProgress) {
+        this(settings, java.util.stream.IntStream.range(0, logicalCores).boxed().toList(), runner, store, ticker, runInProgress);
+    }
+
+    /** @param cpus the cpus to screen, by kernel number ({@link ScreenCpus#mine}) */
+    Screener(Settings.Screen settings, List<Integer> cpus, ScreenRunner runner, ScreenStore store, Ticker ticker,
+             java.util.function.BooleanSupplier runInProgress) {
+        int logicalCores = cpus.size();
+        this.cpus = List.copyOf(cpus);
         this.runInProgress = runInProgress;
         this.settings = settings;
         this.logicalCores = logicalCores;
         this.runner = runner;
         this.store = store;
         long now = System.currentTimeMillis();
-        this.state = store == null ? null : store.load(logicalCores, now);
+        this.state = store == null ? null : store.load(cpus, now);
         this.schedule = new ScreenSchedule(settings, logicalCores, ticker, now);
         this.warning = ScreenSchedule.tooSlow(settings, logicalCores, kiln.link.Catalog.cpuMethods().size(), WORKER_START_CPU)
                 .orElse(null);
@@ -71,17 +84,19 @@ public final class Screener implements AutoCloseable {
      * @param runInProgress whether a run holds the machine: no screen starts, and one in progress stops, while it does
      */
     public static Screener open(Settings s, java.util.function.BooleanSupplier runInProgress) {
-        int cores = Runtime.getRuntime().availableProcessors();
+        List<Integer> cores = ScreenCpus.mine();
         if (!s.screen().enabled()) {
-            return new Screener(s.screen(), cores, null, null, Ticker.SYSTEM);
+            return new Screener(s.screen(), cores, null, null, Ticker.SYSTEM, () -> false);
         }
         var launcher = CoreScreen.pinnedLauncher(s);
         if (launcher.isEmpty()) {
             LOG.error("screening is on, but taskset is missing: a screen cannot be pinned to its core; screening stays off");
-            return new Screener(s.screen(), cores, null, null, Ticker.SYSTEM);
+            return new Screener(s.screen(), cores, null, null, Ticker.SYSTEM, () -> false);
         }
         ScreenRunner runner = new CoreScreen(s.screen(), s.verdict(), launcher.get(), s.files().dir(), Ticker.SYSTEM);
-        return new Screener(s.screen(), cores, runner, ScreenStore.open(s.files().dir()), Ticker.SYSTEM, runInProgress);
+        Screener sc = new Screener(s.screen(), cores, runner, ScreenStore.open(s.files().dir()), Ticker.SYSTEM, runInProgress);
+        sc.quotaWarning = ScreenCpus.quotaWarning(kiln.sampler.CpuQuota.cores(), s.screen().coresAtOnce()).orElse(null);
+        return sc;
     }
 
     /** Whether this screener screens at all. */
@@ -102,8 +117,11 @@ public final class Screener implements AutoCloseable {
         if (warning != null) {
             LOG.warn("{}", warning);
         }
-        LOG.info("screening {} of {} cores at a time, every core within {}, at most {}% of the machine's CPU", settings.coresAtOnce(),
-                logicalCores, kiln.config.Durations.format(settings.window()), ScreenSchedule.plain(settings.limits().dutyPercent()));
+        if (quotaWarning != null) {
+            LOG.warn("{}", quotaWarning);
+        }
+        LOG.info("screening {} of {} cores (cpu {}) at a time, every core within {}, at most {}% of the machine's CPU",
+                settings.coresAtOnce(), logicalCores, cpus, kiln.config.Durations.format(settings.window()), ScreenSchedule.plain(settings.limits().dutyPercent()));
         thread = Threads.daemon("kiln-screen", this::loop);
         thread.start();
     }
@@ -140,8 +158,11 @@ public final class Screener implements AutoCloseable {
     private void screenOnce(List<Integer> cores) {
         long start = schedule.nanoTime();
         ScreenResult r;
+        boolean failed = false;
         try {
             r = runner.screen(cores, this::stopBecause);
+            // not complete and nothing stopped it: no worker started (or every one died), however much its starts cost
+            failed = !r.complete() && stopBecause() == null;
         } catch (InterruptedException e) {
             synchronized (lock) {
                 screening = null;
@@ -149,6 +170,7 @@ public final class Screener implements AutoCloseable {
             }
             return;
         } catch (RuntimeException e) {
+            failed = true;
             LOG.error("screen of cpu {} failed to run: {}", cores, e.toString(), e);
             r = new ScreenResult(cores, System.currentTimeMillis(), System.currentTimeMillis(), new Verdict(Outcome.INCONCLUSIVE,
                     List.of("the screen could not run: " + e)), List.of(), java.util.Set.of(), 0, false);
@@ -157,6 +179,9 @@ public final class Screener implements AutoCloseable {
         synchronized (lock) {
             state.record(r);
             schedule.ended(state, start, schedule.nanoTime(), r.cpuNanos());
+            if (failed) {
+                schedule.backOff(schedule.nanoTime(), kiln.link.Catalog.cpuMethods().size(), WORKER_START_CPU);
+            }
             screening = null;
             kept = state.toMap();
             lock.notifyAll();
@@ -185,26 +210,39 @@ public final class Screener implements AutoCloseable {
 
     /**
      * A run is about to start: no screen starts from now on, and one in progress is stopped; returns
-     * once it has (its workers gone), or after 30 s. Any thread.
+     * once it has (its workers gone), or after 30 s with why the run must not start: two sets of
+     * pinned workers would share the cores. Any thread.
+     *
+     * @return null when the run may start, else why not (the caller still calls {@link #resume})
      */
-    public void pauseForRun() {
+    public String pauseForRun() {
         synchronized (lock) {
             runActive = true;
             lock.notifyAll();
-            long deadline = System.currentTimeMillis() + PAUSE_WAIT_MILLIS;
+            long deadline = System.currentTimeMillis() + pauseWaitMillis;
             while (screening != null && !closed) {
                 long left = deadline - System.currentTimeMillis();
                 if (left <= 0) {
-                    LOG.warn("the screen of cpu {} has not stopped within {} s; the run starts anyway", screening, PAUSE_WAIT_MILLIS / 1000);
-                    return;
+                    String why = "the screen of cpu " + screening + " has not stopped within " + pauseWaitMillis / 1000
+                            + " s; a run beside it would share its cores: try again later";
+                    LOG.error("run refused: {}", why);
+                    return why;
                 }
                 try {
                     lock.wait(left);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
-                    return;
+                    return "interrupted while the screen of cpu " + screening + " stopped";
                 }
             }
+            return null;
+        }
+    }
+
+    /** The daemon's second signal: the workers of a screen in progress are killed now. */
+    public void kill() {
+        if (runner != null) {
+            runner.kill();
         }
     }
 
@@ -233,15 +271,23 @@ public final class Screener implements AutoCloseable {
         if (problem != null) {
             m.put("problem", problem);
         }
-        if (warning != null) {
-            m.put("warning", warning);
+        if (warning != null || quotaWarning != null) {
+            m.put("warning", warning == null ? quotaWarning : quotaWarning == null ? warning : warning + "; " + quotaWarning);
         }
         return m;
     }
 
-    /** Logical cores screened (0..n-1). */
-    public int cores() {
-        return logicalCores;
+    /**
+     * Why screening cannot keep or could not read its state, or null: a daemon problem (status,
+     * metrics, {@code /readyz}) until a save succeeds.
+     */
+    public String problem() {
+        return enabled() ? store.problem() : null;
+    }
+
+    /** The cpus screened, by kernel number: those this process may run on that are online. */
+    public List<Integer> cpus() {
+        return cpus;
     }
 
     /** Unix seconds of the core's last complete screen, 0 when never. */

@@ -142,4 +142,116 @@ final class ScreenerTest {
             assertEquals(1, s.screens(Outcome.INCONCLUSIVE));
         }
     }
+
+    @Test
+    void aScreenThatThrows_backsOffInsteadOfRetryingAtOnce() throws Exception {
+        backsOff((cores, stop) -> {
+            throw new IllegalStateException("taskset: failed to set pid's affinity");
+        });
+    }
+
+    @Test
+    void aScreenWhoseWorkersDied_backsOffToo() throws Exception {
+        // its JVMs' starts were charged (0.7 s each): the duty's gap alone would be a fraction of a second on a large host
+        backsOff((cores, stop) -> {
+            long now = System.currentTimeMillis();
+            return new ScreenResult(cores, now, now, new Verdict(Outcome.INCONCLUSIVE, List.of("no screen worker started")),
+                    List.of(), Set.of(), Screener.WORKER_START_CPU.toNanos(), false);
+        });
+    }
+
+    /** A screen that cannot run, on a fake clock: tried once, not again until the back-off has passed. */
+    private void backsOff(ScreenRunner broken) throws Exception {
+        java.util.concurrent.atomic.AtomicLong clock = new java.util.concurrent.atomic.AtomicLong(1_000_000_000L);
+        Ticker ticker = Ticker.of(clock::get, n -> Thread.onSpinWait());
+        java.util.concurrent.atomic.AtomicInteger tries = new java.util.concurrent.atomic.AtomicInteger();
+        var settings = ScreenScheduleTest.settings(1, Duration.ofHours(1), 100, 100);
+        try (Screener s = new Screener(settings, 3, (cores, stop) -> {
+            tries.incrementAndGet();
+            return broken.screen(cores, stop);
+        }, ScreenStore.open(dir), ticker)) {
+            s.onSample(new kiln.sampler.HostSample(new kiln.sampler.HostSample.Cpu(0.01, List.of(), List.of(), Double.NaN),
+                    kiln.sampler.HostSample.LoadAverage.UNKNOWN, null, List.of(), null));
+            s.start();
+            await(() -> tries.get() == 1 && "waiting".equals(s.status().get("state")), "the first screen failed");
+            clock.addAndGet(TimeUnit.SECONDS.toNanos(1)); // past the duty's gap for the starts charged (0.23 s here)
+            Thread.sleep(1500); // more than the loop's idle wait: a retry at once would have come by now
+            assertEquals(1, tries.get(), "the core is still due, but a failed screen is not retried in a loop");
+            assertTrue(String.valueOf(s.status().get("waiting")).startsWith("the last screen could not run"),
+                    String.valueOf(s.status().get("waiting")));
+            clock.addAndGet(ScreenSchedule.MIN_BACKOFF.toNanos() + TimeUnit.HOURS.toNanos(1));
+            await(() -> tries.get() == 2, "retried once the back-off passed");
+        }
+    }
+
+    @Test
+    void aScreenThatWillNotStop_refusesTheRun_andTheSecondSignalKillsIt() throws Exception {
+        CountDownLatch inScreen = new CountDownLatch(1);
+        CountDownLatch killed = new CountDownLatch(1);
+        ScreenRunner deaf = new ScreenRunner() {
+            @Override
+            public ScreenResult screen(List<Integer> cores, java.util.function.Supplier<String> stop) throws InterruptedException {
+                inScreen.countDown();
+                killed.await(); // ignores stop: only a kill ends it
+                long now = System.currentTimeMillis();
+                return new ScreenResult(cores, now, now, new Verdict(Outcome.INCONCLUSIVE, List.of("killed")), List.of(), Set.of(), 1, false);
+            }
+
+            @Override
+            public void kill() {
+                killed.countDown();
+            }
+        };
+        try (Screener s = screener(deaf)) {
+            s.pauseWaitMillis = 300;
+            s.start();
+            assertTrue(inScreen.await(10, TimeUnit.SECONDS));
+            String refused = s.pauseForRun();
+            assertNotNull(refused, "a run beside a screen that did not stop would share its cores");
+            assertTrue(refused.startsWith("the screen of cpu [0] has not stopped within"), refused);
+            s.resume();
+            s.kill();
+            await(() -> !s.screening(), "killed, the screen ended");
+            assertNull(s.pauseForRun(), "with no screen in progress the run may start");
+        }
+    }
+
+    @Test
+    void aStateThatCannotBeKept_isADaemonProblem_untilASaveSucceeds() throws Exception {
+        Path blocker = dir.resolve(".kiln-runs").resolve(".tmp-" + ScreenStore.FILE);
+        AtomicReference<Boolean> block = new AtomicReference<>(true);
+        CountDownLatch unblocked = new CountDownLatch(1);
+        try (Screener s = screener((cores, stop) -> {
+            if (!block.get()) {
+                unblocked.await(); // the next screen ends once the way is clear again
+            } else {
+                try {
+                    Files.createDirectories(blocker.resolve("x")); // the temporary name taken by a directory: the write fails
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }
+            return passed(cores);
+        })) {
+            s.start();
+            await(() -> s.problem() != null, "the failed write is a problem");
+            assertTrue(s.problem().startsWith("cannot keep the screening state in "), s.problem());
+            assertEquals(s.problem(), s.status().get("problem"));
+            block.set(false);
+            Thread.sleep(100); // let a save already under way fail on the directory too
+            Files.delete(blocker.resolve("x"));
+            Files.delete(blocker);
+            unblocked.countDown();
+            await(() -> s.problem() == null, "a later save clears it");
+        }
+    }
+
+    @Test
+    void aSaveAfterClose_keepsNothingAndThrowsNothing() throws Exception {
+        ScreenStore store = ScreenStore.open(dir);
+        store.close();
+        store.save(new ScreenState(2, System.currentTimeMillis()).toMap());
+        assertNull(store.problem());
+        assertTrue(Files.notExists(dir.resolve(".kiln-runs").resolve(ScreenStore.FILE)));
+    }
 }

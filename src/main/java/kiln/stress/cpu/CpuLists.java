@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Optional;
 
 /** The cpus of this machine as Linux lists them ({@code 0-2,5}): online, allowed to this process, and the taskset to pin to one. */
-final class CpuLists {
+public final class CpuLists {
     private CpuLists() {
     }
 
@@ -28,7 +28,7 @@ final class CpuLists {
     }
 
     /** {@code 0-2,5} as [0, 1, 2, 5]; empty for anything else. */
-    static List<Integer> parse(String text) {
+    public static List<Integer> parse(String text) {
         List<Integer> out = new ArrayList<>();
         if (!text.matches("[0-9]+(-[0-9]+)?(,[0-9]+(-[0-9]+)?)*")) {
             return out;
