@@ -88,7 +88,7 @@ public final class DaemonSession {
         try {
             serving = Serving.open(base, work, this::status, false, sv -> {
                 runs = new DaemonRuns(configFile, base, machine, work, kept, sv.sampler());
-                screener = kiln.screen.Screener.open(base, () -> work.current() != null);
+                screener = kiln.screen.Screening.open(base, () -> work.current() != null);
                 sv.sampler().addListener(screener::onSample);
                 kiln.metrics.ScreenMeters.register(sv.metrics().registry(), screener);
                 if (kept.ledger() != null) {

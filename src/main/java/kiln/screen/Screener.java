@@ -51,13 +51,9 @@ public final class Screener implements AutoCloseable {
     /** Whether a run holds the machine (its workers started or starting). */
     private final java.util.function.BooleanSupplier runInProgress;
 
+    /** Screens cpus 0 to {@code logicalCores - 1}, with no run ever in progress: for tests. */
     Screener(Settings.Screen settings, int logicalCores, ScreenRunner runner, ScreenStore store, Ticker ticker) {
-        this(settings, logicalCores, runner, store, ticker, () -> false);
-    }
-
-    Screener(Settings.Screen settings, int logicalCores, ScreenRunner runner, ScreenStore store, Ticker ticker,
-             java.util.function.BooleanSupplier runInProgress) {
-        this(settings, java.util.stream.IntStream.range(0, logicalCores).boxed().toList(), runner, store, ticker, runInProgress);
+        this(settings, java.util.stream.IntStream.range(0, logicalCores).boxed().toList(), runner, store, ticker, () -> false);
     }
 
     /** @param cpus the cpus to screen, by kernel number ({@link ScreenCpus#mine}) */
@@ -75,28 +71,6 @@ public final class Screener implements AutoCloseable {
         this.schedule = new ScreenSchedule(settings, logicalCores, ticker, now);
         this.warning = ScreenSchedule.tooSlow(settings, logicalCores, kiln.link.Catalog.cpuMethods().size(), WORKER_START_CPU)
                 .orElse(null);
-    }
-
-    /**
-     * The daemon's screener from its settings: off (nothing runs, the status says so) unless
-     * {@code kiln.screen.enabled}; a machine where workers cannot be pinned cannot be screened core by core.
-     *
-     * @param runInProgress whether a run holds the machine: no screen starts, and one in progress stops, while it does
-     */
-    public static Screener open(Settings s, java.util.function.BooleanSupplier runInProgress) {
-        List<Integer> cores = ScreenCpus.mine();
-        if (!s.screen().enabled()) {
-            return new Screener(s.screen(), cores, null, null, Ticker.SYSTEM, () -> false);
-        }
-        var launcher = CoreScreen.pinnedLauncher(s);
-        if (launcher.isEmpty()) {
-            LOG.error("screening is on, but taskset is missing: a screen cannot be pinned to its core; screening stays off");
-            return new Screener(s.screen(), cores, null, null, Ticker.SYSTEM, () -> false);
-        }
-        ScreenRunner runner = new CoreScreen(s.screen(), s.verdict(), launcher.get(), s.files().dir(), Ticker.SYSTEM);
-        Screener sc = new Screener(s.screen(), cores, runner, ScreenStore.open(s.files().dir()), Ticker.SYSTEM, runInProgress);
-        sc.quotaWarning = ScreenCpus.quotaWarning(kiln.sampler.CpuQuota.cores(), s.screen().coresAtOnce()).orElse(null);
-        return sc;
     }
 
     /** Whether this screener screens at all. */

@@ -51,7 +51,7 @@ public final class ServedFamilies {
         names.addAll(typed(evidence.scrape()));
         // a daemon that screens (kiln.screen.enabled): its meters, read from a screener not started
         PrometheusMeterRegistry screening = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        try (kiln.screen.Screener s = kiln.screen.Screener.open(new kiln.config.SettingsLoader(2).load(null,
+        try (kiln.screen.Screener s = kiln.screen.Screening.open(new kiln.config.SettingsLoader(2).load(null,
                 java.util.Map.of("kiln.screen.enabled", true, "kiln.files.dir", tmp.resolve("screening").toString())), () -> false)) {
             ScreenMeters.register(screening, s);
             names.addAll(typed(screening.scrape()));
