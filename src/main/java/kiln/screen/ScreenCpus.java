@@ -7,7 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-import kiln.stress.cpu.CpuLists;
+import kiln.util.CpuList;
 
 /**
  * The cpus a screen can be pinned to: those this process may run on ({@code Cpus_allowed_list},
@@ -41,10 +41,10 @@ final class ScreenCpus {
         List<Integer> allowed = List.of();
         for (String line : status.split("\n")) {
             if (line.startsWith("Cpus_allowed_list:")) {
-                allowed = CpuLists.parse(line.substring(line.indexOf(':') + 1).strip());
+                allowed = CpuList.parse(line.substring(line.indexOf(':') + 1).strip());
             }
         }
-        List<Integer> up = CpuLists.parse(online.strip());
+        List<Integer> up = CpuList.parse(online.strip());
         List<Integer> out = new ArrayList<>();
         for (int c : allowed) {
             if (up.isEmpty() || up.contains(c)) {

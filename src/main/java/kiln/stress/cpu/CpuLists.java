@@ -29,19 +29,7 @@ public final class CpuLists {
 
     /** {@code 0-2,5} as [0, 1, 2, 5]; empty for anything else. */
     public static List<Integer> parse(String text) {
-        List<Integer> out = new ArrayList<>();
-        if (!text.matches("[0-9]+(-[0-9]+)?(,[0-9]+(-[0-9]+)?)*")) {
-            return out;
-        }
-        for (String part : text.split(",")) {
-            String[] r = part.split("-");
-            int from = Integer.parseInt(r[0]);
-            int to = r.length == 2 ? Integer.parseInt(r[1]) : from;
-            for (int c = from; c <= to && out.size() < 4096; c++) {
-                out.add(c);
-            }
-        }
-        return out;
+        return new ArrayList<>(kiln.util.CpuList.parse(text));
     }
 
     /** The cpus this process may run on, as Linux lists them; "?" when unknown. */
