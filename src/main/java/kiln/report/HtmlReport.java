@@ -92,16 +92,16 @@ public final class HtmlReport {
         if (caveat != null) {
             h.append("<p class=\"caveat\" id=\"verdict-rests-on\">").append(esc(caveat)).append("</p>\n");
         }
+        Map<String, Object> report = r.toMap(); // once: it judges the run and sums every worker
         HtmlTables.tested(h, r);
         HtmlTables.identity(h, r);
         HtmlTables.run(h, r);
         HtmlTables.errors(h, r);
         HtmlTables.stressors(h, r);
         HtmlTables.memoryPatterns(h, r);
-        Strength.html(h, r.toMap());
+        Strength.html(h, report);
         HtmlTables.perWorker(h, r);
         overTime(h, r, cols);
-        Map<String, Object> report = r.toMap();
         h.append("<h2>All figures</h2>\n<table>\n");
         flatten("", report, h);
         h.append("</table>\n");
