@@ -3,20 +3,20 @@ package kiln.stress.cpu;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import kiln.util.CpuList;
 
 /** The cpus of this machine as Linux lists them ({@code 0-2,5}): online, allowed to this process, and the taskset to pin to one. */
-public final class CpuLists {
+final class CpuLists {
     private CpuLists() {
     }
 
     /** A cpu that is online and not one of {@code allowed} (the kernel's list syntax), to retest on. */
     static Optional<Integer> otherCpu(String allowed) {
-        List<Integer> mine = parse(allowed);
+        List<Integer> mine = CpuList.parse(allowed);
         try {
-            for (int c : parse(Files.readString(Path.of("/sys/devices/system/cpu/online")).strip())) {
+            for (int c : CpuList.parse(Files.readString(Path.of("/sys/devices/system/cpu/online")).strip())) {
                 if (!mine.contains(c)) {
                     return Optional.of(c);
                 }
@@ -25,11 +25,6 @@ public final class CpuLists {
             return Optional.empty();
         }
         return Optional.empty();
-    }
-
-    /** {@code 0-2,5} as [0, 1, 2, 5]; empty for anything else. */
-    public static List<Integer> parse(String text) {
-        return new ArrayList<>(kiln.util.CpuList.parse(text));
     }
 
     /** The cpus this process may run on, as Linux lists them; "?" when unknown. */

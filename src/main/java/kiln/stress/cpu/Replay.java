@@ -91,7 +91,7 @@ public final class Replay {
 
     /** {@code 0-2,5} as [0, 1, 2, 5]; empty for anything else. */
     public static List<Integer> cpuList(String text) {
-        return CpuLists.parse(text);
+        return kiln.util.CpuList.parse(text);
     }
 
     /** The cpus this process may run on, as Linux lists them; "?" when unknown. */
